@@ -1,0 +1,21 @@
+package org.conv4j.cli;
+
+import java.io.PrintStream;
+
+/**
+ * One sub-command of the {@code conv4j} CLI. Exit codes: 0 success, 1 the work ran and failed
+ * (a check failed, training diverged), 2 bad usage or bad input, 3 an I/O error.
+ */
+public interface Command {
+    int OK = 0, FAILED = 1, USAGE = 2, IO_ERROR = 3;
+
+    String name();
+
+    /** One line for the command list. */
+    String summary();
+
+    /** Full help text, printed by {@code --help}. */
+    String help();
+
+    int run(Args args, PrintStream out, PrintStream err) throws Exception;
+}

@@ -1,0 +1,93 @@
+package org.conv4j.kernels;
+
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one thread pool conv4j computes on. Its size is {@code -Dconv4j.threads=T}, or {@link #setThreads},
+ * defaulting to the number of available processors. Nothing else in conv4j starts compute threads.
+ *
+ * <p>Work is split into chunks whose boundaries depend only on the problem size and a grain, never on
+ * the thread count, so any reduction done per chunk and then summed in chunk order gives bitwise the same
+ * result on 1, 2 or 4 threads.
+ */
+public final class Parallel {
+    private static volatile ForkJoinPool pool = newPool(defaultThreads());
+
+    private Parallel() {}
+
+    /** A body run over the half-open range [lo, hi). */
+    @FunctionalInterface
+    public interface RangeBody {
+        void run(int lo, int hi);
+    }
+
+    private static int defaultThreads() {
+        String p = System.getProperty("conv4j.threads");
+        if (p != null && !p.isBlank()) {
+            try {
+                int t = Integer.parseInt(p.trim());
+                if (t >= 1) return t;
+            } catch (NumberFormatException ignored) {
+                // fall through to the message below
+            }
+            throw new IllegalArgumentException("system property conv4j.threads must be a positive integer, got '" + p + "'");
+        }
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    private static ForkJoinPool newPool(int threads) {
+        return new ForkJoinPool(threads, p -> {
+            var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
+            t.setName("conv4j-" + t.getPoolIndex());
+            t.setDaemon(true);
+            return t;
+        }, null, false);
+    }
+
+    /** Replaces the pool with one of {@code threads} workers (at least 1). */
+    public static synchronized void setThreads(int threads) {
+        if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        if (threads == pool.getParallelism()) return;
+        ForkJoinPool old = pool;
+        pool = newPool(threads);
+        old.shutdown();
+    }
+
+    public static int threads() { return pool.getParallelism(); }
+
+    public static ForkJoinPool pool() { return pool; }
+
+    /** Number of chunks {@link #forChunks} cuts [0, n) into for a given grain. */
+    public static int chunkCount(int n, int grain) {
+        return n <= 0 ? 0 : (n + grain - 1) / grain;
+    }
+
+    /**
+     * Runs {@code body} over [0, n) cut into chunks of {@code grain} items (the last may be shorter),
+     * in parallel, and returns when all are done. Chunk i covers [i*grain, min(n, (i+1)*grain)).
+     */
+    public static void forChunks(int n, int grain, RangeBody body) {
+        if (grain < 1) throw new IllegalArgumentException("grain must be at least 1");
+        int chunks = chunkCount(n, grain);
+        if (chunks == 0) return;
+        if (chunks == 1 || pool.getParallelism() == 1 || ForkJoinTask.inForkJoinPool()) {
+            for (int i = 0; i < chunks; i++) body.run(i * grain, Math.min(n, (i + 1) * grain));
+            return;
+        }
+        List<ForkJoinTask<?>> tasks = new ArrayList<>(chunks);
+        for (int i = 0; i < chunks; i++) {
+            int lo = i * grain, hi = Math.min(n, (i + 1) * grain);
+            tasks.add(pool.submit(() -> body.run(lo, hi)));
+        }
+        for (ForkJoinTask<?> t : tasks) t.join();
+    }
+
+    /** Splits [0, n) into about one chunk per thread (for work whose result does not depend on chunking). */
+    public static void forRange(int n, RangeBody body) {
+        int t = pool.getParallelism();
+        forChunks(n, Math.max(1, (n + t - 1) / Math.max(1, t)), body);
+    }
+}

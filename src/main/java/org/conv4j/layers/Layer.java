@@ -1,0 +1,37 @@
+package org.conv4j.layers;
+
+import java.util.List;
+import org.conv4j.tensor.Tensor;
+
+/**
+ * One stage of a network, with its forward and backward pass side by side.
+ *
+ * <p>Call order for training: {@link #forward} (remembers what backward needs) then {@link #backward}
+ * with the gradient of the loss with respect to the output; backward returns the gradient with respect
+ * to the input and <em>adds</em> into every trainable {@link Param#grad()}. Zero the gradients between
+ * steps. {@link #infer} computes the same output in inference mode, remembers nothing and only reads
+ * the layer, so one layer may serve {@code infer} on many threads at once as long as nobody trains it
+ * meanwhile. {@code forward}/{@code backward} are not thread-safe.
+ */
+public interface Layer {
+    /** Training-or-evaluation forward per {@link #setTraining}; keeps what {@link #backward} needs. */
+    Tensor forward(Tensor x);
+
+    /** dX from dOut for the last {@link #forward}; adds into parameter gradients. */
+    Tensor backward(Tensor dOut);
+
+    /** Inference-mode forward: no state kept, safe to call concurrently. */
+    Tensor infer(Tensor x);
+
+    /** Output shape of one item (without the batch dimension) for an item of shape {@code in}. */
+    int[] outputShape(int[] in);
+
+    /** Parameters and buffers in a stable order. */
+    default List<Param> params() { return List.of(); }
+
+    /** Switches between training behaviour (batch statistics, dropout) and evaluation. */
+    default void setTraining(boolean training) {}
+
+    /** Short human description, e.g. {@code Conv2d(1->32, k3x3, s1, p1)}. */
+    String describe();
+}

@@ -1,0 +1,23 @@
+package org.conv4j.layers;
+
+import org.conv4j.tensor.Tensor;
+
+/**
+ * A named tensor owned by a layer. Trainable parameters carry a gradient of the same shape, into which
+ * {@link Layer#backward} adds; buffers (running statistics) have none and are updated by the layer.
+ *
+ * @param name  local name, as in a torch state_dict ("weight", "bias", "running_mean")
+ * @param value the values
+ * @param grad  d + value's name, same shape; null for a buffer
+ */
+public record Param(String name, Tensor value, Tensor grad) {
+    public static Param trainable(String name, Tensor value) {
+        return new Param(name, value, Tensor.zerosLike(value));
+    }
+
+    public static Param buffer(String name, Tensor value) {
+        return new Param(name, value, null);
+    }
+
+    public boolean isTrainable() { return grad != null; }
+}
