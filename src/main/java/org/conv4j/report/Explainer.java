@@ -60,14 +60,13 @@ public final class Explainer {
         for (FeatureMaps.Stage st : trace.stages()) {
             int[] o = st.output().shape(); // [1, C, H, W]
             Tensor maps = st.output().reshape(o[1], 1, o[2], o[3]);
-            String file = String.format(Locale.ROOT, "layer%02d_%s.png", st.index(), kind(st.layer()));
-            files.add(write(out, file, ImageGrid.render("layer " + st.index() + ": " + st.layer(), maps, 56)));
-            captions.add("After layer " + st.index() + " (" + st.layer() + "): " + o[1] + " feature maps of " + o[2] + "x" + o[3]
+            String file = "layer" + pathForFile(st.path()) + "_" + kind(st.layer()) + ".png";
+            files.add(write(out, file, ImageGrid.render("layer " + st.path() + ": " + st.layer(), maps, 56)));
+            captions.add("After layer " + st.path() + " (" + st.layer() + "): " + o[1] + " feature maps of " + o[2] + "x" + o[3]
                     + ", each scaled to its own min..max.");
         }
         if (im2col) {
-            Conv2d first = null;
-            for (Layer l : layers) if (l instanceof Conv2d c) { first = c; break; }
+            Conv2d first = FeatureMaps.firstConv(layers);
             float[] tiny = shrink(image, IM2COL_SIDE);
             ConvGeometry g = tinyGeometry(first == null ? null : first.config());
             int r = Math.min(1, g.outH() - 1), c = Math.min(2, g.outW() - 1);
@@ -97,6 +96,17 @@ public final class Explainer {
         return new Result(p, ranking, files);
     }
 
+    /**
+     * Explains one image for a complete model: applies the model's normalisation and uses its class names.
+     *
+     * @param pixels [1, C, H, W] with values in [0, 1], the model's input size
+     */
+    public static Result explain(org.conv4j.model.Model model, Tensor pixels, Path out, boolean im2col) throws IOException {
+        Tensor x = model.preprocess(pixels);
+        List<String> names = model.spec().classNames() == null ? List.of() : model.spec().classNames();
+        return explain(model.network().layers(), x, names, out, im2col);
+    }
+
     public static String name(List<String> classNames, int k) {
         return k < classNames.size() ? classNames.get(k) : "class " + k;
     }
@@ -105,6 +115,16 @@ public final class Explainer {
         Path p = dir.resolve(file);
         AtomicFile.writePng(p, img);
         return p;
+    }
+
+    /** "3" -> "03", "2.1" -> "02-01": file names that sort in layer order. */
+    private static String pathForFile(String path) {
+        StringBuilder b = new StringBuilder();
+        for (String part : path.split("\\.")) {
+            if (b.length() > 0) b.append('-');
+            b.append(part.length() < 2 ? "0" + part : part);
+        }
+        return b.toString();
     }
 
     /** "Conv2d(1->32, ...)" -> "conv2d": a file-name-safe word for the layer kind. */

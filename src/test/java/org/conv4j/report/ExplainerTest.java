@@ -97,6 +97,23 @@ class ExplainerTest {
     }
 
     @Test
+    void nestedSequentialsAreWalkedIntoAndResidualBlocksCaptured() throws Exception {
+        Rng rng = new Rng(5);
+        org.conv4j.model.Sequential stem = new org.conv4j.model.Sequential(
+                new Conv2d(Conv2dConfig.of(1, 4, 3).withPadding(1), rng), new MaxPool2d(2));
+        org.conv4j.model.Residual block = new org.conv4j.model.Residual(
+                new org.conv4j.model.Sequential(new Conv2d(Conv2dConfig.of(4, 4, 3).withPadding(1), rng)), null);
+        List<Layer> model = List.of(stem, block, new org.conv4j.pool.GlobalAvgPool2d(), new Flatten(),
+                new Linear(LinearConfig.of(4, 3), rng));
+        FeatureMaps.Trace t = FeatureMaps.trace(model, image(6));
+        assertEquals(List.of("0.0", "0.1", "1", "2"), t.stages().stream().map(FeatureMaps.Stage::path).toList());
+        assertTrue(FeatureMaps.firstConv(model) == stem.get(0));
+        Explainer.Result r = Explainer.explain(model, image(6), List.of("a", "b", "c"), dir, true);
+        assertTrue(Files.exists(dir.resolve("layer00-00_conv2d.png")));
+        assertEquals(3, r.probabilities().length);
+    }
+
+    @Test
     void shrinkAveragesBlocks() {
         Tensor x = new Tensor(1, 1, 4, 4);
         for (int i = 0; i < 16; i++) x.data()[i] = i;
