@@ -79,6 +79,9 @@ public final class OnnxReader {
         final boolean join;
         boolean visited;
 
+        /** For a Pad step: (top, left, bottom, right) zeros, to be merged into the next Conv or AveragePool. */
+        long[] pads;
+
         Step(NodeProto node, OnnxLayer layer, List<String> inputs, String output, boolean join) {
             this.node = node; this.layer = layer; this.inputs = inputs; this.output = output; this.join = join;
         }
@@ -118,6 +121,7 @@ public final class OnnxReader {
 
         for (NodeProto n : topologicalOrder(input)) classify(n);
         foldGelu();
+        foldPads();
 
         Step last = producers.get(output);
         boolean softmax = false;
@@ -268,6 +272,7 @@ public final class OnnxReader {
                 if (in != null && !(in.length == 1 && (axis == 1 || axis == -1))) throw unsupported(n, "Softmax over axis " + axis + " of a rank-" + (in.length + 1) + " value");
                 layer(n, new OnnxLayer.Softmax(), in);
             }
+            case "Pad" -> pad(n, in);
             case "Add" -> add(n);
             case "Div", "Erf", "Mul" -> geluPart(n);
             default -> throw unsupported(n, "op '" + op + "'");
@@ -285,7 +290,7 @@ public final class OnnxReader {
                 throw fail("node '" + n.getName() + "' (" + n.getOpType() + "): " + e.getMessage());
             }
         }
-        step(new Step(n, layer, List.of(n.getInput(0)), out, false), shape);
+        step(new Step(n, layer, new ArrayList<>(List.of(n.getInput(0))), out, false), shape);
     }
 
     private void step(Step s, int[] shape) {
@@ -416,6 +421,56 @@ public final class OnnxReader {
         if (s == null) return null;
         List<Step> c = consumers.getOrDefault(s.output, List.of());
         return c.size() == 1 ? c.get(0) : null;
+    }
+
+    /**
+     * Constant zero padding of H and W (torch writes it before AveragePool with count_include_pad, and
+     * for ZeroPad2d): merged into the Conv or AveragePool that reads it, the identity when all zero.
+     */
+    private void pad(NodeProto n, int[] in) throws IOException {
+        String mode = attrString(n, "mode", "constant");
+        if (!mode.equals("constant")) throw unsupported(n, "Pad in mode '" + mode + "'");
+        long[] p = n.getInputCount() > 1 && !n.getInput(1).isEmpty() ? constInts(n.getInput(1), n) : attrInts(n, "pads", new long[0]);
+        if (n.getInputCount() > 2 && !n.getInput(2).isEmpty() && constTensor(n.getInput(2), n).data()[0] != 0f) {
+            throw unsupported(n, "Pad with a non-zero constant");
+        }
+        if (p.length != 8 || p[0] != 0 || p[1] != 0 || p[4] != 0 || p[5] != 0) {
+            throw unsupported(n, "Pad " + Arrays.toString(p) + " (only zero padding of H and W of an [N, C, H, W] value is imported)");
+        }
+        for (long v : p) if (v < 0 || v > 1 << 20) throw unsupported(n, "Pad " + Arrays.toString(p));
+        long[] tlbr = {p[2], p[3], p[6], p[7]};
+        int[] shape = in == null ? null : new int[] {in[0], in[1] + (int) (p[2] + p[6]), in[2] + (int) (p[3] + p[7])};
+        onlyFirstOutputUsed(n);
+        Step s = new Step(n, null, List.of(n.getInput(0)), n.getOutput(0), false);
+        if (tlbr[0] + tlbr[1] + tlbr[2] + tlbr[3] != 0) s.pads = tlbr;
+        step(s, shape);
+    }
+
+    /** Merges each non-zero Pad into the one Conv or AveragePool that reads it. */
+    private void foldPads() throws FormatException {
+        for (Step p : List.copyOf(producers.values())) {
+            if (p.pads == null) continue;
+            List<Step> cs = consumers.getOrDefault(p.output, List.of());
+            Step c = cs.size() == 1 ? cs.get(0) : null;
+            long[] q = p.pads;
+            OnnxLayer merged = null;
+            if (c != null && c.layer instanceof OnnxLayer.Conv v) {
+                merged = new OnnxLayer.Conv(v.weight(), v.bias(), v.strideH(), v.strideW(), v.padTop() + (int) q[0], v.padLeft() + (int) q[1],
+                        v.padBottom() + (int) q[2], v.padRight() + (int) q[3], v.dilationH(), v.dilationW(), v.groups());
+            } else if (c != null && c.layer instanceof OnnxLayer.Pool v && !v.max()
+                    && (v.countIncludePad() || v.padTop() + v.padLeft() + v.padBottom() + v.padRight() == 0)) {
+                merged = new OnnxLayer.Pool(false, v.kH(), v.kW(), v.strideH(), v.strideW(), v.padTop() + (int) q[0], v.padLeft() + (int) q[1],
+                        v.padBottom() + (int) q[2], v.padRight() + (int) q[3], v.dilationH(), v.dilationW(), v.ceilMode(), true);
+            }
+            if (merged == null) throw unsupported(p.node, "Pad that is not read by exactly one Conv or AveragePool");
+            c.layer = merged;
+            String x = p.inputs.get(0);
+            producers.remove(p.output);
+            consumers.remove(p.output);
+            List<Step> xs = consumers.get(x);
+            xs.set(xs.indexOf(p), c);
+            c.inputs.set(0, x);
+        }
     }
 
     // ---- layers from nodes -----------------------------------------------------------------------------
