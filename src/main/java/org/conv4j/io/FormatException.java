@@ -12,6 +12,11 @@ import java.nio.file.Path;
 public class FormatException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** @param message the whole message, already naming the file or field */
+    public FormatException(String message) { super(message); }
+
+    public FormatException(String message, Throwable cause) { super(message, cause); }
+
     /** @param source the file (or stream name) being read; its name prefixes the message */
     public FormatException(String source, String problem) {
         super(source + ": " + problem);
