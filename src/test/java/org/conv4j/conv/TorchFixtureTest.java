@@ -12,6 +12,8 @@ import java.util.stream.Stream;
 import org.conv4j.functional.F;
 import org.conv4j.io.Npy;
 import org.conv4j.layers.Layer;
+import org.conv4j.layers.Linear;
+import org.conv4j.layers.LinearConfig;
 import org.conv4j.pool.AvgPool2d;
 import org.conv4j.pool.GlobalAvgPool2d;
 import org.conv4j.pool.MaxPool2d;
@@ -22,7 +24,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Forward outputs and every gradient of Conv2d, MaxPool2d, AvgPool2d and GlobalAvgPool2d agree with
+ * Forward outputs and every gradient of Conv2d, MaxPool2d, AvgPool2d, GlobalAvgPool2d and Linear agree with
  * PyTorch 1.13 on the fixtures made by {@code src/test/resources/fixtures/conv/make_conv_fixtures.py}.
  * The expected values are torch's results in float64 from the same float32 inputs; conv4j computes in
  * float32, so each entry must agree to {@link #REL} relative to max(|expected|, {@link #FLOOR}·max|expected|)
@@ -40,8 +42,11 @@ class TorchFixtureTest {
         }
         assertTrue(rows.size() >= 20, "manifest lists " + rows.size() + " cases");
         return rows.stream().map(r -> DynamicTest.dynamicTest(r[1], () -> {
-            if (r[0].equals("conv")) checkConv(r);
-            else checkPool(r);
+            switch (r[0]) {
+                case "conv" -> checkConv(r);
+                case "linear" -> checkLinear(r);
+                default -> checkPool(r);
+            }
         }));
     }
 
@@ -105,6 +110,26 @@ class TorchFixtureTest {
 
     /** torch's values in float64 and their shape. */
     record Expected(double[] values, int[] shape) {}
+
+    private static void checkLinear(String[] r) throws IOException {
+        String name = r[1];
+        boolean bias = r[5].equals("1");
+        Tensor x = load(name, "x"), w = load(name, "w"), dOut = load(name, "dout");
+        Tensor b = bias ? load(name, "b") : null;
+        Linear lin = new Linear(LinearConfig.of(i(r[3]), i(r[4])).withBias(bias), new Rng(0));
+        System.arraycopy(w.data(), 0, lin.weight().value().data(), 0, w.size());
+        if (b != null) System.arraycopy(b.data(), 0, lin.bias().value().data(), 0, b.size());
+        assertClose(name + " out", expected(name, "out"), lin.forward(x));
+        assertClose(name + " dx", expected(name, "dx"), lin.backward(dOut));
+        assertClose(name + " dw", expected(name, "dw"), lin.weight().grad());
+        if (b != null) assertClose(name + " db", expected(name, "db"), lin.bias().grad());
+        var fwd = F.linear(x, w, b);
+        assertClose(name + " F out", expected(name, "out"), fwd.out());
+        F.Grads g = F.linearBackward(dOut, fwd.cache());
+        assertClose(name + " F dx", expected(name, "dx"), g.dX());
+        assertClose(name + " F dw", expected(name, "dw"), g.dWeight());
+        if (b != null) assertClose(name + " F db", expected(name, "db"), g.dBias());
+    }
 
     static void assertClose(String what, Expected expected, Tensor actual) {
         double[] e = expected.values();
