@@ -1,5 +1,6 @@
 package org.conv4j.conv;
 
+import org.conv4j.kernels.Elementwise;
 import org.conv4j.kernels.Gemm;
 import org.conv4j.kernels.Kernels;
 import org.conv4j.kernels.Parallel;
@@ -40,21 +41,26 @@ public final class Im2colConv {
      * @param w   [F, Cg, KH, KW]
      * @param b   [F], or null for no bias
      * @param out [N, F, OH, OW], overwritten
+     * @param savedCols [N, C·KH·KW, OH·OW] receives every image's im2col matrix for {@link #backward} to
+     *                  reuse, or null to keep only one scratch matrix per thread (backward then recomputes)
      */
     public static void forward(Conv2dConfig c, ConvGeometry g, int n, float[] x, float[] w, float[] b,
-                               float[] out, Workspace ws) {
+                               float[] out, float[] savedCols, Workspace ws) {
         Gemm gemm = Kernels.gemm();
+        Elementwise ew = Kernels.elementwise();
         int groups = c.groups(), cg = c.inChannels() / groups, fg = c.outChannels() / groups;
         int k = cg * g.kH() * g.kW(), p = g.outH() * g.outW();
         int xItem = c.inChannels() * g.inH() * g.inW(), outItem = c.outChannels() * p;
         boolean pointwise = isPointwise(g);
+        int colsItem = groups * k * p;
+        boolean save = savedCols != null && !pointwise;
         Parallel.forChunks(n, 1, (lo, hi) -> {
-            float[] cols = pointwise ? null : ws.take(groups * k * p);
+            float[] cols = pointwise || save ? null : ws.take(colsItem);
             try {
                 for (int item = lo; item < hi; item++) {
-                    float[] colSrc = pointwise ? x : cols;
-                    int colBase = pointwise ? item * xItem : 0;
-                    if (!pointwise) Im2col.im2col(x, item * xItem, c.inChannels(), g, cols, 0);
+                    float[] colSrc = pointwise ? x : save ? savedCols : cols;
+                    int colBase = pointwise ? item * xItem : save ? item * colsItem : 0;
+                    if (!pointwise) Im2col.im2col(x, item * xItem, c.inChannels(), g, colSrc, colBase);
                     for (int gi = 0; gi < groups; gi++) {
                         gemm.sgemm(false, false, fg, p, k,
                                 w, gi * fg * k, k,
@@ -64,8 +70,7 @@ public final class Im2colConv {
                     if (b != null) {
                         for (int f = 0; f < c.outChannels(); f++) {
                             int row = item * outItem + f * p;
-                            float bf = b[f];
-                            for (int q = 0; q < p; q++) out[row + q] += bf;
+                            ew.scaleShift(p, out, row, 1f, b[f], out, row);  // out_f += b[f]
                         }
                     }
                 }
@@ -83,26 +88,30 @@ public final class Im2colConv {
      * @param dX   [N, C, H, W], overwritten; may be null when the caller needs no input gradient
      * @param dW   [F, Cg, KH, KW], added into
      * @param dB   [F], added into; null when the convolution has no bias
+     * @param savedCols the im2col matrices {@link #forward} saved for this x, or null to recompute them
      */
     public static void backward(Conv2dConfig c, ConvGeometry g, int n, float[] x, float[] w, float[] dOut,
-                                float[] dX, float[] dW, float[] dB, Workspace ws) {
+                                float[] dX, float[] dW, float[] dB, float[] savedCols, Workspace ws) {
         Gemm gemm = Kernels.gemm();
+        Elementwise ew = Kernels.elementwise();
         int groups = c.groups(), cg = c.inChannels() / groups, fg = c.outChannels() / groups, f = c.outChannels();
         int k = cg * g.kH() * g.kW(), p = g.outH() * g.outW();
         int xItem = c.inChannels() * g.inH() * g.inW(), outItem = f * p;
         int wSize = f * k, partialSize = wSize + (dB != null ? f : 0);
         boolean pointwise = isPointwise(g);
+        int colsItem = groups * k * p;
+        boolean saved = savedCols != null && !pointwise;
         int grain = Math.max(1, (n + MAX_CHUNKS - 1) / MAX_CHUNKS);
         float[][] partials = ws.partials(Parallel.chunkCount(n, grain), partialSize);
         Parallel.forChunks(n, grain, (lo, hi) -> {
             float[] partial = partials[lo / grain];  // [F·K] dW, then [F] dB
-            float[] cols = pointwise ? null : ws.take(groups * k * p);
-            float[] dCols = pointwise || dX == null ? null : ws.take(groups * k * p);
+            float[] cols = pointwise || saved ? null : ws.take(colsItem);
+            float[] dCols = pointwise || dX == null ? null : ws.take(colsItem);
             try {
                 for (int item = lo; item < hi; item++) {
-                    float[] colSrc = pointwise ? x : cols;
-                    int colBase = pointwise ? item * xItem : 0;
-                    if (!pointwise) Im2col.im2col(x, item * xItem, c.inChannels(), g, cols, 0);
+                    float[] colSrc = pointwise ? x : saved ? savedCols : cols;
+                    int colBase = pointwise ? item * xItem : saved ? item * colsItem : 0;
+                    if (!pointwise && !saved) Im2col.im2col(x, item * xItem, c.inChannels(), g, cols, 0);
                     int dOutBase = item * outItem;
                     for (int gi = 0; gi < groups; gi++) {
                         // dW_g += dOut_g · cols_gᵀ
@@ -125,12 +134,7 @@ public final class Im2colConv {
                         Col2im.col2im(dCols, 0, c.inChannels(), g, dX, item * xItem);
                     }
                     if (dB != null) {
-                        for (int fi = 0; fi < f; fi++) {
-                            int row = dOutBase + fi * p;
-                            float s = 0f;
-                            for (int q = 0; q < p; q++) s += dOut[row + q];
-                            partial[wSize + fi] += s;
-                        }
+                        for (int fi = 0; fi < f; fi++) partial[wSize + fi] += (float) ew.sum(p, dOut, dOutBase + fi * p);
                     }
                 }
             } finally {
