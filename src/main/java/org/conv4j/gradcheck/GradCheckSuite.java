@@ -9,6 +9,7 @@ public final class GradCheckSuite {
 
     public static List<CheckCase> all() {
         List<CheckCase> cases = new ArrayList<>();
+        cases.addAll(LayerChecks.cases());
         return cases;
     }
 }
