@@ -59,7 +59,9 @@ public final class LayerChecks {
         add(c, "Sigmoid", new int[] {3, 17}, 4, () -> new Sigmoid(), (x, p) -> map(x, v -> 1 / (1 + Math.exp(-v))), false, 4);
         add(c, "Sigmoid", new int[] {2, 2, 3, 3}, 5, () -> new Sigmoid(), (x, p) -> map(x, v -> 1 / (1 + Math.exp(-v))), false, 1);
         add(c, "Tanh", new int[] {3, 17}, 6, () -> new Tanh(), (x, p) -> map(x, Math::tanh), false, 3);
+        add(c, "Sigmoid", "wide range", new int[] {4, 25}, 50, () -> new Sigmoid(), (x, p) -> map(x, v -> 1 / (1 + Math.exp(-v))), false, 12);
         add(c, "Tanh", new int[] {2, 2, 3, 3}, 7, () -> new Tanh(), (x, p) -> map(x, Math::tanh), false, 1);
+        add(c, "Tanh", "wide range", new int[] {4, 25}, 51, () -> new Tanh(), (x, p) -> map(x, Math::tanh), false, 6);
         add(c, "GELU", new int[] {3, 17}, 8, () -> new GELU(), (x, p) -> map(x, LayerChecks::gelu), false, 4);
         add(c, "GELU", "wide range", new int[] {4, 25}, 9, () -> new GELU(), (x, p) -> map(x, LayerChecks::gelu), false, 9);
 
