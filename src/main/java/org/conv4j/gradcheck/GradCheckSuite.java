@@ -9,6 +9,8 @@ public final class GradCheckSuite {
 
     public static List<CheckCase> all() {
         List<CheckCase> cases = new ArrayList<>();
+        cases.addAll(ConvChecks.cases());
+        cases.addAll(PoolChecks.cases());
         return cases;
     }
 }

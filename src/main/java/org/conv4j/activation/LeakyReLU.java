@@ -1,0 +1,64 @@
+package org.conv4j.activation;
+
+import org.conv4j.layers.Buffers;
+import org.conv4j.layers.Layer;
+import org.conv4j.tensor.Tensor;
+
+/** out = x for x &gt; 0, slope·x otherwise, element-wise. Forward keeps a reference to x for backward. */
+public final class LeakyReLU implements Layer {
+    private final LeakyReluConfig config;
+    private final float slope;
+    private Tensor x;   // the last input, any shape
+    private Tensor out; // same shape
+    private Tensor dX;
+
+    public LeakyReLU(LeakyReluConfig config) {
+        this.config = config;
+        this.slope = (float) config.negativeSlope();
+    }
+
+    /** Slope 0.01, as torch.nn.LeakyReLU(). */
+    public LeakyReLU() { this(LeakyReluConfig.of()); }
+
+    public LeakyReluConfig config() { return config; }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        this.x = x;
+        out = Buffers.reuse(out, x);
+        apply(x.data(), out.data());
+        return out;
+    }
+
+    @Override
+    public Tensor backward(Tensor dOut) {
+        Elementwise.checkBackward(this, out, dOut);
+        dX = Buffers.reuse(dX, dOut);
+        float[] xs = x.data(), g = dOut.data(), dx = dX.data();
+        float s = slope;
+        Elementwise.forRange(xs.length, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) dx[i] = xs[i] > 0 ? g[i] : s * g[i];
+        });
+        return dX;
+    }
+
+    @Override
+    public Tensor infer(Tensor x) {
+        Tensor y = Tensor.zerosLike(x);
+        apply(x.data(), y.data());
+        return y;
+    }
+
+    private void apply(float[] xs, float[] y) {
+        float s = slope;
+        Elementwise.forRange(xs.length, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) y[i] = xs[i] > 0 ? xs[i] : s * xs[i];
+        });
+    }
+
+    @Override
+    public int[] outputShape(int[] in) { return in.clone(); }
+
+    @Override
+    public String describe() { return "LeakyReLU(" + config.negativeSlope() + ")"; }
+}

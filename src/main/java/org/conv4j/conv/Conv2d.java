@@ -1,0 +1,105 @@
+package org.conv4j.conv;
+
+import java.util.List;
+import org.conv4j.layers.Init;
+import org.conv4j.layers.Layer;
+import org.conv4j.layers.Param;
+import org.conv4j.tensor.ShapeException;
+import org.conv4j.tensor.Shapes;
+import org.conv4j.tensor.Tensor;
+import org.conv4j.util.Rng;
+
+/**
+ * 2-D convolution over NCHW batches, as torch.nn.Conv2d: any KH×KW, stride and dilation per axis, zero
+ * padding per side (or "same"/"valid"), groups (including depthwise), optional bias.
+ *
+ * <p>x [N, C, H, W] → out [N, F, OH, OW]; weight [F, C/groups, KH, KW]; bias [F].
+ * Computed by im2col + GEMM ({@link Im2colConv}); {@link ReferenceConv2d} is the direct-loop oracle it is
+ * tested against. The tensors returned by forward/backward are reused at the next call of the same shape.
+ */
+public final class Conv2d implements Layer {
+    private final Conv2dConfig config;
+    private final Param weight;  // [F, C/groups, KH, KW]
+    private final Param bias;    // [F], or null
+    private final String name;
+    private final Workspace workspace = new Workspace();
+
+    private Tensor x;            // [N, C, H, W] last forward input, kept for backward
+    private ConvGeometry geometry;
+    private Tensor out;          // [N, F, OH, OW] reused output buffer
+    private Tensor dX;           // [N, C, H, W] reused input-gradient buffer
+
+    /** A convolution initialised per {@code config.init()} (torch.nn's default unless changed) from {@code rng}. */
+    public Conv2d(Conv2dConfig config, Rng rng) {
+        this.config = config;
+        this.name = config.describe();
+        Tensor w = new Tensor(config.weightShape());
+        Tensor b = config.bias() ? new Tensor(config.outChannels()) : null;
+        Init.apply(config.init(), w, b, rng);
+        this.weight = Param.trainable("weight", w);
+        this.bias = b == null ? null : Param.trainable("bias", b);
+    }
+
+    public Conv2dConfig config() { return config; }
+
+    public Param weight() { return weight; }
+
+    /** The bias, or null when the config has none. */
+    public Param bias() { return bias; }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        ConvGeometry g = geometryFor(x);
+        int n = x.dim(0);
+        int[] outShape = {n, config.outChannels(), g.outH(), g.outW()};
+        if (out == null || !out.hasShape(outShape)) out = new Tensor(outShape);
+        Im2colConv.forward(config, g, n, x.data(), weight.value().data(), bias == null ? null : bias.value().data(),
+                out.data(), workspace);
+        this.x = x;
+        this.geometry = g;
+        return out;
+    }
+
+    @Override
+    public Tensor backward(Tensor dOut) {
+        if (x == null) throw new IllegalStateException(name + ": backward called before forward");
+        int n = x.dim(0);
+        Shapes.check(name, "dOut", dOut, n, config.outChannels(), geometry.outH(), geometry.outW());
+        if (dX == null || !dX.sameShape(x)) dX = Tensor.zerosLike(x);
+        Im2colConv.backward(config, geometry, n, x.data(), weight.value().data(), dOut.data(),
+                dX.data(), weight.grad().data(), bias == null ? null : bias.grad().data(), workspace);
+        return dX;
+    }
+
+    @Override
+    public Tensor infer(Tensor x) {
+        ConvGeometry g = geometryFor(x);
+        int n = x.dim(0);
+        Tensor y = new Tensor(n, config.outChannels(), g.outH(), g.outW());
+        Im2colConv.forward(config, g, n, x.data(), weight.value().data(), bias == null ? null : bias.value().data(),
+                y.data(), new Workspace());
+        return y;
+    }
+
+    @Override
+    public int[] outputShape(int[] in) {
+        if (in.length != 3 || in[0] != config.inChannels()) {
+            throw new ShapeException(name, "input item", in, new int[] {config.inChannels(), -1, -1});
+        }
+        ConvGeometry g = config.geometry(in[1], in[2]);
+        return new int[] {config.outChannels(), g.outH(), g.outW()};
+    }
+
+    @Override
+    public List<Param> params() { return bias == null ? List.of(weight) : List.of(weight, bias); }
+
+    @Override
+    public String describe() { return name; }
+
+    private ConvGeometry geometryFor(Tensor x) {
+        Shapes.check(name, "x", x, -1, config.inChannels(), -1, -1);
+        int h = x.dim(2), w = x.dim(3);
+        ConvGeometry g = geometry;
+        return g != null && g.inH() == h && g.inW() == w ? g : config.geometry(h, w);
+    }
+}

@@ -1,0 +1,155 @@
+package org.conv4j.conv;
+
+import org.conv4j.kernels.Gemm;
+import org.conv4j.kernels.Kernels;
+import org.conv4j.kernels.Parallel;
+
+/**
+ * The fast convolution shared by {@link Conv2d} and {@code F.conv2d}: im2col per image, then one GEMM per
+ * group. Checked against {@link ReferenceConv2d}.
+ *
+ * <p>Dimension letters: N batch, C input channels, F output channels, G groups, Cg = C/G, Fg = F/G,
+ * K = Cg·KH·KW (one column's length per group), P = OH·OW (output positions).
+ * Per image and group g, with cols_g the [K, P] block of the image's im2col matrix:
+ * <pre>
+ *   forward   out_g  [Fg, P] = W_g [Fg, K] · cols_g [K, P]  (+ bias)
+ *   backward  dW_g   [Fg, K] += dOut_g [Fg, P] · cols_gᵀ
+ *             dCols_g [K, P]  = W_gᵀ · dOut_g [Fg, P]       then col2im → dX
+ *             dB      [F]    += Σ_P dOut
+ * </pre>
+ * Transposes are GEMM flags, never materialised. Work is split over the batch with
+ * {@link Parallel#forChunks}; dW and dB are reduced per chunk of fixed size (a function of N only) and the
+ * partials are summed in chunk order, so gradients are bitwise identical for any number of threads.
+ */
+public final class Im2colConv {
+    /** At most this many chunks per batch for the backward reduction (bounds the partial buffers). */
+    static final int MAX_CHUNKS = 8;
+
+    private Im2colConv() {}
+
+    /** True when im2col is the identity (1×1 kernel, stride 1, no padding): x is used as cols directly. */
+    static boolean isPointwise(ConvGeometry g) {
+        return g.kH() == 1 && g.kW() == 1 && g.strideH() == 1 && g.strideW() == 1
+                && g.padTop() == 0 && g.padBottom() == 0 && g.padLeft() == 0 && g.padRight() == 0;
+    }
+
+    /**
+     * out = conv(x, w) + b.
+     *
+     * @param x   [N, C, H, W]
+     * @param w   [F, Cg, KH, KW]
+     * @param b   [F], or null for no bias
+     * @param out [N, F, OH, OW], overwritten
+     */
+    public static void forward(Conv2dConfig c, ConvGeometry g, int n, float[] x, float[] w, float[] b,
+                               float[] out, Workspace ws) {
+        Gemm gemm = Kernels.gemm();
+        int groups = c.groups(), cg = c.inChannels() / groups, fg = c.outChannels() / groups;
+        int k = cg * g.kH() * g.kW(), p = g.outH() * g.outW();
+        int xItem = c.inChannels() * g.inH() * g.inW(), outItem = c.outChannels() * p;
+        boolean pointwise = isPointwise(g);
+        Parallel.forChunks(n, 1, (lo, hi) -> {
+            float[] cols = pointwise ? null : ws.take(groups * k * p);
+            try {
+                for (int item = lo; item < hi; item++) {
+                    float[] colSrc = pointwise ? x : cols;
+                    int colBase = pointwise ? item * xItem : 0;
+                    if (!pointwise) Im2col.im2col(x, item * xItem, c.inChannels(), g, cols, 0);
+                    for (int gi = 0; gi < groups; gi++) {
+                        gemm.sgemm(false, false, fg, p, k,
+                                w, gi * fg * k, k,
+                                colSrc, colBase + gi * k * p, p,
+                                0f, out, item * outItem + gi * fg * p, p);
+                    }
+                    if (b != null) {
+                        for (int f = 0; f < c.outChannels(); f++) {
+                            int row = item * outItem + f * p;
+                            float bf = b[f];
+                            for (int q = 0; q < p; q++) out[row + q] += bf;
+                        }
+                    }
+                }
+            } finally {
+                if (cols != null) ws.give(cols);
+            }
+        });
+    }
+
+    /**
+     * Gradients of conv(x, w) + b given dOut.
+     *
+     * @param x    [N, C, H, W], the forward input
+     * @param dOut [N, F, OH, OW]
+     * @param dX   [N, C, H, W], overwritten; may be null when the caller needs no input gradient
+     * @param dW   [F, Cg, KH, KW], added into
+     * @param dB   [F], added into; null when the convolution has no bias
+     */
+    public static void backward(Conv2dConfig c, ConvGeometry g, int n, float[] x, float[] w, float[] dOut,
+                                float[] dX, float[] dW, float[] dB, Workspace ws) {
+        Gemm gemm = Kernels.gemm();
+        int groups = c.groups(), cg = c.inChannels() / groups, fg = c.outChannels() / groups, f = c.outChannels();
+        int k = cg * g.kH() * g.kW(), p = g.outH() * g.outW();
+        int xItem = c.inChannels() * g.inH() * g.inW(), outItem = f * p;
+        int wSize = f * k, partialSize = wSize + (dB != null ? f : 0);
+        boolean pointwise = isPointwise(g);
+        int grain = Math.max(1, (n + MAX_CHUNKS - 1) / MAX_CHUNKS);
+        float[][] partials = ws.partials(Parallel.chunkCount(n, grain), partialSize);
+        Parallel.forChunks(n, grain, (lo, hi) -> {
+            float[] partial = partials[lo / grain];  // [F·K] dW, then [F] dB
+            float[] cols = pointwise ? null : ws.take(groups * k * p);
+            float[] dCols = pointwise || dX == null ? null : ws.take(groups * k * p);
+            try {
+                for (int item = lo; item < hi; item++) {
+                    float[] colSrc = pointwise ? x : cols;
+                    int colBase = pointwise ? item * xItem : 0;
+                    if (!pointwise) Im2col.im2col(x, item * xItem, c.inChannels(), g, cols, 0);
+                    int dOutBase = item * outItem;
+                    for (int gi = 0; gi < groups; gi++) {
+                        // dW_g += dOut_g · cols_gᵀ
+                        gemm.sgemm(false, true, fg, k, p,
+                                dOut, dOutBase + gi * fg * p, p,
+                                colSrc, colBase + gi * k * p, p,
+                                1f, partial, gi * fg * k, k);
+                        if (dX != null) {
+                            // dCols_g = W_gᵀ · dOut_g (written straight into dX when cols are x itself)
+                            float[] dst = pointwise ? dX : dCols;
+                            int dstBase = pointwise ? item * xItem : 0;
+                            gemm.sgemm(true, false, k, p, fg,
+                                    w, gi * fg * k, k,
+                                    dOut, dOutBase + gi * fg * p, p,
+                                    0f, dst, dstBase + gi * k * p, p);
+                        }
+                    }
+                    if (dX != null && !pointwise) {
+                        java.util.Arrays.fill(dX, item * xItem, (item + 1) * xItem, 0f);
+                        Col2im.col2im(dCols, 0, c.inChannels(), g, dX, item * xItem);
+                    }
+                    if (dB != null) {
+                        for (int fi = 0; fi < f; fi++) {
+                            int row = dOutBase + fi * p;
+                            float s = 0f;
+                            for (int q = 0; q < p; q++) s += dOut[row + q];
+                            partial[wSize + fi] += s;
+                        }
+                    }
+                }
+            } finally {
+                if (cols != null) ws.give(cols);
+                if (dCols != null) ws.give(dCols);
+            }
+        });
+        // Sum the chunk partials in chunk order, then add into the caller's gradients.
+        for (int i = 0; i < wSize; i++) {
+            float s = 0f;
+            for (float[] part : partials) s += part[i];
+            dW[i] += s;
+        }
+        if (dB != null) {
+            for (int i = 0; i < f; i++) {
+                float s = 0f;
+                for (float[] part : partials) s += part[wSize + i];
+                dB[i] += s;
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package org.conv4j.layers;
+
+import java.util.List;
+import org.conv4j.tensor.ShapeException;
+import org.conv4j.tensor.Shapes;
+import org.conv4j.tensor.Tensor;
+import org.conv4j.util.Rng;
+
+/**
+ * Fully connected layer, as torch.nn.Linear: x [N, in] → out [N, out] = x·Wᵀ + b, weight [out, in],
+ * bias [out]. Computed by GEMM ({@link LinearOps}).
+ */
+public final class Linear implements Layer {
+    private final LinearConfig config;
+    private final Param weight;  // [out, in]
+    private final Param bias;    // [out], or null
+    private final String name;
+
+    private Tensor x;            // [N, in] last forward input
+    private Tensor out;          // [N, out] reused
+    private Tensor dX;           // [N, in] reused
+
+    /** A layer initialised per {@code config.init()} (torch.nn's default unless changed) from {@code rng}. */
+    public Linear(LinearConfig config, Rng rng) {
+        this.config = config;
+        this.name = config.describe();
+        Tensor w = new Tensor(config.weightShape());
+        Tensor b = config.bias() ? new Tensor(config.outFeatures()) : null;
+        Init.apply(config.init(), w, b, rng);
+        this.weight = Param.trainable("weight", w);
+        this.bias = b == null ? null : Param.trainable("bias", b);
+    }
+
+    public LinearConfig config() { return config; }
+
+    public Param weight() { return weight; }
+
+    /** The bias, or null when the config has none. */
+    public Param bias() { return bias; }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        Shapes.check(name, "x", x, -1, config.inFeatures());
+        int n = x.dim(0);
+        if (out == null || !out.hasShape(n, config.outFeatures())) out = new Tensor(n, config.outFeatures());
+        LinearOps.forward(n, config.inFeatures(), config.outFeatures(), x.data(), weight.value().data(),
+                bias == null ? null : bias.value().data(), out.data());
+        this.x = x;
+        return out;
+    }
+
+    @Override
+    public Tensor backward(Tensor dOut) {
+        if (x == null) throw new IllegalStateException(name + ": backward called before forward");
+        int n = x.dim(0);
+        Shapes.check(name, "dOut", dOut, n, config.outFeatures());
+        if (dX == null || !dX.sameShape(x)) dX = Tensor.zerosLike(x);
+        LinearOps.backward(n, config.inFeatures(), config.outFeatures(), x.data(), weight.value().data(), dOut.data(),
+                dX.data(), weight.grad().data(), bias == null ? null : bias.grad().data());
+        return dX;
+    }
+
+    @Override
+    public Tensor infer(Tensor x) {
+        Shapes.check(name, "x", x, -1, config.inFeatures());
+        Tensor y = new Tensor(x.dim(0), config.outFeatures());
+        LinearOps.forward(x.dim(0), config.inFeatures(), config.outFeatures(), x.data(), weight.value().data(),
+                bias == null ? null : bias.value().data(), y.data());
+        return y;
+    }
+
+    @Override
+    public int[] outputShape(int[] in) {
+        if (in.length != 1 || in[0] != config.inFeatures()) {
+            throw new ShapeException(name, "input item", in, new int[] {config.inFeatures()});
+        }
+        return new int[] {config.outFeatures()};
+    }
+
+    @Override
+    public List<Param> params() { return bias == null ? List.of(weight) : List.of(weight, bias); }
+
+    @Override
+    public String describe() { return name; }
+}

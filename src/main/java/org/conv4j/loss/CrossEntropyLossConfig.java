@@ -1,0 +1,20 @@
+package org.conv4j.loss;
+
+/**
+ * Settings of {@link CrossEntropyLoss}.
+ *
+ * @param labelSmoothing ε in [0, 1]: the target becomes (1 − ε)·one_hot + ε/C, as torch 1.13's
+ *                       {@code label_smoothing}; default 0
+ */
+public record CrossEntropyLossConfig(double labelSmoothing) {
+    public CrossEntropyLossConfig {
+        if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
+            throw new IllegalArgumentException("CrossEntropyLoss: labelSmoothing must be in [0, 1], got " + labelSmoothing);
+        }
+    }
+
+    /** No smoothing, as torch.nn.CrossEntropyLoss(). */
+    public static CrossEntropyLossConfig of() { return new CrossEntropyLossConfig(0); }
+
+    public CrossEntropyLossConfig withLabelSmoothing(double eps) { return new CrossEntropyLossConfig(eps); }
+}

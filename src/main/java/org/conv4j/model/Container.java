@@ -1,0 +1,16 @@
+package org.conv4j.model;
+
+import java.util.List;
+import org.conv4j.layers.Layer;
+
+/**
+ * A layer made of named child layers (Sequential, Residual). Parameter names are the path of child names
+ * joined with dots, then the layer's local name, as in a torch state_dict: {@code "3.weight"},
+ * {@code "4.block.0.running_mean"}.
+ */
+public interface Container extends Layer {
+    /** A child layer with its name inside the container. */
+    record Child(String name, Layer layer) {}
+
+    List<Child> children();
+}

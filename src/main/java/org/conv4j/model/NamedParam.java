@@ -1,0 +1,46 @@
+package org.conv4j.model;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.conv4j.layers.Layer;
+import org.conv4j.layers.Param;
+
+/**
+ * A parameter or buffer with its full torch-style name ({@code "0.weight"}, {@code "2.block.1.running_var"}),
+ * and the layer that owns it (so an error can name the layer).
+ */
+public record NamedParam(String name, Param param, Layer owner) {
+
+    /** Every parameter and buffer under {@code root}, in a stable order, with full names. */
+    public static List<NamedParam> of(Layer root) {
+        List<NamedParam> out = new ArrayList<>();
+        collect("", root, out);
+        return out;
+    }
+
+    /** Only the trainable parameters (those with a gradient). */
+    public static List<NamedParam> trainable(Layer root) {
+        List<NamedParam> out = new ArrayList<>();
+        for (NamedParam p : of(root)) if (p.param().isTrainable()) out.add(p);
+        return out;
+    }
+
+    /** Name → parameter, failing if two parameters share a name. */
+    public static Map<String, NamedParam> byName(Layer root) {
+        Map<String, NamedParam> m = new LinkedHashMap<>();
+        for (NamedParam p : of(root)) {
+            if (m.put(p.name(), p) != null) throw new IllegalStateException("two parameters are named " + p.name());
+        }
+        return m;
+    }
+
+    private static void collect(String prefix, Layer layer, List<NamedParam> out) {
+        if (layer instanceof Container c) {
+            for (Container.Child ch : c.children()) collect(prefix + ch.name() + ".", ch.layer(), out);
+        } else {
+            for (Param p : layer.params()) out.add(new NamedParam(prefix + p.name(), p, layer));
+        }
+    }
+}

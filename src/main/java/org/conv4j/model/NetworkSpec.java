@@ -1,0 +1,252 @@
+package org.conv4j.model;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.conv4j.io.FormatException;
+import org.conv4j.io.Json;
+import org.conv4j.layers.Init;
+import org.conv4j.layers.Layer;
+import org.conv4j.layers.Param;
+import org.conv4j.tensor.ShapeException;
+import org.conv4j.util.Rng;
+
+/**
+ * A network's architecture as data: what {@code train --model spec.json} reads and what a model file
+ * stores in its metadata. JSON form (see the README's "Network spec" section):
+ * <pre>{@code
+ * {
+ *   "format": "conv4j-network", "version": 1,
+ *   "name": "reference",
+ *   "input": [1, 28, 28],            // C, H, W of one image
+ *   "classes": 10,
+ *   "class_names": ["T-shirt/top", ...],   // optional
+ *   "normalize": {"mean": [0.286], "std": [0.353]},  // optional, applied after scaling pixels to [0, 1]
+ *   "init": "kaiming_normal",        // optional: torch_default (default), kaiming_normal, kaiming_uniform,
+ *                                    //           xavier_uniform, xavier_normal
+ *   "layers": [ {"type": "Conv2d", "in_channels": 1, "out_channels": 32, "kernel_size": 3, "padding": 1}, ... ]
+ * }
+ * }</pre>
+ * Immutable. The input is bounded like every loader's: {@link #MAX_BYTES}, nesting depth 32.
+ */
+public record NetworkSpec(String name, int[] input, int classes, List<String> classNames,
+                          float[] mean, float[] std, Init.Scheme init, List<Map<String, Object>> layers) {
+    public static final String FORMAT = "conv4j-network";
+    public static final int VERSION = 1;
+    /** Largest spec file read. */
+    public static final int MAX_BYTES = 4 << 20;
+
+    public NetworkSpec {
+        if (input == null || input.length != 3) throw new IllegalArgumentException("spec input must be [C, H, W]");
+        for (int d : input) if (d < 1) throw new IllegalArgumentException("spec input " + Arrays.toString(input) + " has a non-positive size");
+        if (classes < 1) throw new IllegalArgumentException("spec classes must be at least 1, got " + classes);
+        if (classNames != null && classNames.size() != classes) {
+            throw new IllegalArgumentException("spec has " + classNames.size() + " class names for " + classes + " classes");
+        }
+        if ((mean == null) != (std == null)) throw new IllegalArgumentException("spec normalize needs both mean and std");
+        if (mean != null) {
+            if (mean.length != std.length || (mean.length != 1 && mean.length != input[0])) {
+                throw new IllegalArgumentException("spec normalize mean/std need 1 or " + input[0] + " values each");
+            }
+            for (float s : std) if (!(s > 0)) throw new IllegalArgumentException("spec normalize std must be positive, got " + s);
+        }
+        input = input.clone();
+        classNames = classNames == null ? null : List.copyOf(classNames);
+        mean = mean == null ? null : mean.clone();
+        std = std == null ? null : std.clone();
+        if (init == null) init = Init.Scheme.TORCH_DEFAULT;
+        layers = List.copyOf(layers);
+    }
+
+    @Override public int[] input() { return input.clone(); }
+
+    public NetworkSpec withName(String n) { return new NetworkSpec(n, input, classes, classNames, mean, std, init, layers); }
+
+    public NetworkSpec withNormalize(float[] m, float[] s) { return new NetworkSpec(name, input, classes, classNames, m, s, init, layers); }
+
+    public NetworkSpec withClassNames(List<String> names) { return new NetworkSpec(name, input, classes, names, mean, std, init, layers); }
+
+    public NetworkSpec withInit(Init.Scheme scheme) { return new NetworkSpec(name, input, classes, classNames, mean, std, scheme, layers); }
+
+    /** Describes an existing network (every layer must be of a registered type). */
+    public static NetworkSpec describe(String name, Sequential network, int[] input, int classes) {
+        List<Map<String, Object>> ls = new ArrayList<>();
+        for (Layer l : network.layers()) ls.add(LayerRegistry.write(l));
+        return new NetworkSpec(name, input, classes, null, null, null, Init.Scheme.TORCH_DEFAULT, ls);
+    }
+
+    // ---------------------------------------------------------------- JSON
+
+    public static NetworkSpec read(Path file) throws IOException {
+        long size = Files.size(file);
+        if (size > MAX_BYTES) throw new FormatException(file + ": " + size + " bytes is larger than a network spec may be (" + MAX_BYTES + ")");
+        return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+    }
+
+    public static NetworkSpec parse(String text, String source) throws FormatException {
+        return fromJson(Json.parseObject(text, source, new Json.Limits(MAX_BYTES, 32, 1 << 18)));
+    }
+
+    public static NetworkSpec fromJson(Json.Obj o) throws FormatException {
+        o.allowOnly(List.of("format", "version", "name", "input", "classes", "class_names", "normalize", "init", "layers"));
+        String format = o.str("format", FORMAT);
+        if (!format.equals(FORMAT)) throw o.error("format", "expected \"" + FORMAT + "\", got \"" + format + "\"");
+        int version = o.integer("version", VERSION);
+        if (version < 1 || version > VERSION) {
+            throw o.error("version", "this conv4j reads network spec versions 1 to " + VERSION + ", got " + version);
+        }
+        int[] input = o.intArray("input");
+        if (input.length != 3) throw o.error("input", "expected [C, H, W], got " + input.length + " values");
+        for (int d : input) if (d < 1 || d > 1 << 16) throw o.error("input", "sizes must be in 1.." + (1 << 16) + ", got " + Arrays.toString(input));
+        int classes = o.integer("classes");
+        if (classes < 1 || classes > 1 << 20) throw o.error("classes", "must be in 1.." + (1 << 20) + ", got " + classes);
+        List<String> names = null;
+        if (o.has("class_names")) {
+            names = new ArrayList<>();
+            List<Object> a = o.array("class_names");
+            for (int i = 0; i < a.size(); i++) {
+                if (!(a.get(i) instanceof String s)) throw o.error("class_names", "entry " + i + " is " + Json.kind(a.get(i)) + ", expected a string");
+                names.add(s);
+            }
+            if (names.size() != classes) throw o.error("class_names", names.size() + " names for " + classes + " classes");
+        }
+        float[] mean = null, std = null;
+        if (o.has("normalize")) {
+            Json.Obj n = o.obj("normalize");
+            n.allowOnly(List.of("mean", "std"));
+            mean = floats(n, "mean");
+            std = floats(n, "std");
+            if (mean.length != std.length || (mean.length != 1 && mean.length != input[0])) {
+                throw o.error("normalize", "mean and std need 1 or " + input[0] + " values each, got " + mean.length + " and " + std.length);
+            }
+            for (float s : std) if (!(s > 0)) throw n.error("std", "must be positive, got " + s);
+        }
+        Init.Scheme init = Init.Scheme.TORCH_DEFAULT;
+        if (o.has("init")) {
+            String s = o.str("init");
+            try {
+                init = Init.Scheme.valueOf(s.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw o.error("init", "unknown scheme \"" + s + "\"; expected one of torch_default, kaiming_normal, "
+                        + "kaiming_uniform, xavier_uniform, xavier_normal");
+            }
+        }
+        List<Map<String, Object>> layers = new ArrayList<>();
+        for (Json.Obj l : o.objects("layers")) layers.add(l.map());
+        if (layers.isEmpty()) throw o.error("layers", "a network needs at least one layer");
+        NetworkSpec spec = new NetworkSpec(o.str("name", null), input, classes, names, mean, std, init, layers);
+        spec.build(new Rng(0), o.path()); // validates every layer and the shapes now, with paths in the messages
+        return spec;
+    }
+
+    private static float[] floats(Json.Obj o, String key) throws FormatException {
+        List<Object> a = o.array(key);
+        float[] r = new float[a.size()];
+        for (int i = 0; i < r.length; i++) {
+            if (!(a.get(i) instanceof Json.Num n)) throw o.error(key, "entry " + i + " is " + Json.kind(a.get(i)) + ", expected a number");
+            r[i] = n.floatValue();
+            if (!Float.isFinite(r[i])) throw o.error(key, "entry " + i + " is not a finite float");
+        }
+        return r;
+    }
+
+    /** The JSON tree of this spec (maps, lists, numbers, strings). */
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("format", FORMAT);
+        m.put("version", VERSION);
+        if (name != null) m.put("name", name);
+        m.put("input", input);
+        m.put("classes", classes);
+        if (classNames != null) m.put("class_names", classNames);
+        if (mean != null) {
+            Map<String, Object> n = new LinkedHashMap<>();
+            n.put("mean", boxed(mean));
+            n.put("std", boxed(std));
+            m.put("normalize", n);
+        }
+        if (init != Init.Scheme.TORCH_DEFAULT) m.put("init", init.name().toLowerCase(Locale.ROOT));
+        m.put("layers", layers);
+        return m;
+    }
+
+    private static List<Float> boxed(float[] a) {
+        List<Float> l = new ArrayList<>(a.length);
+        for (float f : a) l.add(f);
+        return l;
+    }
+
+    public String toJsonText() { return Json.pretty(toJson()); }
+
+    // ---------------------------------------------------------------- building
+
+    /** Builds the network with weights initialised from {@code seed}. */
+    public Model build(long seed) {
+        try {
+            return build(new Rng(seed), name == null ? "spec" : name);
+        } catch (FormatException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    private Model build(Rng rng, String where) throws FormatException {
+        LayerRegistry.Context ctx = new LayerRegistry.Context(rng);
+        List<Layer> built = new ArrayList<>();
+        int[] shape = input.clone();
+        for (int i = 0; i < layers.size(); i++) {
+            Json.Obj lo = new Json.Obj(where + ".layers[" + i + "]", layers.get(i));
+            Layer l = LayerRegistry.read(lo, ctx);
+            try {
+                shape = l.outputShape(shape);
+            } catch (IllegalArgumentException e) {
+                throw new FormatException(lo.path() + " (" + l.describe() + "): input of shape " + Arrays.toString(shape)
+                        + " does not fit: " + e.getMessage(), e);
+            }
+            built.add(l);
+        }
+        if (shape.length != 1 || shape[0] != classes) {
+            throw new FormatException(where + ": the last layer outputs " + Arrays.toString(shape)
+                    + " per image but the spec declares " + classes + " classes (expected [" + classes + "])");
+        }
+        Sequential net = new Sequential(built);
+        if (init != Init.Scheme.TORCH_DEFAULT) reinitialise(net, init, rng);
+        return new Model(this, net);
+    }
+
+    /** Re-draws every weight of rank ≥ 2 (conv, linear) and its bias under {@code scheme}. */
+    static void reinitialise(Layer root, Init.Scheme scheme, Rng rng) {
+        if (root instanceof Container c) {
+            for (Container.Child ch : c.children()) reinitialise(ch.layer(), scheme, rng);
+            return;
+        }
+        Param w = null, b = null;
+        for (Param p : root.params()) {
+            if (p.name().equals("weight")) w = p;
+            if (p.name().equals("bias")) b = p;
+        }
+        if (w != null && w.value().rank() >= 2) Init.apply(scheme, w.value(), b == null ? null : b.value(), rng);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof NetworkSpec s && Json.write(toJson()).equals(Json.write(s.toJson()));
+    }
+
+    @Override
+    public int hashCode() { return Json.write(toJson()).hashCode(); }
+
+    @Override
+    public String toString() { return "NetworkSpec" + Json.write(toJson()); }
+
+    /** Shape check used by readers of nested containers. */
+    static void requireShape(String where, int[] actual, int[] expected) {
+        if (!Arrays.equals(actual, expected)) throw new ShapeException(where, "output", actual, expected);
+    }
+}

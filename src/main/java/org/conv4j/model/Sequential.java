@@ -1,0 +1,76 @@
+package org.conv4j.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.conv4j.layers.Layer;
+import org.conv4j.layers.Param;
+import org.conv4j.tensor.Tensor;
+
+/**
+ * Layers applied one after another, like torch.nn.Sequential; the children are named "0", "1", ...
+ * so parameter names match a torch state_dict ({@code "3.weight"}).
+ *
+ * <p>Training: {@link #forward} then {@link #backward} (which walks the layers in reverse and adds into every
+ * gradient). {@link #infer} is thread-safe if every layer's is. Not thread-safe for training.
+ */
+public final class Sequential implements Container {
+    private final List<Layer> layers;
+
+    public Sequential(List<? extends Layer> layers) {
+        this.layers = List.copyOf(layers);
+    }
+
+    public Sequential(Layer... layers) { this(List.of(layers)); }
+
+    public List<Layer> layers() { return layers; }
+
+    public int size() { return layers.size(); }
+
+    public Layer get(int i) { return layers.get(i); }
+
+    @Override
+    public List<Child> children() {
+        List<Child> c = new ArrayList<>(layers.size());
+        for (int i = 0; i < layers.size(); i++) c.add(new Child(Integer.toString(i), layers.get(i)));
+        return c;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        for (Layer l : layers) x = l.forward(x);
+        return x;
+    }
+
+    @Override
+    public Tensor backward(Tensor dOut) {
+        for (int i = layers.size() - 1; i >= 0; i--) dOut = layers.get(i).backward(dOut);
+        return dOut;
+    }
+
+    @Override
+    public Tensor infer(Tensor x) {
+        for (Layer l : layers) x = l.infer(x);
+        return x;
+    }
+
+    @Override
+    public int[] outputShape(int[] in) {
+        for (Layer l : layers) in = l.outputShape(in);
+        return in;
+    }
+
+    @Override
+    public List<Param> params() {
+        List<Param> p = new ArrayList<>();
+        for (Layer l : layers) p.addAll(l.params());
+        return p;
+    }
+
+    @Override
+    public void setTraining(boolean training) {
+        for (Layer l : layers) l.setTraining(training);
+    }
+
+    @Override
+    public String describe() { return "Sequential(" + layers.size() + " layers)"; }
+}

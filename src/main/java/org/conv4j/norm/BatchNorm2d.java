@@ -1,0 +1,75 @@
+package org.conv4j.norm;
+
+import java.util.List;
+import org.conv4j.layers.Layer;
+import org.conv4j.layers.Param;
+import org.conv4j.tensor.Shapes;
+import org.conv4j.tensor.Tensor;
+
+/**
+ * Batch normalisation of images, torch.nn.BatchNorm2d: input [N, C, H, W], statistics per channel
+ * over N·H·W values. Parameters "weight" (γ, ones) and "bias" (β, zeros) when affine; buffers
+ * "running_mean" (zeros) and "running_var" (ones) when tracking running statistics. A new layer is in
+ * training mode, as in torch; {@link #infer} always behaves as evaluation mode.
+ */
+public final class BatchNorm2d implements Layer {
+    private final BatchNormCore core;
+
+    public BatchNorm2d(BatchNormConfig config) { this.core = new BatchNormCore(config); }
+
+    public BatchNormConfig config() { return core.config(); }
+
+    /** γ [C], or null without affine. */
+    public Param weight() { return core.weight(); }
+
+    /** β [C], or null without affine. */
+    public Param bias() { return core.bias(); }
+
+    /** [C], or null without running statistics. */
+    public Param runningMean() { return core.runningMean(); }
+
+    /** [C], or null without running statistics. */
+    public Param runningVar() { return core.runningVar(); }
+
+    private void checkInput(Tensor x) {
+        Shapes.check(describe(), "x", x, -1, core.config().numFeatures(), -1, -1);
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        checkInput(x);
+        return core.forward(describe(), x, x.dim(0), x.dim(2) * x.dim(3));
+    }
+
+    @Override
+    public Tensor backward(Tensor dOut) {
+        if (!core.hasForward()) throw new IllegalStateException(describe() + ": backward called before forward");
+        Shapes.check(describe(), "dOut", dOut, core.lastShape());
+        return core.backward(dOut);
+    }
+
+    @Override
+    public Tensor infer(Tensor x) {
+        checkInput(x);
+        return core.infer(describe(), x, x.dim(0), x.dim(2) * x.dim(3));
+    }
+
+    @Override
+    public int[] outputShape(int[] in) {
+        if (in.length != 3 || in[0] != core.config().numFeatures()) {
+            throw new org.conv4j.tensor.ShapeException(describe(), "item", in, new int[] {core.config().numFeatures(), -1, -1});
+        }
+        return in.clone();
+    }
+
+    @Override
+    public List<Param> params() { return core.params(); }
+
+    @Override
+    public void setTraining(boolean training) { core.setTraining(training); }
+
+    public boolean isTraining() { return core.isTraining(); }
+
+    @Override
+    public String describe() { return "BatchNorm2d(" + core.config().describeArgs() + ")"; }
+}

@@ -1,0 +1,210 @@
+package org.conv4j.norm;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.conv4j.kernels.Parallel;
+import org.conv4j.layers.Buffers;
+import org.conv4j.layers.Param;
+import org.conv4j.tensor.Tensor;
+
+/**
+ * Batch normalisation over a tensor viewed as [N, C, S] (S = product of the spatial sizes, 1 for
+ * [N, C] input), per channel c over its M = N·S values. Shared by {@link BatchNorm1d} and
+ * {@link BatchNorm2d}, which own the shape rules.
+ *
+ * <p>Training (or no running statistics): mean and biased variance of the batch normalise;
+ * running_mean and running_var move towards the batch mean and the <em>unbiased</em> variance
+ * (× M/(M−1)), as torch does. Evaluation: the running statistics normalise.
+ * Each channel is reduced by one task in a fixed order (sums in double), so results do not depend
+ * on the thread count.
+ */
+final class BatchNormCore {
+    /** Channel loops go parallel above this many values. */
+    private static final int PARALLEL_MIN = 1 << 15;
+
+    private final BatchNormConfig config;
+    private final Param weight;      // [C] γ, or null without affine
+    private final Param bias;        // [C] β, or null without affine
+    private final Param runningMean; // [C], or null without running statistics
+    private final Param runningVar;  // [C], or null without running statistics
+    private boolean training = true;
+
+    // Cache of the last forward, for backward.
+    private Tensor xHat;       // [N, C, S] normalised input
+    private double[] invStd;   // [C] 1/√(var + eps) used
+    private boolean batchStats; // whether the last forward normalised with batch statistics
+    private int n, s;
+    private Tensor out, dX;
+
+    BatchNormCore(BatchNormConfig config) {
+        this.config = config;
+        int c = config.numFeatures();
+        if (config.affine()) {
+            weight = Param.trainable("weight", new Tensor(c).fill(1f));
+            bias = Param.trainable("bias", new Tensor(c));
+        } else {
+            weight = null;
+            bias = null;
+        }
+        if (config.trackRunningStats()) {
+            runningMean = Param.buffer("running_mean", new Tensor(c));
+            runningVar = Param.buffer("running_var", new Tensor(c).fill(1f));
+        } else {
+            runningMean = null;
+            runningVar = null;
+        }
+    }
+
+    BatchNormConfig config() { return config; }
+
+    Param weight() { return weight; }
+
+    Param bias() { return bias; }
+
+    Param runningMean() { return runningMean; }
+
+    Param runningVar() { return runningVar; }
+
+    void setTraining(boolean t) { training = t; }
+
+    boolean isTraining() { return training; }
+
+    List<Param> params() {
+        List<Param> ps = new ArrayList<>(4);
+        if (weight != null) { ps.add(weight); ps.add(bias); }
+        if (runningMean != null) { ps.add(runningMean); ps.add(runningVar); }
+        return List.copyOf(ps);
+    }
+
+    private static void forChannels(int channels, long values, Parallel.RangeBody body) {
+        if (values < PARALLEL_MIN) body.run(0, channels);
+        else Parallel.forChunks(channels, 1, body);
+    }
+
+    /** Forward of x viewed as [N, C, S]; caches for backward; updates running statistics in training. */
+    Tensor forward(String where, Tensor x, int n, int s) {
+        int c = config.numFeatures();
+        boolean useBatch = training || runningMean == null;
+        if (useBatch && (long) n * s <= 1) {
+            throw new IllegalArgumentException(where + ": expected more than 1 value per channel when training, got input of shape "
+                    + org.conv4j.tensor.Shapes.show(x.shape()));
+        }
+        this.n = n;
+        this.s = s;
+        this.batchStats = useBatch;
+        xHat = Buffers.reuse(xHat, x);
+        out = Buffers.reuse(out, x);
+        invStd = invStd != null && invStd.length == c ? invStd : new double[c];
+        normalise(x.data(), out.data(), xHat.data(), invStd, n, s, useBatch, training && runningMean != null);
+        return out;
+    }
+
+    /** Inference: running statistics if tracked, else the batch's; touches no state. */
+    Tensor infer(String where, Tensor x, int n, int s) {
+        boolean useBatch = runningMean == null;
+        if (useBatch && (long) n * s <= 1) {
+            throw new IllegalArgumentException(where + ": expected more than 1 value per channel without running statistics, got input of shape "
+                    + org.conv4j.tensor.Shapes.show(x.shape()));
+        }
+        Tensor y = Tensor.zerosLike(x);
+        normalise(x.data(), y.data(), null, new double[config.numFeatures()], n, s, useBatch, false);
+        return y;
+    }
+
+    private void normalise(float[] x, float[] y, float[] xh, double[] inv, int n, int s, boolean useBatch, boolean updateRunning) {
+        int c = config.numFeatures();
+        long m = (long) n * s;
+        float[] gamma = weight == null ? null : weight.value().data();
+        float[] beta = bias == null ? null : bias.value().data();
+        float[] rm = runningMean == null ? null : runningMean.value().data();
+        float[] rv = runningVar == null ? null : runningVar.value().data();
+        double eps = config.eps(), mom = config.momentum();
+        forChannels(c, m * c, (lo, hi) -> {
+            for (int ch = lo; ch < hi; ch++) {
+                double mean, var;
+                if (useBatch) {
+                    double sum = 0;
+                    for (int i = 0; i < n; i++) {
+                        int base = (i * c + ch) * s;
+                        for (int j = 0; j < s; j++) sum += x[base + j];
+                    }
+                    mean = sum / m;
+                    double sq = 0;
+                    for (int i = 0; i < n; i++) {
+                        int base = (i * c + ch) * s;
+                        for (int j = 0; j < s; j++) { double d = x[base + j] - mean; sq += d * d; }
+                    }
+                    var = sq / m;
+                    if (updateRunning) {
+                        rm[ch] = (float) ((1 - mom) * rm[ch] + mom * mean);
+                        rv[ch] = (float) ((1 - mom) * rv[ch] + mom * (sq / (m - 1)));
+                    }
+                } else {
+                    mean = rm[ch];
+                    var = rv[ch];
+                }
+                double is = 1 / Math.sqrt(var + eps);
+                inv[ch] = is;
+                double g = gamma == null ? 1 : gamma[ch], b = beta == null ? 0 : beta[ch];
+                for (int i = 0; i < n; i++) {
+                    int base = (i * c + ch) * s;
+                    for (int j = 0; j < s; j++) {
+                        double h = (x[base + j] - mean) * is;
+                        if (xh != null) xh[base + j] = (float) h;
+                        y[base + j] = (float) (g * h + b);
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * dX from dOut; adds Σ dOut·x̂ into dWeight and Σ dOut into dBias. With batch statistics,
+     * dX = γ·invStd/M · (M·dOut − Σ dOut − x̂·Σ dOut·x̂) per channel; with running statistics,
+     * dX = γ·invStd·dOut.
+     */
+    Tensor backward(Tensor dOut) {
+        int c = config.numFeatures();
+        dX = Buffers.reuse(dX, dOut);
+        float[] g = dOut.data(), xh = xHat.data(), dx = dX.data();
+        float[] gamma = weight == null ? null : weight.value().data();
+        float[] dGamma = weight == null ? null : weight.grad().data();
+        float[] dBeta = bias == null ? null : bias.grad().data();
+        int n = this.n, s = this.s;
+        long m = (long) n * s;
+        boolean useBatch = batchStats;
+        double[] inv = invStd;
+        forChannels(c, m * c, (lo, hi) -> {
+            for (int ch = lo; ch < hi; ch++) {
+                double sumG = 0, sumGx = 0; // Σ dOut, Σ dOut·x̂
+                for (int i = 0; i < n; i++) {
+                    int base = (i * c + ch) * s;
+                    for (int j = 0; j < s; j++) { sumG += g[base + j]; sumGx += (double) g[base + j] * xh[base + j]; }
+                }
+                double gm = gamma == null ? 1 : gamma[ch];
+                double k = gm * inv[ch];
+                if (useBatch) {
+                    double meanG = sumG / m, meanGx = sumGx / m;
+                    for (int i = 0; i < n; i++) {
+                        int base = (i * c + ch) * s;
+                        for (int j = 0; j < s; j++) dx[base + j] = (float) (k * (g[base + j] - meanG - xh[base + j] * meanGx));
+                    }
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        int base = (i * c + ch) * s;
+                        for (int j = 0; j < s; j++) dx[base + j] = (float) (k * g[base + j]);
+                    }
+                }
+                if (dGamma != null) {
+                    dGamma[ch] += (float) sumGx;
+                    dBeta[ch] += (float) sumG;
+                }
+            }
+        });
+        return dX;
+    }
+
+    boolean hasForward() { return xHat != null; }
+
+    int[] lastShape() { return out.shape(); }
+}

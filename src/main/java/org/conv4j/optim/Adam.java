@@ -1,0 +1,63 @@
+package org.conv4j.optim;
+
+import java.util.List;
+import org.conv4j.model.NamedParam;
+
+/**
+ * torch.optim.Adam and AdamW. Adam adds {@code wd·p} to the gradient (L2); AdamW instead decays the weight
+ * directly, {@code p ·= 1 − lr·wd}, before the update. Then
+ * {@code m = β1·m + (1−β1)·g}, {@code v = β2·v + (1−β2)·g²},
+ * {@code p −= lr/(1−β1^t) · m / (√v/√(1−β2^t) + ε)}.
+ */
+public final class Adam extends Optimizer {
+    private final double beta1, beta2, eps, weightDecay;
+    private final boolean decoupled;
+    private final float[][] m, v;
+
+    public Adam(List<NamedParam> params, double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled) {
+        super(params, lr);
+        if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
+            throw new IllegalArgumentException(kind(decoupled) + ": betas must be in [0, 1), got " + beta1 + ", " + beta2);
+        }
+        if (!(eps >= 0)) throw new IllegalArgumentException(kind(decoupled) + ": eps must be >= 0, got " + eps);
+        if (!(weightDecay >= 0)) throw new IllegalArgumentException(kind(decoupled) + ": weight_decay must be >= 0, got " + weightDecay);
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+        this.decoupled = decoupled;
+        this.m = slot("exp_avg");
+        this.v = slot("exp_avg_sq");
+    }
+
+    /** torch defaults: Adam(lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0). */
+    public static Adam adam(List<NamedParam> params, double lr) { return new Adam(params, lr, 0.9, 0.999, 1e-8, 0, false); }
+
+    /** torch defaults: AdamW(lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=wd). */
+    public static Adam adamW(List<NamedParam> params, double lr, double weightDecay) {
+        return new Adam(params, lr, 0.9, 0.999, 1e-8, weightDecay, true);
+    }
+
+    private static String kind(boolean decoupled) { return decoupled ? "AdamW" : "Adam"; }
+
+    @Override public String name() { return kind(decoupled); }
+
+    @Override
+    protected void update(int i, float[] p, float[] g) {
+        double bc1 = 1 - Math.pow(beta1, step), bc2 = 1 - Math.pow(beta2, step);
+        float stepSize = (float) (lr / bc1), bc2Sqrt = (float) Math.sqrt(bc2);
+        float b1 = (float) beta1, b2 = (float) beta2, c1 = (float) (1 - beta1), c2 = (float) (1 - beta2), e = (float) eps;
+        float wd = (float) weightDecay, decay = (float) (1 - lr * weightDecay);
+        float[] mi = m[i], vi = v[i];
+        for (int j = 0; j < p.length; j++) {
+            float d = g[j];
+            if (wd != 0) {
+                if (decoupled) p[j] *= decay; else d += wd * p[j];
+            }
+            mi[j] = mi[j] * b1 + c1 * d;
+            vi[j] = vi[j] * b2 + c2 * d * d;
+            float denom = (float) Math.sqrt(vi[j]) / bc2Sqrt + e;
+            p[j] -= stepSize * (mi[j] / denom);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package org.conv4j.optim;
+
+import java.util.List;
+import org.conv4j.model.NamedParam;
+
+/**
+ * torch.optim.RMSprop: {@code g += wd·p}; {@code sq = α·sq + (1−α)·g²}; centred subtracts the running mean
+ * of g squared; {@code avg = √sq + ε}; with momentum {@code buf = μ·buf + g/avg}, {@code p −= lr·buf},
+ * else {@code p −= lr·g/avg}.
+ */
+public final class RmsProp extends Optimizer {
+    private final double alpha, eps, weightDecay, momentum;
+    private final boolean centered;
+    private final float[][] sq, gAvg, buf;
+
+    public RmsProp(List<NamedParam> params, double lr, double alpha, double eps, double weightDecay, double momentum, boolean centered) {
+        super(params, lr);
+        if (!(alpha >= 0 && alpha <= 1)) throw new IllegalArgumentException("RMSprop: alpha must be in [0, 1], got " + alpha);
+        if (!(eps >= 0) || !(weightDecay >= 0) || !(momentum >= 0)) {
+            throw new IllegalArgumentException("RMSprop: eps, weight_decay and momentum must be >= 0");
+        }
+        this.alpha = alpha;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+        this.momentum = momentum;
+        this.centered = centered;
+        this.sq = slot("square_avg");
+        this.gAvg = centered ? slot("grad_avg") : null;
+        this.buf = momentum > 0 ? slot("momentum_buffer") : null;
+    }
+
+    /** torch defaults: alpha 0.99, eps 1e-8, no decay, no momentum, not centred. */
+    public static RmsProp of(List<NamedParam> params, double lr) { return new RmsProp(params, lr, 0.99, 1e-8, 0, 0, false); }
+
+    @Override public String name() { return "RMSprop"; }
+
+    @Override
+    protected void update(int i, float[] p, float[] g) {
+        float a = (float) alpha, ca = (float) (1 - alpha), e = (float) eps, wd = (float) weightDecay, mu = (float) momentum, l = (float) lr;
+        float[] s = sq[i], ga = gAvg == null ? null : gAvg[i], b = buf == null ? null : buf[i];
+        for (int j = 0; j < p.length; j++) {
+            float d = g[j];
+            if (wd != 0) d += wd * p[j];
+            s[j] = s[j] * a + ca * d * d;
+            float avg;
+            if (ga != null) {
+                ga[j] = ga[j] * a + ca * d;
+                avg = (float) Math.sqrt(s[j] - ga[j] * ga[j]) + e;
+            } else {
+                avg = (float) Math.sqrt(s[j]) + e;
+            }
+            if (b != null) {
+                b[j] = b[j] * mu + d / avg;
+                p[j] -= l * b[j];
+            } else {
+                p[j] -= l * (d / avg);
+            }
+        }
+    }
+}

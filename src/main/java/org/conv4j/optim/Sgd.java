@@ -1,0 +1,47 @@
+package org.conv4j.optim;
+
+import java.util.List;
+import org.conv4j.model.NamedParam;
+
+/**
+ * torch.optim.SGD: {@code g += wd·p}; with momentum {@code buf = g} at the first step, then
+ * {@code buf = μ·buf + (1−dampening)·g}; Nesterov uses {@code g + μ·buf}, else {@code buf}; {@code p −= lr·update}.
+ */
+public final class Sgd extends Optimizer {
+    private final double momentum, dampening, weightDecay;
+    private final boolean nesterov;
+    private final float[][] buf;
+
+    public Sgd(List<NamedParam> params, double lr, double momentum, double dampening, double weightDecay, boolean nesterov) {
+        super(params, lr);
+        if (momentum < 0) throw new IllegalArgumentException("SGD: momentum must be >= 0, got " + momentum);
+        if (weightDecay < 0) throw new IllegalArgumentException("SGD: weight_decay must be >= 0, got " + weightDecay);
+        if (nesterov && (momentum <= 0 || dampening != 0)) {
+            throw new IllegalArgumentException("SGD: Nesterov momentum needs momentum > 0 and dampening 0");
+        }
+        this.momentum = momentum;
+        this.dampening = dampening;
+        this.weightDecay = weightDecay;
+        this.nesterov = nesterov;
+        this.buf = momentum != 0 ? slot("momentum_buffer") : null;
+    }
+
+    public Sgd(List<NamedParam> params, double lr) { this(params, lr, 0, 0, 0, false); }
+
+    @Override public String name() { return "SGD"; }
+
+    @Override
+    protected void update(int i, float[] p, float[] g) {
+        float wd = (float) weightDecay, mu = (float) momentum, damp = (float) (1 - dampening), a = (float) lr;
+        float[] b = buf == null ? null : buf[i];
+        for (int j = 0; j < p.length; j++) {
+            float d = g[j];
+            if (wd != 0) d += wd * p[j];
+            if (b != null) {
+                b[j] = step == 1 ? d : mu * b[j] + damp * d;
+                d = nesterov ? d + mu * b[j] : b[j];
+            }
+            p[j] -= a * d;
+        }
+    }
+}

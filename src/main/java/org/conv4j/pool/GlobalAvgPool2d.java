@@ -1,0 +1,68 @@
+package org.conv4j.pool;
+
+import org.conv4j.layers.Layer;
+import org.conv4j.tensor.ShapeException;
+import org.conv4j.tensor.Shapes;
+import org.conv4j.tensor.Tensor;
+
+/**
+ * Mean over each whole feature map, as torch.nn.AdaptiveAvgPool2d(1) (ONNX GlobalAveragePool):
+ * x [N, C, H, W] → out [N, C, 1, 1]. Follow it with Flatten for a classifier head.
+ */
+public final class GlobalAvgPool2d implements Layer {
+    private static final String NAME = "GlobalAvgPool2d";
+
+    private int[] shape;     // [N, C, H, W] of the last forward input
+    private Tensor out;      // [N, C, 1, 1] reused
+    private Tensor dX;       // [N, C, H, W] reused
+
+    @Override
+    public Tensor forward(Tensor x) {
+        Shapes.checkRank(NAME, "x", x, 4);
+        if (out == null || !out.hasShape(x.dim(0), x.dim(1), 1, 1)) out = new Tensor(x.dim(0), x.dim(1), 1, 1);
+        mean(x, out);
+        shape = x.shape();
+        return out;
+    }
+
+    @Override
+    public Tensor backward(Tensor dOut) {
+        if (shape == null) throw new IllegalStateException(NAME + ": backward called before forward");
+        Shapes.check(NAME, "dOut", dOut, shape[0], shape[1], 1, 1);
+        if (dX == null || !dX.hasShape(shape)) dX = new Tensor(shape);
+        int hw = shape[2] * shape[3];
+        float[] d = dX.data(), g = dOut.data();
+        for (int pl = 0; pl < g.length; pl++) {
+            float v = g[pl] / hw;
+            java.util.Arrays.fill(d, pl * hw, (pl + 1) * hw, v);
+        }
+        return dX;
+    }
+
+    @Override
+    public Tensor infer(Tensor x) {
+        Shapes.checkRank(NAME, "x", x, 4);
+        Tensor y = new Tensor(x.dim(0), x.dim(1), 1, 1);
+        mean(x, y);
+        return y;
+    }
+
+    private static void mean(Tensor x, Tensor y) {
+        int hw = x.dim(2) * x.dim(3);
+        float[] in = x.data(), o = y.data();
+        for (int pl = 0; pl < o.length; pl++) {
+            float s = 0f;
+            for (int i = pl * hw; i < (pl + 1) * hw; i++) s += in[i];
+            o[pl] = s / hw;
+        }
+    }
+
+    @Override
+    public int[] outputShape(int[] in) {
+        if (in.length != 3) throw new ShapeException(NAME, "input item", in, new int[] {-1, -1, -1});
+        return new int[] {in[0], 1, 1};
+    }
+
+    @Override
+    public String describe() { return NAME; }
+}
