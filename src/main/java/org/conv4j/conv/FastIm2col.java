@@ -43,14 +43,14 @@ public final class FastIm2col {
                             Arrays.fill(cols, d + a, d + b, 0f);
                         } else {
                             int lo = Math.min(b, Math.max(a, owLo)), hi = Math.max(lo, Math.min(b, owHi));
-                            if (lo > a) Arrays.fill(cols, d + a, d + lo, 0f);
+                            for (int t = a; t < lo; t++) cols[d + t] = 0f;   // borders are a few values: no call
                             int src = plane + iy * w + dx;   // input index of ow = 0 is src + ow·sW
                             if (sW == 1) {
                                 System.arraycopy(x, src + lo, cols, d + lo, hi - lo);
                             } else {
                                 for (int t = lo, s = src + lo * sW; t < hi; t++, s += sW) cols[d + t] = x[s];
                             }
-                            if (hi < b) Arrays.fill(cols, d + hi, d + b, 0f);
+                            for (int t = hi; t < b; t++) cols[d + t] = 0f;
                         }
                         q += b - a;
                     }
