@@ -17,7 +17,8 @@ public final class Main {
                 new EvalCommand(),
                 new PredictCommand(),
                 new SummaryCommand(),
-                new GradcheckCommand());
+                new GradcheckCommand(),
+                new BenchCommand());
     }
 
     public static void main(String[] argv) {
