@@ -1,0 +1,132 @@
+package org.conv4j.onnx;
+
+import java.util.List;
+import org.conv4j.conv.ConvGeometry;
+import org.conv4j.tensor.Tensor;
+
+/**
+ * The ONNX view of one conv4j layer: the settings and tensors an ONNX node needs, without the layer's
+ * training state. Export turns a model into a list of these and writes nodes; import reads nodes into
+ * a list of these and builds layers ({@link LayerBridge} maps both ways). Tensors are shared, not copied.
+ *
+ * <p>Shapes are item shapes (no batch dimension), as in {@code Layer.outputShape}.
+ */
+public sealed interface OnnxLayer {
+
+    /** Output item shape for input item shape {@code in}; throws IllegalArgumentException on a mismatch. */
+    int[] outputShape(int[] in);
+
+    /**
+     * Conv2d. weight {@code [F, C/groups, KH, KW]}, bias {@code [F]} or null. ONNX pads order is
+     * (top, left, bottom, right).
+     */
+    record Conv(Tensor weight, Tensor bias, int strideH, int strideW, int padTop, int padLeft, int padBottom, int padRight,
+                int dilationH, int dilationW, int groups) implements OnnxLayer {
+        public int outChannels() { return weight.dim(0); }
+        public int inChannels() { return weight.dim(1) * groups; }
+        public int kH() { return weight.dim(2); }
+        public int kW() { return weight.dim(3); }
+
+        public ConvGeometry geometry(int h, int w) {
+            return new ConvGeometry(h, w, kH(), kW(), strideH, strideW, padTop, padBottom, padLeft, padRight, dilationH, dilationW, false);
+        }
+
+        @Override public int[] outputShape(int[] in) {
+            require(in.length == 3 && in[0] == inChannels(), "Conv", "input [" + inChannels() + ", H, W]", in);
+            ConvGeometry g = geometry(in[1], in[2]);
+            return new int[] {outChannels(), g.outH(), g.outW()};
+        }
+    }
+
+    /** Linear: weight {@code [out, in]} (torch layout), bias {@code [out]} or null. */
+    record Linear(Tensor weight, Tensor bias) implements OnnxLayer {
+        @Override public int[] outputShape(int[] in) {
+            require(in.length == 1 && in[0] == weight.dim(1), "Linear", "input [" + weight.dim(1) + "]", in);
+            return new int[] {weight.dim(0)};
+        }
+    }
+
+    /** Inference-mode batch normalisation over channel axis 1 (BatchNorm1d on [N, C], BatchNorm2d on [N, C, H, W]). */
+    record BatchNorm(Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar, float eps, float momentum) implements OnnxLayer {
+        public int channels() { return runningMean.size(); }
+
+        @Override public int[] outputShape(int[] in) {
+            require((in.length == 1 || in.length == 3) && in[0] == channels(), "BatchNormalization",
+                    "input [" + channels() + "] or [" + channels() + ", H, W]", in);
+            return in.clone();
+        }
+    }
+
+    /** Element-wise activations; {@code alpha} is LeakyReLU's negative slope. */
+    record Activation(Kind kind, float alpha) implements OnnxLayer {
+        public enum Kind { RELU, LEAKY_RELU, SIGMOID, TANH, GELU }
+
+        @Override public int[] outputShape(int[] in) { return in.clone(); }
+    }
+
+    /** MaxPool or AveragePool; ONNX pads order (top, left, bottom, right). */
+    record Pool(boolean max, int kH, int kW, int strideH, int strideW, int padTop, int padLeft, int padBottom, int padRight,
+                int dilationH, int dilationW, boolean ceilMode, boolean countIncludePad) implements OnnxLayer {
+        public ConvGeometry geometry(int h, int w) {
+            return new ConvGeometry(h, w, kH, kW, strideH, strideW, padTop, padBottom, padLeft, padRight, dilationH, dilationW, ceilMode);
+        }
+
+        @Override public int[] outputShape(int[] in) {
+            require(in.length == 3, max ? "MaxPool" : "AveragePool", "input [C, H, W]", in);
+            ConvGeometry g = geometry(in[1], in[2]);
+            return new int[] {in[0], g.outH(), g.outW()};
+        }
+    }
+
+    /** Mean over H and W, keeping them as 1x1: [C, H, W] to [C, 1, 1] (ONNX GlobalAveragePool). */
+    record GlobalAvgPool() implements OnnxLayer {
+        @Override public int[] outputShape(int[] in) {
+            require(in.length == 3, "GlobalAveragePool", "input [C, H, W]", in);
+            return new int[] {in[0], 1, 1};
+        }
+    }
+
+    /** Flattens every axis after the batch axis. */
+    record Flatten() implements OnnxLayer {
+        @Override public int[] outputShape(int[] in) {
+            long n = 1;
+            for (int d : in) n *= d;
+            return new int[] {(int) n};
+        }
+    }
+
+    /** Dropout: the identity at inference; {@code p} kept so an imported model can be fine-tuned with it. */
+    record Dropout(float p) implements OnnxLayer {
+        @Override public int[] outputShape(int[] in) { return in.clone(); }
+    }
+
+    /** Softmax over the last axis; only ever the final layer of an imported model. */
+    record Softmax() implements OnnxLayer {
+        @Override public int[] outputShape(int[] in) { return in.clone(); }
+    }
+
+    /** {@code body(x) + shortcut(x)}; an empty shortcut is the identity. */
+    record Residual(List<OnnxLayer> body, List<OnnxLayer> shortcut) implements OnnxLayer {
+        public Residual {
+            body = List.copyOf(body);
+            shortcut = List.copyOf(shortcut);
+        }
+
+        @Override public int[] outputShape(int[] in) {
+            int[] a = chainShape(body, in), b = chainShape(shortcut, in);
+            require(java.util.Arrays.equals(a, b), "Add", "both branches of the same shape " + java.util.Arrays.toString(a), b);
+            return a;
+        }
+    }
+
+    /** Item shape after a chain of layers. */
+    static int[] chainShape(List<OnnxLayer> layers, int[] in) {
+        int[] s = in;
+        for (OnnxLayer l : layers) s = l.outputShape(s);
+        return s;
+    }
+
+    private static void require(boolean ok, String op, String expected, int[] got) {
+        if (!ok) throw new IllegalArgumentException(op + ": expected " + expected + ", got item shape " + java.util.Arrays.toString(got));
+    }
+}

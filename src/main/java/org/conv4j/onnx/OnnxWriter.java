@@ -1,0 +1,176 @@
+package org.conv4j.onnx;
+
+import java.util.List;
+import org.conv4j.onnx.proto.OnnxProto.AttributeProto;
+import org.conv4j.onnx.proto.OnnxProto.GraphProto;
+import org.conv4j.onnx.proto.OnnxProto.ModelProto;
+import org.conv4j.onnx.proto.OnnxProto.NodeProto;
+import org.conv4j.onnx.proto.OnnxProto.OperatorSetIdProto;
+import org.conv4j.onnx.proto.OnnxProto.TensorProto;
+import org.conv4j.onnx.proto.OnnxProto.TensorShapeProto;
+import org.conv4j.onnx.proto.OnnxProto.TypeProto;
+import org.conv4j.onnx.proto.OnnxProto.ValueInfoProto;
+import org.conv4j.tensor.Tensor;
+
+/**
+ * Writes a chain of {@link OnnxLayer}s as an ONNX graph (opset {@link OnnxFile#EXPORT_OPSET}): one input
+ * named {@code input} of shape {@code [N, item...]} with a symbolic batch dimension {@code N}, one output
+ * named {@code output}. Weights become initializers named as in a torch state_dict ({@code 0.weight},
+ * {@code 3.body.1.running_mean}), so the file reads like one exported from the equivalent torch model.
+ * Batch normalisation is written in inference mode; dropout is the identity and writes no node.
+ */
+public final class OnnxWriter {
+    public static final String INPUT = "input", OUTPUT = "output", BATCH = "N";
+
+    private final GraphProto.Builder graph = GraphProto.newBuilder();
+    private int nodeCount;
+
+    private OnnxWriter() {}
+
+    /**
+     * The model as an ONNX ModelProto.
+     *
+     * @param layers    the model's layers in order
+     * @param itemShape one input item's shape, e.g. {@code [1, 28, 28]}
+     * @param names     torch-style name prefix of each top-level layer's parameters ("0", "1", ...), same size as layers
+     */
+    public static ModelProto toModel(String graphName, List<OnnxLayer> layers, List<String> names, int[] itemShape) {
+        if (names.size() != layers.size()) throw new IllegalArgumentException("need one name per layer: " + names.size() + " names, " + layers.size() + " layers");
+        OnnxWriter w = new OnnxWriter();
+        int[] outShape = OnnxLayer.chainShape(layers, itemShape);
+        String last = w.chain(layers, names, INPUT);
+        if (last.equals(INPUT)) {
+            w.node("Identity", List.of(INPUT), OUTPUT, "Identity", List.of());
+        } else {
+            // Rename the last node's output to "output".
+            int i = w.graph.getNodeCount() - 1;
+            NodeProto n = w.graph.getNode(i);
+            w.graph.setNode(i, n.toBuilder().setOutput(0, OUTPUT).build());
+        }
+        w.graph.setName(graphName);
+        w.graph.addInput(valueInfo(INPUT, itemShape));
+        w.graph.addOutput(valueInfo(OUTPUT, outShape));
+        return ModelProto.newBuilder()
+                .setIrVersion(OnnxFile.EXPORT_IR_VERSION)
+                .setProducerName("conv4j")
+                .setProducerVersion("0.1")
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OnnxFile.EXPORT_OPSET))
+                .setGraph(w.graph)
+                .build();
+    }
+
+    private String chain(List<OnnxLayer> layers, List<String> names, String x) {
+        for (int i = 0; i < layers.size(); i++) x = layer(layers.get(i), names.get(i), x);
+        return x;
+    }
+
+    private static List<String> indices(String prefix, int n) {
+        String[] s = new String[n];
+        for (int i = 0; i < n; i++) s[i] = prefix + "." + i;
+        return List.of(s);
+    }
+
+    /** Writes the nodes of one layer reading value {@code x}; returns the name of its output value. */
+    private String layer(OnnxLayer layer, String name, String x) {
+        return switch (layer) {
+            case OnnxLayer.Conv c -> {
+                String w = init(name + ".weight", c.weight());
+                List<String> in = c.bias() == null ? List.of(x, w) : List.of(x, w, init(name + ".bias", c.bias()));
+                yield node("Conv", in, name, "Conv", List.of(
+                        ints("kernel_shape", c.kH(), c.kW()), ints("strides", c.strideH(), c.strideW()),
+                        ints("pads", c.padTop(), c.padLeft(), c.padBottom(), c.padRight()),
+                        ints("dilations", c.dilationH(), c.dilationW()), integer("group", c.groups())));
+            }
+            case OnnxLayer.Linear l -> {
+                String w = init(name + ".weight", l.weight());
+                List<String> in = l.bias() == null ? List.of(x, w) : List.of(x, w, init(name + ".bias", l.bias()));
+                yield node("Gemm", in, name, "Gemm", List.of(floating("alpha", 1f), floating("beta", 1f), integer("transB", 1)));
+            }
+            case OnnxLayer.BatchNorm b -> node("BatchNormalization",
+                    List.of(x, init(name + ".weight", b.weight()), init(name + ".bias", b.bias()),
+                            init(name + ".running_mean", b.runningMean()), init(name + ".running_var", b.runningVar())),
+                    name, "BatchNormalization", List.of(floating("epsilon", b.eps()), floating("momentum", 1f - b.momentum())));
+            case OnnxLayer.Activation a -> switch (a.kind()) {
+                case RELU -> node("Relu", List.of(x), name, "Relu", List.of());
+                case LEAKY_RELU -> node("LeakyRelu", List.of(x), name, "LeakyRelu", List.of(floating("alpha", a.alpha())));
+                case SIGMOID -> node("Sigmoid", List.of(x), name, "Sigmoid", List.of());
+                case TANH -> node("Tanh", List.of(x), name, "Tanh", List.of());
+                case GELU -> gelu(x, name);
+            };
+            case OnnxLayer.Pool p -> {
+                if (p.max()) {
+                    yield node("MaxPool", List.of(x), name, "MaxPool", List.of(
+                            ints("kernel_shape", p.kH(), p.kW()), ints("strides", p.strideH(), p.strideW()),
+                            ints("pads", p.padTop(), p.padLeft(), p.padBottom(), p.padRight()),
+                            ints("dilations", p.dilationH(), p.dilationW()), integer("ceil_mode", p.ceilMode() ? 1 : 0)));
+                }
+                if (p.dilationH() != 1 || p.dilationW() != 1) {
+                    throw new IllegalArgumentException("layer " + name + ": AveragePool has no dilation before opset 19; conv4j exports opset " + OnnxFile.EXPORT_OPSET);
+                }
+                yield node("AveragePool", List.of(x), name, "AveragePool", List.of(
+                        ints("kernel_shape", p.kH(), p.kW()), ints("strides", p.strideH(), p.strideW()),
+                        ints("pads", p.padTop(), p.padLeft(), p.padBottom(), p.padRight()),
+                        integer("ceil_mode", p.ceilMode() ? 1 : 0), integer("count_include_pad", p.countIncludePad() ? 1 : 0)));
+            }
+            case OnnxLayer.GlobalAvgPool g -> node("GlobalAveragePool", List.of(x), name, "GlobalAveragePool", List.of());
+            case OnnxLayer.Flatten f -> node("Flatten", List.of(x), name, "Flatten", List.of(integer("axis", 1)));
+            case OnnxLayer.Dropout d -> x;
+            case OnnxLayer.Softmax s -> node("Softmax", List.of(x), name, "Softmax", List.of(integer("axis", -1)));
+            case OnnxLayer.Residual r -> {
+                String body = chain(r.body(), indices(name + ".body", r.body().size()), x);
+                String shortcut = chain(r.shortcut(), indices(name + ".shortcut", r.shortcut().size()), x);
+                yield node("Add", List.of(body, shortcut), name, "Add", List.of());
+            }
+        };
+    }
+
+    /** GELU as opset-13 nodes: 0.5 * x * (1 + erf(x / sqrt(2))), exactly torch's default (erf) GELU. */
+    private String gelu(String x, String name) {
+        String sqrt2 = scalar(name + ".sqrt2", (float) Math.sqrt(2.0));
+        String one = scalar(name + ".one", 1f), half = scalar(name + ".half", 0.5f);
+        String d = node("Div", List.of(x, sqrt2), name, "Div", List.of());
+        String e = node("Erf", List.of(d), name, "Erf", List.of());
+        String a = node("Add", List.of(e, one), name, "Add", List.of());
+        String m = node("Mul", List.of(x, a), name, "Mul", List.of());
+        return node("Mul", List.of(m, half), name, "Mul_half", List.of());
+    }
+
+    private String scalar(String name, float v) {
+        graph.addInitializer(TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE).addFloatData(v));
+        return name;
+    }
+
+    private String init(String name, Tensor t) {
+        graph.addInitializer(OnnxTensors.fromFloat(name, t));
+        return name;
+    }
+
+    private String node(String op, List<String> inputs, String layerName, String suffix, List<AttributeProto> attrs) {
+        String nodeName = "/" + layerName + "/" + suffix + "_" + (nodeCount++);
+        String out = nodeName + "_output_0";
+        graph.addNode(NodeProto.newBuilder().setOpType(op).setName(nodeName).addAllInput(inputs).addOutput(out).addAllAttribute(attrs));
+        return out;
+    }
+
+    private static AttributeProto ints(String name, long... v) {
+        AttributeProto.Builder b = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+        for (long x : v) b.addInts(x);
+        return b.build();
+    }
+
+    private static AttributeProto integer(String name, long v) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(v).build();
+    }
+
+    private static AttributeProto floating(String name, float v) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(v).build();
+    }
+
+    private static ValueInfoProto valueInfo(String name, int[] itemShape) {
+        TensorShapeProto.Builder s = TensorShapeProto.newBuilder().addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(BATCH));
+        for (int d : itemShape) s.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        TypeProto type = TypeProto.newBuilder().setTensorType(
+                TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(s)).build();
+        return ValueInfoProto.newBuilder().setName(name).setType(type).build();
+    }
+}
