@@ -50,14 +50,4 @@ public class FormatException extends IOException {
     public String source() {
         return source;
     }
-
-    /** A message that already names its source, e.g. {@code "net.json: line 3, column 7: expected ':'"}. */
-    public FormatException(String message) {
-        super(message);
-    }
-
-    /** A message that already names its source, with the underlying cause. */
-    public FormatException(String message, Throwable cause) {
-        super(message, cause);
-    }
 }
