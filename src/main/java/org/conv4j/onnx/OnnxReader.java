@@ -127,6 +127,8 @@ public final class OnnxReader {
         boolean softmax = false;
         if (last != null && last.layer instanceof OnnxLayer.Softmax) {
             softmax = true;
+            last.visited = true;
+            producers.remove(output);
             output = last.inputs.get(0);
             consumers.get(output).remove(last);
             notes.add("the graph ends in Softmax (node '" + last.node.getName() + "'): the imported model outputs the logits before it,"
@@ -329,7 +331,7 @@ public final class OnnxReader {
         String act = isActivation(a) ? a : b, constant = isActivation(a) ? b : a;
         Step prev = producers.get(act);
         if (prev != null && !prev.join && prev.layer instanceof OnnxLayer.Linear l && l.bias() == null
-                && prev.node.getOpType().equals("MatMul") && consumers.getOrDefault(act, List.of()).size() == 1) {
+                && prev.node.getOpType().equals("MatMul") && consumers.getOrDefault(act, List.of()).isEmpty()) {
             Tensor bias = constTensor(constant, n);
             int outF = l.weight().dim(0);
             if (bias.size() != outF) throw fail("node '" + n.getName() + "' (Add) adds a bias of " + bias.size() + " values to MatMul output of " + outF + " features");
