@@ -43,6 +43,7 @@ class OnnxImportTest {
         Tensor y = m.network().infer(x);
         if (m.softmaxOutput()) y = Model.softmax(y);
         double err = maxRelErr(y, expected);
+        System.out.printf("conv4j import vs torch, %s: max rel err %.2e%n", name, err);
         assertTrue(err <= 1e-5, name + ": max relative error " + err + " vs torch");
         return m;
     }
