@@ -102,6 +102,15 @@ final class TestNets {
         return s;
     }
 
+    /** conv(1→4, 3x3, pad 1) → ReLU → Flatten → Linear(64→3): input [1, 4, 4]. */
+    static Sequential tiny(long seed) {
+        Rng rng = new Rng(seed);
+        Sequential s = new Sequential(new Conv2d(Conv2dConfig.of(1, 4, 3).withPadding(1), rng), new ReLU(), new Flatten(),
+                new Linear(LinearConfig.of(64, 3), rng));
+        s.setTraining(false);
+        return s;
+    }
+
     static Tensor input(long seed, int n, int... item) {
         int[] shape = new int[item.length + 1];
         shape[0] = n;
