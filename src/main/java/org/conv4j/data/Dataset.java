@@ -1,0 +1,206 @@
+package org.conv4j.data;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.conv4j.tensor.Tensor;
+import org.conv4j.util.Rng;
+
+/**
+ * A labelled image set held in memory: images as float32 {@code [N, C, H, W]} with pixels scaled to
+ * [0, 1], one int label per image in {@code [0, classes)}, and the class names.
+ *
+ * <p>Immutable and safe to share between threads. {@link #subset} and {@link #split} return views that
+ * share the pixel storage, so a validation split costs no copy. Normalisation and augmentation are not
+ * applied here but per batch by a {@link DataLoader}, as torchvision's transforms do.
+ */
+public final class Dataset {
+    private final String name;
+    private final float[] pixels;      // [M, C, H, W] storage shared by views
+    private final int[] labels;        // [M]
+    private final int[] rows;          // [N] storage rows of this view, or null for all M in order
+    private final int channels, height, width;
+    private final List<String> classNames;
+
+    /**
+     * @param name       where the data came from, shown in messages (e.g. "Fashion-MNIST train")
+     * @param pixels     [N, C, H, W] values in [0, 1]; not copied
+     * @param labels     [N] class indices; not copied
+     * @param classNames one name per class; labels must be below its size
+     */
+    public Dataset(String name, float[] pixels, int[] labels, int channels, int height, int width,
+                   List<String> classNames) {
+        this(name, pixels, labels, null, channels, height, width, List.copyOf(classNames));
+        if (channels < 1 || height < 1 || width < 1) {
+            throw new IllegalArgumentException(name + ": image shape [" + channels + ", " + height + ", " + width
+                    + "] must be positive");
+        }
+        if ((long) labels.length * channels * height * width != pixels.length) {
+            throw new IllegalArgumentException(name + ": " + labels.length + " labels of [" + channels + ", " + height
+                    + ", " + width + "] need " + (long) labels.length * channels * height * width
+                    + " pixel values, got " + pixels.length);
+        }
+        if (classNames.isEmpty()) throw new IllegalArgumentException(name + ": no class names");
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= classNames.size()) {
+                throw new IllegalArgumentException(name + ": label " + labels[i] + " of image " + i
+                        + " is outside 0.." + (classNames.size() - 1));
+            }
+        }
+    }
+
+    private Dataset(String name, float[] pixels, int[] labels, int[] rows, int channels, int height, int width,
+                    List<String> classNames) {
+        this.name = name;
+        this.pixels = pixels;
+        this.labels = labels;
+        this.rows = rows;
+        this.channels = channels;
+        this.height = height;
+        this.width = width;
+        this.classNames = classNames;
+    }
+
+    public String name() { return name; }
+
+    /** Number of images N. */
+    public int size() { return rows == null ? labels.length : rows.length; }
+
+    public int channels() { return channels; }
+
+    public int height() { return height; }
+
+    public int width() { return width; }
+
+    /** {@code [C, H, W]}: the shape of one image, as a model's input shape. */
+    public int[] itemShape() { return new int[] {channels, height, width}; }
+
+    /** C * H * W. */
+    public int itemSize() { return channels * height * width; }
+
+    public int numClasses() { return classNames.size(); }
+
+    public List<String> classNames() { return classNames; }
+
+    public int label(int i) { return labels[row(i)]; }
+
+    /** A copy of all N labels, in order. */
+    public int[] labels() {
+        int[] out = new int[size()];
+        for (int i = 0; i < out.length; i++) out[i] = label(i);
+        return out;
+    }
+
+    /** Copies image {@code i} ([C, H, W], values in [0, 1]) into {@code dst} at {@code offset}. */
+    public void copyImage(int i, float[] dst, int offset) {
+        int n = itemSize();
+        System.arraycopy(pixels, row(i) * n, dst, offset, n);
+    }
+
+    /** Image {@code i} as a new {@code [C, H, W]} tensor. */
+    public Tensor image(int i) {
+        Tensor t = new Tensor(channels, height, width);
+        copyImage(i, t.data(), 0);
+        return t;
+    }
+
+    /** All images as a new {@code [N, C, H, W]} tensor. */
+    public Tensor images() {
+        Tensor t = new Tensor(size(), channels, height, width);
+        for (int i = 0, n = itemSize(); i < size(); i++) copyImage(i, t.data(), i * n);
+        return t;
+    }
+
+    /** Images per class, indexed by label. */
+    public int[] classCounts() {
+        int[] counts = new int[numClasses()];
+        for (int i = 0; i < size(); i++) counts[label(i)]++;
+        return counts;
+    }
+
+    /** A view of the images at {@code indices} (in that order), sharing pixel storage. */
+    public Dataset subset(int[] indices, String subsetName) {
+        int[] r = new int[indices.length];
+        for (int k = 0; k < indices.length; k++) {
+            int i = indices[k];
+            if (i < 0 || i >= size()) {
+                throw new IndexOutOfBoundsException(name + ": index " + i + " outside 0.." + (size() - 1));
+            }
+            r[k] = row(i);
+        }
+        return new Dataset(subsetName, pixels, labels, r, channels, height, width, classNames);
+    }
+
+    /** The same images under other class names (same count), e.g. names read from a classes.txt. */
+    public Dataset withClassNames(List<String> names) {
+        if (names.size() != classNames.size()) {
+            throw new IllegalArgumentException(name + ": " + names.size() + " class names given for "
+                    + classNames.size() + " classes");
+        }
+        return new Dataset(name, pixels, labels, rows, channels, height, width, List.copyOf(names));
+    }
+
+    /** A training set and the validation set held out of it. */
+    public record Split(Dataset train, Dataset validation) {}
+
+    /**
+     * Holds out {@code round(fraction * N)} images, chosen by a seeded shuffle, as a validation set
+     * (like torch.utils.data.random_split). The same seed always gives the same split; both parts keep
+     * the original order of their images.
+     */
+    public Split split(double validationFraction, long seed) {
+        if (!(validationFraction > 0 && validationFraction < 1)) {
+            throw new IllegalArgumentException("validation fraction must be in (0, 1), got " + validationFraction);
+        }
+        int n = size();
+        int nVal = (int) Math.round(validationFraction * n);
+        if (nVal < 1 || nVal >= n) {
+            throw new IllegalArgumentException(name + ": a validation fraction of " + validationFraction + " of "
+                    + n + " images leaves an empty part");
+        }
+        int[] perm = identity(n);
+        new Rng(seed).shuffle(perm);
+        int[] val = Arrays.copyOfRange(perm, 0, nVal);
+        int[] train = Arrays.copyOfRange(perm, nVal, n);
+        Arrays.sort(val);
+        Arrays.sort(train);
+        return new Split(subset(train, name + " (train part)"), subset(val, name + " (validation part)"));
+    }
+
+    /**
+     * The first {@code perClass} images of each class in a seeded random order: a class-balanced subset.
+     * Fails if a class has fewer images.
+     */
+    public Dataset balancedSubset(int perClass, long seed) {
+        int[] perm = identity(size());
+        new Rng(seed).shuffle(perm);
+        int[] taken = new int[numClasses()];
+        List<Integer> chosen = new ArrayList<>();
+        for (int i : perm) {
+            int y = label(i);
+            if (taken[y] < perClass) { taken[y]++; chosen.add(i); }
+        }
+        for (int y = 0; y < taken.length; y++) {
+            if (taken[y] < perClass) {
+                throw new IllegalArgumentException(name + ": class " + classNames.get(y) + " has only " + taken[y]
+                        + " images, " + perClass + " wanted");
+            }
+        }
+        int[] idx = chosen.stream().mapToInt(Integer::intValue).sorted().toArray();
+        return subset(idx, name + " (" + perClass + " per class)");
+    }
+
+    private int row(int i) { return rows == null ? i : rows[i]; }
+
+    static int[] identity(int n) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) a[i] = i;
+        return a;
+    }
+
+    @Override
+    public String toString() {
+        return name + ": " + size() + " images of [" + channels + ", " + height + ", " + width + "], "
+                + numClasses() + " classes";
+    }
+}

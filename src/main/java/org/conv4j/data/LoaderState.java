@@ -1,0 +1,72 @@
+package org.conv4j.data;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.conv4j.io.FormatException;
+import org.conv4j.io.ReadLimits;
+
+/**
+ * The exact position of a {@link DataLoader}, for checkpoints: restoring it makes the loader yield the
+ * same batches, bit for bit, that it would have yielded had it never stopped.
+ *
+ * @param seed     the augmentation seed (the loader config's seed when the run started)
+ * @param epoch    0-based epoch
+ * @param position index into {@code order} of the first image of the next batch
+ * @param order    this epoch's permutation of the dataset's indices
+ * @param rngState the shuffling generator's state after drawing {@code order} ({@link org.conv4j.util.Rng#state})
+ */
+public record LoaderState(long seed, int epoch, int position, int[] order, long[] rngState) {
+    private static final int MAGIC = 0x434A4C31; // "CJL1": conv4j loader state, version 1
+    private static final int HEADER = 24;
+
+    public LoaderState {
+        if (rngState.length != 6) throw new IllegalArgumentException("loader Rng state has 6 words, got " + rngState.length);
+        order = order.clone();
+        rngState = rngState.clone();
+    }
+
+    @Override
+    public int[] order() { return order.clone(); }
+
+    @Override
+    public long[] rngState() { return rngState.clone(); }
+
+    /** Little-endian bytes: magic, epoch, position, N as int32, seed as int64, order[N] as int32, 6 int64 of Rng state. */
+    public byte[] encode() {
+        ByteBuffer b = ByteBuffer.allocate(HEADER + 4 * order.length + 8 * rngState.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(MAGIC).putInt(epoch).putInt(position).putInt(order.length).putLong(seed);
+        for (int i : order) b.putInt(i);
+        for (long s : rngState) b.putLong(s);
+        return b.array();
+    }
+
+    /** Reads {@link #encode}'s bytes, checking every field; {@code source} names them in errors. */
+    public static LoaderState decode(byte[] bytes, String source) throws FormatException {
+        if (bytes.length < HEADER) throw new FormatException(source, "loader state is " + bytes.length + " bytes, too short");
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        if (b.getInt() != MAGIC) throw new FormatException(source, "loader state has a wrong magic number or version");
+        int epoch = b.getInt(), position = b.getInt(), n = b.getInt();
+        ReadLimits.atMost(source, "loader state epoch", epoch, Integer.MAX_VALUE);
+        ReadLimits.atMost(source, "loader state dataset size", n, ReadLimits.MAX_ITEMS);
+        long seed = b.getLong();
+        long expected = HEADER + 4L * n + 8L * 6;
+        if (bytes.length != expected) {
+            throw new FormatException(source, "loader state of " + n + " items should be " + expected + " bytes, is "
+                    + bytes.length);
+        }
+        ReadLimits.atMost(source, "loader state position", position, n);
+        int[] order = new int[n];
+        boolean[] seen = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            int v = b.getInt();
+            if (v < 0 || v >= n || seen[v]) {
+                throw new FormatException(source, "loader state order is not a permutation (entry " + i + " = " + v + ")");
+            }
+            seen[v] = true;
+            order[i] = v;
+        }
+        long[] rng = new long[6];
+        for (int i = 0; i < 6; i++) rng[i] = b.getLong();
+        return new LoaderState(seed, epoch, position, order, rng);
+    }
+}

@@ -1,0 +1,104 @@
+package org.conv4j.data;
+
+import java.util.Arrays;
+
+/**
+ * Per-channel normalisation {@code x' = (x - mean[c]) / std[c]}, applied to pixels already scaled to
+ * [0, 1] (torchvision's ToTensor then Normalize). A single mean and std apply to every channel.
+ *
+ * @param mean one value, or one per channel
+ * @param std  one value, or one per channel; each positive
+ */
+public record Normalization(float[] mean, float[] std) {
+    /** Leaves pixels in [0, 1]. */
+    public static final Normalization NONE = new Normalization(new float[] {0f}, new float[] {1f});
+
+    /** Fashion-MNIST training-set statistics. */
+    public static final Normalization FASHION_MNIST = of(0.2860f, 0.3530f);
+
+    /** MNIST training-set statistics (the usual 0.1307, 0.3081). */
+    public static final Normalization MNIST = of(0.1307f, 0.3081f);
+
+    /** CIFAR-10 training-set statistics per channel (R, G, B). */
+    public static final Normalization CIFAR10 = new Normalization(
+            new float[] {0.4914f, 0.4822f, 0.4465f}, new float[] {0.2470f, 0.2435f, 0.2616f});
+
+    public Normalization {
+        if (mean.length == 0 || mean.length != std.length) {
+            throw new IllegalArgumentException("Normalization: mean has " + mean.length + " values and std "
+                    + std.length + "; give one value or one per channel for both");
+        }
+        mean = mean.clone();
+        std = std.clone();
+        for (int c = 0; c < std.length; c++) {
+            if (!(std[c] > 0) || !Float.isFinite(std[c]) || !Float.isFinite(mean[c])) {
+                throw new IllegalArgumentException("Normalization: channel " + c + " has mean " + mean[c]
+                        + " and std " + std[c] + "; std must be positive and both finite");
+            }
+        }
+    }
+
+    /** The same mean and std for every channel. */
+    public static Normalization of(float mean, float std) {
+        return new Normalization(new float[] {mean}, new float[] {std});
+    }
+
+    /** Mean and (population) std per channel of a dataset's pixels, accumulated in double. */
+    public static Normalization of(Dataset d) {
+        int c = d.channels(), hw = d.height() * d.width();
+        double[] sum = new double[c], sumSq = new double[c];
+        float[] img = new float[d.itemSize()];
+        for (int i = 0; i < d.size(); i++) {
+            d.copyImage(i, img, 0);
+            for (int ch = 0; ch < c; ch++) {
+                double s = 0, s2 = 0;
+                for (int k = ch * hw, end = k + hw; k < end; k++) { s += img[k]; s2 += (double) img[k] * img[k]; }
+                sum[ch] += s;
+                sumSq[ch] += s2;
+            }
+        }
+        float[] mean = new float[c], std = new float[c];
+        double count = (double) d.size() * hw;
+        for (int ch = 0; ch < c; ch++) {
+            double m = sum[ch] / count;
+            mean[ch] = (float) m;
+            std[ch] = (float) Math.max(Math.sqrt(Math.max(sumSq[ch] / count - m * m, 0)), 1e-6);
+        }
+        return new Normalization(mean, std);
+    }
+
+    /** Fails unless this normalisation fits images of {@code channels} channels. */
+    public void checkChannels(int channels) {
+        if (mean.length != 1 && mean.length != channels) {
+            throw new IllegalArgumentException("Normalization has " + mean.length + " channel values but the images have "
+                    + channels + " channels");
+        }
+    }
+
+    public boolean isIdentity() {
+        for (int c = 0; c < mean.length; c++) if (mean[c] != 0f || std[c] != 1f) return false;
+        return true;
+    }
+
+    /** Normalises one [C, H, W] image in place at {@code offset}. */
+    public void apply(float[] x, int offset, int channels, int hw) {
+        for (int ch = 0; ch < channels; ch++) {
+            int k = mean.length == 1 ? 0 : ch;
+            float m = mean[k], inv = 1f / std[k];
+            for (int i = offset + ch * hw, end = i + hw; i < end; i++) x[i] = (x[i] - m) * inv;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Normalization(mean=" + Arrays.toString(mean) + ", std=" + Arrays.toString(std) + ")";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Normalization n && Arrays.equals(mean, n.mean) && Arrays.equals(std, n.std);
+    }
+
+    @Override
+    public int hashCode() { return 31 * Arrays.hashCode(mean) + Arrays.hashCode(std); }
+}
