@@ -16,20 +16,21 @@ public final class Col2im {
      * @param dx       image [C, H, W] at {@code dxOff}, accumulated into (zero it first for a fresh dX)
      */
     public static void col2im(float[] cols, int colsOff, int channels, ConvGeometry g, float[] dx, int dxOff) {
-        int h = g.inH(), w = g.inW(), oh = g.outH(), ow = g.outW(), sw = g.strideW();
+        int h = g.inH(), w = g.inW(), oh = g.outH(), ow = g.outW();
         int row = colsOff;
         for (int c = 0; c < channels; c++) {
             int plane = dxOff + c * h * w;
             for (int i = 0; i < g.kH(); i++) {
                 for (int j = 0; j < g.kW(); j++) {
                     int dy = i * g.dilationH() - g.padTop(), dxj = j * g.dilationW() - g.padLeft();
-                    // Output columns whose input column ox·sw + dxj lies inside [0, w): [lo, hi).
-                    int lo = Math.min(ow, Im2col.firstInside(dxj, sw)), hi = Math.max(lo, Math.min(ow, Im2col.firstInside(dxj - w, sw)));
                     for (int y = 0; y < oh; y++) {
                         int iy = y * g.strideH() + dy;
                         if (iy < 0 || iy >= h) continue;
-                        int src = row + y * ow, dst = plane + iy * w + dxj;
-                        for (int ox = lo; ox < hi; ox++) dx[dst + ox * sw] += cols[src + ox];
+                        int src = row + y * ow, dst = plane + iy * w;
+                        for (int x0 = 0; x0 < ow; x0++) {
+                            int ix = x0 * g.strideW() + dxj;
+                            if (ix >= 0 && ix < w) dx[dst + ix] += cols[src + x0];
+                        }
                     }
                     row += oh * ow;
                 }

@@ -16,16 +16,8 @@ import org.conv4j.util.Rng;
  * <p>x [N, C, H, W] → out [N, F, OH, OW]; weight [F, C/groups, KH, KW]; bias [F].
  * Computed by im2col + GEMM ({@link Im2colConv}); {@link ReferenceConv2d} is the direct-loop oracle it is
  * tested against. The tensors returned by forward/backward are reused at the next call of the same shape.
- * In training mode forward keeps the batch's im2col matrices (up to {@link #SAVED_COLS_LIMIT} floats) so that
- * backward need not rebuild them.
  */
 public final class Conv2d implements Layer {
-    /**
-     * Forward keeps the batch's im2col matrices for backward when they fit in this many floats (128 MiB);
-     * larger batches recompute them per image in backward instead.
-     */
-    static final long SAVED_COLS_LIMIT = 32L << 20;
-
     private final Conv2dConfig config;
     private final Param weight;  // [F, C/groups, KH, KW]
     private final Param bias;    // [F], or null
@@ -36,8 +28,6 @@ public final class Conv2d implements Layer {
     private ConvGeometry geometry;
     private Tensor out;          // [N, F, OH, OW] reused output buffer
     private Tensor dX;           // [N, C, H, W] reused input-gradient buffer
-    private float[] savedCols;   // [N, C·KH·KW, OH·OW] im2col of the last forward input, or null if too large
-    private boolean training = true;
 
     /** A convolution initialised per {@code config.init()} (torch.nn's default unless changed) from {@code rng}. */
     public Conv2d(Conv2dConfig config, Rng rng) {
@@ -63,14 +53,8 @@ public final class Conv2d implements Layer {
         int n = x.dim(0);
         int[] outShape = {n, config.outChannels(), g.outH(), g.outW()};
         if (out == null || !out.hasShape(outShape)) out = new Tensor(outShape);
-        long colsSize = (long) n * config.inChannels() * config.kernelH() * config.kernelW() * g.outH() * g.outW();
-        if (!training || colsSize > SAVED_COLS_LIMIT || Im2colConv.isPointwise(g)) {
-            savedCols = null;
-        } else if (savedCols == null || savedCols.length != colsSize) {
-            savedCols = new float[(int) colsSize];
-        }
         Im2colConv.forward(config, g, n, x.data(), weight.value().data(), bias == null ? null : bias.value().data(),
-                out.data(), savedCols, workspace);
+                out.data(), workspace);
         this.x = x;
         this.geometry = g;
         return out;
@@ -83,13 +67,9 @@ public final class Conv2d implements Layer {
         Shapes.check(name, "dOut", dOut, n, config.outChannels(), geometry.outH(), geometry.outW());
         if (dX == null || !dX.sameShape(x)) dX = Tensor.zerosLike(x);
         Im2colConv.backward(config, geometry, n, x.data(), weight.value().data(), dOut.data(),
-                dX.data(), weight.grad().data(), bias == null ? null : bias.grad().data(), savedCols, workspace);
+                dX.data(), weight.grad().data(), bias == null ? null : bias.grad().data(), workspace);
         return dX;
     }
-
-    /** In evaluation mode forward saves no im2col matrices (backward, if called, recomputes them). */
-    @Override
-    public void setTraining(boolean training) { this.training = training; }
 
     @Override
     public Tensor infer(Tensor x) {
@@ -97,7 +77,7 @@ public final class Conv2d implements Layer {
         int n = x.dim(0);
         Tensor y = new Tensor(n, config.outChannels(), g.outH(), g.outW());
         Im2colConv.forward(config, g, n, x.data(), weight.value().data(), bias == null ? null : bias.value().data(),
-                y.data(), null, new Workspace());
+                y.data(), new Workspace());
         return y;
     }
 

@@ -26,7 +26,20 @@ public final class Im2colConv {
     /** At most this many chunks per batch for the backward reduction (bounds the partial buffers). */
     static final int MAX_CHUNKS = 8;
 
+    /** Floats of column matrix per position tile: the tile plus the GEMM's packed copy stay in L2 (512 KB). */
+    static final int TILE_FLOATS = 64 * 1024;
+
     private Im2colConv() {}
+
+    /**
+     * Output positions per tile for a column matrix of {@code rows} rows and {@code p} positions: about
+     * TILE_FLOATS/rows, a multiple of 16 (whole GEMM column panels), at least 256 so that packing the
+     * weights (the GEMM's A, repacked per call) stays small beside the product.
+     */
+    static int positionTile(int rows, int p) {
+        int t = Math.max(256, (TILE_FLOATS / Math.max(1, rows)) / 16 * 16);
+        return Math.min(p, t);
+    }
 
     /** True when im2col is the identity (1×1 kernel, stride 1, no padding): x is used as cols directly. */
     static boolean isPointwise(ConvGeometry g) {
@@ -41,31 +54,38 @@ public final class Im2colConv {
      * @param w   [F, Cg, KH, KW]
      * @param b   [F], or null for no bias
      * @param out [N, F, OH, OW], overwritten
-     * @param savedCols [N, C·KH·KW, OH·OW] receives every image's im2col matrix for {@link #backward} to
-     *                  reuse, or null to keep only one scratch matrix per thread (backward then recomputes)
      */
     public static void forward(Conv2dConfig c, ConvGeometry g, int n, float[] x, float[] w, float[] b,
-                               float[] out, float[] savedCols, Workspace ws) {
+                               float[] out, Workspace ws) {
         Gemm gemm = Kernels.gemm();
         Elementwise ew = Kernels.elementwise();
         int groups = c.groups(), cg = c.inChannels() / groups, fg = c.outChannels() / groups;
         int k = cg * g.kH() * g.kW(), p = g.outH() * g.outW();
         int xItem = c.inChannels() * g.inH() * g.inW(), outItem = c.outChannels() * p;
         boolean pointwise = isPointwise(g);
-        int colsItem = groups * k * p;
-        boolean save = savedCols != null && !pointwise;
+        int tile = pointwise ? p : positionTile(groups * k, p);
         Parallel.forChunks(n, 1, (lo, hi) -> {
-            float[] cols = pointwise || save ? null : ws.take(colsItem);
+            float[] cols = pointwise ? null : ws.take(groups * k * tile);
             try {
                 for (int item = lo; item < hi; item++) {
-                    float[] colSrc = pointwise ? x : save ? savedCols : cols;
-                    int colBase = pointwise ? item * xItem : save ? item * colsItem : 0;
-                    if (!pointwise) Im2col.im2col(x, item * xItem, c.inChannels(), g, colSrc, colBase);
-                    for (int gi = 0; gi < groups; gi++) {
-                        gemm.sgemm(false, false, fg, p, k,
-                                w, gi * fg * k, k,
-                                colSrc, colBase + gi * k * p, p,
-                                0f, out, item * outItem + gi * fg * p, p);
+                    if (pointwise) {
+                        for (int gi = 0; gi < groups; gi++) {
+                            gemm.sgemm(false, false, fg, p, k, w, gi * fg * k, k, x, item * xItem + gi * k * p, p,
+                                    0f, out, item * outItem + gi * fg * p, p);
+                        }
+                    } else {
+                        // One cache-sized tile of output positions at a time: the tile of cols stays in L2
+                        // between im2col and the GEMM's packing.
+                        for (int q0 = 0; q0 < p; q0 += tile) {
+                            int t = Math.min(tile, p - q0);
+                            FastIm2col.im2col(x, item * xItem, c.inChannels(), g, q0, q0 + t, cols, 0, t);
+                            for (int gi = 0; gi < groups; gi++) {
+                                gemm.sgemm(false, false, fg, t, k,
+                                        w, gi * fg * k, k,
+                                        cols, gi * k * t, t,
+                                        0f, out, item * outItem + gi * fg * p + q0, p);
+                            }
+                        }
                     }
                     if (b != null) {
                         for (int f = 0; f < c.outChannels(); f++) {
@@ -88,10 +108,9 @@ public final class Im2colConv {
      * @param dX   [N, C, H, W], overwritten; may be null when the caller needs no input gradient
      * @param dW   [F, Cg, KH, KW], added into
      * @param dB   [F], added into; null when the convolution has no bias
-     * @param savedCols the im2col matrices {@link #forward} saved for this x, or null to recompute them
      */
     public static void backward(Conv2dConfig c, ConvGeometry g, int n, float[] x, float[] w, float[] dOut,
-                                float[] dX, float[] dW, float[] dB, float[] savedCols, Workspace ws) {
+                                float[] dX, float[] dW, float[] dB, Workspace ws) {
         Gemm gemm = Kernels.gemm();
         Elementwise ew = Kernels.elementwise();
         int groups = c.groups(), cg = c.inChannels() / groups, fg = c.outChannels() / groups, f = c.outChannels();
@@ -99,39 +118,46 @@ public final class Im2colConv {
         int xItem = c.inChannels() * g.inH() * g.inW(), outItem = f * p;
         int wSize = f * k, partialSize = wSize + (dB != null ? f : 0);
         boolean pointwise = isPointwise(g);
-        int colsItem = groups * k * p;
-        boolean saved = savedCols != null && !pointwise;
         int grain = Math.max(1, (n + MAX_CHUNKS - 1) / MAX_CHUNKS);
         float[][] partials = ws.partials(Parallel.chunkCount(n, grain), partialSize);
+        int tile = pointwise ? p : positionTile(groups * k, p);
         Parallel.forChunks(n, grain, (lo, hi) -> {
             float[] partial = partials[lo / grain];  // [F·K] dW, then [F] dB
-            float[] cols = pointwise || saved ? null : ws.take(colsItem);
-            float[] dCols = pointwise || dX == null ? null : ws.take(colsItem);
+            float[] cols = pointwise ? null : ws.take(groups * k * tile);
+            float[] dCols = pointwise || dX == null ? null : ws.take(groups * k * tile);
             try {
                 for (int item = lo; item < hi; item++) {
-                    float[] colSrc = pointwise ? x : saved ? savedCols : cols;
-                    int colBase = pointwise ? item * xItem : saved ? item * colsItem : 0;
-                    if (!pointwise && !saved) Im2col.im2col(x, item * xItem, c.inChannels(), g, cols, 0);
                     int dOutBase = item * outItem;
-                    for (int gi = 0; gi < groups; gi++) {
-                        // dW_g += dOut_g · cols_gᵀ
-                        gemm.sgemm(false, true, fg, k, p,
-                                dOut, dOutBase + gi * fg * p, p,
-                                colSrc, colBase + gi * k * p, p,
-                                1f, partial, gi * fg * k, k);
-                        if (dX != null) {
-                            // dCols_g = W_gᵀ · dOut_g (written straight into dX when cols are x itself)
-                            float[] dst = pointwise ? dX : dCols;
-                            int dstBase = pointwise ? item * xItem : 0;
-                            gemm.sgemm(true, false, k, p, fg,
-                                    w, gi * fg * k, k,
-                                    dOut, dOutBase + gi * fg * p, p,
-                                    0f, dst, dstBase + gi * k * p, p);
+                    if (pointwise) {
+                        for (int gi = 0; gi < groups; gi++) {
+                            // dW_g += dOut_g · x_gᵀ ; dX_g = W_gᵀ · dOut_g (x is its own column matrix)
+                            gemm.sgemm(false, true, fg, k, p, dOut, dOutBase + gi * fg * p, p,
+                                    x, item * xItem + gi * k * p, p, 1f, partial, gi * fg * k, k);
+                            if (dX != null) {
+                                gemm.sgemm(true, false, k, p, fg, w, gi * fg * k, k, dOut, dOutBase + gi * fg * p, p,
+                                        0f, dX, item * xItem + gi * k * p, p);
+                            }
                         }
-                    }
-                    if (dX != null && !pointwise) {
-                        java.util.Arrays.fill(dX, item * xItem, (item + 1) * xItem, 0f);
-                        Col2im.col2im(dCols, 0, c.inChannels(), g, dX, item * xItem);
+                    } else {
+                        if (dX != null) java.util.Arrays.fill(dX, item * xItem, (item + 1) * xItem, 0f);
+                        for (int q0 = 0; q0 < p; q0 += tile) {
+                            int t = Math.min(tile, p - q0);
+                            FastIm2col.im2col(x, item * xItem, c.inChannels(), g, q0, q0 + t, cols, 0, t);
+                            for (int gi = 0; gi < groups; gi++) {
+                                int dOutAt = dOutBase + gi * fg * p + q0;
+                                // dW_g += dOut_g[:, tile] · cols_g[:, tile]ᵀ
+                                gemm.sgemm(false, true, fg, k, t, dOut, dOutAt, p, cols, gi * k * t, t,
+                                        1f, partial, gi * fg * k, k);
+                                if (dX != null) {
+                                    // dCols_g[:, tile] = W_gᵀ · dOut_g[:, tile]
+                                    gemm.sgemm(true, false, k, t, fg, w, gi * fg * k, k, dOut, dOutAt, p,
+                                            0f, dCols, gi * k * t, t);
+                                }
+                            }
+                            if (dX != null) {
+                                FastIm2col.col2im(dCols, 0, t, c.inChannels(), g, q0, q0 + t, dX, item * xItem);
+                            }
+                        }
                     }
                     if (dB != null) {
                         for (int fi = 0; fi < f; fi++) partial[wSize + fi] += (float) ew.sum(p, dOut, dOutBase + fi * p);

@@ -77,7 +77,7 @@ public final class F {
         if (b != null) Shapes.check(where, "bias", b, c.outChannels());
         ConvGeometry g = c.geometry(x.dim(2), x.dim(3));
         Tensor out = new Tensor(x.dim(0), c.outChannels(), g.outH(), g.outW());
-        Im2colConv.forward(c, g, x.dim(0), x.data(), w.data(), b == null ? null : b.data(), out.data(), null, new Workspace());
+        Im2colConv.forward(c, g, x.dim(0), x.data(), w.data(), b == null ? null : b.data(), out.data(), new Workspace());
         return new Out<>(out, new ConvCache(x, w, b, c, g));
     }
 
@@ -90,7 +90,7 @@ public final class F {
         Tensor dX = Tensor.zerosLike(cache.x()), dW = Tensor.zerosLike(cache.weight());
         Tensor dB = cache.bias() == null ? null : Tensor.zerosLike(cache.bias());
         Im2colConv.backward(c, g, n, cache.x().data(), cache.weight().data(), dOut.data(),
-                dX.data(), dW.data(), dB == null ? null : dB.data(), null, new Workspace());
+                dX.data(), dW.data(), dB == null ? null : dB.data(), new Workspace());
         return new Grads(dX, dW, dB);
     }
 
