@@ -160,7 +160,14 @@ public final class Im2colConv {
                         }
                     }
                     if (dB != null) {
-                        for (int fi = 0; fi < f; fi++) partial[wSize + fi] += (float) ew.sum(p, dOut, dOutBase + fi * p);
+                        // A plain loop, not Elementwise.sum: a vector lane reduction's order is the JIT's choice,
+                        // and dBias must be bitwise reproducible.
+                        for (int fi = 0; fi < f; fi++) {
+                            int row = dOutBase + fi * p;
+                            float s = 0f;
+                            for (int q = 0; q < p; q++) s += dOut[row + q];
+                            partial[wSize + fi] += s;
+                        }
                     }
                 }
             } finally {
