@@ -157,6 +157,7 @@ public final class Npy {
             throw new FormatException(source, "file has " + (available - dataBytes) + " bytes after the data that header field 'shape' "
                     + h.shapeText() + " of " + h.dtype.descr() + " declares");
         }
+        ReadLimits.fitsHeap(source, "header field 'shape' " + h.shapeText() + " of " + h.dtype.descr(), dataBytes);
         int n = (int) count;
         int[] shape = new int[h.shape.length];
         for (int i = 0; i < shape.length; i++) shape[i] = (int) h.shape[i];
