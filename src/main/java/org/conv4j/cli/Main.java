@@ -12,7 +12,7 @@ public final class Main {
 
     /** Every sub-command, in the order {@code conv4j --help} lists them. */
     static List<Command> commands() {
-        return List.of();
+        return List.of(new ExportCommand(), new ImportCommand());
     }
 
     public static void main(String[] argv) {
