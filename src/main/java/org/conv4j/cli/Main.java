@@ -12,7 +12,15 @@ public final class Main {
 
     /** Every sub-command, in the order {@code conv4j --help} lists them. */
     static List<Command> commands() {
-        return List.of(new ExportCommand(), new ImportCommand());
+        return List.of(
+                new TrainCommand(),
+                new EvalCommand(),
+                new PredictCommand(),
+                new SummaryCommand(),
+                new GradcheckCommand(),
+                new BenchCommand(),
+                new ExportCommand(),
+                new ImportCommand());
     }
 
     public static void main(String[] argv) {

@@ -4,16 +4,18 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * A file (or stream) that is not what its reader expects: truncated, inconsistent, too large for the
- * limits conv4j reads within, or simply of another format. Every conv4j loader reports malformed input
- * with this one exception (never an unchecked exception); its message names the source and what is wrong, e.g.
- * {@code "train-images-idx3-ubyte.gz: declares 2147483647 images of 28x28 but holds only 16 bytes"}.
+ * A file (or stream) is not what its format says it must be: bad magic, a header that does not parse,
+ * truncated, a declared size the file cannot hold or beyond a ceiling. Every conv4j loader reports
+ * malformed input with this one exception (never an unchecked one); its message names the source and
+ * what is wrong, e.g. {@code "train-images-idx3-ubyte.gz: declares 2147483647 images of 28x28 but holds
+ * only 16 bytes"}.
  */
 public class FormatException extends IOException {
     private static final long serialVersionUID = 1L;
+
     private final String source;
 
-    /** @param source the file name or resource the data came from */
+    /** @param source the file (or stream name) being read; its name prefixes the message */
     public FormatException(String source, String problem) {
         super(source + ": " + problem);
         this.source = source;
@@ -32,21 +34,19 @@ public class FormatException extends IOException {
         this(String.valueOf(file), problem, cause);
     }
 
-    /** A message that already starts with its source, e.g. {@code "net.json: line 3, column 7: expected ':'"}. */
+    /** A message that already names its source, e.g. {@code "net.json: line 3, column 7: expected ':'"}. */
     public FormatException(String message) {
         super(message);
-        int colon = message.indexOf(": ");
-        this.source = colon > 0 ? message.substring(0, colon) : null;
+        this.source = null;
     }
 
-    /** A message that already starts with its source, with the underlying cause. */
+    /** A message that already names its source, with the underlying cause. */
     public FormatException(String message, Throwable cause) {
         super(message, cause);
-        int colon = message.indexOf(": ");
-        this.source = colon > 0 ? message.substring(0, colon) : null;
+        this.source = null;
     }
 
-    /** The file name or resource the malformed data came from (null if unknown). */
+    /** The file name or resource the malformed data came from, or null when the message names it. */
     public String source() {
         return source;
     }

@@ -1,14 +1,92 @@
 package org.conv4j.kernels;
 
+import java.lang.management.ManagementFactory;
+import java.util.Optional;
+
 /**
- * Chooses the kernel implementations once, at start-up. {@code -Dconv4j.kernels=scalar} forces the
- * scalar reference everywhere.
+ * Chooses the kernel implementations once, at start-up, and logs the choice (System.Logger
+ * {@code org.conv4j.kernels}).
+ *
+ * <p>The Vector API kernels are used unless: {@code -Dconv4j.kernels=scalar} forces the scalar
+ * reference; the {@code jdk.incubator.vector} module is not in the boot layer (run with
+ * {@code --add-modules jdk.incubator.vector}); or the C2 compiler is off ({@code -Xint},
+ * {@code -XX:TieredStopAtLevel<4}, a client VM), where vector code would run interpreted and be far
+ * slower than scalar. A fallback logs its reason at WARNING; a forced choice at INFO.
  */
 public final class Kernels {
-    private static final Gemm GEMM = new ScalarGemm();
+    private static final System.Logger LOG = System.getLogger("org.conv4j.kernels");
+    private static final Choice CHOICE = choose();
 
     private Kernels() {}
 
+    /** The implementation family picked and why. */
+    public record Choice(Gemm gemm, Elementwise elementwise, String reason) {}
+
     /** The GEMM every layer uses. */
-    public static Gemm gemm() { return GEMM; }
+    public static Gemm gemm() { return CHOICE.gemm(); }
+
+    /** Vectorised (or scalar) elementwise primitives: activations, optimiser updates, reductions. */
+    public static Elementwise elementwise() { return CHOICE.elementwise(); }
+
+    /** Why the current kernels were chosen (for logs and {@code conv4j bench}). */
+    public static String reason() { return CHOICE.reason(); }
+
+    private static Choice choose() {
+        String forced = System.getProperty("conv4j.kernels", "").trim();
+        if (forced.equals("scalar")) {
+            return scalar(System.Logger.Level.INFO, "-Dconv4j.kernels=scalar forces the scalar kernels");
+        }
+        if (!forced.isEmpty() && !forced.equals("vector") && !forced.equals("auto")) {
+            throw new IllegalArgumentException("system property conv4j.kernels must be auto, vector or scalar, got '"
+                    + forced + "'");
+        }
+        Optional<String> why = vectorUnusable();
+        if (why.isPresent()) return scalar(System.Logger.Level.WARNING, why.get());
+        try {
+            Gemm g = (Gemm) Class.forName("org.conv4j.kernels.VectorGemm").getDeclaredConstructor().newInstance();
+            Elementwise e = (Elementwise) Class.forName("org.conv4j.kernels.VectorElementwise")
+                    .getDeclaredConstructor().newInstance();
+            String reason = "Vector API kernels (" + g.name() + ")";
+            LOG.log(System.Logger.Level.DEBUG, "conv4j kernels: " + reason);
+            return new Choice(g, e, reason);
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            return scalar(System.Logger.Level.WARNING, "the Vector API kernels failed to load: " + e);
+        }
+    }
+
+    private static Choice scalar(System.Logger.Level level, String why) {
+        String reason = "scalar kernels: " + why;
+        LOG.log(level, "conv4j " + reason);
+        return new Choice(new ScalarGemm(), new ScalarElementwise(), reason);
+    }
+
+    /** Empty when the Vector API is present and compiled by C2; otherwise the reason it is not used. */
+    static Optional<String> vectorUnusable() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return Optional.of("module jdk.incubator.vector is not loaded (add --add-modules jdk.incubator.vector)");
+        }
+        String info = System.getProperty("java.vm.info", "");
+        if (info.contains("interpreted mode")) {
+            return Optional.of("the JVM runs interpreted only (-Xint), so vector code would not be compiled");
+        }
+        if (info.contains("emulated-client")) {
+            return Optional.of("the JVM runs in client (C1-only) mode, so the C2 compiler is off");
+        }
+        try {
+            var bean = ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            if (bean != null) {
+                boolean tiered = Boolean.parseBoolean(bean.getVMOption("TieredCompilation").getValue());
+                int stop = Integer.parseInt(bean.getVMOption("TieredStopAtLevel").getValue());
+                if (tiered && stop < 4) {
+                    return Optional.of("-XX:TieredStopAtLevel=" + stop + " keeps the C2 compiler off");
+                }
+                if (!Boolean.parseBoolean(bean.getVMOption("UseCompiler").getValue())) {
+                    return Optional.of("-XX:-UseCompiler turns the JIT off");
+                }
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // Not HotSpot or no management module: trust the JVM to compile.
+        }
+        return Optional.empty();
+    }
 }

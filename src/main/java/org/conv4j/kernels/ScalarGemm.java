@@ -9,6 +9,7 @@ public final class ScalarGemm implements Gemm {
     public void sgemm(boolean transA, boolean transB, int m, int n, int k,
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc) {
+        GemmChecks.check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 float sum = 0f;

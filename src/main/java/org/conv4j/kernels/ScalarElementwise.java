@@ -1,0 +1,83 @@
+package org.conv4j.kernels;
+
+/** The readable reference for {@link Elementwise}: one plain loop per primitive. */
+public final class ScalarElementwise implements Elementwise {
+    @Override
+    public void reluForward(int n, float[] x, int xOff, float[] y, int yOff) {
+        for (int i = 0; i < n; i++) {
+            float v = x[xOff + i];
+            y[yOff + i] = v < 0f ? 0f : v;
+        }
+    }
+
+    @Override
+    public void reluBackward(int n, float[] x, int xOff, float[] dOut, int dOff, float[] dX, int dxOff) {
+        for (int i = 0; i < n; i++) dX[dxOff + i] = x[xOff + i] > 0f ? dOut[dOff + i] : 0f;
+    }
+
+    @Override
+    public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        for (int i = 0; i < n; i++) y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
+    }
+
+    @Override
+    public void scaleShift(int n, float[] x, int xOff, float scale, float shift, float[] y, int yOff) {
+        for (int i = 0; i < n; i++) y[yOff + i] = Math.fma(x[xOff + i], scale, shift);
+    }
+
+    @Override
+    public double sum(int n, float[] x, int xOff) {
+        double s = 0;
+        for (int i = 0; i < n; i++) s += x[xOff + i];
+        return s;
+    }
+
+    @Override
+    public double sumSquaredDeviation(int n, float[] x, int xOff, float mean) {
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            double d = x[xOff + i] - mean;
+            s += d * d;
+        }
+        return s;
+    }
+
+    @Override
+    public double dot(int n, float[] x, int xOff, float[] y, int yOff) {
+        double s = 0;
+        for (int i = 0; i < n; i++) s += (double) x[xOff + i] * y[yOff + i];
+        return s;
+    }
+
+    @Override
+    public void adam(int n, float[] w, float[] grad, float[] m, float[] v, float lr, float beta1, float beta2,
+                     float eps, float weightDecay, boolean decoupled, int step) {
+        AdamTerms t = AdamTerms.of(lr, beta1, beta2, weightDecay, decoupled, step);
+        for (int i = 0; i < n; i++) {
+            float wi = w[i] * t.decay();
+            float g = grad[i] + t.l2() * w[i];
+            float mi = beta1 * m[i] + (1f - beta1) * g;
+            float vi = beta2 * v[i] + (1f - beta2) * g * g;
+            m[i] = mi;
+            v[i] = vi;
+            w[i] = wi - t.stepSize() * mi / ((float) Math.sqrt(vi) / t.sqrtBc2() + eps);
+        }
+    }
+
+    @Override
+    public void sgd(int n, float[] w, float[] grad, float[] buf, float lr, float momentum, float dampening,
+                    float weightDecay, boolean nesterov, boolean firstStep) {
+        for (int i = 0; i < n; i++) {
+            float g = grad[i] + weightDecay * w[i];
+            if (momentum != 0f) {
+                float b = firstStep ? g : momentum * buf[i] + (1f - dampening) * g;
+                buf[i] = b;
+                g = nesterov ? g + momentum * b : b;
+            }
+            w[i] -= lr * g;
+        }
+    }
+
+    @Override
+    public String name() { return "scalar"; }
+}

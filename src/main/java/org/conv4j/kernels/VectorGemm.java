@@ -1,0 +1,266 @@
+package org.conv4j.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Packed, register-blocked SGEMM on the Vector API (Goto/BLIS layout).
+ *
+ * <p>For each KC-deep slice of the k dimension, op(A) is packed into MR-row panels and op(B) into
+ * NR-column panels (zero-padded at the edges, transposes resolved by the packing, never materialised).
+ * The C grid is then cut into MC×NCT blocks that run in parallel on {@link Parallel}; inside a block the
+ * micro-kernel computes an MR×NR tile as MR·NR/V outer-product broadcast-FMAs per k step, with the whole
+ * tile held in vector registers. Each C element is computed by one task in k order, so the result does
+ * not depend on the thread count.
+ *
+ * <p>Tile: MR = 4 rows × NR = 2 vectors (16 floats on AVX2): 8 accumulators + 2 B vectors + 1 broadcast;
+ * C2 spills a 6×16 tile (12 accumulators), which halves the speed. The species is {@code FloatVector.SPECIES_PREFERRED}, or
+ * {@code -Dconv4j.vectorBits=128|256|512}; it must be a static final so C2 intrinsifies every vector op.
+ */
+public final class VectorGemm implements Gemm {
+    static final VectorSpecies<Float> S = species();
+    /** Floats per vector. */
+    static final int V = S.length();
+    static final int MR = 4;
+    static final int NR = 2 * V;
+    /** k-slice depth: an MR×KC A panel plus an NR×KC B panel stay in L1/L2. */
+    static final int KC = 256;
+    /** Rows per block (multiple of MR): the MC×KC packed A block (≈ 96 KB) stays in L2. */
+    static final int MC = 24 * MR;
+    /** Columns per parallel block: a multiple of NR. */
+    static final int NCT = 256;
+    /** Below this many multiply-adds the packing does not pay; the plain loop is used. */
+    static final long SMALL = 8L * 8 * 8;
+
+    private final ThreadLocal<float[][]> buffers = ThreadLocal.withInitial(() -> new float[2][0]);
+
+    private static VectorSpecies<Float> species() {
+        String bits = System.getProperty("conv4j.vectorBits");
+        if (bits == null || bits.isBlank()) return FloatVector.SPECIES_PREFERRED;
+        return switch (bits.trim()) {
+            case "128" -> FloatVector.SPECIES_128;
+            case "256" -> FloatVector.SPECIES_256;
+            case "512" -> FloatVector.SPECIES_512;
+            default -> throw new IllegalArgumentException(
+                    "system property conv4j.vectorBits must be 128, 256 or 512, got '" + bits + "'");
+        };
+    }
+
+    @Override
+    public String name() { return "vector-" + S.vectorBitSize() + "bit"; }
+
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k,
+                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc) {
+        GemmChecks.check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (m == 0 || n == 0) return;
+        if (k == 0) {
+            GemmChecks.scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        if ((long) m * n * k < SMALL) {
+            plain(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        packed(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /** The blocked path at any size (tests call it directly to exercise the edges at tiny sizes). */
+    void packed(boolean transA, boolean transB, int m, int n, int k,
+                float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                float beta, float[] c, int cOff, int ldc) {
+        int mPanels = (m + MR - 1) / MR, nPanels = (n + NR - 1) / NR;
+        int kcMax = Math.min(KC, k);
+        float[][] buf = buffers.get();
+        int needA = mPanels * MR * kcMax, needB = nPanels * NR * kcMax;
+        if (buf[0].length < needA) buf[0] = new float[needA];
+        if (buf[1].length < needB) buf[1] = new float[needB];
+        float[] pa = buf[0], pb = buf[1];
+        int mBlocks = (m + MC - 1) / MC;
+        // Narrower column blocks when the grid is too coarse to keep every thread busy to the end.
+        int nctWidth = NCT;
+        while (mBlocks * ((n + nctWidth - 1) / nctWidth) < 8 && nctWidth > 4 * NR) nctWidth /= 2;
+        int nct = nctWidth, nBlocks = (n + nct - 1) / nct;
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc);
+            int p0 = pc;
+            float betaNow = pc == 0 ? beta : 1f;
+            Parallel.forChunks(mPanels + nPanels, grainFor(mPanels + nPanels, kc), (lo, hi) -> {
+                for (int q = lo; q < hi; q++) {
+                    if (q < mPanels) packA(transA, a, aOff, lda, m, q * MR, p0, kc, pa, q * MR * kc);
+                    else packB(transB, b, bOff, ldb, n, (q - mPanels) * NR, p0, kc, pb, (q - mPanels) * NR * kc);
+                }
+            });
+            Parallel.forChunks(mBlocks * nBlocks, 1, (lo, hi) -> {
+                float[] tile = new float[MR * NR];
+                for (int t = lo; t < hi; t++) {
+                    int i0 = (t / nBlocks) * MC, j0 = (t % nBlocks) * nct;
+                    block(pa, pb, kc, m, n, i0, Math.min(m, i0 + MC), j0, Math.min(n, j0 + nct),
+                            betaNow, c, cOff, ldc, tile);
+                }
+            });
+        }
+    }
+
+    /** Packing chunks of about 16K floats: enough work per task to beat the submit cost. */
+    private static int grainFor(int panels, int kc) {
+        return Math.max(1, (1 << 14) / (kc * NR));
+    }
+
+    /** One MC×NCT block: B micro-panels outer (held in L1), A panels inner (from L2). */
+    private static void block(float[] pa, float[] pb, int kc, int m, int n, int i0, int i1, int j0, int j1,
+                              float beta, float[] c, int cOff, int ldc, float[] tile) {
+        for (int j = j0; j < j1; j += NR) {
+            int nr = Math.min(NR, n - j);
+            int bBase = (j / NR) * NR * kc;
+            for (int i = i0; i < i1; i += MR) {
+                int mr = Math.min(MR, m - i);
+                int aBase = (i / MR) * MR * kc;
+                int cIdx = cOff + i * ldc + j;
+                if (mr == MR && nr == NR) {
+                    kernel(pa, aBase, pb, bBase, kc, c, cIdx, ldc, beta);
+                } else {
+                    kernelEdge(pa, aBase, pb, bBase, kc, c, cIdx, ldc, beta, mr, nr, tile);
+                }
+            }
+        }
+    }
+
+    /**
+     * C[4×2V] = beta·C + Apanel·Bpanel. Eight accumulators live in registers for the whole k loop; each
+     * step loads two B vectors and broadcasts four A values (one FMA per accumulator). Measured on C2
+     * (JDK 25, AVX2): 4×16 runs near FMA peak, while 5×16 and 6×16 spill accumulators and run at 40%.
+     */
+    static void kernel(float[] pa, int aBase, float[] pb, int bBase, int kc,
+                       float[] c, int cIdx, int ldc, float beta) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            // Indices written from the loop variable p so C2 can hoist the bounds checks.
+            int ia = aBase + p * MR, ib = bBase + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, pb, ib);
+            FloatVector b1 = FloatVector.fromArray(S, pb, ib + V);
+            FloatVector av = FloatVector.broadcast(S, pa[ia]);
+            c00 = av.fma(b0, c00); c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, pa[ia + 1]);
+            c10 = av.fma(b0, c10); c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, pa[ia + 2]);
+            c20 = av.fma(b0, c20); c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, pa[ia + 3]);
+            c30 = av.fma(b0, c30); c31 = av.fma(b1, c31);
+        }
+        storeRow(c00, c01, c, cIdx, beta);
+        storeRow(c10, c11, c, cIdx + ldc, beta);
+        storeRow(c20, c21, c, cIdx + 2 * ldc, beta);
+        storeRow(c30, c31, c, cIdx + 3 * ldc, beta);
+    }
+
+    private static void storeRow(FloatVector v0, FloatVector v1, float[] c, int at, float beta) {
+        if (beta == 0f) {
+            v0.intoArray(c, at);
+            v1.intoArray(c, at + V);
+        } else if (beta == 1f) {
+            v0.add(FloatVector.fromArray(S, c, at)).intoArray(c, at);
+            v1.add(FloatVector.fromArray(S, c, at + V)).intoArray(c, at + V);
+        } else {
+            FloatVector.fromArray(S, c, at).fma(FloatVector.broadcast(S, beta), v0).intoArray(c, at);
+            FloatVector.fromArray(S, c, at + V).fma(FloatVector.broadcast(S, beta), v1).intoArray(c, at + V);
+        }
+    }
+
+    /** A partial tile at the bottom or right edge: full kernel into {@code tile}, then the valid part. */
+    private static void kernelEdge(float[] pa, int aBase, float[] pb, int bBase, int kc,
+                                   float[] c, int cIdx, int ldc, float beta, int mr, int nr, float[] tile) {
+        kernel(pa, aBase, pb, bBase, kc, tile, 0, NR, 0f);
+        for (int r = 0; r < mr; r++) {
+            int row = cIdx + r * ldc;
+            for (int q = 0; q < nr; q++) {
+                float v = tile[r * NR + q];
+                c[row + q] = beta == 0f ? v : v + beta * c[row + q];
+            }
+        }
+    }
+
+    /**
+     * Packs rows [i0, i0+MR) × k-columns [p0, p0+kc) of op(A) as kc groups of MR values
+     * (dst[p·MR + r] = op(A)[i0+r][p0+p]); rows past m are zero.
+     */
+    static void packA(boolean transA, float[] a, int aOff, int lda, int m, int i0, int p0, int kc,
+                      float[] dst, int d) {
+        int mr = Math.min(MR, m - i0);
+        if (transA) {
+            // op(A)[i][p] = a[p·lda + i]: MR consecutive floats per k step.
+            int src = aOff + p0 * lda + i0;
+            for (int p = 0; p < kc; p++, src += lda, d += MR) {
+                for (int r = 0; r < mr; r++) dst[d + r] = a[src + r];
+                for (int r = mr; r < MR; r++) dst[d + r] = 0f;
+            }
+        } else {
+            // op(A)[i][p] = a[i·lda + p]: walk each row contiguously, write with stride MR.
+            for (int r = 0; r < mr; r++) {
+                int src = aOff + (i0 + r) * lda + p0;
+                for (int p = 0, w = d + r; p < kc; p++, w += MR) dst[w] = a[src + p];
+            }
+            for (int r = mr; r < MR; r++) {
+                for (int p = 0, w = d + r; p < kc; p++, w += MR) dst[w] = 0f;
+            }
+        }
+    }
+
+    /**
+     * Packs k-rows [p0, p0+kc) × columns [j0, j0+NR) of op(B) as kc groups of NR values
+     * (dst[p·NR + q] = op(B)[p0+p][j0+q]); columns past n are zero.
+     */
+    static void packB(boolean transB, float[] b, int bOff, int ldb, int n, int j0, int p0, int kc,
+                      float[] dst, int d) {
+        int nr = Math.min(NR, n - j0);
+        if (!transB) {
+            // op(B)[p][j] = b[p·ldb + j]: NR consecutive floats per k step, copied as two vectors.
+            int src = bOff + p0 * ldb + j0;
+            if (nr == NR) {
+                for (int p = 0; p < kc; p++, src += ldb, d += NR) {
+                    FloatVector.fromArray(S, b, src).intoArray(dst, d);
+                    FloatVector.fromArray(S, b, src + V).intoArray(dst, d + V);
+                }
+            } else {
+                for (int p = 0; p < kc; p++, src += ldb, d += NR) {
+                    for (int q = 0; q < nr; q++) dst[d + q] = b[src + q];
+                    for (int q = nr; q < NR; q++) dst[d + q] = 0f;
+                }
+            }
+        } else {
+            // op(B)[p][j] = b[j·ldb + p]: walk each column's k run contiguously, write with stride NR.
+            for (int q = 0; q < nr; q++) {
+                int src = bOff + (j0 + q) * ldb + p0;
+                for (int p = 0, w = d + q; p < kc; p++, w += NR) dst[w] = b[src + p];
+            }
+            for (int q = nr; q < NR; q++) {
+                for (int p = 0, w = d + q; p < kc; p++, w += NR) dst[w] = 0f;
+            }
+        }
+    }
+
+    /** Small products: i-p-j loop with a vectorised axpy over the row of C (no packing). */
+    private static void plain(boolean transA, boolean transB, int m, int n, int k,
+                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              float beta, float[] c, int cOff, int ldc) {
+        float[] row = new float[n];
+        for (int i = 0; i < m; i++) {
+            java.util.Arrays.fill(row, 0f);
+            for (int p = 0; p < k; p++) {
+                float av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                if (transB) {
+                    for (int j = 0; j < n; j++) row[j] += av * b[bOff + j * ldb + p];
+                } else {
+                    int src = bOff + p * ldb;
+                    for (int j = 0; j < n; j++) row[j] += av * b[src + j];
+                }
+            }
+            int ci = cOff + i * ldc;
+            for (int j = 0; j < n; j++) c[ci + j] = beta == 0f ? row[j] : row[j] + beta * c[ci + j];
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package org.conv4j.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.conv4j.util.Rng;
+import org.junit.jupiter.api.Test;
+
+/** VectorElementwise against ScalarElementwise at awkward sizes and offsets, and both against formulas. */
+class ElementwiseTest {
+    private static final int[] SIZES = {0, 1, 3, 13, 207, 4098, 9001};
+    private final Elementwise vec = new VectorElementwise();
+    private final Elementwise ref = new ScalarElementwise();
+
+    private static float[] random(Rng rng, int n, float lo, float hi) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = lo + (hi - lo) * rng.nextFloat();
+        return x;
+    }
+
+    @Test
+    void mapsAreBitwiseEqualToTheScalarReference() {
+        Rng rng = new Rng(1);
+        for (int n : SIZES) {
+            int off = n % 5;
+            float[] x = random(rng, n + off, -1f, 1f), d = random(rng, n + off, -1f, 1f);
+            if (n > 3) { x[off] = -0f; x[off + 1] = Float.NaN; x[off + 2] = 0f; }
+            float[] y1 = new float[n + 2], y2 = new float[n + 2];
+            vec.reluForward(n, x, off, y1, 2);
+            ref.reluForward(n, x, off, y2, 2);
+            assertArrayEquals(y2, y1, "relu forward n=" + n);
+            vec.reluBackward(n, x, off, d, off, y1, 1);
+            ref.reluBackward(n, x, off, d, off, y2, 1);
+            assertArrayEquals(y2, y1, "relu backward n=" + n);
+            float[] z1 = random(new Rng(n), n + 3, -1f, 1f), z2 = z1.clone();
+            vec.axpy(n, 0.37f, x, off, z1, 3);
+            ref.axpy(n, 0.37f, x, off, z2, 3);
+            assertArrayEquals(z2, z1, "axpy n=" + n);
+            vec.scaleShift(n, x, off, 1.7f, -0.2f, z1, 0);
+            ref.scaleShift(n, x, off, 1.7f, -0.2f, z2, 0);
+            assertArrayEquals(z2, z1, "scaleShift n=" + n);
+        }
+    }
+
+    @Test
+    void reluFollowsTorch() {
+        float[] x = {-2f, -0f, 0f, 3f, Float.NaN}, y = new float[5], d = {1f, 1f, 1f, 1f, 1f}, dx = new float[5];
+        for (Elementwise e : new Elementwise[] {vec, ref}) {
+            e.reluForward(5, x, 0, y, 0);
+            assertArrayEquals(new float[] {0f, -0f, 0f, 3f, Float.NaN}, y, e.name());
+            e.reluBackward(5, x, 0, d, 0, dx, 0);
+            assertArrayEquals(new float[] {0f, 0f, 0f, 1f, 0f}, dx, e.name());
+        }
+    }
+
+    @Test
+    void reductionsAgreeWithinRounding() {
+        Rng rng = new Rng(2);
+        for (int n : SIZES) {
+            float[] x = random(rng, n + 1, -1f, 3f), y = random(rng, n + 1, -2f, 2f);
+            double exactSum = 0, exactDot = 0, exactDev = 0;
+            for (int i = 1; i <= n; i++) { exactSum += x[i]; exactDot += (double) x[i] * y[i]; }
+            float mean = (float) (n == 0 ? 0 : exactSum / n);
+            for (int i = 1; i <= n; i++) exactDev += (x[i] - mean) * (double) (x[i] - mean);
+            double tol = 4096 * 0x1.0p-24 * 3 * Math.max(1, n);
+            assertEquals(exactSum, vec.sum(n, x, 1), tol, "sum n=" + n);
+            assertEquals(exactSum, ref.sum(n, x, 1), tol, "scalar sum n=" + n);
+            assertEquals(exactDot, vec.dot(n, x, 1, y, 1), tol * 2, "dot n=" + n);
+            assertEquals(exactDev, vec.sumSquaredDeviation(n, x, 1, mean), tol * 3, "dev n=" + n);
+            assertEquals(exactDev, ref.sumSquaredDeviation(n, x, 1, mean), tol * 3, "scalar dev n=" + n);
+        }
+    }
+
+    @Test
+    void adamMatchesScalarBitwiseAndTheFormula() {
+        for (boolean decoupled : new boolean[] {false, true}) {
+            for (int n : SIZES) {
+                Rng rng = new Rng(n + (decoupled ? 100 : 0));
+                float[] w1 = random(rng, n, -1f, 1f), g = random(rng, n, -1f, 1f);
+                float[] m1 = random(rng, n, -0.1f, 0.1f), v1 = random(rng, n, 0f, 0.1f);
+                float[] w2 = w1.clone(), m2 = m1.clone(), v2 = v1.clone();
+                vec.adam(n, w1, g, m1, v1, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, decoupled, 3);
+                ref.adam(n, w2, g, m2, v2, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, decoupled, 3);
+                assertArrayEquals(w2, w1, "adam w n=" + n);
+                assertArrayEquals(m2, m1, "adam m n=" + n);
+                assertArrayEquals(v2, v1, "adam v n=" + n);
+            }
+        }
+        // First step from zero state: m̂ = g, v̂ = g², so w moves by lr·g/(|g|+eps) ≈ lr·sign(g).
+        float[] w = {0.5f}, m = {0f}, v = {0f};
+        vec.adam(1, w, new float[] {0.2f}, m, v, 0.1f, 0.9f, 0.999f, 1e-8f, 0f, false, 1);
+        assertEquals(0.4f, w[0], 1e-6f);
+    }
+
+    @Test
+    void sgdMatchesScalarBitwiseAndTorchSemantics() {
+        for (int n : SIZES) {
+            for (int variant = 0; variant < 4; variant++) {
+                Rng rng = new Rng(n * 7 + variant);
+                float[] w1 = random(rng, n, -1f, 1f), g = random(rng, n, -1f, 1f), b1 = random(rng, n, -1f, 1f);
+                float[] w2 = w1.clone(), b2 = b1.clone();
+                float momentum = variant == 0 ? 0f : 0.9f;
+                vec.sgd(n, w1, g, b1, 0.05f, momentum, 0.1f, 1e-4f, variant == 2, variant == 3);
+                ref.sgd(n, w2, g, b2, 0.05f, momentum, 0.1f, 1e-4f, variant == 2, variant == 3);
+                assertArrayEquals(w2, w1, "sgd w n=" + n + " variant " + variant);
+                assertArrayEquals(b2, b1, "sgd buf n=" + n + " variant " + variant);
+            }
+        }
+        // Momentum 0.9, first step: buf = g, w -= lr·g; second step: buf = 0.9·g + g.
+        float[] w = {1f}, buf = {0f};
+        ref.sgd(1, w, new float[] {1f}, buf, 0.1f, 0.9f, 0f, 0f, false, true);
+        assertEquals(0.9f, w[0], 1e-7f);
+        ref.sgd(1, w, new float[] {1f}, buf, 0.1f, 0.9f, 0f, 0f, false, false);
+        assertEquals(1.9f, buf[0], 1e-6f);
+        assertEquals(0.71f, w[0], 1e-6f);
+    }
+}
