@@ -31,4 +31,9 @@ class LoaderFuzzTest {
     void loaderState(byte[] data) {
         LoaderStateFuzzer.fuzzerTestOneInput(data);
     }
+
+    @FuzzTest(maxDuration = "60s")
+    void onnx(byte[] data) throws IOException {
+        OnnxFuzzer.fuzzerTestOneInput(data);
+    }
 }
