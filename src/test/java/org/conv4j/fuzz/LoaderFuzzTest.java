@@ -46,4 +46,9 @@ class LoaderFuzzTest {
     void networkSpec(byte[] data) {
         NetworkSpecFuzzer.fuzzerTestOneInput(data);
     }
+
+    @FuzzTest(maxDuration = "60s")
+    void onnx(byte[] data) throws IOException {
+        OnnxFuzzer.fuzzerTestOneInput(data);
+    }
 }
