@@ -37,6 +37,36 @@ public final class Datasets {
         return shippedFashionMnist();
     }
 
+    /**
+     * Loads the train and test sets in {@code dir}, recognising its layout:
+     * <ul>
+     *   <li>IDX files (MNIST, Fashion-MNIST, KMNIST, EMNIST; see {@link Idx});</li>
+     *   <li>CIFAR-10 ({@code data_batch_N.bin}, {@code test_batch.bin}) or CIFAR-100 ({@code train.bin},
+     *       {@code test.bin}) binary batches, in {@code dir} or its standard subfolder (see {@link Cifar});</li>
+     *   <li>image folders {@code dir/train/CLASS/*.png} and {@code dir/test/CLASS/*} (or {@code val}),
+     *       decoded to {@code spec} (null: the first image's size; see {@link ImageFolder}).</li>
+     * </ul>
+     */
+    public static TrainTest load(Path dir, ImageSpec spec) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            if (!Files.exists(dir)) throw new java.nio.file.NoSuchFileException(dir.toString(), null, "no such directory");
+            throw new FormatException(dir, "is not a directory; --data takes a folder of IDX files, CIFAR batches or images");
+        }
+        if (Idx.isIdxDir(dir)) return Idx.loadDir(dir, null);
+        if (Cifar.isCifar10Dir(dir)) return Cifar.load10(dir);
+        if (Cifar.isCifar100Dir(dir)) return Cifar.load100(dir, Cifar.Labels.FINE);
+        Path train = dir.resolve("train");
+        Path test = Files.isDirectory(dir.resolve("test")) ? dir.resolve("test") : dir.resolve("val");
+        if (Files.isDirectory(train) && Files.isDirectory(test)) {
+            Dataset tr = ImageFolder.load(train, spec, null, "images " + train);
+            Dataset te = ImageFolder.load(test, ImageSpec.of(tr.itemShape()), tr.classNames(), "images " + test);
+            return new TrainTest(tr, te, "image folders " + train + " and " + test);
+        }
+        throw new FormatException(dir, "is not a dataset conv4j recognises: expected IDX files "
+                + "(train-images-idx3-ubyte.gz ...), CIFAR binary batches (data_batch_1.bin ... test_batch.bin, or "
+                + "train.bin and test.bin), or image folders train/CLASS/*.png and test/CLASS/*.png");
+    }
+
     /** The balanced Fashion-MNIST subset shipped in conv4j's resources. */
     public static TrainTest shippedFashionMnist() throws IOException {
         Dataset train = shippedPart("train", "Fashion-MNIST subset train");

@@ -165,6 +165,7 @@ public final class Npy {
         if (nonZero > MAX_ELEMENTS) {
             throw new FormatException(source, "header field 'shape' " + h.shapeText() + " has more elements than a Java array can hold");
         }
+        ReadLimits.fitsHeap(source, "header field 'shape' " + h.shapeText() + " of " + h.dtype.descr(), dataBytes);
         int n = (int) count;
         int[] shape = new int[h.shape.length];
         for (int i = 0; i < shape.length; i++) shape[i] = (int) h.shape[i];

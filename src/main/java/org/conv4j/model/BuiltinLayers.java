@@ -1,18 +1,95 @@
 package org.conv4j.model;
 
+import static org.conv4j.model.LayerRegistry.elements;
+
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import org.conv4j.activation.GELU;
+import org.conv4j.activation.LeakyReLU;
+import org.conv4j.activation.LeakyReluConfig;
+import org.conv4j.activation.ReLU;
+import org.conv4j.activation.Sigmoid;
+import org.conv4j.activation.Tanh;
+import org.conv4j.conv.Conv2d;
+import org.conv4j.conv.Conv2dConfig;
+import org.conv4j.io.FormatException;
+import org.conv4j.io.Json;
+import org.conv4j.layers.Dropout;
+import org.conv4j.layers.DropoutConfig;
+import org.conv4j.layers.Flatten;
+import org.conv4j.layers.Init;
 import org.conv4j.layers.Layer;
+import org.conv4j.layers.Linear;
+import org.conv4j.layers.LinearConfig;
+import org.conv4j.norm.BatchNorm1d;
+import org.conv4j.norm.BatchNorm2d;
+import org.conv4j.norm.BatchNormConfig;
+import org.conv4j.pool.AvgPool2d;
+import org.conv4j.pool.GlobalAvgPool2d;
+import org.conv4j.pool.MaxPool2d;
+import org.conv4j.pool.PoolConfig;
 
 /**
- * Registers conv4j's own layer types with {@link LayerRegistry}. JSON keys follow torch.nn:
- * see the README's "Network spec" section for every type and its keys.
+ * Registers conv4j's own layer types with {@link LayerRegistry}. JSON keys follow torch.nn's argument names;
+ * the README's "Network spec" section lists every type and its keys. Omitted keys take the config record's
+ * defaults (torch's). Writers emit every setting, so a saved spec does not depend on defaults.
  */
 final class BuiltinLayers {
     private BuiltinLayers() {}
 
     static void registerAll() {
+        LayerRegistry.register("Conv2d", Conv2d.class,
+                List.of("in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias", "init"),
+                (c, ctx) -> new Conv2d(conv2dConfig(c), ctx.rng()),
+                (l, out) -> writeConv2d(l.config(), out),
+                (l, in, out) -> {
+                    Conv2dConfig k = l.config();
+                    long outElems = elements(out);
+                    long macs = outElems * (k.inChannels() / k.groups()) * k.kernelH() * k.kernelW();
+                    return 2 * macs + (k.bias() ? outElems : 0);
+                });
+        LayerRegistry.register("Linear", Linear.class, List.of("in_features", "out_features", "bias", "init"),
+                (c, ctx) -> {
+                    LinearConfig k = LinearConfig.of(c.integer("in_features"), c.integer("out_features"))
+                            .withBias(c.bool("bias", true)).withInit(init(c));
+                    return new Linear(k, ctx.rng());
+                },
+                (l, out) -> {
+                    out.put("in_features", l.config().inFeatures());
+                    out.put("out_features", l.config().outFeatures());
+                    out.put("bias", l.config().bias());
+                    putInit(l.config().init(), out);
+                },
+                (l, in, out) -> 2L * l.config().inFeatures() * l.config().outFeatures() + (l.config().bias() ? l.config().outFeatures() : 0));
+        LayerRegistry.register("Flatten", Flatten.class, List.of(), (c, ctx) -> new Flatten(), (l, out) -> {}, (l, in, out) -> 0);
+        LayerRegistry.register("ReLU", ReLU.class, List.of(), (c, ctx) -> new ReLU(), (l, out) -> {}, (l, in, out) -> elements(out));
+        LayerRegistry.register("Sigmoid", Sigmoid.class, List.of(), (c, ctx) -> new Sigmoid(), (l, out) -> {}, (l, in, out) -> 4 * elements(out));
+        LayerRegistry.register("Tanh", Tanh.class, List.of(), (c, ctx) -> new Tanh(), (l, out) -> {}, (l, in, out) -> 4 * elements(out));
+        LayerRegistry.register("GELU", GELU.class, List.of(), (c, ctx) -> new GELU(), (l, out) -> {}, (l, in, out) -> 8 * elements(out));
+        LayerRegistry.register("LeakyReLU", LeakyReLU.class, List.of("negative_slope"),
+                (c, ctx) -> new LeakyReLU(LeakyReluConfig.of().withNegativeSlope(c.number("negative_slope", LeakyReluConfig.of().negativeSlope()))),
+                (l, out) -> out.put("negative_slope", l.config().negativeSlope()),
+                (l, in, out) -> 2 * elements(out));
+        LayerRegistry.register("Dropout", Dropout.class, List.of("p"),
+                (c, ctx) -> new Dropout(DropoutConfig.of().withP(c.number("p", DropoutConfig.of().p())), ctx.rng().split()),
+                (l, out) -> out.put("p", l.config().p()),
+                (l, in, out) -> 0);
+        LayerRegistry.register("BatchNorm1d", BatchNorm1d.class, BN_KEYS,
+                (c, ctx) -> new BatchNorm1d(bnConfig(c)), (l, out) -> writeBn(l.config(), out), (l, in, out) -> 2 * elements(out));
+        LayerRegistry.register("BatchNorm2d", BatchNorm2d.class, BN_KEYS,
+                (c, ctx) -> new BatchNorm2d(bnConfig(c)), (l, out) -> writeBn(l.config(), out), (l, in, out) -> 2 * elements(out));
+        LayerRegistry.register("MaxPool2d", MaxPool2d.class, List.of("kernel_size", "stride", "padding", "ceil_mode"),
+                (c, ctx) -> new MaxPool2d(poolConfig(c)),
+                (l, out) -> writePool(l.config(), out, false),
+                (l, in, out) -> elements(out) * l.config().kernelH() * l.config().kernelW());
+        LayerRegistry.register("AvgPool2d", AvgPool2d.class, List.of("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad"),
+                (c, ctx) -> new AvgPool2d(poolConfig(c).withCountIncludePad(c.bool("count_include_pad", true))),
+                (l, out) -> writePool(l.config(), out, true),
+                (l, in, out) -> elements(out) * l.config().kernelH() * l.config().kernelW());
+        LayerRegistry.register("GlobalAvgPool2d", GlobalAvgPool2d.class, List.of(),
+                (c, ctx) -> new GlobalAvgPool2d(), (l, out) -> {}, (l, in, out) -> elements(in));
         LayerRegistry.register("Residual", Residual.class, List.of("block", "shortcut"),
                 (c, ctx) -> new Residual(ctx.sequential(c, "block"), c.has("shortcut") ? ctx.sequential(c, "shortcut") : null),
                 (l, out) -> {
@@ -20,7 +97,7 @@ final class BuiltinLayers {
                     if (l.shortcut() != null) out.put("shortcut", writeAll(l.shortcut()));
                 },
                 (l, in, out) -> {
-                    long f = Summary.flopsOf(l.block(), in) + LayerRegistry.elements(out);
+                    long f = Summary.flopsOf(l.block(), in) + elements(out);
                     return l.shortcut() == null ? f : f + Summary.flopsOf(l.shortcut(), in);
                 });
     }
@@ -29,5 +106,106 @@ final class BuiltinLayers {
         List<Map<String, Object>> r = new ArrayList<>();
         for (Layer l : s.layers()) r.add(LayerRegistry.write(l));
         return r;
+    }
+
+    // ---------------------------------------------------------------- Conv2d
+
+    static Conv2dConfig conv2dConfig(Json.Obj c) throws FormatException {
+        int[] k = c.intOrPair("kernel_size");
+        Conv2dConfig cfg = Conv2dConfig.of(c.integer("in_channels"), c.integer("out_channels"), k[0], k[1]);
+        if (c.has("stride")) { int[] s = c.intOrPair("stride"); cfg = cfg.withStride(s[0], s[1]); }
+        if (c.has("dilation")) { int[] d = c.intOrPair("dilation"); cfg = cfg.withDilation(d[0], d[1]); }
+        if (c.has("groups")) cfg = cfg.withGroups(c.integer("groups"));
+        cfg = cfg.withBias(c.bool("bias", true)).withInit(init(c));
+        if (c.has("padding")) {
+            Object p = c.map().get("padding");
+            if (p instanceof String s) {
+                switch (s) {
+                    case "same" -> cfg = cfg.same();
+                    case "valid" -> cfg = cfg.valid();
+                    default -> throw c.error("padding", "expected an integer, [pad_h, pad_w], [top, bottom, left, right], "
+                            + "\"same\" or \"valid\"; got \"" + s + "\"");
+                }
+            } else if (p instanceof List<?> l && l.size() == 4) {
+                int[] a = c.intArray("padding");
+                cfg = cfg.withPadding(a[0], a[1], a[2], a[3]);
+            } else {
+                int[] a = c.intOrPair("padding");
+                cfg = cfg.withPadding(a[0], a[1]);
+            }
+        }
+        return cfg;
+    }
+
+    static void writeConv2d(Conv2dConfig k, Map<String, Object> out) {
+        out.put("in_channels", k.inChannels());
+        out.put("out_channels", k.outChannels());
+        out.put("kernel_size", pair(k.kernelH(), k.kernelW()));
+        out.put("stride", pair(k.strideH(), k.strideW()));
+        switch (k.padding()) {
+            case SAME -> out.put("padding", "same");
+            case VALID -> out.put("padding", "valid");
+            case EXPLICIT -> {
+                if (k.padTop() == k.padBottom() && k.padLeft() == k.padRight()) out.put("padding", pair(k.padTop(), k.padLeft()));
+                else out.put("padding", List.of(k.padTop(), k.padBottom(), k.padLeft(), k.padRight()));
+            }
+        }
+        out.put("dilation", pair(k.dilationH(), k.dilationW()));
+        out.put("groups", k.groups());
+        out.put("bias", k.bias());
+        putInit(k.init(), out);
+    }
+
+    private static Object pair(int a, int b) { return a == b ? (Object) a : List.of(a, b); }
+
+    static Init.Scheme init(Json.Obj c) throws FormatException {
+        if (!c.has("init")) return Init.Scheme.TORCH_DEFAULT;
+        String s = c.str("init");
+        try {
+            return Init.Scheme.valueOf(s.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw c.error("init", "unknown scheme \"" + s + "\"; expected torch_default, kaiming_normal, kaiming_uniform, "
+                    + "xavier_uniform or xavier_normal");
+        }
+    }
+
+    private static void putInit(Init.Scheme s, Map<String, Object> out) {
+        if (s != Init.Scheme.TORCH_DEFAULT) out.put("init", s.name().toLowerCase(Locale.ROOT));
+    }
+
+    // ---------------------------------------------------------------- BatchNorm
+
+    private static final List<String> BN_KEYS = List.of("num_features", "eps", "momentum", "affine", "track_running_stats");
+
+    static BatchNormConfig bnConfig(Json.Obj c) throws FormatException {
+        BatchNormConfig d = BatchNormConfig.of(c.integer("num_features"));
+        return new BatchNormConfig(d.numFeatures(), c.number("eps", d.eps()), c.number("momentum", d.momentum()),
+                c.bool("affine", d.affine()), c.bool("track_running_stats", d.trackRunningStats()));
+    }
+
+    static void writeBn(BatchNormConfig k, Map<String, Object> out) {
+        out.put("num_features", k.numFeatures());
+        out.put("eps", k.eps());
+        out.put("momentum", k.momentum());
+        out.put("affine", k.affine());
+        out.put("track_running_stats", k.trackRunningStats());
+    }
+
+    // ---------------------------------------------------------------- pooling
+
+    static PoolConfig poolConfig(Json.Obj c) throws FormatException {
+        int[] k = c.intOrPair("kernel_size");
+        PoolConfig cfg = PoolConfig.of(k[0], k[1]);
+        if (c.has("stride")) { int[] s = c.intOrPair("stride"); cfg = cfg.withStride(s[0], s[1]); }
+        if (c.has("padding")) { int[] p = c.intOrPair("padding"); cfg = cfg.withPadding(p[0], p[1]); }
+        return cfg.withCeilMode(c.bool("ceil_mode", false));
+    }
+
+    static void writePool(PoolConfig k, Map<String, Object> out, boolean average) {
+        out.put("kernel_size", pair(k.kernelH(), k.kernelW()));
+        out.put("stride", pair(k.strideH(), k.strideW()));
+        out.put("padding", pair(k.padH(), k.padW()));
+        out.put("ceil_mode", k.ceilMode());
+        if (average) out.put("count_include_pad", k.countIncludePad());
     }
 }

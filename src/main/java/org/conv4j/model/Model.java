@@ -1,5 +1,6 @@
 package org.conv4j.model;
 
+import org.conv4j.data.Normalization;
 import org.conv4j.tensor.Shapes;
 import org.conv4j.tensor.Tensor;
 
@@ -38,14 +39,16 @@ public final class Model {
     public void normalizeInPlace(Tensor x) {
         int[] in = spec.input();
         Shapes.check("Model(" + spec.name() + ")", "input", x, -1, in[0], in[1], in[2]);
-        float[] mean = spec.mean(), std = spec.std();
-        if (mean == null) return;
+        Normalization n = normalization();
+        if (n.isIdentity()) return;
+        int item = in[0] * in[1] * in[2];
         float[] d = x.data();
-        int plane = in[1] * in[2];
-        for (int i = 0, c = 0; i < d.length; i += plane, c = (c + 1) % in[0]) {
-            float m = mean[mean.length == 1 ? 0 : c], s = std[std.length == 1 ? 0 : c];
-            for (int j = i; j < i + plane; j++) d[j] = (d[j] - m) / s;
-        }
+        for (int off = 0; off < d.length; off += item) n.apply(d, off, in[0], in[1] * in[2]);
+    }
+
+    /** The spec's normalisation (the same arithmetic the data loader applies while training). */
+    public Normalization normalization() {
+        return spec.mean() == null ? Normalization.NONE : new Normalization(spec.mean(), spec.std());
     }
 
     /** Logits [N, classes] for raw images in [0, 1]. Thread-safe. */

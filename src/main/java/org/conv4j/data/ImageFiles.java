@@ -1,0 +1,239 @@
+package org.conv4j.data;
+
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.Raster;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.FileImageInputStream;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import org.conv4j.io.FormatException;
+import org.conv4j.io.ReadLimits;
+
+/**
+ * Decodes one PNG, JPEG or BMP file (through javax.imageio) to float32 {@code [C, H, W]} in [0, 1],
+ * converted to grey or RGB and resized to an {@link ImageSpec}.
+ *
+ * <p>Hostile files: the format is recognised by its magic bytes (only these three decoders are ever
+ * used); the header's width and height are read before decoding and refused above
+ * {@link ReadLimits#MAX_IMAGE_PIXELS} or above what the file's length can encode
+ * ({@link ReadLimits#MAX_PIXELS_PER_FILE_BYTE} per byte); a JPEG with more than {@link #MAX_JPEG_SCANS}
+ * scans is refused (each progressive scan re-walks the whole image); metadata is never parsed; any
+ * decoder failure becomes a {@link FormatException} naming the file. Thread-safe.
+ */
+public final class ImageFiles {
+    private ImageFiles() {}
+
+    /** Largest image file read, in bytes. */
+    public static final long MAX_FILE_BYTES = 1L << 28;
+
+    /** Most scans (SOS markers) accepted in a JPEG; ordinary progressive JPEGs have about 10. */
+    public static final int MAX_JPEG_SCANS = 256;
+
+    /** Grey from RGB as PIL's convert("L") computes it (ITU-R 601-2 luma). */
+    private static final float LUMA_R = 0.299f, LUMA_G = 0.587f, LUMA_B = 0.114f;
+
+    /** The decoded image before resizing: [C, H, W] in [0, 1], with C 1 for grey sources and 3 otherwise. */
+    public record Decoded(float[] pixels, int channels, int height, int width) {}
+
+    /** Reads {@code file} as {@code spec.channels()} channels resized to {@code spec.height() x spec.width()}. */
+    public static float[] read(Path file, ImageSpec spec) throws IOException {
+        return toSpec(decode(file), spec);
+    }
+
+    /** Converts and resizes a decoded image to {@code spec}. */
+    public static float[] toSpec(Decoded d, ImageSpec spec) {
+        float[] px = convertChannels(d.pixels(), d.channels(), spec.channels(), d.height() * d.width());
+        return Resize.resize(px, spec.channels(), d.height(), d.width(), spec.height(), spec.width());
+    }
+
+    /** Decodes {@code file} at its own size: grey sources to 1 channel, colour sources to RGB. */
+    public static Decoded decode(Path file) throws IOException {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
+            long length = raf.length();
+            if (length > MAX_FILE_BYTES) {
+                throw new FormatException(file, "is " + length + " bytes; conv4j reads image files up to " + MAX_FILE_BYTES);
+            }
+            byte[] head = new byte[8];
+            int got = 0;
+            while (got < 8) {
+                int r = raf.read(head, got, 8 - got);
+                if (r < 0) break;
+                got += r;
+            }
+            String format = sniff(head, got);
+            if (format == null) {
+                throw new FormatException(file, "is not a PNG, JPEG or BMP image (starts with " + hex(head, got) + ")");
+            }
+            if (format.equals("jpeg")) checkJpegScans(file, raf, length);
+            raf.seek(0);
+            try (ImageInputStream in = new FileImageInputStream(raf)) {
+                return decode(in, file.toString(), format, length);
+            }
+        }
+    }
+
+    /** Decodes an in-memory image; {@code source} names it in errors (fuzz tests and streams use this). */
+    public static Decoded decode(byte[] bytes, String source) throws IOException {
+        if (bytes.length > MAX_FILE_BYTES) throw new FormatException(source, "is larger than " + MAX_FILE_BYTES + " bytes");
+        String format = sniff(bytes, Math.min(bytes.length, 8));
+        if (format == null) {
+            throw new FormatException(source, "is not a PNG, JPEG or BMP image (starts with "
+                    + hex(bytes, Math.min(bytes.length, 8)) + ")");
+        }
+        if (format.equals("jpeg")) {
+            int scans = countJpegScans(bytes, bytes.length);
+            if (scans > MAX_JPEG_SCANS) throw tooManyScans(source, scans);
+        }
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            return decode(in, source, format, bytes.length);
+        }
+    }
+
+    private static Decoded decode(ImageInputStream in, String source, String format, long length) throws IOException {
+        Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);
+        if (!readers.hasNext()) throw new FormatException(source, "this Java runtime has no " + format + " decoder");
+        ImageReader reader = readers.next();
+        try {
+            reader.setInput(in, true, true);          // seek forward only, ignore metadata
+            int w, h;
+            BufferedImage img;
+            try {
+                w = reader.getWidth(0);
+                h = reader.getHeight(0);
+            } catch (IOException | RuntimeException e) {
+                throw new FormatException(source, "has an unreadable " + format.toUpperCase(Locale.ROOT) + " header: " + e.getMessage(), e);
+            }
+            checkSize(source, w, h, length);
+            try {
+                img = reader.read(0, reader.getDefaultReadParam());
+            } catch (IOException | RuntimeException e) {
+                throw new FormatException(source, "is a damaged " + format.toUpperCase(Locale.ROOT) + " image: " + e.getMessage(), e);
+            }
+            if (img == null || img.getWidth() != w || img.getHeight() != h) {
+                throw new FormatException(source, "decoded to a different size than its header's " + w + "x" + h);
+            }
+            try {
+                return toFloat(img);
+            } catch (RuntimeException e) {
+                throw new FormatException(source, "has pixels in an unsupported layout: " + e.getMessage(), e);
+            }
+        } finally {
+            reader.dispose();
+        }
+    }
+
+    /** Refuses dimensions before anything is allocated for them. */
+    static void checkSize(String source, long w, long h, long fileLength) throws FormatException {
+        if (w < 1 || h < 1) throw new FormatException(source, "declares an empty image " + w + "x" + h);
+        ReadLimits.atMost(source, "image width", w, ReadLimits.MAX_IMAGE_SIDE);
+        ReadLimits.atMost(source, "image height", h, ReadLimits.MAX_IMAGE_SIDE);
+        long pixels = w * h;
+        if (pixels > ReadLimits.MAX_IMAGE_PIXELS) {
+            throw new FormatException(source, "declares " + w + "x" + h + " = " + pixels + " pixels, more than conv4j's limit of "
+                    + ReadLimits.MAX_IMAGE_PIXELS);
+        }
+        if (pixels > Math.max(fileLength, 1) * ReadLimits.MAX_PIXELS_PER_FILE_BYTE) {
+            throw new FormatException(source, "declares " + w + "x" + h + " pixels in only " + fileLength
+                    + " bytes, more than any PNG, JPEG or BMP can encode in that size");
+        }
+        // decoded raster (up to 8 bytes a pixel for 16-bit RGBA) plus our float copy
+        ReadLimits.fitsHeap(source, "decoding a " + w + "x" + h + " image", pixels * 20);
+    }
+
+    private static String sniff(byte[] b, int n) {
+        if (n >= 8 && (b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G'
+                && b[4] == 0x0d && b[5] == 0x0a && b[6] == 0x1a && b[7] == 0x0a) return "png";
+        if (n >= 3 && (b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xd8 && (b[2] & 0xff) == 0xff) return "jpeg";
+        if (n >= 2 && b[0] == 'B' && b[1] == 'M') return "bmp";
+        return null;
+    }
+
+    private static String hex(byte[] b, int n) {
+        if (n == 0) return "nothing: the file is empty";
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < n; i++) s.append(i > 0 ? " " : "").append(String.format(Locale.ROOT, "%02x", b[i] & 0xff));
+        return s.toString();
+    }
+
+    private static void checkJpegScans(Path file, RandomAccessFile raf, long length) throws IOException {
+        // Count FF DA (start of scan) markers; inside entropy-coded data FF is always followed by 00 or RSTn,
+        // so every FF DA in the file is a real scan.
+        raf.seek(0);
+        byte[] buf = new byte[1 << 16];
+        int scans = 0;
+        boolean lastFf = false;
+        long read = 0;
+        while (read < length) {
+            int r = raf.read(buf);
+            if (r < 0) break;
+            for (int i = 0; i < r; i++) {
+                int v = buf[i] & 0xff;
+                if (lastFf && v == 0xda && ++scans > MAX_JPEG_SCANS) throw tooManyScans(file.toString(), scans);
+                lastFf = v == 0xff;
+            }
+            read += r;
+        }
+    }
+
+    private static int countJpegScans(byte[] b, int n) {
+        int scans = 0;
+        for (int i = 1; i < n; i++) if ((b[i] & 0xff) == 0xda && (b[i - 1] & 0xff) == 0xff) scans++;
+        return scans;
+    }
+
+    private static FormatException tooManyScans(String source, int scans) {
+        return new FormatException(source, "is a JPEG with more than " + MAX_JPEG_SCANS + " scans (" + scans
+                + " so far); conv4j refuses it, as decoding every scan re-walks the whole image");
+    }
+
+    /** The image as [C, H, W] floats in [0, 1]: 1 channel for grey (and grey+alpha) sources, else RGB. */
+    private static Decoded toFloat(BufferedImage img) {
+        int w = img.getWidth(), h = img.getHeight(), hw = w * h;
+        Raster raster = img.getRaster();
+        var cm = img.getColorModel();
+        if (cm instanceof ComponentColorModel && cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY
+                && raster.getNumBands() <= 2) {
+            // Grey stored as-is. BufferedImage.getRGB would push it through a linear-to-sRGB conversion.
+            float max = (1 << cm.getComponentSize(0)) - 1;      // divide, as v / 255f elsewhere
+            float[] out = new float[hw];
+            int[] row = new int[w];
+            for (int y = 0; y < h; y++) {
+                raster.getSamples(0, y, w, 1, 0, row);
+                for (int x = 0; x < w; x++) out[y * w + x] = row[x] / max;
+            }
+            return new Decoded(out, 1, h, w);
+        }
+        float[] out = new float[3 * hw];
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            img.getRGB(0, y, w, 1, row, 0, w);        // sRGB, whatever the source colour model
+            for (int x = 0; x < w; x++) {
+                int p = row[x], k = y * w + x;
+                out[k] = Idx.UNIT[(p >> 16) & 0xff];
+                out[hw + k] = Idx.UNIT[(p >> 8) & 0xff];
+                out[2 * hw + k] = Idx.UNIT[p & 0xff];
+            }
+        }
+        return new Decoded(out, 3, h, w);
+    }
+
+    /** [from, H, W] to [to, H, W]: grey to RGB by replication, RGB to grey by ITU-R 601-2 luma. */
+    static float[] convertChannels(float[] px, int from, int to, int hw) {
+        if (from == to) return px;
+        float[] out = new float[to * hw];
+        if (from == 1) {
+            for (int c = 0; c < to; c++) System.arraycopy(px, 0, out, c * hw, hw);
+        } else {
+            for (int k = 0; k < hw; k++) out[k] = LUMA_R * px[k] + LUMA_G * px[hw + k] + LUMA_B * px[2 * hw + k];
+        }
+        return out;
+    }
+}

@@ -1,0 +1,26 @@
+package org.conv4j.data;
+
+/**
+ * The shape images are decoded to: a model's input {@code [C, H, W]} with C = 1 (grey) or 3 (RGB).
+ * Decoded images are resized to H x W and converted to grey or RGB.
+ */
+public record ImageSpec(int channels, int height, int width) {
+    public ImageSpec {
+        if (channels != 1 && channels != 3) {
+            throw new IllegalArgumentException("ImageSpec: channels must be 1 (grey) or 3 (RGB), got " + channels);
+        }
+        if (height < 1 || width < 1 || height > 4096 || width > 4096) {
+            throw new IllegalArgumentException("ImageSpec: size must be 1..4096 pixels a side, got " + height + "x" + width);
+        }
+    }
+
+    public static ImageSpec of(int channels, int height, int width) { return new ImageSpec(channels, height, width); }
+
+    /** From a model input shape {@code [C, H, W]}. */
+    public static ImageSpec of(int[] chw) {
+        if (chw.length != 3) throw new IllegalArgumentException("ImageSpec: input shape must be [C, H, W], got rank " + chw.length);
+        return new ImageSpec(chw[0], chw[1], chw[2]);
+    }
+
+    public int itemSize() { return channels * height * width; }
+}

@@ -1,0 +1,65 @@
+package org.conv4j.io;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Crash-consistent file replacement: the content goes to a temporary file in the target's directory, is
+ * forced to disk (fsync), then renamed over the target atomically, and the directory is synced. A crash at
+ * any moment leaves either the old complete file or the new complete file, never a mix; a stray
+ * {@code .<name>.tmp-*} file may remain and is ignored (and removed by the next write).
+ */
+public final class AtomicFile {
+    private AtomicFile() {}
+
+    /** Writes the content of one stream. */
+    @FunctionalInterface
+    public interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    public static void write(Path target, Content content) throws IOException {
+        Path abs = target.toAbsolutePath();
+        Path dir = abs.getParent();
+        Files.createDirectories(dir);
+        String prefix = "." + abs.getFileName() + ".tmp-";
+        try (var old = Files.newDirectoryStream(dir, prefix + "*")) {
+            for (Path p : old) Files.deleteIfExists(p);
+        }
+        Path tmp = Files.createTempFile(dir, prefix, "");
+        boolean done = false;
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+                content.writeTo(out);
+                out.flush();
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("cannot replace " + abs + " atomically on this file system", e);
+            }
+            done = true;
+            syncDirectory(dir);
+        } finally {
+            if (!done) Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static void syncDirectory(Path dir) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException e) {
+            // Some platforms cannot open a directory for syncing; the rename itself is still atomic.
+        }
+    }
+}

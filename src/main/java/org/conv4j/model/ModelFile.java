@@ -1,0 +1,119 @@
+package org.conv4j.model;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.conv4j.io.AtomicFile;
+import org.conv4j.io.FormatException;
+import org.conv4j.io.Json;
+import org.conv4j.io.SafeTensors;
+
+/**
+ * A complete model in one safetensors file: every parameter and buffer as an F32 tensor under its
+ * torch-style name ({@code "0.weight"}, {@code "4.block.1.running_mean"}), and in {@code __metadata__}:
+ * <ul>
+ *   <li>{@code "format": "conv4j-model"}, {@code "format_version": "1"};</li>
+ *   <li>{@code "spec"}: the {@link NetworkSpec} JSON (architecture, input, classes, normalisation).</li>
+ * </ul>
+ * Python reads the tensors with the safetensors package or a few lines of numpy; torch users can
+ * {@code load_state_dict} them into the equivalent torch.nn.Sequential. Loading executes nothing: the spec
+ * names registered layer types only, and every tensor's name, dtype and shape is checked against the network
+ * it builds. Saves are atomic (see {@link AtomicFile}).
+ */
+public final class ModelFile {
+    private ModelFile() {}
+
+    public static final String FORMAT = "conv4j-model";
+    public static final int VERSION = 1;
+
+    /** Writes {@code model} to {@code file}; an existing file is replaced only if {@code overwrite}. */
+    public static void save(Model model, Path file, boolean overwrite) throws IOException {
+        if (!overwrite && Files.exists(file)) {
+            throw new FileAlreadyExistsException(file.toString(), null, "exists; pass --force to overwrite it");
+        }
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", FORMAT);
+        meta.put("format_version", Integer.toString(VERSION));
+        meta.put("spec", Json.write(model.spec().toJson()));
+        List<SafeTensors.Entry> tensors = tensors(model, "");
+        AtomicFile.write(file, out -> SafeTensors.write(out, meta, tensors));
+    }
+
+    /** The model's parameters and buffers as safetensors entries, names prefixed with {@code prefix}. */
+    public static List<SafeTensors.Entry> tensors(Model model, String prefix) {
+        List<SafeTensors.Entry> t = new ArrayList<>();
+        for (NamedParam p : NamedParam.of(model.network())) t.add(SafeTensors.Entry.of(prefix + p.name(), p.param().value()));
+        return t;
+    }
+
+    public static Model load(Path file) throws IOException {
+        SafeTensors.Contents c = SafeTensors.read(file);
+        String format = c.metadata().get("format");
+        if (!FORMAT.equals(format)) {
+            throw new FormatException(file + ": not a conv4j model (metadata format is "
+                    + (format == null ? "missing" : "\"" + format + "\"") + ", expected \"" + FORMAT + "\")");
+        }
+        return fromContents(c, file.toString(), "");
+    }
+
+    /** Builds the model described by {@code c}'s metadata and fills its weights from tensors named {@code prefix + name}. */
+    public static Model fromContents(SafeTensors.Contents c, String source, String prefix) throws FormatException {
+        String v = c.metadata().get("format_version");
+        int version;
+        try {
+            version = Integer.parseInt(String.valueOf(v));
+        } catch (NumberFormatException e) {
+            throw new FormatException(source + ": metadata format_version is " + v + ", expected an integer");
+        }
+        if (version < 1 || version > VERSION) {
+            throw new FormatException(source + ": format_version " + version + " is newer than this conv4j reads (" + VERSION + ")");
+        }
+        String specText = c.metadata().get("spec");
+        if (specText == null) throw new FormatException(source + ": metadata has no \"spec\" (the architecture)");
+        NetworkSpec spec = NetworkSpec.parse(specText, source + " spec");
+        Model m = spec.build(0);
+        loadWeights(m, c, source, prefix, true);
+        return m;
+    }
+
+    /**
+     * Copies tensors into the model's parameters by name. Every parameter must be present with its exact
+     * shape; with {@code strict}, tensors that name no parameter are an error too.
+     */
+    public static void loadWeights(Model m, SafeTensors.Contents c, String source, String prefix, boolean strict) throws FormatException {
+        Map<String, NamedParam> params = NamedParam.byName(m.network());
+        for (NamedParam p : params.values()) {
+            SafeTensors.Entry e = c.get(prefix + p.name());
+            if (e == null) throw new FormatException(source + ": tensor " + prefix + p.name() + " (" + p.owner().describe() + ") is missing");
+            if (e.dtype() != SafeTensors.DType.F32 && e.dtype() != SafeTensors.DType.F64 && e.dtype() != SafeTensors.DType.F16
+                    && e.dtype() != SafeTensors.DType.BF16) {
+                throw new FormatException(source + ": tensor " + e.name() + " is " + e.dtype() + ", expected a float type");
+            }
+            int[] want = p.param().value().shape();
+            if (!java.util.Arrays.equals(toLong(want), e.shape())) {
+                throw new FormatException(source + ": tensor " + e.name() + " has shape " + java.util.Arrays.toString(e.shape())
+                        + " but " + p.owner().describe() + " needs " + java.util.Arrays.toString(want));
+            }
+            float[] v = e.floats();
+            System.arraycopy(v, 0, p.param().value().data(), 0, v.length);
+        }
+        if (strict) {
+            for (String name : c.tensors().keySet()) {
+                if (name.startsWith(prefix) && !params.containsKey(name.substring(prefix.length()))) {
+                    throw new FormatException(source + ": tensor " + name + " belongs to no layer of the network");
+                }
+            }
+        }
+    }
+
+    private static long[] toLong(int[] a) {
+        long[] r = new long[a.length];
+        for (int i = 0; i < a.length; i++) r[i] = a[i];
+        return r;
+    }
+}

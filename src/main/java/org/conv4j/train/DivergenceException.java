@@ -1,0 +1,18 @@
+package org.conv4j.train;
+
+/**
+ * Training produced a NaN or infinity in the loss or a gradient. The message names the step and the
+ * parameter/layer where it was first seen; the last checkpoint written before that step is kept.
+ */
+public final class DivergenceException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final long step;
+
+    public DivergenceException(long step, String message) {
+        super(message);
+        this.step = step;
+    }
+
+    /** The 1-based global optimizer step whose gradients diverged (no update was applied). */
+    public long step() { return step; }
+}

@@ -1,0 +1,169 @@
+package org.conv4j.train;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.conv4j.io.FormatException;
+import org.conv4j.io.Json;
+import org.conv4j.model.NamedParam;
+import org.conv4j.optim.Adam;
+import org.conv4j.optim.LrSchedule;
+import org.conv4j.optim.Optimizer;
+import org.conv4j.optim.RmsProp;
+import org.conv4j.optim.Sgd;
+
+/**
+ * How a {@link Trainer} trains. Defaults (in {@link #defaults()}) are the reference recipe: Adam, lr 1e-3,
+ * batch 64, 2 epochs, no schedule, no validation split.
+ *
+ * @param optimizer       "adam", "adamw", "sgd" or "rmsprop"
+ * @param momentum        SGD / RMSprop momentum
+ * @param nesterov        SGD Nesterov momentum
+ * @param schedule        "none", "step", "cosine" or "onecycle"
+ * @param stepEpochs      "step" schedule: multiply by {@code gamma} every this many epochs
+ * @param gamma           "step" schedule factor
+ * @param warmupSteps     linear warm-up steps before the schedule (0 = none)
+ * @param clipNorm        clip gradients to this global L2 norm (0 = off)
+ * @param labelSmoothing  cross-entropy label smoothing
+ * @param validationSplit fraction of the training set held out for validation (0 = none)
+ * @param patience        early stopping: stop after this many epochs without a better monitored loss (0 = off);
+ *                        the monitored loss is the validation loss, or the test loss without a validation split
+ * @param checkpointEvery also checkpoint every this many steps within an epoch (0 = only at epoch ends)
+ * @param topK            the k of the top-k accuracy
+ * @param flip            augmentation: random horizontal flips
+ * @param cropPadding     augmentation: random crops after zero padding by this many pixels (0 = off)
+ */
+public record TrainConfig(int epochs, int batchSize, double lr, String optimizer, double momentum, boolean nesterov,
+                          double weightDecay, String schedule, int stepEpochs, double gamma, int warmupSteps,
+                          double clipNorm, double labelSmoothing, double validationSplit, int patience,
+                          int checkpointEvery, int topK, boolean flip, int cropPadding, long seed) {
+
+    public static final List<String> OPTIMIZERS = List.of("adam", "adamw", "sgd", "rmsprop");
+    public static final List<String> SCHEDULES = List.of("none", "step", "cosine", "onecycle");
+
+    public TrainConfig {
+        require(epochs >= 1, "epochs", "must be at least 1, got " + epochs);
+        require(batchSize >= 1, "batch", "must be at least 1, got " + batchSize);
+        require(lr > 0 && Double.isFinite(lr), "lr", "must be positive, got " + lr);
+        optimizer = optimizer.toLowerCase(Locale.ROOT);
+        require(OPTIMIZERS.contains(optimizer), "optimizer", "must be one of " + OPTIMIZERS + ", got " + optimizer);
+        schedule = schedule.toLowerCase(Locale.ROOT);
+        require(SCHEDULES.contains(schedule), "schedule", "must be one of " + SCHEDULES + ", got " + schedule);
+        require(momentum >= 0 && momentum < 1, "momentum", "must be in [0, 1), got " + momentum);
+        require(!nesterov || (optimizer.equals("sgd") && momentum > 0), "nesterov", "needs --optimizer sgd and --momentum > 0");
+        require(weightDecay >= 0, "weight-decay", "must be >= 0, got " + weightDecay);
+        require(stepEpochs >= 1, "step-epochs", "must be at least 1, got " + stepEpochs);
+        require(gamma > 0, "gamma", "must be positive, got " + gamma);
+        require(warmupSteps >= 0, "warmup", "must be >= 0, got " + warmupSteps);
+        require(clipNorm >= 0, "clip", "must be >= 0, got " + clipNorm);
+        require(labelSmoothing >= 0 && labelSmoothing < 1, "label-smoothing", "must be in [0, 1), got " + labelSmoothing);
+        require(validationSplit >= 0 && validationSplit < 1, "val-split", "must be in [0, 1), got " + validationSplit);
+        require(patience >= 0, "patience", "must be >= 0, got " + patience);
+        require(checkpointEvery >= 0, "checkpoint-every", "must be >= 0, got " + checkpointEvery);
+        require(topK >= 1, "top-k", "must be at least 1, got " + topK);
+        require(cropPadding >= 0, "crop-padding", "must be >= 0, got " + cropPadding);
+    }
+
+    private static void require(boolean ok, String field, String message) {
+        if (!ok) throw new IllegalArgumentException("--" + field + " " + message);
+    }
+
+    /** The reference recipe: Adam 1e-3, batch 64, 2 epochs, seed 0. */
+    public static TrainConfig defaults() {
+        return new TrainConfig(2, 64, 1e-3, "adam", 0, false, 0, "none", 1, 0.1, 0, 0, 0, 0, 0, 0, 5, false, 0, 0);
+    }
+
+    public TrainConfig withEpochs(int e) {
+        return new TrainConfig(e, batchSize, lr, optimizer, momentum, nesterov, weightDecay, schedule, stepEpochs, gamma,
+                warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed);
+    }
+
+    public TrainConfig withBatchSize(int b) {
+        return new TrainConfig(epochs, b, lr, optimizer, momentum, nesterov, weightDecay, schedule, stepEpochs, gamma,
+                warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed);
+    }
+
+    public TrainConfig withOptimizer(String o, double l, double wd) {
+        return new TrainConfig(epochs, batchSize, l, o, momentum, nesterov, wd, schedule, stepEpochs, gamma,
+                warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed);
+    }
+
+    public TrainConfig withSchedule(String s) {
+        return new TrainConfig(epochs, batchSize, lr, optimizer, momentum, nesterov, weightDecay, s, stepEpochs, gamma,
+                warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed);
+    }
+
+    public TrainConfig withCheckpointEvery(int steps) {
+        return new TrainConfig(epochs, batchSize, lr, optimizer, momentum, nesterov, weightDecay, schedule, stepEpochs, gamma,
+                warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, steps, topK, flip, cropPadding, seed);
+    }
+
+    public TrainConfig withSeed(long s) {
+        return new TrainConfig(epochs, batchSize, lr, optimizer, momentum, nesterov, weightDecay, schedule, stepEpochs, gamma,
+                warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, s);
+    }
+
+    public TrainConfig withAugmentation(boolean f, int crop) {
+        return new TrainConfig(epochs, batchSize, lr, optimizer, momentum, nesterov, weightDecay, schedule, stepEpochs, gamma,
+                warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, f, crop, seed);
+    }
+
+    public TrainConfig withValidation(double split, int pat) {
+        return new TrainConfig(epochs, batchSize, lr, optimizer, momentum, nesterov, weightDecay, schedule, stepEpochs, gamma,
+                warmupSteps, clipNorm, labelSmoothing, split, pat, checkpointEvery, topK, flip, cropPadding, seed);
+    }
+
+    public TrainConfig withClipNorm(double c) {
+        return new TrainConfig(epochs, batchSize, lr, optimizer, momentum, nesterov, weightDecay, schedule, stepEpochs, gamma,
+                warmupSteps, c, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed);
+    }
+
+    /** The optimizer this config names, over {@code params}. */
+    public Optimizer newOptimizer(List<NamedParam> params) {
+        return switch (optimizer) {
+            case "adam" -> new Adam(params, lr, 0.9, 0.999, 1e-8, weightDecay, false);
+            case "adamw" -> new Adam(params, lr, 0.9, 0.999, 1e-8, weightDecay, true);
+            case "sgd" -> new Sgd(params, lr, momentum, 0, weightDecay, nesterov);
+            case "rmsprop" -> new RmsProp(params, lr, 0.99, 1e-8, weightDecay, momentum, false);
+            default -> throw new IllegalStateException(optimizer);
+        };
+    }
+
+    /** The LR multiplier per step, for {@code stepsPerEpoch} steps per epoch. */
+    public LrSchedule newSchedule(long stepsPerEpoch) {
+        long total = stepsPerEpoch * epochs;
+        LrSchedule s = switch (schedule) {
+            case "none" -> LrSchedule.constant();
+            case "step" -> LrSchedule.step(stepEpochs * stepsPerEpoch, gamma);
+            case "cosine" -> LrSchedule.cosine(Math.max(1, total - warmupSteps), 0);
+            case "onecycle" -> LrSchedule.oneCycle(Math.max(2, total - warmupSteps), 0.3, 25, 1e4);
+            default -> throw new IllegalStateException(schedule);
+        };
+        return warmupSteps > 0 ? s.after(warmupSteps) : s;
+    }
+
+    /** JSON form, stored in checkpoints so a resumed run trains exactly as the original. */
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("epochs", epochs); m.put("batch_size", batchSize); m.put("lr", lr); m.put("optimizer", optimizer);
+        m.put("momentum", momentum); m.put("nesterov", nesterov); m.put("weight_decay", weightDecay);
+        m.put("schedule", schedule); m.put("step_epochs", stepEpochs); m.put("gamma", gamma); m.put("warmup_steps", warmupSteps);
+        m.put("clip_norm", clipNorm); m.put("label_smoothing", labelSmoothing); m.put("validation_split", validationSplit);
+        m.put("patience", patience); m.put("checkpoint_every", checkpointEvery); m.put("top_k", topK); m.put("flip", flip);
+        m.put("crop_padding", cropPadding); m.put("seed", seed);
+        return m;
+    }
+
+    public static TrainConfig fromJson(Json.Obj o) throws FormatException {
+        try {
+            return new TrainConfig(o.integer("epochs"), o.integer("batch_size"), o.number("lr"), o.str("optimizer"),
+                    o.number("momentum"), o.bool("nesterov"), o.number("weight_decay"), o.str("schedule"), o.integer("step_epochs"),
+                    o.number("gamma"), o.integer("warmup_steps"), o.number("clip_norm"), o.number("label_smoothing"),
+                    o.number("validation_split"), o.integer("patience"), o.integer("checkpoint_every"), o.integer("top_k"),
+                    o.bool("flip"), o.integer("crop_padding"), o.longValue("seed"));
+        } catch (IllegalArgumentException e) {
+            throw new FormatException(o.path() + ": " + e.getMessage(), e);
+        }
+    }
+}
