@@ -1,5 +1,6 @@
 package org.conv4j.activation;
 
+import org.conv4j.kernels.Kernels;
 import org.conv4j.layers.Buffers;
 import org.conv4j.layers.Layer;
 import org.conv4j.tensor.Tensor;
@@ -23,9 +24,8 @@ public final class ReLU implements Layer {
         Elementwise.checkBackward(this, out, dOut);
         dX = Buffers.reuse(dX, dOut);
         float[] y = out.data(), g = dOut.data(), dx = dX.data();
-        Elementwise.forRange(y.length, (lo, hi) -> {
-            for (int i = lo; i < hi; i++) dx[i] = y[i] > 0 ? g[i] : 0f;
-        });
+        org.conv4j.kernels.Elementwise ew = Kernels.elementwise();
+        Elementwise.forRange(y.length, (lo, hi) -> ew.reluBackward(hi - lo, y, lo, g, lo, dx, lo));
         return dX;
     }
 
@@ -37,9 +37,9 @@ public final class ReLU implements Layer {
     }
 
     private static void apply(float[] x, float[] y) {
-        Elementwise.forRange(x.length, (lo, hi) -> {
-            for (int i = lo; i < hi; i++) y[i] = x[i] <= 0 ? 0f : x[i]; // NaN stays NaN, as in torch, so divergence shows
-        });
+        // NaN stays NaN, as in torch, so divergence shows. Vectorised (branch-free) in kernels.
+        org.conv4j.kernels.Elementwise ew = Kernels.elementwise();
+        Elementwise.forRange(x.length, (lo, hi) -> ew.reluForward(hi - lo, x, lo, y, lo));
     }
 
     @Override

@@ -42,15 +42,21 @@ public final class Kernels {
         }
         Optional<String> why = vectorUnusable();
         if (why.isPresent()) return scalar(System.Logger.Level.WARNING, why.get());
+        // Each family loads on its own: a failure in one leaves the other vectorised, and is logged.
+        Gemm g = load("org.conv4j.kernels.VectorGemm", Gemm.class);
+        Elementwise e = load("org.conv4j.kernels.VectorElementwise", Elementwise.class);
+        String reason = (g != null ? "Vector API GEMM (" + g.name() + ")" : "scalar GEMM (vector GEMM failed to load)")
+                + ", " + (e != null ? "Vector API elementwise" : "scalar elementwise (vector version failed to load)");
+        LOG.log(g != null && e != null ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING, "conv4j kernels: " + reason);
+        return new Choice(g != null ? g : new ScalarGemm(), e != null ? e : new ScalarElementwise(), reason);
+    }
+
+    private static <T> T load(String className, Class<T> type) {
         try {
-            Gemm g = (Gemm) Class.forName("org.conv4j.kernels.VectorGemm").getDeclaredConstructor().newInstance();
-            Elementwise e = (Elementwise) Class.forName("org.conv4j.kernels.VectorElementwise")
-                    .getDeclaredConstructor().newInstance();
-            String reason = "Vector API kernels (" + g.name() + ")";
-            LOG.log(System.Logger.Level.DEBUG, "conv4j kernels: " + reason);
-            return new Choice(g, e, reason);
-        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-            return scalar(System.Logger.Level.WARNING, "the Vector API kernels failed to load: " + e);
+            return type.cast(Class.forName(className).getDeclaredConstructor().newInstance());
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException ex) {
+            LOG.log(System.Logger.Level.WARNING, "conv4j: " + className + " failed to load, using the scalar version", ex);
+            return null;
         }
     }
 

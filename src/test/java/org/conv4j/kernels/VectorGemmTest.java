@@ -186,7 +186,7 @@ class VectorGemmTest {
     void kernelsChooseVectorHereAndExplainWhy() {
         // The test JVM runs with --add-modules jdk.incubator.vector and C2 on.
         assertTrue(Kernels.vectorUnusable().isEmpty(), () -> Kernels.vectorUnusable().orElse(""));
-        assertTrue(Kernels.reason().startsWith("Vector API kernels") || System.getProperty("conv4j.kernels", "").equals("scalar"),
+        assertTrue(Kernels.reason().equals("Vector API GEMM (" + Kernels.gemm().name() + "), Vector API elementwise") || System.getProperty("conv4j.kernels", "").equals("scalar"),
                 Kernels.reason());
     }
 }
