@@ -20,7 +20,7 @@ class VectorGemmTest {
     private final ScalarGemm scalar = new ScalarGemm();
 
     /** One product: stored operands with offsets/strides, C pre-filled, and the double oracle. */
-    private record Case(boolean ta, boolean tb, int m, int n, int k, int aOff, int lda, int bOff, int ldb,
+    record Case(boolean ta, boolean tb, int m, int n, int k, int aOff, int lda, int bOff, int ldb,
                         int cOff, int ldc, float beta, float[] a, float[] b, float[] c0) {
         static Case random(Rng rng, boolean ta, boolean tb, int m, int n, int k, int pad, float beta, boolean nanC) {
             int aRows = ta ? k : m, aCols = ta ? m : k, bRows = tb ? n : k, bCols = tb ? k : n;
