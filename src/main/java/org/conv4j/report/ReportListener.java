@@ -86,7 +86,7 @@ public final class ReportListener implements TrainListener {
 
     @Override
     public void onTest(int epoch, Dataset test, Evaluation evaluation, Model model) {
-        long t0 = System.nanoTime();
+        long t0 = System.nanoTime(), c0 = TrainingReport.threadCpu();
         int n = evaluation.size(), k = model.classes();
         int[] predicted = evaluation.predictions();
         ConfusionMatrix cm = new ConfusionMatrix(k);
@@ -110,7 +110,7 @@ public final class ReportListener implements TrainListener {
         }
         confusion = cm;
         gallery = samples;
-        report.addNanos(System.nanoTime() - t0);
+        report.addNanos(System.nanoTime() - t0, TrainingReport.threadCpu() - c0);
     }
 
     @Override
