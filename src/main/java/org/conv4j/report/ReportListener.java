@@ -62,7 +62,7 @@ public final class ReportListener implements TrainListener {
         details.put("training", String.format(java.util.Locale.ROOT, "%s, lr %s, batch %d, %d epochs, seed %d", c.optimizer(), c.lr(),
                 c.batchSize(), c.epochs(), c.seed()));
         details.put("run folder", runDir.toString());
-        return new ReportListener(runDir, name + " on " + data.train().name(), names, c.epochs(), details, model,
+        return new ReportListener(runDir, name + " on " + data.train().name().replaceFirst(" train$", ""), names, c.epochs(), details, model,
                 trainer.resumedHistory(), log);
     }
 
