@@ -137,6 +137,35 @@ class Conv2dTest {
         assertArrayEquals(results[0], results[2]);
     }
 
+    /** The first (interpreted) and the thousandth (JIT-compiled) backward give the same bits. */
+    @Test
+    void gradientsDoNotChangeOnceJitCompiled() {
+        // Small enough that 20 000 rounds take well under a second once compiled, many enough that the JIT
+        // compiles every kernel on the way (a vector lane reduction once changed its rounding there).
+        Conv2d conv = new Conv2d(Conv2dConfig.of(1, 2, 3).withPadding(1), new Rng(8));
+        Tensor x = TestData.uniform(new Rng(9), 1, 1, 5, 7);
+        Tensor dOut = TestData.uniform(new Rng(10), conv.forward(x).shape());
+        float[] cold = run(conv, x, dOut);
+        for (int i = 0; i < 20_000; i++) {
+            float[] hot = run(conv, x, dOut);
+            if (!java.util.Arrays.equals(cold, hot)) fail("gradients changed at call " + (i + 2));
+        }
+    }
+
+    /** out, dX, dWeight and dBias of one fresh forward/backward, concatenated. */
+    private static float[] run(Conv2d conv, Tensor x, Tensor dOut) {
+        conv.weight().grad().zero();
+        conv.bias().grad().zero();
+        float[] out = conv.forward(x).data().clone(), dX = conv.backward(dOut).data();
+        float[] w = conv.weight().grad().data(), b = conv.bias().grad().data();
+        float[] all = new float[out.length + dX.length + w.length + b.length];
+        System.arraycopy(out, 0, all, 0, out.length);
+        System.arraycopy(dX, 0, all, out.length, dX.length);
+        System.arraycopy(w, 0, all, out.length + dX.length, w.length);
+        System.arraycopy(b, 0, all, out.length + dX.length + w.length, b.length);
+        return all;
+    }
+
     @Test
     void backwardAddsIntoGradients() {
         Conv2d conv = new Conv2d(Conv2dConfig.of(2, 2, 3).withPadding(1), new Rng(1));
