@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.conv4j.functional.F;
+import org.conv4j.gradcheck.GradCheck;
 import org.conv4j.io.Npy;
 import org.conv4j.layers.Layer;
 import org.conv4j.layers.Linear;
@@ -18,6 +19,7 @@ import org.conv4j.pool.AvgPool2d;
 import org.conv4j.pool.GlobalAvgPool2d;
 import org.conv4j.pool.MaxPool2d;
 import org.conv4j.pool.PoolConfig;
+import org.conv4j.pool.ReferencePool;
 import org.conv4j.tensor.Tensor;
 import org.conv4j.util.Rng;
 import org.junit.jupiter.api.DynamicTest;
@@ -28,7 +30,8 @@ import org.junit.jupiter.api.TestFactory;
  * PyTorch 1.13 on the fixtures made by {@code src/test/resources/fixtures/conv/make_conv_fixtures.py}.
  * The expected values are torch's results in float64 from the same float32 inputs; conv4j computes in
  * float32, so each entry must agree to {@link #REL} relative to max(|expected|, {@link #FLOOR}·max|expected|)
- * (the floor keeps entries that cancel to nearly zero from demanding more than float32 holds).
+ * (the floor keeps entries that cancel to nearly zero from demanding more than float32 holds). The
+ * double-precision oracles ReferenceConv2d and ReferencePool are held to 1e-12.
  */
 class TorchFixtureTest {
     static final double REL = 1e-5;
@@ -76,7 +79,7 @@ class TorchFixtureTest {
         assertClose(name + " dw", expected(name, "dw"), conv.weight().grad());
         if (b != null) assertClose(name + " db", expected(name, "db"), conv.bias().grad());
 
-        // ... and the functional form.
+        // ... the functional form ...
         var fwd = F.conv2d(x, w, b, cfg);
         assertClose(name + " F out", expected(name, "out"), fwd.out());
         F.Grads g = F.conv2dBackward(dOut, fwd.cache());
@@ -84,6 +87,22 @@ class TorchFixtureTest {
         assertClose(name + " F dw", expected(name, "dw"), g.dWeight());
         if (b != null) assertClose(name + " F db", expected(name, "db"), g.dBias());
         else assertNull(g.dBias());
+
+        // ... and the double-precision oracle, which must agree with torch's float64 result almost exactly.
+        double[] ref = ReferenceConv2d.forward(cfg, x.dim(0), x.dim(2), x.dim(3), GradCheck.widen(x.data()),
+                GradCheck.widen(w.data()), b == null ? null : GradCheck.widen(b.data()));
+        assertOracleClose(name + " ReferenceConv2d", expected(name, "out"), ref);
+    }
+
+    /** Double against double: only summation order differs, so 1e-12 relative to the largest value. */
+    static void assertOracleClose(String what, Expected expected, double[] actual) {
+        double[] e = expected.values();
+        assertEquals(e.length, actual.length, what + " size");
+        double maxAbs = 0;
+        for (double v : e) maxAbs = Math.max(maxAbs, Math.abs(v));
+        for (int k = 0; k < e.length; k++) {
+            assertEquals(e[k], actual[k], 1e-12 * Math.max(1, maxAbs), what + " at " + k);
+        }
     }
 
     private static void checkPool(String[] r) throws IOException {
@@ -101,6 +120,11 @@ class TorchFixtureTest {
         assertClose(name + " dx", expected(name, "dx"), layer.backward(dOut));
         if (!global) {
             boolean max = r[0].equals("max");
+            double[] xd = GradCheck.widen(x.data());
+            int planes = x.dim(0) * x.dim(1);
+            double[] ref = max ? ReferencePool.max(p, planes, x.dim(2), x.dim(3), xd)
+                    : ReferencePool.avg(p, planes, x.dim(2), x.dim(3), xd);
+            assertOracleClose(name + " ReferencePool", expected(name, "out"), ref);
             var fwd = max ? F.maxPool2d(x, p) : F.avgPool2d(x, p);
             assertClose(name + " F out", expected(name, "out"), fwd.out());
             F.Grads g = max ? F.maxPool2dBackward(dOut, fwd.cache()) : F.avgPool2dBackward(dOut, fwd.cache());
