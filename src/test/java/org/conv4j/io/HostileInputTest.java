@@ -230,6 +230,24 @@ class HostileInputTest {
     }
 
     @Test
+    void networkSpecsAndModelFilesDeclaringHugeLayersFailFast() throws IOException {
+        String spec = "{\"format\": \"conv4j-network\", \"version\": 1, \"input\": [1, 1, 1], \"classes\": 3, \"layers\": ["
+                + "{\"type\": \"Flatten\"}, {\"type\": \"Linear\", \"in_features\": 1, \"out_features\": 300000000},"
+                + "{\"type\": \"Linear\", \"in_features\": 300000000, \"out_features\": 3}]}";
+        Path specFile = dir.resolve("huge-spec.json");
+        Files.writeString(specFile, spec);
+        refuses("huge-spec.json", () -> org.conv4j.model.NetworkSpec.read(specFile));
+        String overflow = spec.replace("300000000", "2000000000");
+        refuses("overflow-spec", () -> org.conv4j.model.NetworkSpec.parse(overflow, "overflow-spec"));
+        // the same architecture in a model file's metadata, with no weights at all
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SafeTensors.write(out, java.util.Map.of("format", "conv4j-model", "format_version", "1", "spec", spec), java.util.List.of());
+        Path model = dir.resolve("huge-model.safetensors");
+        Files.write(model, out.toByteArray());
+        refuses("huge-model.safetensors", () -> org.conv4j.model.ModelFile.load(model));
+    }
+
+    @Test
     void loaderStateDeclaringManyItemsFailsFast() {
         ByteBuffer b = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(0x434A4C31).putInt(0).putInt(0).putInt(1 << 26).putLong(1);
