@@ -219,6 +219,12 @@ class HostileInputTest {
         Path jpg = dir.resolve("bomb.jpg");
         Files.write(jpg, jpegHeader(60000, 60000));
         refuses("bomb.jpg", () -> ImageFiles.decode(jpg));
+        // an 87-byte BMP "wrapping a PNG" whose header declares 2 GB of data (found by ImageFuzzer: the JDK's
+        // BMP reader allocated it)
+        Path wrapped = dir.resolve("embedded.bmp");
+        Files.write(wrapped, java.util.Base64.getDecoder().decode(
+                "Qk2uAAAAAAAA3DYAAAAoAAAABwAAAAEAAAABABj/BQAAAAAAAHgAAADEDgAAxA4AAAAAAAEAgAABABgAQQAAAHgAAO/Tn50F7GdnZ2dnZ2dnZzU8xy5t"));
+        refuses("embedded.bmp", () -> ImageFiles.decode(wrapped));
         // within the pixel ceiling (16 Mpx) but more than 35 bytes can encode
         Path dense = dir.resolve("dense.png");
         Files.write(dense, pngHeader(4000, 4000));
