@@ -51,4 +51,9 @@ class LoaderFuzzTest {
     void networkSpec(byte[] data) {
         NetworkSpecFuzzer.fuzzerTestOneInput(data);
     }
+
+    @FuzzTest(maxDuration = "60s")
+    void onnx(byte[] data) throws IOException {
+        OnnxFuzzer.fuzzerTestOneInput(data);
+    }
 }
