@@ -25,7 +25,8 @@ import org.conv4j.io.ReadLimits;
  * used); the header's width and height are read before decoding and refused above
  * {@link ReadLimits#MAX_IMAGE_PIXELS} or above what the file's length can encode
  * ({@link ReadLimits#MAX_PIXELS_PER_FILE_BYTE} per byte); a JPEG with more than {@link #MAX_JPEG_SCANS}
- * scans is refused (each progressive scan re-walks the whole image); metadata is never parsed; any
+ * scans is refused (each progressive scan re-walks the whole image); a BMP's header is checked before the
+ * JDK's reader trusts it (bit depth, no embedded JPEG/PNG, declared data within the file); metadata is never parsed; any
  * decoder failure becomes a {@link FormatException} naming the file. Thread-safe.
  */
 public final class ImageFiles {
