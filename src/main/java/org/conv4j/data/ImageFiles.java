@@ -25,7 +25,8 @@ import org.conv4j.io.ReadLimits;
  * used); the header's width and height are read before decoding and refused above
  * {@link ReadLimits#MAX_IMAGE_PIXELS} or above what the file's length can encode
  * ({@link ReadLimits#MAX_PIXELS_PER_FILE_BYTE} per byte); a JPEG with more than {@link #MAX_JPEG_SCANS}
- * scans is refused (each progressive scan re-walks the whole image); metadata is never parsed; any
+ * scans is refused (each progressive scan re-walks the whole image); a BMP's header is checked before the
+ * JDK's reader trusts it (bit depth, no embedded JPEG/PNG, declared data within the file); metadata is never parsed; any
  * decoder failure becomes a {@link FormatException} naming the file. Thread-safe.
  */
 public final class ImageFiles {
@@ -61,18 +62,19 @@ public final class ImageFiles {
             if (length > MAX_FILE_BYTES) {
                 throw new FormatException(file, "is " + length + " bytes; conv4j reads image files up to " + MAX_FILE_BYTES);
             }
-            byte[] head = new byte[8];
+            byte[] head = new byte[HEAD_BYTES];
             int got = 0;
-            while (got < 8) {
-                int r = raf.read(head, got, 8 - got);
+            while (got < HEAD_BYTES) {
+                int r = raf.read(head, got, HEAD_BYTES - got);
                 if (r < 0) break;
                 got += r;
             }
             String format = sniff(head, got);
             if (format == null) {
-                throw new FormatException(file, "is not a PNG, JPEG or BMP image (starts with " + hex(head, got) + ")");
+                throw new FormatException(file, "is not a PNG, JPEG or BMP image (starts with " + hex(head, Math.min(got, 8)) + ")");
             }
             if (format.equals("jpeg")) checkJpegScans(file, raf, length);
+            if (format.equals("bmp")) checkBmpHeader(file.toString(), head, got, length);
             raf.seek(0);
             try (ImageInputStream in = new FileImageInputStream(raf)) {
                 return decode(in, file.toString(), format, length);
@@ -92,6 +94,7 @@ public final class ImageFiles {
             int scans = countJpegScans(bytes, bytes.length);
             if (scans > MAX_JPEG_SCANS) throw tooManyScans(source, scans);
         }
+        if (format.equals("bmp")) checkBmpHeader(source, bytes, bytes.length, bytes.length);
         try (ImageInputStream in = new MemoryCacheImageInputStream(new java.io.ByteArrayInputStream(bytes))) {
             return decode(in, source, format, bytes.length);
         }
@@ -146,6 +149,42 @@ public final class ImageFiles {
         }
         // decoded raster (up to 8 bytes a pixel for 16-bit RGBA) plus our float copy
         ReadLimits.fitsHeap(source, "decoding a " + w + "x" + h + " image", pixels * 20);
+    }
+
+    /** Bytes read before choosing a decoder: enough for a BMP's file and info headers. */
+    private static final int HEAD_BYTES = 54;
+
+    /**
+     * The JDK's BMP reader trusts the header's image size: for embedded JPEG/PNG and RLE data it allocates
+     * that many bytes before reading (a 87-byte file asked for 2 GB; found by ImageFuzzer). So the header is
+     * checked here first: known compression and bit depth, and data that fits in the file.
+     */
+    static void checkBmpHeader(String source, byte[] h, int n, long fileLength) throws FormatException {
+        if (n < 18) throw new FormatException(source, "is a BMP of " + n + " bytes, too short for its headers");
+        long offBits = le32(h, 10), infoSize = le32(h, 14);
+        if (offBits > fileLength) {
+            throw new FormatException(source, "BMP pixel data offset " + offBits + " is past the end of the file (" + fileLength + " bytes)");
+        }
+        if (infoSize == 12) return;                          // OS/2 core header: uncompressed, sizes from width x height
+        if (infoSize < 40 || n < 38) throw new FormatException(source, "has an unsupported BMP info header of " + infoSize + " bytes");
+        int bpp = (h[28] & 0xff) | (h[29] & 0xff) << 8;
+        long compression = le32(h, 30), sizeImage = le32(h, 34);
+        if (bpp != 1 && bpp != 2 && bpp != 4 && bpp != 8 && bpp != 16 && bpp != 24 && bpp != 32) {
+            throw new FormatException(source, "BMP has " + bpp + " bits per pixel; expected 1, 2, 4, 8, 16, 24 or 32");
+        }
+        if (compression == 4 || compression == 5) {
+            throw new FormatException(source, "is a BMP wrapping an embedded " + (compression == 4 ? "JPEG" : "PNG")
+                    + "; conv4j reads plain BMPs (save it as a .jpg or .png)");
+        }
+        if (compression > 6) throw new FormatException(source, "BMP compression " + compression + " is unknown");
+        if (sizeImage > fileLength - Math.min(offBits, fileLength)) {
+            throw new FormatException(source, "BMP declares " + sizeImage + " bytes of pixel data but the file has "
+                    + (fileLength - Math.min(offBits, fileLength)) + " after its headers");
+        }
+    }
+
+    private static long le32(byte[] b, int off) {
+        return (b[off] & 0xffL) | (b[off + 1] & 0xffL) << 8 | (b[off + 2] & 0xffL) << 16 | (b[off + 3] & 0xffL) << 24;
     }
 
     private static String sniff(byte[] b, int n) {

@@ -44,9 +44,44 @@ public final class LayerRegistry {
      * build nested layer lists (for containers).
      */
     public static final class Context {
+        /** Most parameters (float32 values) one network may declare: 2^28, 1 GiB of weights. */
+        public static final long MAX_PARAMS = 1L << 28;
+
         private final Rng rng;
+        private long params;       // parameters declared so far, counted before each layer allocates them
 
         public Context(Rng rng) { this.rng = rng; }
+
+        /**
+         * Counts the parameters a layer's settings declare (Linear, Conv2d, BatchNorm: weights, bias,
+         * running statistics) and refuses the network before anything is allocated if the total passes
+         * {@link #MAX_PARAMS} or the heap: a 200-byte spec must not make conv4j allocate gigabytes.
+         */
+        void reserve(Json.Obj c) throws FormatException {
+            long n = 0;
+            try {
+                if (c.has("in_features") && c.has("out_features")) {
+                    long in = c.integer("in_features"), out = c.integer("out_features");
+                    n = Math.addExact(Math.multiplyExact(Math.max(in, 0), Math.max(out, 0)), Math.max(out, 0));
+                } else if (c.has("in_channels") && c.has("out_channels") && c.has("kernel_size")) {
+                    long in = Math.max(c.integer("in_channels"), 0), out = Math.max(c.integer("out_channels"), 0);
+                    long groups = c.has("groups") ? Math.max(c.integer("groups"), 1) : 1;
+                    int[] k = c.intOrPair("kernel_size");
+                    n = Math.addExact(Math.multiplyExact(Math.multiplyExact(out, in / groups),
+                            Math.multiplyExact((long) Math.max(k[0], 0), Math.max(k[1], 0))), out);
+                } else if (c.has("num_features")) {
+                    n = Math.multiplyExact(4L, Math.max(c.integer("num_features"), 0));
+                }
+                params = Math.addExact(params, n);
+            } catch (ArithmeticException e) {
+                params = Long.MAX_VALUE;
+            }
+            if (params > MAX_PARAMS) {
+                throw new FormatException(c.path() + ": the network declares more than " + MAX_PARAMS
+                        + " parameters (" + (params == Long.MAX_VALUE ? "overflow" : params) + " so far), conv4j's limit");
+            }
+            org.conv4j.io.ReadLimits.fitsHeap(c.path(), "the network's " + params + " parameters", 4 * params);
+        }
 
         public Rng rng() { return rng; }
 
@@ -114,6 +149,7 @@ public final class LayerRegistry {
         List<String> allowed = new ArrayList<>(t.keys());
         allowed.add("type");
         config.allowOnly(allowed);
+        context.reserve(config);
         try {
             return t.reader().read(config, context);
         } catch (IllegalArgumentException e) {

@@ -219,6 +219,12 @@ class HostileInputTest {
         Path jpg = dir.resolve("bomb.jpg");
         Files.write(jpg, jpegHeader(60000, 60000));
         refuses("bomb.jpg", () -> ImageFiles.decode(jpg));
+        // an 87-byte BMP "wrapping a PNG" whose header declares 2 GB of data (found by ImageFuzzer: the JDK's
+        // BMP reader allocated it)
+        Path wrapped = dir.resolve("embedded.bmp");
+        Files.write(wrapped, java.util.Base64.getDecoder().decode(
+                "Qk2uAAAAAAAA3DYAAAAoAAAABwAAAAEAAAABABj/BQAAAAAAAHgAAADEDgAAxA4AAAAAAAEAgAABABgAQQAAAHgAAO/Tn50F7GdnZ2dnZ2dnZzU8xy5t"));
+        refuses("embedded.bmp", () -> ImageFiles.decode(wrapped));
         // within the pixel ceiling (16 Mpx) but more than 35 bytes can encode
         Path dense = dir.resolve("dense.png");
         Files.write(dense, pngHeader(4000, 4000));
@@ -227,6 +233,24 @@ class HostileInputTest {
         Files.createDirectories(dir.resolve("folder/cat"));
         Files.write(dir.resolve("folder/cat/bomb.png"), png);
         refuses("bomb.png", () -> ImageFolder.load(dir.resolve("folder"), ImageSpec.of(1, 28, 28), null, "t"));
+    }
+
+    @Test
+    void networkSpecsAndModelFilesDeclaringHugeLayersFailFast() throws IOException {
+        String spec = "{\"format\": \"conv4j-network\", \"version\": 1, \"input\": [1, 1, 1], \"classes\": 3, \"layers\": ["
+                + "{\"type\": \"Flatten\"}, {\"type\": \"Linear\", \"in_features\": 1, \"out_features\": 300000000},"
+                + "{\"type\": \"Linear\", \"in_features\": 300000000, \"out_features\": 3}]}";
+        Path specFile = dir.resolve("huge-spec.json");
+        Files.writeString(specFile, spec);
+        refuses("huge-spec.json", () -> org.conv4j.model.NetworkSpec.read(specFile));
+        String overflow = spec.replace("300000000", "2000000000");
+        refuses("overflow-spec", () -> org.conv4j.model.NetworkSpec.parse(overflow, "overflow-spec"));
+        // the same architecture in a model file's metadata, with no weights at all
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SafeTensors.write(out, java.util.Map.of("format", "conv4j-model", "format_version", "1", "spec", spec), java.util.List.of());
+        Path model = dir.resolve("huge-model.safetensors");
+        Files.write(model, out.toByteArray());
+        refuses("huge-model.safetensors", () -> org.conv4j.model.ModelFile.load(model));
     }
 
     @Test
