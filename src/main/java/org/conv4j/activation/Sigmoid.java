@@ -4,15 +4,21 @@ import org.conv4j.layers.Buffers;
 import org.conv4j.layers.Layer;
 import org.conv4j.tensor.Tensor;
 
-/** out = 1 / (1 + e^(−x)), element-wise; backward uses the output: dX = dOut · out · (1 − out). */
+/**
+ * out = 1 / (1 + e^(−x)), element-wise. Backward: dX = dOut · σ'(x) with σ'(x) = e/(1 + e)², e = e^(−|x|),
+ * computed from x in double so it keeps its relative accuracy in the tails (out·(1 − out) from a float
+ * out would not). Forward keeps a reference to x for backward.
+ */
 public final class Sigmoid implements Layer {
-    private Tensor out; // same shape as the last input
+    private Tensor x;   // the last input, any shape
+    private Tensor out; // same shape
     private Tensor dX;
 
     public Sigmoid() {}
 
     @Override
     public Tensor forward(Tensor x) {
+        this.x = x;
         out = Buffers.reuse(out, x);
         apply(x.data(), out.data());
         return out;
@@ -20,11 +26,11 @@ public final class Sigmoid implements Layer {
 
     @Override
     public Tensor backward(Tensor dOut) {
-        Elementwise.checkBackward(this, out, dOut);
+        ActivationLoops.checkBackward(this, out, dOut);
         dX = Buffers.reuse(dX, dOut);
-        float[] y = out.data(), g = dOut.data(), dx = dX.data();
-        Elementwise.forRange(y.length, (lo, hi) -> {
-            for (int i = lo; i < hi; i++) dx[i] = g[i] * y[i] * (1f - y[i]);
+        float[] xs = x.data(), g = dOut.data(), dx = dX.data();
+        ActivationLoops.forRange(xs.length, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) dx[i] = (float) (g[i] * sigmoidDerivative(xs[i]));
         });
         return dX;
     }
@@ -37,7 +43,7 @@ public final class Sigmoid implements Layer {
     }
 
     private static void apply(float[] x, float[] y) {
-        Elementwise.forRange(x.length, (lo, hi) -> {
+        ActivationLoops.forRange(x.length, (lo, hi) -> {
             for (int i = lo; i < hi; i++) y[i] = sigmoid(x[i]);
         });
     }
@@ -47,6 +53,12 @@ public final class Sigmoid implements Layer {
         if (x >= 0) return (float) (1.0 / (1.0 + Math.exp(-x)));
         double e = Math.exp(x);
         return (float) (e / (1.0 + e));
+    }
+
+    /** σ'(x) = σ(x)·(1 − σ(x)) = e/(1 + e)² with e = e^(−|x|): no cancellation, no overflow. */
+    static double sigmoidDerivative(double x) {
+        double e = Math.exp(-Math.abs(x));
+        return e / ((1 + e) * (1 + e));
     }
 
     @Override

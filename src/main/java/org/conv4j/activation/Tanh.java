@@ -4,15 +4,21 @@ import org.conv4j.layers.Buffers;
 import org.conv4j.layers.Layer;
 import org.conv4j.tensor.Tensor;
 
-/** out = tanh(x), element-wise; backward uses the output: dX = dOut · (1 − out²). */
+/**
+ * out = tanh(x), element-wise. Backward: dX = dOut · (1 − tanh²x) = dOut · 4e/(1 + e)², e = e^(−2|x|),
+ * computed from x in double so it keeps its relative accuracy in the tails (1 − out² from a float out
+ * would not). Forward keeps a reference to x for backward.
+ */
 public final class Tanh implements Layer {
-    private Tensor out; // same shape as the last input
+    private Tensor x;   // the last input, any shape
+    private Tensor out; // same shape
     private Tensor dX;
 
     public Tanh() {}
 
     @Override
     public Tensor forward(Tensor x) {
+        this.x = x;
         out = Buffers.reuse(out, x);
         apply(x.data(), out.data());
         return out;
@@ -20,11 +26,11 @@ public final class Tanh implements Layer {
 
     @Override
     public Tensor backward(Tensor dOut) {
-        Elementwise.checkBackward(this, out, dOut);
+        ActivationLoops.checkBackward(this, out, dOut);
         dX = Buffers.reuse(dX, dOut);
-        float[] y = out.data(), g = dOut.data(), dx = dX.data();
-        Elementwise.forRange(y.length, (lo, hi) -> {
-            for (int i = lo; i < hi; i++) dx[i] = g[i] * (1f - y[i] * y[i]);
+        float[] xs = x.data(), g = dOut.data(), dx = dX.data();
+        ActivationLoops.forRange(xs.length, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) dx[i] = (float) (g[i] * tanhDerivative(xs[i]));
         });
         return dX;
     }
@@ -37,9 +43,15 @@ public final class Tanh implements Layer {
     }
 
     private static void apply(float[] x, float[] y) {
-        Elementwise.forRange(x.length, (lo, hi) -> {
+        ActivationLoops.forRange(x.length, (lo, hi) -> {
             for (int i = lo; i < hi; i++) y[i] = (float) Math.tanh(x[i]);
         });
+    }
+
+    /** 1 − tanh²(x) = 4e/(1 + e)² with e = e^(−2|x|): no cancellation, no overflow. */
+    static double tanhDerivative(double x) {
+        double e = Math.exp(-2 * Math.abs(x));
+        return 4 * e / ((1 + e) * (1 + e));
     }
 
     @Override

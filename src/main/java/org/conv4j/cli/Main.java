@@ -12,7 +12,16 @@ public final class Main {
 
     /** Every sub-command, in the order {@code conv4j --help} lists them. */
     static List<Command> commands() {
-        return List.of(new TrainCommand(), new EvalCommand(), new PredictCommand(), new SummaryCommand());
+        return List.of(
+                new TrainCommand(),
+                new EvalCommand(),
+                new PredictCommand(),
+                new SummaryCommand(),
+                new ExplainCommand(org.conv4j.model.ModelFile::load),
+                new GradcheckCommand(),
+                new BenchCommand(),
+                new ExportCommand(),
+                new ImportCommand());
     }
 
     public static void main(String[] argv) {

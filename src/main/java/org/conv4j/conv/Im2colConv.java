@@ -1,5 +1,6 @@
 package org.conv4j.conv;
 
+import org.conv4j.kernels.Elementwise;
 import org.conv4j.kernels.Gemm;
 import org.conv4j.kernels.Kernels;
 import org.conv4j.kernels.Parallel;
@@ -25,7 +26,20 @@ public final class Im2colConv {
     /** At most this many chunks per batch for the backward reduction (bounds the partial buffers). */
     static final int MAX_CHUNKS = 8;
 
+    /** Floats of column matrix per position tile: the tile plus the GEMM's packed copy stay in L2 (512 KB). */
+    static final int TILE_FLOATS = 64 * 1024;
+
     private Im2colConv() {}
+
+    /**
+     * Output positions per tile for a column matrix of {@code rows} rows and {@code p} positions: about
+     * TILE_FLOATS/rows, a multiple of 16 (whole GEMM column panels), at least 256 so that packing the
+     * weights (the GEMM's A, repacked per call) stays small beside the product.
+     */
+    static int positionTile(int rows, int p) {
+        int t = Math.max(256, (TILE_FLOATS / Math.max(1, rows)) / 16 * 16);
+        return Math.min(p, t);
+    }
 
     /** True when im2col is the identity (1×1 kernel, stride 1, no padding): x is used as cols directly. */
     static boolean isPointwise(ConvGeometry g) {
@@ -44,28 +58,39 @@ public final class Im2colConv {
     public static void forward(Conv2dConfig c, ConvGeometry g, int n, float[] x, float[] w, float[] b,
                                float[] out, Workspace ws) {
         Gemm gemm = Kernels.gemm();
+        Elementwise ew = Kernels.elementwise();
         int groups = c.groups(), cg = c.inChannels() / groups, fg = c.outChannels() / groups;
         int k = cg * g.kH() * g.kW(), p = g.outH() * g.outW();
         int xItem = c.inChannels() * g.inH() * g.inW(), outItem = c.outChannels() * p;
         boolean pointwise = isPointwise(g);
+        int tile = pointwise ? p : positionTile(groups * k, p);
         Parallel.forChunks(n, 1, (lo, hi) -> {
-            float[] cols = pointwise ? null : ws.take(groups * k * p);
+            float[] cols = pointwise ? null : ws.take(groups * k * tile);
             try {
                 for (int item = lo; item < hi; item++) {
-                    float[] colSrc = pointwise ? x : cols;
-                    int colBase = pointwise ? item * xItem : 0;
-                    if (!pointwise) Im2col.im2col(x, item * xItem, c.inChannels(), g, cols, 0);
-                    for (int gi = 0; gi < groups; gi++) {
-                        gemm.sgemm(false, false, fg, p, k,
-                                w, gi * fg * k, k,
-                                colSrc, colBase + gi * k * p, p,
-                                0f, out, item * outItem + gi * fg * p, p);
+                    if (pointwise) {
+                        for (int gi = 0; gi < groups; gi++) {
+                            gemm.sgemm(false, false, fg, p, k, w, gi * fg * k, k, x, item * xItem + gi * k * p, p,
+                                    0f, out, item * outItem + gi * fg * p, p);
+                        }
+                    } else {
+                        // One cache-sized tile of output positions at a time: the tile of cols stays in L2
+                        // between im2col and the GEMM's packing.
+                        for (int q0 = 0; q0 < p; q0 += tile) {
+                            int t = Math.min(tile, p - q0);
+                            FastIm2col.im2col(x, item * xItem, c.inChannels(), g, q0, q0 + t, cols, 0, t);
+                            for (int gi = 0; gi < groups; gi++) {
+                                gemm.sgemm(false, false, fg, t, k,
+                                        w, gi * fg * k, k,
+                                        cols, gi * k * t, t,
+                                        0f, out, item * outItem + gi * fg * p + q0, p);
+                            }
+                        }
                     }
                     if (b != null) {
                         for (int f = 0; f < c.outChannels(); f++) {
                             int row = item * outItem + f * p;
-                            float bf = b[f];
-                            for (int q = 0; q < p; q++) out[row + q] += bf;
+                            ew.scaleShift(p, out, row, 1f, b[f], out, row);  // out_f += b[f]
                         }
                     }
                 }
@@ -87,6 +112,7 @@ public final class Im2colConv {
     public static void backward(Conv2dConfig c, ConvGeometry g, int n, float[] x, float[] w, float[] dOut,
                                 float[] dX, float[] dW, float[] dB, Workspace ws) {
         Gemm gemm = Kernels.gemm();
+        Elementwise ew = Kernels.elementwise();
         int groups = c.groups(), cg = c.inChannels() / groups, fg = c.outChannels() / groups, f = c.outChannels();
         int k = cg * g.kH() * g.kW(), p = g.outH() * g.outW();
         int xItem = c.inChannels() * g.inH() * g.inW(), outItem = f * p;
@@ -94,43 +120,47 @@ public final class Im2colConv {
         boolean pointwise = isPointwise(g);
         int grain = Math.max(1, (n + MAX_CHUNKS - 1) / MAX_CHUNKS);
         float[][] partials = ws.partials(Parallel.chunkCount(n, grain), partialSize);
+        int tile = pointwise ? p : positionTile(groups * k, p);
         Parallel.forChunks(n, grain, (lo, hi) -> {
             float[] partial = partials[lo / grain];  // [F·K] dW, then [F] dB
-            float[] cols = pointwise ? null : ws.take(groups * k * p);
-            float[] dCols = pointwise || dX == null ? null : ws.take(groups * k * p);
+            float[] cols = pointwise ? null : ws.take(groups * k * tile);
+            float[] dCols = pointwise || dX == null ? null : ws.take(groups * k * tile);
             try {
                 for (int item = lo; item < hi; item++) {
-                    float[] colSrc = pointwise ? x : cols;
-                    int colBase = pointwise ? item * xItem : 0;
-                    if (!pointwise) Im2col.im2col(x, item * xItem, c.inChannels(), g, cols, 0);
                     int dOutBase = item * outItem;
-                    for (int gi = 0; gi < groups; gi++) {
-                        // dW_g += dOut_g · cols_gᵀ
-                        gemm.sgemm(false, true, fg, k, p,
-                                dOut, dOutBase + gi * fg * p, p,
-                                colSrc, colBase + gi * k * p, p,
-                                1f, partial, gi * fg * k, k);
-                        if (dX != null) {
-                            // dCols_g = W_gᵀ · dOut_g (written straight into dX when cols are x itself)
-                            float[] dst = pointwise ? dX : dCols;
-                            int dstBase = pointwise ? item * xItem : 0;
-                            gemm.sgemm(true, false, k, p, fg,
-                                    w, gi * fg * k, k,
-                                    dOut, dOutBase + gi * fg * p, p,
-                                    0f, dst, dstBase + gi * k * p, p);
+                    if (pointwise) {
+                        for (int gi = 0; gi < groups; gi++) {
+                            // dW_g += dOut_g · x_gᵀ ; dX_g = W_gᵀ · dOut_g (x is its own column matrix)
+                            gemm.sgemm(false, true, fg, k, p, dOut, dOutBase + gi * fg * p, p,
+                                    x, item * xItem + gi * k * p, p, 1f, partial, gi * fg * k, k);
+                            if (dX != null) {
+                                gemm.sgemm(true, false, k, p, fg, w, gi * fg * k, k, dOut, dOutBase + gi * fg * p, p,
+                                        0f, dX, item * xItem + gi * k * p, p);
+                            }
                         }
-                    }
-                    if (dX != null && !pointwise) {
-                        java.util.Arrays.fill(dX, item * xItem, (item + 1) * xItem, 0f);
-                        Col2im.col2im(dCols, 0, c.inChannels(), g, dX, item * xItem);
+                    } else {
+                        if (dX != null) java.util.Arrays.fill(dX, item * xItem, (item + 1) * xItem, 0f);
+                        for (int q0 = 0; q0 < p; q0 += tile) {
+                            int t = Math.min(tile, p - q0);
+                            FastIm2col.im2col(x, item * xItem, c.inChannels(), g, q0, q0 + t, cols, 0, t);
+                            for (int gi = 0; gi < groups; gi++) {
+                                int dOutAt = dOutBase + gi * fg * p + q0;
+                                // dW_g += dOut_g[:, tile] · cols_g[:, tile]ᵀ
+                                gemm.sgemm(false, true, fg, k, t, dOut, dOutAt, p, cols, gi * k * t, t,
+                                        1f, partial, gi * fg * k, k);
+                                if (dX != null) {
+                                    // dCols_g[:, tile] = W_gᵀ · dOut_g[:, tile]
+                                    gemm.sgemm(true, false, k, t, fg, w, gi * fg * k, k, dOut, dOutAt, p,
+                                            0f, dCols, gi * k * t, t);
+                                }
+                            }
+                            if (dX != null) {
+                                FastIm2col.col2im(dCols, 0, t, c.inChannels(), g, q0, q0 + t, dX, item * xItem);
+                            }
+                        }
                     }
                     if (dB != null) {
-                        for (int fi = 0; fi < f; fi++) {
-                            int row = dOutBase + fi * p;
-                            float s = 0f;
-                            for (int q = 0; q < p; q++) s += dOut[row + q];
-                            partial[wSize + fi] += s;
-                        }
+                        for (int fi = 0; fi < f; fi++) partial[wSize + fi] += (float) ew.sum(p, dOut, dOutBase + fi * p);
                     }
                 }
             } finally {

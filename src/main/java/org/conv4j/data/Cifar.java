@@ -40,36 +40,47 @@ public final class Cifar {
      * @param classes    labels must be below this
      */
     static Part readBatch(Path file, int labelBytes, int labelIndex, int classes) throws IOException {
-        int record = labelBytes + PIXELS;
         try (DataFiles.Opened o = DataFiles.open(file)) {
-            if (o.gzip()) throw new FormatException(file, "is gzip-compressed; CIFAR batches are read uncompressed (gunzip it first)");
-            long length = o.fileLength();
-            if (length == 0 || length % record != 0) {
-                throw new FormatException(file, "is " + length + " bytes, not a whole number of " + record
-                        + "-byte CIFAR records (" + labelBytes + " label byte" + (labelBytes > 1 ? "s" : "")
-                        + " + 3072 pixels)");
-            }
-            long n = length / record;
-            ReadLimits.atMost(file.toString(), "record count", n, ReadLimits.MAX_ITEMS);
-            long values = ReadLimits.multiply(file.toString(), "pixel count", n, PIXELS);
-            ReadLimits.atMost(file.toString(), "pixel count", values, ReadLimits.MAX_ARRAY_LENGTH);
-            ReadLimits.fitsHeap(file.toString(), n + " CIFAR images as float32", 4 * values);
-            float[] pixels = new float[(int) values];
-            int[] labels = new int[(int) n];
-            byte[] rec = new byte[record];
-            for (int i = 0; i < n; i++) {
-                DataFiles.readFully(o, rec, "record " + i);
-                int y = rec[labelIndex] & 0xff;
-                if (y >= classes) {
-                    throw new FormatException(file, "record " + i + " has label " + y + ", outside 0.." + (classes - 1));
-                }
-                labels[i] = y;
-                int base = i * PIXELS;
-                for (int k = 0; k < PIXELS; k++) pixels[base + k] = Idx.UNIT[rec[labelBytes + k] & 0xff];
-            }
-            DataFiles.expectEnd(o, "last record");
-            return new Part(pixels, labels);
+            return readBatch(o, labelBytes, labelIndex, classes);
         }
+    }
+
+    /** Reads one batch held in memory; {@code source} names it in errors. */
+    public static void checkBatch(byte[] data, String source, boolean cifar100) throws IOException {
+        readBatch(DataFiles.wrap(new java.io.ByteArrayInputStream(data), source, data.length),
+                cifar100 ? 2 : 1, cifar100 ? 1 : 0, cifar100 ? 100 : 10);
+    }
+
+    private static Part readBatch(DataFiles.Opened o, int labelBytes, int labelIndex, int classes) throws IOException {
+        int record = labelBytes + PIXELS;
+        String file = o.source();
+        if (o.gzip()) throw new FormatException(file, "is gzip-compressed; CIFAR batches are read uncompressed (gunzip it first)");
+        long length = o.fileLength();
+        if (length == 0 || length % record != 0) {
+            throw new FormatException(file, "is " + length + " bytes, not a whole number of " + record
+                    + "-byte CIFAR records (" + labelBytes + " label byte" + (labelBytes > 1 ? "s" : "")
+                    + " + 3072 pixels)");
+        }
+        long n = length / record;
+        ReadLimits.atMost(file, "record count", n, ReadLimits.MAX_ITEMS);
+        long values = ReadLimits.multiply(file, "pixel count", n, PIXELS);
+        ReadLimits.atMost(file, "pixel count", values, ReadLimits.MAX_ARRAY_LENGTH);
+        ReadLimits.fitsHeap(file, n + " CIFAR images as float32", 4 * values);
+        float[] pixels = new float[(int) values];
+        int[] labels = new int[(int) n];
+        byte[] rec = new byte[record];
+        for (int i = 0; i < n; i++) {
+            DataFiles.readFully(o, rec, "record " + i);
+            int y = rec[labelIndex] & 0xff;
+            if (y >= classes) {
+                throw new FormatException(file, "record " + i + " has label " + y + ", outside 0.." + (classes - 1));
+            }
+            labels[i] = y;
+            int base = i * PIXELS;
+            for (int k = 0; k < PIXELS; k++) pixels[base + k] = Idx.UNIT[rec[labelBytes + k] & 0xff];
+        }
+        DataFiles.expectEnd(o, "last record");
+        return new Part(pixels, labels);
     }
 
     /** A dataset from one or more batch files, concatenated in the given order. */

@@ -11,6 +11,7 @@ public final class GradCheckSuite {
         List<CheckCase> cases = new ArrayList<>();
         cases.addAll(ConvChecks.cases());
         cases.addAll(PoolChecks.cases());
+        cases.addAll(LayerChecks.cases());
         return cases;
     }
 }

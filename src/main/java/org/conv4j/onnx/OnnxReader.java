@@ -68,7 +68,8 @@ public final class OnnxReader {
     private final Map<String, Step> producers = new HashMap<>();
     private final Map<String, List<Step>> consumers = new HashMap<>();
     private final List<String> notes = new ArrayList<>();
-    private final List<String> nameHints = new ArrayList<>();
+    /** Every value some node or the graph output reads. */
+    private final Set<String> read = new HashSet<>();
 
     /** One layer node of the activation graph: a layer (null for identity) or an Add join. */
     private static final class Step {
@@ -118,6 +119,8 @@ public final class OnnxReader {
         String input = graphInput();
         if (graph.getOutputCount() != 1) throw fail("graph has " + graph.getOutputCount() + " outputs; conv4j imports single-output classifiers");
         String output = graph.getOutput(0).getName();
+        for (NodeProto n : graph.getNodeList()) read.addAll(n.getInputList());
+        read.add(output);
 
         for (NodeProto n : topologicalOrder(input)) classify(n);
         foldGelu();
@@ -127,6 +130,8 @@ public final class OnnxReader {
         boolean softmax = false;
         if (last != null && last.layer instanceof OnnxLayer.Softmax) {
             softmax = true;
+            last.visited = true;
+            producers.remove(output);
             output = last.inputs.get(0);
             consumers.get(output).remove(last);
             notes.add("the graph ends in Softmax (node '" + last.node.getName() + "'): the imported model outputs the logits before it,"
@@ -233,8 +238,16 @@ public final class OnnxReader {
 
     private boolean isActivation(String v) { return activations.containsKey(v); }
 
+    /** Fewest inputs each op needs; ops not listed need one. */
+    private static final Map<String, Integer> MIN_INPUTS = Map.ofEntries(
+            Map.entry("Constant", 0), Map.entry("Conv", 2), Map.entry("Gemm", 2), Map.entry("MatMul", 2), Map.entry("Add", 2),
+            Map.entry("Mul", 2), Map.entry("Div", 2), Map.entry("Reshape", 2), Map.entry("Gather", 2), Map.entry("BatchNormalization", 5));
+
     private void classify(NodeProto n) throws IOException {
         String op = n.getOpType();
+        int need = MIN_INPUTS.getOrDefault(op, 1);
+        if (n.getInputCount() < need) throw fail("node '" + n.getName() + "' (" + op + ") has " + n.getInputCount() + " inputs; it needs at least " + need);
+        if (n.getOutputCount() < 1 || n.getOutput(0).isEmpty()) throw fail("node '" + n.getName() + "' (" + op + ") has no output");
         if (!n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx")) {
             throw unsupported(n, "op '" + op + "' of domain '" + n.getDomain() + "'");
         }
@@ -303,13 +316,7 @@ public final class OnnxReader {
         if (n.getOutputCount() < 1 || n.getOutput(0).isEmpty()) throw fail("node '" + n.getName() + "' (" + n.getOpType() + ") has no output");
         for (int i = 1; i < n.getOutputCount(); i++) {
             String o = n.getOutput(i);
-            if (o.isEmpty()) continue;
-            for (NodeProto m : graph.getNodeList()) {
-                if (m.getInputList().contains(o)) throw unsupported(n, "use of output " + i + " ('" + o + "') of " + n.getOpType());
-            }
-            for (ValueInfoProto v : graph.getOutputList()) {
-                if (v.getName().equals(o)) throw unsupported(n, "use of output " + i + " ('" + o + "') of " + n.getOpType());
-            }
+            if (!o.isEmpty() && read.contains(o)) throw unsupported(n, "use of output " + i + " ('" + o + "') of " + n.getOpType());
         }
     }
 
@@ -329,7 +336,7 @@ public final class OnnxReader {
         String act = isActivation(a) ? a : b, constant = isActivation(a) ? b : a;
         Step prev = producers.get(act);
         if (prev != null && !prev.join && prev.layer instanceof OnnxLayer.Linear l && l.bias() == null
-                && prev.node.getOpType().equals("MatMul") && consumers.getOrDefault(act, List.of()).size() == 1) {
+                && prev.node.getOpType().equals("MatMul") && consumers.getOrDefault(act, List.of()).isEmpty()) {
             Tensor bias = constTensor(constant, n);
             int outF = l.weight().dim(0);
             if (bias.size() != outF) throw fail("node '" + n.getName() + "' (Add) adds a bias of " + bias.size() + " values to MatMul output of " + outF + " features");

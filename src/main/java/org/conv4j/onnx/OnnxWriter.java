@@ -117,7 +117,7 @@ public final class OnnxWriter {
             case OnnxLayer.Dropout d -> x;
             case OnnxLayer.Softmax s -> node("Softmax", List.of(x), name, "Softmax", List.of(integer("axis", -1)));
             case OnnxLayer.Residual r -> {
-                String body = chain(r.body(), indices(name + ".body", r.body().size()), x);
+                String body = chain(r.body(), indices(name + ".block", r.body().size()), x);
                 String shortcut = chain(r.shortcut(), indices(name + ".shortcut", r.shortcut().size()), x);
                 yield node("Add", List.of(body, shortcut), name, "Add", List.of());
             }

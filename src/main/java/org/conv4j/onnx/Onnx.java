@@ -1,0 +1,98 @@
+package org.conv4j.onnx;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.conv4j.io.FormatException;
+import org.conv4j.model.Model;
+import org.conv4j.model.NetworkSpec;
+import org.conv4j.model.Sequential;
+import org.conv4j.onnx.proto.OnnxProto.ModelProto;
+import org.conv4j.util.Rng;
+
+/**
+ * ONNX export and import of conv4j models.
+ *
+ * <p>Export: {@link #export(Sequential, int[], String)} writes any network made of conv4j layers, Sequential
+ * and Residual (opset 13, inference-mode BatchNormalization, dropout omitted, batch dimension symbolic
+ * {@code N}); initializers carry the torch-style parameter names ({@code 0.weight}, {@code 2.block.1.running_var}).
+ *
+ * <p>Import: {@link #importFile(Path)} reads a CNN graph as torch.onnx.export writes it (see
+ * {@link OnnxReader} for the ops) and builds a {@link Sequential} in evaluation mode that predicts like the
+ * file and can be fine-tuned ({@code setTraining(true)}). Malformed, hostile or unsupported files are a
+ * {@link FormatException} (an {@link OnnxReader.UnsupportedOpException} names the op and node); nothing
+ * else escapes.
+ */
+public final class Onnx {
+    private Onnx() {}
+
+    /** The network as an ONNX model taking {@code [N, itemShape...]}. */
+    public static ModelProto export(Sequential network, int[] itemShape, String graphName) {
+        network.outputShape(itemShape);  // fails with the layer's own message if the shapes do not chain
+        return OnnxWriter.toModel(graphName, LayerBridge.toOnnx(network), LayerBridge.names(network), itemShape);
+    }
+
+    /** Writes {@code network} to {@code out} as an .onnx file. */
+    public static void export(Sequential network, int[] itemShape, String graphName, Path out) throws IOException {
+        OnnxFile.write(export(network, itemShape, graphName), out);
+    }
+
+    /**
+     * Writes a model file's network. The graph takes the network's input, i.e. images already normalised
+     * with the model's mean and std when it has them (as torch models exported from training code do).
+     */
+    public static void export(Model model, Path out) throws IOException {
+        String name = model.spec().name() == null ? "conv4j" : model.spec().name();
+        export(model.network(), model.spec().input(), name, out);
+    }
+
+    /**
+     * An imported network.
+     *
+     * @param network       the layers, in evaluation mode
+     * @param inputShape    one input item's shape, e.g. [3, 32, 32]
+     * @param outputShape   one output item's shape, e.g. [10]
+     * @param softmaxOutput whether the file ended in Softmax, which the network leaves out (it outputs logits)
+     * @param notes         what the import changed or left out, for the user
+     */
+    public record Imported(Sequential network, int[] inputShape, int[] outputShape, boolean softmaxOutput, List<String> notes) {
+        /** A conv4j model around the network (spec named {@code name}, classes = output size); needs a [C, H, W] input. */
+        public Model toModel(String name) {
+            if (inputShape.length != 3) {
+                throw new IllegalArgumentException("the imported network takes items of shape " + Arrays.toString(inputShape)
+                        + "; a conv4j model file needs image input [C, H, W]");
+            }
+            if (outputShape.length != 1) {
+                throw new IllegalArgumentException("the imported network outputs items of shape " + Arrays.toString(outputShape)
+                        + "; a conv4j classifier outputs [classes]");
+            }
+            return new Model(NetworkSpec.describe(name, network, inputShape, outputShape[0]), network);
+        }
+    }
+
+    /** Imports {@code file}; weights of layers that ONNX does not set (none today) are drawn from seed 0. */
+    public static Imported importFile(Path file) throws IOException {
+        return build(OnnxReader.read(file), String.valueOf(file));
+    }
+
+    /** Imports a parsed model; {@code folder} holds its external data files (may be null). */
+    public static Imported importModel(ModelProto model, String where, Path folder) throws IOException {
+        return build(OnnxReader.read(model, where, folder), where);
+    }
+
+    private static Imported build(OnnxReader.Result r, String where) throws FormatException {
+        if (r.inputShape() == null) {
+            throw new FormatException(where, "the graph input has no fixed item shape (only the batch may be symbolic); conv4j layers need"
+                    + " the channel count and image size");
+        }
+        try {
+            Sequential net = LayerBridge.fromOnnx(r.layers(), r.inputShape(), new Rng(0));
+            net.setTraining(false);
+            int[] out = net.outputShape(r.inputShape());
+            return new Imported(net, r.inputShape(), out, r.softmaxOutput(), r.notes());
+        } catch (IllegalArgumentException e) {
+            throw new FormatException(where, e.getMessage(), e);
+        }
+    }
+}
