@@ -2,7 +2,6 @@ package org.conv4j.train;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -112,6 +111,4 @@ class KillResumeTest {
             return "(no child log)";
         }
     }
-
-    static { assertNotNull(File.pathSeparator); }
 }
