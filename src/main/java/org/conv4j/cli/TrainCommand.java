@@ -88,7 +88,6 @@ public final class TrainCommand implements Main.FlagCommand {
         if (a.has("threads")) Parallel.setThreads(a.positiveInt("threads", Parallel.threads()));
         String dataDir = a.string("data", null);
         boolean force = a.flag("force"), quiet = a.flag("quiet");
-        Trainer trainer;
         Path runDir;
         if (a.has("resume")) {
             for (String o : RECIPE_OPTIONS) {
@@ -100,8 +99,8 @@ public final class TrainCommand implements Main.FlagCommand {
             Path parent = ckpt.toAbsolutePath().getParent();
             runDir = Path.of(a.string("out", parent.toString()));
             a.finish();
-            Checkpoint c = Checkpoint.load(ckpt);
-            trainer = Trainer.resume(c, epochs);
+            Trainer trainer = Trainer.resume(Checkpoint.load(ckpt), epochs);
+            return fit(trainer, loadData(dataDir, trainer.model().spec(), err), runDir, quiet, err);
         } else {
             TrainConfig d = TrainConfig.defaults();
             TrainConfig cfg = new TrainConfig(a.positiveInt("epochs", d.epochs()), a.positiveInt("batch", d.batchSize()),
@@ -129,18 +128,11 @@ public final class TrainCommand implements Main.FlagCommand {
                         + "or choose another --out");
                 return USAGE;
             }
-            if (spec.classNames() == null) {
-                // filled in below once the data is known
-            }
-            trainer = null;
             TrainTest data = loadData(dataDir, spec, err);
             if (spec.classNames() == null && data.train().numClasses() == spec.classes()) spec = spec.withClassNames(data.train().classNames());
             Model model = spec.build(cfg.seed());
-            trainer = new Trainer(model, cfg);
-            return fit(trainer, data, runDir, quiet, err);
+            return fit(new Trainer(model, cfg), data, runDir, quiet, err);
         }
-        TrainTest data = loadData(dataDir, trainer.model().spec(), err);
-        return fit(trainer, data, runDir, quiet, err);
     }
 
     private static TrainTest loadData(String dataDir, NetworkSpec spec, PrintStream err) throws Exception {

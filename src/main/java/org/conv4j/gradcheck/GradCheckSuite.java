@@ -12,6 +12,7 @@ public final class GradCheckSuite {
         cases.addAll(ConvChecks.cases());
         cases.addAll(PoolChecks.cases());
         cases.addAll(LayerChecks.cases());
+        cases.addAll(ModelChecks.cases());
         return cases;
     }
 }

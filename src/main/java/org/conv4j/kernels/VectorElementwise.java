@@ -72,10 +72,21 @@ public final class VectorElementwise implements Elementwise {
                 s0 = s0.add(FloatVector.fromArray(S, x, at + i));
                 s1 = s1.add(FloatVector.fromArray(S, x, at + i + V));
             }
-            total += s0.add(s1).reduceLanes(VectorOperators.ADD);
+            total += sumLanes(s0.add(s1));
             total += TAIL.sum(len - i, x, at + i);
         }
         return total;
+    }
+
+    /**
+     * Adds the lanes in a fixed order (0, 1, 2, ...). {@code reduceLanes(ADD)} may add float lanes in any order
+     * and does differ between the interpreter and C2, so results would change once the JIT compiles a kernel:
+     * a fixed order keeps training bitwise reproducible across runs.
+     */
+    private static float sumLanes(FloatVector v) {
+        float s = 0;
+        for (int l = 0; l < V; l++) s += v.lane(l);
+        return s;
     }
 
     private static final int BLOCK = 4096;
@@ -93,7 +104,7 @@ public final class VectorElementwise implements Elementwise {
                 s0 = d0.fma(d0, s0);
                 s1 = d1.fma(d1, s1);
             }
-            total += s0.add(s1).reduceLanes(VectorOperators.ADD);
+            total += sumLanes(s0.add(s1));
             total += TAIL.sumSquaredDeviation(len - i, x, at + i, mean);
         }
         return total;
@@ -111,7 +122,7 @@ public final class VectorElementwise implements Elementwise {
                 s0 = FloatVector.fromArray(S, x, xa + i).fma(FloatVector.fromArray(S, y, ya + i), s0);
                 s1 = FloatVector.fromArray(S, x, xa + i + V).fma(FloatVector.fromArray(S, y, ya + i + V), s1);
             }
-            total += s0.add(s1).reduceLanes(VectorOperators.ADD);
+            total += sumLanes(s0.add(s1));
             total += TAIL.dot(len - i, x, xa + i, y, ya + i);
         }
         return total;

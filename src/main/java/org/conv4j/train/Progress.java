@@ -29,20 +29,21 @@ public final class Progress {
         if (out == null) return;
         double rate = images / Math.max(seconds, 1e-9);
         double eta = batch >= batches ? 0 : seconds / batch * (batches - batch);
+        String etaText = batch < Math.max(2, batches / 100) ? "--:--" : time(eta); // too early to guess
         if (tty) {
             long now = System.nanoTime();
             if (batch < batches && now - lastDraw < 200_000_000L) return;
             lastDraw = now;
             int width = 24, filled = (int) ((long) width * batch / batches);
             out.print(String.format(Locale.ROOT, "\repoch %d/%d [%s%s] %d/%d  %,.0f img/s  loss %.4f  acc %.2f%%  ETA %s   ",
-                    epoch, epochs, "=".repeat(filled), " ".repeat(width - filled), batch, batches, rate, loss, 100 * acc, time(eta)));
+                    epoch, epochs, "=".repeat(filled), " ".repeat(width - filled), batch, batches, rate, loss, 100 * acc, etaText));
             out.flush();
         } else {
             int decile = (int) (10L * batch / batches);
             if (decile == lastDecile || (decile == 10 && batch < batches)) return;
             lastDecile = decile;
             out.println(String.format(Locale.ROOT, "epoch %d/%d  batch %d/%d  %,.0f img/s  loss %.4f  acc %.2f%%  ETA %s",
-                    epoch, epochs, batch, batches, rate, loss, 100 * acc, time(eta)));
+                    epoch, epochs, batch, batches, rate, loss, 100 * acc, etaText));
         }
     }
 

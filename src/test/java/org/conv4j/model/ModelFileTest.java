@@ -95,6 +95,38 @@ class ModelFileTest {
         assertTrue(out.has("3.block.0.weight") && out.has("5.shortcut.1.running_var"), "torch-style nested names");
     }
 
+    @Test
+    void loadedModelIsSafeToShareAcrossThreads() throws Exception {
+        Path f = dir.resolve("tiny.safetensors");
+        ModelFile.save(org.conv4j.train.TrainerTest.model(), f, false);
+        Model m = ModelFile.load(f);
+        int perThread = 1000, threads = 8;
+        Tensor[] inputs = new Tensor[perThread];
+        float[][] expected = new float[perThread][];
+        for (int i = 0; i < perThread; i++) {
+            inputs[i] = randomImages(1, m.spec().input(), 100 + i);
+            expected[i] = m.predict(inputs[i]).data();
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int offset = t * 37;
+                results.add(pool.submit(() -> {
+                    int same = 0;
+                    for (int k = 0; k < perThread; k++) {
+                        int i = (k + offset) % perThread;
+                        if (java.util.Arrays.equals(expected[i], m.predict(inputs[i]).data())) same++;
+                    }
+                    return same;
+                }));
+            }
+            for (var r : results) assertEquals(perThread, r.get(), "every concurrent prediction bitwise equal");
+        } finally {
+            pool.shutdown();
+        }
+    }
+
     static byte[] fileWith(Map<String, String> meta, List<SafeTensors.Entry> tensors) throws Exception {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         SafeTensors.write(b, meta, tensors);

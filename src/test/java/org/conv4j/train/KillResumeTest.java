@@ -2,7 +2,6 @@ package org.conv4j.train;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,16 +26,22 @@ class KillResumeTest {
     static final int TRIALS = Integer.getInteger("conv4j.killTrials", 20);
 
     static TrainConfig config() {
-        return TrainerTest.config().withEpochs(4).withCheckpointEvery(1);
+        return TrainerTest.config().withEpochs(6).withCheckpointEvery(1);
     }
 
-    static Dataset train() { return TrainerTest.data(160, 11); }
+    static Dataset train() { return TrainerTest.data(400, 11); }
 
     /** The child process: trains (resuming if a checkpoint exists) into the run folder args[0]. */
     public static void main(String[] args) throws Exception {
         Path run = Path.of(args[0]);
         Path ckpt = run.resolve("checkpoint.safetensors");
         Trainer t = Files.exists(ckpt) ? Trainer.resume(Checkpoint.load(ckpt), 0) : new Trainer(TrainerTest.model(), config());
+        t.addListener(new TrainListener() {
+            @Override public void onStep(long step, int epoch, float loss, double lr) {
+                System.out.println("step " + step);
+                System.out.flush();
+            }
+        });
         t.setRunDir(run).fit(train(), null);
         System.exit(0);
     }
@@ -46,20 +51,33 @@ class KillResumeTest {
         Model reference = TrainerTest.model();
         new Trainer(reference, config()).fit(train(), null);
 
-        Path run = dir.resolve("run");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = List.of(java, "--add-modules", "jdk.incubator.vector", "-Dconv4j.threads=1", "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), KillResumeTest.class.getName(), run.toString());
         Rng rng = new Rng(2024);
-        int kills = 0, loadsAfterKill = 0, launches = 0;
+        int kills = 0, loadsAfterKill = 0, launches = 0, campaigns = 0;
         List<Long> stepsSeen = new ArrayList<>();
-        boolean finished = false;
-        while (!finished) {
-            assertTrue(launches++ < TRIALS * 4 + 10, "too many launches");
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
-            if (kills < TRIALS) {
-                long delay = 400 + rng.nextInt(1200);
-                if (p.waitFor(delay, TimeUnit.MILLISECONDS)) {
+        // Campaigns of kill-and-resume until at least TRIALS kills; each campaign must finish bitwise identical.
+        while (kills < TRIALS) {
+            Path run = dir.resolve("run" + campaigns++);
+            List<String> cmd = List.of(java, "--add-modules", "jdk.incubator.vector", "-Dconv4j.threads=1", "-Xmx256m",
+                    "-cp", System.getProperty("java.class.path"), KillResumeTest.class.getName(), run.toString());
+            long lastStep = -1;
+            boolean finished = false;
+            while (!finished) {
+                assertTrue(launches++ < TRIALS * 4 + 10, "too many launches");
+                Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("child.log").toFile()).start();
+                var stdout = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+                Thread drain = new Thread(() -> {
+                    try {
+                        while (stdout.readLine() != null) { /* keep the pipe flowing */ }
+                    } catch (java.io.IOException ignored) {
+                        // the child was killed
+                    }
+                });
+                String first = stdout.readLine(); // wait until the child is training, then kill it a random moment later
+                drain.start();
+                long delay = first == null ? 0 : rng.nextInt(150);
+                if (first == null || kills >= TRIALS || p.waitFor(delay, TimeUnit.MILLISECONDS)) {
+                    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child finishes");
                     assertEquals(0, p.exitValue(), () -> log());
                     finished = true;
                 } else {
@@ -69,23 +87,21 @@ class KillResumeTest {
                     Path ckpt = run.resolve("checkpoint.safetensors");
                     if (Files.exists(ckpt)) {
                         Checkpoint c = Checkpoint.load(ckpt); // must never be torn
+                        assertTrue(c.globalStep() >= lastStep, "progress never goes back");
+                        lastStep = c.globalStep();
                         stepsSeen.add(c.globalStep());
                         loadsAfterKill++;
                     }
                 }
-            } else {
-                assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child finishes");
-                assertEquals(0, p.exitValue(), () -> log());
-                finished = true;
+                drain.join(10_000);
             }
+            Model resumed = ModelFile.load(run.resolve("model.safetensors"));
+            assertArrayEquals(TrainerTest.weights(reference), TrainerTest.weights(resumed),
+                    "bitwise identical after " + kills + " SIGKILLs (checkpoint steps " + stepsSeen + ")");
         }
-        assertTrue(kills >= Math.min(TRIALS, 1), "killed " + kills + " times");
         assertTrue(loadsAfterKill >= kills / 2, "most kills found a checkpoint: " + loadsAfterKill + " of " + kills);
-        for (int i = 1; i < stepsSeen.size(); i++) assertTrue(stepsSeen.get(i) >= stepsSeen.get(i - 1), "progress never goes back: " + stepsSeen);
-        Model resumed = ModelFile.load(run.resolve("model.safetensors"));
-        assertArrayEquals(TrainerTest.weights(reference), TrainerTest.weights(resumed),
-                "bitwise identical after " + kills + " SIGKILLs (checkpoint steps " + stepsSeen + ")");
-        System.out.println("KillResumeTest: " + kills + " SIGKILLs, " + loadsAfterKill + " checkpoints loaded after a kill, steps " + stepsSeen);
+        System.out.println("KillResumeTest: " + kills + " SIGKILLs in " + campaigns + " runs, " + loadsAfterKill
+                + " checkpoints loaded after a kill, at steps " + stepsSeen);
     }
 
     private String log() {
@@ -95,6 +111,4 @@ class KillResumeTest {
             return "(no child log)";
         }
     }
-
-    static { assertNotNull(File.pathSeparator); }
 }

@@ -51,14 +51,14 @@ public class TrainerTest {
         return new Dataset("synthetic", px, labels, 1, 8, 8, List.of("row", "column", "diagonal"));
     }
 
-    static Model model() throws Exception { return NetworkSpec.parse(SPEC, "tiny.json").build(42); }
+    public static Model model() throws Exception { return NetworkSpec.parse(SPEC, "tiny.json").build(42); }
 
     static TrainConfig config() {
         return TrainConfig.defaults().withEpochs(3).withBatchSize(10).withOptimizer("adamw", 0.01, 0.01).withSchedule("cosine")
                 .withCheckpointEvery(4).withSeed(5).withAugmentation(true, 1);
     }
 
-    static float[] weights(Model m) {
+    public static float[] weights(Model m) {
         List<NamedParam> ps = NamedParam.of(m.network());
         int n = 0;
         for (NamedParam p : ps) n += p.param().value().size();
