@@ -183,6 +183,26 @@ public final class VectorElementwise implements Elementwise {
         return VectorShuffle.fromArray(S, idx, 0);
     }
 
+    /**
+     * V outputs of a 2×2/stride-2 pool whose top-left inputs start at x[a]. A method of its own, with no
+     * vector parameters, so C2 inlines every Vector API call inside it within its budget (when the ops
+     * were inlined into the plane loop, some were not, and boxed vectors made it 10× slower than scalar).
+     */
+    private static void pool2x2Step(float[] x, int a, int w, float[] out, int[] argmax, int o) {
+        FloatVector p = FloatVector.fromArray(S, x, a), q = FloatVector.fromArray(S, x, a + V);
+        FloatVector e0 = p.rearrange(EVEN, q), o0 = p.rearrange(ODD, q);
+        p = FloatVector.fromArray(S, x, a + w);
+        q = FloatVector.fromArray(S, x, a + w + V);
+        FloatVector e1 = p.rearrange(EVEN, q), o1 = p.rearrange(ODD, q);
+        VectorMask<Float> right0 = beats(o0, e0), right1 = beats(o1, e1);
+        FloatVector h0 = e0.blend(o0, right0), h1 = e1.blend(o1, right1);
+        VectorMask<Float> down = beats(h1, h0);
+        h0.blend(h1, down).intoArray(out, o);
+        VectorMask<Integer> right = right0.andNot(down).or(right1.and(down)).cast(IS);
+        TWICE_IOTA.add(a).add(IntVector.zero(IS).blend(1, right))
+                .add(IntVector.zero(IS).blend(w, down.cast(IS))).intoArray(argmax, o);
+    }
+
     /** torch's max order: v beats best if greater, or if v is NaN and best is not. Ties keep best. */
     private static VectorMask<Float> beats(FloatVector v, FloatVector best) {
         return v.compare(VectorOperators.GT, best)
@@ -200,21 +220,7 @@ public final class VectorElementwise implements Elementwise {
             for (int oy = 0; oy < oh; oy++, o += ow) {
                 int r0 = plane + 2 * oy * w;
                 int ox = 0;
-                for (; ox < bound; ox += V) {
-                    int a = r0 + 2 * ox;
-                    FloatVector p = FloatVector.fromArray(S, x, a), q = FloatVector.fromArray(S, x, a + V);
-                    FloatVector e0 = p.rearrange(EVEN, q), o0 = p.rearrange(ODD, q);
-                    p = FloatVector.fromArray(S, x, a + w);
-                    q = FloatVector.fromArray(S, x, a + w + V);
-                    FloatVector e1 = p.rearrange(EVEN, q), o1 = p.rearrange(ODD, q);
-                    VectorMask<Float> right0 = beats(o0, e0), right1 = beats(o1, e1);
-                    FloatVector h0 = e0.blend(o0, right0), h1 = e1.blend(o1, right1);
-                    VectorMask<Float> down = beats(h1, h0);
-                    h0.blend(h1, down).intoArray(out, o + ox);
-                    VectorMask<Integer> right = right0.andNot(down).or(right1.and(down)).cast(IS);
-                    TWICE_IOTA.add(a).add(IntVector.zero(IS).blend(1, right))
-                            .add(IntVector.zero(IS).blend(w, down.cast(IS))).intoArray(argmax, o + ox);
-                }
+                for (; ox < bound; ox += V) pool2x2Step(x, r0 + 2 * ox, w, out, argmax, o + ox);
                 for (; ox < ow; ox++) {
                     int a = r0 + 2 * ox;
                     float best = x[a];
