@@ -23,8 +23,12 @@ public final class VectorGemm implements Gemm {
     static final int V = S.length();
     static final int MR = 4;
     static final int NR = 2 * V;
-    /** k-slice depth: an MR×KC A panel plus an NR×KC B panel stay in L1/L2. */
-    static final int KC = 256;
+    /**
+     * Deepest k slice: an NR×KC B micro-panel (24 KB) stays in L1 and the MC×KC A block in L2. k is cut
+     * into equal slices no deeper than this (k = 288 is one slice of 288, not 256 + a 32-deep remainder
+     * whose C reload would cost more than its FMAs).
+     */
+    static final int KC = 384;
     /** Rows per block (multiple of MR): the MC×KC packed A block (≈ 96 KB) stays in L2. */
     static final int MC = 24 * MR;
     /** Columns per parallel block: a multiple of NR. */
@@ -71,7 +75,7 @@ public final class VectorGemm implements Gemm {
                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                 float beta, float[] c, int cOff, int ldc) {
         int mPanels = (m + MR - 1) / MR, nPanels = (n + NR - 1) / NR;
-        int kcMax = Math.min(KC, k);
+        int slices = (k + KC - 1) / KC, kcMax = (k + slices - 1) / slices;
         float[][] buf = buffers.get();
         int needA = mPanels * MR * kcMax, needB = nPanels * NR * kcMax;
         if (buf[0].length < needA) buf[0] = new float[needA];
@@ -82,8 +86,8 @@ public final class VectorGemm implements Gemm {
         int nctWidth = NCT;
         while (mBlocks * ((n + nctWidth - 1) / nctWidth) < 8 && nctWidth > 4 * NR) nctWidth /= 2;
         int nct = nctWidth, nBlocks = (n + nct - 1) / nct;
-        for (int pc = 0; pc < k; pc += KC) {
-            int kc = Math.min(KC, k - pc);
+        for (int pc = 0; pc < k; pc += kcMax) {
+            int kc = Math.min(kcMax, k - pc);
             int p0 = pc;
             float betaNow = pc == 0 ? beta : 1f;
             Parallel.forChunks(mPanels + nPanels, grainFor(mPanels + nPanels, kc), (lo, hi) -> {
