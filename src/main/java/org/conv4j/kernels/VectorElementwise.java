@@ -9,7 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link Elementwise} on the Vector API. Every loop has the same shape: a vector body up to
  * {@code S.loopBound(n)}, then a scalar tail doing exactly what {@link ScalarElementwise} does.
  * The maps use the same operations in the same order as the scalar reference, so they agree bit for bit;
- * the reductions keep four accumulators (to hide FMA latency) and differ only by summation order.
+ * the reductions keep two vector accumulators and differ only by summation order, which is fixed: the same
+ * inputs give the same bits whether the code runs interpreted, under C1 or under C2.
  */
 public final class VectorElementwise implements Elementwise {
     private static final VectorSpecies<Float> S = VectorGemm.S;
@@ -70,13 +71,26 @@ public final class VectorElementwise implements Elementwise {
                 s0 = s0.add(FloatVector.fromArray(S, x, at + i));
                 s1 = s1.add(FloatVector.fromArray(S, x, at + i + V));
             }
-            total += s0.add(s1).reduceLanes(VectorOperators.ADD);
+            total += lanesInOrder(s0.add(s1));
             total += TAIL.sum(len - i, x, at + i);
         }
         return total;
     }
 
     private static final int BLOCK = 4096;
+
+    /**
+     * The lanes of v summed one by one in lane order, in double. Not reduceLanes: its order differs between
+     * the C2 intrinsic and the interpreter/C1 fallback, which made the same computation round differently
+     * before and after JIT warm-up (same seed, different weights).
+     */
+    private static double lanesInOrder(FloatVector v) {
+        float[] lanes = new float[V];
+        v.intoArray(lanes, 0);
+        double t = 0;
+        for (float x : lanes) t += x;
+        return t;
+    }
 
     @Override
     public double sumSquaredDeviation(int n, float[] x, int xOff, float mean) {
@@ -91,7 +105,7 @@ public final class VectorElementwise implements Elementwise {
                 s0 = d0.fma(d0, s0);
                 s1 = d1.fma(d1, s1);
             }
-            total += s0.add(s1).reduceLanes(VectorOperators.ADD);
+            total += lanesInOrder(s0.add(s1));
             total += TAIL.sumSquaredDeviation(len - i, x, at + i, mean);
         }
         return total;
@@ -109,7 +123,7 @@ public final class VectorElementwise implements Elementwise {
                 s0 = FloatVector.fromArray(S, x, xa + i).fma(FloatVector.fromArray(S, y, ya + i), s0);
                 s1 = FloatVector.fromArray(S, x, xa + i + V).fma(FloatVector.fromArray(S, y, ya + i + V), s1);
             }
-            total += s0.add(s1).reduceLanes(VectorOperators.ADD);
+            total += lanesInOrder(s0.add(s1));
             total += TAIL.dot(len - i, x, xa + i, y, ya + i);
         }
         return total;

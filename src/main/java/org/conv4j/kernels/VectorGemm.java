@@ -14,8 +14,11 @@ import jdk.incubator.vector.VectorSpecies;
  * not depend on the thread count.
  *
  * <p>Tile: MR = 4 rows × NR = 2 vectors (16 floats on AVX2): 8 accumulators + 2 B vectors + 1 broadcast;
- * C2 spills a 6×16 tile (12 accumulators), which halves the speed. The species is {@code FloatVector.SPECIES_PREFERRED}, or
- * {@code -Dconv4j.vectorBits=128|256|512}; it must be a static final so C2 intrinsifies every vector op.
+ * C2 spills a 6×16 tile (12 accumulators), which halves the speed. The species is
+ * {@code FloatVector.SPECIES_PREFERRED}, or {@code -Dconv4j.vectorBits=128|256|512}; it must be a static
+ * final so C2 intrinsifies every vector op.
+ *
+ * <p>Packing buffers are per calling thread and reused, so steady-state calls allocate only a 4×NR tile.
  */
 public final class VectorGemm implements Gemm {
     static final VectorSpecies<Float> S = species();
@@ -90,7 +93,7 @@ public final class VectorGemm implements Gemm {
             int kc = Math.min(kcMax, k - pc);
             int p0 = pc;
             float betaNow = pc == 0 ? beta : 1f;
-            Parallel.forChunks(mPanels + nPanels, grainFor(mPanels + nPanels, kc), (lo, hi) -> {
+            Parallel.forChunks(mPanels + nPanels, packGrain(kc), (lo, hi) -> {
                 for (int q = lo; q < hi; q++) {
                     if (q < mPanels) packA(transA, a, aOff, lda, m, q * MR, p0, kc, pa, q * MR * kc);
                     else packB(transB, b, bOff, ldb, n, (q - mPanels) * NR, p0, kc, pb, (q - mPanels) * NR * kc);
@@ -107,8 +110,8 @@ public final class VectorGemm implements Gemm {
         }
     }
 
-    /** Packing chunks of about 16K floats: enough work per task to beat the submit cost. */
-    private static int grainFor(int panels, int kc) {
+    /** Panels per packing task: about 16K floats, enough work per task to beat the submit cost. */
+    private static int packGrain(int kc) {
         return Math.max(1, (1 << 14) / (kc * NR));
     }
 
