@@ -54,13 +54,18 @@ final class BenchCommand implements Main.FlagCommand {
             if (!Files.isRegularFile(p)) throw new java.io.FileNotFoundException("shapes file not found: " + file);
             shapes = ConvShape.read(p);
         }
+        int before = Parallel.threads();
         Parallel.setThreads(threads);
-        out.println("# conv4j bench: " + threads + " thread(s), " + Kernels.reason());
-        ConvBench.runAll(shapes, out);
-        if (gemm) {
-            out.println();
-            out.println("# sgemm " + Kernels.gemm().name());
-            GemmBench.run(Kernels.gemm(), out);
+        try {
+            out.println("# conv4j bench: " + threads + " thread(s), " + Kernels.reason());
+            ConvBench.runAll(shapes, out);
+            if (gemm) {
+                out.println();
+                out.println("# sgemm " + Kernels.gemm().name());
+                GemmBench.run(Kernels.gemm(), out);
+            }
+        } finally {
+            Parallel.setThreads(before);
         }
         return OK;
     }

@@ -1,8 +1,6 @@
 package org.conv4j.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -11,7 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link Elementwise} on the Vector API. Every loop has the same shape: a vector body up to
  * {@code S.loopBound(n)}, then a scalar tail doing exactly what {@link ScalarElementwise} does.
  * The maps use the same operations in the same order as the scalar reference, so they agree bit for bit;
- * the reductions keep four accumulators (to hide FMA latency) and differ only by summation order.
+ * the reductions keep two vector accumulators and differ only by summation order, which is fixed: the same
+ * inputs give the same bits whether the code runs interpreted, under C1 or under C2.
  */
 public final class VectorElementwise implements Elementwise {
     private static final VectorSpecies<Float> S = VectorGemm.S;
@@ -72,24 +71,26 @@ public final class VectorElementwise implements Elementwise {
                 s0 = s0.add(FloatVector.fromArray(S, x, at + i));
                 s1 = s1.add(FloatVector.fromArray(S, x, at + i + V));
             }
-            total += sumLanes(s0.add(s1));
+            total += lanesInOrder(s0.add(s1));
             total += TAIL.sum(len - i, x, at + i);
         }
         return total;
     }
 
-    /**
-     * Adds the lanes in a fixed order (0, 1, 2, ...). {@code reduceLanes(ADD)} may add float lanes in any order
-     * and does differ between the interpreter and C2, so results would change once the JIT compiles a kernel:
-     * a fixed order keeps training bitwise reproducible across runs.
-     */
-    private static float sumLanes(FloatVector v) {
-        float s = 0;
-        for (int l = 0; l < V; l++) s += v.lane(l);
-        return s;
-    }
-
     private static final int BLOCK = 4096;
+
+    /**
+     * The lanes of v summed one by one in lane order, in double. Not reduceLanes: its order differs between
+     * the C2 intrinsic and the interpreter/C1 fallback, which made the same computation round differently
+     * before and after JIT warm-up (same seed, different weights).
+     */
+    private static double lanesInOrder(FloatVector v) {
+        float[] lanes = new float[V];
+        v.intoArray(lanes, 0);
+        double t = 0;
+        for (float x : lanes) t += x;
+        return t;
+    }
 
     @Override
     public double sumSquaredDeviation(int n, float[] x, int xOff, float mean) {
@@ -104,7 +105,7 @@ public final class VectorElementwise implements Elementwise {
                 s0 = d0.fma(d0, s0);
                 s1 = d1.fma(d1, s1);
             }
-            total += sumLanes(s0.add(s1));
+            total += lanesInOrder(s0.add(s1));
             total += TAIL.sumSquaredDeviation(len - i, x, at + i, mean);
         }
         return total;
@@ -122,7 +123,7 @@ public final class VectorElementwise implements Elementwise {
                 s0 = FloatVector.fromArray(S, x, xa + i).fma(FloatVector.fromArray(S, y, ya + i), s0);
                 s1 = FloatVector.fromArray(S, x, xa + i + V).fma(FloatVector.fromArray(S, y, ya + i + V), s1);
             }
-            total += sumLanes(s0.add(s1));
+            total += lanesInOrder(s0.add(s1));
             total += TAIL.dot(len - i, x, xa + i, y, ya + i);
         }
         return total;
@@ -182,51 +183,17 @@ public final class VectorElementwise implements Elementwise {
         }
     }
 
-    private static final VectorSpecies<Integer> IS = S.withLanes(int.class).check(int.class);
-    private static final VectorShuffle<Float> EVEN = evenOdd(0), ODD = evenOdd(1);
-    /** 0, 2, 4, ...: the offset of each output lane's window within a row. */
-    private static final IntVector TWICE_IOTA = IntVector.zero(IS).addIndex(2);
-
-    /** Lane i picks lane 2i + first of the concatenation (this, that); indexes ≥ V address the second vector. */
-    private static VectorShuffle<Float> evenOdd(int first) {
-        int[] idx = new int[V];
-        for (int i = 0; i < V; i++) idx[i] = 2 * i + first;
-        return VectorShuffle.fromArray(S, idx, 0);
-    }
-
-    /** torch's max order: v beats best if greater, or if v is NaN and best is not. Ties keep best. */
-    private static VectorMask<Float> beats(FloatVector v, FloatVector best) {
-        return v.compare(VectorOperators.GT, best)
-                .or(v.test(VectorOperators.IS_NAN).andNot(best.test(VectorOperators.IS_NAN)));
-    }
-
     @Override
     public void maxPool2x2(int planes, int h, int w, float[] x, int xOff, float[] out, int[] argmax, int oOff) {
-        // V outputs per step: split each input row's 2V values into even/odd lanes, take the row-wise winner
-        // (odd only if it beats even), then the lower row only if it beats the upper: the same winner as
-        // scanning the window in row-major order. All selects are blends; no branches on the data.
-        int oh = h / 2, ow = w / 2, bound = ow - ow % V;
+        // Scalar on purpose: a Vector API version (even/odd rearranges + blends + int index vectors) measured
+        // faster but C2 left some of its blends un-intrinsified, boxing vectors on every call (MBs of garbage
+        // per batch). This loop only specialises the 2×2 window: no geometry arithmetic per output.
+        int oh = h / 2, ow = w / 2;
         for (int pl = 0; pl < planes; pl++) {
             int plane = xOff + pl * h * w, o = oOff + pl * oh * ow;
             for (int oy = 0; oy < oh; oy++, o += ow) {
                 int r0 = plane + 2 * oy * w;
-                int ox = 0;
-                for (; ox < bound; ox += V) {
-                    int a = r0 + 2 * ox;
-                    FloatVector p = FloatVector.fromArray(S, x, a), q = FloatVector.fromArray(S, x, a + V);
-                    FloatVector e0 = p.rearrange(EVEN, q), o0 = p.rearrange(ODD, q);
-                    p = FloatVector.fromArray(S, x, a + w);
-                    q = FloatVector.fromArray(S, x, a + w + V);
-                    FloatVector e1 = p.rearrange(EVEN, q), o1 = p.rearrange(ODD, q);
-                    VectorMask<Float> right0 = beats(o0, e0), right1 = beats(o1, e1);
-                    FloatVector h0 = e0.blend(o0, right0), h1 = e1.blend(o1, right1);
-                    VectorMask<Float> down = beats(h1, h0);
-                    h0.blend(h1, down).intoArray(out, o + ox);
-                    VectorMask<Integer> right = right0.andNot(down).or(right1.and(down)).cast(IS);
-                    TWICE_IOTA.add(a).add(IntVector.zero(IS).blend(1, right))
-                            .add(IntVector.zero(IS).blend(w, down.cast(IS))).intoArray(argmax, o + ox);
-                }
-                for (; ox < ow; ox++) {
+                for (int ox = 0; ox < ow; ox++) {
                     int a = r0 + 2 * ox;
                     float best = x[a];
                     int at = a;

@@ -14,8 +14,11 @@ import jdk.incubator.vector.VectorSpecies;
  * not depend on the thread count.
  *
  * <p>Tile: MR = 4 rows × NR = 2 vectors (16 floats on AVX2): 8 accumulators + 2 B vectors + 1 broadcast;
- * C2 spills a 6×16 tile (12 accumulators), which halves the speed. The species is {@code FloatVector.SPECIES_PREFERRED}, or
- * {@code -Dconv4j.vectorBits=128|256|512}; it must be a static final so C2 intrinsifies every vector op.
+ * C2 spills a 6×16 tile (12 accumulators), which halves the speed. The species is
+ * {@code FloatVector.SPECIES_PREFERRED}, or {@code -Dconv4j.vectorBits=128|256|512}; it must be a static
+ * final so C2 intrinsifies every vector op.
+ *
+ * <p>Packing buffers are per calling thread and reused, so steady-state calls allocate only a 4×NR tile.
  */
 public final class VectorGemm implements Gemm {
     static final VectorSpecies<Float> S = species();
@@ -23,8 +26,12 @@ public final class VectorGemm implements Gemm {
     static final int V = S.length();
     static final int MR = 4;
     static final int NR = 2 * V;
-    /** k-slice depth: an MR×KC A panel plus an NR×KC B panel stay in L1/L2. */
-    static final int KC = 256;
+    /**
+     * Deepest k slice: an NR×KC B micro-panel (24 KB) stays in L1 and the MC×KC A block in L2. k is cut
+     * into equal slices no deeper than this (k = 288 is one slice of 288, not 256 + a 32-deep remainder
+     * whose C reload would cost more than its FMAs).
+     */
+    static final int KC = 384;
     /** Rows per block (multiple of MR): the MC×KC packed A block (≈ 96 KB) stays in L2. */
     static final int MC = 24 * MR;
     /** Columns per parallel block: a multiple of NR. */
@@ -71,7 +78,7 @@ public final class VectorGemm implements Gemm {
                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                 float beta, float[] c, int cOff, int ldc) {
         int mPanels = (m + MR - 1) / MR, nPanels = (n + NR - 1) / NR;
-        int kcMax = Math.min(KC, k);
+        int slices = (k + KC - 1) / KC, kcMax = (k + slices - 1) / slices;
         float[][] buf = buffers.get();
         int needA = mPanels * MR * kcMax, needB = nPanels * NR * kcMax;
         if (buf[0].length < needA) buf[0] = new float[needA];
@@ -82,11 +89,11 @@ public final class VectorGemm implements Gemm {
         int nctWidth = NCT;
         while (mBlocks * ((n + nctWidth - 1) / nctWidth) < 8 && nctWidth > 4 * NR) nctWidth /= 2;
         int nct = nctWidth, nBlocks = (n + nct - 1) / nct;
-        for (int pc = 0; pc < k; pc += KC) {
-            int kc = Math.min(KC, k - pc);
+        for (int pc = 0; pc < k; pc += kcMax) {
+            int kc = Math.min(kcMax, k - pc);
             int p0 = pc;
             float betaNow = pc == 0 ? beta : 1f;
-            Parallel.forChunks(mPanels + nPanels, grainFor(mPanels + nPanels, kc), (lo, hi) -> {
+            Parallel.forChunks(mPanels + nPanels, packGrain(kc), (lo, hi) -> {
                 for (int q = lo; q < hi; q++) {
                     if (q < mPanels) packA(transA, a, aOff, lda, m, q * MR, p0, kc, pa, q * MR * kc);
                     else packB(transB, b, bOff, ldb, n, (q - mPanels) * NR, p0, kc, pb, (q - mPanels) * NR * kc);
@@ -103,8 +110,8 @@ public final class VectorGemm implements Gemm {
         }
     }
 
-    /** Packing chunks of about 16K floats: enough work per task to beat the submit cost. */
-    private static int grainFor(int panels, int kc) {
+    /** Panels per packing task: about 16K floats, enough work per task to beat the submit cost. */
+    private static int packGrain(int kc) {
         return Math.max(1, (1 << 14) / (kc * NR));
     }
 

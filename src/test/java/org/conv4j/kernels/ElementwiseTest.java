@@ -144,4 +144,30 @@ class ElementwiseTest {
             assertEquals(1, at[0], e.name());
         }
     }
+
+    @Test
+    void vectorSumHasAFixedOrderWhateverTheCompiler() {
+        // The documented order: per 4096-value block, two V-lane float accumulators over 2V-value steps,
+        // lanes of their sum added in lane order in double, then the tail in double. Exact equality, at
+        // first call (interpreted) and after many calls (C2), so training is reproducible run to run.
+        int v = VectorGemm.V, n = 4096 + 2 * v * 3 + 5;
+        Rng rng = new Rng(8);
+        float[] x = random(rng, n, -1f, 1f);
+        double want = 0;
+        for (int start = 0; start < n; start += 4096) {
+            int len = Math.min(4096, n - start), bound = len - len % (2 * v);
+            float[] s0 = new float[v], s1 = new float[v];
+            for (int i = 0; i < bound; i += 2 * v) {
+                for (int l = 0; l < v; l++) {
+                    s0[l] += x[start + i + l];
+                    s1[l] += x[start + i + v + l];
+                }
+            }
+            for (int l = 0; l < v; l++) want += s0[l] + s1[l];
+            for (int i = bound; i < len; i++) want += x[start + i];
+        }
+        assertEquals(want, vec.sum(n, x, 0), 0.0, "first call");
+        for (int i = 0; i < 20_000; i++) vec.sum(n, x, 0);
+        assertEquals(want, vec.sum(n, x, 0), 0.0, "after JIT warm-up");
+    }
 }

@@ -1,0 +1,128 @@
+package org.conv4j.bench;
+
+import java.util.concurrent.TimeUnit;
+import org.conv4j.conv.ConvGeometry;
+import org.conv4j.conv.FastIm2col;
+import org.conv4j.conv.Im2col;
+import org.conv4j.kernels.Elementwise;
+import org.conv4j.kernels.Gemm;
+import org.conv4j.kernels.ScalarElementwise;
+import org.conv4j.kernels.VectorElementwise;
+import org.conv4j.kernels.VectorGemm;
+import org.conv4j.util.Rng;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * JMH micro-benchmarks of the kernels, each beside its scalar reference where one exists. Run:
+ * {@code mvn -Pjmh -DskipTests package && java -cp "target/conv4j.jar:target/lib/*" org.openjdk.jmh.Main KernelBenchmarks}.
+ * The conv4j threads default to all cores; pass {@code -jvmArgsAppend -Dconv4j.threads=1} for one core.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
+public class KernelBenchmarks {
+    /** Square sgemm size. */
+    @Param({"256", "1024"})
+    public int n;
+
+    private final Gemm vectorGemm = new VectorGemm();
+    private final Elementwise vector = new VectorElementwise(), scalar = new ScalarElementwise();
+    private float[] a, b, c, x, y, dOut, pooled, moment1, moment2;
+    private int[] argmax;
+    private float[] image, cols;
+    private final ConvGeometry geometry = ConvGeometry.of(32, 32, 3, 3, 1, 1);   // cifar-c3, one image
+
+    @Setup
+    public void setUp() {
+        Rng rng = new Rng(1);
+        a = random(rng, n * n);
+        b = random(rng, n * n);
+        c = new float[n * n];
+        int len = 64 * 32 * 28 * 28;      // the reference CNN's first activation at batch 64
+        x = random(rng, len);
+        y = new float[len];
+        dOut = random(rng, len);
+        pooled = new float[len / 4];
+        moment1 = new float[len];
+        moment2 = new float[len];
+        argmax = new int[len / 4];
+        image = random(rng, 64 * 32 * 32);
+        cols = new float[64 * 9 * 32 * 32];
+    }
+
+    private static float[] random(Rng rng, int len) {
+        float[] v = new float[len];
+        for (int i = 0; i < len; i++) v[i] = rng.nextFloat() - 0.5f;
+        return v;
+    }
+
+    @Benchmark
+    public float[] sgemmVector() {
+        vectorGemm.multiply(n, n, n, a, b, c);
+        return c;
+    }
+
+    @Benchmark
+    public float[] reluForwardVector() {
+        vector.reluForward(x.length, x, 0, y, 0);
+        return y;
+    }
+
+    @Benchmark
+    public float[] reluForwardScalar() {
+        scalar.reluForward(x.length, x, 0, y, 0);
+        return y;
+    }
+
+    @Benchmark
+    public float[] reluBackwardVector() {
+        vector.reluBackward(x.length, x, 0, dOut, 0, y, 0);
+        return y;
+    }
+
+    @Benchmark
+    public float[] maxPool2x2Vector() {
+        vector.maxPool2x2(64 * 32, 28, 28, x, 0, pooled, argmax, 0);
+        return pooled;
+    }
+
+    @Benchmark
+    public float[] maxPool2x2Scalar() {
+        scalar.maxPool2x2(64 * 32, 28, 28, x, 0, pooled, argmax, 0);
+        return pooled;
+    }
+
+    @Benchmark
+    public float[] im2colFast() {
+        FastIm2col.im2col(image, 0, 64, geometry, 0, 1024, cols, 0, 1024);
+        return cols;
+    }
+
+    @Benchmark
+    public float[] im2colScalar() {
+        Im2col.im2col(image, 0, 64, geometry, cols, 0);
+        return cols;
+    }
+
+    @Benchmark
+    public double sumVector() { return vector.sum(x.length, x, 0); }
+
+    @Benchmark
+    public float[] adamVector() {
+        vector.adam(y.length, y, dOut, moment1, moment2, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, false, 10);
+        return y;
+    }
+}

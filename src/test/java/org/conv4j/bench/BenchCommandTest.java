@@ -1,0 +1,75 @@
+package org.conv4j.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.conv4j.cli.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shapes-file parser and {@code conv4j bench}'s output format (the columns compare_conv.sh reads). */
+class BenchCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void builtInShapesAreTheStandardSix() {
+        List<ConvShape> s = ConvShape.defaults();
+        assertEquals(List.of("fmnist-c1", "fmnist-c2", "cifar-c3", "res-c128", "strided-k5", "pointwise"),
+                s.stream().map(ConvShape::name).toList());
+        ConvShape strided = s.get(4);
+        assertEquals(16, strided.outH());
+        // torch_conv_bench.py's count: 2·N·F·OH·OW·C·K²
+        assertEquals(2.0 * 64 * 32 * 16 * 16 * 3 * 25, strided.forwardFlops());
+    }
+
+    @Test
+    void badLinesNameFileLineAndField() {
+        var e = assertThrows(IllegalArgumentException.class, () -> ConvShape.parse("s.tsv", "# c\na 1 2 3 4 5 6 7\n"));
+        assertTrue(e.getMessage().startsWith("s.tsv line 2: expected 9 fields"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ConvShape.parse("s.tsv", "a 1 2 3 x 5 3 1 0"));
+        assertTrue(e.getMessage().contains("line 1: field W must be an integer, got 'x'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ConvShape.parse("s.tsv", "a 1 2 3 3 5 3 0 0"));
+        assertTrue(e.getMessage().contains("field stride must be positive"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ConvShape.parse("s.tsv", "a 1 2 3 3 5 7 1 1"));
+        assertTrue(e.getMessage().contains("kernel 7 is larger than the padded input 5x5"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ConvShape.parse("s.tsv", "# only\n\n"));
+        assertTrue(e.getMessage().contains("no shapes"), e.getMessage());
+    }
+
+    @Test
+    void printsTorchColumnsForEachShape() throws Exception {
+        Path shapes = dir.resolve("tiny.tsv");
+        Files.writeString(shapes, "# name N C H W F K stride pad\nt1\t2\t3\t9\t7\t4\t3\t2\t1\nt2 1 5 4 4 2 1 1 0\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int code = Main.run(new String[] {"bench", "--threads", "1", "--shapes", shapes.toString(), "--no-gemm"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().filter(l -> !l.startsWith("#")).toList();
+        assertEquals(ConvBench.HEADER, lines.get(0));
+        assertEquals("shape\tfwd_ms\tfwd_gflops\tfwdbwd_ms\tfwdbwd_gflops", lines.get(0));
+        for (int i = 1; i <= 2; i++) {
+            String[] f = lines.get(i).split("\t");
+            assertEquals(5, f.length, lines.get(i));
+            assertEquals("t" + i, f[0]);
+            for (int j = 1; j < 5; j++) assertTrue(Double.parseDouble(f[j]) >= 0, lines.get(i));
+            assertTrue(Double.parseDouble(f[1]) > 0 && Double.parseDouble(f[3]) > 0, lines.get(i));
+        }
+    }
+
+    @Test
+    void missingShapesFileIsAnIoError() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int code = Main.run(new String[] {"bench", "--shapes", dir.resolve("nope.tsv").toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(3, code);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("shapes file not found"), err.toString(StandardCharsets.UTF_8));
+    }
+}
