@@ -59,11 +59,14 @@ public final class Explainer {
         captions.add("The input as the model sees it (scaled to its min..max).");
         for (FeatureMaps.Stage st : trace.stages()) {
             int[] o = st.output().shape(); // [1, C, H, W]
-            Tensor maps = st.output().reshape(o[1], 1, o[2], o[3]);
+            // 1x1 maps (global pooling) are drawn as one strip scaled together: per-map scaling would make them all grey
+            boolean scalars = o[2] * o[3] == 1;
+            Tensor maps = scalars ? st.output().reshape(1, 1, 1, o[1]) : st.output().reshape(o[1], 1, o[2], o[3]);
             String file = "layer" + pathForFile(st.path()) + "_" + kind(st.layer()) + ".png";
-            files.add(write(out, file, ImageGrid.render("layer " + st.path() + ": " + st.layer(), maps, 56)));
-            captions.add("After layer " + st.path() + " (" + st.layer() + "): " + o[1] + " feature maps of " + o[2] + "x" + o[3]
-                    + ", each scaled to its own min..max.");
+            files.add(write(out, file, ImageGrid.render("layer " + st.path() + ": " + st.layer(), maps, scalars ? Math.max(56, 12 * o[1]) : 56)));
+            captions.add("After layer " + st.path() + " (" + st.layer() + "): " + o[1] + (scalars
+                    ? " values, one per channel, scaled together (min black, max white)."
+                    : " feature maps of " + o[2] + "x" + o[3] + ", each scaled to its own min..max."));
         }
         if (im2col) {
             Conv2d first = FeatureMaps.firstConv(layers);
