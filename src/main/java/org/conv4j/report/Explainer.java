@@ -80,7 +80,7 @@ public final class Explainer {
         StringBuilder b = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>conv4j explain</title>\n"
                 + "<style>body{font-family:system-ui,sans-serif;margin:24px;color:#222} img{border:1px solid #ddd;max-width:100%}"
                 + " table{border-collapse:collapse} td,th{border:1px solid #ddd;padding:3px 8px;text-align:right} td.name{text-align:left}"
-                + " .top{font-size:22px;font-weight:700;color:#1f77b4}</style></head><body>\n<h1>What the model sees</h1>\n");
+                + " .top{font-size:22px;font-weight:700;color:#1f77b4} h2{font-size:15px;font-weight:600;margin:22px 0 6px}</style></head><body>\n<h1>What the model sees</h1>\n");
         b.append("<p>Prediction: <span class=\"top\" id=\"prediction\">").append(RunReport.esc(name(classNames, ranking[0])))
                 .append(' ').append(RunReport.pct(p[ranking[0]])).append("</span></p>\n<table><tr><th>class</th><th>probability</th></tr>\n");
         for (int i = 0; i < Math.min(5, ranking.length); i++) {
