@@ -59,11 +59,14 @@ public final class Explainer {
         captions.add("The input as the model sees it (scaled to its min..max).");
         for (FeatureMaps.Stage st : trace.stages()) {
             int[] o = st.output().shape(); // [1, C, H, W]
-            Tensor maps = st.output().reshape(o[1], 1, o[2], o[3]);
+            // 1x1 maps (global pooling) are drawn as one strip scaled together: per-map scaling would make them all grey
+            boolean scalars = o[2] * o[3] == 1;
+            Tensor maps = scalars ? st.output().reshape(1, 1, 1, o[1]) : st.output().reshape(o[1], 1, o[2], o[3]);
             String file = "layer" + pathForFile(st.path()) + "_" + kind(st.layer()) + ".png";
-            files.add(write(out, file, ImageGrid.render("layer " + st.path() + ": " + st.layer(), maps, 56)));
-            captions.add("After layer " + st.path() + " (" + st.layer() + "): " + o[1] + " feature maps of " + o[2] + "x" + o[3]
-                    + ", each scaled to its own min..max.");
+            files.add(write(out, file, ImageGrid.render("layer " + st.path() + ": " + st.layer(), maps, scalars ? Math.max(56, 12 * o[1]) : 56)));
+            captions.add("After layer " + st.path() + " (" + st.layer() + "): " + o[1] + (scalars
+                    ? " values, one per channel, scaled together (min black, max white)."
+                    : " feature maps of " + o[2] + "x" + o[3] + ", each scaled to its own min..max."));
         }
         if (im2col) {
             Conv2d first = FeatureMaps.firstConv(layers);
@@ -77,7 +80,7 @@ public final class Explainer {
         StringBuilder b = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>conv4j explain</title>\n"
                 + "<style>body{font-family:system-ui,sans-serif;margin:24px;color:#222} img{border:1px solid #ddd;max-width:100%}"
                 + " table{border-collapse:collapse} td,th{border:1px solid #ddd;padding:3px 8px;text-align:right} td.name{text-align:left}"
-                + " .top{font-size:22px;font-weight:700;color:#1f77b4}</style></head><body>\n<h1>What the model sees</h1>\n");
+                + " .top{font-size:22px;font-weight:700;color:#1f77b4} h2{font-size:15px;font-weight:600;margin:22px 0 6px}</style></head><body>\n<h1>What the model sees</h1>\n");
         b.append("<p>Prediction: <span class=\"top\" id=\"prediction\">").append(RunReport.esc(name(classNames, ranking[0])))
                 .append(' ').append(RunReport.pct(p[ranking[0]])).append("</span></p>\n<table><tr><th>class</th><th>probability</th></tr>\n");
         for (int i = 0; i < Math.min(5, ranking.length); i++) {

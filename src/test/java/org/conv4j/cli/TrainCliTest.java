@@ -73,6 +73,10 @@ class TrainCliTest {
         assertEquals(0, resumed.code(), resumed.err());
         assertTrue(resumed.err().contains("resuming at epoch 3"), resumed.err());
         assertEquals(4, Files.readAllLines(out.resolve("metrics.csv")).size());
+        // the run report covers the epochs before the resume too, and is finished
+        String report = Files.readString(out.resolve("report.html"));
+        assertTrue(report.contains("Final test accuracy") && report.contains("after epoch 3 of 3"), report);
+        assertTrue(report.contains("<tr><td>1</td>") && report.contains("<tr><td>3</td>"), "epochs 1..3 in the table");
         assertEquals(Command.USAGE, run("train", "--resume", out.resolve("checkpoint.safetensors").toString(), "--lr", "1").code());
 
         Path model = out.resolve("model.safetensors");

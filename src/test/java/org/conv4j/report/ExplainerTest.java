@@ -110,6 +110,9 @@ class ExplainerTest {
         assertTrue(FeatureMaps.firstConv(model) == stem.get(0));
         Explainer.Result r = Explainer.explain(model, image(6), List.of("a", "b", "c"), dir, true);
         assertTrue(Files.exists(dir.resolve("layer00-00_conv2d.png")));
+        // global pooling gives 4 values: one strip of 4 squares of 14 px (12 * 4 / 1 = 48 -> at least 56 -> 56 / 4)
+        BufferedImage gap = ImageIO.read(dir.resolve("layer02_globalavgpool2d.png").toFile());
+        assertEquals(30 + 10 + 14 + 10, gap.getHeight());
         assertEquals(3, r.probabilities().length);
     }
 

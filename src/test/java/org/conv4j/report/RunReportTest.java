@@ -99,6 +99,35 @@ class RunReportTest {
     }
 
     @Test
+    void aReaderDuringRewritesAlwaysSeesACompletePictureAndPage() throws Exception {
+        ReportFixtures.Eval e = ReportFixtures.evaluate(300, 10, 1, 0.8, 6);
+        RunReport report = new RunReport(dir);
+        report.write(ReportFixtures.data(e, 1, false, null));
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<String> bad = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread reader = new Thread(() -> {
+            while (!done.get() && bad.get() == null) {
+                try {
+                    BufferedImage img = ImageIO.read(dir.resolve(RunReport.CONFUSION_PNG).toFile());
+                    String html = Files.readString(dir.resolve(RunReport.HTML));
+                    if (img == null || img.getWidth() != ConfusionMatrixPlot.width(10)) bad.set("partial PNG");
+                    else if (!html.endsWith("</html>\n")) bad.set("partial page");
+                    reads.incrementAndGet();
+                } catch (IOException ex) {
+                    bad.set(ex.toString());
+                }
+            }
+        });
+        reader.start();
+        for (int i = 2; i <= 8; i++) report.write(ReportFixtures.data(e, i, false, null));
+        done.set(true);
+        reader.join();
+        assertEquals(null, bad.get());
+        assertTrue(reads.get() > 0);
+    }
+
+    @Test
     void textFromTheUserIsEscaped() throws IOException {
         ReportFixtures.Eval e = ReportFixtures.evaluate(100, 10, 1, 0.9, 5);
         new RunReport(dir).write(ReportFixtures.data(e, 1, true, null));
