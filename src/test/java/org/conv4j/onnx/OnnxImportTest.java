@@ -37,9 +37,13 @@ class OnnxImportTest {
     }
 
     static Onnx.Imported checkAgainstTorch(String name) throws Exception {
+        return checkAgainstTorch(name, name);
+    }
+
+    static Onnx.Imported checkAgainstTorch(String name, String data) throws Exception {
         Onnx.Imported m = Onnx.importFile(DIR.resolve(name + ".onnx"));
-        Tensor x = Npy.readTensor(DIR.resolve(name + "_input.npy"));
-        Tensor expected = Npy.readTensor(DIR.resolve(name + "_output.npy"));
+        Tensor x = Npy.readTensor(DIR.resolve(data + "_input.npy"));
+        Tensor expected = Npy.readTensor(DIR.resolve(data + "_output.npy"));
         Tensor y = m.network().infer(x);
         if (m.softmaxOutput()) y = Model.softmax(y);
         double err = maxRelErr(y, expected);
@@ -81,6 +85,16 @@ class OnnxImportTest {
         assertTrue(net.layers().stream().anyMatch(l -> l instanceof Linear lin && lin.bias() != null && lin.config().inFeatures() == 90),
                 "MatMul + Add folded into one Linear");
         assertTrue(net.layers().stream().anyMatch(l -> l instanceof BatchNorm1d), "BatchNorm1d");
+    }
+
+    /** Opset 9 (Unsqueeze axes as attribute, BatchNormalization's extra outputs), 11 and 17. */
+    @Test
+    void olderAndNewerOpsets() throws Exception {
+        for (int opset : new int[] {9, 11, 17}) {
+            Onnx.Imported m = checkAgainstTorch("opset" + opset, "opsets");
+            assertTrue(m.softmaxOutput());
+            assertEquals(1, m.network().layers().stream().filter(l -> l instanceof Residual).count(), "opset " + opset);
+        }
     }
 
     @Test
