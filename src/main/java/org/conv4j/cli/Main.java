@@ -17,6 +17,7 @@ public final class Main {
                 new EvalCommand(),
                 new PredictCommand(),
                 new SummaryCommand(),
+                new ExplainCommand(org.conv4j.model.ModelFile::load),
                 new GradcheckCommand(),
                 new BenchCommand(),
                 new ExportCommand(),

@@ -38,8 +38,11 @@ public final class TrainingReport {
     private final Conv2d firstConv;
     private final BatchLossSeries batchLoss;
     private final List<EpochMetrics> epochs = new ArrayList<>();
-    private EvalCollector lastEval;
-    private long nanos;
+    private int[][] lastConfusion;
+    private List<GallerySample> lastGallery = List.of();
+    private long nanos, cpuNanos;
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+    private boolean changed = true; // data added since the last write
 
     /**
      * @param runDir        the run folder (report.html and PNGs go there)
@@ -75,6 +78,7 @@ public final class TrainingReport {
     public void batch(double loss) {
         long t0 = System.nanoTime();
         batchLoss.record(loss);
+        changed = true;
         nanos += System.nanoTime() - t0;
     }
 
@@ -89,14 +93,44 @@ public final class TrainingReport {
      * @param eval the collector of this epoch's test pass, or null when there was none
      */
     public void epochEnd(EpochMetrics metrics, EvalCollector eval) throws IOException {
+        epochEnd(metrics, eval == null ? null : eval.confusion(), eval == null ? List.of() : eval.gallery());
+    }
+
+    /**
+     * Records the epoch and rewrites the report, for a trainer that counts its own confusion matrix.
+     *
+     * @param confusion this epoch's test confusion matrix, or null when there was no test pass
+     * @param gallery   test items to show (may be empty)
+     */
+    public void epochEnd(EpochMetrics metrics, ConfusionMatrix confusion, List<GallerySample> gallery) throws IOException {
         epochs.add(metrics);
-        if (eval != null) lastEval = eval;
+        if (confusion != null) {
+            lastConfusion = confusion.counts();
+            lastGallery = List.copyOf(gallery);
+        }
         write(false);
     }
 
+    /** Adds report time spent outside this class (e.g. choosing gallery items), so {@link #nanos()} is complete. */
+    public void addNanos(long wall, long cpu) {
+        nanos += wall;
+        cpuNanos += cpu;
+    }
+
+    /** CPU time of the calling thread spent in report writes and added work; unlike {@link #nanos()} it does not grow when the machine is busy. */
+    public long cpuNanos() { return cpuNanos; }
+
+    /** CPU time of the current thread, 0 where the JVM cannot measure it. */
+    static long threadCpu() { return cpu(); }
+
     /** The final write: same content, no self-reload. */
     public void finish() throws IOException {
-        write(true);
+        long t0 = System.nanoTime(), c0 = cpu();
+        ReportData d = data(true);
+        if (changed) report.write(d); else report.rewritePage(d); // pictures are already current
+        changed = false;
+        nanos += System.nanoTime() - t0;
+        cpuNanos += cpu() - c0;
     }
 
     /** Time spent in report work so far (batch bookkeeping and writes; not the collectors' add calls). */
@@ -108,13 +142,18 @@ public final class TrainingReport {
     public ReportData data(boolean finished) {
         Tensor w = firstConv == null ? null : firstConv.weight().value().copy();
         return new ReportData(title, classNames, epochs, plannedEpochs, batchLoss.xs(), batchLoss.ys(),
-                lastEval == null ? null : lastEval.confusion().counts(), w,
-                lastEval == null ? List.of() : lastEval.gallery(), details, finished);
+                lastConfusion, w, lastGallery, details, finished);
     }
 
     private void write(boolean finished) throws IOException {
-        long t0 = System.nanoTime();
+        long t0 = System.nanoTime(), c0 = cpu();
         report.write(data(finished));
+        changed = false;
         nanos += System.nanoTime() - t0;
+        cpuNanos += cpu() - c0;
+    }
+
+    private static long cpu() {
+        return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : 0;
     }
 }

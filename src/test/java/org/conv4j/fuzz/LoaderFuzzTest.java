@@ -33,6 +33,26 @@ class LoaderFuzzTest {
     }
 
     @FuzzTest(maxDuration = "60s")
+    void npy(byte[] data) throws IOException {
+        NpyFuzzer.fuzzerTestOneInput(data);
+    }
+
+    @FuzzTest(maxDuration = "60s")
+    void safetensors(byte[] data) {
+        SafeTensorsFuzzer.fuzzerTestOneInput(data);
+    }
+
+    @FuzzTest(maxDuration = "60s")
+    void modelFile(byte[] data) {
+        ModelFileFuzzer.fuzzerTestOneInput(data);
+    }
+
+    @FuzzTest(maxDuration = "60s")
+    void networkSpec(byte[] data) {
+        NetworkSpecFuzzer.fuzzerTestOneInput(data);
+    }
+
+    @FuzzTest(maxDuration = "60s")
     void onnx(byte[] data) throws IOException {
         OnnxFuzzer.fuzzerTestOneInput(data);
     }
