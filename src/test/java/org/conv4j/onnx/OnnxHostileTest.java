@@ -167,6 +167,19 @@ class OnnxHostileTest {
     }
 
     @Test
+    void sparseExternalFileCannotForceAHugeAllocation() throws Exception {
+        // A 3 GiB sparse file holds what dims [1<<29, 1, 1, 1] declare; the per-tensor ceiling refuses it first.
+        ModelProto m = small();
+        int i = initializerIndex(m, "0.weight");
+        TensorProto w = m.getGraph().getInitializer(i);
+        try (var raf = new java.io.RandomAccessFile(dir.resolve("sparse.bin").toFile(), "rw")) {
+            raf.setLength(3L << 30);
+        }
+        TensorProto huge = external(w, "sparse.bin", 0, -1).toBuilder().clearDims().addDims(1 << 29).addDims(1).addDims(1).addDims(1).build();
+        rejects(withInitializer(m, i, huge), "0.weight", "elements");
+    }
+
+    @Test
     void graphCyclesAndUndefinedValuesAreRefused() throws Exception {
         ModelProto m = small();
         GraphProto g = m.getGraph();
