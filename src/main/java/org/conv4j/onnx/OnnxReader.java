@@ -70,6 +70,8 @@ public final class OnnxReader {
     private final List<String> notes = new ArrayList<>();
     /** Every value some node or the graph output reads. */
     private final Set<String> read = new HashSet<>();
+    /** Div, Erf, Add, Mul nodes seen as possible parts of torch's GELU, folded after classification. */
+    private final List<NodeProto> geluParts = new ArrayList<>();
 
     /** One layer node of the activation graph: a layer (null for identity) or an Add join. */
     private static final class Step {
@@ -385,8 +387,6 @@ public final class OnnxReader {
         geluParts.add(n);
         return true;
     }
-
-    private final List<NodeProto> geluParts = new ArrayList<>();
 
     /** Replaces each Div→Erf→Add→Mul(x)→Mul(0.5) (Mul(0.5) may come first) with one GELU step. */
     private void foldGelu() throws FormatException {
