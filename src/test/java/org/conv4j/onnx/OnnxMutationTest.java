@@ -77,7 +77,7 @@ class OnnxMutationTest {
     }
 
     static final String[] OPS = {"Relu", "Conv", "Add", "Gemm", "MatMul", "Reshape", "Shape", "Gather", "Concat", "Pad", "Softmax",
-            "BatchNormalization", "MaxPool", "Constant", "Identity", "Erf", "Loop", "Flatten", "GlobalAveragePool", "Mul"};
+            "BatchNormalization", "MaxPool", "Constant", "Identity", "Erf", "Loop", "Flatten", "GlobalAveragePool", "Mul", "Sub", "Div"};
 
     static ModelProto structure(ModelProto m, Rng rng) {
         GraphProto.Builder g = m.getGraph().toBuilder();
