@@ -150,6 +150,13 @@ public final class OnnxReader {
         }
         if (!activations.containsKey(output)) throw fail("graph output '" + output + "' is a constant, not computed from input '" + input + "'");
 
+        // The normalisation must be the only reader of the raw input (and of the Sub, when a Div follows).
+        for (String v : normInputs) {
+            int readers = 0;
+            for (NodeProto n : graph.getNodeList()) for (String i : n.getInputList()) if (i.equals(v)) readers++;
+            if (readers != 1) throw unsupported(producers.get(normOut).node,
+                    "Sub/Div on the graph input while '" + v + "' is also read elsewhere (only a whole-input normalisation is imported)");
+        }
         List<OnnxLayer> layers = new ArrayList<>();
         End end = walk(input, output, layers, 0);
         if (end != null) throw fail("node '" + end.join().node.getName() + "' (" + end.join().node.getOpType() + ") joins branches that never forked");
@@ -162,13 +169,6 @@ public final class OnnxReader {
         for (int i = 0; i < layers.size(); i++) names.add(Integer.toString(i));
         float[] mean = normMean, std = normStd;
         if (mean != null || std != null) {
-            // The normalisation must be the only reader of the raw input (and of the Sub, when a Div follows).
-            for (String v : normInputs) {
-                int readers = 0;
-                for (NodeProto n : graph.getNodeList()) for (String i : n.getInputList()) if (i.equals(v)) readers++;
-                if (readers != 1) throw unsupported(producers.get(normOut).node,
-                        "Sub/Div on the graph input while '" + v + "' is also read elsewhere (only a whole-input normalisation is imported)");
-            }
             int c = mean != null ? mean.length : std.length;
             if (mean == null) mean = new float[c];
             if (std == null) { std = new float[c]; Arrays.fill(std, 1f); }

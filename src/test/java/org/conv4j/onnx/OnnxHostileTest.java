@@ -200,6 +200,19 @@ class OnnxHostileTest {
     }
 
     @Test
+    void normalisationThatIsNotTheWholeInputIsRefused() throws Exception {
+        org.conv4j.model.Sequential net = TestNets.tiny(1);
+        org.conv4j.model.Model model = new org.conv4j.model.Model(
+                org.conv4j.model.NetworkSpec.describe("n", net, new int[] {1, 4, 4}, 3).withNormalize(new float[] {0.5f}, new float[] {0.2f}), net);
+        ModelProto m = Onnx.export(model);
+        GraphProto g = m.getGraph();
+        assertTrue(g.getNode(0).getOpType().equals("Sub") && g.getNode(2).getOpType().equals("Conv"));
+        // the conv reads the raw input while Sub/Div normalise it for nobody
+        GraphProto raw = g.toBuilder().setNode(2, g.getNode(2).toBuilder().setInput(0, OnnxWriter.INPUT)).build();
+        rejects(m.toBuilder().setGraph(raw).build(), "elsewhere");
+    }
+
+    @Test
     void unsupportedOpNamesOpAndNode() throws Exception {
         ModelProto m = small();
         GraphProto g = m.getGraph();
