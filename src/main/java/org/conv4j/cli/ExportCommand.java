@@ -24,8 +24,8 @@ public final class ExportCommand implements Main.FlagCommand {
                 Writes the model's network as an ONNX graph, opset 13: input "input" of shape [N, C, H, W] with a
                 symbolic batch N, output "output" of shape [N, classes] (logits). BatchNorm is written in inference
                 mode, Dropout is left out. Initializers are named as in a torch state_dict ("0.weight").
-                The graph expects images already normalised with the model's mean and std, when it has them
-                (printed after export). --force replaces an existing output file.
+                The graph takes what conv4j predict takes, pixels in [0, 1]: a model's normalisation (mean, std)
+                is written as the graph's first nodes, Sub and Div. --force replaces an existing output file.
 
                 exit codes: 0 written, 2 bad options or a layer ONNX cannot express, 3 unreadable model file
                 """;
@@ -45,8 +45,8 @@ public final class ExportCommand implements Main.FlagCommand {
         Onnx.export(m, dest);
         out.println("wrote " + dest + " (" + Files.size(dest) + " bytes): input [N, " + join(m.spec().input()) + "], output [N, " + m.classes() + "]");
         if (m.spec().mean() != null) {
-            out.println("note: feed images normalised as (x - mean) / std with mean " + java.util.Arrays.toString(m.spec().mean())
-                    + " and std " + java.util.Arrays.toString(m.spec().std()) + ", pixels in [0, 1]");
+            out.println("the graph normalises its input as (x - " + java.util.Arrays.toString(m.spec().mean()) + ") / "
+                    + java.util.Arrays.toString(m.spec().std()) + ": feed pixels in [0, 1], as to conv4j predict");
         }
         return OK;
     }

@@ -39,12 +39,21 @@ public final class Onnx {
     }
 
     /**
-     * Writes a model file's network. The graph takes the network's input, i.e. images already normalised
-     * with the model's mean and std when it has them (as torch models exported from training code do).
+     * A model file's network as ONNX. The graph takes what {@code conv4j predict} takes, pixels in [0, 1]:
+     * the model's normalisation, when it has one, is the graph's first two nodes ({@code Sub} mean,
+     * {@code Div} std), and import turns them back into the model's normalisation.
      */
+    public static ModelProto export(Model model) {
+        NetworkSpec spec = model.spec();
+        String name = spec.name() == null ? "conv4j" : spec.name();
+        model.network().outputShape(spec.input());
+        return OnnxWriter.toModel(name, LayerBridge.toOnnx(model.network()), LayerBridge.names(model.network()), spec.input(),
+                spec.mean(), spec.std());
+    }
+
+    /** Writes {@link #export(Model)} to {@code out}. */
     public static void export(Model model, Path out) throws IOException {
-        String name = model.spec().name() == null ? "conv4j" : model.spec().name();
-        export(model.network(), model.spec().input(), name, out);
+        OnnxFile.write(export(model), out);
     }
 
     /**
@@ -55,8 +64,11 @@ public final class Onnx {
      * @param outputShape   one output item's shape, e.g. [10]
      * @param softmaxOutput whether the file ended in Softmax, which the network leaves out (it outputs logits)
      * @param notes         what the import changed or left out, for the user
+     * @param mean          per-channel (or single) mean the graph subtracts from its input first, or null
+     * @param std           per-channel (or single) std the graph then divides by, or null
      */
-    public record Imported(Sequential network, int[] inputShape, int[] outputShape, boolean softmaxOutput, List<String> notes) {
+    public record Imported(Sequential network, int[] inputShape, int[] outputShape, boolean softmaxOutput, List<String> notes,
+                           float[] mean, float[] std) {
         /** A conv4j model around the network (spec named {@code name}, classes = output size); needs a [C, H, W] input. */
         public Model toModel(String name) {
             if (inputShape.length != 3) {
@@ -67,7 +79,8 @@ public final class Onnx {
                 throw new IllegalArgumentException("the imported network outputs items of shape " + Arrays.toString(outputShape)
                         + "; a conv4j classifier outputs [classes]");
             }
-            return new Model(NetworkSpec.describe(name, network, inputShape, outputShape[0]), network);
+            NetworkSpec spec = NetworkSpec.describe(name, network, inputShape, outputShape[0]);
+            return new Model(mean == null ? spec : spec.withNormalize(mean, std), network);
         }
     }
 
@@ -90,7 +103,7 @@ public final class Onnx {
             Sequential net = LayerBridge.fromOnnx(r.layers(), r.inputShape(), new Rng(0));
             net.setTraining(false);
             int[] out = net.outputShape(r.inputShape());
-            return new Imported(net, r.inputShape(), out, r.softmaxOutput(), r.notes());
+            return new Imported(net, r.inputShape(), out, r.softmaxOutput(), r.notes(), r.mean(), r.std());
         } catch (IllegalArgumentException e) {
             throw new FormatException(where, e.getMessage(), e);
         }

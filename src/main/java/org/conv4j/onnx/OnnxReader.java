@@ -33,7 +33,8 @@ import org.conv4j.tensor.Tensor;
  *
  * <p>Supported ops: Conv, Gemm, MatMul(+Add), Relu, LeakyRelu, Sigmoid, Tanh, MaxPool, AveragePool,
  * GlobalAveragePool, BatchNormalization, Flatten, Reshape (flattening only), Add (residual), Dropout,
- * Softmax (last node only), Constant, Identity. Any other op is an {@link UnsupportedOpException} naming
+ * Softmax (last node only), Constant, Identity, and Sub/Div of constants on the graph input (the input
+ * normalisation, returned as mean and std). Any other op is an {@link UnsupportedOpException} naming
  * the op and the node.
  */
 public final class OnnxReader {
@@ -41,7 +42,8 @@ public final class OnnxReader {
     public static final int MAX_DEPTH = 100;
 
     /** What an import produced. */
-    public record Result(List<OnnxLayer> layers, List<String> names, int[] inputShape, boolean softmaxOutput, List<String> notes) {}
+    public record Result(List<OnnxLayer> layers, List<String> names, int[] inputShape, boolean softmaxOutput, List<String> notes,
+                         float[] mean, float[] std) {}
 
     /** An op (or a use of an op) that conv4j does not import; names the op and the node. */
     public static final class UnsupportedOpException extends FormatException {
@@ -70,6 +72,13 @@ public final class OnnxReader {
     private final List<String> notes = new ArrayList<>();
     /** Every value some node or the graph output reads. */
     private final Set<String> read = new HashSet<>();
+    /** Div, Erf, Add, Mul nodes seen as possible parts of torch's GELU, folded after classification. */
+    private final List<NodeProto> geluParts = new ArrayList<>();
+    /** The graph input's name; Sub and Div by constants reading it (through each other) are its normalisation. */
+    private String inputName;
+    private float[] normMean, normStd;
+    private String normOut;
+    private final List<String> normInputs = new ArrayList<>();
 
     /** One layer node of the activation graph: a layer (null for identity) or an Add join. */
     private static final class Step {
@@ -117,6 +126,8 @@ public final class OnnxReader {
             if (initializers.put(t.getName(), t) != null) throw fail("initializer '" + t.getName() + "' is defined twice");
         }
         String input = graphInput();
+        inputName = input;
+        normOut = input;
         if (graph.getOutputCount() != 1) throw fail("graph has " + graph.getOutputCount() + " outputs; conv4j imports single-output classifiers");
         String output = graph.getOutput(0).getName();
         for (NodeProto n : graph.getNodeList()) read.addAll(n.getInputList());
@@ -139,6 +150,13 @@ public final class OnnxReader {
         }
         if (!activations.containsKey(output)) throw fail("graph output '" + output + "' is a constant, not computed from input '" + input + "'");
 
+        // The normalisation must be the only reader of the raw input (and of the Sub, when a Div follows).
+        for (String v : normInputs) {
+            int readers = 0;
+            for (NodeProto n : graph.getNodeList()) for (String i : n.getInputList()) if (i.equals(v)) readers++;
+            if (readers != 1) throw unsupported(producers.get(normOut).node,
+                    "Sub/Div on the graph input while '" + v + "' is also read elsewhere (only a whole-input normalisation is imported)");
+        }
         List<OnnxLayer> layers = new ArrayList<>();
         End end = walk(input, output, layers, 0);
         if (end != null) throw fail("node '" + end.join().node.getName() + "' (" + end.join().node.getOpType() + ") joins branches that never forked");
@@ -149,7 +167,20 @@ public final class OnnxReader {
         if (shape != null) OnnxLayer.chainShape(layers, shape);  // validates every layer against its input
         List<String> names = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) names.add(Integer.toString(i));
-        return new Result(List.copyOf(layers), List.copyOf(names), shape, softmax, List.copyOf(notes));
+        float[] mean = normMean, std = normStd;
+        if (mean != null || std != null) {
+            int c = mean != null ? mean.length : std.length;
+            if (mean == null) mean = new float[c];
+            if (std == null) { std = new float[c]; Arrays.fill(std, 1f); }
+            if (mean.length != std.length) {
+                if (mean.length == 1) { float m = mean[0]; mean = new float[std.length]; Arrays.fill(mean, m); }
+                else if (std.length == 1) { float d = std[0]; std = new float[mean.length]; Arrays.fill(std, d); }
+            }
+            for (float d : std) if (!(d > 0) || !Float.isFinite(d)) throw fail("the input is divided by " + d + "; a normalisation std must be positive");
+            notes.add("the graph normalises its input as (x - " + Arrays.toString(mean) + ") / " + Arrays.toString(std)
+                    + "; the model keeps this as its normalisation, so it takes the same input as the ONNX file");
+        }
+        return new Result(List.copyOf(layers), List.copyOf(names), shape, softmax, List.copyOf(notes), mean, std);
     }
 
     // ---- graph checks --------------------------------------------------------------------------------
@@ -287,7 +318,13 @@ public final class OnnxReader {
             }
             case "Pad" -> pad(n, in);
             case "Add" -> add(n);
-            case "Div", "Erf", "Mul" -> geluPart(n);
+            case "Sub", "Div" -> {
+                if (!normalisation(n, in)) {
+                    if (op.equals("Sub")) throw unsupported(n, "op 'Sub' (only as input normalisation, (x - mean) / std, on the graph input)");
+                    geluPart(n);
+                }
+            }
+            case "Erf", "Mul" -> geluPart(n);
             default -> throw unsupported(n, "op '" + op + "'");
         }
     }
@@ -318,6 +355,27 @@ public final class OnnxReader {
             String o = n.getOutput(i);
             if (!o.isEmpty() && read.contains(o)) throw unsupported(n, "use of output " + i + " ('" + o + "') of " + n.getOpType());
         }
+    }
+
+    /**
+     * {@code Sub(input, mean)} then {@code Div(·, std)} (either alone) straight on the graph input, with
+     * constants of one value or one per channel: the model's input normalisation, kept as an identity step
+     * here and returned in the result.
+     */
+    private boolean normalisation(NodeProto n, int[] in) throws IOException {
+        String x = n.getInput(0);
+        if (!x.equals(normOut) || n.getInputCount() != 2 || isActivation(n.getInput(1))) return false;
+        boolean sub = n.getOpType().equals("Sub");
+        if (sub ? normMean != null || normStd != null : normStd != null) return false;
+        Tensor c = constTensor(n.getInput(1), n);
+        int channels = in != null && in.length == 3 ? in[0] : -1;
+        if (c.size() != 1 && c.size() != channels) return false;
+        if (sub) normMean = c.data().clone();
+        else normStd = c.data().clone();
+        layer(n, null, in);
+        normInputs.add(x);
+        normOut = n.getOutput(0);
+        return true;
     }
 
     /** Add of two computed values (a residual join), or of a MatMul result and a constant bias. */
@@ -385,8 +443,6 @@ public final class OnnxReader {
         geluParts.add(n);
         return true;
     }
-
-    private final List<NodeProto> geluParts = new ArrayList<>();
 
     /** Replaces each Div→Erf→Add→Mul(x)→Mul(0.5) (Mul(0.5) may come first) with one GELU step. */
     private void foldGelu() throws FormatException {

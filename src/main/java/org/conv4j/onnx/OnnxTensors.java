@@ -19,14 +19,17 @@ import org.conv4j.tensor.Tensor;
  * encodes tensors for export.
  *
  * <p>Every declared size is checked before anything is allocated: each dim must be non-negative, their
- * product is computed with overflow-checked arithmetic and must stay under {@link #MAX_ELEMENTS}, and the
+ * product is computed with overflow-checked arithmetic and must stay under the fixed ceiling {@link #MAX_ELEMENTS}, and the
  * data actually present (raw bytes, the typed repeated field, or the external file's real length) must
  * hold exactly that many elements. External data must live in a file inside the model's folder: an
  * absolute location, {@code ..} or a symbolic link leading elsewhere is refused.
  */
 public final class OnnxTensors {
-    /** Most elements one tensor may declare (Java arrays stop at 2^31 - 1; leave room for headers). */
-    public static final long MAX_ELEMENTS = Integer.MAX_VALUE - 16;
+    /**
+     * Most elements one tensor may declare: 2^28 (1 GiB of float32), far beyond any CNN layer, so that a
+     * sparse external-data file cannot make the reader allocate gigabytes it does not need.
+     */
+    public static final long MAX_ELEMENTS = 1L << 28;
 
     private OnnxTensors() {}
 

@@ -35,10 +35,26 @@ public final class OnnxWriter {
      * @param names     torch-style name prefix of each top-level layer's parameters ("0", "1", ...), same size as layers
      */
     public static ModelProto toModel(String graphName, List<OnnxLayer> layers, List<String> names, int[] itemShape) {
+        return toModel(graphName, layers, names, itemShape, null, null);
+    }
+
+    /**
+     * As {@link #toModel(String, List, List, int[])}, with the input first normalised per channel as
+     * {@code (x - mean) / std} (Sub and Div nodes; one value, or one per channel of a [C, H, W] input), when
+     * {@code mean} is not null.
+     */
+    public static ModelProto toModel(String graphName, List<OnnxLayer> layers, List<String> names, int[] itemShape, float[] mean, float[] std) {
         if (names.size() != layers.size()) throw new IllegalArgumentException("need one name per layer: " + names.size() + " names, " + layers.size() + " layers");
         OnnxWriter w = new OnnxWriter();
         int[] outShape = OnnxLayer.chainShape(layers, itemShape);
-        String last = w.chain(layers, names, INPUT);
+        String x = INPUT;
+        if (mean != null) {
+            int[] shape = mean.length == 1 ? new int[] {1} : new int[] {mean.length, 1, 1};
+            String m = w.init("normalize.mean", Tensor.wrap(mean.clone(), shape)), s = w.init("normalize.std", Tensor.wrap(std.clone(), shape));
+            x = w.node("Sub", List.of(x, m), "normalize", "Sub", List.of());
+            x = w.node("Div", List.of(x, s), "normalize", "Div", List.of());
+        }
+        String last = w.chain(layers, names, x);
         if (last.equals(INPUT)) {
             w.node("Identity", List.of(INPUT), OUTPUT, "Identity", List.of());
         } else {

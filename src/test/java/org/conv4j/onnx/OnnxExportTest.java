@@ -92,6 +92,28 @@ class OnnxExportTest {
         for (NodeProto n : m.getGraph().getNodeList()) assertTrue(!n.getOpType().equals("Dropout"), "dropout is omitted");
     }
 
+    /** A model file's normalisation is part of the exported graph, and import restores it. */
+    @Test
+    void normalisationTravelsWithTheModel() throws Exception {
+        for (float[][] ms : new float[][][] {{{0.5f}, {0.25f}}, {{0.1f, 0.2f, 0.3f}, {0.9f, 0.8f, 0.7f}}}) {
+            Sequential net = ms[0].length == 1 ? TestNets.tiny(7) : TestNets.residualNet(7);
+            int[] item = ms[0].length == 1 ? new int[] {1, 4, 4} : new int[] {3, 16, 16};
+            int classes = net.outputShape(item)[0];
+            org.conv4j.model.Model model = new org.conv4j.model.Model(
+                    org.conv4j.model.NetworkSpec.describe("norm", net, item, classes).withNormalize(ms[0], ms[1]), net);
+            Tensor x = TestNets.input(3, 4, item);
+            for (int i = 0; i < x.size(); i++) x.data()[i] = Math.abs(x.data()[i]) % 1f;  // pixels in [0, 1]
+            ModelProto onnx = Onnx.export(model);
+            assertEquals("Sub", onnx.getGraph().getNode(0).getOpType());
+            double err = OnnxImportTest.maxRelErr(runOrt(onnx, x), model.logits(x));
+            assertTrue(err <= 1e-5, "ONNX Runtime on raw pixels vs conv4j logits: " + err);
+            org.conv4j.model.Model back = Onnx.importModel(onnx, "norm", null).toModel("norm");
+            assertArrayEquals(ms[0], back.spec().mean());
+            assertArrayEquals(ms[1], back.spec().std());
+            assertArrayEquals(model.logits(x).data(), back.logits(x).data());
+        }
+    }
+
     @Test
     void batchDimensionIsSymbolic() {
         ModelProto m = Onnx.export(TestNets.referenceCnn(1), new int[] {1, 28, 28}, "ref");

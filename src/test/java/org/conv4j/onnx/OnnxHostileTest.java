@@ -167,6 +167,19 @@ class OnnxHostileTest {
     }
 
     @Test
+    void sparseExternalFileCannotForceAHugeAllocation() throws Exception {
+        // A 3 GiB sparse file holds what dims [1<<29, 1, 1, 1] declare; the per-tensor ceiling refuses it first.
+        ModelProto m = small();
+        int i = initializerIndex(m, "0.weight");
+        TensorProto w = m.getGraph().getInitializer(i);
+        try (var raf = new java.io.RandomAccessFile(dir.resolve("sparse.bin").toFile(), "rw")) {
+            raf.setLength(3L << 30);
+        }
+        TensorProto huge = external(w, "sparse.bin", 0, -1).toBuilder().clearDims().addDims(1 << 29).addDims(1).addDims(1).addDims(1).build();
+        rejects(withInitializer(m, i, huge), "0.weight", "elements");
+    }
+
+    @Test
     void graphCyclesAndUndefinedValuesAreRefused() throws Exception {
         ModelProto m = small();
         GraphProto g = m.getGraph();
@@ -184,6 +197,19 @@ class OnnxHostileTest {
         rejects(m.toBuilder().setGraph(undefined).build(), "nowhere");
         GraphProto twice = g.toBuilder().addNode(first).build();
         rejects(m.toBuilder().setGraph(twice).build(), "two nodes");
+    }
+
+    @Test
+    void normalisationThatIsNotTheWholeInputIsRefused() throws Exception {
+        org.conv4j.model.Sequential net = TestNets.tiny(1);
+        org.conv4j.model.Model model = new org.conv4j.model.Model(
+                org.conv4j.model.NetworkSpec.describe("n", net, new int[] {1, 4, 4}, 3).withNormalize(new float[] {0.5f}, new float[] {0.2f}), net);
+        ModelProto m = Onnx.export(model);
+        GraphProto g = m.getGraph();
+        assertTrue(g.getNode(0).getOpType().equals("Sub") && g.getNode(2).getOpType().equals("Conv"));
+        // the conv reads the raw input while Sub/Div normalise it for nobody
+        GraphProto raw = g.toBuilder().setNode(2, g.getNode(2).toBuilder().setInput(0, OnnxWriter.INPUT)).build();
+        rejects(m.toBuilder().setGraph(raw).build(), "elsewhere");
     }
 
     @Test
