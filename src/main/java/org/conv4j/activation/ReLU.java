@@ -1,10 +1,14 @@
 package org.conv4j.activation;
 
+import org.conv4j.kernels.Kernels;
 import org.conv4j.layers.Buffers;
 import org.conv4j.layers.Layer;
 import org.conv4j.tensor.Tensor;
 
-/** out = max(0, x), element-wise, any shape. Backward passes dOut where the output is positive. */
+/**
+ * out = max(0, x), element-wise, any shape. Backward passes dOut where the output is positive.
+ * Runs on the vectorised {@link Kernels#elementwise()} primitives (scalar when the Vector API is off).
+ */
 public final class ReLU implements Layer {
     private Tensor out; // same shape as the last input; backward's mask
     private Tensor dX;
@@ -23,9 +27,8 @@ public final class ReLU implements Layer {
         Elementwise.checkBackward(this, out, dOut);
         dX = Buffers.reuse(dX, dOut);
         float[] y = out.data(), g = dOut.data(), dx = dX.data();
-        Elementwise.forRange(y.length, (lo, hi) -> {
-            for (int i = lo; i < hi; i++) dx[i] = y[i] > 0 ? g[i] : 0f;
-        });
+        var k = Kernels.elementwise();
+        Elementwise.forRange(y.length, (lo, hi) -> k.reluBackward(hi - lo, y, lo, g, lo, dx, lo));
         return dX;
     }
 
@@ -37,9 +40,8 @@ public final class ReLU implements Layer {
     }
 
     private static void apply(float[] x, float[] y) {
-        Elementwise.forRange(x.length, (lo, hi) -> {
-            for (int i = lo; i < hi; i++) y[i] = x[i] <= 0 ? 0f : x[i]; // NaN stays NaN, as in torch, so divergence shows
-        });
+        var k = Kernels.elementwise(); // NaN stays NaN, as in torch, so divergence shows
+        Elementwise.forRange(x.length, (lo, hi) -> k.reluForward(hi - lo, x, lo, y, lo));
     }
 
     @Override

@@ -17,8 +17,11 @@ public final class Main {
                 new EvalCommand(),
                 new PredictCommand(),
                 new SummaryCommand(),
+                new ExplainCommand(org.conv4j.model.ModelFile::load),
                 new GradcheckCommand(),
-                new BenchCommand());
+                new BenchCommand(),
+                new ExportCommand(),
+                new ImportCommand());
     }
 
     public static void main(String[] argv) {

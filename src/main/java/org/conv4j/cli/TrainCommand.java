@@ -23,6 +23,7 @@ import org.conv4j.train.Progress;
 import org.conv4j.train.TrainConfig;
 import org.conv4j.train.TrainResult;
 import org.conv4j.train.Trainer;
+import org.conv4j.report.ReportListener;
 
 /** {@code conv4j train}: trains a network and writes a run folder. */
 public final class TrainCommand implements Main.FlagCommand {
@@ -166,13 +167,18 @@ public final class TrainCommand implements Main.FlagCommand {
     private static int fit(Trainer trainer, TrainTest data, Path runDir, boolean quiet, PrintStream err) throws Exception {
         trainer.setRunDir(runDir).setOutput(err, quiet ? null : new Progress(err, Progress.stderrIsTerminal()));
         err.println("run folder: " + runDir + "  (threads: " + Parallel.threads() + ")");
+        ReportListener report = ReportListener.forTrainer(trainer, data, runDir, err);
+        trainer.addListener(report);
         try {
             TrainResult r = trainer.fit(data.train(), data.test());
+            report.finishQuietly(); // after a stop request the trainer returns without onEnd
+            err.println(String.format(Locale.ROOT, "report: %s (report work %.2f s)", report.report().html(), report.report().nanos() / 1e9));
             if (!Double.isNaN(r.last().testAcc())) {
                 err.println(String.format(Locale.ROOT, "final test accuracy %.2f%% after %d epochs", 100 * r.last().testAcc(), r.last().epoch()));
             }
             return OK;
         } catch (DivergenceException e) {
+            report.finishQuietly();
             err.println("conv4j train: " + e.getMessage());
             Path ckpt = runDir.resolve("checkpoint.safetensors");
             if (Files.exists(ckpt)) err.println("the last good checkpoint is " + ckpt);

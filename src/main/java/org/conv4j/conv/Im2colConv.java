@@ -1,5 +1,6 @@
 package org.conv4j.conv;
 
+import org.conv4j.kernels.Elementwise;
 import org.conv4j.kernels.Gemm;
 import org.conv4j.kernels.Kernels;
 import org.conv4j.kernels.Parallel;
@@ -57,6 +58,7 @@ public final class Im2colConv {
     public static void forward(Conv2dConfig c, ConvGeometry g, int n, float[] x, float[] w, float[] b,
                                float[] out, Workspace ws) {
         Gemm gemm = Kernels.gemm();
+        Elementwise ew = Kernels.elementwise();
         int groups = c.groups(), cg = c.inChannels() / groups, fg = c.outChannels() / groups;
         int k = cg * g.kH() * g.kW(), p = g.outH() * g.outW();
         int xItem = c.inChannels() * g.inH() * g.inW(), outItem = c.outChannels() * p;
@@ -88,8 +90,7 @@ public final class Im2colConv {
                     if (b != null) {
                         for (int f = 0; f < c.outChannels(); f++) {
                             int row = item * outItem + f * p;
-                            float bf = b[f];
-                            for (int q = 0; q < p; q++) out[row + q] += bf;
+                            ew.scaleShift(p, out, row, 1f, b[f], out, row);  // out_f += b[f]
                         }
                     }
                 }
@@ -111,6 +112,7 @@ public final class Im2colConv {
     public static void backward(Conv2dConfig c, ConvGeometry g, int n, float[] x, float[] w, float[] dOut,
                                 float[] dX, float[] dW, float[] dB, Workspace ws) {
         Gemm gemm = Kernels.gemm();
+        Elementwise ew = Kernels.elementwise();
         int groups = c.groups(), cg = c.inChannels() / groups, fg = c.outChannels() / groups, f = c.outChannels();
         int k = cg * g.kH() * g.kW(), p = g.outH() * g.outW();
         int xItem = c.inChannels() * g.inH() * g.inW(), outItem = f * p;
@@ -158,12 +160,7 @@ public final class Im2colConv {
                         }
                     }
                     if (dB != null) {
-                        for (int fi = 0; fi < f; fi++) {
-                            int row = dOutBase + fi * p;
-                            float s = 0f;
-                            for (int q = 0; q < p; q++) s += dOut[row + q];
-                            partial[wSize + fi] += s;
-                        }
+                        for (int fi = 0; fi < f; fi++) partial[wSize + fi] += (float) ew.sum(p, dOut, dOutBase + fi * p);
                     }
                 }
             } finally {

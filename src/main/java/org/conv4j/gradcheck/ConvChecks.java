@@ -6,8 +6,11 @@ import java.util.function.Function;
 import org.conv4j.conv.Conv2d;
 import org.conv4j.conv.Conv2dConfig;
 import org.conv4j.conv.ReferenceConv2d;
+import org.conv4j.functional.F;
 import org.conv4j.layers.Layer;
 import org.conv4j.layers.Param;
+import org.conv4j.pool.PoolConfig;
+import org.conv4j.pool.ReferencePool;
 import org.conv4j.tensor.Tensor;
 import org.conv4j.util.Rng;
 
@@ -99,6 +102,7 @@ public final class ConvChecks {
                 .withDilation(1, 2).withBias(false), 2, 6, 7));
 
         List<CheckCase> cases = new ArrayList<>();
+        cases.add(new CheckCase("F (composed)", COMPOSED, ConvChecks::checkComposed));
         long seed = 100;
         for (Setup st : s) {
             long sd = seed++;
@@ -106,6 +110,68 @@ public final class ConvChecks {
             cases.add(new CheckCase("Conv2d", config, () -> checkConv(st, config, sd)));
         }
         return cases;
+    }
+
+    private static final String COMPOSED = "conv2d(2->3, k3, p1) -> max_pool2d(2) -> flatten -> linear(12->4) on 2x2x4x4";
+
+    /**
+     * The functional API composed the way the seed's conv_forward/conv_backward are: forward through
+     * conv2d, max_pool2d and linear keeping each cache, backward through them in reverse, and every
+     * gradient (dx, conv dweight/dbias, linear dweight/dbias) checked against the composed double oracles.
+     */
+    private static CheckResult checkComposed() {
+        Rng rng = new Rng(77);
+        Tensor x = uniform(rng, 2, 2, 4, 4), w1 = uniform(rng, 3, 2, 3, 3), b1 = uniform(rng, 3);
+        Tensor w2 = uniform(rng, 4, 12), b2 = uniform(rng, 4);
+        Conv2dConfig conv = Conv2dConfig.of(2, 3, 3).withPadding(1);
+        PoolConfig pool = PoolConfig.of(2);
+
+        var c = F.conv2d(x, w1, b1, conv);
+        var p = F.maxPool2d(c.out(), pool);
+        var l = F.linear(p.out().reshape(2, 12), w2, b2);
+        Tensor dOut = uniform(rng, 2, 4);
+        F.Grads gl = F.linearBackward(dOut, l.cache());
+        F.Grads gp = F.maxPool2dBackward(gl.dX().reshape(2, 3, 2, 2), p.cache());
+        F.Grads gc = F.conv2dBackward(gp.dX(), c.cache());
+
+        Function<double[][], double[]> reference = in -> {
+            double[] y1 = ReferenceConv2d.forward(conv, 2, 4, 4, in[0], in[1], in[2]);
+            double[] y2 = ReferencePool.max(pool, 2 * 3, 4, 4, y1);
+            double[] y3 = new double[2 * 4];
+            for (int r = 0; r < 2; r++) {
+                for (int o = 0; o < 4; o++) {
+                    double s = in[4][o];
+                    for (int i = 0; i < 12; i++) s += y2[r * 12 + i] * in[3][o * 12 + i];
+                    y3[r * 4 + o] = s;
+                }
+            }
+            return y3;
+        };
+        double[][] inputs = {GradCheck.widen(x.data()), GradCheck.widen(w1.data()), GradCheck.widen(b1.data()),
+                GradCheck.widen(w2.data()), GradCheck.widen(b2.data())};
+        float[][] analytic = {gc.dX().data(), gc.dWeight().data(), gc.dBias().data(), gl.dWeight().data(), gl.dBias().data()};
+        String[] names = {"dx", "dweight (conv)", "dbias (conv)", "dweight (linear)", "dbias (linear)"};
+        return compare("F (composed)", COMPOSED, inputs, analytic, names, reference, dOut.data());
+    }
+
+    private static CheckResult compare(String layer, String config, double[][] inputs, float[][] analytic, String[] names,
+                                       Function<double[][], double[]> reference, float[] dOut) {
+        double worst = 0;
+        String worstName = names[0];
+        for (int i = 0; i < inputs.length; i++) {
+            final int which = i;
+            double[] numeric = GradCheck.numeric(inputs[i], v -> {
+                double[][] args = inputs.clone();
+                args[which] = v;
+                return GradCheck.dot(reference.apply(args), dOut);
+            }, GradCheck.STEP);
+            double err = GradCheck.maxRelError(analytic[i], numeric);
+            if (!(err <= worst)) {
+                worst = err;
+                worstName = names[i];
+            }
+        }
+        return new CheckResult(layer, config, worst, worstName);
     }
 
     private static CheckResult checkConv(Setup st, String config, long seed) {
@@ -132,27 +198,17 @@ public final class ConvChecks {
         Tensor dX = layer.backward(dOut).copy();
 
         double[][] inputs = new double[1 + params.size()][];
+        float[][] analytic = new float[1 + params.size()][];
+        String[] names = new String[1 + params.size()];
         inputs[0] = GradCheck.widen(x.data());
-        for (int i = 0; i < params.size(); i++) inputs[i + 1] = GradCheck.widen(params.get(i).value().data());
-        float[] dOutData = dOut.data();
-
-        double worst = 0;
-        String worstName = "dx";
-        for (int i = 0; i < inputs.length; i++) {
-            final int which = i;
-            double[] numeric = GradCheck.numeric(inputs[i], v -> {
-                double[][] args = inputs.clone();
-                args[which] = v;
-                return GradCheck.dot(reference.apply(args), dOutData);
-            }, GradCheck.STEP);
-            float[] analytic = i == 0 ? dX.data() : params.get(i - 1).grad().data();
-            double err = GradCheck.maxRelError(analytic, numeric);
-            if (!(err <= worst)) {
-                worst = err;
-                worstName = i == 0 ? "dx" : "d" + params.get(i - 1).name();
-            }
+        analytic[0] = dX.data();
+        names[0] = "dx";
+        for (int i = 0; i < params.size(); i++) {
+            inputs[i + 1] = GradCheck.widen(params.get(i).value().data());
+            analytic[i + 1] = params.get(i).grad().data();
+            names[i + 1] = "d" + params.get(i).name();
         }
-        return new CheckResult(layerName, config, worst, worstName);
+        return compare(layerName, config, inputs, analytic, names, reference, dOut.data());
     }
 
     /** Floats uniform in [-1, 1). */

@@ -83,6 +83,12 @@ public final class Json {
     @SuppressWarnings("unchecked")
     static Map<String, Object> castMap(Object v) { return (Map<String, Object>) v; }
 
+    /** A parsed object as a map (for callers that walk arrays of objects themselves). */
+    public static Map<String, Object> castMapForTest(Object v) {
+        if (!(v instanceof Map<?, ?>)) throw new IllegalArgumentException("expected a JSON object, got " + kind(v));
+        return castMap(v);
+    }
+
     /** Name of a value's JSON kind, for messages. */
     public static String kind(Object v) {
         if (v == NULL || v == null) return "null";

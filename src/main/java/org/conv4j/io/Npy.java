@@ -157,6 +157,15 @@ public final class Npy {
             throw new FormatException(source, "file has " + (available - dataBytes) + " bytes after the data that header field 'shape' "
                     + h.shapeText() + " of " + h.dtype.descr() + " declares");
         }
+        // An empty array may still declare dimensions whose product (skipping the zero) no tensor can hold.
+        long nonZero = 1;
+        for (long d : h.shape) {
+            if (d != 0) nonZero = nonZero > MAX_ELEMENTS / d ? MAX_ELEMENTS + 1 : nonZero * d;
+        }
+        if (nonZero > MAX_ELEMENTS) {
+            throw new FormatException(source, "header field 'shape' " + h.shapeText() + " has more elements than a Java array can hold");
+        }
+        ReadLimits.fitsHeap(source, "header field 'shape' " + h.shapeText() + " of " + h.dtype.descr(), dataBytes);
         int n = (int) count;
         int[] shape = new int[h.shape.length];
         for (int i = 0; i < shape.length; i++) shape[i] = (int) h.shape[i];

@@ -57,15 +57,21 @@ public final class ReadLimits {
     }
 
     /**
-     * Fails if allocating {@code bytes} could not succeed in this JVM's maximum heap, with a message that
-     * says how to raise it, instead of an OutOfMemoryError halfway through a read.
+     * Fails if allocating {@code bytes} could not succeed in this JVM's heap, with a message that says
+     * how to raise it, instead of an OutOfMemoryError halfway through a read. Compares with the heap's
+     * free room (maximum minus used); only when that is too small does it collect garbage once and look
+     * again, so a legitimate file is not refused because of garbage not yet collected.
      */
     public static void fitsHeap(String source, String what, long bytes) throws FormatException {
-        long max = Runtime.getRuntime().maxMemory();
-        if (bytes > max) {
-            throw new FormatException(source, what + " needs " + mb(bytes) + " MB but the JVM's maximum heap is "
-                    + mb(max) + " MB; raise it with JAVA_OPTS=-Xmx<size>");
+        Runtime rt = Runtime.getRuntime();
+        if (bytes <= rt.maxMemory() - (rt.totalMemory() - rt.freeMemory())) return;
+        if (bytes <= rt.maxMemory()) {
+            System.gc();
+            if (bytes <= rt.maxMemory() - (rt.totalMemory() - rt.freeMemory())) return;
         }
+        throw new FormatException(source, what + " needs " + mb(bytes) + " MB but the JVM's heap has room for "
+                + mb(Math.max(0, rt.maxMemory() - (rt.totalMemory() - rt.freeMemory()))) + " MB (maximum "
+                + mb(rt.maxMemory()) + " MB); raise it with JAVA_OPTS=-Xmx<size>");
     }
 
     private static long mb(long bytes) {

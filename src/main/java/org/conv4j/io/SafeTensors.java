@@ -242,6 +242,12 @@ public final class SafeTensors {
         }
         ByteBuffer head = ByteBuffer.allocate((int) headerLen);
         in.readFully(head, 8);
+        // Every tensor entry has the key "data_offsets", which cannot occur unescaped inside a JSON string:
+        // counting it bounds the entry count before the JSON is parsed (a header of 100k entries fails in ms).
+        int entries = countKey(head.array(), DATA_OFFSETS_KEY);
+        if (entries > MAX_TENSORS + 1) {
+            throw new FormatException(source + ": header declares about " + entries + " tensors, more than the limit of " + MAX_TENSORS);
+        }
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
@@ -300,6 +306,7 @@ public final class SafeTensors {
             throw new FormatException(source + ": tensors cover " + cursor + " bytes but the data buffer has " + dataLen
                     + (cursor > dataLen ? " (file truncated?)" : " (trailing bytes)"));
         }
+        ReadLimits.fitsHeap(source, specs.size() + " tensors", cursor);
         Map<String, Entry> tensors = new LinkedHashMap<>();
         for (Spec s : specs) {
             long n = s.end() - s.begin();
@@ -309,6 +316,20 @@ public final class SafeTensors {
             tensors.put(s.name(), new Entry(s.name(), s.dtype(), s.shape(), buf.array()));
         }
         return new Contents(Collections.unmodifiableMap(metadata), Collections.unmodifiableMap(tensors));
+    }
+
+    private static final byte[] DATA_OFFSETS_KEY = "\"data_offsets\"".getBytes(StandardCharsets.US_ASCII);
+
+    /** Occurrences of {@code key} in {@code text}. */
+    private static int countKey(byte[] text, byte[] key) {
+        int count = 0;
+        outer:
+        for (int i = 0, last = text.length - key.length; i <= last; i++) {
+            for (int k = 0; k < key.length; k++) if (text[i + k] != key[k]) continue outer;
+            count++;
+            i += key.length - 1;
+        }
+        return count;
     }
 
     private static long multiplyOrFail(long a, long b, Json.Obj t, String field) throws FormatException {

@@ -238,8 +238,16 @@ public final class OnnxReader {
 
     private boolean isActivation(String v) { return activations.containsKey(v); }
 
+    /** Fewest inputs each op needs; ops not listed need one. */
+    private static final Map<String, Integer> MIN_INPUTS = Map.ofEntries(
+            Map.entry("Constant", 0), Map.entry("Conv", 2), Map.entry("Gemm", 2), Map.entry("MatMul", 2), Map.entry("Add", 2),
+            Map.entry("Mul", 2), Map.entry("Div", 2), Map.entry("Reshape", 2), Map.entry("Gather", 2), Map.entry("BatchNormalization", 5));
+
     private void classify(NodeProto n) throws IOException {
         String op = n.getOpType();
+        int need = MIN_INPUTS.getOrDefault(op, 1);
+        if (n.getInputCount() < need) throw fail("node '" + n.getName() + "' (" + op + ") has " + n.getInputCount() + " inputs; it needs at least " + need);
+        if (n.getOutputCount() < 1 || n.getOutput(0).isEmpty()) throw fail("node '" + n.getName() + "' (" + op + ") has no output");
         if (!n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx")) {
             throw unsupported(n, "op '" + op + "' of domain '" + n.getDomain() + "'");
         }

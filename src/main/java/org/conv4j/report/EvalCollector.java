@@ -71,6 +71,17 @@ public final class EvalCollector {
         return best;
     }
 
+    /**
+     * A gallery sample for item {@code i} of a batch: its image copied, its top-3 classes by softmax.
+     *
+     * @param images [N, C, H, W]
+     * @param logits [N, K]
+     */
+    public static GallerySample sample(Tensor images, Tensor logits, int i, int label) {
+        int k = logits.dim(1);
+        return sample(images, i, logits.data(), i * k, k, label);
+    }
+
     private static GallerySample sample(Tensor images, int i, float[] z, int off, int k, int label) {
         int[] s = images.shape();
         int item = s[1] * s[2] * s[3];

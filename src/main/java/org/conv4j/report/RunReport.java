@@ -32,6 +32,7 @@ public final class RunReport {
 
     private final Path dir;
     private long writes, totalNanos, lastNanos;
+    private List<Figure> lastFigures; // the pictures of the last full write
 
     /** @param dir the run folder; created if missing */
     public RunReport(Path dir) {
@@ -82,6 +83,25 @@ public final class RunReport {
                     Gallery.render("Wrong: " + wrong.size() + " test images and their top-3", wrong, d.classNames(), s[1], s[2])));
         }
         AtomicFile.writeString(html(), html(d, cm, figures));
+        lastFigures = figures;
+        lastNanos = System.nanoTime() - t0;
+        totalNanos += lastNanos;
+        writes++;
+    }
+
+    /**
+     * Rewrites only report.html, keeping the pictures of the last {@link #write}: for the final write when
+     * the data have not changed since (the page just stops reloading). Falls back to a full write when
+     * nothing was written yet.
+     */
+    public void rewritePage(ReportData d) throws IOException {
+        if (lastFigures == null) {
+            write(d);
+            return;
+        }
+        long t0 = System.nanoTime();
+        ConfusionMatrix cm = d.confusion() == null ? null : ConfusionMatrix.of(d.confusion());
+        AtomicFile.writeString(html(), html(d, cm, lastFigures));
         lastNanos = System.nanoTime() - t0;
         totalNanos += lastNanos;
         writes++;

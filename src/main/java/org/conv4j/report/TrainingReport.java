@@ -38,8 +38,10 @@ public final class TrainingReport {
     private final Conv2d firstConv;
     private final BatchLossSeries batchLoss;
     private final List<EpochMetrics> epochs = new ArrayList<>();
-    private EvalCollector lastEval;
+    private int[][] lastConfusion;
+    private List<GallerySample> lastGallery = List.of();
     private long nanos;
+    private boolean changed = true; // data added since the last write
 
     /**
      * @param runDir        the run folder (report.html and PNGs go there)
@@ -75,6 +77,7 @@ public final class TrainingReport {
     public void batch(double loss) {
         long t0 = System.nanoTime();
         batchLoss.record(loss);
+        changed = true;
         nanos += System.nanoTime() - t0;
     }
 
@@ -89,14 +92,34 @@ public final class TrainingReport {
      * @param eval the collector of this epoch's test pass, or null when there was none
      */
     public void epochEnd(EpochMetrics metrics, EvalCollector eval) throws IOException {
+        epochEnd(metrics, eval == null ? null : eval.confusion(), eval == null ? List.of() : eval.gallery());
+    }
+
+    /**
+     * Records the epoch and rewrites the report, for a trainer that counts its own confusion matrix.
+     *
+     * @param confusion this epoch's test confusion matrix, or null when there was no test pass
+     * @param gallery   test items to show (may be empty)
+     */
+    public void epochEnd(EpochMetrics metrics, ConfusionMatrix confusion, List<GallerySample> gallery) throws IOException {
         epochs.add(metrics);
-        if (eval != null) lastEval = eval;
+        if (confusion != null) {
+            lastConfusion = confusion.counts();
+            lastGallery = List.copyOf(gallery);
+        }
         write(false);
     }
 
+    /** Adds report time spent outside this class (e.g. choosing gallery items), so {@link #nanos()} is complete. */
+    public void addNanos(long n) { nanos += n; }
+
     /** The final write: same content, no self-reload. */
     public void finish() throws IOException {
-        write(true);
+        long t0 = System.nanoTime();
+        ReportData d = data(true);
+        if (changed) report.write(d); else report.rewritePage(d); // pictures are already current
+        changed = false;
+        nanos += System.nanoTime() - t0;
     }
 
     /** Time spent in report work so far (batch bookkeeping and writes; not the collectors' add calls). */
@@ -108,13 +131,13 @@ public final class TrainingReport {
     public ReportData data(boolean finished) {
         Tensor w = firstConv == null ? null : firstConv.weight().value().copy();
         return new ReportData(title, classNames, epochs, plannedEpochs, batchLoss.xs(), batchLoss.ys(),
-                lastEval == null ? null : lastEval.confusion().counts(), w,
-                lastEval == null ? List.of() : lastEval.gallery(), details, finished);
+                lastConfusion, w, lastGallery, details, finished);
     }
 
     private void write(boolean finished) throws IOException {
         long t0 = System.nanoTime();
         report.write(data(finished));
+        changed = false;
         nanos += System.nanoTime() - t0;
     }
 }

@@ -97,6 +97,9 @@ public final class Trainer {
 
     public Trainer addListener(TrainListener l) { listeners.add(l); return this; }
 
+    /** The epochs finished before this run resumed (from the checkpoint); empty for a fresh run. */
+    public List<EpochMetrics> resumedHistory() { return resumeFrom == null ? List.of() : List.copyOf(resumeFrom.history()); }
+
     /** Asks the run to stop after the current step (e.g. from a signal handler); a checkpoint is written first. */
     public void requestStop() { stopRequested = true; }
 
@@ -194,6 +197,7 @@ public final class Trainer {
             model.network().setTraining(false);
             Evaluation ve = val == null ? null : Evaluation.of(model, val, 500, k);
             Evaluation te = test == null ? null : Evaluation.of(model, test, 500, k);
+            if (te != null) for (TrainListener l : listeners) l.onTest(epoch + 1, test, te, model);
             EpochMetrics m = new EpochMetrics(epoch + 1, lossSum / seen, (double) correct / seen, (double) topk / seen,
                     ve == null ? Double.NaN : ve.loss(), ve == null ? Double.NaN : ve.accuracy(),
                     te == null ? Double.NaN : te.loss(), te == null ? Double.NaN : te.accuracy(), te == null ? Double.NaN : te.topK(),

@@ -32,6 +32,17 @@ import org.junit.jupiter.api.io.TempDir;
 class ExplainCommandTest {
     @TempDir Path dir;
 
+    static final String TINY_SPEC = """
+            {"format": "conv4j-network", "version": 1, "name": "tiny", "input": [1, 8, 8], "classes": 3,
+             "class_names": ["row", "column", "diagonal"],
+             "layers": [
+               {"type": "Conv2d", "in_channels": 1, "out_channels": 4, "kernel_size": 3, "padding": 1},
+               {"type": "ReLU"},
+               {"type": "MaxPool2d", "kernel_size": 2},
+               {"type": "Flatten"},
+               {"type": "Linear", "in_features": 64, "out_features": 3}
+             ]}""";
+
     static Model smallModel() {
         Rng rng = new Rng(8);
         Sequential net = new Sequential(new Conv2d(Conv2dConfig.of(1, 4, 3).withPadding(1), rng), new ReLU(), new MaxPool2d(2),
@@ -74,6 +85,34 @@ class ExplainCommandTest {
         for (String f : List.of("input.png", "layer00_conv2d.png", "layer02_maxpool2d.png", "im2col.png", "explain.html")) {
             assertTrue(Files.exists(out.resolve(f)), f);
         }
+    }
+
+    @Test
+    void explainsASavedModelFileThroughTheCli() throws Exception {
+        Model model = NetworkSpec.parse(TINY_SPEC, "tiny.json").build(1);
+        Path file = dir.resolve("tiny.safetensors");
+        org.conv4j.model.ModelFile.save(model, file, false);
+        BufferedImage img = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
+        img.setRGB(3, 3, 0xffffff);
+        Path image = dir.resolve("dot.bmp");
+        ImageIO.write(img, "bmp", image.toFile());
+        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+        int code = Main.run(new String[] {"explain", "--model", file.toString(), "--out", dir.resolve("x").toString(), image.toString()},
+                new PrintStream(o), new PrintStream(e));
+        assertEquals(Command.OK, code, e.toString(StandardCharsets.UTF_8));
+        // the model reloaded from disk predicts what the in-memory model predicts
+        org.conv4j.tensor.Tensor x = org.conv4j.report.ImageInput.read(image, 1, 8, 8);
+        double[] p = org.conv4j.report.FeatureMaps.softmax(model.logits(x));
+        int best = 0;
+        for (int k = 1; k < p.length; k++) if (p[k] > p[best]) best = k;
+        String first = o.toString(StandardCharsets.UTF_8).split("\n")[1].trim();
+        assertTrue(first.startsWith(model.className(best) + " "), first);
+        assertTrue(Files.exists(dir.resolve("x").resolve("layer00_conv2d.png")));
+        // a missing model file is an I/O error naming it
+        int missing = Main.run(new String[] {"explain", "--model", dir.resolve("nope.safetensors").toString(), image.toString()},
+                new PrintStream(o), new PrintStream(e));
+        assertTrue(missing == Command.IO_ERROR || missing == Command.USAGE, "exit " + missing);
+        assertTrue(e.toString(StandardCharsets.UTF_8).contains("nope.safetensors"));
     }
 
     @Test

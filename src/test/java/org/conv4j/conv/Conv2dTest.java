@@ -45,6 +45,30 @@ class Conv2dTest {
         }
     }
 
+    /** infer keeps no state: many threads at once get the forward's result. */
+    @Test
+    void inferIsSafeFromManyThreads() throws Exception {
+        Conv2d conv = new Conv2d(Conv2dConfig.of(3, 5, 3).withPadding(1).withStride(2), new Rng(4));
+        Tensor[] xs = new Tensor[4];
+        float[][] expected = new float[4][];
+        for (int i = 0; i < 4; i++) {
+            xs[i] = TestData.uniform(new Rng(40 + i), 3, 3, 11, 9);
+            expected[i] = conv.forward(xs[i]).data().clone();
+        }
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+            List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int which = t;
+                results.add(pool.submit(() -> {
+                    boolean ok = true;
+                    for (int r = 0; r < 25; r++) ok &= java.util.Arrays.equals(expected[which], conv.infer(xs[which]).data());
+                    return ok;
+                }));
+            }
+            for (var r : results) assertTrue(r.get());
+        }
+    }
+
     @Test
     void sameKeepsSizeWithExtraPadBottomRight() {
         Conv2dConfig c = Conv2dConfig.of(2, 3, 4, 2).same();

@@ -20,6 +20,44 @@ class Im2colTest {
         assertArrayEquals(new float[] {0, 1, 4, 5, 1, 2, 5, 6, 2, 3, 6, 7}, cols);
     }
 
+    /** Against the definition, entry by entry, over random geometries (large pads, strides, dilations). */
+    @Test
+    void im2colMatchesTheDefinitionOverRandomGeometries() {
+        Rng rng = new Rng(17);
+        for (int t = 0; t < 300; t++) {
+            int h = 1 + rng.nextInt(7), w = 1 + rng.nextInt(7), kh = 1 + rng.nextInt(4), kw = 1 + rng.nextInt(4);
+            int sh = 1 + rng.nextInt(3), sw = 1 + rng.nextInt(3), dh = 1 + rng.nextInt(3), dw = 1 + rng.nextInt(3);
+            int pt = rng.nextInt(5), pb = rng.nextInt(5), pl = rng.nextInt(5), pr = rng.nextInt(5);
+            if (dh * (kh - 1) + 1 > h + pt + pb || dw * (kw - 1) + 1 > w + pl + pr) continue;
+            ConvGeometry g = new ConvGeometry(h, w, kh, kw, sh, sw, pt, pb, pl, pr, dh, dw, false);
+            int c = 2, p = g.outH() * g.outW();
+            Tensor x = TestData.uniform(rng, c, h, w);
+            float[] cols = new float[c * kh * kw * p];
+            java.util.Arrays.fill(cols, Float.NaN);  // every entry must be written
+            Im2col.im2col(x.data(), 0, c, g, cols, 0);
+            float[] back = new float[x.size()];
+            Col2im.col2im(cols, 0, c, g, back, 0);
+            float[] expectBack = new float[x.size()];
+            for (int ch = 0; ch < c; ch++) {
+                for (int i = 0; i < kh; i++) {
+                    for (int j = 0; j < kw; j++) {
+                        for (int oy = 0; oy < g.outH(); oy++) {
+                            for (int ox = 0; ox < g.outW(); ox++) {
+                                int iy = oy * sh - pt + i * dh, ix = ox * sw - pl + j * dw;
+                                boolean inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
+                                float e = inside ? x.data()[(ch * h + iy) * w + ix] : 0f;
+                                int at = (((ch * kh + i) * kw + j) * g.outH() + oy) * g.outW() + ox;
+                                assertEquals(e, cols[at], g.toString());
+                                if (inside) expectBack[(ch * h + iy) * w + ix] += cols[at];
+                            }
+                        }
+                    }
+                }
+            }
+            assertArrayEquals(expectBack, back, 1e-6f, g.toString());
+        }
+    }
+
     /** col2im is im2col's adjoint: ⟨im2col(x), c⟩ = ⟨x, col2im(c)⟩ for any geometry. */
     @Test
     void col2imIsTheAdjointOfIm2col() {

@@ -10,10 +10,10 @@ final class Fuzz {
         if (!ok) throw new AssertionError("loader returned inconsistent data: " + what);
     }
 
-    /** A FormatException must name its source and say something. */
+    /** A FormatException must name its source first and say something. */
     static void checkMessage(FormatException e, String source) {
         String m = e.getMessage();
-        if (m == null || !m.startsWith(source + ": ") || m.length() <= source.length() + 3) {
+        if (m == null || !m.startsWith(source) || m.length() <= source.length() + 3) {
             throw new AssertionError("FormatException without a useful message: " + m, e);
         }
     }

@@ -31,4 +31,24 @@ class LoaderFuzzTest {
     void loaderState(byte[] data) {
         LoaderStateFuzzer.fuzzerTestOneInput(data);
     }
+
+    @FuzzTest(maxDuration = "60s")
+    void npy(byte[] data) throws IOException {
+        NpyFuzzer.fuzzerTestOneInput(data);
+    }
+
+    @FuzzTest(maxDuration = "60s")
+    void safetensors(byte[] data) {
+        SafeTensorsFuzzer.fuzzerTestOneInput(data);
+    }
+
+    @FuzzTest(maxDuration = "60s")
+    void networkSpec(byte[] data) {
+        NetworkSpecFuzzer.fuzzerTestOneInput(data);
+    }
+
+    @FuzzTest(maxDuration = "60s")
+    void onnx(byte[] data) throws IOException {
+        OnnxFuzzer.fuzzerTestOneInput(data);
+    }
 }

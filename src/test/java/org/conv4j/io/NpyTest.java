@@ -168,6 +168,7 @@ class NpyTest {
         // 2^31-1 squared overflows nothing in long, but 5 such dimensions do.
         String dims = "2147483647, 2147483647, 2147483647, 2147483647, 2147483647";
         assertTrue(failure(file("{'descr': '<f8', 'fortran_order': False, 'shape': (" + dims + "), }", 8)).contains("overflows"));
+        assertTrue(failure(file("{'descr': '<f4', 'fortran_order': False, 'shape': (65536, 0, 65536), }", 0)).contains("more elements than a Java array"));
     }
 
     @Test
@@ -196,5 +197,41 @@ class NpyTest {
             byte[] cut = Arrays.copyOf(ok, len);
             assertThrows(FormatException.class, () -> Npy.read(cut, "cut.npy"), "length " + len);
         }
+    }
+
+    /** Seeded random corruption of valid files: every outcome is a parsed array or a FormatException. */
+    @Test
+    void randomCorruptionNeverEscapesAsAnotherException() throws IOException {
+        org.conv4j.util.Rng rng = new org.conv4j.util.Rng(2026);
+        String[] names = {"f32_2x3x4.npy", "f32_2x3x4_v2.npy", "f32_2x3x4_v3.npy", "u8_2x3.npy", "i64_4.npy", "f32_scalar.npy"};
+        int parsed = 0, rejected = 0;
+        for (int trial = 0; trial < 3000; trial++) {
+            byte[] b = Files.readAllBytes(FIX.resolve(names[trial % names.length]));
+            int edits = 1 + rng.nextInt(4);
+            for (int e = 0; e < edits; e++) {
+                int at = rng.nextInt(Math.min(b.length, 140)); // mostly the preamble and header
+                switch (rng.nextInt(4)) {
+                    case 0 -> b[at] = (byte) rng.nextInt(256);
+                    case 1 -> b[at] = (byte) "0123456789(),' :{}<>|fiuTF".charAt(rng.nextInt(26));
+                    case 2 -> b = Arrays.copyOf(b, at);
+                    default -> {
+                        byte[] longer = Arrays.copyOf(b, b.length + 1);
+                        System.arraycopy(b, at, longer, at + 1, b.length - at);
+                        longer[at] = (byte) '9';
+                        b = longer;
+                    }
+                }
+                if (b.length == 0) break;
+            }
+            try {
+                NpyArray a = Npy.read(b, "fuzz.npy");
+                assertEquals(a.size(), a.toDoubles().length);
+                parsed++;
+            } catch (FormatException expected) {
+                assertTrue(expected.getMessage().startsWith("fuzz.npy: "), expected.getMessage());
+                rejected++;
+            }
+        }
+        assertTrue(rejected > 1000 && parsed > 10, "parsed " + parsed + ", rejected " + rejected);
     }
 }

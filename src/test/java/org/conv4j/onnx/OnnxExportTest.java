@@ -27,14 +27,19 @@ class OnnxExportTest {
 
     /** Runs the exported bytes in ONNX Runtime on {@code x}. */
     static Tensor runOrt(ModelProto model, Tensor x) throws Exception {
+        return runOrt(model, x, OnnxWriter.INPUT, OnnxWriter.OUTPUT);
+    }
+
+    /** Runs a model in ONNX Runtime, feeding {@code x} as {@code input} and returning {@code output}. */
+    static Tensor runOrt(ModelProto model, Tensor x, String input, String output) throws Exception {
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
             opts.setIntraOpNumThreads(1);
             try (OrtSession session = ENV.createSession(model.toByteArray(), opts)) {
                 long[] shape = new long[x.rank()];
                 for (int i = 0; i < shape.length; i++) shape[i] = x.dim(i);
                 try (OnnxTensor in = OnnxTensor.createTensor(ENV, FloatBuffer.wrap(x.data()), shape);
-                     OrtSession.Result r = session.run(Map.of(OnnxWriter.INPUT, in))) {
-                    OnnxTensor out = (OnnxTensor) r.get(OnnxWriter.OUTPUT).orElseThrow();
+                     OrtSession.Result r = session.run(Map.of(input, in))) {
+                    OnnxTensor out = (OnnxTensor) r.get(output).orElseThrow();
                     long[] s = out.getInfo().getShape();
                     int[] is = new int[s.length];
                     for (int i = 0; i < s.length; i++) is[i] = (int) s[i];

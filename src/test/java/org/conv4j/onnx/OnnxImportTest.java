@@ -88,6 +88,26 @@ class OnnxImportTest {
         checkAgainstTorch("sequential");
     }
 
+    /**
+     * Graphs built with python3-onnx's helpers (make_fuzz_seeds.py): residual add, Pad + AveragePool, the
+     * view-flatten shape arithmetic, MatMul + Add, GELU's five nodes and a final Softmax; LeakyRelu,
+     * Sigmoid, Tanh, ceil-mode MaxPool, Dropout, Identity and Gemm. ONNX Runtime is the reference.
+     */
+    @Test
+    void handWrittenGraphsMatchOnnxRuntime() throws Exception {
+        for (String name : new String[] {"mixed", "gemm"}) {
+            Path f = OnnxMutationTest.CORPUS.resolve(name + ".onnx");
+            Onnx.Imported m = Onnx.importFile(f);
+            Tensor x = TestNets.input(11, 3, m.inputShape());
+            Tensor y = m.network().infer(x);
+            if (m.softmaxOutput()) y = Model.softmax(y);
+            Tensor ort = OnnxExportTest.runOrt(org.conv4j.onnx.proto.OnnxProto.ModelProto.parseFrom(java.nio.file.Files.readAllBytes(f)), x, "x", "y");
+            double err = maxRelErr(y, ort);
+            System.out.printf("conv4j import vs ONNX Runtime, %s: max rel err %.2e%n", name, err);
+            assertTrue(err <= 1e-5, name + ": max relative error " + err + " vs ONNX Runtime");
+        }
+    }
+
     @Test
     void importedModelFineTunes() throws Exception {
         Onnx.Imported m = Onnx.importFile(DIR.resolve("sequential.onnx"));

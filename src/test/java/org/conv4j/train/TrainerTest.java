@@ -14,11 +14,11 @@ import org.conv4j.util.Rng;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class TrainerTest {
+public class TrainerTest {
     @TempDir Path dir;
 
     /** A tiny net with every kind of state: conv, BN buffers, dropout generator, residual block. */
-    static final String SPEC = """
+    public static final String SPEC = """
             {"name": "tiny", "input": [1, 8, 8], "classes": 3, "normalize": {"mean": [0.5], "std": [0.25]},
              "layers": [
                {"type": "Conv2d", "in_channels": 1, "out_channels": 4, "kernel_size": 3, "padding": 1},
@@ -34,7 +34,7 @@ class TrainerTest {
              ]}""";
 
     /** Three classes of 8x8 images: a bright row, a bright column, or a bright diagonal, plus noise. */
-    static Dataset data(int n, long seed) {
+    public static Dataset data(int n, long seed) {
         Rng r = new Rng(seed);
         float[] px = new float[n * 64];
         int[] labels = new int[n];

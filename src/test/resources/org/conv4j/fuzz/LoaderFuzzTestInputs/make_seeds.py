@@ -59,3 +59,48 @@ put("image", "palette.bmp", save(rgb.convert("P"), "BMP"))
 # DataLoader state: epoch 1, position 2, order [2, 0, 1], seed 42, Rng state 6 words
 state = struct.pack("<IiiIq", 0x434A4C31, 1, 2, 3, 42) + struct.pack("<iii", 2, 0, 1) + struct.pack("<6q", 1, 2, 3, 4, 0, 0)
 put("loaderState", "state.bin", state)
+
+# NPY: small arrays of each dtype numpy writes and conv4j reads, plus the versions 2.0 and 3.0 headers
+buf = io.BytesIO(); np.save(buf, np.arange(24, dtype=np.float32).reshape(2, 3, 4)); put("npy", "f32_2x3x4.npy", buf.getvalue())
+buf = io.BytesIO(); np.save(buf, np.arange(6, dtype=np.float64)); put("npy", "f64_6.npy", buf.getvalue())
+buf = io.BytesIO(); np.save(buf, np.arange(6, dtype=np.uint8).reshape(2, 3)); put("npy", "u8_2x3.npy", buf.getvalue())
+buf = io.BytesIO(); np.save(buf, np.arange(4, dtype=np.int64)); put("npy", "i64_4.npy", buf.getvalue())
+buf = io.BytesIO(); np.lib.format.write_array(buf, np.ones((2, 2), np.float32), version=(2, 0)); put("npy", "v2.npy", buf.getvalue())
+buf = io.BytesIO(); np.lib.format.write_array(buf, np.ones((1,), np.float32), version=(3, 0)); put("npy", "v3.npy", buf.getvalue())
+
+
+# safetensors: 8-byte little-endian header length, JSON header, data (the published format)
+def safetensors(tensors, metadata=None):
+    import json
+    header, offset, blobs = {}, 0, []
+    if metadata:
+        header["__metadata__"] = metadata
+    for name, (dtype, arr) in tensors.items():
+        raw = np.ascontiguousarray(arr).tobytes()
+        header[name] = {"dtype": dtype, "shape": list(arr.shape), "data_offsets": [offset, offset + len(raw)]}
+        offset += len(raw)
+        blobs.append(raw)
+    h = json.dumps(header, separators=(",", ":")).encode()
+    return struct.pack("<Q", len(h)) + h + b"".join(blobs)
+
+
+put("safetensors", "two.safetensors", safetensors(
+    {"conv.weight": ("F32", np.ones((2, 1, 3, 3), np.float32)), "conv.bias": ("F32", np.zeros(2, np.float32))},
+    {"format": "conv4j-model", "version": "1"}))
+put("safetensors", "dtypes.safetensors", safetensors(
+    {"a": ("F64", np.ones(3)), "b": ("I64", np.arange(2, dtype=np.int64)), "c": ("U8", np.arange(3, dtype=np.uint8))}))
+put("safetensors", "empty.safetensors", safetensors({}))
+
+# Network specs: a tiny CNN (8x8 input) and one with batchnorm and padding
+tiny = """{"format": "conv4j-network", "version": 1, "name": "tiny", "input": [1, 8, 8], "classes": 3,
+ "layers": [{"type": "Conv2d", "in_channels": 1, "out_channels": 2, "kernel_size": 3},
+  {"type": "ReLU"}, {"type": "MaxPool2d", "kernel_size": 2}, {"type": "Flatten"},
+  {"type": "Linear", "in_features": 18, "out_features": 3}]}"""
+put("networkSpec", "tiny.json", tiny.encode())
+bn = """{"format": "conv4j-network", "version": 1, "input": [3, 6, 6], "classes": 2,
+ "normalize": {"mean": [0.5], "std": [0.25]}, "init": "kaiming_normal",
+ "layers": [{"type": "Conv2d", "in_channels": 3, "out_channels": 4, "kernel_size": 3, "padding": 1, "bias": false},
+  {"type": "BatchNorm2d", "num_features": 4}, {"type": "LeakyReLU", "negative_slope": 0.1},
+  {"type": "AvgPool2d", "kernel_size": 2}, {"type": "Flatten"}, {"type": "Dropout", "p": 0.5},
+  {"type": "Linear", "in_features": 36, "out_features": 2}]}"""
+put("networkSpec", "batchnorm.json", bn.encode())

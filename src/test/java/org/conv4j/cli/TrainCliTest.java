@@ -1,0 +1,122 @@
+package org.conv4j.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.conv4j.data.Dataset;
+import org.conv4j.io.Json;
+import org.conv4j.train.TrainerTest;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The train / eval / predict / summary commands end to end on a tiny IDX dataset. */
+class TrainCliTest {
+    @TempDir static Path dir;
+    static Path data, spec;
+
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
+        return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    }
+
+    static void writeIdx(Path images, Path labels, Dataset d) throws Exception {
+        int n = d.size();
+        ByteBuffer im = ByteBuffer.allocate(16 + n * 64).putInt(0x803).putInt(n).putInt(8).putInt(8);
+        float[] px = new float[64];
+        for (int i = 0; i < n; i++) {
+            d.copyImage(i, px, 0);
+            for (float v : px) im.put((byte) Math.round(Math.min(1f, v) * 255));
+        }
+        Files.write(images, im.array());
+        ByteBuffer lb = ByteBuffer.allocate(8 + n).putInt(0x801).putInt(n);
+        for (int l : d.labels()) lb.put((byte) l);
+        Files.write(labels, lb.array());
+    }
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        data = dir.resolve("data");
+        Files.createDirectories(data);
+        writeIdx(data.resolve("train-images-idx3-ubyte"), data.resolve("train-labels-idx1-ubyte"), TrainerTest.data(120, 1));
+        writeIdx(data.resolve("t10k-images-idx3-ubyte"), data.resolve("t10k-labels-idx1-ubyte"), TrainerTest.data(30, 2));
+        spec = dir.resolve("tiny.json");
+        Files.writeString(spec, TrainerTest.SPEC);
+    }
+
+    @Test
+    void trainEvalPredictSummaryResume() throws Exception {
+        Path out = dir.resolve("run");
+        Run t = run("train", "--data", data.toString(), "--model", spec.toString(), "--out", out.toString(), "--epochs", "2",
+                "--batch", "10", "--lr", "0.01", "--optimizer", "adamw", "--weight-decay", "0.01", "--schedule", "onecycle",
+                "--checkpoint-every", "5", "--seed", "3", "--quiet");
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.err().contains("final test accuracy"), t.err());
+        for (String f : List.of("metrics.csv", "model.safetensors", "checkpoint.safetensors", "spec.json")) assertTrue(Files.exists(out.resolve(f)), f);
+        assertEquals(3, Files.readAllLines(out.resolve("metrics.csv")).size());
+
+        Run again = run("train", "--data", data.toString(), "--model", spec.toString(), "--out", out.toString(), "--epochs", "1", "--quiet");
+        assertEquals(Command.USAGE, again.code());
+        assertTrue(again.err().contains("--force"), again.err());
+
+        Run resumed = run("train", "--resume", out.resolve("checkpoint.safetensors").toString(), "--epochs", "3",
+                "--data", data.toString(), "--quiet");
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.err().contains("resuming at epoch 3"), resumed.err());
+        assertEquals(4, Files.readAllLines(out.resolve("metrics.csv")).size());
+        assertEquals(Command.USAGE, run("train", "--resume", out.resolve("checkpoint.safetensors").toString(), "--lr", "1").code());
+
+        Path model = out.resolve("model.safetensors");
+        Run e = run("eval", "--model", model.toString(), "--data", data.toString(), "--json");
+        assertEquals(0, e.code(), e.err());
+        Json.Obj ej = Json.parseObject(e.out(), "eval output");
+        assertEquals(30, ej.integer("images"));
+        assertTrue(ej.number("accuracy") >= 0 && ej.number("accuracy") <= 1);
+        assertEquals(3, ej.obj("per_class_accuracy").keys().size(), e.out());
+
+        Run p = run("predict", "--model", model.toString(), "--json", "--top", "2", "--limit", "4",
+                data.resolve("t10k-images-idx3-ubyte").toString());
+        assertEquals(0, p.code(), p.err());
+        Object arr = Json.parse(p.out(), "predict output");
+        List<?> items = (List<?>) arr;
+        assertEquals(4, items.size());
+        Json.Obj first = new Json.Obj("p", Json.castMapForTest(items.get(0)));
+        List<Json.Obj> preds = first.objects("predictions");
+        assertEquals(2, preds.size());
+        assertTrue(preds.get(0).number("probability") >= preds.get(1).number("probability"));
+        Run plain = run("predict", "--model", model.toString(), "--limit", "2", data.resolve("t10k-images-idx3-ubyte").toString());
+        assertEquals(2, plain.out().lines().count(), plain.out());
+
+        Run s = run("summary", "--model", model.toString());
+        assertEquals(0, s.code(), s.err());
+        assertTrue(s.out().contains("3.block.0") && s.out().contains("total params"), s.out());
+    }
+
+    @Test
+    void summaryHelpAndErrors() {
+        Run s = run("summary", "--model", "reference");
+        assertEquals(0, s.code());
+        assertTrue(s.out().contains("421,642"), s.out());
+        for (String c : List.of("train", "eval", "predict", "summary")) {
+            Run h = run(c, "--help");
+            assertEquals(0, h.code());
+            assertTrue(h.out().startsWith("usage: conv4j " + c), h.out());
+        }
+        assertEquals(Command.USAGE, run("train", "--epochz", "3").code());
+        assertEquals(Command.USAGE, run("train", "--optimizer", "adagrad", "--data", "/nonexistent").code());
+        Run missing = run("eval", "--model", dir.resolve("nope.safetensors").toString());
+        assertEquals(Command.IO_ERROR, missing.code());
+        Run bad = run("summary", "--model", spec.toString() + ".missing");
+        assertEquals(Command.IO_ERROR, bad.code());
+        assertEquals(Command.USAGE, run("predict", "--model", "x.safetensors").code());
+    }
+}
