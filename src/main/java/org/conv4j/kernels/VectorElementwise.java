@@ -70,13 +70,24 @@ public final class VectorElementwise implements Elementwise {
                 s0 = s0.add(FloatVector.fromArray(S, x, at + i));
                 s1 = s1.add(FloatVector.fromArray(S, x, at + i + V));
             }
-            total += s0.add(s1).reduceLanes(VectorOperators.ADD);
+            total += sumLanes(s0.add(s1));
             total += TAIL.sum(len - i, x, at + i);
         }
         return total;
     }
 
     private static final int BLOCK = 4096;
+
+    /**
+     * The lanes of {@code v} added in lane order, in double. Not {@code reduceLanes(ADD)}: its order is left
+     * to the implementation, and the C2-compiled and the interpreted versions round differently, so a cold
+     * JVM (a resumed run) and a warm one would disagree in the last bits.
+     */
+    private static double sumLanes(FloatVector v) {
+        double s = 0;
+        for (int l = 0; l < V; l++) s += v.lane(l);
+        return s;
+    }
 
     @Override
     public double sumSquaredDeviation(int n, float[] x, int xOff, float mean) {
@@ -91,7 +102,7 @@ public final class VectorElementwise implements Elementwise {
                 s0 = d0.fma(d0, s0);
                 s1 = d1.fma(d1, s1);
             }
-            total += s0.add(s1).reduceLanes(VectorOperators.ADD);
+            total += sumLanes(s0.add(s1));
             total += TAIL.sumSquaredDeviation(len - i, x, at + i, mean);
         }
         return total;
@@ -109,7 +120,7 @@ public final class VectorElementwise implements Elementwise {
                 s0 = FloatVector.fromArray(S, x, xa + i).fma(FloatVector.fromArray(S, y, ya + i), s0);
                 s1 = FloatVector.fromArray(S, x, xa + i + V).fma(FloatVector.fromArray(S, y, ya + i + V), s1);
             }
-            total += s0.add(s1).reduceLanes(VectorOperators.ADD);
+            total += sumLanes(s0.add(s1));
             total += TAIL.dot(len - i, x, xa + i, y, ya + i);
         }
         return total;

@@ -77,10 +77,7 @@ class RunFolderPathsTest {
         List<String> argv = new ArrayList<>(List.of("train", "--data", data.toString(), "--model", spec.toString(),
                 "--epochs", "1", "--batch", "8", "--checkpoint-every", "2", "--quiet"));
         argv.addAll(List.of(extra));
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        int code = Main.run(argv.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, err.toString(StandardCharsets.UTF_8));
+        return cli(argv.toArray(String[]::new));
     }
 
     @Test
@@ -141,13 +138,44 @@ class RunFolderPathsTest {
         assertEquals(Command.OK, forcedResume.code(), forcedResume.err());
     }
 
+    @Test
+    void exportAndImportRefuseToOverwriteWithoutForce() throws Exception {
+        Path run = dir.resolve("run");
+        assertEquals(Command.OK, train("--out", run.toString()).code());
+        Path onnx = dir.resolve("model.onnx"), imported = dir.resolve("imported.safetensors");
+        String model = run.resolve("model.safetensors").toString();
+        assertEquals(Command.OK, cli("export", "--model", model, "--out", onnx.toString()).code());
+        assertEquals(Command.OK, cli("import", "--onnx", onnx.toString(), "--out", imported.toString()).code());
+        byte[] onnxBytes = Files.readAllBytes(onnx), importedBytes = Files.readAllBytes(imported);
+        Files.setLastModifiedTime(onnx, java.nio.file.attribute.FileTime.fromMillis(0));
+        Files.setLastModifiedTime(imported, java.nio.file.attribute.FileTime.fromMillis(0));
+
+        Run export = cli("export", "--model", model, "--out", onnx.toString());
+        assertEquals(Command.USAGE, export.code(), export.err());
+        assertTrue(export.err().contains("--force"), export.err());
+        Run imp = cli("import", "--onnx", onnx.toString(), "--out", imported.toString());
+        assertEquals(Command.USAGE, imp.code(), imp.err());
+        assertTrue(imp.err().contains("--force"), imp.err());
+        assertEquals(0, Files.getLastModifiedTime(onnx).toMillis(), "the ONNX file was not rewritten");
+        assertEquals(0, Files.getLastModifiedTime(imported).toMillis(), "the imported model was not rewritten");
+
+        assertEquals(Command.OK, cli("export", "--model", model, "--out", onnx.toString(), "--force").code());
+        assertEquals(Command.OK, cli("import", "--onnx", onnx.toString(), "--out", imported.toString(), "--force").code());
+        assertArrayEquals(onnxBytes, Files.readAllBytes(onnx));
+        assertArrayEquals(importedBytes, Files.readAllBytes(imported));
+        assertTrue(Files.getLastModifiedTime(imported).toMillis() > 0, "with --force the model is rewritten");
+    }
+
+    static Run cli(String... argv) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int code = Main.run(argv, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, err.toString(StandardCharsets.UTF_8));
+    }
+
     Run resume(Path run, String... extra) {
         List<String> argv = new ArrayList<>(List.of("train", "--data", data.toString(), "--quiet",
                 "--resume", run.resolve("checkpoint.safetensors").toString()));
         argv.addAll(List.of(extra));
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        int code = Main.run(argv.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, err.toString(StandardCharsets.UTF_8));
+        return cli(argv.toArray(String[]::new));
     }
 }
