@@ -24,7 +24,7 @@ public final class GELU implements Layer {
         out = Buffers.reuse(out, x);
         slope = Buffers.reuse(slope, x);
         float[] xs = x.data(), y = out.data(), d = slope.data();
-        Elementwise.forRange(xs.length, (lo, hi) -> {
+        ActivationLoops.forRange(xs.length, (lo, hi) -> {
             for (int i = lo; i < hi; i++) {
                 double v = xs[i], cdf = cdf(v);
                 y[i] = (float) (v * cdf);
@@ -36,10 +36,10 @@ public final class GELU implements Layer {
 
     @Override
     public Tensor backward(Tensor dOut) {
-        Elementwise.checkBackward(this, out, dOut);
+        ActivationLoops.checkBackward(this, out, dOut);
         dX = Buffers.reuse(dX, dOut);
         float[] d = slope.data(), g = dOut.data(), dx = dX.data();
-        Elementwise.forRange(d.length, (lo, hi) -> {
+        ActivationLoops.forRange(d.length, (lo, hi) -> {
             for (int i = lo; i < hi; i++) dx[i] = g[i] * d[i];
         });
         return dX;
@@ -53,7 +53,7 @@ public final class GELU implements Layer {
     }
 
     private static void apply(float[] xs, float[] y) {
-        Elementwise.forRange(xs.length, (lo, hi) -> {
+        ActivationLoops.forRange(xs.length, (lo, hi) -> {
             for (int i = lo; i < hi; i++) y[i] = (float) gelu(xs[i]);
         });
     }

@@ -32,11 +32,11 @@ public final class LeakyReLU implements Layer {
 
     @Override
     public Tensor backward(Tensor dOut) {
-        Elementwise.checkBackward(this, out, dOut);
+        ActivationLoops.checkBackward(this, out, dOut);
         dX = Buffers.reuse(dX, dOut);
         float[] xs = x.data(), g = dOut.data(), dx = dX.data();
         float s = slope;
-        Elementwise.forRange(xs.length, (lo, hi) -> {
+        ActivationLoops.forRange(xs.length, (lo, hi) -> {
             for (int i = lo; i < hi; i++) dx[i] = xs[i] > 0 ? g[i] : s * g[i];
         });
         return dX;
@@ -51,7 +51,7 @@ public final class LeakyReLU implements Layer {
 
     private void apply(float[] xs, float[] y) {
         float s = slope;
-        Elementwise.forRange(xs.length, (lo, hi) -> {
+        ActivationLoops.forRange(xs.length, (lo, hi) -> {
             for (int i = lo; i < hi; i++) y[i] = xs[i] > 0 ? xs[i] : s * xs[i];
         });
     }

@@ -24,11 +24,11 @@ public final class ReLU implements Layer {
 
     @Override
     public Tensor backward(Tensor dOut) {
-        Elementwise.checkBackward(this, out, dOut);
+        ActivationLoops.checkBackward(this, out, dOut);
         dX = Buffers.reuse(dX, dOut);
         float[] y = out.data(), g = dOut.data(), dx = dX.data();
         var k = Kernels.elementwise();
-        Elementwise.forRange(y.length, (lo, hi) -> k.reluBackward(hi - lo, y, lo, g, lo, dx, lo));
+        ActivationLoops.forRange(y.length, (lo, hi) -> k.reluBackward(hi - lo, y, lo, g, lo, dx, lo));
         return dX;
     }
 
@@ -41,7 +41,7 @@ public final class ReLU implements Layer {
 
     private static void apply(float[] x, float[] y) {
         var k = Kernels.elementwise(); // NaN stays NaN, as in torch, so divergence shows
-        Elementwise.forRange(x.length, (lo, hi) -> k.reluForward(hi - lo, x, lo, y, lo));
+        ActivationLoops.forRange(x.length, (lo, hi) -> k.reluForward(hi - lo, x, lo, y, lo));
     }
 
     @Override

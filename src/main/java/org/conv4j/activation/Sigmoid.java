@@ -26,10 +26,10 @@ public final class Sigmoid implements Layer {
 
     @Override
     public Tensor backward(Tensor dOut) {
-        Elementwise.checkBackward(this, out, dOut);
+        ActivationLoops.checkBackward(this, out, dOut);
         dX = Buffers.reuse(dX, dOut);
         float[] xs = x.data(), g = dOut.data(), dx = dX.data();
-        Elementwise.forRange(xs.length, (lo, hi) -> {
+        ActivationLoops.forRange(xs.length, (lo, hi) -> {
             for (int i = lo; i < hi; i++) dx[i] = (float) (g[i] * sigmoidDerivative(xs[i]));
         });
         return dX;
@@ -43,7 +43,7 @@ public final class Sigmoid implements Layer {
     }
 
     private static void apply(float[] x, float[] y) {
-        Elementwise.forRange(x.length, (lo, hi) -> {
+        ActivationLoops.forRange(x.length, (lo, hi) -> {
             for (int i = lo; i < hi; i++) y[i] = sigmoid(x[i]);
         });
     }

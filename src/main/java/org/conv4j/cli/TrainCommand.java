@@ -172,7 +172,8 @@ public final class TrainCommand implements Main.FlagCommand {
         try {
             TrainResult r = trainer.fit(data.train(), data.test());
             report.finishQuietly(); // after a stop request the trainer returns without onEnd
-            err.println(String.format(Locale.ROOT, "report: %s (report work %.2f s)", report.report().html(), report.report().nanos() / 1e9));
+            err.println(String.format(Locale.ROOT, "report: %s (report work %.2f s, %.2f s CPU)", report.report().html(),
+                    report.report().nanos() / 1e9, report.report().cpuNanos() / 1e9));
             if (!Double.isNaN(r.last().testAcc())) {
                 err.println(String.format(Locale.ROOT, "final test accuracy %.2f%% after %d epochs", 100 * r.last().testAcc(), r.last().epoch()));
             }

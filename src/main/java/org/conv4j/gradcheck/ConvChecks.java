@@ -104,12 +104,18 @@ public final class ConvChecks {
         List<CheckCase> cases = new ArrayList<>();
         cases.add(new CheckCase("F (composed)", COMPOSED, ConvChecks::checkComposed));
         long seed = 100;
-        for (Setup st : s) {
-            long sd = seed++;
-            String config = st.config().describe() + " on " + st.n() + "x" + st.config().inChannels() + "x" + st.h() + "x" + st.w();
-            cases.add(new CheckCase("Conv2d", config, () -> checkConv(st, config, sd)));
-        }
+        for (Setup st : s) cases.add(conv(st.config(), st.n(), st.h(), st.w(), seed++));
         return cases;
+    }
+
+    /**
+     * A check of any convolution a user configures, on a random input [n, C, h, w] drawn from {@code seed}
+     * (keep it small: the numerical gradient costs two oracle forwards per input and weight entry).
+     */
+    public static CheckCase conv(Conv2dConfig config, int n, int h, int w, long seed) {
+        Setup st = new Setup(config, n, h, w);
+        String name = config.describe() + " on " + n + "x" + config.inChannels() + "x" + h + "x" + w;
+        return new CheckCase("Conv2d", name, () -> checkConv(st, name, seed));
     }
 
     private static final String COMPOSED = "conv2d(2->3, k3, p1) -> max_pool2d(2) -> flatten -> linear(12->4) on 2x2x4x4";

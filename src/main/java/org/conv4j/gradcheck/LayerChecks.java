@@ -85,11 +85,15 @@ public final class LayerChecks {
         bn(c, false, BatchNormConfig.of(3).withEps(1e-3).withMomentum(0.3), new int[] {4, 3, 6}, true, 22);
         bn(c, false, BatchNormConfig.of(4).withAffine(false), new int[] {6, 4}, true, 23);
         bn(c, false, BatchNormConfig.of(4).withTrackRunningStats(false), new int[] {6, 4}, false, 24);
+        bn(c, false, BatchNormConfig.of(13), new int[] {2, 13}, true, 63);  // M = 2: x̂ = ±(1 − ε/2var), dX all cancellation
         bn(c, true, BatchNormConfig.of(4), new int[] {3, 4, 5, 5}, true, 25);
         bn(c, true, BatchNormConfig.of(4), new int[] {3, 4, 5, 5}, false, 26);
         bn(c, true, BatchNormConfig.of(3).withMomentum(0.5).withEps(1e-2), new int[] {2, 3, 3, 4}, true, 27);
         bn(c, true, BatchNormConfig.of(2).withAffine(false), new int[] {2, 2, 3, 3}, true, 28);
         bn(c, true, BatchNormConfig.of(2).withAffine(false).withTrackRunningStats(false), new int[] {1, 2, 4, 3}, false, 29);
+        bn(c, true, BatchNormConfig.of(1), new int[] {5, 1, 3, 1}, true, 60);
+        bn(c, true, BatchNormConfig.of(6), new int[] {7, 6, 1, 1}, true, 61);
+        bn(c, true, BatchNormConfig.of(5), new int[] {2, 5, 7, 3}, false, 62);
 
         // Losses.
         ce(c, 0.0, 5, 7, 2, 30);

@@ -40,24 +40,10 @@ public final class PoolChecks {
             PoolConfig p = pools.get(i);
             int[] s = sizes[i];
             long sd = seed++;
-            MaxPool2d max = new MaxPool2d(p);
-            String mc = max.describe() + " on " + shape(s);
-            cases.add(new CheckCase("MaxPool2d", mc, () -> {
-                Rng rng = new Rng(sd);
-                return ConvChecks.checkLayer("MaxPool2d", mc, max, distinct(rng, s), rng,
-                        in -> ReferencePool.max(p, s[0] * s[1], s[2], s[3], in[0]));
-            }));
-            for (boolean include : new boolean[] {true, false}) {
-                if (!include && p.padH() == 0 && p.padW() == 0 && !p.ceilMode()) continue;  // same as include
-                PoolConfig pa = p.withCountIncludePad(include);
-                AvgPool2d avg = new AvgPool2d(pa);
-                String ac = avg.describe() + " on " + shape(s);
-                cases.add(new CheckCase("AvgPool2d", ac, () -> {
-                    Rng rng = new Rng(sd);
-                    return ConvChecks.checkLayer("AvgPool2d", ac, avg, ConvChecks.uniform(rng, s), rng,
-                            in -> ReferencePool.avg(pa, s[0] * s[1], s[2], s[3], in[0]));
-                }));
-            }
+            cases.add(maxPool(p, s, sd));
+            cases.add(avgPool(p.withCountIncludePad(true), s, sd));
+            // without padding the two divisors agree (ceil-mode overhang counts in neither): no new case
+            if (p.padH() != 0 || p.padW() != 0) cases.add(avgPool(p.withCountIncludePad(false), s, sd));
         }
         for (int[] s : new int[][] {{2, 3, 4, 5}, {1, 1, 1, 1}, {3, 2, 7, 3}}) {
             String gc = "on " + shape(s);
@@ -86,6 +72,30 @@ public final class PoolChecks {
                     in -> in[0].clone());
         }));
         return cases;
+    }
+
+    /** A MaxPool2d check on a random input of {@code shape} [N, C, H, W] whose values are all distinct. */
+    public static CheckCase maxPool(PoolConfig p, int[] shape, long seed) {
+        MaxPool2d max = new MaxPool2d(p);
+        int[] s = shape.clone();
+        String config = max.describe() + " on " + shape(s);
+        return new CheckCase("MaxPool2d", config, () -> {
+            Rng rng = new Rng(seed);
+            return ConvChecks.checkLayer("MaxPool2d", config, max, distinct(rng, s), rng,
+                    in -> ReferencePool.max(p, s[0] * s[1], s[2], s[3], in[0]));
+        });
+    }
+
+    /** An AvgPool2d check on a random input of {@code shape} [N, C, H, W]. */
+    public static CheckCase avgPool(PoolConfig p, int[] shape, long seed) {
+        AvgPool2d avg = new AvgPool2d(p);
+        int[] s = shape.clone();
+        String config = avg.describe() + " on " + shape(s);
+        return new CheckCase("AvgPool2d", config, () -> {
+            Rng rng = new Rng(seed);
+            return ConvChecks.checkLayer("AvgPool2d", config, avg, ConvChecks.uniform(rng, s), rng,
+                    in -> ReferencePool.avg(p, s[0] * s[1], s[2], s[3], in[0]));
+        });
     }
 
     /** The values −1 + (2k+1)/size for k = 0..size−1, shuffled: all distinct, spaced 2/size apart. */

@@ -46,6 +46,14 @@ public interface Elementwise {
     void sgd(int n, float[] w, float[] grad, float[] buf, float lr, float momentum, float dampening,
              float weightDecay, boolean nesterov, boolean firstStep);
 
+    /**
+     * 2×2 max pooling with stride 2 and no padding over {@code planes} planes of h×w starting at x[xOff]
+     * (output planes of (h/2)×(w/2) at out[oOff]; an odd last row or column is not covered, as in torch's
+     * floor mode). As torch: the first maximum in row-major window order wins and NaN beats every number.
+     * argmax[oOff + o] receives the flat index into x of output o's maximum.
+     */
+    void maxPool2x2(int planes, int h, int w, float[] x, int xOff, float[] out, int[] argmax, int oOff);
+
     /** Short name for logs and benchmarks. */
     String name();
 }

@@ -42,15 +42,47 @@ public final class Kernels {
         }
         Optional<String> why = vectorUnusable();
         if (why.isPresent()) return scalar(System.Logger.Level.WARNING, why.get());
+        // Each family loads on its own: a failure in one leaves the other vectorised, and is logged.
+        Gemm g = nativeBlas().orElseGet(() -> load("org.conv4j.kernels.VectorGemm", Gemm.class));
+        Elementwise e = load("org.conv4j.kernels.VectorElementwise", Elementwise.class);
+        String reason = (g instanceof NativeBlasGemm ? "native GEMM " + g.name()
+                : g != null ? "Vector API GEMM (" + g.name() + ")" : "scalar GEMM (vector GEMM failed to load)")
+                + ", " + (e != null ? "Vector API elementwise" : "scalar elementwise (vector version failed to load)");
+        LOG.log(g != null && e != null ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING, "conv4j kernels: " + reason);
+        return new Choice(g != null ? g : new ScalarGemm(), e != null ? e : new ScalarElementwise(), reason);
+    }
+
+    /**
+     * OpenBLAS when asked for: {@code -Dconv4j.blas=openblas} requires it (start-up fails with the reason
+     * if it cannot be loaded), {@code auto} uses it when present, {@code none} (the default) never does.
+     */
+    private static Optional<Gemm> nativeBlas() {
+        String mode = System.getProperty("conv4j.blas", "none").trim();
+        if (mode.equals("none") || mode.isEmpty()) return Optional.empty();
+        if (!mode.equals("openblas") && !mode.equals("auto")) {
+            throw new IllegalArgumentException("system property conv4j.blas must be none, auto or openblas, got '" + mode + "'");
+        }
+        StringBuilder why = new StringBuilder();
+        Optional<NativeBlasGemm> g;
         try {
-            Gemm g = (Gemm) Class.forName("org.conv4j.kernels.VectorGemm").getDeclaredConstructor().newInstance();
-            Elementwise e = (Elementwise) Class.forName("org.conv4j.kernels.VectorElementwise")
-                    .getDeclaredConstructor().newInstance();
-            String reason = "Vector API kernels (" + g.name() + ")";
-            LOG.log(System.Logger.Level.DEBUG, "conv4j kernels: " + reason);
-            return new Choice(g, e, reason);
-        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-            return scalar(System.Logger.Level.WARNING, "the Vector API kernels failed to load: " + e);
+            g = NativeBlasGemm.load(why);
+        } catch (RuntimeException | LinkageError e) {
+            why.append(e);
+            g = Optional.empty();
+        }
+        if (g.isEmpty() && mode.equals("openblas")) {
+            throw new IllegalStateException("-Dconv4j.blas=openblas: " + why);
+        }
+        if (g.isEmpty()) LOG.log(System.Logger.Level.INFO, "conv4j: -Dconv4j.blas=auto: " + why + "; using Java GEMM");
+        return g.map(Gemm.class::cast);
+    }
+
+    private static <T> T load(String className, Class<T> type) {
+        try {
+            return type.cast(Class.forName(className).getDeclaredConstructor().newInstance());
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException ex) {
+            LOG.log(System.Logger.Level.WARNING, "conv4j: " + className + " failed to load, using the scalar version", ex);
+            return null;
         }
     }
 

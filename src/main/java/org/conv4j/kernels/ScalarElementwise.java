@@ -79,5 +79,31 @@ public final class ScalarElementwise implements Elementwise {
     }
 
     @Override
+    public void maxPool2x2(int planes, int h, int w, float[] x, int xOff, float[] out, int[] argmax, int oOff) {
+        int oh = h / 2, ow = w / 2;
+        for (int pl = 0; pl < planes; pl++) {
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    float best = 0f;
+                    int at = -1;
+                    for (int dy = 0; dy < 2; dy++) {
+                        for (int dx = 0; dx < 2; dx++) {
+                            int idx = xOff + pl * h * w + (2 * oy + dy) * w + 2 * ox + dx;
+                            float v = x[idx];
+                            if (at < 0 || v > best || Float.isNaN(v) && !Float.isNaN(best)) {
+                                best = v;
+                                at = idx;
+                            }
+                        }
+                    }
+                    int o = oOff + (pl * oh + oy) * ow + ox;
+                    out[o] = best;
+                    argmax[o] = at;
+                }
+            }
+        }
+    }
+
+    @Override
     public String name() { return "scalar"; }
 }

@@ -1,6 +1,8 @@
 package org.conv4j.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -177,6 +179,67 @@ public final class VectorElementwise implements Elementwise {
                 g = nesterov ? g + momentum * b : b;
             }
             w[i] -= lr * g;
+        }
+    }
+
+    private static final VectorSpecies<Integer> IS = S.withLanes(int.class).check(int.class);
+    private static final VectorShuffle<Float> EVEN = evenOdd(0), ODD = evenOdd(1);
+    /** 0, 2, 4, ...: the offset of each output lane's window within a row. */
+    private static final IntVector TWICE_IOTA = IntVector.zero(IS).addIndex(2);
+
+    /** Lane i picks lane 2i + first of the concatenation (this, that); indexes ≥ V address the second vector. */
+    private static VectorShuffle<Float> evenOdd(int first) {
+        int[] idx = new int[V];
+        for (int i = 0; i < V; i++) idx[i] = 2 * i + first;
+        return VectorShuffle.fromArray(S, idx, 0);
+    }
+
+    /** torch's max order: v beats best if greater, or if v is NaN and best is not. Ties keep best. */
+    private static VectorMask<Float> beats(FloatVector v, FloatVector best) {
+        return v.compare(VectorOperators.GT, best)
+                .or(v.test(VectorOperators.IS_NAN).andNot(best.test(VectorOperators.IS_NAN)));
+    }
+
+    @Override
+    public void maxPool2x2(int planes, int h, int w, float[] x, int xOff, float[] out, int[] argmax, int oOff) {
+        // V outputs per step: split each input row's 2V values into even/odd lanes, take the row-wise winner
+        // (odd only if it beats even), then the lower row only if it beats the upper: the same winner as
+        // scanning the window in row-major order. All selects are blends; no branches on the data.
+        int oh = h / 2, ow = w / 2, bound = ow - ow % V;
+        for (int pl = 0; pl < planes; pl++) {
+            int plane = xOff + pl * h * w, o = oOff + pl * oh * ow;
+            for (int oy = 0; oy < oh; oy++, o += ow) {
+                int r0 = plane + 2 * oy * w;
+                int ox = 0;
+                for (; ox < bound; ox += V) {
+                    int a = r0 + 2 * ox;
+                    FloatVector p = FloatVector.fromArray(S, x, a), q = FloatVector.fromArray(S, x, a + V);
+                    FloatVector e0 = p.rearrange(EVEN, q), o0 = p.rearrange(ODD, q);
+                    p = FloatVector.fromArray(S, x, a + w);
+                    q = FloatVector.fromArray(S, x, a + w + V);
+                    FloatVector e1 = p.rearrange(EVEN, q), o1 = p.rearrange(ODD, q);
+                    VectorMask<Float> right0 = beats(o0, e0), right1 = beats(o1, e1);
+                    FloatVector h0 = e0.blend(o0, right0), h1 = e1.blend(o1, right1);
+                    VectorMask<Float> down = beats(h1, h0);
+                    h0.blend(h1, down).intoArray(out, o + ox);
+                    VectorMask<Integer> right = right0.andNot(down).or(right1.and(down)).cast(IS);
+                    TWICE_IOTA.add(a).add(IntVector.zero(IS).blend(1, right))
+                            .add(IntVector.zero(IS).blend(w, down.cast(IS))).intoArray(argmax, o + ox);
+                }
+                for (; ox < ow; ox++) {
+                    int a = r0 + 2 * ox;
+                    float best = x[a];
+                    int at = a;
+                    float v = x[a + 1];
+                    if (v > best || v != v && best == best) { best = v; at = a + 1; }
+                    v = x[a + w];
+                    if (v > best || v != v && best == best) { best = v; at = a + w; }
+                    v = x[a + w + 1];
+                    if (v > best || v != v && best == best) { best = v; at = a + w + 1; }
+                    out[o + ox] = best;
+                    argmax[o + ox] = at;
+                }
+            }
         }
     }
 

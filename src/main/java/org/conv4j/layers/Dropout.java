@@ -16,9 +16,9 @@ public final class Dropout implements Layer {
     private final DropoutConfig config;
     private final Rng rng;
     private boolean training = true;
-    private Tensor mask; // same shape as the last training input: 0 or 1/(1 − p)
+    private Tensor mask;     // same shape as the last training input: 0 or 1/(1 − p)
     private Tensor out;      // owned output buffer of training forwards
-    private Tensor dX;
+    private Tensor dX;       // same shape
     private int[] lastShape; // shape of the last forward's input, null before one
     private boolean lastWasIdentity;
 

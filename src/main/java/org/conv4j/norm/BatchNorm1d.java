@@ -10,7 +10,8 @@ import org.conv4j.tensor.Tensor;
  * Batch normalisation of features, torch.nn.BatchNorm1d: input [N, C] (statistics per feature over
  * the N rows) or [N, C, L] (per channel over N·L values). Parameters "weight" (γ, ones) and "bias" (β, zeros) when affine; buffers
  * "running_mean" (zeros) and "running_var" (ones) when tracking running statistics. A new layer is in
- * training mode, as in torch; {@link #infer} always behaves as evaluation mode.
+ * training mode, as in torch; {@link #infer} always behaves as evaluation mode. Forward keeps a reference
+ * to x (not a copy) for backward, which recomputes x̂ from it in double precision.
  */
 public final class BatchNorm1d implements Layer {
     private final BatchNormCore core;

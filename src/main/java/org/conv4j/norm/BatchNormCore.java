@@ -29,8 +29,10 @@ final class BatchNormCore {
     private final Param runningVar;  // [C], or null without running statistics
     private boolean training = true;
 
-    // Cache of the last forward, for backward.
-    private Tensor xHat;       // [N, C, S] normalised input
+    // Cache of the last forward, for backward. x̂ is recomputed from x in double: storing it as float
+    // would cost a buffer and, for tiny batches (M = 2, where x̂ = ±(1 − ε/2var)), most of dX's digits.
+    private Tensor x;          // [N, C, S] the last input (not copied)
+    private double[] mean;     // [C] mean used
     private double[] invStd;   // [C] 1/√(var + eps) used
     private boolean batchStats; // whether the last forward normalised with batch statistics
     private int n, s;
@@ -92,10 +94,10 @@ final class BatchNormCore {
         this.n = n;
         this.s = s;
         this.batchStats = useBatch;
-        xHat = Buffers.reuse(xHat, x);
+        this.x = x;
         out = Buffers.reuse(out, x);
-        invStd = invStd != null && invStd.length == c ? invStd : new double[c];
-        normalise(x.data(), out.data(), xHat.data(), invStd, n, s, useBatch, training && runningMean != null);
+        if (invStd == null) { invStd = new double[c]; mean = new double[c]; }
+        normalise(x.data(), out.data(), mean, invStd, n, s, useBatch, training && runningMean != null);
         return out;
     }
 
@@ -107,11 +109,12 @@ final class BatchNormCore {
                     + org.conv4j.tensor.Shapes.show(x.shape()));
         }
         Tensor y = Tensor.zerosLike(x);
-        normalise(x.data(), y.data(), null, new double[config.numFeatures()], n, s, useBatch, false);
+        normalise(x.data(), y.data(), new double[config.numFeatures()], new double[config.numFeatures()], n, s, useBatch, false);
         return y;
     }
 
-    private void normalise(float[] x, float[] y, float[] xh, double[] inv, int n, int s, boolean useBatch, boolean updateRunning) {
+    /** y = γ·(x − mean)·invStd + β per channel; writes the mean and invStd used into {@code means} and {@code inv}. */
+    private void normalise(float[] x, float[] y, double[] means, double[] inv, int n, int s, boolean useBatch, boolean updateRunning) {
         int c = config.numFeatures();
         long m = (long) n * s;
         float[] gamma = weight == null ? null : weight.value().data();
@@ -145,13 +148,12 @@ final class BatchNormCore {
                 }
                 double is = 1 / Math.sqrt(var + eps);
                 inv[ch] = is;
+                means[ch] = mean;
                 double g = gamma == null ? 1 : gamma[ch], b = beta == null ? 0 : beta[ch];
                 for (int i = 0; i < n; i++) {
                     int base = (i * c + ch) * s;
                     for (int j = 0; j < s; j++) {
-                        double h = (x[base + j] - mean) * is;
-                        if (xh != null) xh[base + j] = (float) h;
-                        y[base + j] = (float) (g * h + b);
+                        y[base + j] = (float) (g * ((x[base + j] - mean) * is) + b);
                     }
                 }
             }
@@ -166,28 +168,29 @@ final class BatchNormCore {
     Tensor backward(Tensor dOut) {
         int c = config.numFeatures();
         dX = Buffers.reuse(dX, dOut);
-        float[] g = dOut.data(), xh = xHat.data(), dx = dX.data();
+        float[] g = dOut.data(), xs = x.data(), dx = dX.data();
         float[] gamma = weight == null ? null : weight.value().data();
         float[] dGamma = weight == null ? null : weight.grad().data();
         float[] dBeta = bias == null ? null : bias.grad().data();
         int n = this.n, s = this.s;
         long m = (long) n * s;
         boolean useBatch = batchStats;
-        double[] inv = invStd;
+        double[] inv = invStd, means = mean;
         forChannels(c, m * c, (lo, hi) -> {
             for (int ch = lo; ch < hi; ch++) {
+                double mu = means[ch], is = inv[ch];
                 double sumG = 0, sumGx = 0; // Σ dOut, Σ dOut·x̂
                 for (int i = 0; i < n; i++) {
                     int base = (i * c + ch) * s;
-                    for (int j = 0; j < s; j++) { sumG += g[base + j]; sumGx += (double) g[base + j] * xh[base + j]; }
+                    for (int j = 0; j < s; j++) { sumG += g[base + j]; sumGx += g[base + j] * ((xs[base + j] - mu) * is); }
                 }
                 double gm = gamma == null ? 1 : gamma[ch];
-                double k = gm * inv[ch];
+                double k = gm * is;
                 if (useBatch) {
                     double meanG = sumG / m, meanGx = sumGx / m;
                     for (int i = 0; i < n; i++) {
                         int base = (i * c + ch) * s;
-                        for (int j = 0; j < s; j++) dx[base + j] = (float) (k * (g[base + j] - meanG - xh[base + j] * meanGx));
+                        for (int j = 0; j < s; j++) dx[base + j] = (float) (k * (g[base + j] - meanG - (xs[base + j] - mu) * is * meanGx));
                     }
                 } else {
                     for (int i = 0; i < n; i++) {
@@ -204,7 +207,7 @@ final class BatchNormCore {
         return dX;
     }
 
-    boolean hasForward() { return xHat != null; }
+    boolean hasForward() { return x != null; }
 
     int[] lastShape() { return out.shape(); }
 }

@@ -2,6 +2,8 @@ package org.conv4j.pool;
 
 import java.util.Arrays;
 import org.conv4j.conv.ConvGeometry;
+import org.conv4j.kernels.Elementwise;
+import org.conv4j.kernels.Kernels;
 import org.conv4j.kernels.Parallel;
 
 /**
@@ -13,6 +15,13 @@ import org.conv4j.kernels.Parallel;
  */
 public final class Pooling {
     private Pooling() {}
+
+    /** 2×2 windows, stride 2, no padding or dilation, every window inside the input. */
+    static boolean isPlain2x2(ConvGeometry g) {
+        return g.kH() == 2 && g.kW() == 2 && g.strideH() == 2 && g.strideW() == 2 && g.dilationH() == 1
+                && g.dilationW() == 1 && g.padTop() == 0 && g.padLeft() == 0 && g.padBottom() == 0 && g.padRight() == 0
+                && g.outH() == g.inH() / 2 && g.outW() == g.inW() / 2;
+    }
 
     private static int grain(ConvGeometry g) {
         return Math.max(1, 16384 / Math.max(1, g.outH() * g.outW() * g.kH() * g.kW()));
@@ -27,6 +36,13 @@ public final class Pooling {
      */
     public static void maxForward(ConvGeometry g, int planes, float[] x, float[] out, int[] argmax) {
         int h = g.inH(), w = g.inW(), oh = g.outH(), ow = g.outW();
+        if (isPlain2x2(g)) {
+            // The common 2×2/stride-2 case on the branch-free kernel (same result, tested against this loop).
+            Elementwise ew = Kernels.elementwise();
+            Parallel.forChunks(planes, grain(g), (lo, hi) ->
+                    ew.maxPool2x2(hi - lo, h, w, x, lo * h * w, out, argmax, lo * oh * ow));
+            return;
+        }
         Parallel.forChunks(planes, grain(g), (lo, hi) -> {
             for (int pl = lo; pl < hi; pl++) {
                 int xBase = pl * h * w, oBase = pl * oh * ow;

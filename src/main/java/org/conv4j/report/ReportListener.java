@@ -62,7 +62,7 @@ public final class ReportListener implements TrainListener {
         details.put("training", String.format(java.util.Locale.ROOT, "%s, lr %s, batch %d, %d epochs, seed %d", c.optimizer(), c.lr(),
                 c.batchSize(), c.epochs(), c.seed()));
         details.put("run folder", runDir.toString());
-        return new ReportListener(runDir, name + " on " + data.train().name(), names, c.epochs(), details, model,
+        return new ReportListener(runDir, name + " on " + data.train().name().replaceFirst(" train$", ""), names, c.epochs(), details, model,
                 trainer.resumedHistory(), log);
     }
 
@@ -86,7 +86,7 @@ public final class ReportListener implements TrainListener {
 
     @Override
     public void onTest(int epoch, Dataset test, Evaluation evaluation, Model model) {
-        long t0 = System.nanoTime();
+        long t0 = System.nanoTime(), c0 = TrainingReport.threadCpu();
         int n = evaluation.size(), k = model.classes();
         int[] predicted = evaluation.predictions();
         ConfusionMatrix cm = new ConfusionMatrix(k);
@@ -110,7 +110,7 @@ public final class ReportListener implements TrainListener {
         }
         confusion = cm;
         gallery = samples;
-        report.addNanos(System.nanoTime() - t0);
+        report.addNanos(System.nanoTime() - t0, TrainingReport.threadCpu() - c0);
     }
 
     @Override

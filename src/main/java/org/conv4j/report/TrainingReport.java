@@ -40,7 +40,8 @@ public final class TrainingReport {
     private final List<EpochMetrics> epochs = new ArrayList<>();
     private int[][] lastConfusion;
     private List<GallerySample> lastGallery = List.of();
-    private long nanos;
+    private long nanos, cpuNanos;
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
     private boolean changed = true; // data added since the last write
 
     /**
@@ -111,15 +112,25 @@ public final class TrainingReport {
     }
 
     /** Adds report time spent outside this class (e.g. choosing gallery items), so {@link #nanos()} is complete. */
-    public void addNanos(long n) { nanos += n; }
+    public void addNanos(long wall, long cpu) {
+        nanos += wall;
+        cpuNanos += cpu;
+    }
+
+    /** CPU time of the calling thread spent in report writes and added work; unlike {@link #nanos()} it does not grow when the machine is busy. */
+    public long cpuNanos() { return cpuNanos; }
+
+    /** CPU time of the current thread, 0 where the JVM cannot measure it. */
+    static long threadCpu() { return cpu(); }
 
     /** The final write: same content, no self-reload. */
     public void finish() throws IOException {
-        long t0 = System.nanoTime();
+        long t0 = System.nanoTime(), c0 = cpu();
         ReportData d = data(true);
         if (changed) report.write(d); else report.rewritePage(d); // pictures are already current
         changed = false;
         nanos += System.nanoTime() - t0;
+        cpuNanos += cpu() - c0;
     }
 
     /** Time spent in report work so far (batch bookkeeping and writes; not the collectors' add calls). */
@@ -135,9 +146,14 @@ public final class TrainingReport {
     }
 
     private void write(boolean finished) throws IOException {
-        long t0 = System.nanoTime();
+        long t0 = System.nanoTime(), c0 = cpu();
         report.write(data(finished));
         changed = false;
         nanos += System.nanoTime() - t0;
+        cpuNanos += cpu() - c0;
+    }
+
+    private static long cpu() {
+        return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : 0;
     }
 }

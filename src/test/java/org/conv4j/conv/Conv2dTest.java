@@ -146,8 +146,12 @@ class Conv2dTest {
         float[] once = conv.weight().grad().data().clone();
         conv.forward(x);
         conv.backward(dOut);
-        float[] twice = conv.weight().grad().data();
+        float[] twice = conv.weight().grad().data().clone();
         for (int i = 0; i < once.length; i++) assertEquals(2 * once[i], twice[i], 1e-5f * Math.max(1, Math.abs(once[i])));
+        // Same shape, same buffers: forward and backward reuse their output tensors.
+        Tensor out1 = conv.forward(x), dX1 = conv.backward(dOut);
+        assertSame(out1, conv.forward(x));
+        assertSame(dX1, conv.backward(dOut));
     }
 
     @Test

@@ -43,6 +43,11 @@ class LoaderFuzzTest {
     }
 
     @FuzzTest(maxDuration = "60s")
+    void modelFile(byte[] data) {
+        ModelFileFuzzer.fuzzerTestOneInput(data);
+    }
+
+    @FuzzTest(maxDuration = "60s")
     void networkSpec(byte[] data) {
         NetworkSpecFuzzer.fuzzerTestOneInput(data);
     }

@@ -114,4 +114,34 @@ class ElementwiseTest {
         assertEquals(1.9f, buf[0], 1e-6f);
         assertEquals(0.71f, w[0], 1e-6f);
     }
+
+    @Test
+    void maxPool2x2MatchesTheScalarLoopIncludingTiesAndNaN() {
+        int[][] sizes = {{2, 2}, {3, 5}, {13, 13}, {14, 14}, {28, 28}, {7, 41}, {32, 66}, {4, 207}};
+        Rng rng = new Rng(4);
+        for (int[] hw : sizes) {
+            int h = hw[0], w = hw[1], planes = 3, off = 2;
+            float[] x = new float[off + planes * h * w];
+            for (int i = 0; i < x.length; i++) {
+                // Many exact ties (ReLU zeros, repeated values) and a few NaNs.
+                int kind = rng.nextInt(10);
+                x[i] = kind < 4 ? 0f : kind == 4 ? Float.NaN : kind < 7 ? 1f : rng.nextFloat() - 0.5f;
+            }
+            int outs = planes * (h / 2) * (w / 2);
+            float[] o1 = new float[outs + 1], o2 = new float[outs + 1];
+            int[] a1 = new int[outs + 1], a2 = new int[outs + 1];
+            vec.maxPool2x2(planes, h, w, x, off, o1, a1, 1);
+            ref.maxPool2x2(planes, h, w, x, off, o2, a2, 1);
+            assertArrayEquals(o2, o1, "values " + h + "x" + w);
+            assertArrayEquals(a2, a1, "argmax " + h + "x" + w);
+        }
+        // First maximum in row-major order wins a tie: (0,1) before (1,0).
+        float[] x = {0f, 7f, 7f, 1f};
+        float[] out = new float[1];
+        int[] at = new int[1];
+        for (Elementwise e : new Elementwise[] {vec, ref}) {
+            e.maxPool2x2(1, 2, 2, x, 0, out, at, 0);
+            assertEquals(1, at[0], e.name());
+        }
+    }
 }

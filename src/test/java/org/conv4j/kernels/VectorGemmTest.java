@@ -20,7 +20,7 @@ class VectorGemmTest {
     private final ScalarGemm scalar = new ScalarGemm();
 
     /** One product: stored operands with offsets/strides, C pre-filled, and the double oracle. */
-    private record Case(boolean ta, boolean tb, int m, int n, int k, int aOff, int lda, int bOff, int ldb,
+    record Case(boolean ta, boolean tb, int m, int n, int k, int aOff, int lda, int bOff, int ldb,
                         int cOff, int ldc, float beta, float[] a, float[] b, float[] c0) {
         static Case random(Rng rng, boolean ta, boolean tb, int m, int n, int k, int pad, float beta, boolean nanC) {
             int aRows = ta ? k : m, aCols = ta ? m : k, bRows = tb ? n : k, bCols = tb ? k : n;
@@ -186,7 +186,7 @@ class VectorGemmTest {
     void kernelsChooseVectorHereAndExplainWhy() {
         // The test JVM runs with --add-modules jdk.incubator.vector and C2 on.
         assertTrue(Kernels.vectorUnusable().isEmpty(), () -> Kernels.vectorUnusable().orElse(""));
-        assertTrue(Kernels.reason().startsWith("Vector API kernels") || System.getProperty("conv4j.kernels", "").equals("scalar"),
+        assertTrue(Kernels.reason().equals("Vector API GEMM (" + Kernels.gemm().name() + "), Vector API elementwise") || System.getProperty("conv4j.kernels", "").equals("scalar"),
                 Kernels.reason());
     }
 }

@@ -93,6 +93,10 @@ public final class ReportCostBench {
         long reportNanos = report.nanos() + collectNanos;
         System.out.printf(Locale.ROOT, "training %.1f s (incl. test passes), report %.3f s (writes+batch %.3f s, collector %.3f s) = %.2f%% of training%n",
                 trainingNanos / 1e9, reportNanos / 1e9, report.nanos() / 1e9, collectNanos / 1e9, 100.0 * reportNanos / trainingNanos);
+        long processCpu = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+        System.out.printf(Locale.ROOT, "CPU: report writes %.3f s of the process's %.1f s = %.2f%%%n", report.cpuNanos() / 1e9,
+                processCpu / 1e9, 100.0 * report.cpuNanos() / processCpu);
         System.out.println("report: " + report.html());
     }
 }

@@ -104,3 +104,6 @@ bn = """{"format": "conv4j-network", "version": 1, "input": [3, 6, 6], "classes"
   {"type": "AvgPool2d", "kernel_size": 2}, {"type": "Flatten"}, {"type": "Dropout", "p": 0.5},
   {"type": "Linear", "in_features": 36, "out_features": 2}]}"""
 put("networkSpec", "batchnorm.json", bn.encode())
+
+# modelFile/tiny.safetensors and modelFile/batchnorm.safetensors are conv4j model files: ModelFile.save of
+# the two specs above built with seed 1 (made in Java, as Python has no conv4j).

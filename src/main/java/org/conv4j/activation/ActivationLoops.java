@@ -6,12 +6,12 @@ import org.conv4j.tensor.Shapes;
 import org.conv4j.tensor.Tensor;
 
 /** Shared plumbing of the element-wise activations: parallel loops and the call-order checks. */
-final class Elementwise {
+final class ActivationLoops {
     /** Below this many values one thread is faster than forking. */
     private static final int PARALLEL_MIN = 1 << 16;
     private static final int GRAIN = 1 << 14;
 
-    private Elementwise() {}
+    private ActivationLoops() {}
 
     /** Runs {@code body} over [0, n), split across the pool for large n (element-wise, so order-free). */
     static void forRange(int n, Parallel.RangeBody body) {
