@@ -2,6 +2,9 @@ package org.conv4j.reliability;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.conv4j.data.Dataset;
@@ -94,5 +97,38 @@ class ReproducibilityTest {
         }
         assertNotNull(Fixtures.firstDifference(want, train(2, 4)), "a different seed gives different weights (the check has teeth)");
         System.out.println("ReproducibilityTest: bitwise-identical weights on threads 1, 2 (twice) and 4");
+    }
+
+    /**
+     * The same with OpenBLAS as the GEMM ({@code -Dconv4j.blas=openblas}, chosen once per JVM, so each
+     * thread count runs in its own JVM). Skipped where libopenblas is not installed.
+     */
+    @Test
+    void sameWeightsOnOneTwoAndFourThreadsWithOpenBlas() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(openBlasInstalled(), "libopenblas is not installed");
+        List<String> lines = new ArrayList<>();
+        for (int t : THREADS) {
+            String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Process p = new ProcessBuilder(javaBin, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+                    "-Dconv4j.blas=openblas", "-Dconv4j.threads=" + t, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                    ReproChild.class.getName()).redirectErrorStream(false).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            assertEquals(0, p.waitFor(), "child on " + t + " threads: " + out);
+            String[] f = out.split(" ");
+            assertEquals("NativeBlasGemm", f[0], out);
+            assertEquals(Integer.toString(t), f[1], out);
+            lines.add(out);
+        }
+        for (String l : lines) {
+            assertEquals(lines.get(0).split(" ")[2], l.split(" ")[2], "OpenBLAS weights equal on every thread count: " + lines);
+        }
+        System.out.println("ReproducibilityTest: OpenBLAS bitwise-identical weights on threads 1, 2 and 4");
+    }
+
+    static boolean openBlasInstalled() {
+        for (String d : List.of("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib", "/lib/aarch64-linux-gnu")) {
+            if (Files.exists(Path.of(d, "libopenblas.so.0"))) return true;
+        }
+        return false;
     }
 }
