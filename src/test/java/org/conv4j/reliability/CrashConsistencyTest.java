@@ -76,7 +76,7 @@ class CrashConsistencyTest {
 
             Process p = start(run, fresh ? "fresh" : "resume");
             children++;
-            boolean killed = false;
+            boolean killed = false, exited = false;
             try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String first = out.readLine();
                 assertEquals("kernels " + kernels, first, "the child computes with the same kernels; stderr: " + stderr(run));
@@ -92,8 +92,9 @@ class CrashConsistencyTest {
                         break;
                     }
                 }
+                exited = !killed;  // its output ended: the child is exiting by itself
             } finally {
-                p.destroyForcibly();
+                if (!exited) p.destroyForcibly();  // also on a failed assertion, so that no child outlives the test
                 p.waitFor();
             }
             if (!killed) {
