@@ -163,10 +163,8 @@ class CrashConsistencyTest {
 
     private static Process start(Path run, String mode) throws IOException {
         Files.createDirectories(run);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = List.of(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-                "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                CrashChild.class.getName(), run.toString(), mode);
+        List<String> cmd = new ArrayList<>(Fixtures.childJvm(CrashChild.class, "-Xmx256m", "-XX:+UseSerialGC"));
+        cmd.addAll(List.of(run.toString(), mode));
         return new ProcessBuilder(cmd).redirectError(run.resolveSibling(run.getFileName() + ".stderr").toFile()).start();
     }
 

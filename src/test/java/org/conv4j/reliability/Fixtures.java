@@ -93,4 +93,20 @@ final class Fixtures {
         }
         return null;
     }
+
+    /**
+     * The command that starts {@code main} in a new JVM like this one: same java, class path and module
+     * flags, and this JVM's kernel choices ({@code conv4j.kernels}, {@code conv4j.blas}) passed on.
+     */
+    static java.util.List<String> childJvm(Class<?> main, String... jvmFlags) {
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(
+                java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"));
+        for (String key : java.util.List.of("conv4j.kernels", "conv4j.blas", "conv4j.blas.path")) {
+            if (System.getProperty(key) != null) cmd.add("-D" + key + "=" + System.getProperty(key));
+        }
+        cmd.addAll(java.util.List.of(jvmFlags));
+        cmd.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        return cmd;
+    }
 }

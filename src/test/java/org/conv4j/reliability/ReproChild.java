@@ -1,8 +1,5 @@
 package org.conv4j.reliability;
 
-import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import org.conv4j.kernels.Kernels;
 import org.conv4j.kernels.Parallel;
 
@@ -15,10 +12,7 @@ public final class ReproChild {
     private ReproChild() {}
 
     public static void main(String[] args) throws Exception {
-        int[] bits = ReproducibilityTest.train(Parallel.threads(), 3);
-        ByteBuffer b = ByteBuffer.allocate(bits.length * 4);
-        for (int v : bits) b.putInt(v);
-        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b.array()));
+        String sha = ReproducibilityTest.sha256(ReproducibilityTest.train(Parallel.threads(), 3));
         System.out.println(Kernels.gemm().getClass().getSimpleName() + " " + Parallel.threads() + " " + sha);
     }
 }

@@ -99,7 +99,11 @@ class ReproducibilityTest {
             }
         }
         assertNotNull(Fixtures.firstDifference(want, train(2, 4)), "a different seed gives different weights (the check has teeth)");
-        System.out.println("ReproducibilityTest: bitwise-identical weights on threads 1, 2 (twice) and 4");
+        // and in a fresh JVM, where the code runs interpreted and C1-compiled before C2 takes over
+        String[] child = runChild(null, 2).split(" ");
+        assertEquals(Kernels.gemm().getClass().getSimpleName(), child[0]);
+        assertEquals(sha256(want), child[2], "a fresh JVM (cold code) trains to the same weights as this warm one");
+        System.out.println("ReproducibilityTest: bitwise-identical weights on threads 1, 2 (twice) and 4, and in a fresh JVM");
     }
 
     /**
@@ -111,12 +115,7 @@ class ReproducibilityTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(openBlasInstalled(), "libopenblas is not installed");
         List<String> lines = new ArrayList<>();
         for (int t : THREADS) {
-            String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process p = new ProcessBuilder(javaBin, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-                    "-Dconv4j.blas=openblas", "-Dconv4j.threads=" + t, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                    ReproChild.class.getName()).redirectErrorStream(false).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            assertEquals(0, p.waitFor(), "child on " + t + " threads: " + out);
+            String out = runChild("openblas", t);
             String[] f = out.split(" ");
             assertEquals("NativeBlasGemm", f[0], out);
             assertEquals(Integer.toString(t), f[1], out);
@@ -126,6 +125,23 @@ class ReproducibilityTest {
             assertEquals(lines.get(0).split(" ")[2], l.split(" ")[2], "OpenBLAS weights equal on every thread count: " + lines);
         }
         System.out.println("ReproducibilityTest: OpenBLAS bitwise-identical weights on threads 1, 2 and 4");
+    }
+
+    /** Runs {@link ReproChild} in a new JVM ({@code blas} null: the default kernels) and returns its line. */
+    static String runChild(String blas, int threads) throws Exception {
+        List<String> flags = new ArrayList<>(List.of("-Dconv4j.threads=" + threads, "-Xmx512m"));
+        if (blas != null) flags.add("-Dconv4j.blas=" + blas);  // after any inherited one, so it wins
+        List<String> cmd = Fixtures.childJvm(ReproChild.class, flags.toArray(String[]::new));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertEquals(0, p.waitFor(), "child (" + cmd + "): " + out);
+        return out;
+    }
+
+    static String sha256(int[] bits) throws Exception {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(bits.length * 4);
+        for (int v : bits) b.putInt(v);
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(b.array()));
     }
 
     static boolean openBlasInstalled() {
