@@ -2,6 +2,7 @@ package org.conv4j.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -52,7 +53,7 @@ public final class TrainCommand implements Main.FlagCommand {
                   --data DIR            IDX files (MNIST family), CIFAR-10/100 batches, or image folders
                                         DIR/train/CLASS/* and DIR/test/CLASS/*   (default: Fashion-MNIST)
                   --out RUNDIR          run folder (default: runs/train-YYYYMMDD-HHMMSS)
-                  --force               write into a run folder that already holds a model
+                  --force               write into a run folder that already holds a model (also with --resume)
                   --resume CKPT         continue the run saved in CKPT exactly (recipe options come from it;
                                         --epochs may extend it; --out defaults to CKPT's folder)
                   --threads T           compute threads (default: all processors)
@@ -99,6 +100,7 @@ public final class TrainCommand implements Main.FlagCommand {
             Path parent = ckpt.toAbsolutePath().getParent();
             runDir = Path.of(a.string("out", parent.toString()));
             a.finish();
+            if (holdsModel(runDir) && !force) return refuseOverwrite(runDir, err);
             Trainer trainer = Trainer.resume(Checkpoint.load(ckpt), epochs);
             return fit(trainer, loadData(dataDir, trainer.model().spec(), err), runDir, quiet, err);
         } else {
@@ -123,16 +125,23 @@ public final class TrainCommand implements Main.FlagCommand {
             }
             runDir = Path.of(a.string("out", "runs/train-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
             a.finish();
-            if (Files.exists(runDir.resolve("model.safetensors")) && !force) {
-                err.println("conv4j train: " + runDir + " already holds a model (model.safetensors); pass --force to overwrite it, "
-                        + "or choose another --out");
-                return USAGE;
-            }
+            if (holdsModel(runDir) && !force) return refuseOverwrite(runDir, err);
             TrainTest data = loadData(dataDir, spec, err);
             if (spec.classNames() == null && data.train().numClasses() == spec.classes()) spec = spec.withClassNames(data.train().classNames());
             Model model = spec.build(cfg.seed());
             return fit(new Trainer(model, cfg), data, runDir, quiet, err);
         }
+    }
+
+    /** True if the run folder has a model.safetensors entry of any kind (a symlink, even a dangling one, counts). */
+    private static boolean holdsModel(Path runDir) {
+        return Files.exists(runDir.resolve("model.safetensors"), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    private static int refuseOverwrite(Path runDir, PrintStream err) {
+        err.println("conv4j train: " + runDir + " already holds a model (" + runDir.resolve("model.safetensors")
+                + "); pass --force to overwrite it, or choose another --out");
+        return USAGE;
     }
 
     private static TrainTest loadData(String dataDir, NetworkSpec spec, PrintStream err) throws Exception {

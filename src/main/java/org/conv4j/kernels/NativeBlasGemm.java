@@ -16,7 +16,8 @@ import java.util.Optional;
  * Optional native SGEMM: OpenBLAS's {@code cblas_sgemm} through the Foreign Function & Memory API, on the
  * Java arrays themselves (a critical downcall with heap access: no copies). Off by default; enabled by
  * {@code -Dconv4j.blas=openblas} (fails loudly if the library is missing) or {@code -Dconv4j.blas=auto}
- * (used when found). OpenBLAS is told to run single-threaded; large products are split by rows over
+ * (used when found). OpenBLAS is told to run single-threaded; large products are split into row blocks
+ * (a function of the size only, so results are bitwise the same on any thread count) run over
  * {@link Parallel}, so conv4j's one pool stays the only source of parallelism.
  *
  * <p>Library search: {@code -Dconv4j.blas.path=/path/libopenblas.so}, else libopenblas.so.0 /
@@ -26,6 +27,8 @@ public final class NativeBlasGemm implements Gemm {
     private static final int ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112;
     /** Products with fewer multiply-adds than this are not worth splitting over threads. */
     private static final long SPLIT_MIN = 1L << 21;
+    /** A split product has at most this many row blocks, each of at least MIN_ROWS rows. */
+    private static final int MAX_BLOCKS = 8, MIN_ROWS = 16;
     private static final List<String> DIRS = List.of("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu",
             "/usr/lib64", "/usr/lib", "/usr/local/lib", "/opt/OpenBLAS/lib");
 
@@ -98,12 +101,14 @@ public final class NativeBlasGemm implements Gemm {
         }
         if (beta == 0f) GemmChecks.scale(m, n, 0f, c, cOff, ldc); // BLAS may read C when beta is 0: clear NaN
         long work = (long) m * n * k;
-        int threads = Parallel.threads();
-        if (work < SPLIT_MIN || threads == 1 || m < 8) {
+        if (work < SPLIT_MIN || m < 2 * MIN_ROWS) {
             call(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
-        int grain = Math.max(4, (m + threads - 1) / threads);
+        // Row blocks depend on m only, never on the thread count (one thread runs the same blocks in
+        // turn): OpenBLAS rounds a row differently depending on the block it is in, so blocks cut per
+        // thread would make results depend on the thread count.
+        int grain = Math.max(MIN_ROWS, (m + MAX_BLOCKS - 1) / MAX_BLOCKS);
         Parallel.forChunks(m, grain, (lo, hi) -> call(transA, transB, hi - lo, n, k,
                 a, transA ? aOff + lo : aOff + lo * lda, lda, b, bOff, ldb, beta, c, cOff + lo * ldc, ldc));
     }

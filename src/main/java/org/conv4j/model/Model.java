@@ -10,8 +10,10 @@ import org.conv4j.tensor.Tensor;
  * applies the spec's normalisation.
  *
  * <p>Thread safety: {@link #predict}, {@link #logits} and {@link #preprocess} only read the model and may
- * be called from many threads at once (they use each layer's {@code infer}). Training the network
- * ({@code network().forward/backward}, an optimizer step) is single-threaded and must not overlap with them.
+ * be called from many threads at once (they use each layer's {@code infer}); a model from
+ * {@link ModelFile#load} is ready to share, and concurrent results are bitwise those of one thread.
+ * Not thread-safe: training the network ({@code network().forward/backward}, {@code setTraining}, an
+ * optimizer step) and changing weights, which must not overlap with each other or with predictions.
  */
 public final class Model {
     private final NetworkSpec spec;

@@ -3,6 +3,7 @@ package org.conv4j.train;
 import java.util.List;
 import org.conv4j.layers.Layer;
 import org.conv4j.loss.Loss;
+import org.conv4j.model.Container;
 import org.conv4j.model.NamedParam;
 import org.conv4j.tensor.Tensor;
 
@@ -11,7 +12,7 @@ import org.conv4j.tensor.Tensor;
  * trainer can run it on several workers, sum their {@code Param.grad()}s, and apply one optimizer step.
  *
  * <p>Call order: zero the gradients; {@link #compute} (forward in training mode, loss, backward, which adds
- * into every gradient); then {@link #checkFinite}; then the optimizer's step.
+ * into every gradient); then {@link #checkFinite}; then the optimizer's step; then {@link #checkValues}.
  */
 public final class Gradients {
     private Gradients() {}
@@ -36,14 +37,27 @@ public final class Gradients {
 
     /**
      * Fails with a {@link DivergenceException} if the loss or any gradient is NaN or infinite, naming the
-     * first parameter (and its layer) where a bad value sits and the step.
+     * step and where the bad value sits. Gradients are scanned in backward order (last layer first), so the
+     * parameter named is the first one backward made non-finite. Without the batch, a bad loss cannot be
+     * traced to a layer; prefer {@link #checkFinite(Layer, Tensor, float, List, long)}.
      */
     public static void checkFinite(float loss, List<NamedParam> params, long step) {
+        checkFinite(null, null, loss, params, step);
+    }
+
+    /**
+     * As {@link #checkFinite(float, List, long)}; when the loss is not finite, also finds the layer it came
+     * from: a non-finite input image, else a parameter or buffer whose value is non-finite, else the first
+     * layer of {@code network} (a top-level child, run in inference mode on {@code x}) whose output is
+     * non-finite. Only runs that search when the loss is bad, so a healthy step pays one scan of the gradients.
+     */
+    public static void checkFinite(Layer network, Tensor x, float loss, List<NamedParam> params, long step) {
         if (!Float.isFinite(loss)) {
             throw new DivergenceException(step, "training diverged at step " + step + ": the loss is " + loss
-                    + " (try a lower --lr or --clip)");
+                    + (network == null ? "" : "; " + locate(network, x, params)) + " (try a lower --lr or --clip)");
         }
-        for (NamedParam p : params) {
+        for (int j = params.size() - 1; j >= 0; j--) {
+            NamedParam p = params.get(j);
             if (!p.param().isTrainable()) continue;
             float[] g = p.param().grad().data();
             for (int i = 0; i < g.length; i++) {
@@ -54,5 +68,52 @@ public final class Gradients {
                 }
             }
         }
+    }
+
+    /**
+     * Fails with a {@link DivergenceException} if any parameter or buffer of {@code params} holds a NaN or
+     * infinity: after an update (an overflowing step) and before a checkpoint is written, so that no
+     * checkpoint ever holds one. {@code when} says at which point, e.g. "after the update".
+     */
+    public static void checkValues(List<NamedParam> params, long step, String when) {
+        String bad = firstNonFiniteValue(params);
+        if (bad != null) {
+            throw new DivergenceException(step, "training diverged at step " + step + ": " + bad + " " + when
+                    + " (try a lower --lr or --clip)");
+        }
+    }
+
+    private static String firstNonFiniteValue(List<NamedParam> params) {
+        for (NamedParam p : params) {
+            float[] v = p.param().value().data();
+            for (int i = 0; i < v.length; i++) {
+                if (!Float.isFinite(v[i])) {
+                    return p.name() + " of layer " + p.owner().describe() + " holds " + v[i] + " at index " + i;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Where a non-finite loss comes from, as a phrase for the error message. */
+    static String locate(Layer network, Tensor x, List<NamedParam> params) {
+        float[] in = x.data();
+        int item = x.size() / Math.max(1, x.dim(0));
+        for (int i = 0; i < in.length; i++) {
+            if (!Float.isFinite(in[i])) return "the input batch holds " + in[i] + " (image " + i / item + " of the batch)";
+        }
+        String bad = firstNonFiniteValue(params);
+        if (bad != null) return bad;
+        List<Container.Child> layers = network instanceof Container c ? c.children() : List.of(new Container.Child("", network));
+        Tensor a = x;
+        for (Container.Child ch : layers) {
+            a = ch.layer().infer(a);
+            for (float v : a.data()) {
+                if (!Float.isFinite(v)) {
+                    return "layer " + (ch.name().isEmpty() ? "" : ch.name() + " ") + ch.layer().describe() + " outputs " + v;
+                }
+            }
+        }
+        return "every layer's output is finite in inference mode, so the training-mode forward or the loss overflowed";
     }
 }

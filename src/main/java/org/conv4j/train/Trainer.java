@@ -38,7 +38,8 @@ import org.conv4j.optim.Optimizer;
  * <p>Each step: zero gradients → {@link Gradients#compute} (forward, loss, backward) →
  * {@link Gradients#checkFinite} (a NaN/Inf stops training with a {@link DivergenceException} naming the
  * layer and step, before any update, so the last checkpoint stays good) → optional clipping → lr from the
- * schedule → optimizer step.
+ * schedule → optimizer step → {@link Gradients#checkValues} (an update that overflowed stops training in its
+ * own step). A checkpoint is never written while a weight or buffer is non-finite.
  *
  * <p>Run folder (when set): {@code metrics.csv} (one row per epoch, written as each epoch ends),
  * {@code checkpoint.safetensors} (after every epoch and every {@code checkpointEvery} steps; atomic),
@@ -168,9 +169,10 @@ public final class Trainer {
                 optimizer.setLr(lr);
                 optimizer.zeroGrad();
                 Gradients.Result r = Gradients.compute(model.network(), loss, b.x(), b.labels(), k);
-                Gradients.checkFinite(r.loss(), params, step + 1);
+                Gradients.checkFinite(model.network(), b.x(), r.loss(), params, step + 1);
                 if (config.clipNorm() > 0) GradClip.clipGlobalNorm(params, config.clipNorm());
                 optimizer.step();
+                Gradients.checkValues(params, step + 1, "after the update");
                 step++;
                 lossSum += (double) r.loss() * r.size();
                 correct += r.correct();
@@ -245,6 +247,7 @@ public final class Trainer {
     private void saveCheckpoint(DataLoader loader, int epochsDone, long step, double lossSum, long correct, long topk, long seen,
                                 double elapsed, double bestLoss, int badEpochs, List<EpochMetrics> history, Dataset train, Dataset val)
             throws IOException {
+        Gradients.checkValues(params, step, "when its checkpoint was due, so that checkpoint was not written");
         Map<String, long[]> rngs = new LinkedHashMap<>();
         for (Map.Entry<String, Dropout> e : Checkpoint.dropouts(model.network()).entrySet()) rngs.put(e.getKey(), e.getValue().rng().state());
         new Checkpoint(model, config, optimizer.state(), loader.state(), rngs, epochsDone, step, lossSum, correct, topk, seen,

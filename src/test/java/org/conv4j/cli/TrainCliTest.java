@@ -68,8 +68,13 @@ class TrainCliTest {
         assertEquals(Command.USAGE, again.code());
         assertTrue(again.err().contains("--force"), again.err());
 
-        Run resumed = run("train", "--resume", out.resolve("checkpoint.safetensors").toString(), "--epochs", "3",
+        // extending a finished run replaces its model, so it needs --force like any overwrite
+        Run refused = run("train", "--resume", out.resolve("checkpoint.safetensors").toString(), "--epochs", "3",
                 "--data", data.toString(), "--quiet");
+        assertEquals(Command.USAGE, refused.code(), refused.err());
+        assertTrue(refused.err().contains("--force"), refused.err());
+        Run resumed = run("train", "--resume", out.resolve("checkpoint.safetensors").toString(), "--epochs", "3",
+                "--data", data.toString(), "--quiet", "--force");
         assertEquals(0, resumed.code(), resumed.err());
         assertTrue(resumed.err().contains("resuming at epoch 3"), resumed.err());
         assertEquals(4, Files.readAllLines(out.resolve("metrics.csv")).size());
