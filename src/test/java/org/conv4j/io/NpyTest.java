@@ -182,7 +182,7 @@ class NpyTest {
         }
         long t0 = System.nanoTime();
         assertTrue(failure(p).contains("above the ceiling"));
-        assertTrue(System.nanoTime() - t0 < 1_000_000_000L, "fails in under a second");
+        assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "fails without hanging (HostileInputTest measures the sub-second figure)");
         // A caller's own, lower limit is honoured too.
         Path small = tmp.resolve("small.npy");
         Npy.write(small, NpyArray.ofFloat32(new float[100], 100));

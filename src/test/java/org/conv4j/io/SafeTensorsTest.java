@@ -99,6 +99,6 @@ class SafeTensorsTest {
         h.append('}');
         long t0 = System.nanoTime();
         assertBad(file(h.toString(), 0), "more than");
-        assertTrue(System.nanoTime() - t0 < 1_000_000_000L, "fails within a second");
+        assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "fails without hanging (HostileInputTest measures the sub-second figure)");
     }
 }

@@ -55,7 +55,7 @@ class OnnxMutationTest {
                     fail("mutant " + seed + " of seed file " + s + " threw " + t, t);
                 }
                 long ms = (System.nanoTime() - t0) / 1_000_000;
-                assertTrue(ms < 1000, "mutant " + seed + " took " + ms + " ms");
+                assertTrue(ms < 10_000, "mutant " + seed + " took " + ms + " ms");
             }
         }
         System.out.printf("ONNX mutation test: %d mutants, %d imported, %d rejected%n", seeds.size() * MUTANTS_PER_SEED, imported, rejected);

@@ -53,7 +53,7 @@ class ImageInputTest {
         Files.write(f, b.toByteArray());
         long t0 = System.nanoTime();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImageInput.read(f, 1, 28, 28));
-        assertTrue(System.nanoTime() - t0 < 1_000_000_000L, "fails fast");
+        assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "fails without hanging (HostileInputTest measures the sub-second figure)");
         assertTrue(e.getMessage().contains("bomb.png") && e.getMessage().contains("60000x60000"), e.getMessage());
     }
 
