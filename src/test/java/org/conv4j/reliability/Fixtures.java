@@ -6,7 +6,6 @@ import org.conv4j.model.Model;
 import org.conv4j.model.NamedParam;
 import org.conv4j.model.NetworkSpec;
 import org.conv4j.train.TrainConfig;
-import org.conv4j.util.Rng;
 
 /** The small network, data and recipe the reliability tests train. */
 final class Fixtures {
@@ -42,22 +41,9 @@ final class Fixtures {
         }
     }
 
-    /** Three classes of 8x8 images: a bright row, a bright column or the bright diagonal, plus noise. */
+    /** Three classes of 8x8 images (row, column, diagonal), the trainer tests' synthetic set. */
     static Dataset data(int n, long seed) {
-        Rng r = new Rng(seed);
-        float[] px = new float[n * 64];
-        int[] labels = new int[n];
-        for (int i = 0; i < n; i++) {
-            labels[i] = i % 3;
-            int pos = r.nextInt(8);
-            for (int y = 0; y < 8; y++) {
-                for (int x = 0; x < 8; x++) {
-                    boolean on = switch (labels[i]) { case 0 -> y == pos; case 1 -> x == pos; default -> x == y; };
-                    px[i * 64 + y * 8 + x] = (on ? 0.8f : 0.1f) + 0.2f * r.nextFloat();
-                }
-            }
-        }
-        return new Dataset("synthetic", px, labels, 1, 8, 8, List.of("row", "column", "diagonal"));
+        return org.conv4j.train.TrainerTest.data(n, seed);
     }
 
     static Dataset train() { return data(120, 1); }
