@@ -14,7 +14,7 @@ import org.conv4j.util.Rng;
  * padding per side (or "same"/"valid"), groups (including depthwise), optional bias.
  *
  * <p>x [N, C, H, W] → out [N, F, OH, OW]; weight [F, C/groups, KH, KW]; bias [F].
- * Computed by im2col + GEMM ({@link Im2colConv}); {@link ReferenceConv2d} is the direct-loop oracle it is
+ * Computed by {@link ConvAlgorithm} (direct or im2col + GEMM); {@link ReferenceConv2d} is the direct-loop oracle it is
  * tested against. The tensors returned by forward/backward are reused at the next call of the same shape.
  */
 public final class Conv2d implements Layer {
@@ -53,7 +53,7 @@ public final class Conv2d implements Layer {
         int n = x.dim(0);
         int[] outShape = {n, config.outChannels(), g.outH(), g.outW()};
         if (out == null || !out.hasShape(outShape)) out = new Tensor(outShape);
-        Im2colConv.forward(config, g, n, x.data(), weight.value().data(), bias == null ? null : bias.value().data(),
+        ConvAlgorithm.forward(config, g, n, x.data(), weight.value().data(), bias == null ? null : bias.value().data(),
                 out.data(), workspace);
         this.x = x;
         this.geometry = g;
@@ -66,7 +66,7 @@ public final class Conv2d implements Layer {
         int n = x.dim(0);
         Shapes.check(name, "dOut", dOut, n, config.outChannels(), geometry.outH(), geometry.outW());
         if (dX == null || !dX.sameShape(x)) dX = Tensor.zerosLike(x);
-        Im2colConv.backward(config, geometry, n, x.data(), weight.value().data(), dOut.data(),
+        ConvAlgorithm.backward(config, geometry, n, x.data(), weight.value().data(), dOut.data(),
                 dX.data(), weight.grad().data(), bias == null ? null : bias.grad().data(), workspace);
         return dX;
     }
@@ -76,7 +76,7 @@ public final class Conv2d implements Layer {
         ConvGeometry g = geometryFor(x);
         int n = x.dim(0);
         Tensor y = new Tensor(n, config.outChannels(), g.outH(), g.outW());
-        Im2colConv.forward(config, g, n, x.data(), weight.value().data(), bias == null ? null : bias.value().data(),
+        ConvAlgorithm.forward(config, g, n, x.data(), weight.value().data(), bias == null ? null : bias.value().data(),
                 y.data(), new Workspace());
         return y;
     }

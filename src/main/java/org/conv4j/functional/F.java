@@ -2,7 +2,7 @@ package org.conv4j.functional;
 
 import org.conv4j.conv.Conv2dConfig;
 import org.conv4j.conv.ConvGeometry;
-import org.conv4j.conv.Im2colConv;
+import org.conv4j.conv.ConvAlgorithm;
 import org.conv4j.conv.Workspace;
 import org.conv4j.layers.LinearOps;
 import org.conv4j.pool.PoolConfig;
@@ -77,7 +77,7 @@ public final class F {
         if (b != null) Shapes.check(where, "bias", b, c.outChannels());
         ConvGeometry g = c.geometry(x.dim(2), x.dim(3));
         Tensor out = new Tensor(x.dim(0), c.outChannels(), g.outH(), g.outW());
-        Im2colConv.forward(c, g, x.dim(0), x.data(), w.data(), b == null ? null : b.data(), out.data(), new Workspace());
+        ConvAlgorithm.forward(c, g, x.dim(0), x.data(), w.data(), b == null ? null : b.data(), out.data(), new Workspace());
         return new Out<>(out, new ConvCache(x, w, b, c, g));
     }
 
@@ -89,7 +89,7 @@ public final class F {
         Shapes.check("F.conv2dBackward " + c.describe(), "dOut", dOut, n, c.outChannels(), g.outH(), g.outW());
         Tensor dX = Tensor.zerosLike(cache.x()), dW = Tensor.zerosLike(cache.weight());
         Tensor dB = cache.bias() == null ? null : Tensor.zerosLike(cache.bias());
-        Im2colConv.backward(c, g, n, cache.x().data(), cache.weight().data(), dOut.data(),
+        ConvAlgorithm.backward(c, g, n, cache.x().data(), cache.weight().data(), dOut.data(),
                 dX.data(), dW.data(), dB == null ? null : dB.data(), new Workspace());
         return new Grads(dX, dW, dB);
     }

@@ -20,13 +20,19 @@ public final class Kernels {
     private Kernels() {}
 
     /** The implementation family picked and why. */
-    public record Choice(Gemm gemm, Elementwise elementwise, String reason) {}
+    public record Choice(Gemm gemm, Elementwise elementwise, String reason, boolean vectorApi) {}
 
     /** The GEMM every layer uses. */
     public static Gemm gemm() { return CHOICE.gemm(); }
 
     /** Vectorised (or scalar) elementwise primitives: activations, optimiser updates, reductions. */
     public static Elementwise elementwise() { return CHOICE.elementwise(); }
+
+    /**
+     * True when Vector API kernels may run (the module is loaded, C2 is on, nothing forces scalar), so
+     * classes written on the Vector API, like the direct convolution, can be used.
+     */
+    public static boolean vectorApi() { return CHOICE.vectorApi(); }
 
     /** Why the current kernels were chosen (for logs and {@code conv4j bench}). */
     public static String reason() { return CHOICE.reason(); }
@@ -49,7 +55,7 @@ public final class Kernels {
                 : g != null ? "Vector API GEMM (" + g.name() + ")" : "scalar GEMM (vector GEMM failed to load)")
                 + ", " + (e != null ? "Vector API elementwise" : "scalar elementwise (vector version failed to load)");
         LOG.log(g != null && e != null ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING, "conv4j kernels: " + reason);
-        return new Choice(g != null ? g : new ScalarGemm(), e != null ? e : new ScalarElementwise(), reason);
+        return new Choice(g != null ? g : new ScalarGemm(), e != null ? e : new ScalarElementwise(), reason, e != null);
     }
 
     /**
@@ -89,7 +95,7 @@ public final class Kernels {
     private static Choice scalar(System.Logger.Level level, String why) {
         String reason = "scalar kernels: " + why;
         LOG.log(level, "conv4j " + reason);
-        return new Choice(new ScalarGemm(), new ScalarElementwise(), reason);
+        return new Choice(new ScalarGemm(), new ScalarElementwise(), reason, false);
     }
 
     /** Empty when the Vector API is present and compiled by C2; otherwise the reason it is not used. */

@@ -21,11 +21,12 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Packing buffers are per calling thread and reused, so steady-state calls allocate only a 4×NR tile.
  */
 public final class VectorGemm implements Gemm {
-    static final VectorSpecies<Float> S = species();
+    /** The vector shape every Vector API kernel uses (a static final, so C2 intrinsifies the ops). */
+    public static final VectorSpecies<Float> S = species();
     /** Floats per vector. */
     static final int V = S.length();
-    static final int MR = 4;
-    static final int NR = 2 * V;
+    public static final int MR = 4;
+    public static final int NR = 2 * V;
     /**
      * Deepest k slice: an NR×KC B micro-panel (24 KB) stays in L1 and the MC×KC A block in L2. k is cut
      * into equal slices no deeper than this (k = 288 is one slice of 288, not 256 + a 32-deep remainder
@@ -138,8 +139,10 @@ public final class VectorGemm implements Gemm {
      * C[4×2V] = beta·C + Apanel·Bpanel. Eight accumulators live in registers for the whole k loop; each
      * step loads two B vectors and broadcasts four A values (one FMA per accumulator). Measured on C2
      * (JDK 25, AVX2): 4×16 runs near FMA peak, while 5×16 and 6×16 spill accumulators and run at 40%.
+     * Public for the direct convolution, which packs its own panels: A is {@code pa[aBase + p·MR + r]},
+     * B is {@code pb[bBase + p·NR + j]}, C rows are {@code ldc} apart; beta is 0 or 1 (or any other).
      */
-    static void kernel(float[] pa, int aBase, float[] pb, int bBase, int kc,
+    public static void kernel(float[] pa, int aBase, float[] pb, int bBase, int kc,
                        float[] c, int cIdx, int ldc, float beta) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);

@@ -1,0 +1,385 @@
+package org.conv4j.conv;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.conv4j.kernels.Parallel;
+import org.conv4j.kernels.VectorGemm;
+
+/**
+ * Stride-1 convolution with no column matrix: an implicit GEMM whose B operand is read straight from the
+ * padded image. Checked against {@link ReferenceConv2d}; {@link Im2colConv} covers what this does not.
+ *
+ * <p><b>Why it works.</b> Pad one image (per group) into {@code xp [Cg, Hp, Wp]}. Number the output
+ * positions on the <em>padded</em> width, {@code q = oh·Wp + ow}. Then, at stride 1, the im2col row of
+ * kernel tap r = (c, i, j) is the contiguous run {@code xp[kOff[r] + q]} with
+ * {@code kOff[r] = c·Hp·Wp + i·dilH·Wp + j·dilW}: every column-matrix row is xp shifted. The GEMM's
+ * micro-kernel loads its 16-column B vectors from xp at {@code kOff[r] + q0} instead of from a packed
+ * panel, so nothing is copied but the padding. The columns ow ≥ OW of each output row (Wp − OW of every
+ * Wp) are computed and dropped when the result is copied out: 6–14% extra FMAs on the standard shapes,
+ * against im2col's full copy of the column matrix and its repacking.
+ *
+ * <pre>
+ *   forward  out'[F, OH·Wp]  = W [F, K] · shift(xp)                      K = Cg·KH·KW
+ *   dW       dWᵀ [K, F]     += Σ_(oh, ow) shift(xp)[:, oh·Wp+ow] ⊗ dOut[:, oh, ow]
+ *   dX       = the same forward on dOut padded by (eff − 1 − pad), with W flipped and C↔F swapped
+ * </pre>
+ * The dX identity is the transposed convolution: at stride 1, dx[c, h, w] = Σ_f,i,j
+ * W[f, c, i, j] · dOut[f, h + padTop − i·dilH, w + padLeft − j·dilW], a correlation of the padded dOut
+ * with the kernel rotated by 180°. It needs pad ≤ eff − 1 on every side ({@link #supports}).
+ *
+ * <p>Edges cost no special code: W's rows are packed in panels of 4 padded with zeros, the output
+ * buffer is a whole number of 16-column panels wide, xp has slack after the image for the last panel's
+ * reads, and the dW tile's spare rows and columns land in parts of the partial that are never read.
+ * Work is one task per image; dW and dB are reduced per chunk of fixed size and summed in chunk order,
+ * so results are bitwise identical for any thread count.
+ */
+public final class DirectConv {
+    static final VectorSpecies<Float> S = VectorGemm.S;
+    static final int V = S.length();
+    /** Output channels per micro-tile (broadcast rows). */
+    static final int MR = VectorGemm.MR;
+    /** Positions per micro-tile: two vectors. */
+    static final int NR = VectorGemm.NR;
+    /** Chunks of the batch for the dW/dB reduction (bounds the partial buffers). */
+    static final int MAX_CHUNKS = 8;
+    /** Deepest k slice of the forward product (tunable for experiments: -Dconv4j.direct.kc). */
+    static final int KC = Integer.getInteger("conv4j.direct.kc", 256);
+    /** Output positions per block of the dW product (-Dconv4j.direct.block). */
+    static final int POSITION_BLOCK = Integer.getInteger("conv4j.direct.block", 256);
+
+    private DirectConv() {}
+
+    /**
+     * True when this path computes the convolution, and pays: stride 1; padding no larger than the dilated
+     * kernel minus one on any side (so dX is a plain correlation of dOut); not a plain 1×1 product (x is
+     * then its own column matrix and im2col's GEMM does no extra work); and at least 8 output channels per
+     * group (below that, the 4-row tiles would mostly multiply padding; depthwise goes to im2col).
+     */
+    public static boolean supports(Conv2dConfig c, ConvGeometry g) {
+        int eh = g.effectiveKH() - 1, ew = g.effectiveKW() - 1;
+        return g.strideH() == 1 && g.strideW() == 1
+                && g.padTop() <= eh && g.padBottom() <= eh && g.padLeft() <= ew && g.padRight() <= ew
+                && !Im2colConv.isPointwise(g)
+                && c.outChannels() / c.groups() >= 8;
+    }
+
+    /**
+     * True when the backward pass is worth computing here too: with dX asked for, the dX product has the
+     * Cg input channels as its rows, and fewer than 4 would leave its tiles mostly padding.
+     */
+    public static boolean supportsBackward(Conv2dConfig c, ConvGeometry g, boolean needDx) {
+        return supports(c, g) && (!needDx || c.inChannels() / c.groups() >= 4);
+    }
+
+    /**
+     * out = conv(x, w) + b.
+     *
+     * @param x   [N, C, H, W]
+     * @param w   [F, Cg, KH, KW]
+     * @param b   [F], or null
+     * @param out [N, F, OH, OW], overwritten
+     */
+    public static void forward(Conv2dConfig c, ConvGeometry g, int n, float[] x, float[] w, float[] b,
+                               float[] out, Workspace ws) {
+        int groups = c.groups(), cg = c.inChannels() / groups, fg = c.outChannels() / groups;
+        Plan plan = new Plan(g, cg);
+        float[][] packed = new float[groups][];
+        for (int gi = 0; gi < groups; gi++) packed[gi] = packRows(w, gi * fg, fg, plan.k, false, g, cg);
+        int xItem = c.inChannels() * g.inH() * g.inW(), outItem = c.outChannels() * plan.outH * plan.outW;
+        Parallel.forChunks(n, 1, (lo, hi) -> {
+            float[] xp = ws.take(plan.paddedSize);
+            float[] o = ws.take(roundUp(fg, MR) * plan.qPadded);
+            float[] pb = ws.take(KC * NR);
+            try {
+                for (int item = lo; item < hi; item++) {
+                    for (int gi = 0; gi < groups; gi++) {
+                        plan.pad(x, item * xItem + gi * cg * g.inH() * g.inW(), xp);
+                        plan.multiply(packed[gi], fg, xp, o, pb);
+                        plan.copyOut(o, fg, b, gi * fg, out, item * outItem + gi * fg * plan.outH * plan.outW);
+                    }
+                }
+            } finally {
+                ws.give(xp);
+                ws.give(o);
+                ws.give(pb);
+            }
+        });
+    }
+
+    /**
+     * Gradients of conv(x, w) + b given dOut; same contract as {@link Im2colConv#backward}.
+     *
+     * @param dX [N, C, H, W], overwritten; null when the caller needs no input gradient
+     * @param dW [F, Cg, KH, KW], added into
+     * @param dB [F], added into; null when the convolution has no bias
+     */
+    public static void backward(Conv2dConfig c, ConvGeometry g, int n, float[] x, float[] w, float[] dOut,
+                                float[] dX, float[] dW, float[] dB, Workspace ws) {
+        int groups = c.groups(), cg = c.inChannels() / groups, fg = c.outChannels() / groups, f = c.outChannels();
+        Plan plan = new Plan(g, cg);
+        int oh = plan.outH, ow = plan.outW, p = oh * ow;
+        int k4 = roundUp(plan.k, MR), f16 = roundUp(fg, NR);
+        int gradSize = k4 * f16;                                // one group's dWᵀ, padded
+        int partialSize = groups * gradSize + (dB != null ? f : 0);
+        int xItem = c.inChannels() * g.inH() * g.inW(), outItem = f * p;
+        int grain = Math.max(1, (n + MAX_CHUNKS - 1) / MAX_CHUNKS);
+        float[][] partials = ws.partials(Parallel.chunkCount(n, grain), partialSize);
+
+        // dX = correlation of dOut, padded by eff − 1 − pad, with the flipped kernel (C and F swapped).
+        ConvGeometry tg = new ConvGeometry(oh, ow, g.kH(), g.kW(), 1, 1,
+                g.effectiveKH() - 1 - g.padTop(), g.effectiveKH() - 1 - g.padBottom(),
+                g.effectiveKW() - 1 - g.padLeft(), g.effectiveKW() - 1 - g.padRight(),
+                g.dilationH(), g.dilationW(), false);
+        Plan tplan = dX == null ? null : new Plan(tg, fg);
+        float[][] flipped = new float[groups][];
+        if (dX != null) {
+            for (int gi = 0; gi < groups; gi++) flipped[gi] = packRows(w, gi * fg, fg, plan.k, true, g, cg);
+        }
+
+        Parallel.forChunks(n, grain, (lo, hi) -> {
+            float[] partial = partials[lo / grain];
+            float[] xp = ws.take(plan.paddedSize);
+            float[] dOutP = ws.take(p * f16);
+            float[] dp = tplan == null ? null : ws.take(tplan.paddedSize);
+            float[] o = tplan == null ? null : ws.take(roundUp(cg, MR) * tplan.qPadded);
+            float[] pb = tplan == null ? null : ws.take(KC * NR);
+            try {
+                if (f16 != fg) Arrays.fill(dOutP, 0, p * f16, 0f);
+                for (int item = lo; item < hi; item++) {
+                    int dOutBase = item * outItem;
+                    for (int gi = 0; gi < groups; gi++) {
+                        int dOutAt = dOutBase + gi * fg * p;
+                        plan.pad(x, item * xItem + gi * cg * g.inH() * g.inW(), xp);
+                        panels(dOut, dOutAt, fg, p, dOutP);
+                        plan.weightGrad(xp, dOutP, f16, fg, partial, gi * gradSize);
+                        if (dX != null) {
+                            tplan.pad(dOut, dOutAt, dp);
+                            tplan.multiply(flipped[gi], cg, dp, o, pb);
+                            tplan.copyOut(o, cg, null, 0, dX, item * xItem + gi * cg * g.inH() * g.inW());
+                        }
+                    }
+                    if (dB != null) {
+                        // A plain loop in position order: dBias must be bitwise reproducible.
+                        for (int fi = 0; fi < f; fi++) {
+                            int row = dOutBase + fi * p;
+                            float s = 0f;
+                            for (int q = 0; q < p; q++) s += dOut[row + q];
+                            partial[groups * gradSize + fi] += s;
+                        }
+                    }
+                }
+            } finally {
+                ws.give(xp);
+                ws.give(dOutP);
+                if (dp != null) ws.give(dp);
+                if (o != null) ws.give(o);
+                if (pb != null) ws.give(pb);
+            }
+        });
+        // Sum the chunk partials in chunk order; dWᵀ [K, F16] per group back to dW [F, K].
+        int k = plan.k;
+        for (int gi = 0; gi < groups; gi++) {
+            int base = gi * gradSize;
+            for (int fi = 0; fi < fg; fi++) {
+                int dst = (gi * fg + fi) * k;
+                for (int r = 0; r < k; r++) {
+                    float s = 0f;
+                    for (float[] part : partials) s += part[base + r * f16 + fi];
+                    dW[dst + r] += s;
+                }
+            }
+        }
+        if (dB != null) {
+            for (int i = 0; i < f; i++) {
+                float s = 0f;
+                for (float[] part : partials) s += part[groups * gradSize + i];
+                dB[i] += s;
+            }
+        }
+    }
+
+    /**
+     * Everything that depends on the geometry and not on the data: padded sizes, the row offsets, and
+     * the loops over one image.
+     */
+    private static final class Plan {
+        final int channels, inH, inW, padTop, padLeft, hp, wp, outH, outW, k;
+        /** Positions computed per image on the padded width (whole rows), and that rounded up to panels. */
+        final int q, qPadded;
+        /** Floats of xp: the padded image plus slack for the last panel's reads past the last row. */
+        final int paddedSize;
+        /** Offset in xp of each column-matrix row (c, i, j), in im2col's row order. */
+        final int[] kOff;
+
+        Plan(ConvGeometry g, int channels) {
+            this.channels = channels;
+            this.inH = g.inH();
+            this.inW = g.inW();
+            this.padTop = g.padTop();
+            this.padLeft = g.padLeft();
+            this.hp = inH + g.padTop() + g.padBottom();
+            this.wp = inW + g.padLeft() + g.padRight();
+            this.outH = g.outH();
+            this.outW = g.outW();
+            this.k = channels * g.kH() * g.kW();
+            this.q = outH * wp;
+            this.qPadded = roundUp(q, NR);
+            // Highest read: kOff[k−1] + qPadded − 1 ≤ channels·hp·wp + (KW−1)·dilW + NR − 1.
+            this.paddedSize = channels * hp * wp + (g.kW() - 1) * g.dilationW() + NR;
+            this.kOff = new int[roundUp(k, MR)];
+            int r = 0;
+            for (int c = 0; c < channels; c++) {
+                for (int i = 0; i < g.kH(); i++) {
+                    for (int j = 0; j < g.kW(); j++) kOff[r++] = c * hp * wp + i * g.dilationH() * wp + j * g.dilationW();
+                }
+            }
+            // Spare rows of the last dW tile read a real row; their sums land in rows nobody reads.
+            for (; r < kOff.length; r++) kOff[r] = kOff[k - 1];
+        }
+
+        /** xp = src [channels, inH, inW] zero-padded to [channels, hp, wp], then zero slack. */
+        void pad(float[] src, int srcOff, float[] xp) {
+            Arrays.fill(xp, 0, paddedSize, 0f);
+            for (int c = 0; c < channels; c++) {
+                int from = srcOff + c * inH * inW, to = c * hp * wp + padTop * wp + padLeft;
+                for (int h = 0; h < inH; h++, from += inW, to += wp) System.arraycopy(src, from, xp, to, inW);
+            }
+        }
+
+        /**
+         * o [roundUp(rows, MR), qPadded] = packed [rows, k] · shift(xp). Per 16-position panel and k
+         * slice of at most KC rows, the shifted rows are copied into one contiguous B micro-panel
+         * {@code pb} (two vector moves per row, L1-resident), then every row panel of W runs the GEMM
+         * micro-kernel over it: the copy costs about 1/(rows/4) of the FMAs, and the kernel then runs at
+         * its full speed, which it does not when it reads xp through the offsets table itself.
+         */
+        void multiply(float[] packed, int rows, float[] xp, float[] o, float[] pb) {
+            int rowPanels = roundUp(rows, MR) / MR;
+            int slices = (k + KC - 1) / KC, kc = (k + slices - 1) / slices;
+            for (int p0 = 0; p0 < k; p0 += kc) {
+                int depth = Math.min(k, p0 + kc) - p0;
+                float beta = p0 == 0 ? 0f : 1f;
+                for (int q0 = 0; q0 < qPadded; q0 += NR) {
+                    for (int p = 0; p < depth; p++) {
+                        int from = kOff[p0 + p] + q0;
+                        FloatVector.fromArray(S, xp, from).intoArray(pb, p * NR);
+                        FloatVector.fromArray(S, xp, from + V).intoArray(pb, p * NR + V);
+                    }
+                    for (int pr = 0; pr < rowPanels; pr++) {
+                        VectorGemm.kernel(packed, pr * MR * k + p0 * MR, pb, 0, depth,
+                                o, pr * MR * qPadded + q0, qPadded, beta);
+                    }
+                }
+            }
+        }
+
+        /** dst [rows, outH, outW] = o's valid columns (+ bias[biasAt + row] when bias is not null). */
+        void copyOut(float[] o, int rows, float[] bias, int biasAt, float[] dst, int dstOff) {
+            for (int r = 0; r < rows; r++) {
+                float add = bias == null ? 0f : bias[biasAt + r];
+                for (int y = 0; y < outH; y++) {
+                    int from = r * qPadded + y * wp, to = dstOff + (r * outH + y) * outW;
+                    if (bias == null) {
+                        System.arraycopy(o, from, dst, to, outW);
+                    } else {
+                        for (int x = 0; x < outW; x++) dst[to + x] = o[from + x] + add;
+                    }
+                }
+            }
+        }
+
+        /**
+         * partial[at + r·f16 + f] += Σ over positions of xp row r shifted × dOut[f][position], in blocks of
+         * output rows so that the block of the dOut panels stays in L1 while every tile passes over it.
+         */
+        void weightGrad(float[] xp, float[] dOutP, int f16, int rows, float[] partial, int at) {
+            int k4 = roundUp(k, MR), fPanels = roundUp(rows, NR) / NR;
+            int block = Math.max(1, POSITION_BLOCK / outW);
+            for (int y0 = 0; y0 < outH; y0 += block) {
+                int y1 = Math.min(outH, y0 + block);
+                for (int fp = 0; fp < fPanels; fp++) {
+                    for (int r0 = 0; r0 < k4; r0 += MR) {
+                        weightTile(xp, kOff, r0, wp, y0, y1, outW, dOutP, fp * outH * outW * NR, partial,
+                                at + r0 * f16 + fp * NR, f16);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs rows [f0, f0+rows) of W viewed as [F, K] into MR-row panels: dst[panel][p][r], zero rows past
+     * {@code rows}. With {@code flip}, packs instead the dX kernel of that group: rows are the Cg input
+     * channels and the k index (f, i, j) reads W[f0+f][c][KH−1−i][KW−1−j].
+     */
+    static float[] packRows(float[] w, int f0, int rows, int k, boolean flip, ConvGeometry g, int cg) {
+        int kh = g.kH(), kw = g.kW(), taps = kh * kw;
+        int outRows = flip ? cg : rows, kk = flip ? rows * taps : k;
+        float[] dst = new float[roundUp(outRows, MR) * kk];
+        for (int r = 0; r < outRows; r++) {
+            int base = (r / MR) * MR * kk + r % MR;
+            for (int p = 0; p < kk; p++) {
+                float v;
+                if (!flip) {
+                    v = w[(f0 + r) * k + p];
+                } else {
+                    int f = p / taps, t = p % taps, i = t / kw, j = t % kw;
+                    v = w[((f0 + f) * cg + r) * taps + (kh - 1 - i) * kw + (kw - 1 - j)];
+                }
+                dst[base + p * MR] = v;
+            }
+        }
+        return dst;
+    }
+
+    /**
+     * dOut [rows, p] transposed into panels of NR channels: dst[((f / NR)·p + q)·NR + f % NR] =
+     * dOut[at + f·p + q], so the dW tile reads one contiguous NR-float run per position. Channels past
+     * {@code rows} in the last panel are left as they are.
+     */
+    static void panels(float[] dOut, int at, int rows, int p, float[] dst) {
+        for (int f = 0; f < rows; f++) {
+            int src = at + f * p, d = (f / NR) * p * NR + f % NR;
+            for (int q = 0; q < p; q++, d += NR) dst[d] = dOut[src + q];
+        }
+    }
+
+    /**
+     * part[4 × NR tile at pIdx, row stride ldp] += Σ over valid positions (y, x) of
+     * xp[kOff[r0+r] + y·wp + x] ⊗ dOutP[bBase + (y·outW + x)·NR .. + NR], for output rows [y0, y1): four
+     * broadcasts from four shifted rows of xp, two vectors of the dOut panel, eight accumulators.
+     */
+    static void weightTile(float[] xp, int[] kOff, int r0, int wp, int y0, int y1, int outW,
+                           float[] dOutP, int bBase, float[] part, int pIdx, int ldp) {
+        int p1 = pIdx + ldp, p2 = pIdx + 2 * ldp, p3 = pIdx + 3 * ldp;
+        FloatVector c00 = FloatVector.fromArray(S, part, pIdx), c01 = FloatVector.fromArray(S, part, pIdx + V);
+        FloatVector c10 = FloatVector.fromArray(S, part, p1), c11 = FloatVector.fromArray(S, part, p1 + V);
+        FloatVector c20 = FloatVector.fromArray(S, part, p2), c21 = FloatVector.fromArray(S, part, p2 + V);
+        FloatVector c30 = FloatVector.fromArray(S, part, p3), c31 = FloatVector.fromArray(S, part, p3 + V);
+        int a0 = kOff[r0], a1 = kOff[r0 + 1], a2 = kOff[r0 + 2], a3 = kOff[r0 + 3];
+        for (int y = y0; y < y1; y++) {
+            int qx = y * wp, qt = bBase + y * outW * NR;
+            for (int x = 0; x < outW; x++, qx++, qt += NR) {
+                FloatVector b0 = FloatVector.fromArray(S, dOutP, qt);
+                FloatVector b1 = FloatVector.fromArray(S, dOutP, qt + V);
+                FloatVector av = FloatVector.broadcast(S, xp[a0 + qx]);
+                c00 = av.fma(b0, c00); c01 = av.fma(b1, c01);
+                av = FloatVector.broadcast(S, xp[a1 + qx]);
+                c10 = av.fma(b0, c10); c11 = av.fma(b1, c11);
+                av = FloatVector.broadcast(S, xp[a2 + qx]);
+                c20 = av.fma(b0, c20); c21 = av.fma(b1, c21);
+                av = FloatVector.broadcast(S, xp[a3 + qx]);
+                c30 = av.fma(b0, c30); c31 = av.fma(b1, c31);
+            }
+        }
+        c00.intoArray(part, pIdx); c01.intoArray(part, pIdx + V);
+        c10.intoArray(part, p1); c11.intoArray(part, p1 + V);
+        c20.intoArray(part, p2); c21.intoArray(part, p2 + V);
+        c30.intoArray(part, p3); c31.intoArray(part, p3 + V);
+    }
+
+    static int roundUp(int v, int m) {
+        return (v + m - 1) / m * m;
+    }
+}

@@ -1,0 +1,145 @@
+package org.conv4j.conv;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.conv4j.kernels.Parallel;
+import org.conv4j.util.Rng;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The direct (shifted-row implicit GEMM) convolution against the double-precision direct loops: forward,
+ * dX, dW and dB at awkward sizes (1, 3, 13, odd channel counts, F not a multiple of the 4×16 tile),
+ * asymmetric kernels and padding, dilation and groups; and its contract details.
+ */
+class DirectConvTest {
+    @Test
+    void matchesTheDirectLoopsAtAwkwardSizes() {
+        check(Conv2dConfig.of(1, 32, 3).withPadding(1), 3, 28, 28);       // the reference CNN's first layer
+        check(Conv2dConfig.of(32, 64, 3).withPadding(1), 2, 14, 14);      // and its second
+        check(Conv2dConfig.of(3, 8, 3), 1, 3, 3);                         // one output position
+        check(Conv2dConfig.of(5, 9, 3).withPadding(2), 2, 1, 1);          // 1×1 image, padding wider than it
+        check(Conv2dConfig.of(7, 13, 3).withPadding(1), 3, 13, 13);
+        check(Conv2dConfig.of(3, 17, 5, 3).withPadding(2, 1), 2, 13, 9);  // non-square kernel and padding
+        check(Conv2dConfig.of(3, 11, 3, 5).withPadding(0, 1, 2, 4), 2, 7, 11);  // asymmetric padding
+        check(Conv2dConfig.of(4, 10, 3).withPadding(2).withDilation(2), 2, 13, 12);
+        check(Conv2dConfig.of(6, 16, 3).withPadding(1).withGroups(2), 2, 9, 7);
+        check(Conv2dConfig.of(13, 8, 1).withPadding(0, 0, 0, 0), 3, 7, 5, false);  // 1×1: im2col's in auto
+        check(Conv2dConfig.of(9, 8, 1).withBias(false), 2, 1, 207, false);
+        check(Conv2dConfig.of(6, 8, 1).withPadding(0, 0, 0, 0).withDilation(2), 2, 5, 4, false);
+        check(Conv2dConfig.of(2, 24, 2).withPadding(1, 0, 1, 0), 2, 6, 5); // even kernel, one-sided pad
+    }
+
+    @Test
+    void supportsOnlyWhatItComputes() {
+        assertTrue(DirectConv.supports(Conv2dConfig.of(8, 8, 3).withPadding(1), ConvGeometry.of(8, 8, 3, 3, 1, 1)));
+        assertFalse(DirectConv.supports(Conv2dConfig.of(8, 8, 3).withStride(2), ConvGeometry.of(8, 8, 3, 3, 2, 0)),
+                "stride 2");
+        Conv2dConfig wide = Conv2dConfig.of(8, 8, 3).withPadding(3);
+        assertFalse(DirectConv.supports(wide, wide.geometry(8, 8)), "padding beyond kernel − 1 makes dX a crop");
+        Conv2dConfig depthwise = Conv2dConfig.of(8, 8, 3).withPadding(1).depthwise();
+        assertFalse(DirectConv.supports(depthwise, depthwise.geometry(8, 8)), "one output channel per group");
+        Conv2dConfig first = Conv2dConfig.of(1, 32, 3).withPadding(1);
+        assertTrue(DirectConv.supportsBackward(first, first.geometry(28, 28), false), "dW of a first layer");
+        assertFalse(DirectConv.supportsBackward(first, first.geometry(28, 28), true), "dX with one input channel");
+    }
+
+    @Test
+    void noInputGradientWhenDxIsNull() {
+        Conv2dConfig cfg = Conv2dConfig.of(3, 8, 3).withPadding(1);
+        int n = 2, h = 6, w = 5;
+        Data d = Data.of(cfg, n, h, w);
+        ConvGeometry g = cfg.geometry(h, w);
+        float[] dW = new float[d.w.length], dB = new float[8];
+        DirectConv.backward(cfg, g, n, d.x, d.w, d.dOut, null, dW, dB, new Workspace());
+        ConvOracle want = ConvOracle.of(cfg, n, h, w, d.x, d.w, d.b, d.dOut);
+        ConvOracle.assertClose("dWeight", cfg, want.dW(), dW);
+        ConvOracle.assertClose("dBias", cfg, want.dB(), dB);
+    }
+
+    @Test
+    void gradientsAreBitwiseIdenticalForAnyThreadCount() {
+        Conv2dConfig cfg = Conv2dConfig.of(5, 12, 3).withPadding(1);
+        int n = 13, h = 9, w = 11;
+        Data d = Data.of(cfg, n, h, w);
+        ConvGeometry g = cfg.geometry(h, w);
+        int before = Parallel.threads();
+        float[][] got = new float[3][];
+        try {
+            int[] threads = {1, 2, 4};
+            for (int t = 0; t < 3; t++) {
+                Parallel.setThreads(threads[t]);
+                float[] dX = new float[d.x.length], dW = new float[d.w.length], dB = new float[12];
+                DirectConv.backward(cfg, g, n, d.x, d.w, d.dOut, dX, dW, dB, new Workspace());
+                float[] all = new float[dX.length + dW.length + dB.length];
+                System.arraycopy(dX, 0, all, 0, dX.length);
+                System.arraycopy(dW, 0, all, dX.length, dW.length);
+                System.arraycopy(dB, 0, all, dX.length + dW.length, dB.length);
+                got[t] = all;
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+        assertArrayEquals(got[0], got[1]);
+        assertArrayEquals(got[0], got[2]);
+    }
+
+    @Test
+    void gradientsAddIntoWhatIsThere() {
+        Conv2dConfig cfg = Conv2dConfig.of(2, 8, 3).withPadding(1);
+        int n = 2, h = 5, w = 5;
+        Data d = Data.of(cfg, n, h, w);
+        ConvGeometry g = cfg.geometry(h, w);
+        float[] dW = new float[d.w.length], dB = new float[8];
+        java.util.Arrays.fill(dW, 1f);
+        java.util.Arrays.fill(dB, 2f);
+        float[] dX = new float[d.x.length];
+        java.util.Arrays.fill(dX, Float.NaN);  // overwritten, whatever it held
+        DirectConv.backward(cfg, g, n, d.x, d.w, d.dOut, dX, dW, dB, new Workspace());
+        ConvOracle want = ConvOracle.of(cfg, n, h, w, d.x, d.w, d.b, d.dOut);
+        for (int i = 0; i < dW.length; i++) assertEquals(want.dW()[i] + 1, dW[i], 1e-4);
+        for (int i = 0; i < dB.length; i++) assertEquals(want.dB()[i] + 2, dB[i], 1e-4);
+        ConvOracle.assertClose("dX", cfg, want.dX(), dX);
+    }
+
+    /** Random input, weights, bias and upstream gradient for one configuration. */
+    private record Data(float[] x, float[] w, float[] b, float[] dOut) {
+        static Data of(Conv2dConfig cfg, int n, int h, int w) {
+            ConvGeometry g = cfg.geometry(h, w);
+            Rng rng = new Rng(31L * h + w + cfg.outChannels());
+            int wSize = cfg.outChannels() * (cfg.inChannels() / cfg.groups()) * cfg.kernelH() * cfg.kernelW();
+            return new Data(gauss(rng, n * cfg.inChannels() * h * w), gauss(rng, wSize),
+                    cfg.bias() ? gauss(rng, cfg.outChannels()) : null,
+                    gauss(rng, n * cfg.outChannels() * g.outH() * g.outW()));
+        }
+
+        private static float[] gauss(Rng rng, int size) {
+            float[] a = new float[size];
+            for (int i = 0; i < size; i++) a[i] = (float) rng.nextGaussian();
+            return a;
+        }
+    }
+
+    private static void check(Conv2dConfig cfg, int n, int h, int w) {
+        check(cfg, n, h, w, true);
+    }
+
+    /** {@code chosen}: whether the automatic choice sends this shape here (it is computed here either way). */
+    private static void check(Conv2dConfig cfg, int n, int h, int w, boolean chosen) {
+        ConvGeometry g = cfg.geometry(h, w);
+        assertEquals(chosen, DirectConv.supports(cfg, g), "the direct path's choice for " + cfg.describe());
+        Data d = Data.of(cfg, n, h, w);
+        Workspace ws = new Workspace();
+        float[] out = new float[n * cfg.outChannels() * g.outH() * g.outW()];
+        DirectConv.forward(cfg, g, n, d.x, d.w, d.b, out, ws);
+        float[] dX = new float[d.x.length], dW = new float[d.w.length], dB = d.b == null ? null : new float[d.b.length];
+        DirectConv.backward(cfg, g, n, d.x, d.w, d.dOut, dX, dW, dB, ws);
+        ConvOracle want = ConvOracle.of(cfg, n, h, w, d.x, d.w, d.b, d.dOut);
+        ConvOracle.assertClose("out", cfg, want.out(), out);
+        ConvOracle.assertClose("dX", cfg, want.dX(), dX);
+        ConvOracle.assertClose("dWeight", cfg, want.dW(), dW);
+        if (dB != null) ConvOracle.assertClose("dBias", cfg, want.dB(), dB);
+    }
+}
