@@ -3,6 +3,7 @@ package org.conv4j.conv;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import org.conv4j.kernels.OrderedSum;
 import org.conv4j.kernels.Parallel;
 import org.conv4j.kernels.VectorGemm;
 
@@ -160,12 +161,10 @@ public final class DirectConv {
                         }
                     }
                     if (dB != null) {
-                        // A plain loop in position order: dBias must be bitwise reproducible.
+                        // A written-down order (not a vector lane reduction): dBias must be bitwise reproducible.
                         for (int fi = 0; fi < f; fi++) {
                             int row = dOutBase + fi * p;
-                            float s = 0f;
-                            for (int q = 0; q < p; q++) s += dOut[row + q];
-                            partial[groups * gradSize + fi] += s;
+                            partial[groups * gradSize + fi] += OrderedSum.sum(dOut, row, p);
                         }
                     }
                 }

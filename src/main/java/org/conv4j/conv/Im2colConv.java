@@ -3,6 +3,7 @@ package org.conv4j.conv;
 import org.conv4j.kernels.Elementwise;
 import org.conv4j.kernels.Gemm;
 import org.conv4j.kernels.Kernels;
+import org.conv4j.kernels.OrderedSum;
 import org.conv4j.kernels.Parallel;
 
 /**
@@ -160,13 +161,11 @@ public final class Im2colConv {
                         }
                     }
                     if (dB != null) {
-                        // A plain loop, not Elementwise.sum: a vector lane reduction's order is the JIT's choice,
-                        // and dBias must be bitwise reproducible.
+                        // OrderedSum, not Elementwise.sum: a vector lane reduction's order is the JIT's choice, and
+                        // dBias must be bitwise reproducible.
                         for (int fi = 0; fi < f; fi++) {
                             int row = dOutBase + fi * p;
-                            float s = 0f;
-                            for (int q = 0; q < p; q++) s += dOut[row + q];
-                            partial[wSize + fi] += s;
+                            partial[wSize + fi] += OrderedSum.sum(dOut, row, p);
                         }
                     }
                 }
