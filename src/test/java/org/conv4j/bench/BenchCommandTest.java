@@ -47,9 +47,9 @@ class BenchCommandTest {
     @Test
     void printsTorchColumnsForEachShape() throws Exception {
         Path shapes = dir.resolve("tiny.tsv");
-        Files.writeString(shapes, "# name N C H W F K stride pad\nt1\t2\t3\t9\t7\t4\t3\t2\t1\nt2 1 5 4 4 2 1 1 0\n");
+        Files.writeString(shapes, "# name N C H W F K stride pad\nt1\t8\t16\t9\t7\t16\t3\t2\t1\nt2 4 32 8 8 16 1 1 0\n");
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        int code = Main.run(new String[] {"bench", "--threads", "1", "--shapes", shapes.toString(), "--no-gemm"},
+        int code = Main.run(new String[] {"bench", "--threads", "1", "--shapes", shapes.toString(), "--no-gemm", "--no-inference"},
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
         List<String> lines = out.toString(StandardCharsets.UTF_8).lines().filter(l -> !l.startsWith("#")).toList();
@@ -60,7 +60,8 @@ class BenchCommandTest {
             assertEquals(5, f.length, lines.get(i));
             assertEquals("t" + i, f[0]);
             for (int j = 1; j < 5; j++) assertTrue(Double.parseDouble(f[j]) >= 0, lines.get(i));
-            // ms are printed to 0.01 and a tiny shape may round to 0.00; GFLOP/s come from the unrounded time.
+            // Shapes big enough (≥ 0.26 MFLOP) that GFLOP/s stays above the printed 0.1 even at a few ms on a loaded
+            // machine; ms are printed to 0.01 and may round to 0.00, GFLOP/s come from the unrounded time.
             assertTrue(Double.parseDouble(f[2]) > 0 && Double.parseDouble(f[4]) > 0, lines.get(i));
         }
     }
@@ -72,5 +73,22 @@ class BenchCommandTest {
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(3, code);
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("shapes file not found"), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void inferenceRowReportsTheRateOfTheTimedPass() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        InferenceBench.run(new PrintStream(out, true, StandardCharsets.UTF_8), 2 * InferenceBench.BATCH);
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(InferenceBench.HEADER, lines.get(0));
+        String[] f = lines.get(1).split("\t");
+        assertEquals(List.of("reference", "1000", "2000"), List.of(f[0], f[1], f[2]));
+        double ms = Double.parseDouble(f[3]), rate = Double.parseDouble(f[4]);
+        assertTrue(ms > 0 && rate > 0, lines.get(1));
+        // images_per_s is the pass's images over its time (both printed rounded)
+        assertEquals(2000 / (ms / 1e3), rate, rate * 0.01 + 1);
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> InferenceBench.seconds(org.conv4j.model.Zoo.spec("reference").build(0), 1500));
+        assertTrue(e.getMessage().contains("multiple of 1000"), e.getMessage());
     }
 }
