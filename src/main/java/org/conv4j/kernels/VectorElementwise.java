@@ -215,40 +215,47 @@ public final class VectorElementwise implements Elementwise {
         int oh = h / 2, ow = w / 2, used = 2 * ow; // an odd last column is not covered (floor mode)
         for (int pl = 0; pl < planes; pl++) {
             int plane = xOff + pl * h * w, o = oOff + pl * oh * ow;
-            IntVector planeBase = IntVector.broadcast(SI, plane);
             for (int oy = 0; oy < oh; oy++, o += ow) {
                 int top = 2 * oy * w; // plane-relative start of the window's top row
                 for (int j = 0; j < used; j += 2 * V) {
-                    VectorMask<Float> m0 = S.indexInRange(j, used), m1 = S.indexInRange(j + V, used);
-                    FloatVector t0 = FloatVector.fromArray(S, x, plane + top + j, m0);
-                    FloatVector t1 = FloatVector.fromArray(S, x, plane + top + j + V, m1);
-                    FloatVector b0 = FloatVector.fromArray(S, x, plane + top + w + j, m0);
-                    FloatVector b1 = FloatVector.fromArray(S, x, plane + top + w + j + V, m1);
-                    FloatVector col = EVEN.add((float) (top + j));
-                    // Top row: left vs right.
-                    FloatVector tl = EVEN.selectFrom(t0, t1), tr = ODD.selectFrom(t0, t1);
-                    // "v beats best": v > best, or v is NaN and best is not (written out: a helper taking
-                    // vectors was not inlined by C2, which then boxed every vector).
-                    VectorMask<Float> takeR = tr.compare(VectorOperators.GT, tl).or(tr.compare(VectorOperators.NE, tr).andNot(tl.compare(VectorOperators.NE, tl)));
-                    FloatVector tBest = tl.blend(tr, takeR);
-                    FloatVector tAt = col.blend(col.add(1f), takeR);
-                    // Bottom row.
-                    FloatVector bl = EVEN.selectFrom(b0, b1), br = ODD.selectFrom(b0, b1);
-                    VectorMask<Float> takeBr = br.compare(VectorOperators.GT, bl).or(br.compare(VectorOperators.NE, br).andNot(bl.compare(VectorOperators.NE, bl)));
-                    FloatVector bBest = bl.blend(br, takeBr);
-                    FloatVector bCol = col.add((float) w);
-                    FloatVector bAt = bCol.blend(bCol.add(1f), takeBr);
-                    // Top vs bottom.
-                    VectorMask<Float> takeB = bBest.compare(VectorOperators.GT, tBest)
-                            .or(bBest.compare(VectorOperators.NE, bBest).andNot(tBest.compare(VectorOperators.NE, tBest)));
-                    int n = Math.min(V, ow - j / 2);
-                    VectorMask<Float> outM = S.indexInRange(0, n);
-                    tBest.blend(bBest, takeB).intoArray(out, o + j / 2, outM);
-                    IntVector at = (IntVector) tAt.blend(bAt, takeB).convert(VectorOperators.F2I, 0);
-                    at.add(planeBase).intoArray(argmax, o + j / 2, SI.indexInRange(0, n));
+                    poolSlice(x, plane, top + j, w, used - j, out, argmax, o + j / 2);
                 }
             }
         }
+    }
+
+    /**
+     * Up to V outputs of one row from the 2×(2V) inputs at plane-relative cell {@code at} (top row) and
+     * {@code at + w} (bottom row), of which {@code valid} columns exist. A method of its own so that C1 can
+     * compile it (the whole loop nest ran out of registers there and stayed in the slow tier-2 code, which
+     * boxes every vector), and so that no vector outlives one call.
+     */
+    private static void poolSlice(float[] x, int plane, int at, int w, int valid, float[] out, int[] argmax, int o) {
+        VectorMask<Float> m0 = S.indexInRange(0, valid), m1 = S.indexInRange(V, valid);
+        FloatVector t0 = FloatVector.fromArray(S, x, plane + at, m0);
+        FloatVector t1 = FloatVector.fromArray(S, x, plane + at + V, m1);
+        FloatVector b0 = FloatVector.fromArray(S, x, plane + at + w, m0);
+        FloatVector b1 = FloatVector.fromArray(S, x, plane + at + w + V, m1);
+        FloatVector col = EVEN.add((float) at);
+        // Top row, left vs right. "v beats best" is v > best, or v NaN and best not; written out because a
+        // helper taking vectors was not inlined by C2, which then boxed them.
+        FloatVector tl = EVEN.selectFrom(t0, t1), tr = ODD.selectFrom(t0, t1);
+        VectorMask<Float> takeR = tr.compare(VectorOperators.GT, tl).or(tr.compare(VectorOperators.NE, tr).andNot(tl.compare(VectorOperators.NE, tl)));
+        FloatVector tBest = tl.blend(tr, takeR);
+        FloatVector tAt = col.blend(col.add(1f), takeR);
+        // Bottom row.
+        FloatVector bl = EVEN.selectFrom(b0, b1), br = ODD.selectFrom(b0, b1);
+        VectorMask<Float> takeBr = br.compare(VectorOperators.GT, bl).or(br.compare(VectorOperators.NE, br).andNot(bl.compare(VectorOperators.NE, bl)));
+        FloatVector bBest = bl.blend(br, takeBr);
+        FloatVector bCol = col.add((float) w);
+        FloatVector bAt = bCol.blend(bCol.add(1f), takeBr);
+        // Top vs bottom: the top row wins a tie.
+        VectorMask<Float> takeB = bBest.compare(VectorOperators.GT, tBest)
+                .or(bBest.compare(VectorOperators.NE, bBest).andNot(tBest.compare(VectorOperators.NE, tBest)));
+        int n = Math.min(V, valid / 2);
+        tBest.blend(bBest, takeB).intoArray(out, o, S.indexInRange(0, n));
+        IntVector idx = (IntVector) tAt.blend(bAt, takeB).convert(VectorOperators.F2I, 0);
+        idx.add(plane).intoArray(argmax, o, SI.indexInRange(0, n));
     }
 
     @Override
