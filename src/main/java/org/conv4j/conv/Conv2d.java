@@ -28,6 +28,7 @@ public final class Conv2d implements Layer {
     private ConvGeometry geometry;
     private Tensor out;          // [N, F, OH, OW] reused output buffer
     private Tensor dX;           // [N, C, H, W] reused input-gradient buffer
+    private boolean inputGradient = true;
 
     /** A convolution initialised per {@code config.init()} (torch.nn's default unless changed) from {@code rng}. */
     public Conv2d(Conv2dConfig config, Rng rng) {
@@ -65,11 +66,14 @@ public final class Conv2d implements Layer {
         if (x == null) throw new IllegalStateException(name + ": backward called before forward");
         int n = x.dim(0);
         Shapes.check(name, "dOut", dOut, n, config.outChannels(), geometry.outH(), geometry.outW());
-        if (dX == null || !dX.sameShape(x)) dX = Tensor.zerosLike(x);
+        if (inputGradient && (dX == null || !dX.sameShape(x))) dX = Tensor.zerosLike(x);
         ConvAlgorithm.backward(config, geometry, n, x.data(), weight.value().data(), dOut.data(),
-                dX.data(), weight.grad().data(), bias == null ? null : bias.grad().data(), workspace);
-        return dX;
+                inputGradient ? dX.data() : null, weight.grad().data(), bias == null ? null : bias.grad().data(), workspace);
+        return inputGradient ? dX : null;
     }
+
+    @Override
+    public void setInputGradient(boolean needed) { inputGradient = needed; }
 
     @Override
     public Tensor infer(Tensor x) {

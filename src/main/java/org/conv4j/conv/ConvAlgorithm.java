@@ -40,10 +40,14 @@ public enum ConvAlgorithm {
         else Im2colConv.forward(c, g, n, x, w, b, out, ws);
     }
 
-    /** Gradients of conv(x, w) + b; see {@link Im2colConv#backward} for the contract (dX may be null). */
+    /**
+     * Gradients of conv(x, w) + b; see {@link Im2colConv#backward} for the contract (dX may be null). The
+     * algorithm is picked as if dX were wanted, so dW and dB come out bitwise the same whether or not it is
+     * (Layer.setInputGradient promises that; for a 1-channel first layer im2col's dW was also the faster).
+     */
     public static void backward(Conv2dConfig c, ConvGeometry g, int n, float[] x, float[] w, float[] dOut,
                                 float[] dX, float[] dW, float[] dB, Workspace ws) {
-        if (chooseBackward(c, g, dX != null) == DIRECT) DirectConv.backward(c, g, n, x, w, dOut, dX, dW, dB, ws);
+        if (chooseBackward(c, g, true) == DIRECT) DirectConv.backward(c, g, n, x, w, dOut, dX, dW, dB, ws);
         else Im2colConv.backward(c, g, n, x, w, dOut, dX, dW, dB, ws);
     }
 }

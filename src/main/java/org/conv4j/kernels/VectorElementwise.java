@@ -1,6 +1,7 @@
 package org.conv4j.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -183,31 +184,78 @@ public final class VectorElementwise implements Elementwise {
         }
     }
 
+    /** Lane indices 0, 2, 4, … and 1, 3, 5, … into the concatenation of two vectors: deinterleave. */
+    private static final FloatVector EVEN = FloatVector.fromArray(S, lanes(0), 0);
+    private static final FloatVector ODD = FloatVector.fromArray(S, lanes(1), 0);
+
+    private static float[] lanes(int first) {
+        float[] l = new float[V];
+        for (int i = 0; i < V; i++) l[i] = first + 2 * i;
+        return l;
+    }
+
+    private static final VectorSpecies<Integer> SI = S.withLanes(int.class);
+
+    /** Plane-relative indices are carried in float lanes; exact up to 2^24. */
+    private static final int EXACT_FLOAT_INT = 1 << 24;
+
     @Override
     public void maxPool2x2(int planes, int h, int w, float[] x, int xOff, float[] out, int[] argmax, int oOff) {
-        // Scalar on purpose: a Vector API version (even/odd rearranges + blends + int index vectors) measured
-        // faster but C2 left some of its blends un-intrinsified, boxing vectors on every call (MBs of garbage
-        // per batch). This loop only specialises the 2×2 window: no geometry arithmetic per output.
-        int oh = h / 2, ow = w / 2;
+        // One output row at a time, V outputs per step: load 2V inputs of the window's top row and 2V of its
+        // bottom row (masked at the row end), split each into even and odd columns with a two-vector
+        // selectFrom, take the row-wise winners, then the vertical winner. Tie order: within a row the left
+        // cell wins a tie, and the top row's winner beats the bottom's on a tie, which is exactly "first
+        // maximum in row-major order" of the scalar loop; NaN beats numbers, the first NaN wins.
+        // The argmax is carried as a plane-relative float (exact below 2^24) so every blend stays on one
+        // species; it becomes an int once, on the way out.
+        if (h * w >= EXACT_FLOAT_INT) {
+            TAIL.maxPool2x2(planes, h, w, x, xOff, out, argmax, oOff);
+            return;
+        }
+        int oh = h / 2, ow = w / 2, used = 2 * ow; // an odd last column is not covered (floor mode)
         for (int pl = 0; pl < planes; pl++) {
             int plane = xOff + pl * h * w, o = oOff + pl * oh * ow;
             for (int oy = 0; oy < oh; oy++, o += ow) {
-                int r0 = plane + 2 * oy * w;
-                for (int ox = 0; ox < ow; ox++) {
-                    int a = r0 + 2 * ox;
-                    float best = x[a];
-                    int at = a;
-                    float v = x[a + 1];
-                    if (v > best || v != v && best == best) { best = v; at = a + 1; }
-                    v = x[a + w];
-                    if (v > best || v != v && best == best) { best = v; at = a + w; }
-                    v = x[a + w + 1];
-                    if (v > best || v != v && best == best) { best = v; at = a + w + 1; }
-                    out[o + ox] = best;
-                    argmax[o + ox] = at;
+                int top = 2 * oy * w; // plane-relative start of the window's top row
+                for (int j = 0; j < used; j += 2 * V) {
+                    poolSlice(x, plane, top + j, w, used - j, out, argmax, o + j / 2);
                 }
             }
         }
+    }
+
+    /**
+     * Up to V outputs of one row from the 2×(2V) inputs at plane-relative cell {@code at} (top row) and
+     * {@code at + w} (bottom row), of which {@code valid} columns exist. A method of its own so that C1 can
+     * compile it (the whole loop nest ran out of registers there and stayed in the slow tier-2 code, which
+     * boxes every vector), and so that no vector outlives one call.
+     */
+    private static void poolSlice(float[] x, int plane, int at, int w, int valid, float[] out, int[] argmax, int o) {
+        VectorMask<Float> m0 = S.indexInRange(0, valid), m1 = S.indexInRange(V, valid);
+        FloatVector t0 = FloatVector.fromArray(S, x, plane + at, m0);
+        FloatVector t1 = FloatVector.fromArray(S, x, plane + at + V, m1);
+        FloatVector b0 = FloatVector.fromArray(S, x, plane + at + w, m0);
+        FloatVector b1 = FloatVector.fromArray(S, x, plane + at + w + V, m1);
+        FloatVector col = EVEN.add((float) at);
+        // Top row, left vs right. "v beats best" is v > best, or v NaN and best not; written out because a
+        // helper taking vectors was not inlined by C2, which then boxed them.
+        FloatVector tl = EVEN.selectFrom(t0, t1), tr = ODD.selectFrom(t0, t1);
+        VectorMask<Float> takeR = tr.compare(VectorOperators.GT, tl).or(tr.compare(VectorOperators.NE, tr).andNot(tl.compare(VectorOperators.NE, tl)));
+        FloatVector tBest = tl.blend(tr, takeR);
+        FloatVector tAt = col.blend(col.add(1f), takeR);
+        // Bottom row.
+        FloatVector bl = EVEN.selectFrom(b0, b1), br = ODD.selectFrom(b0, b1);
+        VectorMask<Float> takeBr = br.compare(VectorOperators.GT, bl).or(br.compare(VectorOperators.NE, br).andNot(bl.compare(VectorOperators.NE, bl)));
+        FloatVector bBest = bl.blend(br, takeBr);
+        FloatVector bCol = col.add((float) w);
+        FloatVector bAt = bCol.blend(bCol.add(1f), takeBr);
+        // Top vs bottom: the top row wins a tie.
+        VectorMask<Float> takeB = bBest.compare(VectorOperators.GT, tBest)
+                .or(bBest.compare(VectorOperators.NE, bBest).andNot(tBest.compare(VectorOperators.NE, tBest)));
+        int n = Math.min(V, valid / 2);
+        tBest.blend(bBest, takeB).intoArray(out, o, S.indexInRange(0, n));
+        IntVector idx = (IntVector) tAt.blend(bAt, takeB).convert(VectorOperators.F2I, 0);
+        idx.add(plane).intoArray(argmax, o, SI.indexInRange(0, n));
     }
 
     @Override

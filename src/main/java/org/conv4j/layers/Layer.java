@@ -17,8 +17,21 @@ public interface Layer {
     /** Training-or-evaluation forward per {@link #setTraining}; keeps what {@link #backward} needs. */
     Tensor forward(Tensor x);
 
-    /** dX from dOut for the last {@link #forward}; adds into parameter gradients. */
+    /**
+     * dX from dOut for the last {@link #forward}; adds into parameter gradients. Returns null instead of dX
+     * when {@link #setInputGradient} turned the input gradient off and this layer skips it.
+     */
     Tensor backward(Tensor dOut);
+
+    /**
+     * Whether {@link #backward} must compute dX (default true). Off, a layer that can skip it (Conv2d,
+     * Linear) computes only its parameter gradients, bitwise the same as with dX on, and backward returns
+     * null; other layers ignore the hint and return dX as before. A container passes it to the children whose
+     * dX is its own (the first layer of a Sequential, both branches of a Residual). The trainer turns it off
+     * on the network, as nothing needs the gradient of the input images; for the reference CNN that skips
+     * the first convolution's whole col2im.
+     */
+    default void setInputGradient(boolean needed) {}
 
     /** Inference-mode forward: no state kept, safe to call concurrently. */
     Tensor infer(Tensor x);

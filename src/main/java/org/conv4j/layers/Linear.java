@@ -19,6 +19,7 @@ public final class Linear implements Layer {
     private Tensor x;            // [N, in] last forward input
     private Tensor out;          // [N, out] reused
     private Tensor dX;           // [N, in] reused
+    private boolean inputGradient = true;
 
     /** A layer initialised per {@code config.init()} (torch.nn's default unless changed) from {@code rng}. */
     public Linear(LinearConfig config, Rng rng) {
@@ -54,11 +55,14 @@ public final class Linear implements Layer {
         if (x == null) throw new IllegalStateException(name + ": backward called before forward");
         int n = x.dim(0);
         Shapes.check(name, "dOut", dOut, n, config.outFeatures());
-        if (dX == null || !dX.sameShape(x)) dX = Tensor.zerosLike(x);
+        if (inputGradient && (dX == null || !dX.sameShape(x))) dX = Tensor.zerosLike(x);
         LinearOps.backward(n, config.inFeatures(), config.outFeatures(), x.data(), weight.value().data(), dOut.data(),
-                dX.data(), weight.grad().data(), bias == null ? null : bias.grad().data());
-        return dX;
+                inputGradient ? dX.data() : null, weight.grad().data(), bias == null ? null : bias.grad().data());
+        return inputGradient ? dX : null;
     }
+
+    @Override
+    public void setInputGradient(boolean needed) { inputGradient = needed; }
 
     @Override
     public Tensor infer(Tensor x) {

@@ -21,6 +21,7 @@ public final class Residual implements Container {
     private final Sequential shortcut; // null for the identity
     private Tensor out; // [N, ...] reused across batches of one shape
     private Tensor dX;
+    private boolean inputGradient = true;
 
     /** @param shortcut the projection, or null for the identity */
     public Residual(Sequential block, Sequential shortcut) {
@@ -55,6 +56,12 @@ public final class Residual implements Container {
 
     @Override
     public Tensor backward(Tensor dOut) {
+        if (!inputGradient) {
+            // Both branches read x, so neither's dX is needed: only their parameter gradients.
+            if (shortcut != null) shortcut.backward(dOut);
+            block.backward(dOut);
+            return null;
+        }
         // The shortcut's gradient is copied out before the block runs its backward, so neither path can
         // see the other's buffers.
         Tensor dS = shortcut == null ? dOut : shortcut.backward(dOut);
@@ -65,6 +72,14 @@ public final class Residual implements Container {
         float[] d = dX.data(), db = dB.data();
         for (int i = 0; i < d.length; i++) d[i] += db[i];
         return dX;
+    }
+
+    /** x feeds both branches, so both see the same setting. */
+    @Override
+    public void setInputGradient(boolean needed) {
+        inputGradient = needed;
+        block.setInputGradient(needed);
+        if (shortcut != null) shortcut.setInputGradient(needed);
     }
 
     @Override

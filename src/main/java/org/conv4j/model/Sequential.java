@@ -47,6 +47,12 @@ public final class Sequential implements Container {
         return dOut;
     }
 
+    /** Only the first layer's dX is this container's; every later layer's feeds its predecessor. */
+    @Override
+    public void setInputGradient(boolean needed) {
+        for (int i = 0; i < layers.size(); i++) layers.get(i).setInputGradient(i > 0 || needed);
+    }
+
     @Override
     public Tensor infer(Tensor x) {
         for (Layer l : layers) x = l.infer(x);

@@ -108,6 +108,16 @@ public final class Trainer {
      * validation part and on {@code test} (may be null) after each epoch.
      */
     public TrainResult fit(Dataset train, Dataset test) throws IOException {
+        // Nothing needs the gradient of the input images: the first layer skips computing it.
+        model.network().setInputGradient(false);
+        try {
+            return run(train, test);
+        } finally {
+            model.network().setInputGradient(true);
+        }
+    }
+
+    private TrainResult run(Dataset train, Dataset test) throws IOException {
         Dataset val = null;
         if (config.validationSplit() > 0) {
             Dataset.Split s = train.split(config.validationSplit(), config.seed());

@@ -117,7 +117,7 @@ class ElementwiseTest {
 
     @Test
     void maxPool2x2MatchesTheScalarLoopIncludingTiesAndNaN() {
-        int[][] sizes = {{2, 2}, {3, 5}, {13, 13}, {14, 14}, {28, 28}, {7, 41}, {32, 66}, {4, 207}};
+        int[][] sizes = {{1, 1}, {1, 13}, {3, 1}, {2, 2}, {3, 3}, {3, 5}, {13, 13}, {14, 14}, {28, 28}, {7, 41}, {32, 66}, {2, 70}, {4, 207}};
         Rng rng = new Rng(4);
         for (int[] hw : sizes) {
             int h = hw[0], w = hw[1], planes = 3, off = 2;

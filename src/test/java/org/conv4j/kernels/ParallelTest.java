@@ -1,0 +1,64 @@
+package org.conv4j.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** {@link Parallel#forChunks}: every chunk runs exactly once with its fixed bounds, on any thread count. */
+class ParallelTest {
+    private final int threadsBefore = Parallel.threads();
+
+    @AfterEach
+    void restore() { Parallel.setThreads(threadsBefore); }
+
+    @Test
+    void everyIndexIsCoveredOnceByItsChunk() {
+        for (int threads : new int[] {1, 2, 3, 4}) {
+            Parallel.setThreads(threads);
+            for (int n : new int[] {1, 7, 64, 1000, 4099}) {
+                for (int grain : new int[] {1, 3, 64, 5000}) {
+                    AtomicIntegerArray hits = new AtomicIntegerArray(n);
+                    for (int rep = 0; rep < 3; rep++) {
+                        Parallel.forChunks(n, grain, (lo, hi) -> {
+                            assertEquals(0, lo % grain, "chunk start");
+                            assertEquals(Math.min(n, lo + grain), hi, "chunk end");
+                            for (int i = lo; i < hi; i++) hits.incrementAndGet(i);
+                        });
+                    }
+                    for (int i = 0; i < n; i++) assertEquals(3, hits.get(i), "index " + i + " of " + n + ", grain " + grain + ", " + threads + " threads");
+                }
+            }
+        }
+    }
+
+    @Test
+    void nestedCallsRunAndFinish() {
+        Parallel.setThreads(2);
+        AtomicIntegerArray hits = new AtomicIntegerArray(40);
+        Parallel.forChunks(4, 1, (lo, hi) -> Parallel.forChunks(10, 2, (a, b) -> {
+            for (int i = a; i < b; i++) hits.incrementAndGet(lo * 10 + i);
+        }));
+        for (int i = 0; i < 40; i++) assertEquals(1, hits.get(i), "index " + i);
+    }
+
+    @Test
+    void aFailingChunkIsRethrownAfterTheOthersFinish() {
+        Parallel.setThreads(2);
+        IllegalStateException boom = new IllegalStateException("chunk 5");
+        AtomicIntegerArray hits = new AtomicIntegerArray(16);
+        IllegalStateException got = assertThrows(IllegalStateException.class, () -> Parallel.forChunks(16, 1, (lo, hi) -> {
+            hits.incrementAndGet(lo);
+            if (lo == 5) throw boom;
+        }));
+        assertSame(boom, got);
+        for (int i = 0; i < 16; i++) assertEquals(1, hits.get(i), "chunk " + i + " ran");
+        // The pool is still usable.
+        AtomicIntegerArray again = new AtomicIntegerArray(8);
+        Parallel.forChunks(8, 1, (lo, hi) -> again.incrementAndGet(lo));
+        for (int i = 0; i < 8; i++) assertEquals(1, again.get(i));
+    }
+}
