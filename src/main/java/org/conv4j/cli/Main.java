@@ -30,8 +30,13 @@ public final class Main {
 
     /** Runs the CLI and returns its exit code (tests call this directly). */
     public static int run(String[] argv, PrintStream out, PrintStream err) {
+        return run(commands(), argv, out, err);
+    }
+
+    /** Runs {@code argv} against the given commands (tests pass their own). */
+    static int run(List<Command> commands, String[] argv, PrintStream out, PrintStream err) {
         Map<String, Command> byName = new LinkedHashMap<>();
-        for (Command c : commands()) byName.put(c.name(), c);
+        for (Command c : commands) byName.put(c.name(), c);
         if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("-h") || argv[0].equals("help")) {
             out.println("usage: conv4j COMMAND [options]   (conv4j COMMAND --help for details)\n\ncommands:");
             for (Command c : byName.values()) out.printf("  %-10s %s%n", c.name(), c.summary());
@@ -59,6 +64,13 @@ public final class Main {
             return Command.IO_ERROR;
         } catch (Exception e) {
             err.println("conv4j " + c.name() + ": " + e);
+            return Command.FAILED;
+        } catch (OutOfMemoryError e) {
+            // The size checks before each read compare with the heap's free room, but a collector with
+            // generations can still fail one large array; say what to do instead of printing a stack trace.
+            err.println("conv4j " + c.name() + ": out of memory: the JVM's heap (maximum "
+                    + (Runtime.getRuntime().maxMemory() >> 20) + " MB) is too small for this run; raise it with "
+                    + "JAVA_OPTS=-Xmx<size>, e.g. JAVA_OPTS=-Xmx2g ./conv4j " + c.name() + " ...");
             return Command.FAILED;
         }
     }
