@@ -59,7 +59,8 @@ public final class TrainCommand implements Main.FlagCommand {
                   --threads T           compute threads (default: all processors)
                   --quiet               no progress bar
                 model:
-                  --model SPEC          reference | recipe | resnet-mini | a network spec JSON file (default reference)
+                  --model SPEC          reference | recipe | resnet-mini | a network spec file, JSON or YAML
+                                        (e.g. examples/reference.yaml; default reference)
                   --init SCHEME         re-initialise weights: kaiming_normal, kaiming_uniform, xavier_uniform,
                                         xavier_normal (default: as torch.nn)
                 optimisation:

@@ -33,6 +33,30 @@ public class TrainerTest {
                {"type": "Linear", "in_features": 64, "out_features": 3}
              ]}""";
 
+    /** {@link #SPEC} written in YAML, block and flow styles mixed (the same network, the same weights for a seed). */
+    public static final String SPEC_YAML = """
+            # the tiny test network
+            name: tiny
+            input: [1, 8, 8]
+            classes: 3
+            normalize:
+              mean: [0.5]
+              std: [0.25]
+            layers:
+            - {type: Conv2d, in_channels: 1, out_channels: 4, kernel_size: 3, padding: 1}
+            - type: BatchNorm2d
+              num_features: 4
+            - type: ReLU
+            - type: Residual
+              block:
+              - {type: Conv2d, in_channels: 4, out_channels: 4, kernel_size: 3, padding: 1}
+              - {type: ReLU}
+            - {type: MaxPool2d, kernel_size: 2}
+            - {type: Dropout, p: 0.3}
+            - type: Flatten
+            - {type: Linear, in_features: 64, out_features: 3}
+            """;
+
     /** Three classes of 8x8 images: a bright row, a bright column, or a bright diagonal, plus noise. */
     public static Dataset data(int n, long seed) {
         Rng r = new Rng(seed);
