@@ -131,6 +131,7 @@ public class TrainerTest {
             @Override public void onStep(long step, int epoch, float loss, double lr) { if (step == 11) t.requestStop(); }
         });
         TrainResult partial = t.fit(train, test);
+        assertTrue(partial.interrupted() && !partial.stoppedEarly());
         assertEquals(1, partial.epochs().size());
         assertFalse(Files.exists(run.resolve("model.safetensors")));
         Checkpoint c = Checkpoint.load(run.resolve("checkpoint.safetensors"));
@@ -150,6 +151,45 @@ public class TrainerTest {
         Model d = model();
         new Trainer(d, config().withEpochs(3)).fit(train, test);
         assertArrayEquals(weights(a), weights(d), "same seed, same weights across runs");
+    }
+
+    @Test
+    void aStopOnAnEpochsLastStepOrDuringItsEvaluationLosesNothing() throws Exception {
+        Dataset train = data(70, 1), test = data(15, 2); // 7 steps per epoch
+        Model a = model();
+        TrainResult full = new Trainer(a, config()).fit(train, test);
+        for (String when : List.of("last step", "evaluation")) {
+            // no periodic checkpoints: whatever the stop leaves is all there is to resume from
+            Path run = dir.resolve(when.replace(' ', '-'));
+            Trainer t = new Trainer(model(), config().withCheckpointEvery(0)).setRunDir(run);
+            t.addListener(new TrainListener() {
+                @Override public void onStep(long step, int epoch, float loss, double lr) {
+                    if (when.equals("last step") && step == 7) t.requestStop();
+                }
+
+                @Override public void onTest(int epoch, Dataset d, Evaluation e, Model m) {
+                    if (when.equals("evaluation") && epoch == 2) t.requestStop();
+                }
+            });
+            TrainResult partial = t.fit(train, test);
+            assertTrue(partial.interrupted(), when);
+            assertFalse(Files.exists(run.resolve("model.safetensors")), when);
+            Checkpoint c = Checkpoint.load(run.resolve("checkpoint.safetensors"));
+            boolean last = when.equals("last step");
+            assertEquals(last ? 7 : 14, c.globalStep(), when + ": the checkpoint holds every step taken");
+            assertEquals(last ? 0 : 2, c.epochsDone(), when);
+            assertEquals(last ? 0 : 2, partial.epochs().size(), when);
+
+            Trainer resumed = Trainer.resume(c, 0).setRunDir(run);
+            TrainResult rest = resumed.fit(train, test);
+            assertFalse(rest.interrupted(), when);
+            assertArrayEquals(weights(a), weights(resumed.model()), when + ": weights bitwise equal after resume");
+            assertEquals(3, Files.readAllLines(run.resolve("metrics.csv")).size() - 1, when);
+            for (int e = 0; e < 3; e++) {
+                assertEquals(full.epochs().get(e).trainLoss(), rest.epochs().get(e).trainLoss(), when + " epoch " + (e + 1));
+                assertEquals(full.epochs().get(e).testLoss(), rest.epochs().get(e).testLoss(), when + " epoch " + (e + 1));
+            }
+        }
     }
 
     @Test
