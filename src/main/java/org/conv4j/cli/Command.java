@@ -4,10 +4,11 @@ import java.io.PrintStream;
 
 /**
  * One sub-command of the {@code conv4j} CLI. Exit codes: 0 success, 1 the work ran and failed
- * (a check failed, training diverged), 2 bad usage or bad input, 3 an I/O error.
+ * (a check failed, training diverged), 2 bad usage or bad input, 3 an I/O error, 4 interrupted by Ctrl-C
+ * or SIGTERM after saving what is needed to continue (training's checkpoint).
  */
 public interface Command {
-    int OK = 0, FAILED = 1, USAGE = 2, IO_ERROR = 3;
+    int OK = 0, FAILED = 1, USAGE = 2, IO_ERROR = 3, INTERRUPTED = 4;
 
     String name();
 

@@ -33,7 +33,7 @@ public final class ImportCommand implements Main.FlagCommand {
                 An unsupported op is an error naming the op and the node.
 
                 --torch-weights loads a state_dict saved with safetensors into the network SPEC describes (a spec
-                JSON file or a built-in name), matching parameter names: "0.weight", "1.running_mean",
+                file, JSON or YAML, or a built-in name), matching parameter names: "0.weight", "1.running_mean",
                 "4.block.0.weight" (see README, "PyTorch weights"). --rename maps the file's name prefixes first,
                 e.g. --rename features.=,classifier.=7. for a module with named children.
 

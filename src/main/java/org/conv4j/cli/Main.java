@@ -25,7 +25,7 @@ public final class Main {
     }
 
     public static void main(String[] argv) {
-        System.exit(run(argv, System.out, System.err));
+        StopOnSignal.exit(run(argv, System.out, System.err));
     }
 
     /** Runs the CLI and returns its exit code (tests call this directly). */

@@ -21,7 +21,7 @@ public final class SummaryCommand implements Main.FlagCommand {
         return """
                 usage: conv4j summary --model FILE|SPEC [--spec]
 
-                FILE is a saved model (.safetensors); SPEC is a network spec JSON file or a built-in name
+                FILE is a saved model (.safetensors); SPEC is a network spec file (JSON or YAML) or a built-in name
                 (reference, recipe, resnet-mini). Prints each layer with its parameter-name prefix, output shape
                 per image, trainable parameters and forward FLOPs (a multiply-add counts 2). --spec prints the
                 network spec JSON instead.

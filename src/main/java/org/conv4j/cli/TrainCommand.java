@@ -59,7 +59,8 @@ public final class TrainCommand implements Main.FlagCommand {
                   --threads T           compute threads (default: all processors)
                   --quiet               no progress bar
                 model:
-                  --model SPEC          reference | recipe | resnet-mini | a network spec JSON file (default reference)
+                  --model SPEC          reference | recipe | resnet-mini | a network spec file, JSON or YAML
+                                        (e.g. examples/reference.yaml; default reference)
                   --init SCHEME         re-initialise weights: kaiming_normal, kaiming_uniform, xavier_uniform,
                                         xavier_normal (default: as torch.nn)
                 optimisation:
@@ -79,8 +80,12 @@ public final class TrainCommand implements Main.FlagCommand {
                   --top-k K             k of the reported top-k accuracy (default 5)
                   --seed S              seeds weights, shuffling, augmentation and dropout (default 0)
 
+                Ctrl-C or SIGTERM stops at the end of the current step, writes a checkpoint of that point and
+                says how to continue (--resume); the resumed run ends exactly as an uninterrupted one.
+
                 exit codes: 0 done, 1 training diverged (NaN/Inf; the last good checkpoint is kept),
-                            2 bad options or data, 3 I/O error
+                            2 bad options or data, 3 I/O error,
+                            4 interrupted by Ctrl-C or SIGTERM (a checkpoint to resume from was written)
                 """.formatted(d.epochs(), d.batchSize(), d.optimizer(), d.lr());
     }
 
@@ -102,7 +107,7 @@ public final class TrainCommand implements Main.FlagCommand {
             a.finish();
             if (holdsModel(runDir) && !force) return refuseOverwrite(runDir, err);
             Trainer trainer = Trainer.resume(Checkpoint.load(ckpt), epochs);
-            return fit(trainer, loadData(dataDir, trainer.model().spec(), err), runDir, quiet, err);
+            return fit(trainer, loadData(dataDir, trainer.model().spec(), err), runDir, dataDir, quiet, err);
         } else {
             TrainConfig d = TrainConfig.defaults();
             TrainConfig cfg = new TrainConfig(a.positiveInt("epochs", d.epochs()), a.positiveInt("batch", d.batchSize()),
@@ -129,7 +134,7 @@ public final class TrainCommand implements Main.FlagCommand {
             TrainTest data = loadData(dataDir, spec, err);
             if (spec.classNames() == null && data.train().numClasses() == spec.classes()) spec = spec.withClassNames(data.train().classNames());
             Model model = spec.build(cfg.seed());
-            return fit(new Trainer(model, cfg), data, runDir, quiet, err);
+            return fit(new Trainer(model, cfg), data, runDir, dataDir, quiet, err);
         }
     }
 
@@ -156,17 +161,28 @@ public final class TrainCommand implements Main.FlagCommand {
         return data;
     }
 
-    private static int fit(Trainer trainer, TrainTest data, Path runDir, boolean quiet, PrintStream err) throws Exception {
+    /**
+     * Trains and reports. From the first step to the last message, Ctrl-C or SIGTERM asks the trainer to stop
+     * at the next step boundary ({@link StopOnSignal}); the run then ends with a checkpoint and INTERRUPTED.
+     */
+    private static int fit(Trainer trainer, TrainTest data, Path runDir, String dataDir, boolean quiet, PrintStream err)
+            throws Exception {
         trainer.setRunDir(runDir).setOutput(err, quiet ? null : new Progress(err, Progress.stderrIsTerminal()));
         err.println("run folder: " + runDir + "  (threads: " + Parallel.threads() + ")");
         ReportListener report = ReportListener.forTrainer(trainer, data, runDir, err);
         trainer.addListener(report);
-        try {
+        try (StopOnSignal ignored = StopOnSignal.install(trainer::requestStop, err)) {
             TrainResult r = trainer.fit(data.train(), data.test());
             report.finishQuietly(); // after a stop request the trainer returns without onEnd
             err.println(String.format(Locale.ROOT, "report: %s (report work %.2f s, %.2f s CPU)", report.report().html(),
                     report.report().nanos() / 1e9, report.report().cpuNanos() / 1e9));
-            if (!Double.isNaN(r.last().testAcc())) {
+            if (r.interrupted()) {
+                Path ckpt = runDir.resolve("checkpoint.safetensors");
+                err.println("conv4j train: interrupted after step " + r.steps() + "; the run so far is saved in " + ckpt);
+                err.println("continue it exactly with: conv4j train --resume " + ckpt + (dataDir == null ? "" : " --data " + dataDir));
+                return INTERRUPTED;
+            }
+            if (!r.epochs().isEmpty() && !Double.isNaN(r.last().testAcc())) {
                 err.println(String.format(Locale.ROOT, "final test accuracy %.2f%% after %d epochs", 100 * r.last().testAcc(), r.last().epoch()));
             }
             return OK;

@@ -19,8 +19,10 @@ import org.conv4j.tensor.ShapeException;
 import org.conv4j.util.Rng;
 
 /**
- * A network's architecture as data: what {@code train --model spec.json} reads and what a model file
- * stores in its metadata. JSON form (see the README's "Network spec" section):
+ * A network's architecture as data: what {@code train --model spec.yaml} (or {@code spec.json}) reads and
+ * what a model file stores in its metadata (as JSON). A spec file is JSON or YAML ({@link SpecSyntax}); both
+ * parse to the same tree and are validated by the same code. JSON form (see the README's "Network spec"
+ * section; {@code examples/reference.yaml} is the YAML form):
  * <pre>{@code
  * {
  *   "format": "conv4j-network", "version": 1,
@@ -34,7 +36,7 @@ import org.conv4j.util.Rng;
  *   "layers": [ {"type": "Conv2d", "in_channels": 1, "out_channels": 32, "kernel_size": 3, "padding": 1}, ... ]
  * }
  * }</pre>
- * Immutable. The input is bounded like every loader's: {@link #MAX_BYTES}, nesting depth 32.
+ * Immutable. The input is bounded like every loader's: {@link #MAX_BYTES}, nesting depth 32, 2^18 values.
  */
 public record NetworkSpec(String name, int[] input, int classes, List<String> classNames,
                           float[] mean, float[] std, Init.Scheme init, List<Map<String, Object>> layers) {
@@ -82,18 +84,33 @@ public record NetworkSpec(String name, int[] input, int classes, List<String> cl
         return new NetworkSpec(name, input, classes, null, null, null, Init.Scheme.TORCH_DEFAULT, ls);
     }
 
-    // ---------------------------------------------------------------- JSON
+    // ---------------------------------------------------------------- reading
 
+    private static final Json.Limits LIMITS = new Json.Limits(MAX_BYTES, 32, 1 << 18);
+
+    /**
+     * Reads a spec file, JSON or YAML as {@link SpecSyntax#of} decides from its name and first character.
+     * Errors name the file and the field's path, e.g. {@code net.yaml.layers[3] (Linear(3136->128)): ...}.
+     */
     public static NetworkSpec read(Path file) throws IOException {
         long size = Files.size(file);
         if (size > MAX_BYTES) throw new FormatException(file + ": " + size + " bytes is larger than a network spec may be (" + MAX_BYTES + ")");
-        return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        Path name = file.getFileName();
+        return parse(text, file.toString(), SpecSyntax.of(name == null ? "" : name.toString(), text));
     }
 
+    /** Parses a spec written in JSON (as model files and checkpoints store it). */
     public static NetworkSpec parse(String text, String source) throws FormatException {
-        return fromJson(Json.parseObject(text, source, new Json.Limits(MAX_BYTES, 32, 1 << 18)));
+        return parse(text, source, SpecSyntax.JSON);
     }
 
+    /** Parses a spec written in {@code syntax}; {@code source} names it in errors. */
+    public static NetworkSpec parse(String text, String source, SpecSyntax syntax) throws FormatException {
+        return fromJson(syntax.parseObject(text, source, LIMITS));
+    }
+
+    /** Validates a parsed spec tree (from JSON or YAML) and builds it once to check every layer's shapes. */
     public static NetworkSpec fromJson(Json.Obj o) throws FormatException {
         o.allowOnly(List.of("format", "version", "name", "input", "classes", "class_names", "normalize", "init", "layers"));
         String format = o.str("format", FORMAT);

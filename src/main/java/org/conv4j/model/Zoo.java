@@ -33,7 +33,7 @@ public final class Zoo {
         }
     }
 
-    /** A built-in name, or a path to a spec JSON file. */
+    /** A built-in name, or a path to a spec file in JSON or YAML ({@link NetworkSpec#read}). */
     public static NetworkSpec resolve(String nameOrPath) throws IOException {
         if (NAMES.contains(nameOrPath)) return spec(nameOrPath);
         Path p = Path.of(nameOrPath);

@@ -8,7 +8,11 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
  * Whole-file writes that a reader never sees half done: the bytes go to a temporary file in the same
@@ -38,9 +42,21 @@ final class AtomicFile {
         write(target, text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Encodes through an in-memory image stream: ImageIO's default file cache registers a JVM shutdown hook
+     * on first use, which fails while the JVM is shutting down (the report written after Ctrl-C stops a run).
+     */
     static void writePng(Path target, BufferedImage image) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
-        if (!ImageIO.write(image, "png", out)) throw new IOException("no PNG writer available for " + target);
+        Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("png");
+        if (!writers.hasNext()) throw new IOException("no PNG writer available for " + target);
+        ImageWriter writer = writers.next();
+        try (ImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
+            writer.setOutput(ios);
+            writer.write(image);
+        } finally {
+            writer.dispose();
+        }
         write(target, out.toByteArray());
     }
 }

@@ -100,7 +100,13 @@ public final class Trainer {
     /** The epochs finished before this run resumed (from the checkpoint); empty for a fresh run. */
     public List<EpochMetrics> resumedHistory() { return resumeFrom == null ? List.of() : List.copyOf(resumeFrom.history()); }
 
-    /** Asks the run to stop after the current step (e.g. from a signal handler); a checkpoint is written first. */
+    /**
+     * Asks the run to stop at the next step boundary, e.g. from a signal handler; safe to call from any thread.
+     * The step in progress completes, a checkpoint of exactly that point is written (with a run folder), and
+     * {@link #fit} returns a result that is {@link TrainResult#interrupted}. A request during an epoch's
+     * evaluation takes effect after the epoch-end checkpoint; one during the last epoch's evaluation or
+     * after it lets the run finish.
+     */
     public void requestStop() { stopRequested = true; }
 
     /**
@@ -158,7 +164,8 @@ public final class Trainer {
             bestLoss = c.bestLoss();
             badEpochs = c.badEpochs();
             history.addAll(c.history());
-            say("resuming at epoch %d, step %d (%d of %d batches of this epoch done)", epoch0 + 1, step, loader.batchIndex(), batches);
+            say("resuming at epoch %d, step %d (%d of %d batches of this epoch done)", epoch0 + 1, step,
+                    loader.hasNext() ? loader.batchIndex() : batches, batches);
         }
         if (runDir != null) {
             Files.createDirectories(runDir);
@@ -194,12 +201,14 @@ public final class Trainer {
                 }
                 for (TrainListener l : listeners) l.onStep(step, epoch + 1, r.loss(), lr);
                 boolean periodic = config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0;
-                if ((periodic || stopRequested) && loader.hasNext() && runDir != null) {
+                // The epoch-end checkpoint follows an epoch's last step, so a periodic one there would be redundant;
+                // a stop there still needs one: it holds the finished pass, and a resume evaluates it first.
+                if (((periodic && loader.hasNext()) || stopRequested) && runDir != null) {
                     saveCheckpoint(loader, epoch, step, lossSum, correct, topk, seen, elapsed, bestLoss, badEpochs, history, train, val);
                 }
                 if (stopRequested) {
-                    say("stopped at step %d on request; resume with --resume %s", step, runDir == null ? "(no run folder)" : runDir.resolve("checkpoint.safetensors"));
-                    return new TrainResult(history, true, step);
+                    if (progress != null) progress.endEpoch(); // ends the progress line mid-epoch
+                    return stopped(history, step);
                 }
             }
             double seconds = elapsed0 + (System.nanoTime() - t0) / 1e9;
@@ -229,15 +238,22 @@ public final class Trainer {
                 stoppedEarly = true;
                 break;
             }
+            if (stopRequested && epoch + 1 < config.epochs()) return stopped(history, step); // the checkpoint above continues it
         }
         model.network().setTraining(false);
         if (runDir != null) {
             ModelFile.save(model, runDir.resolve("model.safetensors"), true);
             say("model written to %s", runDir.resolve("model.safetensors"));
         }
-        TrainResult result = new TrainResult(history, stoppedEarly, step);
+        TrainResult result = new TrainResult(history, stoppedEarly, false, step);
         for (TrainListener l : listeners) l.onEnd(model, result);
         return result;
+    }
+
+    private TrainResult stopped(List<EpochMetrics> history, long step) {
+        say("stopped at step %d on request; resume with --resume %s", step,
+                runDir == null ? "(no run folder, so no checkpoint)" : runDir.resolve("checkpoint.safetensors"));
+        return new TrainResult(history, false, true, step);
     }
 
     private void checkData(Dataset train) {

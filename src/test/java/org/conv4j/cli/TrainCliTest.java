@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.conv4j.data.Dataset;
 import org.conv4j.io.Json;
+import org.conv4j.model.ModelFile;
 import org.conv4j.train.TrainerTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -108,6 +109,30 @@ class TrainCliTest {
         Run s = run("summary", "--model", model.toString());
         assertEquals(0, s.code(), s.err());
         assertTrue(s.out().contains("3.block.0") && s.out().contains("total params"), s.out());
+    }
+
+    @Test
+    void yamlSpecTrainsBitwiseLikeItsJsonForm() throws Exception {
+        Path yaml = dir.resolve("tiny.yaml");
+        Files.writeString(yaml, TrainerTest.SPEC_YAML);
+        Path fromJson = dir.resolve("from-json"), fromYaml = dir.resolve("from-yaml");
+        for (Path[] run : new Path[][] {{spec, fromJson}, {yaml, fromYaml}}) {
+            Run t = run("train", "--data", data.toString(), "--model", run[0].toString(), "--out", run[1].toString(), "--epochs", "1",
+                    "--batch", "20", "--seed", "4", "--quiet");
+            assertEquals(0, t.code(), t.err());
+        }
+        assertArrayEquals(TrainerTest.weights(ModelFile.load(fromJson.resolve("model.safetensors"))),
+                TrainerTest.weights(ModelFile.load(fromYaml.resolve("model.safetensors"))), "bitwise identical weights");
+        assertEquals(Files.readString(fromJson.resolve("spec.json")), Files.readString(fromYaml.resolve("spec.json")));
+        Run s = run("summary", "--model", yaml.toString());
+        assertEquals(0, s.code(), s.err());
+        assertTrue(s.out().contains("3.block.0"), s.out());
+
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, TrainerTest.SPEC_YAML.replace("- type: Flatten", "- type: Flatten\n  start_dim: &a 1"));
+        Run refused = run("train", "--data", data.toString(), "--model", bad.toString(), "--out", dir.resolve("bad").toString(), "--quiet");
+        assertEquals(Command.IO_ERROR, refused.code(), refused.err()); // a malformed file, like a malformed JSON spec
+        assertTrue(refused.err().contains(bad + ": line 20, column 14: anchors (&) are not supported"), refused.err());
     }
 
     @Test

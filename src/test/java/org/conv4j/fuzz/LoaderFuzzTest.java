@@ -53,6 +53,11 @@ class LoaderFuzzTest {
     }
 
     @FuzzTest(maxDuration = "60s")
+    void yamlSpec(byte[] data) {
+        YamlSpecFuzzer.fuzzerTestOneInput(data);
+    }
+
+    @FuzzTest(maxDuration = "60s")
     void onnx(byte[] data) throws IOException {
         OnnxFuzzer.fuzzerTestOneInput(data);
     }

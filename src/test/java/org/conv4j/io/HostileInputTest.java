@@ -254,6 +254,49 @@ class HostileInputTest {
     }
 
     @Test
+    void yamlSpecsWithBombsDeepNestingManyValuesOrHugeLayersFailFast() throws IOException {
+        int max = org.conv4j.model.NetworkSpec.MAX_BYTES;
+        // billion laughs: nine levels of nine aliases would expand to 10^9 strings; refused at the first anchor
+        StringBuilder lol = new StringBuilder("input: [1, 1, 1]\nclasses: 3\na: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for (char c = 'b'; c <= 'j'; c++) {
+            lol.append(c).append(": &").append(c).append(" [").append(("*" + (char) (c - 1) + ", ").repeat(8)).append('*').append((char) (c - 1)).append("]\n");
+        }
+        Path laughs = dir.resolve("laughs.yaml");
+        Files.writeString(laughs, lol);
+        refuses("laughs.yaml", () -> org.conv4j.model.NetworkSpec.read(laughs));
+        // nesting: 4 MB of '[' and of ever-deeper block mappings
+        Path deepFlow = dir.resolve("deep-flow.yaml");
+        Files.writeString(deepFlow, "layers: " + "[".repeat(max - 100));
+        refuses("deep-flow.yaml", () -> org.conv4j.model.NetworkSpec.read(deepFlow));
+        Path deepBlock = dir.resolve("deep-block.yaml");
+        StringBuilder block = new StringBuilder();
+        for (int i = 0; block.length() < max - 4096; i++) block.append(" ".repeat(i % 2000)).append("k:\n");
+        Files.writeString(deepBlock, block);
+        refuses("deep-block.yaml", () -> org.conv4j.model.NetworkSpec.read(deepBlock));
+        // 2 million values in 4 MB, and 1 million one-character list entries
+        Path values = dir.resolve("values.yaml");
+        Files.writeString(values, "x: [" + "0,".repeat(max / 2 - 10) + "]\n");
+        refuses("values.yaml", () -> org.conv4j.model.NetworkSpec.read(values));
+        Path entries = dir.resolve("entries.yaml");
+        Files.writeString(entries, "x:\n" + "-\n".repeat(max / 2 - 10));
+        refuses("entries.yaml", () -> org.conv4j.model.NetworkSpec.read(entries));
+        // a file beyond the spec size limit is refused before it is read
+        Path big = sparse("big.yaml", "x: 1\n".getBytes(java.nio.charset.StandardCharsets.UTF_8), 1L << 31);
+        refuses("big.yaml", () -> org.conv4j.model.NetworkSpec.read(big));
+        // a 300M-wide layer: parameters are counted before anything is allocated, as for JSON
+        Path huge = dir.resolve("huge-spec.yaml");
+        Files.writeString(huge, """
+                input: [1, 1, 1]
+                classes: 3
+                layers:
+                - type: Flatten
+                - {type: Linear, in_features: 1, out_features: 300000000}
+                - {type: Linear, in_features: 300000000, out_features: 3}
+                """);
+        refuses("huge-spec.yaml", () -> org.conv4j.model.NetworkSpec.read(huge));
+    }
+
+    @Test
     void loaderStateDeclaringManyItemsFailsFast() {
         ByteBuffer b = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(0x434A4C31).putInt(0).putInt(0).putInt(1 << 26).putLong(1);

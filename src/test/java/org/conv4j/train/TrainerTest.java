@@ -33,6 +33,30 @@ public class TrainerTest {
                {"type": "Linear", "in_features": 64, "out_features": 3}
              ]}""";
 
+    /** {@link #SPEC} written in YAML, block and flow styles mixed (the same network, the same weights for a seed). */
+    public static final String SPEC_YAML = """
+            # the tiny test network
+            name: tiny
+            input: [1, 8, 8]
+            classes: 3
+            normalize:
+              mean: [0.5]
+              std: [0.25]
+            layers:
+            - {type: Conv2d, in_channels: 1, out_channels: 4, kernel_size: 3, padding: 1}
+            - type: BatchNorm2d
+              num_features: 4
+            - type: ReLU
+            - type: Residual
+              block:
+              - {type: Conv2d, in_channels: 4, out_channels: 4, kernel_size: 3, padding: 1}
+              - {type: ReLU}
+            - {type: MaxPool2d, kernel_size: 2}
+            - {type: Dropout, p: 0.3}
+            - type: Flatten
+            - {type: Linear, in_features: 64, out_features: 3}
+            """;
+
     /** Three classes of 8x8 images: a bright row, a bright column, or a bright diagonal, plus noise. */
     public static Dataset data(int n, long seed) {
         Rng r = new Rng(seed);
@@ -107,6 +131,7 @@ public class TrainerTest {
             @Override public void onStep(long step, int epoch, float loss, double lr) { if (step == 11) t.requestStop(); }
         });
         TrainResult partial = t.fit(train, test);
+        assertTrue(partial.interrupted() && !partial.stoppedEarly());
         assertEquals(1, partial.epochs().size());
         assertFalse(Files.exists(run.resolve("model.safetensors")));
         Checkpoint c = Checkpoint.load(run.resolve("checkpoint.safetensors"));
@@ -126,6 +151,45 @@ public class TrainerTest {
         Model d = model();
         new Trainer(d, config().withEpochs(3)).fit(train, test);
         assertArrayEquals(weights(a), weights(d), "same seed, same weights across runs");
+    }
+
+    @Test
+    void aStopOnAnEpochsLastStepOrDuringItsEvaluationLosesNothing() throws Exception {
+        Dataset train = data(70, 1), test = data(15, 2); // 7 steps per epoch
+        Model a = model();
+        TrainResult full = new Trainer(a, config()).fit(train, test);
+        for (String when : List.of("last step", "evaluation")) {
+            // no periodic checkpoints: whatever the stop leaves is all there is to resume from
+            Path run = dir.resolve(when.replace(' ', '-'));
+            Trainer t = new Trainer(model(), config().withCheckpointEvery(0)).setRunDir(run);
+            t.addListener(new TrainListener() {
+                @Override public void onStep(long step, int epoch, float loss, double lr) {
+                    if (when.equals("last step") && step == 7) t.requestStop();
+                }
+
+                @Override public void onTest(int epoch, Dataset d, Evaluation e, Model m) {
+                    if (when.equals("evaluation") && epoch == 2) t.requestStop();
+                }
+            });
+            TrainResult partial = t.fit(train, test);
+            assertTrue(partial.interrupted(), when);
+            assertFalse(Files.exists(run.resolve("model.safetensors")), when);
+            Checkpoint c = Checkpoint.load(run.resolve("checkpoint.safetensors"));
+            boolean last = when.equals("last step");
+            assertEquals(last ? 7 : 14, c.globalStep(), when + ": the checkpoint holds every step taken");
+            assertEquals(last ? 0 : 2, c.epochsDone(), when);
+            assertEquals(last ? 0 : 2, partial.epochs().size(), when);
+
+            Trainer resumed = Trainer.resume(c, 0).setRunDir(run);
+            TrainResult rest = resumed.fit(train, test);
+            assertFalse(rest.interrupted(), when);
+            assertArrayEquals(weights(a), weights(resumed.model()), when + ": weights bitwise equal after resume");
+            assertEquals(3, Files.readAllLines(run.resolve("metrics.csv")).size() - 1, when);
+            for (int e = 0; e < 3; e++) {
+                assertEquals(full.epochs().get(e).trainLoss(), rest.epochs().get(e).trainLoss(), when + " epoch " + (e + 1));
+                assertEquals(full.epochs().get(e).testLoss(), rest.epochs().get(e).testLoss(), when + " epoch " + (e + 1));
+            }
+        }
     }
 
     @Test

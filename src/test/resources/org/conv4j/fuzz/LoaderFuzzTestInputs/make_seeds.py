@@ -105,5 +105,68 @@ bn = """{"format": "conv4j-network", "version": 1, "input": [3, 6, 6], "classes"
   {"type": "Linear", "in_features": 36, "out_features": 2}]}"""
 put("networkSpec", "batchnorm.json", bn.encode())
 
+# YAML network specs: the two specs above in YAML, and one of each construct the reader supports or refuses
+put("yamlSpec", "tiny.yaml", b"""# tiny
+name: tiny
+input: [1, 8, 8]
+classes: 3
+layers:
+- {type: Conv2d, in_channels: 1, out_channels: 2, kernel_size: 3}
+- type: ReLU
+- type: MaxPool2d
+  kernel_size: 2
+- {type: Flatten}
+- {type: Linear, in_features: 18, out_features: 3}
+""")
+put("yamlSpec", "batchnorm.yaml", b"""%YAML 1.2
+---
+format: 'conv4j-network'
+version: 1
+input: [3, 6, 6]
+classes: 2
+normalize: {mean: [.5], std: [2.5e-1]}
+init: "kaiming_normal"
+layers:
+  - type: Conv2d
+    in_channels: 3
+    out_channels: 4
+    kernel_size: [3, 3]
+    padding: 1
+    bias: false
+  - {type: BatchNorm2d, num_features: 4}
+  - {type: LeakyReLU, negative_slope: 0.1}
+  - {type: AvgPool2d, kernel_size: 2}
+  - {type: Flatten}
+  - {type: Dropout, p: 0.5}
+  - {type: Linear, in_features: 36, out_features: 2}
+...
+""")
+put("yamlSpec", "residual.yaml", b"""input: [1, 4, 4]
+classes: 2
+class_names: ["a\\tb", 'it''s']
+layers: [
+  {type: Residual,
+   block: [{type: Conv2d, in_channels: 1, out_channels: 2, kernel_size: 3, padding: same}],
+   shortcut: [{type: Conv2d, in_channels: 1, out_channels: 2, kernel_size: 1}]},  # projection
+  {type: GlobalAvgPool2d}, {type: Flatten},
+  {type: Linear, in_features: 2, out_features: 2},
+]
+""")
+put("yamlSpec", "scalars.yaml", b"""a: [~, null, true, False, 0x1F, 0o17, +5, -.5e3, 1., yes, "\\u00e9\\x41\\U0001F600"]
+b:
+  - - 1
+    - 2
+  -
+  - c: d
+    e:
+""")
+put("yamlSpec", "refused.yaml", b"""base: &b {a: 1}
+other: *b
+tagged: !!str x
+<<: {m: 1}
+text: |
+  block
+""")
+
 # modelFile/tiny.safetensors and modelFile/batchnorm.safetensors are conv4j model files: ModelFile.save of
 # the two specs above built with seed 1 (made in Java, as Python has no conv4j).

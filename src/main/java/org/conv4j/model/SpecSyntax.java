@@ -1,0 +1,36 @@
+package org.conv4j.model;
+
+import java.util.Locale;
+import org.conv4j.io.FormatException;
+import org.conv4j.io.Json;
+import org.conv4j.io.Yaml;
+
+/**
+ * The two ways to write a network spec file. Both parse to the same tree, which {@link NetworkSpec}
+ * validates once, so a spec means the same whichever syntax it is written in.
+ */
+public enum SpecSyntax {
+    JSON, YAML;
+
+    /**
+     * The syntax of a spec file: by its extension ({@code .yaml} or {@code .yml}, {@code .json}, any case);
+     * with another extension, JSON when the first character other than white space is '{', else YAML.
+     */
+    public static SpecSyntax of(String fileName, String text) {
+        String n = fileName.toLowerCase(Locale.ROOT);
+        if (n.endsWith(".yaml") || n.endsWith(".yml")) return YAML;
+        if (n.endsWith(".json")) return JSON;
+        // JSON's own reader gives the sharper messages for JSON; YAML would accept it too.
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\uFEFF' || Character.isWhitespace(c)) continue;
+            return c == '{' ? JSON : YAML;
+        }
+        return YAML;
+    }
+
+    /** Parses {@code text}, whose top level must be a mapping (object), naming {@code source} in every error. */
+    public Json.Obj parseObject(String text, String source, Json.Limits limits) throws FormatException {
+        return this == JSON ? Json.parseObject(text, source, limits) : Yaml.parseObject(text, source, limits);
+    }
+}
