@@ -4,7 +4,8 @@ import java.io.PrintStream;
 
 /**
  * One sub-command of the {@code conv4j} CLI. Exit codes: 0 success, 1 the work ran and failed
- * (a check failed, training diverged), 2 bad usage or bad input, 3 an I/O error, 4 interrupted by Ctrl-C
+ * (a check failed, training diverged, out of memory), 2 a bad option or value, 3 an I/O error or a
+ * malformed file ({@link org.conv4j.io.FormatException}), 4 interrupted by Ctrl-C
  * or SIGTERM after saving what is needed to continue (training's checkpoint).
  */
 public interface Command {
