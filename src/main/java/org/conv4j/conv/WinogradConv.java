@@ -1,0 +1,309 @@
+package org.conv4j.conv;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.conv4j.kernels.Parallel;
+import org.conv4j.kernels.VectorGemm;
+
+/**
+ * Winograd F(2×2, 3×3) for 3×3, stride-1, undilated, ungrouped convolutions: 16 GEMMs over the channels
+ * instead of one with 9 taps, 2.25× fewer multiply-adds, paid for with the tile transforms. Tested
+ * bitwise against {@link ReferenceWinograd} (the same float operations written as matrices) and within
+ * the bound below against {@link ReferenceConv2d}'s double-precision loops.
+ *
+ * <pre>
+ *   per tile t (2×2 outputs, 4×4 inputs at stride 2) and position e = (ξ, ν) of the 4×4 transform:
+ *   V [16][T, C]  = Bᵀ d B          input transform, scalar, per tile and channel
+ *   U [16][C, F]  = G g Gᵀ          once per call, in double, rounded once
+ *   M [16][T, F]  = V[e] · U[e]      16 GEMMs on VectorGemm's 4×NR micro-kernel, one FMA per channel
+ *   Y             = Aᵀ M A + bias     output transform, F in vector lanes; odd edges cropped
+ *   dX            = the same forward on dOut padded by 2 − pad, with the kernel rotated 180°, C↔F swapped
+ *   dW, dB        = DirectConv's (or im2col's), called without dX
+ * </pre>
+ *
+ * <p><b>Error.</b> Write S_t = Σ_c ‖g_c‖₁ · ‖d_c‖₁ for an output's tile (g_c the 3×3 kernel of channel c,
+ * d_c the 4×4 input tile, zero padding included) and u = 2⁻²⁴. Every |U_e| ≤ ‖g‖₁ (the products of two
+ * G entries are at most 1 in size) and every |V_e| ≤ ‖d‖₁ (entries of Bᵀ are 0, ±1); V has two levels of
+ * rounded additions, U one rounding, each M_e a chain of C fused multiply-adds, and each output sums 9
+ * of the M_e with ±1 in four rounded additions. To first order in u, every output is within
+ * <pre>   |ŷ − y| ≤ 9 · (C + 8) · u · S_t   (C: input channels; for dX, F and dOut's tile)</pre>
+ * of the exact convolution (plus u·|y| for the bias add). The same worst-case reasoning gives a direct
+ * 9C-term dot product (9C + 1)·u·Σ|w||x|; S_t is larger than the 3×3 window's Σ|w||x| because the
+ * transforms mix the whole 4×4 tile, which is where Winograd's extra (bounded) error comes from.
+ * {@code WinogradConvTest} checks this bound element by element and reports the typical ratio.
+ *
+ * <p><b>Layout and work.</b> Work is cut into tasks of one image's tiles (at most {@link #TILE_BLOCK}
+ * per task, the image split evenly), independent of the thread count; every output is computed inside
+ * one task by a fixed sequence of operations, so results are bitwise identical on any number of threads.
+ * Per task the image is zero-padded into {@code xp [C, 2·tH + 2, 2·tW + 2]} (so every tile reads in
+ * bounds, the cropped ones too), V is written as the GEMM's packed A operand
+ * {@code va[e][tile/4][c][tile%4]}, and U is packed once per call as its B operand
+ * {@code ub[e][f/NR][c][f%NR]}. For each e and F panel the B panel (C·NR floats) stays in L1 while the
+ * task's tile groups pass over it.
+ */
+public final class WinogradConv {
+    static final VectorSpecies<Float> S = VectorGemm.S;
+    static final int V = S.length();
+    static final int MR = VectorGemm.MR;
+    static final int NR = VectorGemm.NR;
+    /** Most tiles per task (-Dconv4j.winograd.block): V and M of a task stay in L2. */
+    static final int TILE_BLOCK = Integer.getInteger("conv4j.winograd.block", 64);
+
+    private WinogradConv() {}
+
+    /**
+     * True when this path computes the convolution: a 3×3 kernel, stride 1, dilation 1, one group, and at
+     * most 2 padding on any side (so dX is again a forward with non-negative padding 2 − pad).
+     */
+    public static boolean supports(Conv2dConfig c, ConvGeometry g) {
+        return g.kH() == 3 && g.kW() == 3 && g.strideH() == 1 && g.strideW() == 1
+                && g.dilationH() == 1 && g.dilationW() == 1 && c.groups() == 1
+                && g.padTop() <= 2 && g.padBottom() <= 2 && g.padLeft() <= 2 && g.padRight() <= 2;
+    }
+
+    /** True when {@code auto} should run the forward pass here: see BENCHMARKS.md, "Winograd F(2×2,3×3)". */
+    static boolean pays(Conv2dConfig c, ConvGeometry g) {
+        return false;
+    }
+
+    /** True when {@code auto} should run the backward pass (dX) here. */
+    static boolean paysBackward(Conv2dConfig c, ConvGeometry g) {
+        return false;
+    }
+
+    /**
+     * out = conv(x, w) + b.
+     *
+     * @param x   [N, C, H, W]
+     * @param w   [F, C, 3, 3]
+     * @param b   [F], or null
+     * @param out [N, F, OH, OW], overwritten
+     */
+    public static void forward(Conv2dConfig c, ConvGeometry g, int n, float[] x, float[] w, float[] b,
+                               float[] out, Workspace ws) {
+        requireSupported(c, g);
+        int cin = c.inChannels(), f = c.outChannels();
+        Plan plan = new Plan(cin, f, g.inH(), g.inW(), g.padTop(), g.padLeft(), g.outH(), g.outW());
+        plan.run(n, x, packKernel(w, cin, f, false), b, out, ws);
+    }
+
+    /**
+     * Gradients of conv(x, w) + b given dOut; same contract as {@link Im2colConv#backward}. dW and dB come
+     * from {@link DirectConv} (or {@link Im2colConv} where that does not apply) called without dX, so
+     * they are bitwise the same whether or not dX is asked for.
+     *
+     * @param dX [N, C, H, W], overwritten; null when the caller needs no input gradient
+     * @param dW [F, C, 3, 3], added into
+     * @param dB [F], added into; null when the convolution has no bias
+     */
+    public static void backward(Conv2dConfig c, ConvGeometry g, int n, float[] x, float[] w, float[] dOut,
+                                float[] dX, float[] dW, float[] dB, Workspace ws) {
+        requireSupported(c, g);
+        if (DirectConv.supports(c, g)) DirectConv.backward(c, g, n, x, w, dOut, null, dW, dB, ws);
+        else Im2colConv.backward(c, g, n, x, w, dOut, null, dW, dB, ws);
+        if (dX == null) return;
+        int cin = c.inChannels(), f = c.outChannels();
+        // dx = dOut padded by 2 − pad, correlated with the rotated kernel; its output is exactly H × W.
+        Plan plan = new Plan(f, cin, g.outH(), g.outW(), 2 - g.padTop(), 2 - g.padLeft(), g.inH(), g.inW());
+        plan.run(n, dOut, packKernel(w, cin, f, true), null, dX, ws);
+    }
+
+    private static void requireSupported(Conv2dConfig c, ConvGeometry g) {
+        if (!supports(c, g)) throw new IllegalArgumentException("Winograd F(2x2,3x3) does not apply to " + c.describe());
+    }
+
+    /**
+     * U = G g Gᵀ of every (output, input) channel pair, packed as the GEMM's B operand
+     * {@code ub[e][o/NR][i][o%NR]} (output channels past the last padded with zeros). Forward: outputs are
+     * F, inputs C, g = w[f, c]. With {@code rotate} (dX): outputs are C, inputs F, g = w[f, c] rotated.
+     */
+    static float[] packKernel(float[] w, int c, int f, boolean rotate) {
+        int outs = rotate ? c : f, ins = rotate ? f : c, panels = roundUp(outs, NR) / NR;
+        float[] ub = new float[16 * panels * ins * NR];
+        for (int o = 0; o < outs; o++) {
+            for (int i = 0; i < ins; i++) {
+                int at = rotate ? (i * c + o) * 9 : (o * c + i) * 9;
+                float[] u = ReferenceWinograd.kernelTransform(w, at, rotate);
+                for (int e = 0; e < 16; e++) ub[((e * panels + o / NR) * ins + i) * NR + o % NR] = u[e];
+            }
+        }
+        return ub;
+    }
+
+    /** Everything that depends on the geometry and not on the data, and the loops over one task. */
+    private static final class Plan {
+        final int cin, cout, inH, inW, padTop, padLeft, outH, outW;
+        /** Tiles down and across one image, and the padded image that holds all their 4×4 inputs. */
+        final int tH, tW, hp, wp;
+        final int tilesPerImage, blocksPerImage, blockTiles, outPanels, out16;
+
+        Plan(int cin, int cout, int inH, int inW, int padTop, int padLeft, int outH, int outW) {
+            this.cin = cin;
+            this.cout = cout;
+            this.inH = inH;
+            this.inW = inW;
+            this.padTop = padTop;
+            this.padLeft = padLeft;
+            this.outH = outH;
+            this.outW = outW;
+            this.tH = (outH + 1) / 2;
+            this.tW = (outW + 1) / 2;
+            // padTop + inH = outH + 2 − padBottom ≤ 2·tH + 2, so the image fits; the rest is zeros.
+            this.hp = 2 * tH + 2;
+            this.wp = 2 * tW + 2;
+            this.tilesPerImage = tH * tW;
+            this.blocksPerImage = (tilesPerImage + TILE_BLOCK - 1) / TILE_BLOCK;
+            this.blockTiles = roundUp((tilesPerImage + blocksPerImage - 1) / blocksPerImage, MR);
+            this.outPanels = roundUp(cout, NR) / NR;
+            this.out16 = outPanels * NR;
+        }
+
+        /** dst [n, cout, outH, outW] = the Winograd correlation of src [n, cin, inH, inW] with ub, + bias. */
+        void run(int n, float[] src, float[] ub, float[] bias, float[] dst, Workspace ws) {
+            float[] biasPadded = new float[out16];
+            if (bias != null) System.arraycopy(bias, 0, biasPadded, 0, cout);
+            Parallel.forChunks(n * blocksPerImage, 1, (lo, hi) -> {
+                float[] xp = ws.take(cin * hp * wp);
+                float[] va = ws.take(16 * blockTiles * cin);
+                float[] m = ws.take(16 * blockTiles * out16);
+                float[] y = ws.take(4 * V);
+                try {
+                    int padded = -1;
+                    for (int task = lo; task < hi; task++) {
+                        int item = task / blocksPerImage, t0 = (task % blocksPerImage) * blockTiles;
+                        int t1 = Math.min(tilesPerImage, t0 + blockTiles);
+                        if (item != padded) {
+                            pad(src, item * cin * inH * inW, xp);
+                            padded = item;
+                        }
+                        inputTransform(xp, t0, t1, va);
+                        multiply(va, ub, roundUp(t1 - t0, MR), m);
+                        outputTransform(m, t0, t1, biasPadded, dst, item * cout * outH * outW, y);
+                    }
+                } finally {
+                    ws.give(xp);
+                    ws.give(va);
+                    ws.give(m);
+                    ws.give(y);
+                }
+            });
+        }
+
+        /** xp [cin, hp, wp] = src [cin, inH, inW] placed at (padTop, padLeft), zeros around. */
+        void pad(float[] src, int srcOff, float[] xp) {
+            Arrays.fill(xp, 0, cin * hp * wp, 0f);
+            for (int c = 0; c < cin; c++) {
+                int from = srcOff + c * inH * inW, to = c * hp * wp + padTop * wp + padLeft;
+                for (int h = 0; h < inH; h++, from += inW, to += wp) System.arraycopy(src, from, xp, to, inW);
+            }
+        }
+
+        /**
+         * va[e][(t − t0)/4][c][(t − t0)%4] = (Bᵀ d B)[e] of tile t's 4×4 input d for channel c: rows by
+         * d B, then columns by Bᵀ, exactly {@link ReferenceWinograd#inputTransform}'s operations. Tiles
+         * past t1 in the last group of 4 are zeros (their GEMM rows are never read).
+         */
+        void inputTransform(float[] xp, int t0, int t1, float[] va) {
+            int groups = roundUp(t1 - t0, MR) / MR, eStride = groups * cin * MR;
+            for (int t = t1; t < t0 + groups * MR; t++) {
+                int r = t - t0;
+                for (int e = 0; e < 16; e++) {
+                    for (int c = 0; c < cin; c++) va[e * eStride + ((r / MR) * cin + c) * MR + r % MR] = 0f;
+                }
+            }
+            for (int t = t0; t < t1; t++) {
+                int r = t - t0, ty = t / tW, tx = t % tW;
+                int dstBase = ((r / MR) * cin) * MR + r % MR;
+                for (int c = 0; c < cin; c++) {
+                    int s = c * hp * wp + 2 * ty * wp + 2 * tx;
+                    int s1 = s + wp, s2 = s1 + wp, s3 = s2 + wp;
+                    // d B along each of the four rows.
+                    float a0 = xp[s] - xp[s + 2], a1 = xp[s + 1] + xp[s + 2], a2 = xp[s + 2] - xp[s + 1], a3 = xp[s + 1] - xp[s + 3];
+                    float b0 = xp[s1] - xp[s1 + 2], b1 = xp[s1 + 1] + xp[s1 + 2], b2 = xp[s1 + 2] - xp[s1 + 1], b3 = xp[s1 + 1] - xp[s1 + 3];
+                    float c0 = xp[s2] - xp[s2 + 2], c1 = xp[s2 + 1] + xp[s2 + 2], c2 = xp[s2 + 2] - xp[s2 + 1], c3 = xp[s2 + 1] - xp[s2 + 3];
+                    float d0 = xp[s3] - xp[s3 + 2], d1 = xp[s3 + 1] + xp[s3 + 2], d2 = xp[s3 + 2] - xp[s3 + 1], d3 = xp[s3 + 1] - xp[s3 + 3];
+                    // Bᵀ · down each column: row ξ of V is (a − c, b + c, c − b, b − d).
+                    int at = dstBase + c * MR;
+                    va[at] = a0 - c0;                  va[at + eStride] = a1 - c1;
+                    va[at + 2 * eStride] = a2 - c2;    va[at + 3 * eStride] = a3 - c3;
+                    va[at + 4 * eStride] = b0 + c0;    va[at + 5 * eStride] = b1 + c1;
+                    va[at + 6 * eStride] = b2 + c2;    va[at + 7 * eStride] = b3 + c3;
+                    va[at + 8 * eStride] = c0 - b0;    va[at + 9 * eStride] = c1 - b1;
+                    va[at + 10 * eStride] = c2 - b2;   va[at + 11 * eStride] = c3 - b3;
+                    va[at + 12 * eStride] = b0 - d0;   va[at + 13 * eStride] = b1 - d1;
+                    va[at + 14 * eStride] = b2 - d2;   va[at + 15 * eStride] = b3 - d3;
+                }
+            }
+        }
+
+        /**
+         * m[e][tile][out16] = va[e] [tiles, cin] · ub[e] [cin, out16] for each of the 16 positions: e, then
+         * the output-channel panel (its cin·NR floats stay in L1), then the groups of 4 tiles.
+         */
+        void multiply(float[] va, float[] ub, int tiles, float[] m) {
+            int groups = tiles / MR;
+            for (int e = 0; e < 16; e++) {
+                int aBase = e * groups * cin * MR, mBase = e * tiles * out16;
+                for (int op = 0; op < outPanels; op++) {
+                    int bBase = (e * outPanels + op) * cin * NR;
+                    for (int gr = 0; gr < groups; gr++) {
+                        VectorGemm.kernel(va, aBase + gr * cin * MR, ub, bBase, cin,
+                                m, mBase + gr * MR * out16 + op * NR, out16, 0f);
+                    }
+                }
+            }
+        }
+
+        /**
+         * dst's 2×2 outputs of tiles [t0, t1) = Aᵀ M A + bias, V output channels at a time (the vector
+         * lanes), then scattered to their four places (cropped at an odd bottom or right edge).
+         */
+        void outputTransform(float[] m, int t0, int t1, float[] bias, float[] dst, int dstOff, float[] y) {
+            int tiles = roundUp(t1 - t0, MR), eStride = tiles * out16, plane = outH * outW;
+            for (int t = t0; t < t1; t++) {
+                int ty = t / tW, tx = t % tW, oy = 2 * ty, ox = 2 * tx;
+                boolean right = ox + 1 < outW, down = oy + 1 < outH;
+                int at0 = dstOff + oy * outW + ox;
+                for (int o0 = 0; o0 < out16; o0 += V) {
+                    int at = (t - t0) * out16 + o0;
+                    FloatVector bv = FloatVector.fromArray(S, bias, o0);
+                    // M A along each row ξ: (m0 + m1 + m2, m1 − m2 − m3).
+                    FloatVector r00 = row0(m, at, eStride), r01 = row1(m, at, eStride);
+                    FloatVector r10 = row0(m, at + 4 * eStride, eStride), r11 = row1(m, at + 4 * eStride, eStride);
+                    FloatVector r20 = row0(m, at + 8 * eStride, eStride), r21 = row1(m, at + 8 * eStride, eStride);
+                    FloatVector r30 = row0(m, at + 12 * eStride, eStride), r31 = row1(m, at + 12 * eStride, eStride);
+                    // Aᵀ · down the columns, then the bias.
+                    r00.add(r10).add(r20).add(bv).intoArray(y, 0);
+                    r01.add(r11).add(r21).add(bv).intoArray(y, V);
+                    r10.sub(r20).sub(r30).add(bv).intoArray(y, 2 * V);
+                    r11.sub(r21).sub(r31).add(bv).intoArray(y, 3 * V);
+                    int lanes = Math.min(V, cout - o0);
+                    for (int l = 0; l < lanes; l++) {
+                        int at1 = at0 + (o0 + l) * plane;
+                        dst[at1] = y[l];
+                        if (right) dst[at1 + 1] = y[V + l];
+                        if (down) {
+                            dst[at1 + outW] = y[2 * V + l];
+                            if (right) dst[at1 + outW + 1] = y[3 * V + l];
+                        }
+                    }
+                }
+            }
+        }
+
+        private static FloatVector row0(float[] m, int at, int eStride) {
+            return FloatVector.fromArray(S, m, at).add(FloatVector.fromArray(S, m, at + eStride))
+                    .add(FloatVector.fromArray(S, m, at + 2 * eStride));
+        }
+
+        private static FloatVector row1(float[] m, int at, int eStride) {
+            return FloatVector.fromArray(S, m, at + eStride).sub(FloatVector.fromArray(S, m, at + 2 * eStride))
+                    .sub(FloatVector.fromArray(S, m, at + 3 * eStride));
+        }
+    }
+
+    static int roundUp(int v, int m) {
+        return (v + m - 1) / m * m;
+    }
+}
