@@ -33,22 +33,29 @@ import org.conv4j.kernels.VectorGemm;
  * transforms mix the whole 4×4 tile, which is where Winograd's extra (bounded) error comes from.
  * {@code WinogradConvTest} checks this bound element by element and reports the typical ratio.
  *
- * <p><b>Layout and work.</b> Work is cut into tasks of one image's tiles (at most {@link #TILE_BLOCK}
- * per task, the image split evenly), independent of the thread count; every output is computed inside
+ * <p><b>Layout and work.</b> Work is cut into tasks of whole tile rows of one image (about
+ * {@link #TILE_BLOCK} tiles, the image's rows split evenly), independent of the thread count; every output is computed inside
  * one task by a fixed sequence of operations, so results are bitwise identical on any number of threads.
  * Per task the image is zero-padded into {@code xp [C, 2·tH + 2, 2·tW + 2]} (so every tile reads in
  * bounds, the cropped ones too), V is written as the GEMM's packed A operand
  * {@code va[e][tile/4][c][tile%4]}, and U is packed once per call as its B operand
  * {@code ub[e][f/NR][c][f%NR]}. For each e and F panel the B panel (C·NR floats) stays in L1 while the
- * task's tile groups pass over it.
+ * task's tile groups pass over it. The outputs go to a staging buffer of the task's output rows per
+ * channel, copied out as one contiguous run per channel.
  */
 public final class WinogradConv {
     static final VectorSpecies<Float> S = VectorGemm.S;
     static final int V = S.length();
     static final int MR = VectorGemm.MR;
     static final int NR = VectorGemm.NR;
-    /** Most tiles per task (-Dconv4j.winograd.block): V and M of a task stay in L2. */
+    /** Most tiles per task, unless one tile row is longer (-Dconv4j.winograd.block): V and M stay in L2. */
     static final int TILE_BLOCK = Integer.getInteger("conv4j.winograd.block", 64);
+    /**
+     * Floats added to the stride between the 16 positions of V and M, and between the output channels of
+     * the staging buffer: those strides are otherwise powers of two on the usual shapes (e.g. 64 tiles ×
+     * 64 channels), which put all 16 rows in one cache set and ran cifar-c3 at half speed.
+     */
+    static final int SKEW = 16;
 
     private WinogradConv() {}
 
@@ -136,7 +143,11 @@ public final class WinogradConv {
         final int cin, cout, inH, inW, padTop, padLeft, outH, outW;
         /** Tiles down and across one image, and the padded image that holds all their 4×4 inputs. */
         final int tH, tW, hp, wp;
-        final int tilesPerImage, blocksPerImage, blockTiles, outPanels, out16;
+        final int tilesPerImage, outPanels, out16;
+        /** Tasks per image, whole tile rows per task (the last may have fewer), most tiles per task. */
+        final int blocksPerImage, blockRows, blockTiles;
+        /** Floats per output channel in the staging buffer: the task's output rows, plus the skew. */
+        final int stageStride;
 
         Plan(int cin, int cout, int inH, int inW, int padTop, int padLeft, int outH, int outW) {
             this.cin = cin;
@@ -153,8 +164,11 @@ public final class WinogradConv {
             this.hp = 2 * tH + 2;
             this.wp = 2 * tW + 2;
             this.tilesPerImage = tH * tW;
-            this.blocksPerImage = (tilesPerImage + TILE_BLOCK - 1) / TILE_BLOCK;
-            this.blockTiles = roundUp((tilesPerImage + blocksPerImage - 1) / blocksPerImage, MR);
+            int rows = Math.max(1, TILE_BLOCK / tW);
+            this.blocksPerImage = (tH + rows - 1) / rows;
+            this.blockRows = (tH + blocksPerImage - 1) / blocksPerImage;   // even split of the tile rows
+            this.blockTiles = roundUp(blockRows * tW, MR);
+            this.stageStride = 2 * blockRows * outW + SKEW;
             this.outPanels = roundUp(cout, NR) / NR;
             this.out16 = outPanels * NR;
         }
@@ -165,27 +179,34 @@ public final class WinogradConv {
             if (bias != null) System.arraycopy(bias, 0, biasPadded, 0, cout);
             Parallel.forChunks(n * blocksPerImage, 1, (lo, hi) -> {
                 float[] xp = ws.take(cin * hp * wp);
-                float[] va = ws.take(16 * blockTiles * cin);
-                float[] m = ws.take(16 * blockTiles * out16);
+                float[] va = ws.take(16 * (blockTiles * cin + SKEW));
+                float[] m = ws.take(16 * (blockTiles * out16 + SKEW));
                 float[] y = ws.take(4 * V);
+                float[] stage = ws.take(cout * stageStride);
                 try {
                     int padded = -1;
                     for (int task = lo; task < hi; task++) {
-                        int item = task / blocksPerImage, t0 = (task % blocksPerImage) * blockTiles;
-                        int t1 = Math.min(tilesPerImage, t0 + blockTiles);
+                        int item = task / blocksPerImage, ty0 = (task % blocksPerImage) * blockRows;
+                        int ty1 = Math.min(tH, ty0 + blockRows), t0 = ty0 * tW, t1 = ty1 * tW;
                         if (item != padded) {
                             pad(src, item * cin * inH * inW, xp);
                             padded = item;
                         }
                         inputTransform(xp, t0, t1, va);
                         multiply(va, ub, roundUp(t1 - t0, MR), m);
-                        outputTransform(m, t0, t1, biasPadded, dst, item * cout * outH * outW, y);
+                        outputTransform(m, t0, t1, biasPadded, stage, y);
+                        // The task's output rows [2·ty0, 2·ty1) ∩ [0, outH) of every channel, contiguous.
+                        int y0 = 2 * ty0, len = (Math.min(outH, 2 * ty1) - y0) * outW;
+                        for (int o = 0; o < cout; o++) {
+                            System.arraycopy(stage, o * stageStride, dst, ((item * cout + o) * outH + y0) * outW, len);
+                        }
                     }
                 } finally {
                     ws.give(xp);
                     ws.give(va);
                     ws.give(m);
                     ws.give(y);
+                    ws.give(stage);
                 }
             });
         }
@@ -205,7 +226,7 @@ public final class WinogradConv {
          * past t1 in the last group of 4 are zeros (their GEMM rows are never read).
          */
         void inputTransform(float[] xp, int t0, int t1, float[] va) {
-            int groups = roundUp(t1 - t0, MR) / MR, eStride = groups * cin * MR;
+            int groups = roundUp(t1 - t0, MR) / MR, eStride = groups * cin * MR + SKEW;
             for (int t = t1; t < t0 + groups * MR; t++) {
                 int r = t - t0;
                 for (int e = 0; e < 16; e++) {
@@ -244,7 +265,7 @@ public final class WinogradConv {
         void multiply(float[] va, float[] ub, int tiles, float[] m) {
             int groups = tiles / MR;
             for (int e = 0; e < 16; e++) {
-                int aBase = e * groups * cin * MR, mBase = e * tiles * out16;
+                int aBase = e * (groups * cin * MR + SKEW), mBase = e * (tiles * out16 + SKEW);
                 for (int op = 0; op < outPanels; op++) {
                     int bBase = (e * outPanels + op) * cin * NR;
                     for (int gr = 0; gr < groups; gr++) {
@@ -256,15 +277,16 @@ public final class WinogradConv {
         }
 
         /**
-         * dst's 2×2 outputs of tiles [t0, t1) = Aᵀ M A + bias, V output channels at a time (the vector
-         * lanes), then scattered to their four places (cropped at an odd bottom or right edge).
+         * stage [cout][stageStride], rows of outW from output row 2·(t0 / tW) = the 2×2 outputs of tiles
+         * [t0, t1) = Aᵀ M A + bias, V output channels at a time (the vector lanes), then scattered to their
+         * four places (cropped at an odd bottom or right edge).
          */
-        void outputTransform(float[] m, int t0, int t1, float[] bias, float[] dst, int dstOff, float[] y) {
-            int tiles = roundUp(t1 - t0, MR), eStride = tiles * out16, plane = outH * outW;
+        void outputTransform(float[] m, int t0, int t1, float[] bias, float[] stage, float[] y) {
+            int tiles = roundUp(t1 - t0, MR), eStride = tiles * out16 + SKEW, row0 = 2 * (t0 / tW);
             for (int t = t0; t < t1; t++) {
                 int ty = t / tW, tx = t % tW, oy = 2 * ty, ox = 2 * tx;
                 boolean right = ox + 1 < outW, down = oy + 1 < outH;
-                int at0 = dstOff + oy * outW + ox;
+                int at0 = (oy - row0) * outW + ox;
                 for (int o0 = 0; o0 < out16; o0 += V) {
                     int at = (t - t0) * out16 + o0;
                     FloatVector bv = FloatVector.fromArray(S, bias, o0);
@@ -280,12 +302,12 @@ public final class WinogradConv {
                     r11.sub(r21).sub(r31).add(bv).intoArray(y, 3 * V);
                     int lanes = Math.min(V, cout - o0);
                     for (int l = 0; l < lanes; l++) {
-                        int at1 = at0 + (o0 + l) * plane;
-                        dst[at1] = y[l];
-                        if (right) dst[at1 + 1] = y[V + l];
+                        int at1 = at0 + (o0 + l) * stageStride;
+                        stage[at1] = y[l];
+                        if (right) stage[at1 + 1] = y[V + l];
                         if (down) {
-                            dst[at1 + outW] = y[2 * V + l];
-                            if (right) dst[at1 + outW + 1] = y[3 * V + l];
+                            stage[at1 + outW] = y[2 * V + l];
+                            if (right) stage[at1 + outW + 1] = y[3 * V + l];
                         }
                     }
                 }

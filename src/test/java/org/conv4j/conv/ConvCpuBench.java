@@ -19,6 +19,8 @@ import org.conv4j.util.Rng;
 public final class ConvCpuBench {
     /** The algorithms to time, in order; {@code -Dbench.algos=direct,winograd} picks some. */
     private static final String[] ALGORITHMS = System.getProperty("bench.algos", "im2col,direct,winograd").split(",");
+    /** Warm-up calls before timing (-Dbench.warmup): raise it when a loaded machine starves the JIT. */
+    private static final int WARMUP = Integer.getInteger("bench.warmup", 3);
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
     public static void main(String[] args) {
@@ -64,7 +66,7 @@ public final class ConvCpuBench {
     }
 
     private static double best(Runnable r) {
-        for (int i = 0; i < 3; i++) r.run();
+        for (int i = 0; i < WARMUP; i++) r.run();
         double best = Double.MAX_VALUE;
         for (int round = 0; round < 5; round++) {
             long t = CPU.getCurrentThreadCpuTime();
