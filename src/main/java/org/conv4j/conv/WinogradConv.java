@@ -69,14 +69,28 @@ public final class WinogradConv {
                 && g.padTop() <= 2 && g.padBottom() <= 2 && g.padLeft() <= 2 && g.padRight() <= 2;
     }
 
-    /** True when {@code auto} should run the forward pass here: see BENCHMARKS.md, "Winograd F(2×2,3×3)". */
+    /**
+     * True when {@code auto} runs the forward pass here (it applies, and C ≥ 32, F ≥ 64). Measured with
+     * ConvCpuBench on one thread (BENCHMARKS.md, "Winograd F(2×2,3×3)"): the input transform is scalar
+     * and costs per input channel what the 16 GEMMs amortise over the output channels, so Winograd won
+     * (by 10–35%) from C = 32, F = 64 up, and lost to DirectConv at F ≤ 32 (C = F = 32 on 28×28: 25%
+     * slower; a 1-channel first layer: 2.4× slower).
+     */
     static boolean pays(Conv2dConfig c, ConvGeometry g) {
-        return false;
+        return supports(c, g) && pays(c.inChannels(), c.outChannels());
     }
 
-    /** True when {@code auto} should run the backward pass (dX) here. */
+    /**
+     * True when {@code auto} runs the backward pass here: dX is a Winograd product with F inputs and C
+     * outputs, so the same rule with the roles swapped (F ≥ 32, C ≥ 64). It does not depend on whether dX
+     * is wanted; dW is DirectConv's either way.
+     */
     static boolean paysBackward(Conv2dConfig c, ConvGeometry g) {
-        return false;
+        return supports(c, g) && pays(c.outChannels(), c.inChannels());
+    }
+
+    private static boolean pays(int in, int out) {
+        return in >= 32 && out >= 64;
     }
 
     /**

@@ -11,7 +11,7 @@ import org.conv4j.util.Rng;
  * (not wall time, which this shared machine makes noisy), best of 5 rounds of 3 calls after 3 warm-up
  * calls. Prints forward, backward with dX, and backward without dX (a first layer), in ms. Winograd's
  * backward without dX is DirectConv's dW. {@code -Dbench.shapes=fmnist-c2,res-c128} and
- * {@code -Dbench.algos=direct,winograd} narrow the run.
+ * {@code -Dbench.algos=direct,winograd} narrow the run; {@code -Dbench.file=shapes.tsv} reads other shapes.
  *
  * <pre>mvn -q -o test-compile && java --add-modules jdk.incubator.vector \
  *   -cp target/classes:target/test-classes org.conv4j.conv.ConvCpuBench</pre>
@@ -23,11 +23,12 @@ public final class ConvCpuBench {
     private static final int WARMUP = Integer.getInteger("bench.warmup", 3);
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws java.io.IOException {
         Parallel.setThreads(1);
         System.out.println("shape\talgorithm\tfwd_ms\tbwd_ms\tbwd_no_dx_ms\tfwdbwd_gflops");
         String only = System.getProperty("bench.shapes", "");
-        for (ConvShape s : ConvShape.defaults()) {
+        String file = System.getProperty("bench.file", "");
+        for (ConvShape s : file.isEmpty() ? ConvShape.defaults() : ConvShape.read(java.nio.file.Path.of(file))) {
             if (!only.isEmpty() && !java.util.Arrays.asList(only.split(",")).contains(s.name())) continue;
             Conv2dConfig c = Conv2dConfig.of(s.c(), s.f(), s.k()).withStride(s.stride()).withPadding(s.pad());
             ConvGeometry g = c.geometry(s.h(), s.w());

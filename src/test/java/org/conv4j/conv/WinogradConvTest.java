@@ -29,6 +29,7 @@ class WinogradConvTest {
             Conv2dConfig.of(13, 13, 3).withPadding(1).withBias(false),
             Conv2dConfig.of(3, 40, 3).withPadding(0, 1, 1, 0),   // asymmetric; F past one vector panel
             Conv2dConfig.of(5, 7, 3).withPadding(2),
+            Conv2dConfig.of(64, 72, 3).withPadding(1),           // deep enough for auto; F = 2¼ panels
     };
     private static final int[][] SIZES = {{1, 1}, {2, 2}, {3, 3}, {5, 5}, {13, 13}, {2, 5}, {13, 3}};
 
@@ -138,6 +139,19 @@ class WinogradConvTest {
         } finally {
             ConvAlgorithm.force(before);
         }
+    }
+
+    @Test
+    void autoChoosesWinogradOnlyWhereItMeasuredFaster() {
+        ConvGeometry g14 = ConvGeometry.of(14, 14, 3, 3, 1, 1);
+        Conv2dConfig fmnistC2 = Conv2dConfig.of(32, 64, 3).withPadding(1), first = Conv2dConfig.of(1, 32, 3).withPadding(1);
+        Conv2dConfig resC128 = Conv2dConfig.of(128, 128, 3).withPadding(1), c32 = Conv2dConfig.of(32, 32, 3).withPadding(1);
+        assertTrue(WinogradConv.pays(fmnistC2, g14) && !WinogradConv.paysBackward(fmnistC2, g14), "fmnist-c2: forward only");
+        assertTrue(WinogradConv.pays(resC128, g14) && WinogradConv.paysBackward(resC128, g14), "res-c128: both");
+        assertFalse(WinogradConv.pays(c32, g14) || WinogradConv.paysBackward(c32, g14), "F = 32");
+        assertFalse(WinogradConv.pays(first, g14) || WinogradConv.paysBackward(first, g14), "one input channel");
+        Conv2dConfig strided = Conv2dConfig.of(128, 128, 3).withPadding(1).withStride(2);
+        assertFalse(WinogradConv.pays(strided, strided.geometry(14, 14)), "stride 2");
     }
 
     @Test
