@@ -14,7 +14,7 @@ import org.conv4j.kernels.VectorGemm;
  *
  * <pre>
  *   per tile t (2×2 outputs, 4×4 inputs at stride 2) and position e = (ξ, ν) of the 4×4 transform:
- *   V [16][T, C]  = Bᵀ d B          input transform, scalar, per tile and channel
+ *   V [16][T, C]  = Bᵀ d B          input transform, 4 tiles per vector, per channel
  *   U [16][C, F]  = G g Gᵀ          once per call, in double, rounded once
  *   M [16][T, F]  = V[e] · U[e]      16 GEMMs on VectorGemm's 4×NR micro-kernel, one FMA per channel
  *   Y             = Aᵀ M A + bias     output transform, F in vector lanes; odd edges cropped
@@ -36,8 +36,10 @@ import org.conv4j.kernels.VectorGemm;
  * <p><b>Layout and work.</b> Work is cut into tasks of whole tile rows of one image (about
  * {@link #TILE_BLOCK} tiles, the image's rows split evenly), independent of the thread count; every output is computed inside
  * one task by a fixed sequence of operations, so results are bitwise identical on any number of threads.
- * Per task the image is zero-padded into {@code xp [C, 2·tH + 2, 2·tW + 2]} (so every tile reads in
- * bounds, the cropped ones too), V is written as the GEMM's packed A operand
+ * Per task the image is zero-padded into {@code xp [C, 2·tH + 2, 2·tWp + 2]} (tWp: tiles per row rounded
+ * up to 4; every tile reads in bounds, the cropped ones too), each row split into even and odd columns
+ * so that the input transform runs on 4 tiles at once with plain vector loads. V is written as the GEMM's
+ * packed A operand
  * {@code va[e][tile/4][c][tile%4]}, and U is packed once per call as its B operand
  * {@code ub[e][f/NR][c][f%NR]}. For each e and F panel the B panel (C·NR floats) stays in L1 while the
  * task's tile groups pass over it. The outputs go to a staging buffer of the task's output rows per
@@ -48,6 +50,8 @@ public final class WinogradConv {
     static final int V = S.length();
     static final int MR = VectorGemm.MR;
     static final int NR = VectorGemm.NR;
+    /** One lane per tile of a group of MR = 4: the input transform's vectors are the packed A rows. */
+    static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
     /** Most tiles per task, unless one tile row is longer (-Dconv4j.winograd.block): V and M stay in L2. */
     static final int TILE_BLOCK = Integer.getInteger("conv4j.winograd.block", 64);
     /**
@@ -155,8 +159,12 @@ public final class WinogradConv {
     /** Everything that depends on the geometry and not on the data, and the loops over one task. */
     private static final class Plan {
         final int cin, cout, inH, inW, padTop, padLeft, outH, outW;
-        /** Tiles down and across one image, and the padded image that holds all their 4×4 inputs. */
-        final int tH, tW, hp, wp;
+        /**
+         * Tiles down and across one image; tile rows are padded to tWp, a multiple of 4, so that every
+         * group of 4 tiles lies in one row (the extra tiles are computed and dropped). The padded image
+         * holds all their 4×4 inputs, each row as its even columns then its odd ones (half each).
+         */
+        final int tH, tW, tWp, hp, wp, half;
         final int tilesPerImage, outPanels, out16;
         /** Tasks per image, whole tile rows per task (the last may have fewer), most tiles per task. */
         final int blocksPerImage, blockRows, blockTiles;
@@ -174,14 +182,16 @@ public final class WinogradConv {
             this.outW = outW;
             this.tH = (outH + 1) / 2;
             this.tW = (outW + 1) / 2;
+            this.tWp = roundUp(tW, MR);
             // padTop + inH = outH + 2 − padBottom ≤ 2·tH + 2, so the image fits; the rest is zeros.
             this.hp = 2 * tH + 2;
-            this.wp = 2 * tW + 2;
-            this.tilesPerImage = tH * tW;
-            int rows = Math.max(1, TILE_BLOCK / tW);
+            this.wp = 2 * tWp + 2;
+            this.half = wp / 2;
+            this.tilesPerImage = tH * tWp;
+            int rows = Math.max(1, TILE_BLOCK / tWp);
             this.blocksPerImage = (tH + rows - 1) / rows;
             this.blockRows = (tH + blocksPerImage - 1) / blocksPerImage;   // even split of the tile rows
-            this.blockTiles = roundUp(blockRows * tW, MR);
+            this.blockTiles = blockRows * tWp;
             this.stageStride = 2 * blockRows * outW + SKEW;
             this.outPanels = roundUp(cout, NR) / NR;
             this.out16 = outPanels * NR;
@@ -198,16 +208,12 @@ public final class WinogradConv {
                 float[] y = ws.take(4 * V);
                 float[] stage = ws.take(cout * stageStride);
                 try {
-                    int padded = -1;
                     for (int task = lo; task < hi; task++) {
                         int item = task / blocksPerImage, ty0 = (task % blocksPerImage) * blockRows;
-                        int ty1 = Math.min(tH, ty0 + blockRows), t0 = ty0 * tW, t1 = ty1 * tW;
-                        if (item != padded) {
-                            pad(src, item * cin * inH * inW, xp);
-                            padded = item;
-                        }
+                        int ty1 = Math.min(tH, ty0 + blockRows), t0 = ty0 * tWp, t1 = ty1 * tWp;
+                        pad(src, item * cin * inH * inW, 2 * ty0, 2 * ty1 + 2, xp);
                         inputTransform(xp, t0, t1, va);
-                        multiply(va, ub, roundUp(t1 - t0, MR), m);
+                        multiply(va, ub, t1 - t0, m);
                         outputTransform(m, t0, t1, biasPadded, stage, y);
                         // The task's output rows [2·ty0, 2·ty1) ∩ [0, outH) of every channel, contiguous.
                         int y0 = 2 * ty0, len = (Math.min(outH, 2 * ty1) - y0) * outW;
@@ -225,51 +231,77 @@ public final class WinogradConv {
             });
         }
 
-        /** xp [cin, hp, wp] = src [cin, inH, inW] placed at (padTop, padLeft), zeros around. */
-        void pad(float[] src, int srcOff, float[] xp) {
-            Arrays.fill(xp, 0, cin * hp * wp, 0f);
+        /**
+         * Rows [row0, row1) of xp [cin, hp, wp] (the rows a task's tiles read) = src [cin, inH, inW]
+         * placed at (padTop, padLeft), zeros around, each row stored
+         * as its even columns then its odd ones: then the inputs of 4 neighbouring tiles at column offset
+         * j of their 4×4 are 4 consecutive floats (tile tx reads columns 2tx + j).
+         */
+        void pad(float[] src, int srcOff, int row0, int row1, float[] xp) {
+            int h0 = Math.max(0, row0 - padTop), h1 = Math.min(inH, row1 - padTop);
             for (int c = 0; c < cin; c++) {
-                int from = srcOff + c * inH * inW, to = c * hp * wp + padTop * wp + padLeft;
-                for (int h = 0; h < inH; h++, from += inW, to += wp) System.arraycopy(src, from, xp, to, inW);
+                Arrays.fill(xp, c * hp * wp + row0 * wp, c * hp * wp + row1 * wp, 0f);
+                int from = srcOff + (c * inH + h0) * inW;
+                for (int h = h0; h < h1; h++, from += inW) {
+                    int row = c * hp * wp + (padTop + h) * wp;
+                    for (int x = 0; x < inW; x++) {
+                        int col = padLeft + x;
+                        xp[row + (col & 1) * half + (col >> 1)] = src[from + x];
+                    }
+                }
             }
         }
 
         /**
-         * va[e][(t − t0)/4][c][(t − t0)%4] = (Bᵀ d B)[e] of tile t's 4×4 input d for channel c: rows by
-         * d B, then columns by Bᵀ, exactly {@link ReferenceWinograd#inputTransform}'s operations. Tiles
-         * past t1 in the last group of 4 are zeros (their GEMM rows are never read).
+         * va[e][(t − t0)/4][c][(t − t0)%4] = (Bᵀ d B)[e] of tile t's 4×4 input d for channel c, 4 tiles of
+         * a row at once (one lane each): rows by d B, then columns by Bᵀ, exactly
+         * {@link ReferenceWinograd#inputTransform}'s operations. Columns 2tx + j are, in the split rows,
+         * even[tx + j/2] for even j and odd[tx + (j−1)/2] for odd j.
          */
         void inputTransform(float[] xp, int t0, int t1, float[] va) {
-            int groups = roundUp(t1 - t0, MR) / MR, eStride = groups * cin * MR + SKEW;
-            for (int t = t1; t < t0 + groups * MR; t++) {
-                int r = t - t0;
-                for (int e = 0; e < 16; e++) {
-                    for (int c = 0; c < cin; c++) va[e * eStride + ((r / MR) * cin + c) * MR + r % MR] = 0f;
-                }
-            }
-            for (int t = t0; t < t1; t++) {
-                int r = t - t0, ty = t / tW, tx = t % tW;
-                int dstBase = ((r / MR) * cin) * MR + r % MR;
+            int groups = (t1 - t0) / MR, eStride = groups * cin * MR + SKEW;
+            for (int gr = 0; gr < groups; gr++) {
+                int t = t0 + gr * MR, ty = t / tWp, tx = t % tWp;
                 for (int c = 0; c < cin; c++) {
-                    int s = c * hp * wp + 2 * ty * wp + 2 * tx;
-                    int s1 = s + wp, s2 = s1 + wp, s3 = s2 + wp;
+                    int s = c * hp * wp + 2 * ty * wp + tx;
                     // d B along each of the four rows.
-                    float a0 = xp[s] - xp[s + 2], a1 = xp[s + 1] + xp[s + 2], a2 = xp[s + 2] - xp[s + 1], a3 = xp[s + 1] - xp[s + 3];
-                    float b0 = xp[s1] - xp[s1 + 2], b1 = xp[s1 + 1] + xp[s1 + 2], b2 = xp[s1 + 2] - xp[s1 + 1], b3 = xp[s1 + 1] - xp[s1 + 3];
-                    float c0 = xp[s2] - xp[s2 + 2], c1 = xp[s2 + 1] + xp[s2 + 2], c2 = xp[s2 + 2] - xp[s2 + 1], c3 = xp[s2 + 1] - xp[s2 + 3];
-                    float d0 = xp[s3] - xp[s3 + 2], d1 = xp[s3 + 1] + xp[s3 + 2], d2 = xp[s3 + 2] - xp[s3 + 1], d3 = xp[s3 + 1] - xp[s3 + 3];
+                    FloatVector a0 = dB0(xp, s), a1 = dB1(xp, s), a2 = dB2(xp, s), a3 = dB3(xp, s);
+                    s += wp;
+                    FloatVector b0 = dB0(xp, s), b1 = dB1(xp, s), b2 = dB2(xp, s), b3 = dB3(xp, s);
+                    s += wp;
+                    FloatVector c0 = dB0(xp, s), c1 = dB1(xp, s), c2 = dB2(xp, s), c3 = dB3(xp, s);
+                    s += wp;
+                    FloatVector d0 = dB0(xp, s), d1 = dB1(xp, s), d2 = dB2(xp, s), d3 = dB3(xp, s);
                     // Bᵀ · down each column: row ξ of V is (a − c, b + c, c − b, b − d).
-                    int at = dstBase + c * MR;
-                    va[at] = a0 - c0;                  va[at + eStride] = a1 - c1;
-                    va[at + 2 * eStride] = a2 - c2;    va[at + 3 * eStride] = a3 - c3;
-                    va[at + 4 * eStride] = b0 + c0;    va[at + 5 * eStride] = b1 + c1;
-                    va[at + 6 * eStride] = b2 + c2;    va[at + 7 * eStride] = b3 + c3;
-                    va[at + 8 * eStride] = c0 - b0;    va[at + 9 * eStride] = c1 - b1;
-                    va[at + 10 * eStride] = c2 - b2;   va[at + 11 * eStride] = c3 - b3;
-                    va[at + 12 * eStride] = b0 - d0;   va[at + 13 * eStride] = b1 - d1;
-                    va[at + 14 * eStride] = b2 - d2;   va[at + 15 * eStride] = b3 - d3;
+                    int at = (gr * cin + c) * MR;
+                    a0.sub(c0).intoArray(va, at);                  a1.sub(c1).intoArray(va, at + eStride);
+                    a2.sub(c2).intoArray(va, at + 2 * eStride);    a3.sub(c3).intoArray(va, at + 3 * eStride);
+                    b0.add(c0).intoArray(va, at + 4 * eStride);    b1.add(c1).intoArray(va, at + 5 * eStride);
+                    b2.add(c2).intoArray(va, at + 6 * eStride);    b3.add(c3).intoArray(va, at + 7 * eStride);
+                    c0.sub(b0).intoArray(va, at + 8 * eStride);    c1.sub(b1).intoArray(va, at + 9 * eStride);
+                    c2.sub(b2).intoArray(va, at + 10 * eStride);   c3.sub(b3).intoArray(va, at + 11 * eStride);
+                    b0.sub(d0).intoArray(va, at + 12 * eStride);   b1.sub(d1).intoArray(va, at + 13 * eStride);
+                    b2.sub(d2).intoArray(va, at + 14 * eStride);   b3.sub(d3).intoArray(va, at + 15 * eStride);
                 }
             }
+        }
+
+        // Row s's columns 2tx + j for the 4 tiles from tx: x0 = even[tx], x1 = odd[tx], x2 = even[tx + 1],
+        // x3 = odd[tx + 1]; then d B = (x0 − x2, x1 + x2, x2 − x1, x1 − x3).
+        private FloatVector dB0(float[] xp, int s) {
+            return FloatVector.fromArray(S4, xp, s).sub(FloatVector.fromArray(S4, xp, s + 1));
+        }
+
+        private FloatVector dB1(float[] xp, int s) {
+            return FloatVector.fromArray(S4, xp, s + half).add(FloatVector.fromArray(S4, xp, s + 1));
+        }
+
+        private FloatVector dB2(float[] xp, int s) {
+            return FloatVector.fromArray(S4, xp, s + 1).sub(FloatVector.fromArray(S4, xp, s + half));
+        }
+
+        private FloatVector dB3(float[] xp, int s) {
+            return FloatVector.fromArray(S4, xp, s + half).sub(FloatVector.fromArray(S4, xp, s + half + 1));
         }
 
         /**
@@ -291,14 +323,15 @@ public final class WinogradConv {
         }
 
         /**
-         * stage [cout][stageStride], rows of outW from output row 2·(t0 / tW) = the 2×2 outputs of tiles
+         * stage [cout][stageStride], rows of outW from output row 2·(t0 / tWp) = the 2×2 outputs of tiles
          * [t0, t1) = Aᵀ M A + bias, V output channels at a time (the vector lanes), then scattered to their
          * four places (cropped at an odd bottom or right edge).
          */
         void outputTransform(float[] m, int t0, int t1, float[] bias, float[] stage, float[] y) {
-            int tiles = roundUp(t1 - t0, MR), eStride = tiles * out16 + SKEW, row0 = 2 * (t0 / tW);
+            int tiles = t1 - t0, eStride = tiles * out16 + SKEW, row0 = 2 * (t0 / tWp);
             for (int t = t0; t < t1; t++) {
-                int ty = t / tW, tx = t % tW, oy = 2 * ty, ox = 2 * tx;
+                int ty = t / tWp, tx = t % tWp, oy = 2 * ty, ox = 2 * tx;
+                if (tx >= tW) continue;   // a padding tile of the row
                 boolean right = ox + 1 < outW, down = oy + 1 < outH;
                 int at0 = (oy - row0) * outW + ox;
                 for (int o0 = 0; o0 < out16; o0 += V) {
