@@ -74,27 +74,29 @@ public final class WinogradConv {
     }
 
     /**
-     * True when {@code auto} runs the forward pass here (it applies, and C ≥ 32, F ≥ 64). Measured with
-     * ConvCpuBench on one thread (BENCHMARKS.md, "Winograd F(2×2,3×3)"): the input transform is scalar
-     * and costs per input channel what the 16 GEMMs amortise over the output channels, so Winograd won
-     * (by 10–35%) from C = 32, F = 64 up, and lost to DirectConv at F ≤ 32 (C = F = 32 on 28×28: 25%
-     * slower; a 1-channel first layer: 2.4× slower).
+     * True when {@code auto} runs the forward pass here: it applies, C ≥ 32, F ≥ 32, C + F ≥ 96, and the
+     * output is at least 7×7. Measured with ConvCpuBench on one thread (BENCHMARKS.md, "Winograd
+     * F(2×2,3×3)"): the transforms are paid per channel and per tile, the 16 GEMMs amortise them over
+     * the other side's channels, so Winograd won (by 20–50%) from C = 32, F = 64 and C = 64, F = 32 up,
+     * tied or lost at C = F = 32 and below (a 1-channel first layer: 2× slower), and lost on a 4×4 output
+     * (half of each row's tiles are padding there).
      */
     static boolean pays(Conv2dConfig c, ConvGeometry g) {
-        return supports(c, g) && pays(c.inChannels(), c.outChannels());
+        return supports(c, g) && pays(c.inChannels(), c.outChannels(), g.outH(), g.outW());
     }
 
     /**
-     * True when {@code auto} runs the backward pass here: dX is a Winograd product with F inputs and C
-     * outputs, so the same rule with the roles swapped (F ≥ 32, C ≥ 64). It does not depend on whether dX
-     * is wanted; dW is DirectConv's either way.
+     * True when {@code auto} runs the backward pass here: dX is a Winograd product with F inputs, C
+     * outputs and an H × W result, under the same rule. It does not depend on whether dX is wanted; dW is
+     * DirectConv's either way.
      */
     static boolean paysBackward(Conv2dConfig c, ConvGeometry g) {
-        return supports(c, g) && pays(c.outChannels(), c.inChannels());
+        return supports(c, g) && pays(c.outChannels(), c.inChannels(), g.inH(), g.inW());
     }
 
-    private static boolean pays(int in, int out) {
-        return in >= 32 && out >= 64;
+    /** A Winograd product with {@code in} input and {@code out} output channels and an outH × outW result. */
+    private static boolean pays(int in, int out, int outH, int outW) {
+        return in >= 32 && out >= 32 && in + out >= 96 && Math.min(outH, outW) >= 7;
     }
 
     /**
@@ -146,11 +148,27 @@ public final class WinogradConv {
     static float[] packKernel(float[] w, int c, int f, boolean rotate) {
         int outs = rotate ? c : f, ins = rotate ? f : c, panels = roundUp(outs, NR) / NR;
         float[] ub = new float[16 * panels * ins * NR];
+        double[] g = new double[9], t = new double[12];
         for (int o = 0; o < outs; o++) {
             for (int i = 0; i < ins; i++) {
                 int at = rotate ? (i * c + o) * 9 : (o * c + i) * 9;
-                float[] u = ReferenceWinograd.kernelTransform(w, at, rotate);
-                for (int e = 0; e < 16; e++) ub[((e * panels + o / NR) * ins + i) * NR + o % NR] = u[e];
+                for (int k = 0; k < 9; k++) g[k] = w[at + (rotate ? 8 - k : k)];
+                // G g [4×3], then (G g) Gᵀ [4×4]: ReferenceWinograd.kernelTransform's sums without its
+                // zero terms and allocations (16·C·F of them per call mattered at C = F = 256).
+                for (int j = 0; j < 3; j++) {
+                    t[j] = g[j];
+                    t[3 + j] = 0.5 * g[j] + 0.5 * g[3 + j] + 0.5 * g[6 + j];
+                    t[6 + j] = 0.5 * g[j] + -0.5 * g[3 + j] + 0.5 * g[6 + j];
+                    t[9 + j] = g[6 + j];
+                }
+                int base = (o / NR * ins + i) * NR + o % NR, eStride = panels * ins * NR;
+                for (int a = 0; a < 4; a++) {
+                    double t0 = t[3 * a], t1 = t[3 * a + 1], t2 = t[3 * a + 2];
+                    ub[base + (4 * a) * eStride] = (float) t0;
+                    ub[base + (4 * a + 1) * eStride] = (float) (t0 * 0.5 + t1 * 0.5 + t2 * 0.5);
+                    ub[base + (4 * a + 2) * eStride] = (float) (t0 * 0.5 + t1 * -0.5 + t2 * 0.5);
+                    ub[base + (4 * a + 3) * eStride] = (float) t2;
+                }
             }
         }
         return ub;
