@@ -74,12 +74,12 @@ public final class WinogradConv {
     }
 
     /**
-     * True when {@code auto} runs the forward pass here: it applies, C ≥ 32, F ≥ 32, C + F ≥ 96, and the
-     * output is at least 7×7. Measured with ConvCpuBench on one thread (BENCHMARKS.md, "Winograd
-     * F(2×2,3×3)"): the transforms are paid per channel and per tile, the 16 GEMMs amortise them over
-     * the other side's channels, so Winograd won (by 20–50%) from C = 32, F = 64 and C = 64, F = 32 up,
-     * tied or lost at C = F = 32 and below (a 1-channel first layer: 2× slower), and lost on a 4×4 output
-     * (half of each row's tiles are padding there).
+     * True when {@code auto} runs the forward pass here: it applies, C ≥ 32, F ≥ 32, and the output is at
+     * least 4×4. Measured with ConvCpuBench on one thread (BENCHMARKS.md, "Winograd F(2×2,3×3)"): the
+     * transforms are paid per channel and per tile and the 16 GEMMs amortise them over the other side's
+     * channels, so Winograd won (forward by 10–50%) or tied from 32 channels on each side up, and lost
+     * below (C = F = 16: 1.6× slower; a 1-channel first layer: 2× slower). Smaller outputs than 4×4
+     * were not measured (most of their tiles would be cropping).
      */
     static boolean pays(Conv2dConfig c, ConvGeometry g) {
         return supports(c, g) && pays(c.inChannels(), c.outChannels(), g.outH(), g.outW());
@@ -96,7 +96,7 @@ public final class WinogradConv {
 
     /** A Winograd product with {@code in} input and {@code out} output channels and an outH × outW result. */
     private static boolean pays(int in, int out, int outH, int outW) {
-        return in >= 32 && out >= 32 && in + out >= 96 && Math.min(outH, outW) >= 7;
+        return in >= 32 && out >= 32 && Math.min(outH, outW) >= 4;
     }
 
     /**
