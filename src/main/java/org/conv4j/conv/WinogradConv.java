@@ -34,12 +34,12 @@ import org.conv4j.kernels.VectorGemm;
  * {@code WinogradConvTest} checks this bound element by element and reports the typical ratio.
  *
  * <p><b>Layout and work.</b> Work is cut into tasks of whole tile rows of one image (about
- * {@link #TILE_BLOCK} tiles, the image's rows split evenly), independent of the thread count; every output is computed inside
- * one task by a fixed sequence of operations, so results are bitwise identical on any number of threads.
- * Per task the image is zero-padded into {@code xp [C, 2·tH + 2, 2·tWp + 2]} (tWp: tiles per row rounded
- * up to 4; every tile reads in bounds, the cropped ones too), each row split into even and odd columns
- * so that the input transform runs on 4 tiles at once with plain vector loads. V is written as the GEMM's
- * packed A operand
+ * {@link #TILE_BLOCK} tiles, the image's rows split evenly), independent of the thread count; every
+ * output is computed inside one task by a fixed sequence of operations, so results are bitwise identical
+ * on any number of threads. Per task the rows it reads are zero-padded into
+ * {@code xp [C, 2·tH + 2, 2·tWp + 2]} (tWp: tiles per row rounded up to 4; every tile reads in bounds,
+ * the cropped ones too), each row split into even and odd columns so that the input transform runs on
+ * 4 tiles at once with plain vector loads. V is written as the GEMM's packed A operand
  * {@code va[e][tile/4][c][tile%4]}, and U is packed once per call as its B operand
  * {@code ub[e][f/NR][c][f%NR]}. For each e and F panel the B panel (C·NR floats) stays in L1 while the
  * task's tile groups pass over it. The outputs go to a staging buffer of the task's output rows per
