@@ -3,51 +3,78 @@ package org.conv4j.conv;
 import org.conv4j.kernels.Kernels;
 
 /**
- * Which fast convolution computes a layer: {@link DirectConv} (stride 1, no column matrix) where it
- * applies and the Vector API is available, {@link Im2colConv} everywhere else. Both are tested against
- * {@link ReferenceConv2d}. {@code -Dconv4j.conv=im2col} forces im2col everywhere (for benchmarks and
- * bisecting); {@code auto}, the default, chooses per layer.
+ * Which fast convolution computes a layer: {@link WinogradConv} (3×3 stride 1) on the shapes where it
+ * measured faster, {@link DirectConv} (stride 1, no column matrix) where it applies and the Vector API is
+ * available, {@link Im2colConv} everywhere else. All are tested against {@link ReferenceConv2d}.
+ * {@code -Dconv4j.conv=im2col} forces im2col everywhere, {@code winograd} forces Winograd wherever it
+ * applies (for benchmarks and bisecting); {@code auto}, the default, chooses per layer.
  */
 public enum ConvAlgorithm {
     IM2COL,
-    DIRECT;
+    DIRECT,
+    WINOGRAD;
 
-    private static final boolean IM2COL_ONLY = forcedIm2col();
+    /** auto, im2col or winograd; a field rather than a constant so that tests can force a path. */
+    private static volatile String mode = parse(System.getProperty("conv4j.conv", "auto"));
 
-    private static boolean forcedIm2col() {
-        String p = System.getProperty("conv4j.conv", "auto").trim();
-        return switch (p) {
-            case "auto", "" -> false;
-            case "im2col" -> true;
-            default -> throw new IllegalArgumentException("system property conv4j.conv must be auto or im2col, got '" + p + "'");
+    private static String parse(String p) {
+        String m = p.trim();
+        return switch (m) {
+            case "auto", "" -> "auto";
+            case "im2col", "winograd" -> m;
+            default -> throw new IllegalArgumentException("system property conv4j.conv must be auto, im2col or winograd, got '" + p + "'");
         };
+    }
+
+    /** Sets what {@code -Dconv4j.conv} sets, for tests; returns the previous mode. */
+    static String force(String m) {
+        String before = mode;
+        mode = parse(m);
+        return before;
     }
 
     /** The algorithm for the forward pass of this configuration and input geometry. */
     public static ConvAlgorithm choose(Conv2dConfig c, ConvGeometry g) {
-        return !IM2COL_ONLY && Kernels.vectorApi() && DirectConv.supports(c, g) ? DIRECT : IM2COL;
+        String m = mode;
+        if (m.equals("im2col") || !Kernels.vectorApi()) return IM2COL;
+        if (WinogradConv.supports(c, g) && (m.equals("winograd") || WinogradConv.pays(c, g))) return WINOGRAD;
+        return DirectConv.supports(c, g) ? DIRECT : IM2COL;
     }
 
-    /** The algorithm for the backward pass; {@code needDx} false when the caller passes a null dX. */
+    /**
+     * The algorithm for the backward pass; {@code needDx} false when the caller passes a null dX. Winograd
+     * is chosen without looking at {@code needDx}: it computes dW the way the other choice would.
+     */
     public static ConvAlgorithm chooseBackward(Conv2dConfig c, ConvGeometry g, boolean needDx) {
-        return !IM2COL_ONLY && Kernels.vectorApi() && DirectConv.supportsBackward(c, g, needDx) ? DIRECT : IM2COL;
+        String m = mode;
+        if (m.equals("im2col") || !Kernels.vectorApi()) return IM2COL;
+        if (WinogradConv.supports(c, g) && (m.equals("winograd") || WinogradConv.paysBackward(c, g))) return WINOGRAD;
+        return DirectConv.supportsBackward(c, g, needDx) ? DIRECT : IM2COL;
     }
 
     /** out = conv(x, w) + b; see {@link Im2colConv#forward} for the contract. */
     public static void forward(Conv2dConfig c, ConvGeometry g, int n, float[] x, float[] w, float[] b,
                                float[] out, Workspace ws) {
-        if (choose(c, g) == DIRECT) DirectConv.forward(c, g, n, x, w, b, out, ws);
-        else Im2colConv.forward(c, g, n, x, w, b, out, ws);
+        switch (choose(c, g)) {
+            case WINOGRAD -> WinogradConv.forward(c, g, n, x, w, b, out, ws);
+            case DIRECT -> DirectConv.forward(c, g, n, x, w, b, out, ws);
+            case IM2COL -> Im2colConv.forward(c, g, n, x, w, b, out, ws);
+        }
     }
 
     /**
      * Gradients of conv(x, w) + b; see {@link Im2colConv#backward} for the contract (dX may be null). The
      * algorithm is picked as if dX were wanted, so dW and dB come out bitwise the same whether or not it is
      * (Layer.setInputGradient promises that; for a 1-channel first layer im2col's dW was also the faster).
+     * Winograd's backward always takes dW from DirectConv (Im2colConv where that does not apply) called
+     * without dX, so it too is the same either way.
      */
     public static void backward(Conv2dConfig c, ConvGeometry g, int n, float[] x, float[] w, float[] dOut,
                                 float[] dX, float[] dW, float[] dB, Workspace ws) {
-        if (chooseBackward(c, g, true) == DIRECT) DirectConv.backward(c, g, n, x, w, dOut, dX, dW, dB, ws);
-        else Im2colConv.backward(c, g, n, x, w, dOut, dX, dW, dB, ws);
+        switch (chooseBackward(c, g, true)) {
+            case WINOGRAD -> WinogradConv.backward(c, g, n, x, w, dOut, dX, dW, dB, ws);
+            case DIRECT -> DirectConv.backward(c, g, n, x, w, dOut, dX, dW, dB, ws);
+            case IM2COL -> Im2colConv.backward(c, g, n, x, w, dOut, dX, dW, dB, ws);
+        }
     }
 }

@@ -1,0 +1,249 @@
+package org.conv4j.conv;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.conv4j.gradcheck.CheckResult;
+import org.conv4j.gradcheck.ConvChecks;
+import org.conv4j.gradcheck.GradCheck;
+import org.conv4j.kernels.Parallel;
+import org.conv4j.util.Rng;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Winograd F(2×2, 3×3): bitwise equal to {@link ReferenceWinograd}; forward and dX within the error bound
+ * of {@link WinogradConv}'s Javadoc of the double-precision loops, element by element; dW and dB equal to
+ * DirectConv's; the Conv2d layer's gradients through it pass the gradient check; and every result is
+ * bitwise the same on 1 and 2 threads. Sizes are awkward: H, W in 1, 2, 3, 5, 13 (odd sizes crop the
+ * last tile), channel counts 1, 3, 13 (not multiples of 4 or of the vector width), batch 1 and 3, pad 0–2.
+ */
+class WinogradConvTest {
+    private static final double U = Math.ulp(1f) / 2;   // 2⁻²⁴
+
+    private static final Conv2dConfig[] CONFIGS = {
+            Conv2dConfig.of(1, 1, 3).withPadding(1),
+            Conv2dConfig.of(3, 13, 3).withPadding(1),
+            Conv2dConfig.of(13, 3, 3).withPadding(0),
+            Conv2dConfig.of(13, 13, 3).withPadding(1).withBias(false),
+            Conv2dConfig.of(3, 40, 3).withPadding(0, 1, 1, 0),   // asymmetric; F past one vector panel
+            Conv2dConfig.of(5, 7, 3).withPadding(2),
+            Conv2dConfig.of(64, 72, 3).withPadding(1),           // deep enough for auto; F = 2¼ panels
+    };
+    private static final int[][] SIZES = {{1, 1}, {2, 2}, {3, 3}, {5, 5}, {13, 13}, {2, 5}, {13, 3}};
+
+    @Test
+    void forwardIsBitwiseTheReferenceMatrices() {
+        for (Conv2dConfig cfg : CONFIGS) {
+            for (int[] hw : SIZES) {
+                for (int n : new int[] {1, 3}) {
+                    ConvGeometry g = geometry(cfg, hw);
+                    if (g == null) continue;
+                    Data d = Data.of(cfg, n, hw[0], hw[1]);
+                    float[] got = new float[d.dOut.length], want = new float[d.dOut.length];
+                    WinogradConv.forward(cfg, g, n, d.x, d.w, d.b, got, new Workspace());
+                    ReferenceWinograd.forward(cfg, g, n, d.x, d.w, d.b, want);
+                    for (int i = 0; i < want.length; i++) {
+                        int at = i;
+                        assertEquals(Float.floatToIntBits(want[i] + 0f), Float.floatToIntBits(got[i] + 0f),
+                                () -> cfg.describe() + " n" + n + " " + hw[0] + "x" + hw[1] + " out[" + at + "]");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void forwardAndGradientsAreWithinTheBoundOfTheDoubleLoops() {
+        double worst = 0;
+        for (Conv2dConfig cfg : CONFIGS) {
+            for (int[] hw : SIZES) {
+                for (int n : new int[] {1, 3}) {
+                    ConvGeometry g = geometry(cfg, hw);
+                    if (g == null) continue;
+                    int h = hw[0], w = hw[1];
+                    Data d = Data.of(cfg, n, h, w);
+                    ConvOracle want = ConvOracle.of(cfg, n, h, w, d.x, d.w, d.b, d.dOut);
+                    float[] out = new float[d.dOut.length];
+                    WinogradConv.forward(cfg, g, n, d.x, d.w, d.b, out, new Workspace());
+                    worst = Math.max(worst, assertWithinBound("out", cfg, n, cfg.inChannels(), cfg.outChannels(),
+                            h, w, g.padTop(), g.padLeft(), g.outH(), g.outW(), d.x, d.w, false, d.b, want.out(), out));
+
+                    float[] dX = new float[d.x.length], dW = new float[d.w.length];
+                    float[] dB = d.b == null ? null : new float[d.b.length];
+                    WinogradConv.backward(cfg, g, n, d.x, d.w, d.dOut, dX, dW, dB, new Workspace());
+                    // dX is the forward of dOut (F channels) padded by 2 − pad with the rotated kernel.
+                    worst = Math.max(worst, assertWithinBound("dX", cfg, n, cfg.outChannels(), cfg.inChannels(),
+                            g.outH(), g.outW(), 2 - g.padTop(), 2 - g.padLeft(), h, w, d.dOut, d.w, true, null,
+                            want.dX(), dX));
+                    ConvOracle.assertClose("dWeight", cfg, want.dW(), dW);
+                    if (dB != null) ConvOracle.assertClose("dBias", cfg, want.dB(), dB);
+                }
+            }
+        }
+        System.out.printf("Winograd worst error / (u · S_t): %.3g (bound 9 · (C + 8))%n", worst);
+    }
+
+    @Test
+    void dWeightIsBitwiseTheSameWithOrWithoutDx() {
+        Conv2dConfig cfg = Conv2dConfig.of(5, 12, 3).withPadding(1);
+        int n = 3, h = 9, w = 11;
+        Data d = Data.of(cfg, n, h, w);
+        ConvGeometry g = cfg.geometry(h, w);
+        float[] dW1 = new float[d.w.length], dB1 = new float[12], dW2 = new float[d.w.length], dB2 = new float[12];
+        WinogradConv.backward(cfg, g, n, d.x, d.w, d.dOut, new float[d.x.length], dW1, dB1, new Workspace());
+        WinogradConv.backward(cfg, g, n, d.x, d.w, d.dOut, null, dW2, dB2, new Workspace());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(dW1, dW2);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(dB1, dB2);
+    }
+
+    @Test
+    void resultsAreBitwiseIdenticalOnOneAndTwoThreads() {
+        Conv2dConfig cfg = Conv2dConfig.of(5, 12, 3).withPadding(1);
+        int n = 13, h = 17, w = 19;   // 90 tiles per image: two tasks per image
+        Data d = Data.of(cfg, n, h, w);
+        ConvGeometry g = cfg.geometry(h, w);
+        int before = Parallel.threads();
+        float[][] got = new float[2][];
+        try {
+            for (int t = 0; t < 2; t++) {
+                Parallel.setThreads(t + 1);
+                float[] out = new float[d.dOut.length], dX = new float[d.x.length];
+                float[] dW = new float[d.w.length], dB = new float[12];
+                WinogradConv.forward(cfg, g, n, d.x, d.w, d.b, out, new Workspace());
+                WinogradConv.backward(cfg, g, n, d.x, d.w, d.dOut, dX, dW, dB, new Workspace());
+                got[t] = concat(out, dX, dW, dB);
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(got[0], got[1]);
+    }
+
+    @Test
+    void conv2dLayerGradientsThroughWinogradPassTheGradientCheck() {
+        String before = ConvAlgorithm.force("winograd");
+        try {
+            Conv2dConfig[] cfgs = {
+                    Conv2dConfig.of(3, 2, 3).withPadding(1), Conv2dConfig.of(2, 3, 3),
+                    Conv2dConfig.of(1, 4, 3).withPadding(2), Conv2dConfig.of(5, 3, 3).withPadding(1, 0, 0, 1)};
+            int[][] shapes = {{2, 5, 5}, {1, 4, 6}, {3, 3, 1}, {1, 5, 3}};
+            for (int i = 0; i < cfgs.length; i++) {
+                Conv2dConfig c = cfgs[i];
+                assertEquals(ConvAlgorithm.WINOGRAD, ConvAlgorithm.choose(c, c.geometry(shapes[i][1], shapes[i][2])));
+                CheckResult r = ConvChecks.conv(c, shapes[i][0], shapes[i][1], shapes[i][2], 7 + i).run();
+                assertTrue(r.maxRelError() <= GradCheck.MAX_REL_ERROR,
+                        c.describe() + ": " + r.worst() + " rel err " + r.maxRelError());
+            }
+        } finally {
+            ConvAlgorithm.force(before);
+        }
+    }
+
+    @Test
+    void autoChoosesWinogradOnlyWhereItMeasuredFaster() {
+        ConvGeometry g14 = ConvGeometry.of(14, 14, 3, 3, 1, 1), g2 = ConvGeometry.of(2, 2, 3, 3, 1, 1);
+        Conv2dConfig fmnistC2 = Conv2dConfig.of(32, 64, 3).withPadding(1), first = Conv2dConfig.of(1, 32, 3).withPadding(1);
+        Conv2dConfig resC128 = Conv2dConfig.of(128, 128, 3).withPadding(1), c16 = Conv2dConfig.of(16, 64, 3).withPadding(1);
+        assertTrue(WinogradConv.pays(fmnistC2, g14) && WinogradConv.paysBackward(fmnistC2, g14), "fmnist-c2");
+        assertTrue(WinogradConv.pays(resC128, g14) && WinogradConv.paysBackward(resC128, g14), "res-c128");
+        assertFalse(WinogradConv.pays(resC128, g2) || WinogradConv.paysBackward(resC128, g2), "2x2 output");
+        assertFalse(WinogradConv.pays(c16, g14) || WinogradConv.paysBackward(c16, g14), "16 input channels");
+        assertFalse(WinogradConv.pays(first, g14) || WinogradConv.paysBackward(first, g14), "one input channel");
+        Conv2dConfig strided = Conv2dConfig.of(128, 128, 3).withPadding(1).withStride(2);
+        assertFalse(WinogradConv.pays(strided, strided.geometry(14, 14)), "stride 2");
+    }
+
+    @Test
+    void supportsOnly3x3Stride1UngroupedWithPaddingAtMost2() {
+        assertTrue(WinogradConv.supports(Conv2dConfig.of(8, 8, 3).withPadding(1), ConvGeometry.of(8, 8, 3, 3, 1, 1)));
+        Conv2dConfig[] not = {
+                Conv2dConfig.of(8, 8, 3).withStride(2), Conv2dConfig.of(8, 8, 5).withPadding(2),
+                Conv2dConfig.of(8, 8, 3).withPadding(2).withDilation(2), Conv2dConfig.of(8, 8, 3).withGroups(2),
+                Conv2dConfig.of(8, 8, 3).withPadding(3)};
+        for (Conv2dConfig c : not) {
+            assertFalse(WinogradConv.supports(c, c.geometry(9, 9)), c.describe());
+            float[] x = new float[81 * 8];
+            assertThrows(IllegalArgumentException.class, () -> WinogradConv.forward(c, c.geometry(9, 9), 1, x,
+                    new float[8 * 8 * c.kernelH() * c.kernelW()], null, new float[8 * 8 * 81], new Workspace()));
+        }
+    }
+
+    /**
+     * Asserts |got − want| ≤ 9 · (cin + 8) · u · S_t + u · |want| at every output, where S_t =
+     * Σ_c ‖g_c‖₁ · ‖d_c‖₁ over the output's 4×4 input tile, and returns the worst err / (u · S_t).
+     */
+    private static double assertWithinBound(String what, Conv2dConfig cfg, int n, int cin, int cout, int h, int w,
+                                            int padTop, int padLeft, int oh, int ow, float[] src, float[] wt,
+                                            boolean rotated, float[] bias, double[] want, float[] got) {
+        int c = cfg.inChannels();
+        double worst = 0;
+        for (int item = 0; item < n; item++) {
+            for (int o = 0; o < cout; o++) {
+                for (int y = 0; y < oh; y++) {
+                    for (int z = 0; z < ow; z++) {
+                        double s = 0;
+                        for (int i = 0; i < cin; i++) {
+                            double gNorm = 0, dNorm = 0;
+                            int wAt = rotated ? (i * c + o) * 9 : (o * c + i) * 9;
+                            for (int k = 0; k < 9; k++) gNorm += Math.abs(wt[wAt + k]);
+                            for (int a = 0; a < 4; a++) {
+                                for (int b = 0; b < 4; b++) {
+                                    int yy = y / 2 * 2 - padTop + a, zz = z / 2 * 2 - padLeft + b;
+                                    if (yy >= 0 && yy < h && zz >= 0 && zz < w) {
+                                        dNorm += Math.abs(src[((item * cin + i) * h + yy) * w + zz]);
+                                    }
+                                }
+                            }
+                            s += gNorm * dNorm;
+                        }
+                        int at = ((item * cout + o) * oh + y) * ow + z;
+                        double err = Math.abs(got[at] - want[at]), bound = 9.0 * (cin + 8) * U * s + U * Math.abs(want[at]);
+                        assertTrue(err <= bound, () -> cfg.describe() + " " + what + "[" + at + "] error " + err
+                                + " above the bound " + bound);
+                        if (s > 0) worst = Math.max(worst, err / (U * s));
+                    }
+                }
+            }
+        }
+        return worst;
+    }
+
+    private static ConvGeometry geometry(Conv2dConfig cfg, int[] hw) {
+        try {
+            ConvGeometry g = cfg.geometry(hw[0], hw[1]);
+            return g.outH() >= 1 && g.outW() >= 1 ? g : null;
+        } catch (IllegalArgumentException e) {
+            return null;   // kernel larger than the padded input
+        }
+    }
+
+    private static float[] concat(float[]... parts) {
+        int size = 0;
+        for (float[] p : parts) size += p.length;
+        float[] all = new float[size];
+        int at = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, all, at, p.length);
+            at += p.length;
+        }
+        return all;
+    }
+
+    private record Data(float[] x, float[] w, float[] b, float[] dOut) {
+        static Data of(Conv2dConfig cfg, int n, int h, int w) {
+            ConvGeometry g = cfg.geometry(h, w);
+            Rng rng = new Rng(31L * h + w + cfg.outChannels() + 7L * n);
+            return new Data(gauss(rng, n * cfg.inChannels() * h * w), gauss(rng, cfg.outChannels() * cfg.inChannels() * 9),
+                    cfg.bias() ? gauss(rng, cfg.outChannels()) : null,
+                    gauss(rng, n * cfg.outChannels() * g.outH() * g.outW()));
+        }
+
+        private static float[] gauss(Rng rng, int size) {
+            float[] a = new float[size];
+            for (int i = 0; i < size; i++) a[i] = (float) rng.nextGaussian();
+            return a;
+        }
+    }
+}
