@@ -11,7 +11,8 @@ import org.conv4j.util.Rng;
 
 /**
  * Conv2d forward and forward+backward timings per shape, in the columns of
- * ../shared/bench/torch_conv_bench.py: two warm-up calls, then the best of 5 rounds of 3 calls each.
+ * ../shared/bench/torch_conv_bench.py: warm-up calls (at least two and 0.5 s, so the JIT has compiled the
+ * kernels), then the best of 5 rounds of 3 calls each.
  * Forward+backward also zeroes the parameter gradients and computes dX, as the torch script does.
  */
 public final class ConvBench {

@@ -5,11 +5,19 @@ public final class Timing {
     private Timing() {}
 
     /**
-     * Runs {@code body} {@code warmup} times untimed, then {@code reps} timed rounds of {@code inner} calls,
-     * and returns the best round's seconds per call.
+     * Least time spent warming up. A count alone is not enough: C2 compiles the big vector kernels in the
+     * background, and until it has, a call runs several times slower (seen: a Winograd forward timed at
+     * 16.6 ms after two warm-up calls, 3 ms once compiled).
+     */
+    static final double WARMUP_SECONDS = 0.5;
+
+    /**
+     * Runs {@code body} untimed at least {@code warmup} times and for at least {@link #WARMUP_SECONDS}, then
+     * {@code reps} timed rounds of {@code inner} calls, and returns the best round's seconds per call.
      */
     public static double best(Runnable body, int warmup, int reps, int inner) {
-        for (int i = 0; i < warmup; i++) body.run();
+        long warmStart = System.nanoTime();
+        for (int i = 0; i < warmup || System.nanoTime() - warmStart < WARMUP_SECONDS * 1e9; i++) body.run();
         double best = Double.MAX_VALUE;
         for (int r = 0; r < reps; r++) {
             long t0 = System.nanoTime();

@@ -30,7 +30,7 @@ final class BenchCommand implements Main.FlagCommand {
                 Times the Conv2d layer on each shape of FILE (format of shapes.tsv: name N C H W F K stride pad,
                 '#' comments), printing the columns of PyTorch's torch_conv_bench.py, tab-separated:
                   shape  fwd_ms  fwd_gflops  fwdbwd_ms  fwdbwd_gflops
-                Warm-up calls are excluded; each figure is the best of 5 rounds of 3 calls. fwdbwd includes
+                Warm-up calls (at least 0.5 s per figure) are excluded; each figure is the best of 5 rounds of 3 calls. fwdbwd includes
                 zeroing the parameter gradients and computing dX, as the PyTorch script does.
                 Then prints sgemm GFLOP/s at n = 256, 1024, 2048 (columns of openblas_sgemm.py) unless --no-gemm,
                 and the reference CNN's warm inference rate, 10,000 images in batches of 1000 (the pass that
