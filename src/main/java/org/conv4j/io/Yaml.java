@@ -372,15 +372,24 @@ public final class Yaml {
 
         // ------------------------------------------------------------ values on one line
 
-        /** A flow collection or a scalar starting at {@code pos}. */
+        /** A flow collection or a scalar starting at {@code pos}, in block context. */
         Object inlineValue(int depth) throws FormatException {
+            return node(depth, false);
+        }
+
+        /** A value inside a [ ] or { } collection, where ',' ']' '}' end a plain scalar. */
+        Object flowNode(int depth) throws FormatException {
+            return node(depth, true);
+        }
+
+        private Object node(int depth, boolean flow) throws FormatException {
             char c = peek();
             if (c == '[') return flowSequence(depth + 1);
             if (c == '{') return flowMapping(depth + 1);
             countNode();
             if (c == '"') return doubleQuoted();
             if (c == '\'') return singleQuoted();
-            return resolve(plain(false));
+            return resolve(plain(flow));
         }
 
         /**
@@ -578,16 +587,6 @@ public final class Yaml {
                 if (c == '\0') throw error(open, "unterminated '{': no matching '}'");
                 throw error("expected ',' or '}' in a { } mapping (a value cannot continue on another line; quote text with spaces)");
             }
-        }
-
-        Object flowNode(int depth) throws FormatException {
-            char c = peek();
-            if (c == '[') return flowSequence(depth + 1);
-            if (c == '{') return flowMapping(depth + 1);
-            countNode();
-            if (c == '"') return doubleQuoted();
-            if (c == '\'') return singleQuoted();
-            return resolve(plain(true));
         }
 
         // ------------------------------------------------------------ scalars
