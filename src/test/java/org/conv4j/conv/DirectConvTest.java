@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.conv4j.kernels.Parallel;
-import org.conv4j.util.Rng;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,11 +49,11 @@ class DirectConvTest {
     void noInputGradientWhenDxIsNull() {
         Conv2dConfig cfg = Conv2dConfig.of(3, 8, 3).withPadding(1);
         int n = 2, h = 6, w = 5;
-        Data d = Data.of(cfg, n, h, w);
+        ConvData d = ConvData.of(cfg, n, h, w, 31L * h + w + cfg.outChannels());
         ConvGeometry g = cfg.geometry(h, w);
-        float[] dW = new float[d.w.length], dB = new float[8];
-        DirectConv.backward(cfg, g, n, d.x, d.w, d.dOut, null, dW, dB, new Workspace());
-        ConvOracle want = ConvOracle.of(cfg, n, h, w, d.x, d.w, d.b, d.dOut);
+        float[] dW = new float[d.w().length], dB = new float[8];
+        DirectConv.backward(cfg, g, n, d.x(), d.w(), d.dOut(), null, dW, dB, new Workspace());
+        ConvOracle want = ConvOracle.of(cfg, n, h, w, d.x(), d.w(), d.b(), d.dOut());
         ConvOracle.assertClose("dWeight", cfg, want.dW(), dW);
         ConvOracle.assertClose("dBias", cfg, want.dB(), dB);
     }
@@ -63,7 +62,7 @@ class DirectConvTest {
     void gradientsAreBitwiseIdenticalForAnyThreadCount() {
         Conv2dConfig cfg = Conv2dConfig.of(5, 12, 3).withPadding(1);
         int n = 13, h = 9, w = 11;
-        Data d = Data.of(cfg, n, h, w);
+        ConvData d = ConvData.of(cfg, n, h, w, 31L * h + w + cfg.outChannels());
         ConvGeometry g = cfg.geometry(h, w);
         int before = Parallel.threads();
         float[][] got = new float[3][];
@@ -71,8 +70,8 @@ class DirectConvTest {
             int[] threads = {1, 2, 4};
             for (int t = 0; t < 3; t++) {
                 Parallel.setThreads(threads[t]);
-                float[] dX = new float[d.x.length], dW = new float[d.w.length], dB = new float[12];
-                DirectConv.backward(cfg, g, n, d.x, d.w, d.dOut, dX, dW, dB, new Workspace());
+                float[] dX = new float[d.x().length], dW = new float[d.w().length], dB = new float[12];
+                DirectConv.backward(cfg, g, n, d.x(), d.w(), d.dOut(), dX, dW, dB, new Workspace());
                 float[] all = new float[dX.length + dW.length + dB.length];
                 System.arraycopy(dX, 0, all, 0, dX.length);
                 System.arraycopy(dW, 0, all, dX.length, dW.length);
@@ -90,37 +89,21 @@ class DirectConvTest {
     void gradientsAddIntoWhatIsThere() {
         Conv2dConfig cfg = Conv2dConfig.of(2, 8, 3).withPadding(1);
         int n = 2, h = 5, w = 5;
-        Data d = Data.of(cfg, n, h, w);
+        ConvData d = ConvData.of(cfg, n, h, w, 31L * h + w + cfg.outChannels());
         ConvGeometry g = cfg.geometry(h, w);
-        float[] dW = new float[d.w.length], dB = new float[8];
+        float[] dW = new float[d.w().length], dB = new float[8];
         java.util.Arrays.fill(dW, 1f);
         java.util.Arrays.fill(dB, 2f);
-        float[] dX = new float[d.x.length];
+        float[] dX = new float[d.x().length];
         java.util.Arrays.fill(dX, Float.NaN);  // overwritten, whatever it held
-        DirectConv.backward(cfg, g, n, d.x, d.w, d.dOut, dX, dW, dB, new Workspace());
-        ConvOracle want = ConvOracle.of(cfg, n, h, w, d.x, d.w, d.b, d.dOut);
+        DirectConv.backward(cfg, g, n, d.x(), d.w(), d.dOut(), dX, dW, dB, new Workspace());
+        ConvOracle want = ConvOracle.of(cfg, n, h, w, d.x(), d.w(), d.b(), d.dOut());
         for (int i = 0; i < dW.length; i++) assertEquals(want.dW()[i] + 1, dW[i], 1e-4);
         for (int i = 0; i < dB.length; i++) assertEquals(want.dB()[i] + 2, dB[i], 1e-4);
         ConvOracle.assertClose("dX", cfg, want.dX(), dX);
     }
 
     /** Random input, weights, bias and upstream gradient for one configuration. */
-    private record Data(float[] x, float[] w, float[] b, float[] dOut) {
-        static Data of(Conv2dConfig cfg, int n, int h, int w) {
-            ConvGeometry g = cfg.geometry(h, w);
-            Rng rng = new Rng(31L * h + w + cfg.outChannels());
-            int wSize = cfg.outChannels() * (cfg.inChannels() / cfg.groups()) * cfg.kernelH() * cfg.kernelW();
-            return new Data(gauss(rng, n * cfg.inChannels() * h * w), gauss(rng, wSize),
-                    cfg.bias() ? gauss(rng, cfg.outChannels()) : null,
-                    gauss(rng, n * cfg.outChannels() * g.outH() * g.outW()));
-        }
-
-        private static float[] gauss(Rng rng, int size) {
-            float[] a = new float[size];
-            for (int i = 0; i < size; i++) a[i] = (float) rng.nextGaussian();
-            return a;
-        }
-    }
 
     private static void check(Conv2dConfig cfg, int n, int h, int w) {
         check(cfg, n, h, w, true);
@@ -130,13 +113,13 @@ class DirectConvTest {
     private static void check(Conv2dConfig cfg, int n, int h, int w, boolean chosen) {
         ConvGeometry g = cfg.geometry(h, w);
         assertEquals(chosen, DirectConv.supports(cfg, g), "the direct path's choice for " + cfg.describe());
-        Data d = Data.of(cfg, n, h, w);
+        ConvData d = ConvData.of(cfg, n, h, w, 31L * h + w + cfg.outChannels());
         Workspace ws = new Workspace();
         float[] out = new float[n * cfg.outChannels() * g.outH() * g.outW()];
-        DirectConv.forward(cfg, g, n, d.x, d.w, d.b, out, ws);
-        float[] dX = new float[d.x.length], dW = new float[d.w.length], dB = d.b == null ? null : new float[d.b.length];
-        DirectConv.backward(cfg, g, n, d.x, d.w, d.dOut, dX, dW, dB, ws);
-        ConvOracle want = ConvOracle.of(cfg, n, h, w, d.x, d.w, d.b, d.dOut);
+        DirectConv.forward(cfg, g, n, d.x(), d.w(), d.b(), out, ws);
+        float[] dX = new float[d.x().length], dW = new float[d.w().length], dB = d.b() == null ? null : new float[d.b().length];
+        DirectConv.backward(cfg, g, n, d.x(), d.w(), d.dOut(), dX, dW, dB, ws);
+        ConvOracle want = ConvOracle.of(cfg, n, h, w, d.x(), d.w(), d.b(), d.dOut());
         ConvOracle.assertClose("out", cfg, want.out(), out);
         ConvOracle.assertClose("dX", cfg, want.dX(), dX);
         ConvOracle.assertClose("dWeight", cfg, want.dW(), dW);

@@ -9,7 +9,6 @@ import org.conv4j.gradcheck.CheckResult;
 import org.conv4j.gradcheck.ConvChecks;
 import org.conv4j.gradcheck.GradCheck;
 import org.conv4j.kernels.Parallel;
-import org.conv4j.util.Rng;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,10 +39,10 @@ class WinogradConvTest {
                 for (int n : new int[] {1, 3}) {
                     ConvGeometry g = geometry(cfg, hw);
                     if (g == null) continue;
-                    Data d = Data.of(cfg, n, hw[0], hw[1]);
-                    float[] got = new float[d.dOut.length], want = new float[d.dOut.length];
-                    WinogradConv.forward(cfg, g, n, d.x, d.w, d.b, got, new Workspace());
-                    ReferenceWinograd.forward(cfg, g, n, d.x, d.w, d.b, want);
+                    ConvData d = ConvData.of(cfg, n, hw[0], hw[1], 31L * hw[0] + hw[1] + cfg.outChannels() + 7L * n);
+                    float[] got = new float[d.dOut().length], want = new float[d.dOut().length];
+                    WinogradConv.forward(cfg, g, n, d.x(), d.w(), d.b(), got, new Workspace());
+                    ReferenceWinograd.forward(cfg, g, n, d.x(), d.w(), d.b(), want);
                     for (int i = 0; i < want.length; i++) {
                         int at = i;
                         assertEquals(Float.floatToIntBits(want[i] + 0f), Float.floatToIntBits(got[i] + 0f),
@@ -63,19 +62,19 @@ class WinogradConvTest {
                     ConvGeometry g = geometry(cfg, hw);
                     if (g == null) continue;
                     int h = hw[0], w = hw[1];
-                    Data d = Data.of(cfg, n, h, w);
-                    ConvOracle want = ConvOracle.of(cfg, n, h, w, d.x, d.w, d.b, d.dOut);
-                    float[] out = new float[d.dOut.length];
-                    WinogradConv.forward(cfg, g, n, d.x, d.w, d.b, out, new Workspace());
+                    ConvData d = ConvData.of(cfg, n, h, w, 31L * h + w + cfg.outChannels() + 7L * n);
+                    ConvOracle want = ConvOracle.of(cfg, n, h, w, d.x(), d.w(), d.b(), d.dOut());
+                    float[] out = new float[d.dOut().length];
+                    WinogradConv.forward(cfg, g, n, d.x(), d.w(), d.b(), out, new Workspace());
                     worst = Math.max(worst, assertWithinBound("out", cfg, n, cfg.inChannels(), cfg.outChannels(),
-                            h, w, g.padTop(), g.padLeft(), g.outH(), g.outW(), d.x, d.w, false, d.b, want.out(), out));
+                            h, w, g.padTop(), g.padLeft(), g.outH(), g.outW(), d.x(), d.w(), false, d.b(), want.out(), out));
 
-                    float[] dX = new float[d.x.length], dW = new float[d.w.length];
-                    float[] dB = d.b == null ? null : new float[d.b.length];
-                    WinogradConv.backward(cfg, g, n, d.x, d.w, d.dOut, dX, dW, dB, new Workspace());
+                    float[] dX = new float[d.x().length], dW = new float[d.w().length];
+                    float[] dB = d.b() == null ? null : new float[d.b().length];
+                    WinogradConv.backward(cfg, g, n, d.x(), d.w(), d.dOut(), dX, dW, dB, new Workspace());
                     // dX is the forward of dOut (F channels) padded by 2 − pad with the rotated kernel.
                     worst = Math.max(worst, assertWithinBound("dX", cfg, n, cfg.outChannels(), cfg.inChannels(),
-                            g.outH(), g.outW(), 2 - g.padTop(), 2 - g.padLeft(), h, w, d.dOut, d.w, true, null,
+                            g.outH(), g.outW(), 2 - g.padTop(), 2 - g.padLeft(), h, w, d.dOut(), d.w(), true, null,
                             want.dX(), dX));
                     ConvOracle.assertClose("dWeight", cfg, want.dW(), dW);
                     if (dB != null) ConvOracle.assertClose("dBias", cfg, want.dB(), dB);
@@ -89,11 +88,11 @@ class WinogradConvTest {
     void dWeightIsBitwiseTheSameWithOrWithoutDx() {
         Conv2dConfig cfg = Conv2dConfig.of(5, 12, 3).withPadding(1);
         int n = 3, h = 9, w = 11;
-        Data d = Data.of(cfg, n, h, w);
+        ConvData d = ConvData.of(cfg, n, h, w, 31L * h + w + cfg.outChannels() + 7L * n);
         ConvGeometry g = cfg.geometry(h, w);
-        float[] dW1 = new float[d.w.length], dB1 = new float[12], dW2 = new float[d.w.length], dB2 = new float[12];
-        WinogradConv.backward(cfg, g, n, d.x, d.w, d.dOut, new float[d.x.length], dW1, dB1, new Workspace());
-        WinogradConv.backward(cfg, g, n, d.x, d.w, d.dOut, null, dW2, dB2, new Workspace());
+        float[] dW1 = new float[d.w().length], dB1 = new float[12], dW2 = new float[d.w().length], dB2 = new float[12];
+        WinogradConv.backward(cfg, g, n, d.x(), d.w(), d.dOut(), new float[d.x().length], dW1, dB1, new Workspace());
+        WinogradConv.backward(cfg, g, n, d.x(), d.w(), d.dOut(), null, dW2, dB2, new Workspace());
         org.junit.jupiter.api.Assertions.assertArrayEquals(dW1, dW2);
         org.junit.jupiter.api.Assertions.assertArrayEquals(dB1, dB2);
     }
@@ -102,17 +101,17 @@ class WinogradConvTest {
     void resultsAreBitwiseIdenticalOnOneAndTwoThreads() {
         Conv2dConfig cfg = Conv2dConfig.of(5, 12, 3).withPadding(1);
         int n = 13, h = 17, w = 19;   // 90 tiles per image: two tasks per image
-        Data d = Data.of(cfg, n, h, w);
+        ConvData d = ConvData.of(cfg, n, h, w, 31L * h + w + cfg.outChannels() + 7L * n);
         ConvGeometry g = cfg.geometry(h, w);
         int before = Parallel.threads();
         float[][] got = new float[2][];
         try {
             for (int t = 0; t < 2; t++) {
                 Parallel.setThreads(t + 1);
-                float[] out = new float[d.dOut.length], dX = new float[d.x.length];
-                float[] dW = new float[d.w.length], dB = new float[12];
-                WinogradConv.forward(cfg, g, n, d.x, d.w, d.b, out, new Workspace());
-                WinogradConv.backward(cfg, g, n, d.x, d.w, d.dOut, dX, dW, dB, new Workspace());
+                float[] out = new float[d.dOut().length], dX = new float[d.x().length];
+                float[] dW = new float[d.w().length], dB = new float[12];
+                WinogradConv.forward(cfg, g, n, d.x(), d.w(), d.b(), out, new Workspace());
+                WinogradConv.backward(cfg, g, n, d.x(), d.w(), d.dOut(), dX, dW, dB, new Workspace());
                 got[t] = concat(out, dX, dW, dB);
             }
         } finally {
@@ -229,21 +228,5 @@ class WinogradConvTest {
             at += p.length;
         }
         return all;
-    }
-
-    private record Data(float[] x, float[] w, float[] b, float[] dOut) {
-        static Data of(Conv2dConfig cfg, int n, int h, int w) {
-            ConvGeometry g = cfg.geometry(h, w);
-            Rng rng = new Rng(31L * h + w + cfg.outChannels() + 7L * n);
-            return new Data(gauss(rng, n * cfg.inChannels() * h * w), gauss(rng, cfg.outChannels() * cfg.inChannels() * 9),
-                    cfg.bias() ? gauss(rng, cfg.outChannels()) : null,
-                    gauss(rng, n * cfg.outChannels() * g.outH() * g.outW()));
-        }
-
-        private static float[] gauss(Rng rng, int size) {
-            float[] a = new float[size];
-            for (int i = 0; i < size; i++) a[i] = (float) rng.nextGaussian();
-            return a;
-        }
     }
 }
