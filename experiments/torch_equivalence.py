@@ -1,7 +1,7 @@
 """The PyTorch half of the torch-equivalence experiment (ACCURACY.md, issue #3).
 
 `train`: repeats a conv4j run (written by TorchEquivalenceRun) in PyTorch with exactly its initial weights and its
-data order, and otherwise exactly as /work/shared/bench/torch_fmnist.py trains: the same nn.Sequential, Adam(lr 1e-3,
+data order, and otherwise exactly as ../shared/bench/torch_fmnist.py trains: the same nn.Sequential, Adam(lr 1e-3,
 torch defaults), nn.CrossEntropyLoss (mean), batches of 64 taken from the epoch's order (the last one of 32 kept),
 pixels / 255, test accuracy on the 10,000 test images in batches of 1000. Writes the same files conv4j wrote
 (result.json, step1/final/losses.safetensors) so that `compare` can treat both alike.
