@@ -109,16 +109,7 @@ public final class ReferenceWinograd {
         }
         float[] v = new float[16];
         for (int i = 0; i < 4; i++) {
-            for (int j = 0; j < 4; j++) {
-                float s = 0f;
-                boolean first = true;
-                for (int k = 0; k < 4; k++) {
-                    if (BT[i][k] == 0) continue;
-                    s = first ? BT[i][k] * t[k][j] : s + BT[i][k] * t[k][j];
-                    first = false;
-                }
-                v[i * 4 + j] = s;
-            }
+            for (int j = 0; j < 4; j++) v[i * 4 + j] = dot(column(t, j), BT[i]);
         }
         return v;
     }
@@ -131,18 +122,14 @@ public final class ReferenceWinograd {
         }
         float[][] y = new float[2][2];
         for (int i = 0; i < 2; i++) {
-            for (int j = 0; j < 2; j++) {
-                float s = 0f;
-                boolean first = true;
-                for (int k = 0; k < 4; k++) {
-                    if (AT[i][k] == 0) continue;
-                    s = first ? AT[i][k] * r[k][j] : s + AT[i][k] * r[k][j];
-                    first = false;
-                }
-                y[i][j] = s;
-            }
+            for (int j = 0; j < 2; j++) y[i][j] = dot(column(r, j), AT[i]);
         }
         return y;
+    }
+
+    /** Column j of a 4-row matrix. */
+    private static float[] column(float[][] t, int j) {
+        return new float[] {t[0][j], t[1][j], t[2][j], t[3][j]};
     }
 
     /**
