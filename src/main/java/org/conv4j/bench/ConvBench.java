@@ -1,6 +1,7 @@
 package org.conv4j.bench;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.conv4j.conv.Conv2d;
@@ -14,6 +15,11 @@ import org.conv4j.util.Rng;
  * ../shared/bench/torch_conv_bench.py: warm-up calls (at least two and 0.5 s, so the JIT has compiled the
  * kernels), then the best of 5 rounds of 3 calls each.
  * Forward+backward also zeroes the parameter gradients and computes dX, as the torch script does.
+ *
+ * <p>{@link #runAll} warms every shape up before it times any: the kernels are shared between shapes, and
+ * C2 recompiles them when a later shape takes a branch an earlier one never did, so the first shape timed
+ * in a fresh JVM measured up to 2× slower than the same shape timed again after the others (fmnist-c1,
+ * 6.2 → 3.3 ms forward+backward), however long its own warm-up was.
  */
 public final class ConvBench {
     public static final String HEADER = "shape\tfwd_ms\tfwd_gflops\tfwdbwd_ms\tfwdbwd_gflops";
@@ -29,28 +35,57 @@ public final class ConvBench {
         }
     }
 
-    public static Result run(ConvShape s, int warmup, int reps, int inner) {
-        Rng rng = new Rng(1234);
-        Conv2d conv = new Conv2d(Conv2dConfig.of(s.c(), s.f(), s.k()).withStride(s.stride()).withPadding(s.pad()), rng);
-        Tensor x = new Tensor(s.n(), s.c(), s.h(), s.w());
-        Tensor dOut = new Tensor(s.n(), s.f(), s.outH(), s.outW());
-        gaussian(rng, x.data());
-        gaussian(rng, dOut.data());
-        conv.setTraining(false);
-        double fwd = Timing.best(() -> conv.forward(x), warmup, reps, inner);
-        conv.setTraining(true);
-        double fwdBwd = Timing.best(() -> {
-            for (Param p : conv.params()) Arrays.fill(p.grad().data(), 0f);
-            conv.forward(x);
-            conv.backward(dOut);
-        }, warmup, reps, inner);
-        return new Result(s, fwd, fwdBwd);
+    /** One shape's layer and data, and the two calls that are timed. */
+    private static final class Case {
+        final ConvShape shape;
+        final Conv2d conv;
+        final Runnable forward, forwardBackward;
+
+        Case(ConvShape s) {
+            this.shape = s;
+            Rng rng = new Rng(1234);
+            this.conv = new Conv2d(Conv2dConfig.of(s.c(), s.f(), s.k()).withStride(s.stride()).withPadding(s.pad()), rng);
+            Tensor x = new Tensor(s.n(), s.c(), s.h(), s.w());
+            Tensor dOut = new Tensor(s.n(), s.f(), s.outH(), s.outW());
+            gaussian(rng, x.data());
+            gaussian(rng, dOut.data());
+            this.forward = () -> conv.forward(x);
+            this.forwardBackward = () -> {
+                for (Param p : conv.params()) Arrays.fill(p.grad().data(), 0f);
+                conv.forward(x);
+                conv.backward(dOut);
+            };
+        }
+
+        void warmUp(int calls) {
+            conv.setTraining(false);
+            Timing.warmUp(forward, calls);
+            conv.setTraining(true);
+            Timing.warmUp(forwardBackward, calls);
+        }
+
+        Result time(int warmup, int reps, int inner) {
+            conv.setTraining(false);
+            double fwd = Timing.best(forward, warmup, reps, inner);
+            conv.setTraining(true);
+            double fwdBwd = Timing.best(forwardBackward, warmup, reps, inner);
+            return new Result(shape, fwd, fwdBwd);
+        }
     }
 
+    /** Times one shape on its own (its warm-up only; see the class comment for why runAll does more). */
+    public static Result run(ConvShape s, int warmup, int reps, int inner) {
+        return new Case(s).time(warmup, reps, inner);
+    }
+
+    /** Warms every shape up, then times each and prints its row. */
     public static void runAll(List<ConvShape> shapes, PrintStream out) {
+        List<Case> cases = new ArrayList<>();
+        for (ConvShape s : shapes) cases.add(new Case(s));
+        for (Case c : cases) c.warmUp(2);
         out.println(HEADER);
-        for (ConvShape s : shapes) {
-            out.println(run(s, 2, 5, 3).row());
+        for (Case c : cases) {
+            out.println(c.time(2, 5, 3).row());
             out.flush();
         }
     }

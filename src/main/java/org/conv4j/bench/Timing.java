@@ -16,8 +16,7 @@ public final class Timing {
      * {@code reps} timed rounds of {@code inner} calls, and returns the best round's seconds per call.
      */
     public static double best(Runnable body, int warmup, int reps, int inner) {
-        long warmStart = System.nanoTime();
-        for (int i = 0; i < warmup || System.nanoTime() - warmStart < WARMUP_SECONDS * 1e9; i++) body.run();
+        warmUp(body, warmup);
         double best = Double.MAX_VALUE;
         for (int r = 0; r < reps; r++) {
             long t0 = System.nanoTime();
@@ -25,5 +24,11 @@ public final class Timing {
             best = Math.min(best, (System.nanoTime() - t0) / 1e9 / inner);
         }
         return best;
+    }
+
+    /** Runs {@code body} untimed at least {@code calls} times and for at least {@link #WARMUP_SECONDS}. */
+    public static void warmUp(Runnable body, int calls) {
+        long warmStart = System.nanoTime();
+        for (int i = 0; i < calls || System.nanoTime() - warmStart < WARMUP_SECONDS * 1e9; i++) body.run();
     }
 }

@@ -4,8 +4,8 @@ import org.conv4j.kernels.Kernels;
 
 /**
  * Which fast convolution computes a layer: {@link WinogradConv} (3×3 stride 1) on the shapes where it
- * measured faster, {@link DirectConv} (stride 1, no column matrix) where it applies and the Vector API is
- * available, {@link Im2colConv} everywhere else. All are tested against {@link ReferenceConv2d}.
+ * measured faster, {@link DirectConv} (no column matrix) where it applies and the Vector API is
+ * available, {@link Im2colConv} everywhere else (1×1, depthwise, fewer than 8 output channels per group). All are tested against {@link ReferenceConv2d}.
  * {@code -Dconv4j.conv=im2col} forces im2col everywhere, {@code winograd} forces Winograd wherever it
  * applies (for benchmarks and bisecting); {@code auto}, the default, chooses per layer.
  */
@@ -42,14 +42,14 @@ public enum ConvAlgorithm {
     }
 
     /**
-     * The algorithm for the backward pass; {@code needDx} false when the caller passes a null dX. Winograd
-     * is chosen without looking at {@code needDx}: it computes dW the way the other choice would.
+     * The algorithm for the backward pass. It does not depend on whether dX is wanted, so dW and dB come
+     * out bitwise the same either way (Layer.setInputGradient promises that).
      */
-    public static ConvAlgorithm chooseBackward(Conv2dConfig c, ConvGeometry g, boolean needDx) {
+    public static ConvAlgorithm chooseBackward(Conv2dConfig c, ConvGeometry g) {
         String m = mode;
         if (m.equals("im2col") || !Kernels.vectorApi()) return IM2COL;
         if (WinogradConv.supports(c, g) && (m.equals("winograd") || WinogradConv.paysBackward(c, g))) return WINOGRAD;
-        return DirectConv.supportsBackward(c, g, needDx) ? DIRECT : IM2COL;
+        return DirectConv.supports(c, g) ? DIRECT : IM2COL;
     }
 
     /** out = conv(x, w) + b; see {@link Im2colConv#forward} for the contract. */
@@ -63,15 +63,13 @@ public enum ConvAlgorithm {
     }
 
     /**
-     * Gradients of conv(x, w) + b; see {@link Im2colConv#backward} for the contract (dX may be null). The
-     * algorithm is picked as if dX were wanted, so dW and dB come out bitwise the same whether or not it is
-     * (Layer.setInputGradient promises that; for a 1-channel first layer im2col's dW was also the faster).
+     * Gradients of conv(x, w) + b; see {@link Im2colConv#backward} for the contract (dX may be null).
      * Winograd's backward always takes dW from DirectConv (Im2colConv where that does not apply) called
-     * without dX, so it too is the same either way.
+     * without dX, so it too is the same whether or not dX is wanted.
      */
     public static void backward(Conv2dConfig c, ConvGeometry g, int n, float[] x, float[] w, float[] dOut,
                                 float[] dX, float[] dW, float[] dB, Workspace ws) {
-        switch (chooseBackward(c, g, true)) {
+        switch (chooseBackward(c, g)) {
             case WINOGRAD -> WinogradConv.backward(c, g, n, x, w, dOut, dX, dW, dB, ws);
             case DIRECT -> DirectConv.backward(c, g, n, x, w, dOut, dX, dW, dB, ws);
             case IM2COL -> Im2colConv.backward(c, g, n, x, w, dOut, dX, dW, dB, ws);

@@ -3,13 +3,16 @@ package org.conv4j.conv;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import org.conv4j.kernels.Elementwise;
+import org.conv4j.kernels.Gemm;
+import org.conv4j.kernels.Kernels;
 import org.conv4j.kernels.OrderedSum;
 import org.conv4j.kernels.Parallel;
 import org.conv4j.kernels.VectorGemm;
 
 /**
- * Stride-1 convolution with no column matrix: an implicit GEMM whose B operand is read straight from the
- * padded image. Checked against {@link ReferenceConv2d}; {@link Im2colConv} covers what this does not.
+ * Convolution with no column matrix: an implicit GEMM whose B operand is read straight from the padded
+ * image. Checked against {@link ReferenceConv2d}; {@link Im2colConv} covers what this does not.
  *
  * <p><b>Why it works.</b> Pad one image (per group) into {@code xp [Cg, Hp, Wp]}. Number the output
  * positions on the <em>padded</em> width, {@code q = oh·Wp + ow}. Then, at stride 1, the im2col row of
@@ -20,14 +23,26 @@ import org.conv4j.kernels.VectorGemm;
  * Wp) are computed and dropped when the result is copied out: 6–14% extra FMAs on the standard shapes,
  * against im2col's full copy of the column matrix and its repacking.
  *
+ * <p><b>Strides.</b> At stride (sH, sW) the padded image is stored as its sH·sW <em>phase planes</em>:
+ * plane (a, b) of channel c holds the padded pixels whose row is a mod sH and column b mod sW, each plane
+ * {@code ceil(Hp/sH) × ceil(Wp/sW)} (the pitch). Output (oh, ow) reads padded pixel
+ * (oh·sH + ti, ow·sW + tj) for tap offset (ti, tj) = (i·dilH, j·dilW), which is pixel
+ * (oh + ti / sH, ow + tj / sW) of plane (ti mod sH, tj mod sW): with q = oh·pitch + ow, every
+ * column-matrix row is again one plane shifted, and everything above holds with Wp read as the pitch.
+ * Stride 1 is one plane per channel, the padded image itself.
+ *
  * <pre>
- *   forward  out'[F, OH·Wp]  = W [F, K] · shift(xp)                      K = Cg·KH·KW
- *   dW       dWᵀ [K, F]     += Σ_(oh, ow) shift(xp)[:, oh·Wp+ow] ⊗ dOut[:, oh, ow]
- *   dX       = the same forward on dOut padded by (eff − 1 − pad), with W flipped and C↔F swapped
+ *   forward  out'[F, OH·pitch]  = W [F, K] · shift(xp)                      K = Cg·KH·KW
+ *   dW       dWᵀ [K, F]        += Σ_(oh, ow) shift(xp)[:, oh·pitch+ow] ⊗ dOut[:, oh, ow]
+ *   dX       transposable: the same forward on dOut padded by (eff − 1 − pad), W flipped, C↔F swapped
+ *            otherwise:    dxp [phase planes] += shiftᵀ(Wᵀ [K, F] · dOut' [F, OH·pitch]), then unpadded
  * </pre>
- * The dX identity is the transposed convolution: at stride 1, dx[c, h, w] = Σ_f,i,j
+ * The transposed-convolution identity holds at stride 1: dx[c, h, w] = Σ_f,i,j
  * W[f, c, i, j] · dOut[f, h + padTop − i·dilH, w + padLeft − j·dilW], a correlation of the padded dOut
- * with the kernel rotated by 180°. It needs pad ≤ eff − 1 on every side ({@link #supports}).
+ * with the kernel rotated by 180°; it needs pad ≤ eff − 1 on every side, and at least 4 input channels
+ * per group to fill the micro-kernel's rows ({@link #transposable}). Elsewhere dX is im2col's
+ * {@code col2im(Wᵀ · dOut)} done on the phase planes: dOut' is dOut on the pitch with zero columns, so
+ * each column-matrix row folds back as one contiguous add at its kOff, and the zero columns add zeros.
  *
  * <p>Edges cost no special code: W's rows are packed in panels of 4 padded with zeros, the output
  * buffer is a whole number of 16-column panels wide, xp has slack after the image for the last panel's
@@ -52,25 +67,26 @@ public final class DirectConv {
     private DirectConv() {}
 
     /**
-     * True when this path computes the convolution, and pays: stride 1; padding no larger than the dilated
-     * kernel minus one on any side (so dX is a plain correlation of dOut); not a plain 1×1 product (x is
-     * then its own column matrix and im2col's GEMM does no extra work); and at least 8 output channels per
-     * group (below that, the 4-row tiles would mostly multiply padding; depthwise goes to im2col).
+     * True when this path is chosen for the convolution: not a plain 1×1 product (x is then its own
+     * column matrix and im2col's GEMM does no extra work; measured no faster here), not ceil mode, and at
+     * least 8 output channels per group (below that, the 4-row tiles would mostly multiply padding;
+     * depthwise goes to im2col). Any stride, padding and dilation.
      */
     public static boolean supports(Conv2dConfig c, ConvGeometry g) {
-        int eh = g.effectiveKH() - 1, ew = g.effectiveKW() - 1;
-        return g.strideH() == 1 && g.strideW() == 1
-                && g.padTop() <= eh && g.padBottom() <= eh && g.padLeft() <= ew && g.padRight() <= ew
-                && !Im2colConv.isPointwise(g)
-                && c.outChannels() / c.groups() >= 8;
+        return !Im2colConv.isPointwise(g) && !g.ceilMode() && c.outChannels() / c.groups() >= 8;
     }
 
     /**
-     * True when the backward pass is worth computing here too: with dX asked for, the dX product has the
-     * Cg input channels as its rows, and fewer than 4 would leave its tiles mostly padding.
+     * True when dX is computed as the transposed convolution (a forward pass over dOut): stride 1,
+     * padding no larger than the dilated kernel minus one on any side (so dX is a plain correlation of
+     * dOut), and at least 4 input channels per group (the rows of that product; fewer would leave its
+     * tiles mostly padding). Otherwise dX is folded back from {@code Wᵀ · dOut} on the phase planes.
      */
-    public static boolean supportsBackward(Conv2dConfig c, ConvGeometry g, boolean needDx) {
-        return supports(c, g) && (!needDx || c.inChannels() / c.groups() >= 4);
+    static boolean transposable(Conv2dConfig c, ConvGeometry g) {
+        int eh = g.effectiveKH() - 1, ew = g.effectiveKW() - 1;
+        return g.strideH() == 1 && g.strideW() == 1
+                && g.padTop() <= eh && g.padBottom() <= eh && g.padLeft() <= ew && g.padRight() <= ew
+                && c.inChannels() / c.groups() >= 4;
     }
 
     /**
@@ -128,25 +144,32 @@ public final class DirectConv {
         float[][] partials = ws.partials(Parallel.chunkCount(n, grain), partialSize);
 
         // dX = correlation of dOut, padded by eff − 1 − pad, with the flipped kernel (C and F swapped).
-        ConvGeometry tg = new ConvGeometry(oh, ow, g.kH(), g.kW(), 1, 1,
+        boolean transposed = dX != null && transposable(c, g), folded = dX != null && !transposed;
+        ConvGeometry tg = !transposed ? null : new ConvGeometry(oh, ow, g.kH(), g.kW(), 1, 1,
                 g.effectiveKH() - 1 - g.padTop(), g.effectiveKH() - 1 - g.padBottom(),
                 g.effectiveKW() - 1 - g.padLeft(), g.effectiveKW() - 1 - g.padRight(),
                 g.dilationH(), g.dilationW(), false);
-        Plan tplan = dX == null ? null : new Plan(tg, fg);
+        Plan tplan = !transposed ? null : new Plan(tg, fg);
         float[][] flipped = new float[groups][];
-        if (dX != null) {
+        if (transposed) {
             for (int gi = 0; gi < groups; gi++) flipped[gi] = packRows(w, gi * fg, fg, plan.k, true, g, cg);
         }
+        Gemm gemm = Kernels.gemm();
+        Elementwise ew = Kernels.elementwise();
 
         Parallel.forChunks(n, grain, (lo, hi) -> {
             float[] partial = partials[lo / grain];
             float[] xp = ws.take(plan.paddedSize);
             float[] dOutP = ws.take(p * f16);
-            float[] dp = tplan == null ? null : ws.take(tplan.paddedSize);
-            float[] o = tplan == null ? null : ws.take(roundUp(cg, MR) * tplan.qPadded);
-            float[] pb = tplan == null ? null : ws.take(KC * NR);
+            float[] dp = !transposed ? null : ws.take(tplan.paddedSize);
+            float[] o = !transposed ? null : ws.take(roundUp(cg, MR) * tplan.qPadded);
+            float[] pb = !transposed ? null : ws.take(KC * NR);
+            float[] dOutQ = !folded ? null : ws.take(fg * plan.qPadded);      // dOut' [Fg, qPadded]
+            float[] dCols = !folded ? null : ws.take(plan.k * plan.qPadded);  // Wᵀ · dOut' [K, qPadded]
+            float[] dxp = !folded ? null : ws.take(plan.paddedSize);
             try {
                 if (f16 != fg) Arrays.fill(dOutP, 0, p * f16, 0f);
+                if (folded) Arrays.fill(dOutQ, 0, fg * plan.qPadded, 0f);  // the columns past OW stay zero
                 for (int item = lo; item < hi; item++) {
                     int dOutBase = item * outItem;
                     for (int gi = 0; gi < groups; gi++) {
@@ -154,10 +177,18 @@ public final class DirectConv {
                         plan.pad(x, item * xItem + gi * cg * g.inH() * g.inW(), xp);
                         panels(dOut, dOutAt, fg, p, dOutP);
                         plan.weightGrad(xp, dOutP, f16, fg, partial, gi * gradSize);
-                        if (dX != null) {
+                        int dxAt = item * xItem + gi * cg * g.inH() * g.inW();
+                        if (transposed) {
                             tplan.pad(dOut, dOutAt, dp);
                             tplan.multiply(flipped[gi], cg, dp, o, pb);
-                            tplan.copyOut(o, cg, null, 0, dX, item * xItem + gi * cg * g.inH() * g.inW());
+                            tplan.copyOut(o, cg, null, 0, dX, dxAt);
+                        } else if (folded) {
+                            plan.onPitch(dOut, dOutAt, fg, dOutQ);
+                            gemm.sgemm(true, false, plan.k, plan.qPadded, fg, w, gi * fg * plan.k, plan.k,
+                                    dOutQ, 0, plan.qPadded, 0f, dCols, 0, plan.qPadded);
+                            Arrays.fill(dxp, 0, plan.paddedSize, 0f);
+                            for (int r = 0; r < plan.k; r++) ew.axpy(plan.q, 1f, dCols, r * plan.qPadded, dxp, plan.kOff[r]);
+                            plan.unpad(dxp, dX, dxAt);
                         }
                     }
                     if (dB != null) {
@@ -174,6 +205,9 @@ public final class DirectConv {
                 if (dp != null) ws.give(dp);
                 if (o != null) ws.give(o);
                 if (pb != null) ws.give(pb);
+                if (dOutQ != null) ws.give(dOutQ);
+                if (dCols != null) ws.give(dCols);
+                if (dxp != null) ws.give(dxp);
             }
         });
         // Sum the chunk partials in chunk order; dWᵀ [K, F16] per group back to dW [F, K].
@@ -203,10 +237,12 @@ public final class DirectConv {
      * the loops over one image.
      */
     private static final class Plan {
-        final int channels, inH, inW, padTop, padLeft, hp, wp, outH, outW, k;
-        /** Positions computed per image on the padded width (whole rows), and that rounded up to panels. */
+        final int channels, inH, inW, padTop, padLeft, strideH, strideW, outH, outW, k;
+        /** Rows of one phase plane, and its row pitch (the padded width at stride 1). */
+        final int planeH, pitch;
+        /** Positions computed per image on the pitch (whole rows), and that rounded up to panels. */
         final int q, qPadded;
-        /** Floats of xp: the padded image plus slack for the last panel's reads past the last row. */
+        /** Floats of xp: the phase planes plus slack for the last panel's reads past the last row. */
         final int paddedSize;
         /** Offset in xp of each column-matrix row (c, i, j), in im2col's row order. */
         final int[] kOff;
@@ -217,32 +253,82 @@ public final class DirectConv {
             this.inW = g.inW();
             this.padTop = g.padTop();
             this.padLeft = g.padLeft();
-            this.hp = inH + g.padTop() + g.padBottom();
-            this.wp = inW + g.padLeft() + g.padRight();
+            this.strideH = g.strideH();
+            this.strideW = g.strideW();
+            this.planeH = ceilDiv(inH + g.padTop() + g.padBottom(), strideH);
+            this.pitch = ceilDiv(inW + g.padLeft() + g.padRight(), strideW);
             this.outH = g.outH();
             this.outW = g.outW();
             this.k = channels * g.kH() * g.kW();
-            this.q = outH * wp;
+            this.q = outH * pitch;
             this.qPadded = roundUp(q, NR);
-            // Highest read: kOff[k−1] + qPadded − 1 ≤ channels·hp·wp + (KW−1)·dilW + NR − 1.
-            this.paddedSize = channels * hp * wp + (g.kW() - 1) * g.dilationW() + NR;
             this.kOff = new int[roundUp(k, MR)];
-            int r = 0;
+            int r = 0, highest = 0;
             for (int c = 0; c < channels; c++) {
                 for (int i = 0; i < g.kH(); i++) {
-                    for (int j = 0; j < g.kW(); j++) kOff[r++] = c * hp * wp + i * g.dilationH() * wp + j * g.dilationW();
+                    int ti = i * g.dilationH();
+                    for (int j = 0; j < g.kW(); j++) {
+                        int tj = j * g.dilationW();
+                        kOff[r] = plane(c, ti % strideH, tj % strideW) + (ti / strideH) * pitch + tj / strideW;
+                        highest = Math.max(highest, kOff[r++]);
+                    }
                 }
             }
             // Spare rows of the last dW tile read a real row; their sums land in rows nobody reads.
             for (; r < kOff.length; r++) kOff[r] = kOff[k - 1];
+            this.paddedSize = Math.max(plane(channels, 0, 0), highest + qPadded);
         }
 
-        /** xp = src [channels, inH, inW] zero-padded to [channels, hp, wp], then zero slack. */
+        /** Offset in xp of phase plane (a, b) of channel c. */
+        int plane(int c, int a, int b) {
+            return ((c * strideH + a) * strideW + b) * planeH * pitch;
+        }
+
+        /** xp = the phase planes of src [channels, inH, inW] zero-padded, then zero slack. */
         void pad(float[] src, int srcOff, float[] xp) {
             Arrays.fill(xp, 0, paddedSize, 0f);
             for (int c = 0; c < channels; c++) {
-                int from = srcOff + c * inH * inW, to = c * hp * wp + padTop * wp + padLeft;
-                for (int h = 0; h < inH; h++, from += inW, to += wp) System.arraycopy(src, from, xp, to, inW);
+                for (int h = 0; h < inH; h++) {
+                    int from = srcOff + (c * inH + h) * inW, y = h + padTop;
+                    int row = plane(c, y % strideH, 0) + (y / strideH) * pitch;
+                    if (strideW == 1) {
+                        System.arraycopy(src, from, xp, row + padLeft, inW);
+                    } else {
+                        for (int b = 0; b < strideW; b++) {
+                            int x0 = Math.floorMod(b - padLeft, strideW);  // first x with (x + padLeft) mod sW = b
+                            int to = row + b * planeH * pitch + (x0 + padLeft) / strideW;
+                            for (int x = x0; x < inW; x += strideW) xp[to++] = src[from + x];
+                        }
+                    }
+                }
+            }
+        }
+
+        /** The adjoint of {@link #pad} without the padding: dst [channels, inH, inW] = the pixels of xp. */
+        void unpad(float[] xp, float[] dst, int dstOff) {
+            for (int c = 0; c < channels; c++) {
+                for (int h = 0; h < inH; h++) {
+                    int to = dstOff + (c * inH + h) * inW, y = h + padTop;
+                    int row = plane(c, y % strideH, 0) + (y / strideH) * pitch;
+                    if (strideW == 1) {
+                        System.arraycopy(xp, row + padLeft, dst, to, inW);
+                    } else {
+                        for (int b = 0; b < strideW; b++) {
+                            int x0 = Math.floorMod(b - padLeft, strideW);
+                            int from = row + b * planeH * pitch + (x0 + padLeft) / strideW;
+                            for (int x = x0; x < inW; x += strideW) dst[to + x] = xp[from++];
+                        }
+                    }
+                }
+            }
+        }
+
+        /** dst [rows, qPadded] at columns oh·pitch + ow = src [rows, outH, outW]; other columns untouched. */
+        void onPitch(float[] src, int srcOff, int rows, float[] dst) {
+            for (int r = 0; r < rows; r++) {
+                for (int y = 0; y < outH; y++) {
+                    System.arraycopy(src, srcOff + (r * outH + y) * outW, dst, r * qPadded + y * pitch, outW);
+                }
             }
         }
 
@@ -275,14 +361,15 @@ public final class DirectConv {
 
         /** dst [rows, outH, outW] = o's valid columns (+ bias[biasAt + row] when bias is not null). */
         void copyOut(float[] o, int rows, float[] bias, int biasAt, float[] dst, int dstOff) {
+            Elementwise ew = Kernels.elementwise();
             for (int r = 0; r < rows; r++) {
                 float add = bias == null ? 0f : bias[biasAt + r];
                 for (int y = 0; y < outH; y++) {
-                    int from = r * qPadded + y * wp, to = dstOff + (r * outH + y) * outW;
+                    int from = r * qPadded + y * pitch, to = dstOff + (r * outH + y) * outW;
                     if (bias == null) {
                         System.arraycopy(o, from, dst, to, outW);
                     } else {
-                        for (int x = 0; x < outW; x++) dst[to + x] = o[from + x] + add;
+                        ew.scaleShift(outW, o, from, 1f, add, dst, to);  // o·1 + add: exactly o + add
                     }
                 }
             }
@@ -299,7 +386,7 @@ public final class DirectConv {
                 int y1 = Math.min(outH, y0 + block);
                 for (int fp = 0; fp < fPanels; fp++) {
                     for (int r0 = 0; r0 < k4; r0 += MR) {
-                        weightTile(xp, kOff, r0, wp, y0, y1, outW, dOutP, fp * outH * outW * NR, partial,
+                        weightTile(xp, kOff, r0, pitch, y0, y1, outW, dOutP, fp * outH * outW * NR, partial,
                                 at + r0 * f16 + fp * NR, f16);
                     }
                 }
@@ -346,10 +433,10 @@ public final class DirectConv {
 
     /**
      * part[4 × NR tile at pIdx, row stride ldp] += Σ over valid positions (y, x) of
-     * xp[kOff[r0+r] + y·wp + x] ⊗ dOutP[bBase + (y·outW + x)·NR .. + NR], for output rows [y0, y1): four
+     * xp[kOff[r0+r] + y·pitch + x] ⊗ dOutP[bBase + (y·outW + x)·NR .. + NR], for output rows [y0, y1): four
      * broadcasts from four shifted rows of xp, two vectors of the dOut panel, eight accumulators.
      */
-    static void weightTile(float[] xp, int[] kOff, int r0, int wp, int y0, int y1, int outW,
+    static void weightTile(float[] xp, int[] kOff, int r0, int pitch, int y0, int y1, int outW,
                            float[] dOutP, int bBase, float[] part, int pIdx, int ldp) {
         int p1 = pIdx + ldp, p2 = pIdx + 2 * ldp, p3 = pIdx + 3 * ldp;
         FloatVector c00 = FloatVector.fromArray(S, part, pIdx), c01 = FloatVector.fromArray(S, part, pIdx + V);
@@ -358,7 +445,7 @@ public final class DirectConv {
         FloatVector c30 = FloatVector.fromArray(S, part, p3), c31 = FloatVector.fromArray(S, part, p3 + V);
         int a0 = kOff[r0], a1 = kOff[r0 + 1], a2 = kOff[r0 + 2], a3 = kOff[r0 + 3];
         for (int y = y0; y < y1; y++) {
-            int qx = y * wp, qt = bBase + y * outW * NR;
+            int qx = y * pitch, qt = bBase + y * outW * NR;
             for (int x = 0; x < outW; x++, qx++, qt += NR) {
                 FloatVector b0 = FloatVector.fromArray(S, dOutP, qt);
                 FloatVector b1 = FloatVector.fromArray(S, dOutP, qt + V);
@@ -376,6 +463,10 @@ public final class DirectConv {
         c10.intoArray(part, p1); c11.intoArray(part, p1 + V);
         c20.intoArray(part, p2); c21.intoArray(part, p2 + V);
         c30.intoArray(part, p3); c31.intoArray(part, p3 + V);
+    }
+
+    static int ceilDiv(int v, int m) {
+        return (v + m - 1) / m;
     }
 
     static int roundUp(int v, int m) {

@@ -32,17 +32,38 @@ class DirectConvTest {
     }
 
     @Test
+    void stridedConvolutionsThroughThePhasePlanes() {
+        check(Conv2dConfig.of(3, 32, 5).withStride(2).withPadding(2), 2, 32, 32);  // the strided-k5 standard shape
+        check(Conv2dConfig.of(3, 8, 3).withStride(2), 3, 13, 13);                 // odd size, no padding
+        check(Conv2dConfig.of(5, 9, 3).withStride(3).withPadding(1), 2, 13, 11);  // stride 3, size not a multiple
+        check(Conv2dConfig.of(4, 12, 3, 5).withStride(2, 1).withPadding(1, 2), 2, 9, 7);  // stride per axis
+        check(Conv2dConfig.of(2, 10, 3).withStride(1, 3).withPadding(0, 1, 2, 0), 2, 8, 13);
+        check(Conv2dConfig.of(3, 8, 3).withStride(2).withPadding(2).withDilation(2), 2, 11, 12);  // dilated
+        check(Conv2dConfig.of(6, 16, 3).withStride(2).withPadding(1).withGroups(2), 2, 9, 7);
+        check(Conv2dConfig.of(4, 8, 4).withStride(4), 1, 8, 8);                   // patchify: stride = kernel
+        check(Conv2dConfig.of(3, 8, 2, 3).withStride(2), 2, 2, 207);              // one output row
+        check(Conv2dConfig.of(2, 8, 3).withStride(2).withPadding(4), 2, 5, 5);    // padding wider than the kernel
+    }
+
+    @Test
     void supportsOnlyWhatItComputes() {
         assertTrue(DirectConv.supports(Conv2dConfig.of(8, 8, 3).withPadding(1), ConvGeometry.of(8, 8, 3, 3, 1, 1)));
-        assertFalse(DirectConv.supports(Conv2dConfig.of(8, 8, 3).withStride(2), ConvGeometry.of(8, 8, 3, 3, 2, 0)),
+        assertTrue(DirectConv.supports(Conv2dConfig.of(8, 8, 3).withStride(2), ConvGeometry.of(8, 8, 3, 3, 2, 0)),
                 "stride 2");
-        Conv2dConfig wide = Conv2dConfig.of(8, 8, 3).withPadding(3);
-        assertFalse(DirectConv.supports(wide, wide.geometry(8, 8)), "padding beyond kernel − 1 makes dX a crop");
         Conv2dConfig depthwise = Conv2dConfig.of(8, 8, 3).withPadding(1).depthwise();
         assertFalse(DirectConv.supports(depthwise, depthwise.geometry(8, 8)), "one output channel per group");
+        Conv2dConfig pointwise = Conv2dConfig.of(8, 8, 1);
+        assertFalse(DirectConv.supports(pointwise, pointwise.geometry(8, 8)), "1×1: x is its own column matrix");
+
+        Conv2dConfig wide = Conv2dConfig.of(8, 8, 3).withPadding(3);
+        assertTrue(DirectConv.supports(wide, wide.geometry(8, 8)));
+        assertFalse(DirectConv.transposable(wide, wide.geometry(8, 8)), "padding beyond kernel − 1 makes dX a crop");
         Conv2dConfig first = Conv2dConfig.of(1, 32, 3).withPadding(1);
-        assertTrue(DirectConv.supportsBackward(first, first.geometry(28, 28), false), "dW of a first layer");
-        assertFalse(DirectConv.supportsBackward(first, first.geometry(28, 28), true), "dX with one input channel");
+        assertFalse(DirectConv.transposable(first, first.geometry(28, 28)), "dX with one input channel");
+        Conv2dConfig strided = Conv2dConfig.of(8, 8, 3).withStride(2).withPadding(1);
+        assertFalse(DirectConv.transposable(strided, strided.geometry(8, 8)), "stride 2");
+        Conv2dConfig second = Conv2dConfig.of(32, 64, 3).withPadding(1);
+        assertTrue(DirectConv.transposable(second, second.geometry(14, 14)));
     }
 
     @Test
@@ -60,7 +81,12 @@ class DirectConvTest {
 
     @Test
     void gradientsAreBitwiseIdenticalForAnyThreadCount() {
-        Conv2dConfig cfg = Conv2dConfig.of(5, 12, 3).withPadding(1);
+        // dX as a transposed convolution, and folded back on the phase planes
+        gradientsBitwiseForAnyThreadCount(Conv2dConfig.of(5, 12, 3).withPadding(1));
+        gradientsBitwiseForAnyThreadCount(Conv2dConfig.of(3, 12, 5).withStride(2).withPadding(2));
+    }
+
+    private static void gradientsBitwiseForAnyThreadCount(Conv2dConfig cfg) {
         int n = 13, h = 9, w = 11;
         ConvData d = ConvData.of(cfg, n, h, w, 31L * h + w + cfg.outChannels());
         ConvGeometry g = cfg.geometry(h, w);
