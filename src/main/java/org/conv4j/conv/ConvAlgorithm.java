@@ -38,7 +38,7 @@ public enum ConvAlgorithm {
         String m = mode;
         if (m.equals("im2col") || !Kernels.vectorApi()) return IM2COL;
         if (WinogradConv.supports(c, g) && (m.equals("winograd") || WinogradConv.pays(c, g))) return WINOGRAD;
-        return DirectConv.supports(c, g) ? DIRECT : IM2COL;
+        return DirectConv.supports(c, g) && DirectConv.paysForward(c, g) ? DIRECT : IM2COL;
     }
 
     /**

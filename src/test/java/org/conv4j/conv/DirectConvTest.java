@@ -60,8 +60,11 @@ class DirectConvTest {
         assertFalse(DirectConv.transposable(wide, wide.geometry(8, 8)), "padding beyond kernel − 1 makes dX a crop");
         Conv2dConfig first = Conv2dConfig.of(1, 32, 3).withPadding(1);
         assertFalse(DirectConv.transposable(first, first.geometry(28, 28)), "dX with one input channel");
+        assertFalse(DirectConv.paysForward(first, first.geometry(28, 28)), "9 products per output: im2col's forward");
+        assertEquals(ConvAlgorithm.DIRECT, ConvAlgorithm.chooseBackward(first, first.geometry(28, 28)));
         Conv2dConfig strided = Conv2dConfig.of(8, 8, 3).withStride(2).withPadding(1);
         assertFalse(DirectConv.transposable(strided, strided.geometry(8, 8)), "stride 2");
+        assertEquals(ConvAlgorithm.DIRECT, ConvAlgorithm.choose(strided, strided.geometry(8, 8)));
         Conv2dConfig second = Conv2dConfig.of(32, 64, 3).withPadding(1);
         assertTrue(DirectConv.transposable(second, second.geometry(14, 14)));
     }
