@@ -1,7 +1,6 @@
 package org.conv4j.bench;
 
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.conv4j.conv.Conv2d;
@@ -19,7 +18,10 @@ import org.conv4j.util.Rng;
  * <p>{@link #runAll} warms every shape up before it times any: the kernels are shared between shapes, and
  * C2 recompiles them when a later shape takes a branch an earlier one never did, so the first shape timed
  * in a fresh JVM measured up to 2× slower than the same shape timed again after the others (fmnist-c1,
- * 6.2 → 3.3 ms forward+backward), however long its own warm-up was.
+ * 6.2 → 3.3 ms forward+backward), however long its own warm-up was. Each shape is then timed on a layer
+ * and tensors allocated just before: with G1, strided-k5 timed on buffers allocated before the warm-up
+ * pass ran at 13–19 ms in four runs of five, 0.6 ms forward, where a fresh layer in the same JVM took
+ * 2.2–2.9 ms (not seen with -XX:+UseParallelGC; cause not found).
  */
 public final class ConvBench {
     public static final String HEADER = "shape\tfwd_ms\tfwd_gflops\tfwdbwd_ms\tfwdbwd_gflops";
@@ -80,12 +82,10 @@ public final class ConvBench {
 
     /** Warms every shape up, then times each and prints its row. */
     public static void runAll(List<ConvShape> shapes, PrintStream out) {
-        List<Case> cases = new ArrayList<>();
-        for (ConvShape s : shapes) cases.add(new Case(s));
-        for (Case c : cases) c.warmUp(2);
+        for (ConvShape s : shapes) new Case(s).warmUp(2);
         out.println(HEADER);
-        for (Case c : cases) {
-            out.println(c.time(2, 5, 3).row());
+        for (ConvShape s : shapes) {
+            out.println(new Case(s).time(2, 5, 3).row());
             out.flush();
         }
     }

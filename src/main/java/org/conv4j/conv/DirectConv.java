@@ -346,7 +346,7 @@ public final class DirectConv {
         /**
          * o [roundUp(rows, MR), qPadded] = packed [rows, k] · shift(xp). Per 16-position panel and k
          * slice of at most KC rows, the shifted rows are copied into one contiguous B micro-panel
-         * {@code pb} (two vector moves per row, L1-resident), then every row panel of W runs the GEMM
+         * {@code pb} (L1-resident), then every row panel of W runs the GEMM
          * micro-kernel over it: the copy costs about 1/(rows/4) of the FMAs, and the kernel then runs at
          * its full speed, which it does not when it reads xp through the offsets table itself.
          */
@@ -357,11 +357,7 @@ public final class DirectConv {
                 int depth = Math.min(k, p0 + kc) - p0;
                 float beta = p0 == 0 ? 0f : 1f;
                 for (int q0 = 0; q0 < qPadded; q0 += NR) {
-                    for (int p = 0; p < depth; p++) {
-                        int from = kOff[p0 + p] + q0;
-                        FloatVector.fromArray(S, xp, from).intoArray(pb, p * NR);
-                        FloatVector.fromArray(S, xp, from + V).intoArray(pb, p * NR + V);
-                    }
+                    for (int p = 0; p < depth; p++) System.arraycopy(xp, kOff[p0 + p] + q0, pb, p * NR, NR);
                     for (int pr = 0; pr < rowPanels; pr++) {
                         VectorGemm.kernel(packed, pr * MR * k + p0 * MR, pb, 0, depth,
                                 o, pr * MR * qPadded + q0, qPadded, beta);
