@@ -19,9 +19,7 @@ import org.conv4j.util.Rng;
  * C2 recompiles them when a later shape takes a branch an earlier one never did, so the first shape timed
  * in a fresh JVM measured up to 2× slower than the same shape timed again after the others (fmnist-c1,
  * 6.2 → 3.3 ms forward+backward), however long its own warm-up was. Each shape is then timed on a layer
- * and tensors allocated just before: with G1, strided-k5 timed on buffers allocated before the warm-up
- * pass ran at 13–19 ms in four runs of five, 0.6 ms forward, where a fresh layer in the same JVM took
- * 2.2–2.9 ms (not seen with -XX:+UseParallelGC; cause not found).
+ * and tensors of its own, allocated just before.
  */
 public final class ConvBench {
     public static final String HEADER = "shape\tfwd_ms\tfwd_gflops\tfwdbwd_ms\tfwdbwd_gflops";
