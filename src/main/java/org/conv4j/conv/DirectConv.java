@@ -8,6 +8,7 @@ import org.conv4j.kernels.Gemm;
 import org.conv4j.kernels.Kernels;
 import org.conv4j.kernels.OrderedSum;
 import org.conv4j.kernels.Parallel;
+import org.conv4j.kernels.PreparedA;
 import org.conv4j.kernels.VectorGemm;
 
 /**
@@ -167,6 +168,10 @@ public final class DirectConv {
         }
         Gemm gemm = Kernels.gemm();
         Elementwise ew = Kernels.elementwise();
+        PreparedA[] wgT = new PreparedA[groups];  // W_gᵀ [K, Fg] for the folded dX, shared by every image
+        if (folded) {
+            for (int gi = 0; gi < groups; gi++) wgT[gi] = gemm.prepare(true, plan.k, fg, w, gi * fg * plan.k, plan.k);
+        }
 
         Parallel.forChunks(n, grain, (lo, hi) -> {
             float[] partial = partials[lo / grain];
@@ -195,8 +200,7 @@ public final class DirectConv {
                             tplan.copyOut(o, cg, null, 0, dX, dxAt);
                         } else if (folded) {
                             plan.onPitch(dOut, dOutAt, fg, dOutQ);
-                            gemm.sgemm(true, false, plan.k, plan.qPadded, fg, w, gi * fg * plan.k, plan.k,
-                                    dOutQ, 0, plan.qPadded, 0f, dCols, 0, plan.qPadded);
+                            gemm.sgemm(wgT[gi], false, plan.qPadded, dOutQ, 0, plan.qPadded, 0f, dCols, 0, plan.qPadded);
                             Arrays.fill(dxp, 0, plan.paddedSize, 0f);
                             for (int r = 0; r < plan.k; r++) ew.axpy(plan.q, 1f, dCols, r * plan.qPadded, dxp, plan.kOff[r]);
                             plan.unpad(dxp, dX, dxAt);

@@ -5,6 +5,7 @@ import org.conv4j.kernels.Gemm;
 import org.conv4j.kernels.Kernels;
 import org.conv4j.kernels.OrderedSum;
 import org.conv4j.kernels.Parallel;
+import org.conv4j.kernels.PreparedA;
 
 /**
  * The fast convolution shared by {@link Conv2d} and {@code F.conv2d}: im2col per image, then one GEMM per
@@ -65,13 +66,16 @@ public final class Im2colConv {
         int xItem = c.inChannels() * g.inH() * g.inW(), outItem = c.outChannels() * p;
         boolean pointwise = isPointwise(g);
         int tile = pointwise ? p : positionTile(groups * k, p);
+        // W_g is the same for every image: packed once here, not once per image inside the GEMM.
+        PreparedA[] wg = new PreparedA[groups];
+        for (int gi = 0; gi < groups; gi++) wg[gi] = gemm.prepare(false, fg, k, w, gi * fg * k, k);
         Parallel.forChunks(n, 1, (lo, hi) -> {
             float[] cols = pointwise ? null : ws.take(groups * k * tile);
             try {
                 for (int item = lo; item < hi; item++) {
                     if (pointwise) {
                         for (int gi = 0; gi < groups; gi++) {
-                            gemm.sgemm(false, false, fg, p, k, w, gi * fg * k, k, x, item * xItem + gi * k * p, p,
+                            gemm.sgemm(wg[gi], false, p, x, item * xItem + gi * k * p, p,
                                     0f, out, item * outItem + gi * fg * p, p);
                         }
                     } else {
@@ -81,9 +85,7 @@ public final class Im2colConv {
                             int t = Math.min(tile, p - q0);
                             FastIm2col.im2col(x, item * xItem, c.inChannels(), g, q0, q0 + t, cols, 0, t);
                             for (int gi = 0; gi < groups; gi++) {
-                                gemm.sgemm(false, false, fg, t, k,
-                                        w, gi * fg * k, k,
-                                        cols, gi * k * t, t,
+                                gemm.sgemm(wg[gi], false, t, cols, gi * k * t, t,
                                         0f, out, item * outItem + gi * fg * p + q0, p);
                             }
                         }
@@ -122,6 +124,10 @@ public final class Im2colConv {
         int grain = Math.max(1, (n + MAX_CHUNKS - 1) / MAX_CHUNKS);
         float[][] partials = ws.partials(Parallel.chunkCount(n, grain), partialSize);
         int tile = pointwise ? p : positionTile(groups * k, p);
+        PreparedA[] wgT = new PreparedA[groups];  // W_gᵀ [K, Fg], shared by every image's dCols
+        if (dX != null) {
+            for (int gi = 0; gi < groups; gi++) wgT[gi] = gemm.prepare(true, k, fg, w, gi * fg * k, k);
+        }
         Parallel.forChunks(n, grain, (lo, hi) -> {
             float[] partial = partials[lo / grain];  // [F·K] dW, then [F] dB
             float[] cols = pointwise ? null : ws.take(groups * k * tile);
@@ -135,7 +141,7 @@ public final class Im2colConv {
                             gemm.sgemm(false, true, fg, k, p, dOut, dOutBase + gi * fg * p, p,
                                     x, item * xItem + gi * k * p, p, 1f, partial, gi * fg * k, k);
                             if (dX != null) {
-                                gemm.sgemm(true, false, k, p, fg, w, gi * fg * k, k, dOut, dOutBase + gi * fg * p, p,
+                                gemm.sgemm(wgT[gi], false, p, dOut, dOutBase + gi * fg * p, p,
                                         0f, dX, item * xItem + gi * k * p, p);
                             }
                         }
@@ -151,8 +157,7 @@ public final class Im2colConv {
                                         1f, partial, gi * fg * k, k);
                                 if (dX != null) {
                                     // dCols_g[:, tile] = W_gᵀ · dOut_g[:, tile]
-                                    gemm.sgemm(true, false, k, t, fg, w, gi * fg * k, k, dOut, dOutAt, p,
-                                            0f, dCols, gi * k * t, t);
+                                    gemm.sgemm(wgT[gi], false, t, dOut, dOutAt, p, 0f, dCols, gi * k * t, t);
                                 }
                             }
                             if (dX != null) {

@@ -16,6 +16,22 @@ public interface Gemm {
                float[] b, int bOff, int ldb,
                float beta, float[] c, int cOff, int ldc);
 
+    /**
+     * op(A) [m, k] prepared for several products {@link #sgemm(PreparedA, boolean, int, float[], int, int,
+     * float, float[], int, int)} that share it; A must not change while it is in use. The products are
+     * bitwise the same as the plain sgemm's.
+     */
+    default PreparedA prepare(boolean transA, int m, int k, float[] a, int aOff, int lda) {
+        GemmChecks.checkA(transA, m, k, a, aOff, lda);
+        return new PreparedA(transA, m, k, a, aOff, lda, null);
+    }
+
+    /** C = op(A) · op(B) + beta · C with a prepared A; otherwise as {@link #sgemm}. */
+    default void sgemm(PreparedA a, boolean transB, int n, float[] b, int bOff, int ldb,
+                       float beta, float[] c, int cOff, int ldc) {
+        sgemm(a.transA(), transB, a.m(), n, a.k(), a.a(), a.aOff(), a.lda(), b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
     /** Short name for logs and benchmarks. */
     String name();
 

@@ -18,6 +18,12 @@ final class GemmChecks {
         operand("C", c, cOff, ldc, m, n);
     }
 
+    /** The checks of {@link #check} on A alone (for {@link Gemm#prepare}). */
+    static void checkA(boolean transA, int m, int k, float[] a, int aOff, int lda) {
+        if (m < 0 || k < 0) throw new IllegalArgumentException("sgemm: negative size m=" + m + " k=" + k);
+        operand("A", a, aOff, lda, transA ? k : m, transA ? m : k);
+    }
+
     private static void operand(String name, float[] x, int off, int ld, int rows, int cols) {
         if (rows == 0 || cols == 0) return;
         if (ld < cols) {

@@ -74,30 +74,68 @@ public final class VectorGemm implements Gemm {
         packed(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
+    /**
+     * Packs op(A) once, in the panels {@link #packed} would build for each product: one array per k slice.
+     */
+    @Override
+    public PreparedA prepare(boolean transA, int m, int k, float[] a, int aOff, int lda) {
+        GemmChecks.checkA(transA, m, k, a, aOff, lda);
+        if (m == 0 || k == 0) return new PreparedA(transA, m, k, a, aOff, lda, null);
+        int mPanels = (m + MR - 1) / MR, slices = (k + KC - 1) / KC, kcMax = (k + slices - 1) / slices;
+        float[][] panels = new float[slices][];
+        for (int s = 0, pc = 0; pc < k; s++, pc += kcMax) {
+            int kc = Math.min(kcMax, k - pc);
+            panels[s] = new float[mPanels * MR * kc];
+            for (int q = 0; q < mPanels; q++) packA(transA, a, aOff, lda, m, q * MR, pc, kc, panels[s], q * MR * kc);
+        }
+        return new PreparedA(transA, m, k, a, aOff, lda, panels);
+    }
+
+    @Override
+    public void sgemm(PreparedA a, boolean transB, int n, float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc) {
+        int m = a.m(), k = a.k();
+        GemmChecks.check(a.transA(), transB, m, n, k, a.a(), a.aOff(), a.lda(), b, bOff, ldb, c, cOff, ldc);
+        if (a.panels() == null || m == 0 || n == 0 || (long) m * n * k < SMALL) {
+            sgemm(a.transA(), transB, m, n, k, a.a(), a.aOff(), a.lda(), b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        blocked(a.panels(), a.transA(), transB, m, n, k, a.a(), a.aOff(), a.lda(), b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
     /** The blocked path at any size (tests call it directly to exercise the edges at tiny sizes). */
     void packed(boolean transA, boolean transB, int m, int n, int k,
                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                 float beta, float[] c, int cOff, int ldc) {
+        blocked(null, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /** The blocked product; {@code aPanels}, when not null, are op(A)'s panels per k slice from {@link #prepare}. */
+    private void blocked(float[][] aPanels, boolean transA, boolean transB, int m, int n, int k,
+                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                         float beta, float[] c, int cOff, int ldc) {
         int mPanels = (m + MR - 1) / MR, nPanels = (n + NR - 1) / NR;
         int slices = (k + KC - 1) / KC, kcMax = (k + slices - 1) / slices;
         float[][] buf = buffers.get();
-        int needA = mPanels * MR * kcMax, needB = nPanels * NR * kcMax;
+        int needA = aPanels != null ? 0 : mPanels * MR * kcMax, needB = nPanels * NR * kcMax;
         if (buf[0].length < needA) buf[0] = new float[needA];
         if (buf[1].length < needB) buf[1] = new float[needB];
-        float[] pa = buf[0], pb = buf[1];
+        float[] pb = buf[1];
         int mBlocks = (m + MC - 1) / MC;
         // Narrower column blocks when the grid is too coarse to keep every thread busy to the end.
         int nctWidth = NCT;
         while (mBlocks * ((n + nctWidth - 1) / nctWidth) < 8 && nctWidth > 4 * NR) nctWidth /= 2;
         int nct = nctWidth, nBlocks = (n + nct - 1) / nct;
-        for (int pc = 0; pc < k; pc += kcMax) {
+        int aCount = aPanels != null ? 0 : mPanels;
+        for (int pc = 0, slice = 0; pc < k; pc += kcMax, slice++) {
             int kc = Math.min(kcMax, k - pc);
             int p0 = pc;
             float betaNow = pc == 0 ? beta : 1f;
-            Parallel.forChunks(mPanels + nPanels, packGrain(kc), (lo, hi) -> {
+            float[] pa = aPanels != null ? aPanels[slice] : buf[0];
+            Parallel.forChunks(aCount + nPanels, packGrain(kc), (lo, hi) -> {
                 for (int q = lo; q < hi; q++) {
-                    if (q < mPanels) packA(transA, a, aOff, lda, m, q * MR, p0, kc, pa, q * MR * kc);
-                    else packB(transB, b, bOff, ldb, n, (q - mPanels) * NR, p0, kc, pb, (q - mPanels) * NR * kc);
+                    if (q < aCount) packA(transA, a, aOff, lda, m, q * MR, p0, kc, pa, q * MR * kc);
+                    else packB(transB, b, bOff, ldb, n, (q - aCount) * NR, p0, kc, pb, (q - aCount) * NR * kc);
                 }
             });
             Parallel.forChunks(mBlocks * nBlocks, 1, (lo, hi) -> {

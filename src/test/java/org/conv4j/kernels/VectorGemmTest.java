@@ -42,6 +42,13 @@ class VectorGemmTest {
             return c;
         }
 
+        float[] runPrepared(Gemm g) {
+            float[] c = c0.clone();
+            PreparedA prepared = g.prepare(ta, m, k, a, aOff, lda);
+            g.sgemm(prepared, tb, n, b, bOff, ldb, beta, c, cOff, ldc);
+            return c;
+        }
+
         float[] runPacked(VectorGemm g) {
             float[] c = c0.clone();
             g.packed(ta, tb, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
@@ -170,6 +177,26 @@ class VectorGemmTest {
         } finally {
             Parallel.setThreads(before);
         }
+    }
+
+    @Test
+    void aPreparedOnceGivesBitwiseThePlainProduct() {
+        Rng rng = new Rng(77);
+        int[][] shapes = {{1, 1, 1}, {3, 13, 5}, {13, 207, 3}, {207, 64, 13}, {64, 64, 256}, {13, 33, 500}, {5, 17, 800}};
+        for (int[] s : shapes) {
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    for (float beta : new float[] {0f, 1f}) {
+                        Case c = Case.random(rng, ta, tb, s[0], s[1], s[2], 2, beta, false);
+                        String what = "prepared " + (ta ? "Aᵀ" : "A") + (tb ? "·Bᵀ" : "·B") + " " + s[0] + "x" + s[1] + "x" + s[2];
+                        org.junit.jupiter.api.Assertions.assertArrayEquals(c.run(vector), c.runPrepared(vector), what);
+                        org.junit.jupiter.api.Assertions.assertArrayEquals(c.run(scalar), c.runPrepared(scalar), what + " (scalar)");
+                    }
+                }
+            }
+        }
+        var e = assertThrows(IllegalArgumentException.class, () -> vector.prepare(false, 4, 4, new float[15], 0, 4));
+        assertTrue(e.getMessage().contains("stored A"), e.getMessage());
     }
 
     @Test
