@@ -179,12 +179,15 @@ public final class Im2colConv {
                 if (dCols != null) ws.give(dCols);
             }
         });
-        // Sum the chunk partials in chunk order, then add into the caller's gradients.
-        for (int i = 0; i < wSize; i++) {
-            float s = 0f;
-            for (float[] part : partials) s += part[i];
-            dW[i] += s;
-        }
+        // Sum the chunk partials in chunk order, then add into the caller's gradients; split over the pool
+        // when large (each element is still summed in chunk order by one task).
+        Parallel.forChunks(wSize, Math.max(1, DirectConv.REDUCE_GRAIN / partials.length), (lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                float s = 0f;
+                for (float[] part : partials) s += part[i];
+                dW[i] += s;
+            }
+        });
         if (dB != null) {
             for (int i = 0; i < f; i++) {
                 float s = 0f;
