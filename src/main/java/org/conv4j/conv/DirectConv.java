@@ -35,13 +35,14 @@ import org.conv4j.kernels.VectorGemm;
  * <pre>
  *   forward  out'[F, OH·pitch]  = W [F, K] · shift(xp)                      K = Cg·KH·KW
  *   dW       dWᵀ [K, F]        += Σ_(oh, ow) shift(xp)[:, oh·pitch+ow] ⊗ dOut[:, oh, ow]
- *   dX       transposable: the same forward on dOut padded by (eff − 1 − pad), W flipped, C↔F swapped
- *            otherwise:    dxp [phase planes] += shiftᵀ(Wᵀ [K, F] · dOut' [F, OH·pitch]), then unpadded
+ *   dX       correlatable: the same forward on dOut padded by (eff − 1 − pad), W flipped, C↔F swapped
+ *            otherwise:     dxp [phase planes] += shiftᵀ(Wᵀ [K, F] · dOut' [F, OH·pitch]), then unpadded
  * </pre>
  * The transposed-convolution identity holds at stride 1: dx[c, h, w] = Σ_f,i,j
  * W[f, c, i, j] · dOut[f, h + padTop − i·dilH, w + padLeft − j·dilW], a correlation of the padded dOut
- * with the kernel rotated by 180°; it needs pad ≤ eff − 1 on every side, and at least 4 input channels
- * per group to fill the micro-kernel's rows ({@link #transposable}). Elsewhere dX is im2col's
+ * with the kernel rotated by 180°; it needs pad ≤ eff − 1 on every side ({@link #correlatable}). With at
+ * least 4 input channels per group it runs on the micro-kernel ({@link #transposable}); with fewer, one
+ * input channel at a time straight from the padded dOut. Elsewhere dX is im2col's
  * {@code col2im(Wᵀ · dOut)} done on the phase planes: dOut' is dOut on the pitch with zero columns, so
  * each column-matrix row folds back as one contiguous add at its kOff, and the zero columns add zeros.
  *
@@ -92,16 +93,23 @@ public final class DirectConv {
     }
 
     /**
-     * True when dX is computed as the transposed convolution (a forward pass over dOut): stride 1,
-     * padding no larger than the dilated kernel minus one on any side (so dX is a plain correlation of
-     * dOut), and at least 4 input channels per group (the rows of that product; fewer would leave its
-     * tiles mostly padding). Otherwise dX is folded back from {@code Wᵀ · dOut} on the phase planes.
+     * True when dX is a plain correlation of dOut (the transposed convolution): stride 1 and padding no
+     * larger than the dilated kernel minus one on any side. Otherwise dX is folded back from
+     * {@code Wᵀ · dOut} on the phase planes.
      */
-    static boolean transposable(Conv2dConfig c, ConvGeometry g) {
+    static boolean correlatable(ConvGeometry g) {
         int eh = g.effectiveKH() - 1, ew = g.effectiveKW() - 1;
         return g.strideH() == 1 && g.strideW() == 1
-                && g.padTop() <= eh && g.padBottom() <= eh && g.padLeft() <= ew && g.padRight() <= ew
-                && c.inChannels() / c.groups() >= 4;
+                && g.padTop() <= eh && g.padBottom() <= eh && g.padLeft() <= ew && g.padRight() <= ew;
+    }
+
+    /**
+     * True when that correlation runs as a forward pass of this class over dOut: at least 4 input
+     * channels per group, the rows of its product. With fewer (a 1-channel first layer) those 4-row tiles
+     * would be mostly padding, and each input channel is accumulated alone ({@link Plan#correlateRow}).
+     */
+    static boolean transposable(Conv2dConfig c, ConvGeometry g) {
+        return correlatable(g) && c.inChannels() / c.groups() >= 4;
     }
 
     /**
@@ -159,14 +167,16 @@ public final class DirectConv {
         float[][] partials = ws.partials(Parallel.chunkCount(n, grain), partialSize);
 
         // dX = correlation of dOut, padded by eff − 1 − pad, with the flipped kernel (C and F swapped).
-        boolean transposed = dX != null && transposable(c, g), folded = dX != null && !transposed;
-        ConvGeometry tg = !transposed ? null : new ConvGeometry(oh, ow, g.kH(), g.kW(), 1, 1,
+        boolean transposed = dX != null && transposable(c, g);
+        boolean narrow = dX != null && correlatable(g) && !transposed, folded = dX != null && !correlatable(g);
+        boolean correlated = transposed || narrow;
+        ConvGeometry tg = !correlated ? null : new ConvGeometry(oh, ow, g.kH(), g.kW(), 1, 1,
                 g.effectiveKH() - 1 - g.padTop(), g.effectiveKH() - 1 - g.padBottom(),
                 g.effectiveKW() - 1 - g.padLeft(), g.effectiveKW() - 1 - g.padRight(),
                 g.dilationH(), g.dilationW(), false);
-        Plan tplan = !transposed ? null : new Plan(tg, fg);
+        Plan tplan = !correlated ? null : new Plan(tg, fg);
         float[][] flipped = new float[groups][];
-        if (transposed) {
+        if (correlated) {
             for (int gi = 0; gi < groups; gi++) flipped[gi] = packRows(w, gi * fg, fg, plan.k, true, g, cg);
         }
         Gemm gemm = Kernels.gemm();
@@ -180,8 +190,8 @@ public final class DirectConv {
             float[] partial = partials[lo / grain];
             float[] xp = ws.take(plan.paddedSize);
             float[] dOutP = ws.take(p * f16);
-            float[] dp = !transposed ? null : ws.take(tplan.paddedSize);
-            float[] o = !transposed ? null : ws.take(roundUp(cg, MR) * tplan.qPadded);
+            float[] dp = !correlated ? null : ws.take(tplan.paddedSize);
+            float[] o = !correlated ? null : ws.take(roundUp(cg, MR) * tplan.qPadded);
             float[] pb = !transposed ? null : ws.take(KC * NR);
             float[] dOutQ = !folded ? null : ws.take(fg * plan.qPadded);      // dOut' [Fg, qPadded]
             float[] dCols = !folded ? null : ws.take(plan.k * plan.qPadded);  // Wᵀ · dOut' [K, qPadded]
@@ -197,9 +207,13 @@ public final class DirectConv {
                         panels(dOut, dOutAt, fg, p, dOutP);
                         plan.weightGrad(xp, dOutP, f16, fg, partial, gi * gradSize);
                         int dxAt = item * xItem + gi * cg * g.inH() * g.inW();
-                        if (transposed) {
+                        if (correlated) {
                             tplan.pad(dOut, dOutAt, dp);
-                            tplan.multiply(flipped[gi], cg, dp, o, pb);
+                            if (transposed) {
+                                tplan.multiply(flipped[gi], cg, dp, o, pb);
+                            } else {
+                                for (int ci = 0; ci < cg; ci++) tplan.correlateRow(flipped[gi], ci, dp, o);
+                            }
                             tplan.copyOut(o, cg, null, 0, dX, dxAt);
                         } else if (folded) {
                             plan.onPitch(dOut, dOutAt, fg, dOutQ);
@@ -372,6 +386,39 @@ public final class DirectConv {
                                 o, pr * MR * qPadded + q0, qPadded, beta);
                     }
                 }
+            }
+        }
+
+        /**
+         * Row {@code row} of o [·, qPadded] = row {@code row} of the packed [rows, k] times shift(xp): the
+         * product {@link #multiply} computes for all rows, for one row alone and with no B panel copy. Four
+         * vectors of positions at a time, one broadcast of the weight per k step; summed in k order, as
+         * the micro-kernel sums.
+         */
+        void correlateRow(float[] packed, int row, float[] xp, float[] o) {
+            int wAt = (row / MR) * MR * k + row % MR, oAt = row * qPadded;
+            int q0 = 0;
+            for (; q0 + 4 * V <= qPadded; q0 += 4 * V) {
+                FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+                for (int p = 0; p < k; p++) {
+                    FloatVector wv = FloatVector.broadcast(S, packed[wAt + p * MR]);
+                    int at = kOff[p] + q0;
+                    a0 = wv.fma(FloatVector.fromArray(S, xp, at), a0);
+                    a1 = wv.fma(FloatVector.fromArray(S, xp, at + V), a1);
+                    a2 = wv.fma(FloatVector.fromArray(S, xp, at + 2 * V), a2);
+                    a3 = wv.fma(FloatVector.fromArray(S, xp, at + 3 * V), a3);
+                }
+                a0.intoArray(o, oAt + q0);
+                a1.intoArray(o, oAt + q0 + V);
+                a2.intoArray(o, oAt + q0 + 2 * V);
+                a3.intoArray(o, oAt + q0 + 3 * V);
+            }
+            for (; q0 < qPadded; q0 += V) {
+                FloatVector a0 = FloatVector.zero(S);
+                for (int p = 0; p < k; p++) {
+                    a0 = FloatVector.broadcast(S, packed[wAt + p * MR]).fma(FloatVector.fromArray(S, xp, kOff[p] + q0), a0);
+                }
+                a0.intoArray(o, oAt + q0);
             }
         }
 
