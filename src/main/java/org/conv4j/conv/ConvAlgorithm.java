@@ -4,8 +4,9 @@ import org.conv4j.kernels.Kernels;
 
 /**
  * Which fast convolution computes a layer: {@link WinogradConv} (3×3 stride 1) on the shapes where it
- * measured faster, {@link DirectConv} (no column matrix) where it applies and the Vector API is
- * available, {@link Im2colConv} everywhere else (1×1, depthwise, fewer than 8 output channels per group). All are tested against {@link ReferenceConv2d}.
+ * measured faster, {@link DirectConv} (no column matrix, any stride) where it applies and the Vector API
+ * is available (its forward only with at least 16 products per output), {@link Im2colConv} everywhere else
+ * (1×1, depthwise, fewer than 8 output channels per group). All are tested against {@link ReferenceConv2d}.
  * {@code -Dconv4j.conv=im2col} forces im2col everywhere, {@code winograd} forces Winograd wherever it
  * applies (for benchmarks and bisecting); {@code auto}, the default, chooses per layer.
  */
