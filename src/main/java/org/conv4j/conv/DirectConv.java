@@ -181,9 +181,9 @@ public final class DirectConv {
         }
         Gemm gemm = Kernels.gemm();
         Elementwise ew = Kernels.elementwise();
-        PreparedA[] wgT = new PreparedA[groups];  // W_gᵀ [K, Fg] for the folded dX, shared by every image
+        PreparedA[] wgT = ws.prepared(1, groups);  // W_gᵀ [K, Fg] for the folded dX, shared by every image
         if (folded) {
-            for (int gi = 0; gi < groups; gi++) wgT[gi] = gemm.prepare(true, plan.k, fg, w, gi * fg * plan.k, plan.k);
+            for (int gi = 0; gi < groups; gi++) wgT[gi] = gemm.prepare(true, plan.k, fg, w, gi * fg * plan.k, plan.k, wgT[gi]);
         }
 
         Parallel.forChunks(n, grain, (lo, hi) -> {

@@ -67,8 +67,8 @@ public final class Im2colConv {
         boolean pointwise = isPointwise(g);
         int tile = pointwise ? p : positionTile(groups * k, p);
         // W_g is the same for every image: packed once here, not once per image inside the GEMM.
-        PreparedA[] wg = new PreparedA[groups];
-        for (int gi = 0; gi < groups; gi++) wg[gi] = gemm.prepare(false, fg, k, w, gi * fg * k, k);
+        PreparedA[] wg = ws.prepared(0, groups);
+        for (int gi = 0; gi < groups; gi++) wg[gi] = gemm.prepare(false, fg, k, w, gi * fg * k, k, wg[gi]);
         Parallel.forChunks(n, 1, (lo, hi) -> {
             float[] cols = pointwise ? null : ws.take(groups * k * tile);
             try {
@@ -124,9 +124,9 @@ public final class Im2colConv {
         int grain = Math.max(1, (n + MAX_CHUNKS - 1) / MAX_CHUNKS);
         float[][] partials = ws.partials(Parallel.chunkCount(n, grain), partialSize);
         int tile = pointwise ? p : positionTile(groups * k, p);
-        PreparedA[] wgT = new PreparedA[groups];  // W_gᵀ [K, Fg], shared by every image's dCols
+        PreparedA[] wgT = ws.prepared(1, groups);  // W_gᵀ [K, Fg], shared by every image's dCols
         if (dX != null) {
-            for (int gi = 0; gi < groups; gi++) wgT[gi] = gemm.prepare(true, k, fg, w, gi * fg * k, k);
+            for (int gi = 0; gi < groups; gi++) wgT[gi] = gemm.prepare(true, k, fg, w, gi * fg * k, k, wgT[gi]);
         }
         Parallel.forChunks(n, grain, (lo, hi) -> {
             float[] partial = partials[lo / grain];  // [F·K] dW, then [F] dB

@@ -3,6 +3,7 @@ package org.conv4j.conv;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.conv4j.kernels.PreparedA;
 
 /**
  * Scratch buffers a layer keeps between batches so that a training step of a fixed shape allocates
@@ -13,6 +14,7 @@ import java.util.List;
 public final class Workspace {
     private final List<float[]> free = new ArrayList<>(); // guarded by itself
     private float[][] partials = new float[0][];
+    private final PreparedA[][] prepared = new PreparedA[2][0];
 
     /**
      * A buffer of at least {@code size} floats (contents undefined); hand it back with {@link #give}. The
@@ -40,6 +42,16 @@ public final class Workspace {
         synchronized (free) {
             free.add(a);
         }
+    }
+
+    /**
+     * The layer's prepared weights per group from the last call that used {@code slot} (0: forward, 1:
+     * backward), {@code groups} long, for {@link org.conv4j.kernels.Gemm#prepare} to pack over. Not
+     * thread-safe.
+     */
+    public PreparedA[] prepared(int slot, int groups) {
+        if (prepared[slot].length != groups) prepared[slot] = new PreparedA[groups];
+        return prepared[slot];
     }
 
     /** {@code count} zero-filled buffers of {@code size} floats, one per chunk. Not thread-safe. */

@@ -19,9 +19,11 @@ public interface Gemm {
     /**
      * op(A) [m, k] prepared for several products {@link #sgemm(PreparedA, boolean, int, float[], int, int,
      * float, float[], int, int)} that share it; A must not change while it is in use. The products are
-     * bitwise the same as the plain sgemm's.
+     * bitwise the same as the plain sgemm's. {@code reuse}, when not null, is an earlier result whose
+     * buffers may be packed over (so a layer prepares its weights every batch without allocating); it
+     * must not be in use any more.
      */
-    default PreparedA prepare(boolean transA, int m, int k, float[] a, int aOff, int lda) {
+    default PreparedA prepare(boolean transA, int m, int k, float[] a, int aOff, int lda, PreparedA reuse) {
         GemmChecks.checkA(transA, m, k, a, aOff, lda);
         return new PreparedA(transA, m, k, a, aOff, lda, null);
     }

@@ -75,17 +75,19 @@ public final class VectorGemm implements Gemm {
     }
 
     /**
-     * Packs op(A) once, in the panels {@link #packed} would build for each product: one array per k slice.
+     * Packs op(A) once, in the panels {@link #packed} would build for each product: one array per k slice,
+     * into {@code reuse}'s arrays when they have the sizes needed.
      */
     @Override
-    public PreparedA prepare(boolean transA, int m, int k, float[] a, int aOff, int lda) {
+    public PreparedA prepare(boolean transA, int m, int k, float[] a, int aOff, int lda, PreparedA reuse) {
         GemmChecks.checkA(transA, m, k, a, aOff, lda);
         if (m == 0 || k == 0) return new PreparedA(transA, m, k, a, aOff, lda, null);
         int mPanels = (m + MR - 1) / MR, slices = (k + KC - 1) / KC, kcMax = (k + slices - 1) / slices;
-        float[][] panels = new float[slices][];
+        float[][] old = reuse == null ? null : reuse.panels();
+        float[][] panels = old != null && old.length == slices ? old : new float[slices][];
         for (int s = 0, pc = 0; pc < k; s++, pc += kcMax) {
             int kc = Math.min(kcMax, k - pc);
-            panels[s] = new float[mPanels * MR * kc];
+            if (panels[s] == null || panels[s].length != mPanels * MR * kc) panels[s] = new float[mPanels * MR * kc];
             for (int q = 0; q < mPanels; q++) packA(transA, a, aOff, lda, m, q * MR, pc, kc, panels[s], q * MR * kc);
         }
         return new PreparedA(transA, m, k, a, aOff, lda, panels);

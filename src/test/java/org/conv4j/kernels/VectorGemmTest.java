@@ -44,7 +44,7 @@ class VectorGemmTest {
 
         float[] runPrepared(Gemm g) {
             float[] c = c0.clone();
-            PreparedA prepared = g.prepare(ta, m, k, a, aOff, lda);
+            PreparedA prepared = g.prepare(ta, m, k, a, aOff, lda, null);
             g.sgemm(prepared, tb, n, b, bOff, ldb, beta, c, cOff, ldc);
             return c;
         }
@@ -195,7 +195,7 @@ class VectorGemmTest {
                 }
             }
         }
-        var e = assertThrows(IllegalArgumentException.class, () -> vector.prepare(false, 4, 4, new float[15], 0, 4));
+        var e = assertThrows(IllegalArgumentException.class, () -> vector.prepare(false, 4, 4, new float[15], 0, 4, null));
         assertTrue(e.getMessage().contains("stored A"), e.getMessage());
     }
 
