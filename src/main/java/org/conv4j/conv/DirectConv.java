@@ -495,12 +495,68 @@ public final class DirectConv {
     }
 
     /**
-     * part[4 × NR tile at pIdx, row stride ldp] += Σ over valid positions (y, x) of
-     * xp[kOff[r0+r] + y·pitch + x] ⊗ dOutP[bBase + (y·outW + x)·NR .. + NR], for output rows [y0, y1): four
-     * broadcasts from four shifted rows of xp, two vectors of the dOut panel, eight accumulators.
+     * part[MR × NR tile at pIdx, row stride ldp] += Σ over valid positions (y, x) of
+     * xp[kOff[r0+r] + y·pitch + x] ⊗ dOutP[bBase + (y·outW + x)·NR .. + NR], for output rows [y0, y1): MR
+     * broadcasts from MR shifted rows of xp, two vectors of the dOut panel, 2·MR accumulators (the GEMM
+     * micro-kernel's tile, for the same reason).
      */
     static void weightTile(float[] xp, int[] kOff, int r0, int pitch, int y0, int y1, int outW,
                            float[] dOutP, int bBase, float[] part, int pIdx, int ldp) {
+        if (MR == 8) weightTile8(xp, kOff, r0, pitch, y0, y1, outW, dOutP, bBase, part, pIdx, ldp);
+        else weightTile4(xp, kOff, r0, pitch, y0, y1, outW, dOutP, bBase, part, pIdx, ldp);
+    }
+
+    /** {@link #weightTile} for MR = 8. */
+    private static void weightTile8(float[] xp, int[] kOff, int r0, int pitch, int y0, int y1, int outW,
+                                    float[] dOutP, int bBase, float[] part, int pIdx, int ldp) {
+        int p1 = pIdx + ldp, p2 = pIdx + 2 * ldp, p3 = pIdx + 3 * ldp;
+        int p4 = pIdx + 4 * ldp, p5 = pIdx + 5 * ldp, p6 = pIdx + 6 * ldp, p7 = pIdx + 7 * ldp;
+        FloatVector c00 = FloatVector.fromArray(S, part, pIdx), c01 = FloatVector.fromArray(S, part, pIdx + V);
+        FloatVector c10 = FloatVector.fromArray(S, part, p1), c11 = FloatVector.fromArray(S, part, p1 + V);
+        FloatVector c20 = FloatVector.fromArray(S, part, p2), c21 = FloatVector.fromArray(S, part, p2 + V);
+        FloatVector c30 = FloatVector.fromArray(S, part, p3), c31 = FloatVector.fromArray(S, part, p3 + V);
+        FloatVector c40 = FloatVector.fromArray(S, part, p4), c41 = FloatVector.fromArray(S, part, p4 + V);
+        FloatVector c50 = FloatVector.fromArray(S, part, p5), c51 = FloatVector.fromArray(S, part, p5 + V);
+        FloatVector c60 = FloatVector.fromArray(S, part, p6), c61 = FloatVector.fromArray(S, part, p6 + V);
+        FloatVector c70 = FloatVector.fromArray(S, part, p7), c71 = FloatVector.fromArray(S, part, p7 + V);
+        int a0 = kOff[r0], a1 = kOff[r0 + 1], a2 = kOff[r0 + 2], a3 = kOff[r0 + 3];
+        int a4 = kOff[r0 + 4], a5 = kOff[r0 + 5], a6 = kOff[r0 + 6], a7 = kOff[r0 + 7];
+        for (int y = y0; y < y1; y++) {
+            int qx = y * pitch, qt = bBase + y * outW * NR;
+            for (int x = 0; x < outW; x++, qx++, qt += NR) {
+                FloatVector b0 = FloatVector.fromArray(S, dOutP, qt);
+                FloatVector b1 = FloatVector.fromArray(S, dOutP, qt + V);
+                FloatVector av = FloatVector.broadcast(S, xp[a0 + qx]);
+                c00 = av.fma(b0, c00); c01 = av.fma(b1, c01);
+                av = FloatVector.broadcast(S, xp[a1 + qx]);
+                c10 = av.fma(b0, c10); c11 = av.fma(b1, c11);
+                av = FloatVector.broadcast(S, xp[a2 + qx]);
+                c20 = av.fma(b0, c20); c21 = av.fma(b1, c21);
+                av = FloatVector.broadcast(S, xp[a3 + qx]);
+                c30 = av.fma(b0, c30); c31 = av.fma(b1, c31);
+                av = FloatVector.broadcast(S, xp[a4 + qx]);
+                c40 = av.fma(b0, c40); c41 = av.fma(b1, c41);
+                av = FloatVector.broadcast(S, xp[a5 + qx]);
+                c50 = av.fma(b0, c50); c51 = av.fma(b1, c51);
+                av = FloatVector.broadcast(S, xp[a6 + qx]);
+                c60 = av.fma(b0, c60); c61 = av.fma(b1, c61);
+                av = FloatVector.broadcast(S, xp[a7 + qx]);
+                c70 = av.fma(b0, c70); c71 = av.fma(b1, c71);
+            }
+        }
+        c00.intoArray(part, pIdx); c01.intoArray(part, pIdx + V);
+        c10.intoArray(part, p1); c11.intoArray(part, p1 + V);
+        c20.intoArray(part, p2); c21.intoArray(part, p2 + V);
+        c30.intoArray(part, p3); c31.intoArray(part, p3 + V);
+        c40.intoArray(part, p4); c41.intoArray(part, p4 + V);
+        c50.intoArray(part, p5); c51.intoArray(part, p5 + V);
+        c60.intoArray(part, p6); c61.intoArray(part, p6 + V);
+        c70.intoArray(part, p7); c71.intoArray(part, p7 + V);
+    }
+
+    /** {@link #weightTile} for MR = 4. */
+    private static void weightTile4(float[] xp, int[] kOff, int r0, int pitch, int y0, int y1, int outW,
+                                    float[] dOutP, int bBase, float[] part, int pIdx, int ldp) {
         int p1 = pIdx + ldp, p2 = pIdx + 2 * ldp, p3 = pIdx + 3 * ldp;
         FloatVector c00 = FloatVector.fromArray(S, part, pIdx), c01 = FloatVector.fromArray(S, part, pIdx + V);
         FloatVector c10 = FloatVector.fromArray(S, part, p1), c11 = FloatVector.fromArray(S, part, p1 + V);

@@ -14,9 +14,9 @@ import org.conv4j.kernels.VectorGemm;
  *
  * <pre>
  *   per tile t (2×2 outputs, 4×4 inputs at stride 2) and position e = (ξ, ν) of the 4×4 transform:
- *   V [16][T, C]  = Bᵀ d B          input transform, 4 tiles per vector, per channel
+ *   V [16][T, C]  = Bᵀ d B          input transform, 4 tiles per 128-bit vector, per channel
  *   U [16][C, F]  = G g Gᵀ          once per call, in double, rounded once
- *   M [16][T, F]  = V[e] · U[e]      16 GEMMs on VectorGemm's 4×NR micro-kernel, one FMA per channel
+ *   M [16][T, F]  = V[e] · U[e]      16 GEMMs on VectorGemm's MR×NR micro-kernel, one FMA per channel
  *   Y             = Aᵀ M A + bias     output transform, F in vector lanes; odd edges cropped
  *   dX            = the same forward on dOut padded by 2 − pad, with the kernel rotated 180°, C↔F swapped
  *   dW, dB        = DirectConv's (or im2col's), called without dX
@@ -40,7 +40,7 @@ import org.conv4j.kernels.VectorGemm;
  * {@code xp [C, 2·tH + 2, 2·tWp + 2]} (tWp: tiles per row rounded up to 4; every tile reads in bounds,
  * the cropped ones too), each row split into even and odd columns so that the input transform runs on
  * 4 tiles at once with plain vector loads. V is written as the GEMM's packed A operand
- * {@code va[e][tile/4][c][tile%4]}, and U is packed once per call as its B operand
+ * {@code va[e][tile/MR][c][tile%MR]} (MR = 4 or 8 tiles, VectorGemm's micro-tile rows), and U is packed once per call as its B operand
  * {@code ub[e][f/NR][c][f%NR]}. For each e and F panel the B panel (C·NR floats) stays in L1 while the
  * task's tile groups pass over it. The outputs go to a staging buffer of the task's output rows per
  * channel, copied out as one contiguous run per channel.
@@ -50,7 +50,7 @@ public final class WinogradConv {
     static final int V = S.length();
     static final int MR = VectorGemm.MR;
     static final int NR = VectorGemm.NR;
-    /** One lane per tile of a group of MR = 4: the input transform's vectors are the packed A rows. */
+    /** One lane per tile of 4 neighbours: the input transform's vectors are (parts of) the packed A rows. */
     static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
     /** Most tiles per task, unless one tile row is longer (-Dconv4j.winograd.block): V and M stay in L2. */
     static final int TILE_BLOCK = Integer.getInteger("conv4j.winograd.block", 64);
@@ -178,8 +178,8 @@ public final class WinogradConv {
     private static final class Plan {
         final int cin, cout, inH, inW, padTop, padLeft, outH, outW;
         /**
-         * Tiles down and across one image; tile rows are padded to tWp, a multiple of 4, so that every
-         * group of 4 tiles lies in one row (the extra tiles are computed and dropped). The padded image
+         * Tiles down and across one image; tile rows are padded to tWp, a multiple of MR, so that every
+         * group of MR tiles lies in one row (the extra tiles are computed and dropped). The padded image
          * holds all their 4×4 inputs, each row as its even columns then its odd ones (half each).
          */
         final int tH, tW, tWp, hp, wp, half;
@@ -262,17 +262,17 @@ public final class WinogradConv {
                 int from = srcOff + (c * inH + h0) * inW;
                 for (int h = h0; h < h1; h++, from += inW) {
                     int row = c * hp * wp + (padTop + h) * wp;
-                    for (int x = 0; x < inW; x++) {
-                        int col = padLeft + x;
-                        xp[row + (col & 1) * half + (col >> 1)] = src[from + x];
-                    }
+                    // Column padLeft + x: the even ones to [0, half), the odd ones to [half, wp).
+                    int xe = padLeft & 1, xo = 1 - xe;
+                    for (int x = xe, to = row + ((padLeft + xe) >> 1); x < inW; x += 2, to++) xp[to] = src[from + x];
+                    for (int x = xo, to = row + half + ((padLeft + xo) >> 1); x < inW; x += 2, to++) xp[to] = src[from + x];
                 }
             }
         }
 
         /**
-         * va[e][(t − t0)/4][c][(t − t0)%4] = (Bᵀ d B)[e] of tile t's 4×4 input d for channel c, 4 tiles of
-         * a row at once (one lane each): rows by d B, then columns by Bᵀ, exactly
+         * va[e][(t − t0)/MR][c][(t − t0)%MR] = (Bᵀ d B)[e] of tile t's 4×4 input d for channel c, 4 tiles
+         * of a row at once (one lane each): rows by d B, then columns by Bᵀ, exactly
          * {@link ReferenceWinograd#inputTransform}'s operations. Columns 2tx + j are, in the split rows,
          * even[tx + j/2] for even j and odd[tx + (j−1)/2] for odd j.
          */
@@ -280,8 +280,8 @@ public final class WinogradConv {
             int groups = (t1 - t0) / MR, eStride = groups * cin * MR + SKEW;
             for (int gr = 0; gr < groups; gr++) {
                 int t = t0 + gr * MR, ty = t / tWp, tx = t % tWp;
-                for (int c = 0; c < cin; c++) {
-                    int s = c * hp * wp + 2 * ty * wp + tx;
+                for (int c = 0; c < cin; c++) for (int q = 0; q < MR; q += 4) {
+                    int s = c * hp * wp + 2 * ty * wp + tx + q;
                     // d B along each of the four rows.
                     FloatVector a0 = dB0(xp, s), a1 = dB1(xp, s), a2 = dB2(xp, s), a3 = dB3(xp, s);
                     s += wp;
@@ -291,7 +291,7 @@ public final class WinogradConv {
                     s += wp;
                     FloatVector d0 = dB0(xp, s), d1 = dB1(xp, s), d2 = dB2(xp, s), d3 = dB3(xp, s);
                     // Bᵀ · down each column: row ξ of V is (a − c, b + c, c − b, b − d).
-                    int at = (gr * cin + c) * MR;
+                    int at = (gr * cin + c) * MR + q;
                     a0.sub(c0).intoArray(va, at);                  a1.sub(c1).intoArray(va, at + eStride);
                     a2.sub(c2).intoArray(va, at + 2 * eStride);    a3.sub(c3).intoArray(va, at + 3 * eStride);
                     b0.add(c0).intoArray(va, at + 4 * eStride);    b1.add(c1).intoArray(va, at + 5 * eStride);
@@ -366,6 +366,16 @@ public final class WinogradConv {
                     r10.sub(r20).sub(r30).add(bv).intoArray(y, 2 * V);
                     r11.sub(r21).sub(r31).add(bv).intoArray(y, 3 * V);
                     int lanes = Math.min(V, cout - o0);
+                    if (right && down) {
+                        // The usual tile, without the edge tests per element.
+                        for (int l = 0, at1 = at0 + o0 * stageStride; l < lanes; l++, at1 += stageStride) {
+                            stage[at1] = y[l];
+                            stage[at1 + 1] = y[V + l];
+                            stage[at1 + outW] = y[2 * V + l];
+                            stage[at1 + outW + 1] = y[3 * V + l];
+                        }
+                        continue;
+                    }
                     for (int l = 0; l < lanes; l++) {
                         int at1 = at0 + (o0 + l) * stageStride;
                         stage[at1] = y[l];

@@ -13,8 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * tile held in vector registers. Each C element is computed by one task in k order, so the result does
  * not depend on the thread count.
  *
- * <p>Tile: MR = 4 rows × NR = 2 vectors (16 floats on AVX2): 8 accumulators + 2 B vectors + 1 broadcast;
- * C2 spills a 6×16 tile (12 accumulators), which halves the speed. The species is
+ * <p>Tile: MR rows × NR = 2 vectors: with AVX2, 4 × 16 floats (8 accumulators + 2 B vectors + 1 broadcast;
+ * C2 spills a 6×16 tile, which halves the speed); with AVX-512, 8 × 32 floats. The species is
  * {@code FloatVector.SPECIES_PREFERRED}, or {@code -Dconv4j.vectorBits=128|256|512}; it must be a static
  * final so C2 intrinsifies every vector op.
  *
@@ -25,7 +25,13 @@ public final class VectorGemm implements Gemm {
     public static final VectorSpecies<Float> S = species();
     /** Floats per vector. */
     static final int V = S.length();
-    public static final int MR = 4;
+    /**
+     * Rows per micro-tile: 8 with 512-bit vectors (16 accumulators of 32 registers), else 4 (8 of 16).
+     * Measured on C2 (JDK 25): with AVX2, 4×16 runs near FMA peak while 5×16 and 6×16 spill accumulators
+     * and run at 40%; with AVX-512, 8×32 runs 196 GFLOP/s on one core where 4×32 runs 155 (the 4×32
+     * tile's eight FMA chains are too few to hide the FMA latency on two pipes).
+     */
+    public static final int MR = S.length() >= 16 ? 8 : 4;
     public static final int NR = 2 * V;
     /**
      * Deepest k slice: an NR×KC B micro-panel (24 KB) stays in L1 and the MC×KC A block in L2. k is cut
@@ -34,7 +40,7 @@ public final class VectorGemm implements Gemm {
      */
     static final int KC = 384;
     /** Rows per block (multiple of MR): the MC×KC packed A block (≈ 96 KB) stays in L2. */
-    static final int MC = 24 * MR;
+    static final int MC = 96;
     /** Columns per parallel block: a multiple of NR. */
     static final int NCT = 256;
     /** Below this many multiply-adds the packing does not pay; the plain loop is used. */
@@ -176,21 +182,29 @@ public final class VectorGemm implements Gemm {
     }
 
     /**
-     * C[4×2V] = beta·C + Apanel·Bpanel. Eight accumulators live in registers for the whole k loop; each
-     * step loads two B vectors and broadcasts four A values (one FMA per accumulator). Measured on C2
-     * (JDK 25, AVX2): 4×16 runs near FMA peak, while 5×16 and 6×16 spill accumulators and run at 40%.
-     * Public for the direct convolution, which packs its own panels: A is {@code pa[aBase + p·MR + r]},
-     * B is {@code pb[bBase + p·NR + j]}, C rows are {@code ldc} apart; beta is 0 or 1 (or any other).
+     * C[MR×NR] = beta·C + Apanel·Bpanel: every accumulator lives in a register for the whole k loop; each
+     * step loads two B vectors and broadcasts MR A values (one FMA per accumulator), so every C element
+     * is one k-ordered chain of FMAs whatever MR is. Public for the convolutions, which pack their own
+     * panels: A is {@code pa[aBase + p·MR + r]}, B is {@code pb[bBase + p·NR + j]}, C rows are
+     * {@code ldc} apart; beta is 0 or 1 (or any other).
      */
     public static void kernel(float[] pa, int aBase, float[] pb, int bBase, int kc,
-                       float[] c, int cIdx, int ldc, float beta) {
+                              float[] c, int cIdx, int ldc, float beta) {
+        // MR is a constant, so C2 keeps one of the two.
+        if (MR == 8) kernel8(pa, aBase, pb, bBase, kc, c, cIdx, ldc, beta);
+        else kernel4(pa, aBase, pb, bBase, kc, c, cIdx, ldc, beta);
+    }
+
+    /** {@link #kernel} for MR = 4. */
+    private static void kernel4(float[] pa, int aBase, float[] pb, int bBase, int kc,
+                                float[] c, int cIdx, int ldc, float beta) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
             // Indices written from the loop variable p so C2 can hoist the bounds checks.
-            int ia = aBase + p * MR, ib = bBase + p * NR;
+            int ia = aBase + p * 4, ib = bBase + p * NR;
             FloatVector b0 = FloatVector.fromArray(S, pb, ib);
             FloatVector b1 = FloatVector.fromArray(S, pb, ib + V);
             FloatVector av = FloatVector.broadcast(S, pa[ia]);
@@ -202,23 +216,77 @@ public final class VectorGemm implements Gemm {
             av = FloatVector.broadcast(S, pa[ia + 3]);
             c30 = av.fma(b0, c30); c31 = av.fma(b1, c31);
         }
-        storeRow(c00, c01, c, cIdx, beta);
-        storeRow(c10, c11, c, cIdx + ldc, beta);
-        storeRow(c20, c21, c, cIdx + 2 * ldc, beta);
-        storeRow(c30, c31, c, cIdx + 3 * ldc, beta);
+        // Written out rather than through a helper: a vector passed to a call that C2 does not inline is
+        // boxed on the heap (the GEMM then runs 4× slower; seen in a benchmark whose profile differed).
+        int i1 = cIdx + ldc, i2 = i1 + ldc, i3 = i2 + ldc;
+        if (beta != 0f) {
+            // beta·C + acc in one rounding; for beta = 1 exactly C + acc.
+            FloatVector bv = FloatVector.broadcast(S, beta);
+            c00 = FloatVector.fromArray(S, c, cIdx).fma(bv, c00); c01 = FloatVector.fromArray(S, c, cIdx + V).fma(bv, c01);
+            c10 = FloatVector.fromArray(S, c, i1).fma(bv, c10); c11 = FloatVector.fromArray(S, c, i1 + V).fma(bv, c11);
+            c20 = FloatVector.fromArray(S, c, i2).fma(bv, c20); c21 = FloatVector.fromArray(S, c, i2 + V).fma(bv, c21);
+            c30 = FloatVector.fromArray(S, c, i3).fma(bv, c30); c31 = FloatVector.fromArray(S, c, i3 + V).fma(bv, c31);
+        }
+        c00.intoArray(c, cIdx); c01.intoArray(c, cIdx + V);
+        c10.intoArray(c, i1); c11.intoArray(c, i1 + V);
+        c20.intoArray(c, i2); c21.intoArray(c, i2 + V);
+        c30.intoArray(c, i3); c31.intoArray(c, i3 + V);
     }
 
-    private static void storeRow(FloatVector v0, FloatVector v1, float[] c, int at, float beta) {
-        if (beta == 0f) {
-            v0.intoArray(c, at);
-            v1.intoArray(c, at + V);
-        } else if (beta == 1f) {
-            v0.add(FloatVector.fromArray(S, c, at)).intoArray(c, at);
-            v1.add(FloatVector.fromArray(S, c, at + V)).intoArray(c, at + V);
-        } else {
-            FloatVector.fromArray(S, c, at).fma(FloatVector.broadcast(S, beta), v0).intoArray(c, at);
-            FloatVector.fromArray(S, c, at + V).fma(FloatVector.broadcast(S, beta), v1).intoArray(c, at + V);
+    /** {@link #kernel} for MR = 8. */
+    private static void kernel8(float[] pa, int aBase, float[] pb, int bBase, int kc,
+                                float[] c, int cIdx, int ldc, float beta) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int ia = aBase + p * 8, ib = bBase + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, pb, ib);
+            FloatVector b1 = FloatVector.fromArray(S, pb, ib + V);
+            FloatVector av = FloatVector.broadcast(S, pa[ia]);
+            c00 = av.fma(b0, c00); c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, pa[ia + 1]);
+            c10 = av.fma(b0, c10); c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, pa[ia + 2]);
+            c20 = av.fma(b0, c20); c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, pa[ia + 3]);
+            c30 = av.fma(b0, c30); c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, pa[ia + 4]);
+            c40 = av.fma(b0, c40); c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, pa[ia + 5]);
+            c50 = av.fma(b0, c50); c51 = av.fma(b1, c51);
+            av = FloatVector.broadcast(S, pa[ia + 6]);
+            c60 = av.fma(b0, c60); c61 = av.fma(b1, c61);
+            av = FloatVector.broadcast(S, pa[ia + 7]);
+            c70 = av.fma(b0, c70); c71 = av.fma(b1, c71);
         }
+        // Written out, as in kernel4: C2 stopped inlining a store helper called 8 times here (4× slower).
+        int i1 = cIdx + ldc, i2 = i1 + ldc, i3 = i2 + ldc, i4 = i3 + ldc, i5 = i4 + ldc, i6 = i5 + ldc, i7 = i6 + ldc;
+        if (beta != 0f) {
+            // beta·C + acc in one rounding; for beta = 1 exactly C + acc.
+            FloatVector bv = FloatVector.broadcast(S, beta);
+            c00 = FloatVector.fromArray(S, c, cIdx).fma(bv, c00); c01 = FloatVector.fromArray(S, c, cIdx + V).fma(bv, c01);
+            c10 = FloatVector.fromArray(S, c, i1).fma(bv, c10); c11 = FloatVector.fromArray(S, c, i1 + V).fma(bv, c11);
+            c20 = FloatVector.fromArray(S, c, i2).fma(bv, c20); c21 = FloatVector.fromArray(S, c, i2 + V).fma(bv, c21);
+            c30 = FloatVector.fromArray(S, c, i3).fma(bv, c30); c31 = FloatVector.fromArray(S, c, i3 + V).fma(bv, c31);
+            c40 = FloatVector.fromArray(S, c, i4).fma(bv, c40); c41 = FloatVector.fromArray(S, c, i4 + V).fma(bv, c41);
+            c50 = FloatVector.fromArray(S, c, i5).fma(bv, c50); c51 = FloatVector.fromArray(S, c, i5 + V).fma(bv, c51);
+            c60 = FloatVector.fromArray(S, c, i6).fma(bv, c60); c61 = FloatVector.fromArray(S, c, i6 + V).fma(bv, c61);
+            c70 = FloatVector.fromArray(S, c, i7).fma(bv, c70); c71 = FloatVector.fromArray(S, c, i7 + V).fma(bv, c71);
+        }
+        c00.intoArray(c, cIdx); c01.intoArray(c, cIdx + V);
+        c10.intoArray(c, i1); c11.intoArray(c, i1 + V);
+        c20.intoArray(c, i2); c21.intoArray(c, i2 + V);
+        c30.intoArray(c, i3); c31.intoArray(c, i3 + V);
+        c40.intoArray(c, i4); c41.intoArray(c, i4 + V);
+        c50.intoArray(c, i5); c51.intoArray(c, i5 + V);
+        c60.intoArray(c, i6); c61.intoArray(c, i6 + V);
+        c70.intoArray(c, i7); c71.intoArray(c, i7 + V);
     }
 
     /** A partial tile at the bottom or right edge: full kernel into {@code tile}, then the valid part. */

@@ -1,10 +1,17 @@
 package org.conv4j.kernels;
 
+import org.conv4j.conv.ConvAlgorithm;
+import org.conv4j.conv.ConvGeometry;
+import org.conv4j.conv.Conv2dConfig;
+import org.conv4j.conv.Im2colConv;
+import org.conv4j.conv.Workspace;
 import org.conv4j.util.Rng;
 
 /**
  * Run in a child JVM by {@link KernelsFallbackTest}: prints the kernel choice, then checks the chosen GEMM
- * against ScalarGemm on awkward sizes and prints "max-rel-err VALUE" (the largest |difference| / k²).
+ * against ScalarGemm on awkward sizes and prints "max-rel-err VALUE" (the largest |difference| / k²), then
+ * the convolutions the layers choose (Winograd, direct; their micro-tiles follow the vector width) against
+ * im2col on the same inputs, forward and backward, as "conv-max-err VALUE" (largest |difference|).
  */
 public final class KernelsProbe {
     public static void main(String[] args) {
@@ -33,5 +40,48 @@ public final class KernelsProbe {
             }
         }
         System.out.println("max-rel-err " + worst);
+        if (Kernels.gemm() instanceof VectorGemm) System.out.println("conv-max-err " + convError(rng));
+    }
+
+    /** Winograd (33 → 33, 3×3), direct strided (3 → 17, 5×5 / 2) and 1-channel (1 → 32, 3×3) against im2col. */
+    private static double convError(Rng rng) {
+        Conv2dConfig[] configs = {
+                Conv2dConfig.of(33, 33, 3).withPadding(1),
+                Conv2dConfig.of(3, 17, 5).withStride(2).withPadding(2),
+                Conv2dConfig.of(1, 32, 3).withPadding(1)};
+        int n = 3, h = 13, w = 15;
+        double worst = 0;
+        for (Conv2dConfig c : configs) {
+            ConvGeometry g = c.geometry(h, w);
+            float[] x = gauss(rng, n * c.inChannels() * h * w), k = gauss(rng, c.outChannels() * c.inChannels() * 9);
+            if (c.kernelH() == 5) k = gauss(rng, c.outChannels() * c.inChannels() * 25);
+            float[] b = gauss(rng, c.outChannels()), dOut = gauss(rng, n * c.outChannels() * g.outH() * g.outW());
+            float[][] fast = pass(c, g, n, x, k, b, dOut, false), slow = pass(c, g, n, x, k, b, dOut, true);
+            for (int t = 0; t < fast.length; t++) {
+                for (int i = 0; i < fast[t].length; i++) worst = Math.max(worst, Math.abs(fast[t][i] - slow[t][i]));
+            }
+        }
+        return worst;
+    }
+
+    /** out, dX, dW, dB of one forward and backward, by the chosen algorithms or by im2col. */
+    private static float[][] pass(Conv2dConfig c, ConvGeometry g, int n, float[] x, float[] k, float[] b,
+                                  float[] dOut, boolean im2col) {
+        float[] out = new float[dOut.length], dX = new float[x.length], dW = new float[k.length], dB = new float[b.length];
+        Workspace ws = new Workspace();
+        if (im2col) {
+            Im2colConv.forward(c, g, n, x, k, b, out, ws);
+            Im2colConv.backward(c, g, n, x, k, dOut, dX, dW, dB, ws);
+        } else {
+            ConvAlgorithm.forward(c, g, n, x, k, b, out, ws);
+            ConvAlgorithm.backward(c, g, n, x, k, dOut, dX, dW, dB, ws);
+        }
+        return new float[][] {out, dX, dW, dB};
+    }
+
+    private static float[] gauss(Rng rng, int size) {
+        float[] a = new float[size];
+        for (int i = 0; i < size; i++) a[i] = (float) rng.nextGaussian();
+        return a;
     }
 }
