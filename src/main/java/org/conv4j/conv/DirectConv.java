@@ -74,7 +74,7 @@ public final class DirectConv {
     /**
      * True when this path is chosen for the convolution: not a plain 1×1 product (x is then its own
      * column matrix and im2col's GEMM does no extra work; measured no faster here), not ceil mode, and at
-     * least 8 output channels per group (below that, the 4-row tiles would mostly multiply padding;
+     * least 8 output channels per group (below that, the MR-row tiles would mostly multiply padding;
      * depthwise goes to im2col). Any stride, padding and dilation.
      */
     public static boolean supports(Conv2dConfig c, ConvGeometry g) {
@@ -105,7 +105,7 @@ public final class DirectConv {
 
     /**
      * True when that correlation runs as a forward pass of this class over dOut: at least 4 input
-     * channels per group, the rows of its product. With fewer (a 1-channel first layer) those 4-row tiles
+     * channels per group, the rows of its product. With fewer (a 1-channel first layer) those MR-row tiles
      * would be mostly padding, and each input channel is accumulated alone ({@link Plan#correlateRow}).
      */
     static boolean transposable(Conv2dConfig c, ConvGeometry g) {

@@ -18,7 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code FloatVector.SPECIES_PREFERRED}, or {@code -Dconv4j.vectorBits=128|256|512}; it must be a static
  * final so C2 intrinsifies every vector op.
  *
- * <p>Packing buffers are per calling thread and reused, so steady-state calls allocate only a 4×NR tile.
+ * <p>Packing buffers are per calling thread and reused, so steady-state calls allocate only an MR×NR tile.
  */
 public final class VectorGemm implements Gemm {
     /** The vector shape every Vector API kernel uses (a static final, so C2 intrinsifies the ops). */
