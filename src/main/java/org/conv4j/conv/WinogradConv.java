@@ -112,7 +112,12 @@ public final class WinogradConv {
         requireSupported(c, g);
         int cin = c.inChannels(), f = c.outChannels();
         Plan plan = new Plan(cin, f, g.inH(), g.inW(), g.padTop(), g.padLeft(), g.outH(), g.outW());
-        plan.run(n, x, packKernel(w, cin, f, false), b, out, ws);
+        float[] ub = ws.take(kernelSize(cin, f));
+        try {
+            plan.run(n, x, packKernel(w, cin, f, false, ub), b, out, ws);
+        } finally {
+            ws.give(ub);
+        }
     }
 
     /**
@@ -133,7 +138,12 @@ public final class WinogradConv {
         int cin = c.inChannels(), f = c.outChannels();
         // dx = dOut padded by 2 − pad, correlated with the rotated kernel; its output is exactly H × W.
         Plan plan = new Plan(f, cin, g.outH(), g.outW(), 2 - g.padTop(), 2 - g.padLeft(), g.inH(), g.inW());
-        plan.run(n, dOut, packKernel(w, cin, f, true), null, dX, ws);
+        float[] ub = ws.take(kernelSize(f, cin));
+        try {
+            plan.run(n, dOut, packKernel(w, cin, f, true, ub), null, dX, ws);
+        } finally {
+            ws.give(ub);
+        }
     }
 
     private static void requireSupported(Conv2dConfig c, ConvGeometry g) {
@@ -142,12 +152,21 @@ public final class WinogradConv {
 
     /**
      * U = G g Gᵀ of every (output, input) channel pair, packed as the GEMM's B operand
-     * {@code ub[e][o/NR][i][o%NR]} (output channels past the last padded with zeros). Forward: outputs are
+     * {@code ub[e][o/NR][i][o%NR]} (output channels past the last padded with zeros), the 16 positions
+     * {@link #SKEW} floats further apart than their size: at 128 × 128 channels they were 64 KB apart, so
+     * the 16 stores of each pair fell in one L1 set (0.7 ms per call single-threaded). Forward: outputs are
      * F, inputs C, g = w[f, c]. With {@code rotate} (dX): outputs are C, inputs F, g = w[f, c] rotated.
      */
-    static float[] packKernel(float[] w, int c, int f, boolean rotate) {
+    static float[] packKernel(float[] w, int c, int f, boolean rotate, float[] ub) {
         int outs = rotate ? c : f, ins = rotate ? f : c, panels = roundUp(outs, NR) / NR;
-        float[] ub = new float[16 * panels * ins * NR];
+        // ub comes from the layer's Workspace (1 MB at 128 × 128 channels, once per call): zero the
+        // padding channels of the last panel, which the loop below does not write.
+        for (int e = 0; e < 16; e++) {
+            for (int i = 0; i < ins; i++) {
+                int row = e * (panels * ins * NR + SKEW) + ((panels - 1) * ins + i) * NR;
+                Arrays.fill(ub, row + (outs - (panels - 1) * NR), row + NR, 0f);
+            }
+        }
         double[] g = new double[9], t = new double[12];
         for (int o = 0; o < outs; o++) {
             for (int i = 0; i < ins; i++) {
@@ -161,7 +180,7 @@ public final class WinogradConv {
                     t[6 + j] = 0.5 * g[j] + -0.5 * g[3 + j] + 0.5 * g[6 + j];
                     t[9 + j] = g[6 + j];
                 }
-                int base = (o / NR * ins + i) * NR + o % NR, eStride = panels * ins * NR;
+                int base = (o / NR * ins + i) * NR + o % NR, eStride = panels * ins * NR + SKEW;
                 for (int a = 0; a < 4; a++) {
                     double t0 = t[3 * a], t1 = t[3 * a + 1], t2 = t[3 * a + 2];
                     ub[base + (4 * a) * eStride] = (float) t0;
@@ -172,6 +191,11 @@ public final class WinogradConv {
             }
         }
         return ub;
+    }
+
+    /** Floats {@link #packKernel} writes for this many inputs and outputs. */
+    static int kernelSize(int ins, int outs) {
+        return 16 * (roundUp(outs, NR) * ins + SKEW);
     }
 
     /** Everything that depends on the geometry and not on the data, and the loops over one task. */
@@ -331,7 +355,7 @@ public final class WinogradConv {
             for (int e = 0; e < 16; e++) {
                 int aBase = e * (groups * cin * MR + SKEW), mBase = e * (tiles * out16 + SKEW);
                 for (int op = 0; op < outPanels; op++) {
-                    int bBase = (e * outPanels + op) * cin * NR;
+                    int bBase = e * (outPanels * cin * NR + SKEW) + op * cin * NR;
                     for (int gr = 0; gr < groups; gr++) {
                         VectorGemm.kernel(va, aBase + gr * cin * MR, ub, bBase, cin,
                                 m, mBase + gr * MR * out16 + op * NR, out16, 0f);
