@@ -40,8 +40,8 @@ import org.conv4j.kernels.VectorGemm;
  * {@code xp [C, 2·tH + 2, 2·tWp + 2]} (tWp: tiles per row rounded up to 4; every tile reads in bounds,
  * the cropped ones too), each row split into even and odd columns so that the input transform runs on
  * 4 tiles at once with plain vector loads. V is written as the GEMM's packed A operand
- * {@code va[e][tile/MR][c][tile%MR]} (MR = 4 or 8 tiles, VectorGemm's micro-tile rows), and U is packed once per call as its B operand
- * {@code ub[e][f/NR][c][f%NR]}. For each e and F panel the B panel (C·NR floats) stays in L1 while the
+ * {@code va[e][tile/MR][c][tile%MR]} (MR = 4 or 8 tiles, VectorGemm's micro-tile rows), and U is
+ * packed once per call as its B operand {@code ub[e][f/NR][c][f%NR]}. For each e and F panel the B panel (C·NR floats) stays in L1 while the
  * task's tile groups pass over it. The outputs go to a staging buffer of the task's output rows per
  * channel, copied out as one contiguous run per channel.
  */
@@ -288,8 +288,9 @@ public final class WinogradConv {
                     int row = c * hp * wp + (padTop + h) * wp;
                     // Column padLeft + x: the even ones to [0, half), the odd ones to [half, wp).
                     int xe = padLeft & 1, xo = 1 - xe;
-                    for (int x = xe, to = row + ((padLeft + xe) >> 1); x < inW; x += 2, to++) xp[to] = src[from + x];
-                    for (int x = xo, to = row + half + ((padLeft + xo) >> 1); x < inW; x += 2, to++) xp[to] = src[from + x];
+                    int even = row + ((padLeft + xe) >> 1), odd = row + half + ((padLeft + xo) >> 1);
+                    for (int x = xe; x < inW; x += 2) xp[even++] = src[from + x];
+                    for (int x = xo; x < inW; x += 2) xp[odd++] = src[from + x];
                 }
             }
         }
@@ -304,26 +305,28 @@ public final class WinogradConv {
             int groups = (t1 - t0) / MR, eStride = groups * cin * MR + SKEW;
             for (int gr = 0; gr < groups; gr++) {
                 int t = t0 + gr * MR, ty = t / tWp, tx = t % tWp;
-                for (int c = 0; c < cin; c++) for (int q = 0; q < MR; q += 4) {
-                    int s = c * hp * wp + 2 * ty * wp + tx + q;
-                    // d B along each of the four rows.
-                    FloatVector a0 = dB0(xp, s), a1 = dB1(xp, s), a2 = dB2(xp, s), a3 = dB3(xp, s);
-                    s += wp;
-                    FloatVector b0 = dB0(xp, s), b1 = dB1(xp, s), b2 = dB2(xp, s), b3 = dB3(xp, s);
-                    s += wp;
-                    FloatVector c0 = dB0(xp, s), c1 = dB1(xp, s), c2 = dB2(xp, s), c3 = dB3(xp, s);
-                    s += wp;
-                    FloatVector d0 = dB0(xp, s), d1 = dB1(xp, s), d2 = dB2(xp, s), d3 = dB3(xp, s);
-                    // Bᵀ · down each column: row ξ of V is (a − c, b + c, c − b, b − d).
-                    int at = (gr * cin + c) * MR + q;
-                    a0.sub(c0).intoArray(va, at);                  a1.sub(c1).intoArray(va, at + eStride);
-                    a2.sub(c2).intoArray(va, at + 2 * eStride);    a3.sub(c3).intoArray(va, at + 3 * eStride);
-                    b0.add(c0).intoArray(va, at + 4 * eStride);    b1.add(c1).intoArray(va, at + 5 * eStride);
-                    b2.add(c2).intoArray(va, at + 6 * eStride);    b3.add(c3).intoArray(va, at + 7 * eStride);
-                    c0.sub(b0).intoArray(va, at + 8 * eStride);    c1.sub(b1).intoArray(va, at + 9 * eStride);
-                    c2.sub(b2).intoArray(va, at + 10 * eStride);   c3.sub(b3).intoArray(va, at + 11 * eStride);
-                    b0.sub(d0).intoArray(va, at + 12 * eStride);   b1.sub(d1).intoArray(va, at + 13 * eStride);
-                    b2.sub(d2).intoArray(va, at + 14 * eStride);   b3.sub(d3).intoArray(va, at + 15 * eStride);
+                for (int c = 0; c < cin; c++) {
+                    for (int q = 0; q < MR; q += 4) {   // 4 tiles per 128-bit vector
+                        int s = c * hp * wp + 2 * ty * wp + tx + q;
+                        // d B along each of the four rows.
+                        FloatVector a0 = dB0(xp, s), a1 = dB1(xp, s), a2 = dB2(xp, s), a3 = dB3(xp, s);
+                        s += wp;
+                        FloatVector b0 = dB0(xp, s), b1 = dB1(xp, s), b2 = dB2(xp, s), b3 = dB3(xp, s);
+                        s += wp;
+                        FloatVector c0 = dB0(xp, s), c1 = dB1(xp, s), c2 = dB2(xp, s), c3 = dB3(xp, s);
+                        s += wp;
+                        FloatVector d0 = dB0(xp, s), d1 = dB1(xp, s), d2 = dB2(xp, s), d3 = dB3(xp, s);
+                        // Bᵀ · down each column: row ξ of V is (a − c, b + c, c − b, b − d).
+                        int at = (gr * cin + c) * MR + q;
+                        a0.sub(c0).intoArray(va, at);                  a1.sub(c1).intoArray(va, at + eStride);
+                        a2.sub(c2).intoArray(va, at + 2 * eStride);    a3.sub(c3).intoArray(va, at + 3 * eStride);
+                        b0.add(c0).intoArray(va, at + 4 * eStride);    b1.add(c1).intoArray(va, at + 5 * eStride);
+                        b2.add(c2).intoArray(va, at + 6 * eStride);    b3.add(c3).intoArray(va, at + 7 * eStride);
+                        c0.sub(b0).intoArray(va, at + 8 * eStride);    c1.sub(b1).intoArray(va, at + 9 * eStride);
+                        c2.sub(b2).intoArray(va, at + 10 * eStride);   c3.sub(b3).intoArray(va, at + 11 * eStride);
+                        b0.sub(d0).intoArray(va, at + 12 * eStride);   b1.sub(d1).intoArray(va, at + 13 * eStride);
+                        b2.sub(d2).intoArray(va, at + 14 * eStride);   b3.sub(d3).intoArray(va, at + 15 * eStride);
+                    }
                 }
             }
         }
