@@ -18,7 +18,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code FloatVector.SPECIES_PREFERRED}, or {@code -Dconv4j.vectorBits=128|256|512}; it must be a static
  * final so C2 intrinsifies every vector op.
  *
- * <p>Packing buffers are per calling thread and reused, so steady-state calls allocate only an MR×NR tile.
+ * <p>Packing buffers are per calling thread and the edge tile per pool thread, all reused, so steady-state
+ * calls allocate nothing.
  */
 public final class VectorGemm implements Gemm {
     /** The vector shape every Vector API kernel uses (a static final, so C2 intrinsifies the ops). */
@@ -47,6 +48,8 @@ public final class VectorGemm implements Gemm {
     static final long SMALL = 8L * 8 * 8;
 
     private final ThreadLocal<float[][]> buffers = ThreadLocal.withInitial(() -> new float[2][0]);
+    /** The scratch tile of {@link #kernelEdge}, per thread (one per task was 1 KB each, hundreds per call). */
+    private static final ThreadLocal<float[]> EDGE_TILE = ThreadLocal.withInitial(() -> new float[MR * NR]);
 
     private static VectorSpecies<Float> species() {
         String bits = System.getProperty("conv4j.vectorBits");
@@ -147,7 +150,7 @@ public final class VectorGemm implements Gemm {
                 }
             });
             Parallel.forChunks(mBlocks * nBlocks, 1, (lo, hi) -> {
-                float[] tile = new float[MR * NR];
+                float[] tile = EDGE_TILE.get();
                 for (int t = lo; t < hi; t++) {
                     int i0 = (t / nBlocks) * MC, j0 = (t % nBlocks) * nct;
                     block(pa, pb, kc, m, n, i0, Math.min(m, i0 + MC), j0, Math.min(n, j0 + nct),
