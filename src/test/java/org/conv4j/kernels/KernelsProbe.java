@@ -53,8 +53,8 @@ public final class KernelsProbe {
         double worst = 0;
         for (Conv2dConfig c : configs) {
             ConvGeometry g = c.geometry(h, w);
-            float[] x = gauss(rng, n * c.inChannels() * h * w), k = gauss(rng, c.outChannels() * c.inChannels() * 9);
-            if (c.kernelH() == 5) k = gauss(rng, c.outChannels() * c.inChannels() * 25);
+            float[] x = gauss(rng, n * c.inChannels() * h * w);
+            float[] k = gauss(rng, c.outChannels() * c.inChannels() * c.kernelH() * c.kernelW());
             float[] b = gauss(rng, c.outChannels()), dOut = gauss(rng, n * c.outChannels() * g.outH() * g.outW());
             float[][] fast = pass(c, g, n, x, k, b, dOut, false), slow = pass(c, g, n, x, k, b, dOut, true);
             for (int t = 0; t < fast.length; t++) {
