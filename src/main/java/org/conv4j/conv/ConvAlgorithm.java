@@ -65,8 +65,8 @@ public enum ConvAlgorithm {
 
     /**
      * Gradients of conv(x, w) + b; see {@link Im2colConv#backward} for the contract (dX may be null).
-     * Winograd's backward always takes dW from DirectConv (Im2colConv where that does not apply) called
-     * without dX, so it too is the same whether or not dX is wanted.
+     * Winograd's backward computes dW apart from dX ({@link WinogradWeightGrad}, or DirectConv called
+     * without dX), so it too is the same whether or not dX is wanted.
      */
     public static void backward(Conv2dConfig c, ConvGeometry g, int n, float[] x, float[] w, float[] dOut,
                                 float[] dX, float[] dW, float[] dB, Workspace ws) {

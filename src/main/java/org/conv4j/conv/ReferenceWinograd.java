@@ -77,6 +77,119 @@ public final class ReferenceWinograd {
     }
 
     /**
+     * dW += ∂L/∂w of out = conv(x, w) + b given dOut, as {@link WinogradWeightGrad} computes it: per tile,
+     * dU_e += dM_e · V_e with dM = A dY Aᵀ and V = Bᵀ d B, then dW = Gᵀ dU G. The grouping of the sum over
+     * tiles is a parameter so that it can be the fast path's: images in chunks of {@code grain}, each
+     * image's tile rows in blocks of {@code blockRows}; one chain of fused multiply-adds per block, added
+     * to its chunk's partial, the partials added in chunk order.
+     *
+     * @param x    [N, C, H, W]
+     * @param dOut [N, F, OH, OW]
+     * @param dW   [F, C, 3, 3], added into
+     */
+    public static void weightGradient(Conv2dConfig c, ConvGeometry g, int n, float[] x, float[] dOut, float[] dW,
+                                      int grain, int blockRows) {
+        int cin = c.inChannels(), f = c.outChannels(), h = g.inH(), wd = g.inW(), oh = g.outH(), ow = g.outW();
+        int tH = (oh + 1) / 2, tW = (ow + 1) / 2;
+        float[][][] sum = new float[16][f][cin];
+        float[][] d = new float[4][4], dy = new float[2][2];
+        for (int lo = 0; lo < n; lo += grain) {
+            float[][][] part = new float[16][f][cin];
+            for (int item = lo; item < Math.min(n, lo + grain); item++) {
+                for (int ty0 = 0; ty0 < tH; ty0 += blockRows) {
+                    float[][][] acc = new float[16][f][cin];
+                    for (int ty = ty0; ty < Math.min(tH, ty0 + blockRows); ty++) {
+                        for (int tx = 0; tx < tW; tx++) {
+                            float[][] v = new float[cin][], dm = new float[f][];
+                            for (int ci = 0; ci < cin; ci++) {
+                                for (int i = 0; i < 4; i++) {
+                                    for (int j = 0; j < 4; j++) {
+                                        int y = 2 * ty - g.padTop() + i, z = 2 * tx - g.padLeft() + j;
+                                        boolean in = y >= 0 && y < h && z >= 0 && z < wd;
+                                        d[i][j] = in ? x[((item * cin + ci) * h + y) * wd + z] : 0f;
+                                    }
+                                }
+                                v[ci] = inputTransform(d);
+                            }
+                            for (int fo = 0; fo < f; fo++) {
+                                for (int i = 0; i < 2; i++) {
+                                    for (int j = 0; j < 2; j++) {
+                                        int y = 2 * ty + i, z = 2 * tx + j;
+                                        dy[i][j] = y < oh && z < ow ? dOut[((item * f + fo) * oh + y) * ow + z] : 0f;
+                                    }
+                                }
+                                dm[fo] = gradTransform(dy);
+                            }
+                            for (int e = 0; e < 16; e++) {
+                                for (int fo = 0; fo < f; fo++) {
+                                    for (int ci = 0; ci < cin; ci++) acc[e][fo][ci] = Math.fma(dm[fo][e], v[ci][e], acc[e][fo][ci]);
+                                }
+                            }
+                        }
+                    }
+                    add(part, acc);
+                }
+            }
+            add(sum, part);
+        }
+        float[] u = new float[16];
+        for (int fo = 0; fo < f; fo++) {
+            for (int ci = 0; ci < cin; ci++) {
+                for (int e = 0; e < 16; e++) u[e] = sum[e][fo][ci];
+                double[][] dg = weightTransform(u);
+                for (int i = 0; i < 3; i++) {
+                    for (int j = 0; j < 3; j++) dW[((fo * cin + ci) * 3 + i) * 3 + j] += (float) dg[i][j];
+                }
+            }
+        }
+    }
+
+    private static void add(float[][][] into, float[][][] a) {
+        for (int e = 0; e < into.length; e++) {
+            for (int i = 0; i < into[e].length; i++) {
+                for (int j = 0; j < into[e][i].length; j++) into[e][i][j] += a[e][i][j];
+            }
+        }
+    }
+
+    /**
+     * dM = A dY Aᵀ [16, row-major] of a 2×2 output gradient (A = the transpose of Aᵀ): first along rows
+     * (dY Aᵀ), then down columns (A ·); the adjoint of {@link #outputTransform}.
+     */
+    static float[] gradTransform(float[][] dy) {
+        float[][] r = new float[2][4];
+        for (int i = 0; i < 2; i++) {
+            for (int k = 0; k < 4; k++) r[i][k] = dot(new float[] {dy[i][0], dy[i][1], 0f, 0f}, new float[] {AT[0][k], AT[1][k], 0f, 0f});
+        }
+        float[] dm = new float[16];
+        for (int a = 0; a < 4; a++) {
+            for (int k = 0; k < 4; k++) dm[a * 4 + k] = dot(new float[] {r[0][k], r[1][k], 0f, 0f}, new float[] {AT[0][a], AT[1][a], 0f, 0f});
+        }
+        return dm;
+    }
+
+    /** dg = Gᵀ dU G [3×3] of dU [16, row-major], in double: first along rows (dU G), then down columns. */
+    static double[][] weightTransform(float[] du) {
+        double[][] t = new double[4][3];
+        for (int a = 0; a < 4; a++) {
+            for (int j = 0; j < 3; j++) {
+                double s = 0;
+                for (int k = 0; k < 4; k++) s += du[a * 4 + k] * G[k][j];
+                t[a][j] = s;
+            }
+        }
+        double[][] dg = new double[3][3];
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++) {
+                double s = 0;
+                for (int a = 0; a < 4; a++) s += G[a][i] * t[a][j];
+                dg[i][j] = s;
+            }
+        }
+        return dg;
+    }
+
+    /**
      * U = G g Gᵀ [16, row-major] of the 3×3 kernel at {@code w[at..at+9)}, computed in double and rounded
      * once (it is computed once per call, so the accuracy is free). With {@code rotate}, g is that kernel
      * rotated by 180° (the kernel of the dX correlation).

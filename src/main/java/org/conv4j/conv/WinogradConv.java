@@ -19,7 +19,8 @@ import org.conv4j.kernels.VectorGemm;
  *   M [16][T, F]  = V[e] · U[e]      16 GEMMs on VectorGemm's MR×NR micro-kernel, one FMA per channel
  *   Y             = Aᵀ M A + bias     output transform, F in vector lanes; odd edges cropped
  *   dX            = the same forward on dOut padded by 2 − pad, with the kernel rotated 180°, C↔F swapped
- *   dW, dB        = DirectConv's (or im2col's), called without dX
+ *   dW, dB        = WinogradWeightGrad's: the adjoint, 16 GEMMs over the tiles (DirectConv's where
+ *                   that does not pay), computed apart from dX
  * </pre>
  *
  * <p><b>Error.</b> Write S_t = Σ_c ‖g_c‖₁ · ‖d_c‖₁ for an output's tile (g_c the 3×3 kernel of channel c,
@@ -88,7 +89,7 @@ public final class WinogradConv {
     /**
      * True when {@code auto} runs the backward pass here: dX is a Winograd product with F inputs, C
      * outputs and an H × W result, under the same rule. It does not depend on whether dX is wanted; dW is
-     * DirectConv's either way.
+     * computed the same way either way.
      */
     static boolean paysBackward(Conv2dConfig c, ConvGeometry g) {
         return supports(c, g) && pays(c.outChannels(), c.inChannels(), g.inH(), g.inW());
@@ -122,8 +123,8 @@ public final class WinogradConv {
 
     /**
      * Gradients of conv(x, w) + b given dOut; same contract as {@link Im2colConv#backward}. dW and dB come
-     * from {@link DirectConv} (or {@link Im2colConv} where that does not apply) called without dX, so
-     * they are bitwise the same whether or not dX is asked for.
+     * from {@link WinogradWeightGrad} where it pays, else from {@link DirectConv} (or {@link Im2colConv}
+     * where that does not apply) called without dX: bitwise the same whether or not dX is asked for.
      *
      * @param dX [N, C, H, W], overwritten; null when the caller needs no input gradient
      * @param dW [F, C, 3, 3], added into
@@ -132,7 +133,8 @@ public final class WinogradConv {
     public static void backward(Conv2dConfig c, ConvGeometry g, int n, float[] x, float[] w, float[] dOut,
                                 float[] dX, float[] dW, float[] dB, Workspace ws) {
         requireSupported(c, g);
-        if (DirectConv.supports(c, g)) DirectConv.backward(c, g, n, x, w, dOut, null, dW, dB, ws);
+        if (WinogradWeightGrad.pays(c, g)) WinogradWeightGrad.backward(c, g, n, x, dOut, dW, dB, ws);
+        else if (DirectConv.supports(c, g)) DirectConv.backward(c, g, n, x, w, dOut, null, dW, dB, ws);
         else Im2colConv.backward(c, g, n, x, w, dOut, null, dW, dB, ws);
         if (dX == null) return;
         int cin = c.inChannels(), f = c.outChannels();

@@ -10,7 +10,7 @@ import org.conv4j.util.Rng;
  * Per-core cost of each convolution algorithm on the standard shapes: per-thread CPU time on one thread
  * (not wall time, which this shared machine makes noisy), best of 5 rounds of 3 calls after 3 warm-up
  * calls. Prints forward, backward with dX, and backward without dX (a first layer), in ms. Winograd's
- * backward without dX is DirectConv's dW. {@code -Dbench.shapes=fmnist-c2,res-c128} and
+ * backward without dX is WinogradWeightGrad's dW where that pays. {@code -Dbench.shapes=fmnist-c2,res-c128} and
  * {@code -Dbench.algos=direct,winograd} narrow the run; {@code -Dbench.passes=2} times everything twice
  * and prints the second pass (on a loaded machine the JIT may not have finished the first algorithm); {@code -Dbench.file=shapes.tsv} reads other shapes.
  *

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Winograd F(2×2, 3×3): bitwise equal to {@link ReferenceWinograd}; forward and dX within the error bound
- * of {@link WinogradConv}'s Javadoc of the double-precision loops, element by element; dW and dB equal to
- * DirectConv's; the Conv2d layer's gradients through it pass the gradient check; and every result is
+ * of {@link WinogradConv}'s Javadoc of the double-precision loops, element by element; dW and dB close to
+ * the double loops (WinogradWeightGradTest checks the Winograd dW itself); the Conv2d layer's gradients through it pass the gradient check; and every result is
  * bitwise the same on 1 and 2 threads. Sizes are awkward: H, W in 1, 2, 3, 5, 13 (odd sizes crop the
  * last tile), channel counts 1, 3, 13 (not multiples of 4 or of the vector width), batch 1 and 3, pad 0–2.
  */
