@@ -2,6 +2,7 @@ package org.conv4j.conv;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 import org.conv4j.kernels.Parallel;
 import org.conv4j.kernels.VectorGemm;
@@ -14,7 +15,7 @@ import org.conv4j.kernels.VectorGemm;
  *
  * <pre>
  *   per tile t (2×2 outputs, 4×4 inputs at stride 2) and position e = (ξ, ν) of the 4×4 transform:
- *   V [16][T, C]  = Bᵀ d B          input transform, 4 tiles per 128-bit vector, per channel
+ *   V [16][T, C]  = Bᵀ d B          input transform, MR tiles per vector (4 or 8), per channel
  *   U [16][C, F]  = G g Gᵀ          once per call, in double, rounded once
  *   M [16][T, F]  = V[e] · U[e]      16 GEMMs on VectorGemm's MR×NR micro-kernel, one FMA per channel
  *   Y             = Aᵀ M A + bias     output transform, F in vector lanes; odd edges cropped
@@ -38,9 +39,9 @@ import org.conv4j.kernels.VectorGemm;
  * {@link #TILE_BLOCK} tiles, the image's rows split evenly), independent of the thread count; every
  * output is computed inside one task by a fixed sequence of operations, so results are bitwise identical
  * on any number of threads. Per task the rows it reads are zero-padded into
- * {@code xp [C, 2·tH + 2, 2·tWp + 2]} (tWp: tiles per row rounded up to 4; every tile reads in bounds,
+ * {@code xp [C, 2·tH + 2, 2·tWp + 2]} (tWp: tiles per row rounded up to MR; every tile reads in bounds,
  * the cropped ones too), each row split into even and odd columns so that the input transform runs on
- * 4 tiles at once with plain vector loads. V is written as the GEMM's packed A operand
+ * MR tiles at once with plain vector loads (128 or 256 bits: the packed A row of one channel). V is written as the GEMM's packed A operand
  * {@code va[e][tile/MR][c][tile%MR]} (MR = 4 or 8 tiles, VectorGemm's micro-tile rows), and U is
  * packed once per call as its B operand {@code ub[e][f/NR][c][f%NR]}. For each e and F panel the B panel (C·NR floats) stays in L1 while the
  * task's tile groups pass over it. The outputs go to a staging buffer of the task's output rows per
@@ -51,8 +52,8 @@ public final class WinogradConv {
     static final int V = S.length();
     static final int MR = VectorGemm.MR;
     static final int NR = VectorGemm.NR;
-    /** One lane per tile of 4 neighbours: the input transform's vectors are (parts of) the packed A rows. */
-    static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
+    /** One lane per tile of a group of MR neighbours: the input transform's vectors are packed A rows. */
+    static final VectorSpecies<Float> SM = VectorSpecies.of(float.class, VectorShape.forBitSize(MR * Float.SIZE));
     /** Most tiles per task, unless one tile row is longer (-Dconv4j.winograd.block): V and M stay in L2. */
     static final int TILE_BLOCK = Integer.getInteger("conv4j.winograd.block", 64);
     /**
@@ -298,8 +299,8 @@ public final class WinogradConv {
         }
 
         /**
-         * va[e][(t − t0)/MR][c][(t − t0)%MR] = (Bᵀ d B)[e] of tile t's 4×4 input d for channel c, 4 tiles
-         * of a row at once (one lane each): rows by d B, then columns by Bᵀ, exactly
+         * va[e][(t − t0)/MR][c][(t − t0)%MR] = (Bᵀ d B)[e] of tile t's 4×4 input d for channel c, the MR
+         * tiles of a group at once (one lane each; a 4-tile 128-bit loop took twice the instructions at MR = 8): rows by d B, then columns by Bᵀ, exactly
          * {@link ReferenceWinograd#inputTransform}'s operations. Columns 2tx + j are, in the split rows,
          * even[tx + j/2] for even j and odd[tx + (j−1)/2] for odd j.
          */
@@ -308,52 +309,50 @@ public final class WinogradConv {
             for (int gr = 0; gr < groups; gr++) {
                 int t = t0 + gr * MR, ty = t / tWp, tx = t % tWp;
                 for (int c = 0; c < cin; c++) {
-                    for (int q = 0; q < MR; q += 4) {   // 4 tiles per 128-bit vector
-                        int s = c * hp * wp + 2 * ty * wp + tx + q;
-                        // d B along each of the four rows.
-                        FloatVector a0 = dB0(xp, s), a1 = dB1(xp, s), a2 = dB2(xp, s), a3 = dB3(xp, s);
-                        s += wp;
-                        FloatVector b0 = dB0(xp, s), b1 = dB1(xp, s), b2 = dB2(xp, s), b3 = dB3(xp, s);
-                        s += wp;
-                        FloatVector c0 = dB0(xp, s), c1 = dB1(xp, s), c2 = dB2(xp, s), c3 = dB3(xp, s);
-                        s += wp;
-                        FloatVector d0 = dB0(xp, s), d1 = dB1(xp, s), d2 = dB2(xp, s), d3 = dB3(xp, s);
-                        // Bᵀ · down each column: row ξ of V is (a − c, b + c, c − b, b − d).
-                        int at = (gr * cin + c) * MR + q;
-                        a0.sub(c0).intoArray(va, at);                  a1.sub(c1).intoArray(va, at + eStride);
-                        a2.sub(c2).intoArray(va, at + 2 * eStride);    a3.sub(c3).intoArray(va, at + 3 * eStride);
-                        b0.add(c0).intoArray(va, at + 4 * eStride);    b1.add(c1).intoArray(va, at + 5 * eStride);
-                        b2.add(c2).intoArray(va, at + 6 * eStride);    b3.add(c3).intoArray(va, at + 7 * eStride);
-                        c0.sub(b0).intoArray(va, at + 8 * eStride);    c1.sub(b1).intoArray(va, at + 9 * eStride);
-                        c2.sub(b2).intoArray(va, at + 10 * eStride);   c3.sub(b3).intoArray(va, at + 11 * eStride);
-                        b0.sub(d0).intoArray(va, at + 12 * eStride);   b1.sub(d1).intoArray(va, at + 13 * eStride);
-                        b2.sub(d2).intoArray(va, at + 14 * eStride);   b3.sub(d3).intoArray(va, at + 15 * eStride);
-                    }
+                    int s = c * hp * wp + 2 * ty * wp + tx;
+                    // d B along each of the four rows.
+                    FloatVector a0 = dB0(xp, s), a1 = dB1(xp, s), a2 = dB2(xp, s), a3 = dB3(xp, s);
+                    s += wp;
+                    FloatVector b0 = dB0(xp, s), b1 = dB1(xp, s), b2 = dB2(xp, s), b3 = dB3(xp, s);
+                    s += wp;
+                    FloatVector c0 = dB0(xp, s), c1 = dB1(xp, s), c2 = dB2(xp, s), c3 = dB3(xp, s);
+                    s += wp;
+                    FloatVector d0 = dB0(xp, s), d1 = dB1(xp, s), d2 = dB2(xp, s), d3 = dB3(xp, s);
+                    // Bᵀ · down each column: row ξ of V is (a − c, b + c, c − b, b − d).
+                    int at = (gr * cin + c) * MR;
+                    a0.sub(c0).intoArray(va, at);                  a1.sub(c1).intoArray(va, at + eStride);
+                    a2.sub(c2).intoArray(va, at + 2 * eStride);    a3.sub(c3).intoArray(va, at + 3 * eStride);
+                    b0.add(c0).intoArray(va, at + 4 * eStride);    b1.add(c1).intoArray(va, at + 5 * eStride);
+                    b2.add(c2).intoArray(va, at + 6 * eStride);    b3.add(c3).intoArray(va, at + 7 * eStride);
+                    c0.sub(b0).intoArray(va, at + 8 * eStride);    c1.sub(b1).intoArray(va, at + 9 * eStride);
+                    c2.sub(b2).intoArray(va, at + 10 * eStride);   c3.sub(b3).intoArray(va, at + 11 * eStride);
+                    b0.sub(d0).intoArray(va, at + 12 * eStride);   b1.sub(d1).intoArray(va, at + 13 * eStride);
+                    b2.sub(d2).intoArray(va, at + 14 * eStride);   b3.sub(d3).intoArray(va, at + 15 * eStride);
                 }
             }
         }
 
-        // Row s's columns 2tx + j for the 4 tiles from tx: x0 = even[tx], x1 = odd[tx], x2 = even[tx + 1],
+        // Row s's columns 2tx + j for the MR tiles from tx: x0 = even[tx], x1 = odd[tx], x2 = even[tx + 1],
         // x3 = odd[tx + 1]; then d B = (x0 − x2, x1 + x2, x2 − x1, x1 − x3).
         private FloatVector dB0(float[] xp, int s) {
-            return FloatVector.fromArray(S4, xp, s).sub(FloatVector.fromArray(S4, xp, s + 1));
+            return FloatVector.fromArray(SM, xp, s).sub(FloatVector.fromArray(SM, xp, s + 1));
         }
 
         private FloatVector dB1(float[] xp, int s) {
-            return FloatVector.fromArray(S4, xp, s + half).add(FloatVector.fromArray(S4, xp, s + 1));
+            return FloatVector.fromArray(SM, xp, s + half).add(FloatVector.fromArray(SM, xp, s + 1));
         }
 
         private FloatVector dB2(float[] xp, int s) {
-            return FloatVector.fromArray(S4, xp, s + 1).sub(FloatVector.fromArray(S4, xp, s + half));
+            return FloatVector.fromArray(SM, xp, s + 1).sub(FloatVector.fromArray(SM, xp, s + half));
         }
 
         private FloatVector dB3(float[] xp, int s) {
-            return FloatVector.fromArray(S4, xp, s + half).sub(FloatVector.fromArray(S4, xp, s + half + 1));
+            return FloatVector.fromArray(SM, xp, s + half).sub(FloatVector.fromArray(SM, xp, s + half + 1));
         }
 
         /**
          * m[e][tile][out16] = va[e] [tiles, cin] · ub[e] [cin, out16] for each of the 16 positions: e, then
-         * the output-channel panel (its cin·NR floats stay in L1), then the groups of 4 tiles.
+         * the output-channel panel (its cin·NR floats stay in L1), then the groups of MR tiles.
          */
         void multiply(float[] va, float[] ub, int tiles, float[] m) {
             int groups = tiles / MR;
