@@ -132,6 +132,7 @@ public final class DirectConv {
             float[] o = ws.take(roundUp(fg, MR) * plan.qPadded);
             float[] pb = ws.take(KC * NR);
             try {
+                plan.clear(xp);
                 for (int item = lo; item < hi; item++) {
                     for (int gi = 0; gi < groups; gi++) {
                         plan.pad(x, item * xItem + gi * cg * g.inH() * g.inW(), xp);
@@ -198,6 +199,8 @@ public final class DirectConv {
             float[] dxp = !folded ? null : ws.take(plan.paddedSize);
             try {
                 if (f16 != fg) Arrays.fill(dOutP, 0, p * f16, 0f);
+                plan.clear(xp);
+                if (correlated) tplan.clear(dp);
                 if (folded) Arrays.fill(dOutQ, 0, fg * plan.qPadded, 0f);  // the columns past OW stay zero
                 for (int item = lo; item < hi; item++) {
                     int dOutBase = item * outItem;
@@ -318,9 +321,17 @@ public final class DirectConv {
             return ((c * strideH + a) * strideW + b) * planeH * pitch;
         }
 
-        /** xp = the phase planes of src [channels, inH, inW] zero-padded, then zero slack. */
-        void pad(float[] src, int srcOff, float[] xp) {
+        /** Zeroes xp's padding and slack, which {@link #pad} leaves as they are. */
+        void clear(float[] xp) {
             Arrays.fill(xp, 0, paddedSize, 0f);
+        }
+
+        /**
+         * The pixels of xp's phase planes = src [channels, inH, inW]; the padding and slack are not
+         * written (zero them once with {@link #clear}: a backward task pads one image after another into
+         * the same buffer, and refilling it per image was as many writes again).
+         */
+        void pad(float[] src, int srcOff, float[] xp) {
             for (int c = 0; c < channels; c++) {
                 for (int h = 0; h < inH; h++) {
                     int from = srcOff + (c * inH + h) * inW, y = h + padTop;
@@ -488,9 +499,8 @@ public final class DirectConv {
      * {@code rows} in the last panel are left as they are.
      */
     static void panels(float[] dOut, int at, int rows, int p, float[] dst) {
-        for (int f = 0; f < rows; f++) {
-            int src = at + f * p, d = (f / NR) * p * NR + f % NR;
-            for (int q = 0; q < p; q++, d += NR) dst[d] = dOut[src + q];
+        for (int f0 = 0; f0 < rows; f0 += NR) {
+            ChannelsLast.copy(dOut, at + f0 * p, Math.min(NR, rows - f0), 1, p, dst, f0 * p, 0, 0, p, NR);
         }
     }
 

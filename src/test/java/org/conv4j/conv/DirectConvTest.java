@@ -115,6 +115,38 @@ class DirectConvTest {
     }
 
     @Test
+    void padsEveryImageOfATaskIntoADirtyBuffer() {
+        // n = 13 cuts the backward into chunks of 2 images: each task pads its second image into the
+        // buffer of the first, whose padding was zeroed once. The Workspace starts full of NaN buffers,
+        // so any cell that is neither cleared nor overwritten shows up.
+        Conv2dConfig[] cfgs = {
+                Conv2dConfig.of(5, 12, 3).withPadding(1),
+                Conv2dConfig.of(3, 12, 5).withStride(2).withPadding(2),
+                Conv2dConfig.of(6, 16, 3).withPadding(2).withGroups(2),
+                Conv2dConfig.of(1, 8, 3).withPadding(1)};   // one input channel: dX row by row
+        for (Conv2dConfig cfg : cfgs) {
+            int n = 13, h = 9, w = 11;
+            ConvData d = ConvData.of(cfg, n, h, w, 7L + cfg.outChannels());
+            ConvGeometry g = cfg.geometry(h, w);
+            Workspace ws = new Workspace();
+            for (int i = 0; i < 24; i++) {
+                float[] junk = new float[1 << (6 + i % 12)];
+                java.util.Arrays.fill(junk, Float.NaN);
+                ws.give(junk);
+            }
+            float[] out = new float[d.dOut().length], dX = new float[d.x().length];
+            float[] dW = new float[d.w().length], dB = new float[cfg.outChannels()];
+            DirectConv.forward(cfg, g, n, d.x(), d.w(), d.b(), out, ws);
+            DirectConv.backward(cfg, g, n, d.x(), d.w(), d.dOut(), dX, dW, dB, ws);
+            ConvOracle want = ConvOracle.of(cfg, n, h, w, d.x(), d.w(), d.b(), d.dOut());
+            ConvOracle.assertClose("out", cfg, want.out(), out);
+            ConvOracle.assertClose("dX", cfg, want.dX(), dX);
+            ConvOracle.assertClose("dWeight", cfg, want.dW(), dW);
+            ConvOracle.assertClose("dBias", cfg, want.dB(), dB);
+        }
+    }
+
+    @Test
     void gradientsAddIntoWhatIsThere() {
         Conv2dConfig cfg = Conv2dConfig.of(2, 8, 3).withPadding(1);
         int n = 2, h = 5, w = 5;
