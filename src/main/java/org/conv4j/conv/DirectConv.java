@@ -189,6 +189,7 @@ public final class DirectConv {
 
         Parallel.forChunks(n, grain, (lo, hi) -> {
             float[] partial = partials[lo / grain];
+            Arrays.fill(partial, 0, partialSize, 0f);
             float[] xp = ws.take(plan.paddedSize);
             float[] dOutP = ws.take(p * f16);
             float[] dp = !correlated ? null : ws.take(tplan.paddedSize);

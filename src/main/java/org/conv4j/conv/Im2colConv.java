@@ -1,5 +1,6 @@
 package org.conv4j.conv;
 
+import java.util.Arrays;
 import org.conv4j.kernels.Elementwise;
 import org.conv4j.kernels.Gemm;
 import org.conv4j.kernels.Kernels;
@@ -130,6 +131,7 @@ public final class Im2colConv {
         }
         Parallel.forChunks(n, grain, (lo, hi) -> {
             float[] partial = partials[lo / grain];  // [F·K] dW, then [F] dB
+            Arrays.fill(partial, 0, partialSize, 0f);
             float[] cols = pointwise ? null : ws.take(groups * k * tile);
             float[] dCols = pointwise || dX == null ? null : ws.take(groups * k * tile);
             try {

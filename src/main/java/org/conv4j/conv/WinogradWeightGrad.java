@@ -79,6 +79,7 @@ public final class WinogradWeightGrad {
         float[][] partials = ws.partials(Parallel.chunkCount(n, grain), plan.partialSize);
         Parallel.forChunks(n, grain, (lo, hi) -> {
             float[] partial = partials[lo / grain];
+            Arrays.fill(partial, 0, plan.partialSize, 0f);
             float[] xh = ws.take(plan.hp * plan.wp * plan.cPad);
             float[] dh = ws.take(2 * plan.tH * 2 * plan.tW * plan.fPad);
             float[] vb = ws.take(16 * plan.vbStride);

@@ -1,7 +1,6 @@
 package org.conv4j.conv;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.conv4j.kernels.PreparedA;
 
@@ -54,13 +53,13 @@ public final class Workspace {
         return prepared[slot];
     }
 
-    /** {@code count} zero-filled buffers of {@code size} floats, one per chunk. Not thread-safe. */
+    /**
+     * {@code count} buffers of {@code size} floats, one per chunk, contents undefined: each chunk's task
+     * zeroes its own, in parallel (zeroing them all here was 8 MB of serial writes per res-c128 dW, 2% of
+     * a 2-thread step). Not thread-safe.
+     */
     public float[][] partials(int count, int size) {
-        if (partials.length != count || (count > 0 && partials[0].length != size)) {
-            partials = new float[count][size];
-        } else {
-            for (float[] p : partials) Arrays.fill(p, 0f);
-        }
+        if (partials.length != count || (count > 0 && partials[0].length != size)) partials = new float[count][size];
         return partials;
     }
 }
