@@ -122,7 +122,9 @@ public final class ReferenceWinograd {
                             }
                             for (int e = 0; e < 16; e++) {
                                 for (int fo = 0; fo < f; fo++) {
-                                    for (int ci = 0; ci < cin; ci++) acc[e][fo][ci] = Math.fma(dm[fo][e], v[ci][e], acc[e][fo][ci]);
+                                    for (int ci = 0; ci < cin; ci++) {
+                                        acc[e][fo][ci] = Math.fma(dm[fo][e], v[ci][e], acc[e][fo][ci]);
+                                    }
                                 }
                             }
                         }
@@ -159,11 +161,15 @@ public final class ReferenceWinograd {
     static float[] gradTransform(float[][] dy) {
         float[][] r = new float[2][4];
         for (int i = 0; i < 2; i++) {
-            for (int k = 0; k < 4; k++) r[i][k] = dot(new float[] {dy[i][0], dy[i][1], 0f, 0f}, new float[] {AT[0][k], AT[1][k], 0f, 0f});
+            for (int k = 0; k < 4; k++) {
+                r[i][k] = dot(new float[] {dy[i][0], dy[i][1], 0f, 0f}, new float[] {AT[0][k], AT[1][k], 0f, 0f});
+            }
         }
         float[] dm = new float[16];
         for (int a = 0; a < 4; a++) {
-            for (int k = 0; k < 4; k++) dm[a * 4 + k] = dot(new float[] {r[0][k], r[1][k], 0f, 0f}, new float[] {AT[0][a], AT[1][a], 0f, 0f});
+            for (int k = 0; k < 4; k++) {
+                dm[a * 4 + k] = dot(new float[] {r[0][k], r[1][k], 0f, 0f}, new float[] {AT[0][a], AT[1][a], 0f, 0f});
+            }
         }
         return dm;
     }

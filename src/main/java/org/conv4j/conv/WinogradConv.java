@@ -41,9 +41,10 @@ import org.conv4j.kernels.VectorGemm;
  * on any number of threads. Per task the rows it reads are zero-padded into
  * {@code xp [C, 2·tH + 2, 2·tWp + 2]} (tWp: tiles per row rounded up to MR; every tile reads in bounds,
  * the cropped ones too), each row split into even and odd columns so that the input transform runs on
- * MR tiles at once with plain vector loads (128 or 256 bits: the packed A row of one channel). V is written as the GEMM's packed A operand
- * {@code va[e][tile/MR][c][tile%MR]} (MR = 4 or 8 tiles, VectorGemm's micro-tile rows), and U is
- * packed once per call as its B operand {@code ub[e][f/NR][c][f%NR]}. For each e and F panel the B panel (C·NR floats) stays in L1 while the
+ * MR tiles at once with plain vector loads (128 or 256 bits: the packed A row of one channel). V is
+ * written as the GEMM's packed A operand {@code va[e][tile/MR][c][tile%MR]} (MR = 4 or 8 tiles,
+ * VectorGemm's micro-tile rows), and U is packed once per call as its B operand
+ * {@code ub[e][f/NR][c][f%NR]}. For each e and F panel the B panel (C·NR floats) stays in L1 while the
  * task's tile groups pass over it. The outputs go to a staging buffer of the task's output rows per
  * channel, copied out as one contiguous run per channel.
  */
@@ -304,8 +305,9 @@ public final class WinogradConv {
 
         /**
          * va[e][(t − t0)/MR][c][(t − t0)%MR] = (Bᵀ d B)[e] of tile t's 4×4 input d for channel c, the MR
-         * tiles of a group at once (one lane each; a 4-tile 128-bit loop took twice the instructions at MR = 8): rows by d B, then columns by Bᵀ, exactly
-         * {@link ReferenceWinograd#inputTransform}'s operations. Columns 2tx + j are, in the split rows,
+         * tiles of a group at once (one lane each; 4-tile 128-bit halves took twice the instructions at
+         * MR = 8): rows by d B, then columns by Bᵀ, exactly {@link ReferenceWinograd#inputTransform}'s
+         * operations. Columns 2tx + j are, in the split rows,
          * even[tx + j/2] for even j and odd[tx + (j−1)/2] for odd j.
          */
         void inputTransform(float[] xp, int t0, int t1, float[] va) {

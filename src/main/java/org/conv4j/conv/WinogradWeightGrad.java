@@ -28,8 +28,9 @@ import org.conv4j.kernels.VectorGemm;
  * dU_e with weights |G_ξi · G_νj| ≤ 1. To first order in u = 2⁻²⁴, every dW[f, c, i, j] is within
  * <pre>   16 · (T + 16) · u · Σ_t ‖d_(c,t)‖₁ · ‖dY_(f,t)‖₁</pre>
  * of the exact sum (plus u·|dW| for the add into dW); {@code WinogradWeightGradTest} checks this element
- * by element. The direct product's chain of 9·T·4 terms has the same form with Σ |x|·|dY| over the 3×3
- * windows: the tile norms are larger, which is Winograd's extra (bounded) error.
+ * by element. The direct product sums one term per output position (4·T of them) and is within about
+ * 4·T·u·Σ |x|·|dY| over those terms; the tile norms are larger and mixed over 16 positions, which is
+ * Winograd's extra (bounded) error.
  *
  * <p><b>Layout and work.</b> The batch is cut into at most {@link DirectConv#MAX_CHUNKS} chunks of whole
  * images, fixed by N alone, each with its own partial dU; partials are summed in chunk order, so results
@@ -186,8 +187,10 @@ public final class WinogradWeightGrad {
                     for (int c0 = 0; c0 < cPad; c0 += V) {
                         int s = (2 * ty * wp + 2 * tx) * cPad + c0;
                         // d B along each of the four rows: (x0 − x2, x1 + x2, x2 − x1, x1 − x3).
-                        FloatVector x0 = FloatVector.fromArray(S, xh, s), x1 = FloatVector.fromArray(S, xh, s + cs);
-                        FloatVector x2 = FloatVector.fromArray(S, xh, s + 2 * cs), x3 = FloatVector.fromArray(S, xh, s + 3 * cs);
+                        FloatVector x0 = FloatVector.fromArray(S, xh, s);
+                        FloatVector x1 = FloatVector.fromArray(S, xh, s + cs);
+                        FloatVector x2 = FloatVector.fromArray(S, xh, s + 2 * cs);
+                        FloatVector x3 = FloatVector.fromArray(S, xh, s + 3 * cs);
                         FloatVector a0 = x0.sub(x2), a1 = x1.add(x2), a2 = x2.sub(x1), a3 = x1.sub(x3);
                         s += rs;
                         x0 = FloatVector.fromArray(S, xh, s);
@@ -234,8 +237,10 @@ public final class WinogradWeightGrad {
                     int t = (ty - ty0) * tW + tx;
                     for (int f0 = 0; f0 < fPad; f0 += MR) {
                         int s = (2 * ty * 2 * tW + 2 * tx) * fPad + f0;
-                        FloatVector y00 = FloatVector.fromArray(SM, dh, s), y01 = FloatVector.fromArray(SM, dh, s + fPad);
-                        FloatVector y10 = FloatVector.fromArray(SM, dh, s + rs), y11 = FloatVector.fromArray(SM, dh, s + rs + fPad);
+                        FloatVector y00 = FloatVector.fromArray(SM, dh, s);
+                        FloatVector y01 = FloatVector.fromArray(SM, dh, s + fPad);
+                        FloatVector y10 = FloatVector.fromArray(SM, dh, s + rs);
+                        FloatVector y11 = FloatVector.fromArray(SM, dh, s + rs + fPad);
                         // dY Aᵀ: row i of dY to (p, p + q, p − q, −q).
                         FloatVector p1 = y00.add(y01), p2 = y00.sub(y01), p3 = y01.neg();
                         FloatVector q1 = y10.add(y11), q2 = y10.sub(y11), q3 = y11.neg();
