@@ -45,14 +45,7 @@ public final class ReferenceWinograd {
                 for (int tx = 0; tx < (ow + 1) / 2; tx++) {
                     float[][] v = new float[cin][];
                     for (int ci = 0; ci < cin; ci++) {
-                        for (int i = 0; i < 4; i++) {
-                            for (int j = 0; j < 4; j++) {
-                                int y = 2 * ty - g.padTop() + i, z = 2 * tx - g.padLeft() + j;
-                                boolean in = y >= 0 && y < h && z >= 0 && z < wd;
-                                d[i][j] = in ? x[((item * cin + ci) * h + y) * wd + z] : 0f;
-                            }
-                        }
-                        v[ci] = inputTransform(d);
+                        v[ci] = inputTransform(inputTile(g, x, (item * cin + ci) * h * wd, ty, tx, d));
                     }
                     for (int fo = 0; fo < f; fo++) {
                         float[] m = new float[16];
@@ -102,14 +95,7 @@ public final class ReferenceWinograd {
                         for (int tx = 0; tx < tW; tx++) {
                             float[][] v = new float[cin][], dm = new float[f][];
                             for (int ci = 0; ci < cin; ci++) {
-                                for (int i = 0; i < 4; i++) {
-                                    for (int j = 0; j < 4; j++) {
-                                        int y = 2 * ty - g.padTop() + i, z = 2 * tx - g.padLeft() + j;
-                                        boolean in = y >= 0 && y < h && z >= 0 && z < wd;
-                                        d[i][j] = in ? x[((item * cin + ci) * h + y) * wd + z] : 0f;
-                                    }
-                                }
-                                v[ci] = inputTransform(d);
+                                v[ci] = inputTransform(inputTile(g, x, (item * cin + ci) * h * wd, ty, tx, d));
                             }
                             for (int fo = 0; fo < f; fo++) {
                                 for (int i = 0; i < 2; i++) {
@@ -193,6 +179,21 @@ public final class ReferenceWinograd {
             }
         }
         return dg;
+    }
+
+    /**
+     * d = the 4×4 input of tile (ty, tx) from the plane {@code x[at .. at + H·W)}: rows 2ty − padTop .. + 3,
+     * columns 2tx − padLeft .. + 3, zero outside the image. Returns d.
+     */
+    private static float[][] inputTile(ConvGeometry g, float[] x, int at, int ty, int tx, float[][] d) {
+        for (int i = 0; i < 4; i++) {
+            for (int j = 0; j < 4; j++) {
+                int y = 2 * ty - g.padTop() + i, z = 2 * tx - g.padLeft() + j;
+                boolean in = y >= 0 && y < g.inH() && z >= 0 && z < g.inW();
+                d[i][j] = in ? x[at + y * g.inW() + z] : 0f;
+            }
+        }
+        return d;
     }
 
     /**

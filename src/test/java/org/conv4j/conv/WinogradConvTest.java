@@ -209,7 +209,8 @@ class WinogradConvTest {
         return worst;
     }
 
-    private static ConvGeometry geometry(Conv2dConfig cfg, int[] hw) {
+    /** The geometry of cfg on an hw[0] × hw[1] input, or null when the kernel does not fit. */
+    static ConvGeometry geometry(Conv2dConfig cfg, int[] hw) {
         try {
             ConvGeometry g = cfg.geometry(hw[0], hw[1]);
             return g.outH() >= 1 && g.outW() >= 1 ? g : null;

@@ -34,7 +34,7 @@ class WinogradWeightGradTest {
         for (Conv2dConfig cfg : CONFIGS) {
             for (int[] hw : SIZES) {
                 for (int n : new int[] {1, 3, 13}) {
-                    ConvGeometry g = geometry(cfg, hw);
+                    ConvGeometry g = WinogradConvTest.geometry(cfg, hw);
                     if (g == null || (n == 13 && cfg.inChannels() * cfg.outChannels() > 200)) continue;
                     ConvData d = ConvData.of(cfg, n, hw[0], hw[1], 17L * hw[0] + hw[1] + cfg.outChannels() + 5L * n);
                     float[] got = new float[d.w().length], want = new float[d.w().length];
@@ -59,7 +59,7 @@ class WinogradWeightGradTest {
         for (Conv2dConfig cfg : CONFIGS) {
             for (int[] hw : SIZES) {
                 for (int n : new int[] {1, 3}) {
-                    ConvGeometry g = geometry(cfg, hw);
+                    ConvGeometry g = WinogradConvTest.geometry(cfg, hw);
                     if (g == null) continue;
                     ConvData d = ConvData.of(cfg, n, hw[0], hw[1], 31L * hw[0] + hw[1] + cfg.outChannels() + 7L * n);
                     ConvOracle want = ConvOracle.of(cfg, n, hw[0], hw[1], d.x(), d.w(), d.b(), d.dOut());
@@ -165,14 +165,5 @@ class WinogradWeightGradTest {
             }
         }
         return worst;
-    }
-
-    private static ConvGeometry geometry(Conv2dConfig cfg, int[] hw) {
-        try {
-            ConvGeometry g = cfg.geometry(hw[0], hw[1]);
-            return g.outH() >= 1 && g.outW() >= 1 ? g : null;
-        } catch (IllegalArgumentException e) {
-            return null;   // kernel larger than the padded input
-        }
     }
 }
