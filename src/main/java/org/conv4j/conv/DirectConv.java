@@ -6,7 +6,6 @@ import jdk.incubator.vector.VectorSpecies;
 import org.conv4j.kernels.Elementwise;
 import org.conv4j.kernels.Gemm;
 import org.conv4j.kernels.Kernels;
-import org.conv4j.kernels.OrderedSum;
 import org.conv4j.kernels.Parallel;
 import org.conv4j.kernels.PreparedA;
 import org.conv4j.kernels.VectorGemm;
@@ -227,13 +226,7 @@ public final class DirectConv {
                             plan.unpad(dxp, dX, dxAt);
                         }
                     }
-                    if (dB != null) {
-                        // A written-down order (not a vector lane reduction): dBias must be bitwise reproducible.
-                        for (int fi = 0; fi < f; fi++) {
-                            int row = dOutBase + fi * p;
-                            partial[groups * gradSize + fi] += OrderedSum.sum(dOut, row, p);
-                        }
-                    }
+                    if (dB != null) BiasGrad.addImage(dOut, dOutBase, f, p, partial, groups * gradSize);
                 }
             } finally {
                 ws.give(xp);
@@ -261,13 +254,7 @@ public final class DirectConv {
                 }
             }
         });
-        if (dB != null) {
-            for (int i = 0; i < f; i++) {
-                float s = 0f;
-                for (float[] part : partials) s += part[groups * gradSize + i];
-                dB[i] += s;
-            }
-        }
+        if (dB != null) BiasGrad.reduce(partials, groups * gradSize, f, dB);
     }
 
     /**

@@ -4,7 +4,6 @@ import java.util.Arrays;
 import org.conv4j.kernels.Elementwise;
 import org.conv4j.kernels.Gemm;
 import org.conv4j.kernels.Kernels;
-import org.conv4j.kernels.OrderedSum;
 import org.conv4j.kernels.Parallel;
 import org.conv4j.kernels.PreparedA;
 
@@ -167,14 +166,7 @@ public final class Im2colConv {
                             }
                         }
                     }
-                    if (dB != null) {
-                        // OrderedSum, not Elementwise.sum: a vector lane reduction's order is the JIT's choice, and
-                        // dBias must be bitwise reproducible.
-                        for (int fi = 0; fi < f; fi++) {
-                            int row = dOutBase + fi * p;
-                            partial[wSize + fi] += OrderedSum.sum(dOut, row, p);
-                        }
-                    }
+                    if (dB != null) BiasGrad.addImage(dOut, dOutBase, f, p, partial, wSize);
                 }
             } finally {
                 if (cols != null) ws.give(cols);
@@ -190,12 +182,6 @@ public final class Im2colConv {
                 dW[i] += s;
             }
         });
-        if (dB != null) {
-            for (int i = 0; i < f; i++) {
-                float s = 0f;
-                for (float[] part : partials) s += part[wSize + i];
-                dB[i] += s;
-            }
-        }
+        if (dB != null) BiasGrad.reduce(partials, wSize, f, dB);
     }
 }

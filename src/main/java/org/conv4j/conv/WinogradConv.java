@@ -150,7 +150,7 @@ public final class WinogradConv {
         }
     }
 
-    private static void requireSupported(Conv2dConfig c, ConvGeometry g) {
+    static void requireSupported(Conv2dConfig c, ConvGeometry g) {
         if (!supports(c, g)) throw new IllegalArgumentException("Winograd F(2x2,3x3) does not apply to " + c.describe());
     }
 

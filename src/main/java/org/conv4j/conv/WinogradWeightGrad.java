@@ -4,7 +4,6 @@ import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
-import org.conv4j.kernels.OrderedSum;
 import org.conv4j.kernels.Parallel;
 import org.conv4j.kernels.VectorGemm;
 
@@ -40,7 +39,7 @@ import org.conv4j.kernels.VectorGemm;
  * {@link WinogradConv#TILE_BLOCK} tiles) writes dM as the micro-kernel's A operand
  * {@code am[e][f/MR][t][f%MR]} and V as its B operand {@code vb[e][c/NR][t][c%NR]}, and each (e, F group,
  * C panel) adds one MR × NR tile of its product into the chunk's partial {@code [16][fPad][cPad]}.
- * dB is DirectConv's (the same ordered sums in the same chunks), so it is bitwise the same.
+ * dB is {@link BiasGrad}'s in the same chunks as DirectConv's, so it is bitwise the same.
  */
 public final class WinogradWeightGrad {
     static final VectorSpecies<Float> S = VectorGemm.S;
@@ -54,12 +53,11 @@ public final class WinogradWeightGrad {
     private WinogradWeightGrad() {}
 
     /**
-     * True when {@code auto} takes dW here rather than from DirectConv: Winograd applies and C ≥ 32,
-     * F ≥ 32, output at least 4×4 (the same rule as the forward; measured in BENCHMARKS.md, "Winograd dW").
+     * True when {@code auto} takes dW here rather than from DirectConv: where the forward runs on Winograd
+     * (C ≥ 32, F ≥ 32, output at least 4×4; the dW figures are in BENCHMARKS.md, "Winograd dW").
      */
     static boolean pays(Conv2dConfig c, ConvGeometry g) {
-        return WinogradConv.supports(c, g) && c.inChannels() >= 32 && c.outChannels() >= 32
-                && Math.min(g.outH(), g.outW()) >= 4;
+        return WinogradConv.pays(c, g);
     }
 
     /**
@@ -72,9 +70,7 @@ public final class WinogradWeightGrad {
      */
     public static void backward(Conv2dConfig c, ConvGeometry g, int n, float[] x, float[] dOut, float[] dW,
                                 float[] dB, Workspace ws) {
-        if (!WinogradConv.supports(c, g)) {
-            throw new IllegalArgumentException("Winograd F(2x2,3x3) does not apply to " + c.describe());
-        }
+        WinogradConv.requireSupported(c, g);
         Plan plan = new Plan(c.inChannels(), c.outChannels(), g);
         int grain = grain(n);
         float[][] partials = ws.partials(Parallel.chunkCount(n, grain), plan.partialSize);
@@ -101,11 +97,8 @@ public final class WinogradWeightGrad {
                         plan.multiply(am, vb, tiles, partial);
                     }
                     if (dB != null) {
-                        // DirectConv's written-down order, so dB is bitwise the same on either path.
                         int p = plan.outH * plan.outW;
-                        for (int fi = 0; fi < plan.f; fi++) {
-                            partial[plan.dbAt + fi] += OrderedSum.sum(dOut, (item * plan.f + fi) * p, p);
-                        }
+                        BiasGrad.addImage(dOut, item * plan.f * p, plan.f, p, partial, plan.dbAt);
                     }
                 }
             } finally {
@@ -116,13 +109,7 @@ public final class WinogradWeightGrad {
             }
         });
         plan.reduce(partials, dW);
-        if (dB != null) {
-            for (int fi = 0; fi < plan.f; fi++) {
-                float s = 0f;
-                for (float[] part : partials) s += part[plan.dbAt + fi];
-                dB[fi] += s;
-            }
-        }
+        if (dB != null) BiasGrad.reduce(partials, plan.dbAt, plan.f, dB);
     }
 
     /** Images per chunk for a batch of n: at most {@link DirectConv#MAX_CHUNKS} chunks. */
