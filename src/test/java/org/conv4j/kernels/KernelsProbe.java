@@ -11,7 +11,8 @@ import org.conv4j.util.Rng;
  * Run in a child JVM by {@link KernelsFallbackTest}: prints the kernel choice, then checks the chosen GEMM
  * against ScalarGemm on awkward sizes and prints "max-rel-err VALUE" (the largest |difference| / k²), then
  * the convolutions the layers choose (Winograd, direct; their micro-tiles follow the vector width) against
- * im2col on the same inputs, forward and backward, as "conv-max-err VALUE" (largest |difference|).
+ * im2col on the same inputs, forward and backward, as "conv-max-err VALUE" (largest |difference|), and
+ * the register transpose against its definition as "transpose-mismatches COUNT".
  */
 public final class KernelsProbe {
     public static void main(String[] args) {
@@ -40,7 +41,26 @@ public final class KernelsProbe {
             }
         }
         System.out.println("max-rel-err " + worst);
-        if (Kernels.gemm() instanceof VectorGemm) System.out.println("conv-max-err " + convError(rng));
+        if (Kernels.gemm() instanceof VectorGemm) {
+            System.out.println("conv-max-err " + convError(rng));
+            System.out.println("transpose-mismatches " + transposeMismatches(rng));
+        }
+    }
+
+    /** Floats where {@link Transpose#block} differs from its scalar definition (0 when it has no vector form). */
+    private static int transposeMismatches(Rng rng) {
+        if (!Transpose.VECTOR) return 0;
+        int v = Transpose.V, stride = v + 3;
+        float[] src = new float[v * stride];
+        for (int i = 0; i < src.length; i++) src[i] = rng.nextFloat();
+        int[] to = new int[v];
+        for (int i = 0; i < v; i++) to[i] = i * (v + 2);
+        float[] fast = new float[v * (v + 2)], slow = new float[fast.length];
+        Transpose.block(src, 1, stride, fast, 0, to, 0);
+        Transpose.reference(src, 1, stride, slow, 0, to, 0);
+        int bad = 0;
+        for (int i = 0; i < fast.length; i++) if (Float.compare(fast[i], slow[i]) != 0) bad++;
+        return bad;
     }
 
     /** Winograd (33 → 33, 3×3), direct strided (3 → 17, 5×5 / 2) and 1-channel (1 → 32, 3×3) against im2col. */
