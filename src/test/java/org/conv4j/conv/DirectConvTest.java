@@ -41,6 +41,10 @@ class DirectConvTest {
         check(Conv2dConfig.of(3, 8, 3).withStride(2).withPadding(2).withDilation(2), 2, 11, 12);  // dilated
         check(Conv2dConfig.of(6, 16, 3).withStride(2).withPadding(1).withGroups(2), 2, 9, 7);
         check(Conv2dConfig.of(4, 8, 4).withStride(4), 1, 8, 8);                   // patchify: stride = kernel
+        // Rows split into their two phase planes by vector permutations (two vectors at a time, then a
+        // scalar tail), from an odd and an even left padding.
+        check(Conv2dConfig.of(3, 8, 3).withStride(2).withPadding(1), 2, 5, 37);
+        check(Conv2dConfig.of(2, 9, 5).withStride(2).withPadding(2, 3), 2, 6, 69);
         check(Conv2dConfig.of(3, 8, 2, 3).withStride(2), 2, 2, 207);              // one output row
         check(Conv2dConfig.of(2, 8, 3).withStride(2).withPadding(4), 2, 5, 5);    // padding wider than the kernel
     }
