@@ -5,6 +5,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 import org.conv4j.kernels.Parallel;
+import org.conv4j.kernels.Transpose;
 import org.conv4j.kernels.VectorGemm;
 
 /**
@@ -220,6 +221,10 @@ public final class WinogradConv {
         final int blocksPerImage, blockRows, blockTiles;
         /** Floats per output channel in the staging buffer: the task's output rows, plus the skew. */
         final int stageStride;
+        /** Channels of the staging buffer: cout, or whole blocks of V when the outputs are transposed. */
+        final int stageChannels;
+        /** i·stageStride for i &lt; V: where {@link Transpose#block} puts channel i of a block. */
+        final int[] channelRows;
 
         Plan(int cin, int cout, int inH, int inW, int padTop, int padLeft, int outH, int outW) {
             this.cin = cin;
@@ -243,6 +248,9 @@ public final class WinogradConv {
             this.blockRows = (tH + blocksPerImage - 1) / blocksPerImage;   // even split of the tile rows
             this.blockTiles = blockRows * tWp;
             this.stageStride = 2 * blockRows * outW + SKEW;
+            this.stageChannels = Transpose.VECTOR ? roundUp(cout, V) : cout;
+            this.channelRows = new int[V];
+            for (int i = 0; i < V; i++) channelRows[i] = i * stageStride;
             this.outPanels = roundUp(cout, NR) / NR;
             this.out16 = outPanels * NR;
         }
@@ -255,8 +263,8 @@ public final class WinogradConv {
                 float[] xp = ws.take(cin * hp * wp);
                 float[] va = ws.take(16 * (blockTiles * cin + SKEW));
                 float[] m = ws.take(16 * (blockTiles * out16 + SKEW));
-                float[] y = ws.take(4 * V);
-                float[] stage = ws.take(cout * stageStride);
+                float[] y = ws.take(2 * V * V);
+                float[] stage = ws.take(stageChannels * stageStride);
                 try {
                     for (int task = lo; task < hi; task++) {
                         int item = task / blocksPerImage, ty0 = (task % blocksPerImage) * blockRows;
@@ -264,7 +272,8 @@ public final class WinogradConv {
                         pad(src, item * cin * inH * inW, 2 * ty0, 2 * ty1 + 2, xp);
                         inputTransform(xp, t0, t1, va);
                         multiply(va, ub, t1 - t0, m);
-                        outputTransform(m, t0, t1, biasPadded, stage, y);
+                        if (Transpose.VECTOR) outputRows(m, t0, t1, biasPadded, stage, y);
+                        else outputTransform(m, t0, t1, biasPadded, stage, y);
                         // The task's output rows [2·ty0, 2·ty1) ∩ [0, outH) of every channel, contiguous.
                         int y0 = 2 * ty0, len = (Math.min(outH, 2 * ty1) - y0) * outW;
                         for (int o = 0; o < cout; o++) {
@@ -369,6 +378,48 @@ public final class WinogradConv {
                     for (int gr = 0; gr < groups; gr++) {
                         VectorGemm.kernel(va, aBase + gr * cin * MR, ub, bBase, cin,
                                 m, mBase + gr * MR * out16 + op * NR, out16, 0f);
+                    }
+                }
+            }
+        }
+
+        /**
+         * {@link #outputTransform}'s result, written a channel row at a time instead of a float at a time
+         * (its scalar scatter and the copy after it were 17% of fmnist-c2's forward + backward, JFR). For
+         * each tile row, block of V output channels and group of V/2 tiles (2·(V/2) = V output columns),
+         * the tiles' Aᵀ M A + bias vectors (V channels each) fill two V × V blocks, the group's top and
+         * bottom output rows with one pixel per row of the block, and {@link Transpose#block} turns
+         * each into V channel rows of V pixels in stage. The last group of a row can run up to 15 columns
+         * past outW (cropped and padding tiles); those floats land in the next output row, which is
+         * written after them, or in the skew after a channel's last row (stageStride has SKEW = 16
+         * floats of it), never in anything kept: so each row's groups go right to left, and top before
+         * bottom. Needs whole V/2-tile groups (tWp is a multiple of MR = V/2) and stage rows for
+         * roundUp(cout, V) channels.
+         *
+         * @param y two V × V blocks of scratch
+         */
+        void outputRows(float[] m, int t0, int t1, float[] bias, float[] stage, float[] y) {
+            int tiles = t1 - t0, eStride = tiles * out16 + SKEW, row0 = 2 * (t0 / tWp), half = V / 2;
+            for (int ty = t0 / tWp; ty < t1 / tWp; ty++) {
+                int rowAt = (2 * ty - row0) * outW;
+                for (int o0 = 0; o0 < cout; o0 += V) {
+                    FloatVector bv = FloatVector.fromArray(S, bias, o0);
+                    for (int tx0 = tWp - half; tx0 >= 0; tx0 -= half) {
+                        for (int j = 0; j < half; j++) {
+                            int at = (ty * tWp + tx0 + j - t0) * out16 + o0;
+                            // M A along each row ξ, then Aᵀ down the columns: outputTransform's operations.
+                            FloatVector r00 = row0(m, at, eStride), r01 = row1(m, at, eStride);
+                            FloatVector r10 = row0(m, at + 4 * eStride, eStride), r11 = row1(m, at + 4 * eStride, eStride);
+                            FloatVector r20 = row0(m, at + 8 * eStride, eStride), r21 = row1(m, at + 8 * eStride, eStride);
+                            FloatVector r30 = row0(m, at + 12 * eStride, eStride), r31 = row1(m, at + 12 * eStride, eStride);
+                            r00.add(r10).add(r20).add(bv).intoArray(y, 2 * j * V);
+                            r01.add(r11).add(r21).add(bv).intoArray(y, (2 * j + 1) * V);
+                            r10.sub(r20).sub(r30).add(bv).intoArray(y, V * V + 2 * j * V);
+                            r11.sub(r21).sub(r31).add(bv).intoArray(y, V * V + (2 * j + 1) * V);
+                        }
+                        int base = o0 * stageStride + rowAt + 2 * tx0;
+                        Transpose.block(y, 0, V, stage, base, channelRows, 0);
+                        Transpose.block(y, V * V, V, stage, base + outW, channelRows, 0);
                     }
                 }
             }

@@ -30,7 +30,9 @@ class WinogradConvTest {
             Conv2dConfig.of(5, 7, 3).withPadding(2),
             Conv2dConfig.of(64, 72, 3).withPadding(1),           // deep enough for auto; F = 2¼ panels
     };
-    private static final int[][] SIZES = {{1, 1}, {2, 2}, {3, 3}, {5, 5}, {13, 13}, {2, 5}, {13, 3}};
+    // 35 × 37: several tasks per image, and three groups of tiles per row whose last runs past the
+    // output's right edge (the transposed output rows write those columns into the next row first).
+    private static final int[][] SIZES = {{1, 1}, {2, 2}, {3, 3}, {5, 5}, {13, 13}, {2, 5}, {13, 3}, {35, 37}};
 
     @Test
     void forwardIsBitwiseTheReferenceMatrices() {
