@@ -46,6 +46,38 @@ class ParallelTest {
     }
 
     @Test
+    void aCallFromAChunkRunsOnThatChunksThread() {
+        // Every nested chunk runs on the thread of the chunk that called it, the caller's included: none is
+        // handed to the pool while both threads are already computing.
+        Parallel.setThreads(2);
+        for (int rep = 0; rep < 20; rep++) {
+            java.util.concurrent.atomic.AtomicInteger elsewhere = new java.util.concurrent.atomic.AtomicInteger();
+            Parallel.forChunks(8, 1, (lo, hi) -> {
+                Thread outer = Thread.currentThread();
+                Parallel.forChunks(16, 1, (a, b) -> {
+                    if (Thread.currentThread() != outer) elsewhere.incrementAndGet();
+                    spin(10_000);  // long enough for a helper to take chunks, if one were sent
+                });
+            });
+            assertEquals(0, elsewhere.get(), "nested chunks run on another thread than their caller");
+        }
+        // Outside a chunk the caller still shares its work with the pool.
+        java.util.Set<Thread> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        for (int rep = 0; rep < 200 && threads.size() < 2; rep++) {
+            Parallel.forChunks(64, 1, (lo, hi) -> {
+                threads.add(Thread.currentThread());
+                spin(20_000);
+            });
+        }
+        assertEquals(2, threads.size(), "the caller and a pool worker both ran chunks");
+    }
+
+    private static void spin(long nanos) {
+        long until = System.nanoTime() + nanos;
+        while (System.nanoTime() < until) Thread.onSpinWait();
+    }
+
+    @Test
     void aFailingChunkIsRethrownAfterTheOthersFinish() {
         Parallel.setThreads(2);
         IllegalStateException boom = new IllegalStateException("chunk 5");
