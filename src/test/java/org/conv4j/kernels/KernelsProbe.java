@@ -69,7 +69,7 @@ public final class KernelsProbe {
                 Conv2dConfig.of(33, 33, 3).withPadding(1),
                 Conv2dConfig.of(3, 17, 5).withStride(2).withPadding(2),
                 Conv2dConfig.of(1, 32, 3).withPadding(1)};
-        int n = 3, h = 13, w = 15;
+        int n = 3, h = 13, w = 37;  // 37: wide enough for the stride-2 rows to be split by vectors at every width
         double worst = 0;
         for (Conv2dConfig c : configs) {
             ConvGeometry g = c.geometry(h, w);
