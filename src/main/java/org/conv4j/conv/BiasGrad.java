@@ -1,5 +1,6 @@
 package org.conv4j.conv;
 
+import org.conv4j.kernels.Kernels;
 import org.conv4j.kernels.OrderedSum;
 
 /**
@@ -13,7 +14,7 @@ final class BiasGrad {
 
     /** partial[at + f] += Σ_q dOut[dOutAt + f·p + q] for f < channels. */
     static void addImage(float[] dOut, int dOutAt, int channels, int p, float[] partial, int at) {
-        for (int f = 0; f < channels; f++) partial[at + f] += OrderedSum.sum(dOut, dOutAt + f * p, p);
+        Kernels.elementwise().addOrderedSums(channels, p, dOut, dOutAt, p, partial, at);
     }
 
     /** dB[f] += Σ over the chunk partials, in chunk order, of partial[at + f], for f < channels. */

@@ -23,6 +23,12 @@ public interface Elementwise {
     /** Σ x[i] (accumulated in several float lanes, returned as double). */
     double sum(int n, float[] x, int xOff);
 
+    /**
+     * dst[dstOff + r] += {@link OrderedSum#sum}(x, xOff + r·stride, n) for r &lt; rows, bit for bit that
+     * written-down order in every implementation (a convolution's bias gradient, one row per channel).
+     */
+    void addOrderedSums(int rows, int n, float[] x, int xOff, int stride, float[] dst, int dstOff);
+
     /** Σ (x[i] - mean)² (for variances without the cancellation of Σx² − n·mean²). */
     double sumSquaredDeviation(int n, float[] x, int xOff, float mean);
 

@@ -33,6 +33,11 @@ public final class ScalarElementwise implements Elementwise {
     }
 
     @Override
+    public void addOrderedSums(int rows, int n, float[] x, int xOff, int stride, float[] dst, int dstOff) {
+        for (int r = 0; r < rows; r++) dst[dstOff + r] += OrderedSum.sum(x, xOff + r * stride, n);
+    }
+
+    @Override
     public double sumSquaredDeviation(int n, float[] x, int xOff, float mean) {
         double s = 0;
         for (int i = 0; i < n; i++) {

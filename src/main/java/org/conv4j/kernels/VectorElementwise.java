@@ -93,6 +93,44 @@ public final class VectorElementwise implements Elementwise {
         return t;
     }
 
+    /** OrderedSum's eight running sums are the lanes of one 256-bit vector: element q goes to lane q mod 8. */
+    private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
+
+    /**
+     * Four rows at a time, each row's eight running sums the lanes of a 256-bit vector added in the
+     * scalar order (so the bits are OrderedSum's), four independent chains of vector adds where the scalar
+     * sum is one row's eight scalar chains: 12% of fmnist-c1's forward + backward went to the scalar sums.
+     * Rows left over, and vectors narrower than 256 bits, take the scalar reference.
+     */
+    @Override
+    public void addOrderedSums(int rows, int n, float[] x, int xOff, int stride, float[] dst, int dstOff) {
+        int r = 0, bound = n & ~7;
+        if (S.vectorBitSize() >= 256) {
+            for (; r + 4 <= rows; r += 4) {
+                int a0 = xOff + r * stride, a1 = a0 + stride, a2 = a1 + stride, a3 = a2 + stride;
+                FloatVector s0 = FloatVector.zero(S8), s1 = s0, s2 = s0, s3 = s0;
+                for (int q = 0; q < bound; q += 8) {
+                    s0 = s0.add(FloatVector.fromArray(S8, x, a0 + q));
+                    s1 = s1.add(FloatVector.fromArray(S8, x, a1 + q));
+                    s2 = s2.add(FloatVector.fromArray(S8, x, a2 + q));
+                    s3 = s3.add(FloatVector.fromArray(S8, x, a3 + q));
+                }
+                dst[dstOff + r] += finishOrderedSum(s0, x, a0 + bound, n - bound);
+                dst[dstOff + r + 1] += finishOrderedSum(s1, x, a1 + bound, n - bound);
+                dst[dstOff + r + 2] += finishOrderedSum(s2, x, a2 + bound, n - bound);
+                dst[dstOff + r + 3] += finishOrderedSum(s3, x, a3 + bound, n - bound);
+            }
+        }
+        TAIL.addOrderedSums(rows - r, n, x, xOff + r * stride, stride, dst, dstOff + r);
+    }
+
+    /** OrderedSum's ending: the tail into the first running sum, then the eight combined pairwise. */
+    private static float finishOrderedSum(FloatVector sums, float[] x, int tail, int count) {
+        float s0 = sums.lane(0);
+        for (int i = 0; i < count; i++) s0 += x[tail + i];
+        return ((s0 + sums.lane(1)) + (sums.lane(2) + sums.lane(3))) + ((sums.lane(4) + sums.lane(5)) + (sums.lane(6) + sums.lane(7)));
+    }
+
     @Override
     public double sumSquaredDeviation(int n, float[] x, int xOff, float mean) {
         double total = 0;

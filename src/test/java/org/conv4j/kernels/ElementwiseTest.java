@@ -19,6 +19,25 @@ class ElementwiseTest {
     }
 
     @Test
+    void orderedRowSumsAreOrderedSumsBitForBit() {
+        Rng rng = new Rng(6);
+        for (int rows : new int[] {0, 1, 3, 4, 5, 13}) {
+            for (int n : new int[] {0, 1, 7, 8, 9, 207, 784}) {
+                int stride = n + 3, off = 2;
+                float[] x = random(rng, off + rows * stride, -1f, 1f);
+                // Cancellation inside a running sum, where any other order gives other bits.
+                if (n > 9 && rows > 0) { x[off] = 1e8f; x[off + 8] = -1e8f; }
+                float[] start = random(rng, rows + 1, -1f, 1f), got = start.clone(), want = start.clone(), scalar = start.clone();
+                vec.addOrderedSums(rows, n, x, off, stride, got, 1);
+                ref.addOrderedSums(rows, n, x, off, stride, scalar, 1);
+                for (int r = 0; r < rows; r++) want[1 + r] += OrderedSum.sum(x, off + r * stride, n);
+                assertArrayEquals(want, got, rows + " rows of " + n);
+                assertArrayEquals(want, scalar, rows + " rows of " + n + ", scalar");
+            }
+        }
+    }
+
+    @Test
     void mapsAreBitwiseEqualToTheScalarReference() {
         Rng rng = new Rng(1);
         for (int n : SIZES) {
