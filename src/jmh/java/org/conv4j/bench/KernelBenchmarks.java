@@ -7,6 +7,7 @@ import org.conv4j.conv.Im2col;
 import org.conv4j.kernels.Elementwise;
 import org.conv4j.kernels.Gemm;
 import org.conv4j.kernels.ScalarElementwise;
+import org.conv4j.kernels.Transpose;
 import org.conv4j.kernels.VectorElementwise;
 import org.conv4j.kernels.VectorGemm;
 import org.conv4j.util.Rng;
@@ -43,6 +44,7 @@ public class KernelBenchmarks {
     private float[] a, b, c, x, y, dOut, pooled, moment1, moment2;
     private int[] argmax;
     private float[] image, cols;
+    private int[] pixelRows;   // pixel q of a channels-last image starts at q · 64
     private final ConvGeometry geometry = ConvGeometry.of(32, 32, 3, 3, 1, 1);   // cifar-c3, one image
 
     @Setup
@@ -61,6 +63,8 @@ public class KernelBenchmarks {
         argmax = new int[len / 4];
         image = random(rng, 64 * 32 * 32);
         cols = new float[64 * 9 * 32 * 32];
+        pixelRows = new int[32 * 32];
+        for (int q = 0; q < pixelRows.length; q++) pixelRows[q] = q * 64;
     }
 
     private static float[] random(Rng rng, int len) {
@@ -119,6 +123,40 @@ public class KernelBenchmarks {
 
     @Benchmark
     public double sumVector() { return vector.sum(x.length, x, 0); }
+
+    /** The bias gradient's sums: 64 · 32 planes of 28 × 28, in OrderedSum's order. */
+    @Benchmark
+    public float[] orderedSumsVector() {
+        vector.addOrderedSums(64 * 32, 28 * 28, dOut, 0, 28 * 28, pooled, 0);
+        return pooled;
+    }
+
+    @Benchmark
+    public float[] orderedSumsScalar() {
+        scalar.addOrderedSums(64 * 32, 28 * 28, dOut, 0, 28 * 28, pooled, 0);
+        return pooled;
+    }
+
+    /** One cifar-c3 image (64 channels of 32 × 32) to channels-last, V × V blocks in registers. */
+    @Benchmark
+    public float[] transposeVector() {
+        for (int c0 = 0; c0 < 64; c0 += Transpose.V) {
+            for (int p = 0; p < 32 * 32; p += Transpose.V) {
+                Transpose.block(image, c0 * 32 * 32 + p, 32 * 32, cols, c0, pixelRows, p);
+            }
+        }
+        return cols;
+    }
+
+    @Benchmark
+    public float[] transposeScalar() {
+        for (int c0 = 0; c0 < 64; c0 += Transpose.V) {
+            for (int p = 0; p < 32 * 32; p += Transpose.V) {
+                Transpose.reference(image, c0 * 32 * 32 + p, 32 * 32, cols, c0, pixelRows, p);
+            }
+        }
+        return cols;
+    }
 
     @Benchmark
     public float[] adamVector() {
