@@ -139,20 +139,16 @@ public class KernelBenchmarks {
 
     /** One cifar-c3 image (64 channels of 32 × 32) to channels-last, V × V blocks in registers. */
     @Benchmark
-    public float[] transposeVector() {
-        for (int c0 = 0; c0 < 64; c0 += Transpose.V) {
-            for (int p = 0; p < 32 * 32; p += Transpose.V) {
-                Transpose.block(image, c0 * 32 * 32 + p, 32 * 32, cols, c0, pixelRows, p);
-            }
-        }
-        return cols;
-    }
+    public float[] transposeVector() { return transposeImage(true); }
 
     @Benchmark
-    public float[] transposeScalar() {
+    public float[] transposeScalar() { return transposeImage(false); }
+
+    private float[] transposeImage(boolean vectorBlocks) {
         for (int c0 = 0; c0 < 64; c0 += Transpose.V) {
             for (int p = 0; p < 32 * 32; p += Transpose.V) {
-                Transpose.reference(image, c0 * 32 * 32 + p, 32 * 32, cols, c0, pixelRows, p);
+                if (vectorBlocks) Transpose.block(image, c0 * 32 * 32 + p, 32 * 32, cols, c0, pixelRows, p);
+                else Transpose.reference(image, c0 * 32 * 32 + p, 32 * 32, cols, c0, pixelRows, p);
             }
         }
         return cols;
