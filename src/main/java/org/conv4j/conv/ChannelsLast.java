@@ -55,6 +55,7 @@ final class ChannelsLast {
             }
         }
     }
+
     /**
      * {@link #copy} for the first channels/V·V channels, V channels by V pixels at a time transposed in
      * registers ({@link Transpose}: half the scalar copy's time per float), one group of V channel planes

@@ -329,9 +329,9 @@ public final class DirectConv {
                         System.arraycopy(src, from, xp, row + padLeft, inW);
                     } else if (strideW == 2) {
                         // Column padLeft + x goes to plane (padLeft + x) mod 2, at (padLeft + x) / 2.
-                        int plane = planeH * pitch;
-                        split(src, from, inW, xp, row + (padLeft & 1) * plane + padLeft / 2,
-                                row + ((padLeft + 1) & 1) * plane + (padLeft + 1) / 2);
+                        int planeSize = planeH * pitch;
+                        split(src, from, inW, xp, row + (padLeft & 1) * planeSize + padLeft / 2,
+                                row + ((padLeft + 1) & 1) * planeSize + (padLeft + 1) / 2);
                     } else {
                         for (int b = 0; b < strideW; b++) {
                             int x0 = Math.floorMod(b - padLeft, strideW);  // first x with (x + padLeft) mod sW = b
