@@ -29,10 +29,13 @@ class WinogradConvTest {
             Conv2dConfig.of(3, 40, 3).withPadding(0, 1, 1, 0),   // asymmetric; F past one vector panel
             Conv2dConfig.of(5, 7, 3).withPadding(2),
             Conv2dConfig.of(64, 72, 3).withPadding(1),           // deep enough for auto; F = 2¼ panels
+            Conv2dConfig.of(16, 32, 3).withPadding(1),           // whole vector blocks of channels both ways
     };
     // 35 × 37: several tasks per image, and three groups of tiles per row whose last runs past the
     // output's right edge (the transposed output rows write those columns into the next row first).
-    private static final int[][] SIZES = {{1, 1}, {2, 2}, {3, 3}, {5, 5}, {13, 13}, {2, 5}, {13, 3}, {35, 37}};
+    // 16 × 32: two tile groups per row and no computed column past the edge; with 16 → 32 channels,
+    // whole transpose blocks of channels both ways.
+    private static final int[][] SIZES = {{1, 1}, {2, 2}, {3, 3}, {5, 5}, {13, 13}, {2, 5}, {13, 3}, {35, 37}, {16, 32}};
 
     @Test
     void forwardIsBitwiseTheReferenceMatrices() {
