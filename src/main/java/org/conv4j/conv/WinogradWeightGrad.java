@@ -167,36 +167,20 @@ public final class WinogradWeightGrad {
          * {@link ReferenceWinograd#inputTransform}.
          */
         void inputTransform(float[] xh, int ty0, int ty1, int tiles, float[] vb) {
-            int cs = cPad, rs = wp * cPad;
+            int rs = wp * cPad;
             for (int ty = ty0; ty < ty1; ty++) {
                 for (int tx = 0; tx < tW; tx++) {
                     int t = (ty - ty0) * tW + tx;
                     for (int c0 = 0; c0 < cPad; c0 += V) {
                         int s = (2 * ty * wp + 2 * tx) * cPad + c0;
-                        // d B along each of the four rows: (x0 − x2, x1 + x2, x2 − x1, x1 − x3).
-                        FloatVector x0 = FloatVector.fromArray(S, xh, s);
-                        FloatVector x1 = FloatVector.fromArray(S, xh, s + cs);
-                        FloatVector x2 = FloatVector.fromArray(S, xh, s + 2 * cs);
-                        FloatVector x3 = FloatVector.fromArray(S, xh, s + 3 * cs);
-                        FloatVector a0 = x0.sub(x2), a1 = x1.add(x2), a2 = x2.sub(x1), a3 = x1.sub(x3);
+                        // d B along each of the four rows.
+                        FloatVector a0 = dB0(xh, s), a1 = dB1(xh, s), a2 = dB2(xh, s), a3 = dB3(xh, s);
                         s += rs;
-                        x0 = FloatVector.fromArray(S, xh, s);
-                        x1 = FloatVector.fromArray(S, xh, s + cs);
-                        x2 = FloatVector.fromArray(S, xh, s + 2 * cs);
-                        x3 = FloatVector.fromArray(S, xh, s + 3 * cs);
-                        FloatVector b0 = x0.sub(x2), b1 = x1.add(x2), b2 = x2.sub(x1), b3 = x1.sub(x3);
+                        FloatVector b0 = dB0(xh, s), b1 = dB1(xh, s), b2 = dB2(xh, s), b3 = dB3(xh, s);
                         s += rs;
-                        x0 = FloatVector.fromArray(S, xh, s);
-                        x1 = FloatVector.fromArray(S, xh, s + cs);
-                        x2 = FloatVector.fromArray(S, xh, s + 2 * cs);
-                        x3 = FloatVector.fromArray(S, xh, s + 3 * cs);
-                        FloatVector c0v = x0.sub(x2), c1 = x1.add(x2), c2 = x2.sub(x1), c3 = x1.sub(x3);
+                        FloatVector c0v = dB0(xh, s), c1 = dB1(xh, s), c2 = dB2(xh, s), c3 = dB3(xh, s);
                         s += rs;
-                        x0 = FloatVector.fromArray(S, xh, s);
-                        x1 = FloatVector.fromArray(S, xh, s + cs);
-                        x2 = FloatVector.fromArray(S, xh, s + 2 * cs);
-                        x3 = FloatVector.fromArray(S, xh, s + 3 * cs);
-                        FloatVector d0 = x0.sub(x2), d1 = x1.add(x2), d2 = x2.sub(x1), d3 = x1.sub(x3);
+                        FloatVector d0 = dB0(xh, s), d1 = dB1(xh, s), d2 = dB2(xh, s), d3 = dB3(xh, s);
                         // Bᵀ · down each column: row ξ of V is (a − c, b + c, c − b, b − d).
                         int at = ((c0 / NR) * tiles + t) * NR + c0 % NR, es = vbStride;
                         a0.sub(c0v).intoArray(vb, at);              a1.sub(c1).intoArray(vb, at + es);
@@ -210,6 +194,24 @@ public final class WinogradWeightGrad {
                     }
                 }
             }
+        }
+
+        // A row's columns x0..x3 from pixel s are cPad apart (V channels per vector); then
+        // d B = (x0 − x2, x1 + x2, x2 − x1, x1 − x3).
+        private FloatVector dB0(float[] xh, int s) {
+            return FloatVector.fromArray(S, xh, s).sub(FloatVector.fromArray(S, xh, s + 2 * cPad));
+        }
+
+        private FloatVector dB1(float[] xh, int s) {
+            return FloatVector.fromArray(S, xh, s + cPad).add(FloatVector.fromArray(S, xh, s + 2 * cPad));
+        }
+
+        private FloatVector dB2(float[] xh, int s) {
+            return FloatVector.fromArray(S, xh, s + 2 * cPad).sub(FloatVector.fromArray(S, xh, s + cPad));
+        }
+
+        private FloatVector dB3(float[] xh, int s) {
+            return FloatVector.fromArray(S, xh, s + cPad).sub(FloatVector.fromArray(S, xh, s + 3 * cPad));
         }
 
         /**
