@@ -24,6 +24,7 @@ import org.conv4j.train.TrainConfig;
 import org.conv4j.train.TrainResult;
 import org.conv4j.train.Trainer;
 import org.conv4j.report.ReportListener;
+import org.conv4j.util.Rng;
 
 /** {@code conv4j train}: trains a network and writes a run folder. */
 public final class TrainCommand implements Main.FlagCommand {
@@ -78,7 +79,8 @@ public final class TrainCommand implements Main.FlagCommand {
                   --patience N          early stopping after N epochs without a better val (or test) loss
                   --checkpoint-every S  also checkpoint every S steps within an epoch (default 0: epoch ends only)
                   --top-k K             k of the reported top-k accuracy (default 5)
-                  --seed S              seeds weights, shuffling, augmentation and dropout (default 0)
+                  --seed S              seeds weights, shuffling, augmentation and dropout (default 0); the
+                                        weights and data order are torch.manual_seed(S)'s for the same layers
 
                 Ctrl-C or SIGTERM stops at the end of the current step, writes a checkpoint of that point and
                 says how to continue (--resume); the resumed run ends exactly as an uninterrupted one.
@@ -133,8 +135,11 @@ public final class TrainCommand implements Main.FlagCommand {
             if (holdsModel(runDir) && !force) return refuseOverwrite(runDir, err);
             TrainTest data = loadData(dataDir, spec, err);
             if (spec.classNames() == null && data.train().numClasses() == spec.classes()) spec = spec.withClassNames(data.train().classNames());
-            Model model = spec.build(cfg.seed());
-            return fit(new Trainer(model, cfg), data, runDir, dataDir, quiet, err);
+            // One generator initialises and then shuffles, as torch's global one: --seed S starts where
+            // torch.manual_seed(S) with the torch.nn twin would.
+            Rng generator = Rng.torch(cfg.seed());
+            Model model = spec.build(generator);
+            return fit(new Trainer(model, cfg, generator), data, runDir, dataDir, quiet, err);
         }
     }
 

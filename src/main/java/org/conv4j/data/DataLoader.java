@@ -15,9 +15,9 @@ import org.conv4j.util.Rng;
  * repeat. {@link #state()} may be taken between batches and {@link #restore} puts a new loader (same
  * dataset, same config) exactly there: it then yields bitwise the same batches as the original would.
  *
- * <p>Determinism: the permutation of epoch e is the e-th draw of one generator seeded with
- * {@code config.seed()}; the augmentation of the image at position p of epoch e uses a generator seeded
- * from (seed, e, p) alone. So batches do not depend on thread count, timing or prefetching.
+ * <p>Determinism: the permutation of epoch e is the e-th draw of one generator (by default
+ * {@code Rng.torch(config.seed())}, whose draws are torch.randperm's); the augmentation of the image at
+ * position p of epoch e uses a generator seeded from (seed, e, p) alone. So batches do not depend on thread count, timing or prefetching.
  *
  * <p>Buffers: the loader reuses two [B, C, H, W] tensors in turn. A returned {@link Batch} is valid until
  * the following call to {@link #next()}; copy {@code x} to keep it longer.
@@ -36,11 +36,19 @@ public final class DataLoader {
     private ForkJoinTask<Batch> pending;   // preparing the batch at pendingPosition, or null
     private int pendingPosition = -1;
 
-    public DataLoader(Dataset data, LoaderConfig config) {
+    /** A loader whose epoch orders are {@code torch.randperm(N)} after {@code torch.manual_seed(config.seed())}. */
+    public DataLoader(Dataset data, LoaderConfig config) { this(data, config, Rng.torch(config.seed())); }
+
+    /**
+     * A loader that draws each epoch's order from {@code shuffleRng}, which it takes over (with
+     * {@link Rng#torch} that is {@code torch.randperm(N)} from the generator's current state). The
+     * augmentation draws still come from {@code config.seed()}.
+     */
+    public DataLoader(Dataset data, LoaderConfig config, Rng shuffleRng) {
         config.normalization().checkChannels(data.channels());
         this.data = data;
         this.config = config;
-        this.shuffleRng = new Rng(config.seed());
+        this.shuffleRng = shuffleRng;
         this.augmentationSeed = config.seed();
         this.order = drawOrder();
     }

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.conv4j.io.FormatException;
 import org.conv4j.io.ReadLimits;
+import org.conv4j.util.Rng;
 
 /**
  * The exact position of a {@link DataLoader}, for checkpoints: restoring it makes the loader yield the
@@ -20,7 +21,10 @@ public record LoaderState(long seed, int epoch, int position, int[] order, long[
     private static final int HEADER = 24;
 
     public LoaderState {
-        if (rngState.length != 6) throw new IllegalArgumentException("loader Rng state has 6 words, got " + rngState.length);
+        if (!Rng.isStateLength(rngState.length)) {
+            throw new IllegalArgumentException("loader Rng state has " + Rng.XOSHIRO_STATE_WORDS + " or " + Rng.TORCH_STATE_WORDS
+                    + " words, got " + rngState.length);
+        }
         order = order.clone();
         rngState = rngState.clone();
     }
@@ -31,7 +35,10 @@ public record LoaderState(long seed, int epoch, int position, int[] order, long[
     @Override
     public long[] rngState() { return rngState.clone(); }
 
-    /** Little-endian bytes: magic, epoch, position, N as int32, seed as int64, order[N] as int32, 6 int64 of Rng state. */
+    /**
+     * Little-endian bytes: magic, epoch, position, N as int32, seed as int64, order[N] as int32, then the
+     * Rng state as int64 (6 or 627 words, by engine).
+     */
     public byte[] encode() {
         ByteBuffer b = ByteBuffer.allocate(HEADER + 4 * order.length + 8 * rngState.length).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(MAGIC).putInt(epoch).putInt(position).putInt(order.length).putLong(seed);
@@ -49,10 +56,11 @@ public record LoaderState(long seed, int epoch, int position, int[] order, long[
         ReadLimits.atMost(source, "loader state epoch", epoch, Integer.MAX_VALUE);
         ReadLimits.atMost(source, "loader state dataset size", n, ReadLimits.MAX_ITEMS);
         long seed = b.getLong();
-        long expected = HEADER + 4L * n + 8L * 6;
-        if (bytes.length != expected) {
-            throw new FormatException(source, "loader state of " + n + " items should be " + expected + " bytes, is "
-                    + bytes.length);
+        long afterOrder = bytes.length - (HEADER + 4L * n);
+        if (afterOrder % 8 != 0 || !Rng.isStateLength((int) Math.min(afterOrder / 8, Integer.MAX_VALUE))) {
+            long base = HEADER + 4L * n;
+            throw new FormatException(source, "loader state of " + n + " items should be " + (base + 8L * Rng.XOSHIRO_STATE_WORDS)
+                    + " or " + (base + 8L * Rng.TORCH_STATE_WORDS) + " bytes, is " + bytes.length);
         }
         ReadLimits.atMost(source, "loader state position", position, n);
         int[] order = new int[n];
@@ -65,8 +73,13 @@ public record LoaderState(long seed, int epoch, int position, int[] order, long[
             seen[v] = true;
             order[i] = v;
         }
-        long[] rng = new long[6];
-        for (int i = 0; i < 6; i++) rng[i] = b.getLong();
+        long[] rng = new long[(int) (afterOrder / 8)];
+        for (int i = 0; i < rng.length; i++) rng[i] = b.getLong();
+        try {
+            new Rng(0).setState(rng);
+        } catch (IllegalArgumentException e) {
+            throw new FormatException(source, "loader state's generator: " + e.getMessage());
+        }
         return new LoaderState(seed, epoch, position, order, rng);
     }
 }

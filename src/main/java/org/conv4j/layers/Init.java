@@ -6,6 +6,10 @@ import org.conv4j.util.Rng;
 /**
  * Seeded weight initialisation. Fan-in and fan-out follow PyTorch: for a weight of shape
  * [out, in, kh, kw] (or [out, in]), fanIn = in·kh·kw and fanOut = out·kh·kw.
+ *
+ * <p>The uniform schemes draw as torch's {@code uniform_} does, weight before bias, so with
+ * {@link Scheme#TORCH_DEFAULT} on a {@link Rng#torch} generator a layer gets bitwise the values its torch.nn
+ * twin gets after the same seed.
  */
 public final class Init {
     private Init() {}
@@ -54,8 +58,14 @@ public final class Init {
         }
     }
 
+    /**
+     * U(±bound) by {@link Rng#uniform}: torch's {@code uniform_(-bound, bound)} on a torch generator. torch
+     * computes kaiming_uniform's bound as √3·gain/√fanIn, which can differ from the formulas above in the last
+     * bit of the double, but not after the rounding to float that both apply (checked for every fan below 200,000).
+     */
     public static void uniform(float[] a, double bound, Rng rng) {
-        for (int i = 0; i < a.length; i++) a[i] = (float) ((2 * rng.nextDouble() - 1) * bound);
+        float from = (float) -bound, to = (float) bound;
+        for (int i = 0; i < a.length; i++) a[i] = rng.uniform(from, to);
     }
 
     public static void normal(float[] a, double std, Rng rng) {

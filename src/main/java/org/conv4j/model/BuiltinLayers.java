@@ -73,7 +73,7 @@ final class BuiltinLayers {
                 (l, out) -> out.put("negative_slope", l.config().negativeSlope()),
                 (l, in, out) -> 2 * elements(out));
         LayerRegistry.register("Dropout", Dropout.class, List.of("p"),
-                (c, ctx) -> new Dropout(DropoutConfig.of().withP(c.number("p", DropoutConfig.of().p())), ctx.rng().split()),
+                (c, ctx) -> new Dropout(DropoutConfig.of().withP(c.number("p", DropoutConfig.of().p())), ctx.layerRng()),
                 (l, out) -> out.put("p", l.config().p()),
                 (l, in, out) -> 0);
         LayerRegistry.register("BatchNorm1d", BatchNorm1d.class, BN_KEYS,

@@ -48,9 +48,13 @@ public final class LayerRegistry {
         public static final long MAX_PARAMS = 1L << 28;
 
         private final Rng rng;
+        private final Rng layerStreams;   // seeds layers' own generators without moving rng
         private long params;       // parameters declared so far, counted before each layer allocates them
 
-        public Context(Rng rng) { this.rng = rng; }
+        public Context(Rng rng) {
+            this.rng = rng;
+            this.layerStreams = rng.derive();
+        }
 
         /**
          * Counts the parameters a layer's settings declare (Linear, Conv2d, BatchNorm: weights, bias,
@@ -83,7 +87,15 @@ public final class LayerRegistry {
             org.conv4j.io.ReadLimits.fitsHeap(c.path(), "the network's " + params + " parameters", 4 * params);
         }
 
+        /** The generator that initialises weights, layer after layer. */
         public Rng rng() { return rng; }
+
+        /**
+         * A new generator for a layer's own draws while it runs (dropout masks). It comes from a side stream,
+         * so building such a layer leaves {@link #rng()} where it was: as in torch.nn, where only parameter
+         * initialisation draws, the layers after it get the weights their torch.nn twins get.
+         */
+        public Rng layerRng() { return layerStreams.split(); }
 
         /** Builds each object of {@code config[key]} as a layer, in order. */
         public Sequential sequential(Json.Obj config, String key) throws FormatException {

@@ -204,10 +204,21 @@ public record NetworkSpec(String name, int[] input, int classes, List<String> cl
 
     // ---------------------------------------------------------------- building
 
-    /** Builds the network with weights initialised from {@code seed}. */
-    public Model build(long seed) {
+    /**
+     * Builds the network with weights initialised from {@link Rng#torch Rng.torch(seed)}: for layers that
+     * torch.nn also has, declared in the same order, the same weights as {@code torch.manual_seed(seed)}
+     * followed by building the torch.nn twin.
+     */
+    public Model build(long seed) { return build(Rng.torch(seed)); }
+
+    /**
+     * Builds the network, drawing its initial weights from {@code rng}, layer after layer, weight before bias.
+     * The generator is left after the last draw, so training can continue the stream as torch's global
+     * generator does ({@link org.conv4j.train.Trainer#Trainer(Model, org.conv4j.train.TrainConfig, Rng)}).
+     */
+    public Model build(Rng rng) {
         try {
-            return build(new Rng(seed), name == null ? "spec" : name);
+            return build(rng, name == null ? "spec" : name);
         } catch (FormatException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

@@ -26,6 +26,7 @@ import org.conv4j.model.NamedParam;
 import org.conv4j.optim.GradClip;
 import org.conv4j.optim.LrSchedule;
 import org.conv4j.optim.Optimizer;
+import org.conv4j.util.Rng;
 
 /**
  * Trains a {@link Model} on a {@link Dataset} with a {@link TrainConfig}, like a torch training loop with
@@ -54,6 +55,7 @@ public final class Trainer {
     private final TrainConfig config;
     private final Optimizer optimizer;
     private final List<NamedParam> params;
+    private final Rng generator;     // draws the data order; replaced by the checkpoint's state on resume
     private final List<TrainListener> listeners = new ArrayList<>();
     private Checkpoint resumeFrom;
     private Path runDir;
@@ -61,9 +63,20 @@ public final class Trainer {
     private Progress progress;
     private volatile boolean stopRequested;
 
-    public Trainer(Model model, TrainConfig config) {
+    /** A trainer whose data order comes from {@link Rng#torch Rng.torch(config.seed())}. */
+    public Trainer(Model model, TrainConfig config) { this(model, config, Rng.torch(config.seed())); }
+
+    /**
+     * A trainer that draws each epoch's data order from {@code generator}, which it takes over. Pass the
+     * generator that {@link org.conv4j.model.NetworkSpec#build(Rng)} initialised the model from and the run
+     * uses one stream, as a torch script's global generator: with {@code Rng.torch(seed)} the initial weights
+     * and every epoch's order are those of {@code torch.manual_seed(seed)}, the torch.nn twin and
+     * {@code torch.randperm(N)}. This is what {@code conv4j train} does.
+     */
+    public Trainer(Model model, TrainConfig config, Rng generator) {
         this.model = model;
         this.config = config;
+        this.generator = generator;
         this.params = NamedParam.of(model.network());
         this.optimizer = config.newOptimizer(params);
     }
@@ -140,7 +153,7 @@ public final class Trainer {
         LoaderConfig lc = LoaderConfig.train(config.batchSize(), config.seed())
                 .withAugmentation(config.flip() || config.cropPadding() > 0 ? Augmentation.of(config.cropPadding(), config.flip()) : Augmentation.NONE)
                 .withNormalization(model.normalization());
-        DataLoader loader = new DataLoader(train, lc);
+        DataLoader loader = new DataLoader(train, lc, generator);
         int batches = loader.batchesPerEpoch();
         LrSchedule schedule = config.newSchedule(batches);
         CrossEntropyLoss loss = new CrossEntropyLoss(CrossEntropyLossConfig.of().withLabelSmoothing(config.labelSmoothing()));

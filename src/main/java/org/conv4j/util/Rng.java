@@ -1,12 +1,25 @@
 package org.conv4j.util;
 
 /**
- * A small, fast, seedable random generator (xoshiro256**) whose whole state can be read and restored,
- * so a resumed training run draws exactly the numbers an uninterrupted one would.
- * Not thread-safe: give each consumer its own, e.g. via {@link #split()}.
+ * A seedable random generator whose whole state can be read and restored, so a resumed training run draws
+ * exactly the numbers an uninterrupted one would. Not thread-safe: give each consumer its own, e.g. via
+ * {@link #split()}.
+ *
+ * <p>Two engines:
+ * <ul>
+ *   <li>{@code new Rng(seed)}: xoshiro256**, small and fast, for gradient checks, augmentation and dropout.</li>
+ *   <li>{@link #torch(long) Rng.torch(seed)}: PyTorch's CPU generator after {@code torch.manual_seed(seed)}
+ *       (mt19937). Its {@link #uniform}, {@link #shuffle} and {@link #nextFloat} draw bitwise what
+ *       {@code Tensor.uniform_} on float32 and {@code torch.randperm} draw, so a model initialised and
+ *       shuffled from it starts where PyTorch's would.</li>
+ * </ul>
  */
 public final class Rng {
+    /** Words in {@link #state()}: xoshiro256** (4 + spare flag + spare) or mt19937 (624 + position + spare pair). */
+    public static final int XOSHIRO_STATE_WORDS = 6, TORCH_STATE_WORDS = Mt19937.N + 3;
+
     private long s0, s1, s2, s3;
+    private Mt19937 mt;             // the torch engine, or null for xoshiro
     private double spareGaussian;
     private boolean hasSpare;
 
@@ -18,13 +31,26 @@ public final class Rng {
         s3 = splitMix(x + 0x9E3779B97F4A7C15L);
     }
 
+    private Rng(Mt19937 mt) { this.mt = mt; }
+
+    /**
+     * PyTorch's CPU generator as {@code torch.manual_seed(seed)} leaves it. Like torch, only the seed's low
+     * 32 bits count.
+     */
+    public static Rng torch(long seed) { return new Rng(new Mt19937(seed)); }
+
+    /** True for the PyTorch-compatible engine. */
+    public boolean isTorch() { return mt != null; }
+
     private static long splitMix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
     }
 
+    /** 64 random bits; on the torch engine two 32-bit draws, high word first, as torch's {@code random64()}. */
     public long nextLong() {
+        if (mt != null) return ((long) mt.next() << 32) | (mt.next() & 0xFFFFFFFFL);
         long result = Long.rotateLeft(s1 * 5, 7) * 9;
         long t = s1 << 17;
         s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t;
@@ -32,21 +58,35 @@ public final class Rng {
         return result;
     }
 
-    /** Uniform in [0, 1). */
-    public double nextDouble() { return (nextLong() >>> 11) * 0x1.0p-53; }
+    /** 32 random bits (read them unsigned); torch's {@code random()} on the torch engine. */
+    public int nextInt() { return mt != null ? mt.next() : (int) (nextLong() >>> 32); }
 
-    /** Uniform in [0, 1). */
-    public float nextFloat() { return (nextLong() >>> 40) * 0x1.0p-24f; }
+    /** Uniform in [0, 1); on the torch engine the low 53 bits of one {@code random64()}, as torch's double uniform_. */
+    public double nextDouble() {
+        return mt != null ? (nextLong() & ((1L << 53) - 1)) * 0x1.0p-53 : (nextLong() >>> 11) * 0x1.0p-53;
+    }
 
-    /** Uniform in [0, bound). */
+    /** Uniform in [0, 1); on the torch engine the low 24 bits of one {@code random()}, as torch's float uniform_. */
+    public float nextFloat() {
+        return mt != null ? (mt.next() & 0xFFFFFF) * 0x1.0p-24f : (nextLong() >>> 40) * 0x1.0p-24f;
+    }
+
+    /**
+     * Uniform in [from, to), by torch's float rule {@code x·(to − from) + from} with one rounding (its CPU
+     * kernel is compiled with FMA contraction). On the torch engine this is {@code Tensor.uniform_(from, to)}
+     * value for value.
+     */
+    public float uniform(float from, float to) { return Math.fma(nextFloat(), to - from, from); }
+
+    /** Uniform in [0, bound), without modulo bias. */
     public int nextInt(int bound) {
         if (bound <= 0) throw new IllegalArgumentException("bound must be positive: " + bound);
         // Lemire's multiply-shift with rejection: unbiased.
-        long m = (nextLong() >>> 32) * bound;
+        long m = (nextInt() & 0xFFFFFFFFL) * bound;
         long l = m & 0xFFFFFFFFL;
         if (l < bound) {
             long t = (0x100000000L - bound) % bound;
-            while (l < t) { m = (nextLong() >>> 32) * bound; l = m & 0xFFFFFFFFL; }
+            while (l < t) { m = (nextInt() & 0xFFFFFFFFL) * bound; l = m & 0xFFFFFFFFL; }
         }
         return (int) (m >>> 32);
     }
@@ -63,25 +103,72 @@ public final class Rng {
         return u * m;
     }
 
-    /** Fisher-Yates shuffle of {@code a} in place. */
+    /**
+     * Shuffles {@code a} in place. xoshiro: Fisher–Yates, unbiased. Torch engine: {@code torch.randperm}'s
+     * rule, a forward pass swapping a[i] with a[i + random() mod (n − i)], so on {@code 0..n-1} it gives
+     * randperm(n)'s permutation (its modulo bias is below n / 2³² per draw).
+     */
     public void shuffle(int[] a) {
+        if (mt != null) {
+            for (int i = 0; i < a.length - 1; i++) {
+                int j = i + (int) ((mt.next() & 0xFFFFFFFFL) % (a.length - i));
+                int t = a[i]; a[i] = a[j]; a[j] = t;
+            }
+            return;
+        }
         for (int i = a.length - 1; i > 0; i--) {
             int j = nextInt(i + 1);
             int t = a[i]; a[i] = a[j]; a[j] = t;
         }
     }
 
-    /** A new generator seeded from this one. */
+    /** A new xoshiro generator seeded from this one. */
     public Rng split() { return new Rng(nextLong()); }
 
-    /** The whole state, for checkpoints: 4 words, spare flag, spare value bits. */
-    public long[] state() {
-        return new long[] {s0, s1, s2, s3, hasSpare ? 1 : 0, Double.doubleToRawLongBits(spareGaussian)};
+    /**
+     * A new xoshiro generator seeded from a hash of this one's state, without drawing from it: for consumers
+     * that must leave this stream where it is.
+     */
+    public Rng derive() {
+        long h = 0x2545F4914F6CDD1DL;
+        for (long w : state()) h = splitMix(h ^ w);
+        return new Rng(h);
     }
 
-    public void setState(long[] st) {
-        if (st.length != 6) throw new IllegalArgumentException("Rng state has 6 words, got " + st.length);
-        s0 = st[0]; s1 = st[1]; s2 = st[2]; s3 = st[3];
-        hasSpare = st[4] != 0; spareGaussian = Double.longBitsToDouble(st[5]);
+    /**
+     * The whole state, for checkpoints: {@link #XOSHIRO_STATE_WORDS} words (4 state words, spare flag, spare
+     * bits) or {@link #TORCH_STATE_WORDS} (624 state words, position, spare flag, spare bits).
+     */
+    public long[] state() {
+        long[] s;
+        if (mt != null) {
+            long[] m = mt.state();
+            s = java.util.Arrays.copyOf(m, TORCH_STATE_WORDS);
+        } else {
+            s = new long[] {s0, s1, s2, s3, 0, 0};
+        }
+        s[s.length - 2] = hasSpare ? 1 : 0;
+        s[s.length - 1] = Double.doubleToRawLongBits(spareGaussian);
+        return s;
     }
+
+    /** Restores a {@link #state()}, switching engine if it came from the other one. */
+    public void setState(long[] st) {
+        if (st.length == TORCH_STATE_WORDS) {
+            Mt19937 m = new Mt19937(0);
+            m.setState(st, 0);
+            mt = m;
+        } else if (st.length == XOSHIRO_STATE_WORDS) {
+            mt = null;
+            s0 = st[0]; s1 = st[1]; s2 = st[2]; s3 = st[3];
+        } else {
+            throw new IllegalArgumentException("Rng state has " + XOSHIRO_STATE_WORDS + " (xoshiro256**) or "
+                    + TORCH_STATE_WORDS + " (mt19937) words, got " + st.length);
+        }
+        hasSpare = st[st.length - 2] != 0;
+        spareGaussian = Double.longBitsToDouble(st[st.length - 1]);
+    }
+
+    /** True if {@code words} is a state length {@link #setState} accepts. */
+    public static boolean isStateLength(int words) { return words == XOSHIRO_STATE_WORDS || words == TORCH_STATE_WORDS; }
 }

@@ -126,6 +126,33 @@ class DataLoaderTest {
     }
 
     @Test
+    void loaderStateCarriesEitherEnginesGenerator() throws Exception {
+        for (Rng r : new Rng[] {Rng.torch(3), new Rng(3)}) {
+            r.nextInt();
+            LoaderState s = new LoaderState(42L, 2, 1, new int[] {2, 0, 1}, r.state());
+            LoaderState back = LoaderState.decode(s.encode(), "ckpt");
+            assertArrayEquals(r.state(), back.rngState());
+            assertArrayEquals(new int[] {2, 0, 1}, back.order());
+        }
+        byte[] torchSized = new LoaderState(42L, 2, 1, new int[] {2, 0, 1}, Rng.torch(3).state()).encode();
+        torchSized[torchSized.length - 8 * 3] = 0x7f;   // the mt19937 position, past 624
+        FormatException e = assertThrows(FormatException.class, () -> LoaderState.decode(torchSized, "ckpt"));
+        assertTrue(e.getMessage().contains("ckpt") && e.getMessage().contains("position"), e.getMessage());
+    }
+
+    @Test
+    void eachEpochsOrderIsTheNextTorchRandperm() {
+        DataLoader l = new DataLoader(synthetic(37, 1, 2, 2, 3), LoaderConfig.train(8, 5).withBackground(false));
+        Rng torch = Rng.torch(5);
+        for (int e = 0; e < 3; e++) {
+            int[] expected = Dataset.identity(37);
+            torch.shuffle(expected);
+            assertArrayEquals(expected, l.state().order(), "epoch " + e);
+            l.nextEpoch();
+        }
+    }
+
+    @Test
     void corruptLoaderStateIsRejected() {
         byte[] good = new LoaderState(42L, 2, 3, new int[] {2, 0, 1}, new Rng(1).state()).encode();
         byte[] notPerm = good.clone();

@@ -28,11 +28,12 @@ import org.conv4j.train.EpochMetrics;
 import org.conv4j.train.TrainConfig;
 import org.conv4j.train.TrainListener;
 import org.conv4j.train.Trainer;
+import org.conv4j.util.Rng;
 
 /**
  * The conv4j half of the torch-equivalence experiment (ACCURACY.md, issue #3): trains the reference CNN exactly
  * as {@code conv4j train} does (same {@link Trainer}, {@link TrainConfig#defaults()} with the given seed, weights
- * from {@code Zoo.spec("reference").build(seed)}) and writes what PyTorch needs to repeat the run with the
+ * and data order from one {@code Rng.torch(seed)}) and writes what PyTorch needs to repeat the run with the
  * same initial weights and the same data order, plus what to compare against. Not a test; run by
  * {@code experiments/run-java.sh} from {@code experiments/equivalence.sh}.
  *
@@ -86,7 +87,9 @@ public final class TorchEquivalenceRun {
         TrainTest data = Datasets.fashionMnist(dataDir);
         Dataset train = firstN(data.train(), trainSize), test = firstN(data.test(), testSize);
         TrainConfig config = TrainConfig.defaults().withSeed(seed).withEpochs(epochs);
-        Model model = Zoo.spec("reference").build(config.seed()); // as TrainCommand builds it
+        Rng generator = Rng.torch(config.seed());
+        Model model = Zoo.spec("reference").build(generator); // as TrainCommand builds it
+        long[] afterInit = generator.state();
         if (perturb) {
             for (NamedParam p : NamedParam.of(model.network())) {
                 float[] v = p.param().value().data();
@@ -95,9 +98,12 @@ public final class TorchEquivalenceRun {
         }
         writeTensors(out.resolve("init.safetensors"), model);
 
-        // The trainer's loader draws epoch e's permutation as the e-th draw of Rng(seed); a twin loader with the
-        // same settings draws the same ones (checked against the trainer's checkpoint below).
-        DataLoader twin = new DataLoader(train, LoaderConfig.train(config.batchSize(), config.seed()));
+        // The trainer's loader draws epoch e's permutation as the e-th shuffle of the generator after the
+        // initialisation; a twin loader from a copy of that state draws the same ones (checked against the
+        // trainer's checkpoint below).
+        Rng twinGenerator = Rng.torch(0);
+        twinGenerator.setState(afterInit);
+        DataLoader twin = new DataLoader(train, LoaderConfig.train(config.batchSize(), config.seed()), twinGenerator);
         List<int[]> orders = new ArrayList<>();
         List<SafeTensors.Entry> orderEntries = new ArrayList<>();
         for (int e = 1; e <= epochs; e++) {
@@ -109,7 +115,7 @@ public final class TorchEquivalenceRun {
         write(out.resolve("order.safetensors"), orderEntries);
 
         Path runDir = out.resolve("run");
-        Trainer trainer = new Trainer(model, config).setRunDir(runDir).setOutput(System.err, null);
+        Trainer trainer = new Trainer(model, config, generator).setRunDir(runDir).setOutput(System.err, null);
         List<Double> losses = new ArrayList<>();
         List<Double> testAcc = new ArrayList<>();
         boolean[] orderChecked = {false};
