@@ -88,24 +88,31 @@ public final class ScalarElementwise implements Elementwise {
         int oh = h / 2, ow = w / 2;
         for (int pl = 0; pl < planes; pl++) {
             for (int oy = 0; oy < oh; oy++) {
-                for (int ox = 0; ox < ow; ox++) {
-                    float best = 0f;
-                    int at = -1;
-                    for (int dy = 0; dy < 2; dy++) {
-                        for (int dx = 0; dx < 2; dx++) {
-                            int idx = xOff + pl * h * w + (2 * oy + dy) * w + 2 * ox + dx;
-                            float v = x[idx];
-                            if (at < 0 || v > best || Float.isNaN(v) && !Float.isNaN(best)) {
-                                best = v;
-                                at = idx;
-                            }
-                        }
+                maxPool2x2Row(x, xOff + pl * h * w + 2 * oy * w, w, 0, ow, out, argmax, oOff + (pl * oh + oy) * ow);
+            }
+        }
+    }
+
+    /**
+     * Outputs ox0..ox1-1 of one output row of {@link #maxPool2x2}: the window's top row starts at x[top],
+     * its bottom row at x[top + w], and output ox goes to out[o + ox] and argmax[o + ox].
+     */
+    static void maxPool2x2Row(float[] x, int top, int w, int ox0, int ox1, float[] out, int[] argmax, int o) {
+        for (int ox = ox0; ox < ox1; ox++) {
+            float best = 0f;
+            int at = -1;
+            for (int dy = 0; dy < 2; dy++) {
+                for (int dx = 0; dx < 2; dx++) {
+                    int idx = top + dy * w + 2 * ox + dx;
+                    float v = x[idx];
+                    if (at < 0 || v > best || Float.isNaN(v) && !Float.isNaN(best)) {
+                        best = v;
+                        at = idx;
                     }
-                    int o = oOff + (pl * oh + oy) * ow + ox;
-                    out[o] = best;
-                    argmax[o] = at;
                 }
             }
+            out[o + ox] = best;
+            argmax[o + ox] = at;
         }
     }
 

@@ -232,15 +232,13 @@ public final class VectorElementwise implements Elementwise {
         return l;
     }
 
-    private static final VectorSpecies<Integer> SI = S.withLanes(int.class);
-
     /** Plane-relative indices are carried in float lanes; exact up to 2^24. */
     private static final int EXACT_FLOAT_INT = 1 << 24;
 
     @Override
     public void maxPool2x2(int planes, int h, int w, float[] x, int xOff, float[] out, int[] argmax, int oOff) {
         // One output row at a time, V outputs per step: load 2V inputs of the window's top row and 2V of its
-        // bottom row (masked at the row end), split each into even and odd columns with a two-vector
+        // bottom row, split each into even and odd columns with a two-vector
         // selectFrom, take the row-wise winners, then the vertical winner. Tie order: within a row the left
         // cell wins a tie, and the top row's winner beats the bottom's on a tie, which is exactly "first
         // maximum in row-major order" of the scalar loop; NaN beats numbers, the first NaN wins.
@@ -251,29 +249,39 @@ public final class VectorElementwise implements Elementwise {
             return;
         }
         int oh = h / 2, ow = w / 2, used = 2 * ow; // an odd last column is not covered (floor mode)
+        // A slice loads whole vectors, reading past its row into x's next cells, and stores all V outputs:
+        // those past the row's end belong to outputs of this call that come later and are written again
+        // then. (Masked loads and stores cost as much as the rest of a slice together.) Where that would
+        // read past x or write past this call's output range, which another thread may own, the rest of
+        // the row goes through the scalar loop: only at the end of a range.
+        int oEnd = oOff + planes * oh * ow, xLimit = x.length - w - 2 * V;
         for (int pl = 0; pl < planes; pl++) {
             int plane = xOff + pl * h * w, o = oOff + pl * oh * ow;
             for (int oy = 0; oy < oh; oy++, o += ow) {
                 int top = 2 * oy * w; // plane-relative start of the window's top row
                 for (int j = 0; j < used; j += 2 * V) {
-                    poolSlice(x, plane, top + j, w, used - j, out, argmax, o + j / 2);
+                    if (plane + top + j > xLimit || o + j / 2 + V > oEnd) {
+                        ScalarElementwise.maxPool2x2Row(x, plane + top, w, j / 2, ow, out, argmax, o);
+                        break;
+                    }
+                    poolSlice(x, plane, top + j, w, out, argmax, o + j / 2);
                 }
             }
         }
     }
 
     /**
-     * Up to V outputs of one row from the 2×(2V) inputs at plane-relative cell {@code at} (top row) and
-     * {@code at + w} (bottom row), of which {@code valid} columns exist. A method of its own so that C1 can
-     * compile it (the whole loop nest ran out of registers there and stayed in the slow tier-2 code, which
-     * boxes every vector), and so that no vector outlives one call.
+     * V outputs of one row from the 2×(2V) inputs at plane-relative cell {@code at} (top row) and
+     * {@code at + w} (bottom row); the caller guarantees that all of them lie in the arrays and may be
+     * read and written (lanes past the row's end carry values that later slices overwrite). A method of
+     * its own so that C1 can compile it (the whole loop nest ran out of registers there and stayed in the
+     * slow tier-2 code, which boxes every vector), and so that no vector outlives one call.
      */
-    private static void poolSlice(float[] x, int plane, int at, int w, int valid, float[] out, int[] argmax, int o) {
-        VectorMask<Float> m0 = S.indexInRange(0, valid), m1 = S.indexInRange(V, valid);
-        FloatVector t0 = FloatVector.fromArray(S, x, plane + at, m0);
-        FloatVector t1 = FloatVector.fromArray(S, x, plane + at + V, m1);
-        FloatVector b0 = FloatVector.fromArray(S, x, plane + at + w, m0);
-        FloatVector b1 = FloatVector.fromArray(S, x, plane + at + w + V, m1);
+    private static void poolSlice(float[] x, int plane, int at, int w, float[] out, int[] argmax, int o) {
+        FloatVector t0 = FloatVector.fromArray(S, x, plane + at);
+        FloatVector t1 = FloatVector.fromArray(S, x, plane + at + V);
+        FloatVector b0 = FloatVector.fromArray(S, x, plane + at + w);
+        FloatVector b1 = FloatVector.fromArray(S, x, plane + at + w + V);
         FloatVector col = EVEN.add((float) at);
         // Top row, left vs right. "v beats best" is v > best, or v NaN and best not; written out because a
         // helper taking vectors was not inlined by C2, which then boxed them.
@@ -290,10 +298,9 @@ public final class VectorElementwise implements Elementwise {
         // Top vs bottom: the top row wins a tie.
         VectorMask<Float> takeB = bBest.compare(VectorOperators.GT, tBest)
                 .or(bBest.compare(VectorOperators.NE, bBest).andNot(tBest.compare(VectorOperators.NE, tBest)));
-        int n = Math.min(V, valid / 2);
-        tBest.blend(bBest, takeB).intoArray(out, o, S.indexInRange(0, n));
+        tBest.blend(bBest, takeB).intoArray(out, o);
         IntVector idx = (IntVector) tAt.blend(bAt, takeB).convert(VectorOperators.F2I, 0);
-        idx.add(plane).intoArray(argmax, o, SI.indexInRange(0, n));
+        idx.add(plane).intoArray(argmax, o);
     }
 
     @Override

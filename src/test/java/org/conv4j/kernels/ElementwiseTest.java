@@ -3,6 +3,7 @@ package org.conv4j.kernels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Arrays;
 import org.conv4j.util.Rng;
 import org.junit.jupiter.api.Test;
 
@@ -161,6 +162,40 @@ class ElementwiseTest {
         for (Elementwise e : new Elementwise[] {vec, ref}) {
             e.maxPool2x2(1, 2, 2, x, 0, out, at, 0);
             assertEquals(1, at[0], e.name());
+        }
+    }
+
+    @Test
+    void maxPool2x2WritesOnlyItsOwnOutputRangeAndReadsPastRowsSafely() {
+        // The vector kernel reads whole vectors past a row's end and stores whole vectors past an output row's
+        // end when more of x and of its own output range follow. Here x has slack after the planes, and the
+        // planes are pooled as two calls on adjacent ranges (as Pooling's chunks are): sentinels around and
+        // between the ranges must survive, and every output must equal the scalar loop's.
+        int[][] sizes = {{2, 2}, {3, 5}, {14, 14}, {28, 28}, {6, 33}, {4, 70}, {9, 207}};
+        Rng rng = new Rng(6);
+        for (int[] hw : sizes) {
+            int h = hw[0], w = hw[1], planes = 5, split = 2, off = 3, slack = 4 * VectorGemm.V + w;
+            float[] x = new float[off + planes * h * w + slack];
+            for (int i = 0; i < x.length; i++) x[i] = rng.nextInt(6) == 0 ? Float.NaN : rng.nextInt(3) - 1f;
+            int per = (h / 2) * (w / 2), outs = planes * per;
+            float[] o1 = new float[outs + 2], o2 = new float[outs + 2];
+            int[] a1 = new int[outs + 2], a2 = new int[outs + 2];
+            Arrays.fill(o1, -9f);
+            Arrays.fill(a1, -9);
+            // The second range first, so a write past the first range's end would land on finished outputs.
+            vec.maxPool2x2(planes - split, h, w, x, off + split * h * w, o1, a1, 1 + split * per);
+            float[] afterSecond = o1.clone();
+            vec.maxPool2x2(split, h, w, x, off, o1, a1, 1);
+            ref.maxPool2x2(planes, h, w, x, off, o2, a2, 1);
+            String where = h + "x" + w;
+            assertEquals(-9f, o1[0], "before the output " + where);
+            assertEquals(-9f, o1[outs + 1], "after the output " + where);
+            assertEquals(-9, a1[0]);
+            assertEquals(-9, a1[outs + 1]);
+            assertArrayEquals(Arrays.copyOfRange(afterSecond, 1 + split * per, outs + 1),
+                    Arrays.copyOfRange(o1, 1 + split * per, outs + 1), "the first call left the second range alone " + where);
+            assertArrayEquals(Arrays.copyOfRange(o2, 1, outs + 1), Arrays.copyOfRange(o1, 1, outs + 1), "values " + where);
+            assertArrayEquals(Arrays.copyOfRange(a2, 1, outs + 1), Arrays.copyOfRange(a1, 1, outs + 1), "argmax " + where);
         }
     }
 

@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The start-up choice in fresh JVMs: forced scalar, no incubator module, C2 off, and every vector width
  * (128/256/512 bits via -Dconv4j.vectorBits) computing the same products as the scalar GEMM, and the same
- * convolutions as im2col, with a register transpose that moves every float where it belongs (the micro-tile has 4 rows below 512 bits and 8 at 512, so both run on any host).
+ * convolutions as im2col, with a register transpose that moves every float where it belongs and a 2×2 max
+ * pool equal to the scalar loop (the micro-tile has 4 rows below 512 bits and 8 at 512, so both run on any
+ * host).
  */
 class KernelsFallbackTest {
     private static String run(String... jvmArgs) throws IOException, InterruptedException {
@@ -63,6 +65,7 @@ class KernelsFallbackTest {
             double convErr = Double.parseDouble(out.substring(out.indexOf("conv-max-err ") + 13).trim().split("\\s")[0]);
             assertTrue(convErr < 1e-2, bits + " bits: conv differs from im2col by " + convErr);
             assertTrue(out.contains("transpose-mismatches 0"), bits + " bits: " + out);
+            assertTrue(out.contains("pool-mismatches 0"), bits + " bits: " + out);
         }
     }
 }
