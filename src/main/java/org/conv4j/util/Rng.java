@@ -1,5 +1,7 @@
 package org.conv4j.util;
 
+import java.util.Arrays;
+
 /**
  * A seedable random generator whose whole state can be read and restored, so a resumed training run draws
  * exactly the numbers an uninterrupted one would. Not thread-safe: give each consumer its own, e.g. via
@@ -72,9 +74,9 @@ public final class Rng {
     }
 
     /**
-     * Uniform in [from, to), by torch's float rule {@code x·(to − from) + from} with one rounding (its CPU
-     * kernel is compiled with FMA contraction). On the torch engine this is {@code Tensor.uniform_(from, to)}
-     * value for value.
+     * Uniform in [from, to] ({@code to} only by rounding, as in torch), by torch's float rule
+     * {@code x·(to − from) + from} with one rounding (its CPU kernel is compiled with FMA contraction). On the
+     * torch engine this is {@code Tensor.uniform_(from, to)} value for value.
      */
     public float uniform(float from, float to) { return Math.fma(nextFloat(), to - from, from); }
 
@@ -143,7 +145,7 @@ public final class Rng {
         long[] s;
         if (mt != null) {
             long[] m = mt.state();
-            s = java.util.Arrays.copyOf(m, TORCH_STATE_WORDS);
+            s = Arrays.copyOf(m, TORCH_STATE_WORDS);
         } else {
             s = new long[] {s0, s1, s2, s3, 0, 0};
         }

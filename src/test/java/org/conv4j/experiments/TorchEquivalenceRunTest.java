@@ -18,6 +18,7 @@ import org.conv4j.io.SafeTensors;
 import org.conv4j.model.Model;
 import org.conv4j.model.NamedParam;
 import org.conv4j.model.Zoo;
+import org.conv4j.testing.LiveTorch;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,10 +68,7 @@ class TorchEquivalenceRunTest {
 
     @Test
     void torchFromTheSameInitAndOrderFollowsConv4j() throws Exception {
-        Path py = Path.of("/usr/bin/python3");
-        assumeTrue(Files.isExecutable(py), "no /usr/bin/python3");
-        Process probe = new ProcessBuilder(py.toString(), "-c", "import torch, numpy").redirectErrorStream(true).start();
-        assumeTrue(probe.waitFor(120, TimeUnit.SECONDS) && probe.exitValue() == 0, "no torch");
+        Path py = LiveTorch.python();
 
         Path t = dir.resolve("torch");
         ProcessBuilder pb = new ProcessBuilder(py.toString(), "experiments/torch_equivalence.py", "train", c4j.toString(), t.toString())

@@ -1,13 +1,13 @@
 package org.conv4j.model;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.conv4j.testing.LiveTorch;
 import org.conv4j.util.Rng;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,10 +49,7 @@ class TorchInitTest {
 
     @Test
     void initialWeightsAndFirstPermutationAreTorchs() throws Exception {
-        Path py = Path.of("/usr/bin/python3");
-        assumeTrue(Files.isExecutable(py), "no /usr/bin/python3");
-        Process probe = new ProcessBuilder(py.toString(), "-c", "import torch, numpy").redirectErrorStream(true).start();
-        assumeTrue(probe.waitFor(120, TimeUnit.SECONDS) && probe.exitValue() == 0, "no torch");
+        Path py = LiveTorch.python();
         Path script = dir.resolve("init.py");
         Files.writeString(script, TORCH);
         NetworkSpec spec = NetworkSpec.parse(SPEC, "mixed.json");

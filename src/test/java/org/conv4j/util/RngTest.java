@@ -120,12 +120,11 @@ class RngTest {
         return a;
     }
 
+    /** CRC-32 of the floats' little-endian bytes, as zlib.crc32 of a numpy float32 array's tobytes(). */
     private static long crc(float[] v) {
-        ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
-        for (float f : v) b.putFloat(f);
-        CRC32 c = new CRC32();
-        c.update(b.array());
-        return c.getValue();
+        int[] bits = new int[v.length];
+        for (int i = 0; i < v.length; i++) bits[i] = Float.floatToRawIntBits(v[i]);
+        return crc(bits);
     }
 
     private static long crc(int[] v) {
