@@ -58,7 +58,16 @@ public interface Elementwise {
      * floor mode). As torch: the first maximum in row-major window order wins and NaN beats every number.
      * argmax[oOff + o] receives the flat index into x of output o's maximum.
      */
-    void maxPool2x2(int planes, int h, int w, float[] x, int xOff, float[] out, int[] argmax, int oOff);
+    default void maxPool2x2(int planes, int h, int w, float[] x, int xOff, float[] out, int[] argmax, int oOff) {
+        maxPool2x2(planes, h, w, x, xOff, out, argmax, oOff, false);
+    }
+
+    /**
+     * {@link #maxPool2x2(int, int, int, float[], int, float[], int[], int)} with {@code relu}: of ReLU's
+     * outputs (v &lt; 0 → +0, −0 and NaN kept) instead of x's, values and argmax, exactly what a ReLU layer
+     * followed by this pool give, without writing ReLU's output.
+     */
+    void maxPool2x2(int planes, int h, int w, float[] x, int xOff, float[] out, int[] argmax, int oOff, boolean relu);
 
     /** Short name for logs and benchmarks. */
     String name();

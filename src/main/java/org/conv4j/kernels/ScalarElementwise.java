@@ -84,11 +84,11 @@ public final class ScalarElementwise implements Elementwise {
     }
 
     @Override
-    public void maxPool2x2(int planes, int h, int w, float[] x, int xOff, float[] out, int[] argmax, int oOff) {
+    public void maxPool2x2(int planes, int h, int w, float[] x, int xOff, float[] out, int[] argmax, int oOff, boolean relu) {
         int oh = h / 2, ow = w / 2;
         for (int pl = 0; pl < planes; pl++) {
             for (int oy = 0; oy < oh; oy++) {
-                maxPool2x2Row(x, xOff + pl * h * w + 2 * oy * w, w, 0, ow, out, argmax, oOff + (pl * oh + oy) * ow);
+                maxPool2x2Row(x, xOff + pl * h * w + 2 * oy * w, w, 0, ow, out, argmax, oOff + (pl * oh + oy) * ow, relu);
             }
         }
     }
@@ -97,7 +97,7 @@ public final class ScalarElementwise implements Elementwise {
      * Outputs ox0..ox1-1 of one output row of {@link #maxPool2x2}: the window's top row starts at x[top],
      * its bottom row at x[top + w], and output ox goes to out[o + ox] and argmax[o + ox].
      */
-    static void maxPool2x2Row(float[] x, int top, int w, int ox0, int ox1, float[] out, int[] argmax, int o) {
+    static void maxPool2x2Row(float[] x, int top, int w, int ox0, int ox1, float[] out, int[] argmax, int o, boolean relu) {
         for (int ox = ox0; ox < ox1; ox++) {
             float best = 0f;
             int at = -1;
@@ -105,6 +105,7 @@ public final class ScalarElementwise implements Elementwise {
                 for (int dx = 0; dx < 2; dx++) {
                     int idx = top + dy * w + 2 * ox + dx;
                     float v = x[idx];
+                    if (relu && v < 0f) v = 0f;   // ReLU's rule: −0 and NaN stay
                     if (at < 0 || v > best || Float.isNaN(v) && !Float.isNaN(best)) {
                         best = v;
                         at = idx;

@@ -236,7 +236,7 @@ public final class VectorElementwise implements Elementwise {
     private static final int EXACT_FLOAT_INT = 1 << 24;
 
     @Override
-    public void maxPool2x2(int planes, int h, int w, float[] x, int xOff, float[] out, int[] argmax, int oOff) {
+    public void maxPool2x2(int planes, int h, int w, float[] x, int xOff, float[] out, int[] argmax, int oOff, boolean relu) {
         // One output row at a time, V outputs per step: load 2V inputs of the window's top row and 2V of its
         // bottom row, split each into even and odd columns with a two-vector
         // selectFrom, take the row-wise winners, then the vertical winner. Tie order: within a row the left
@@ -245,9 +245,12 @@ public final class VectorElementwise implements Elementwise {
         // The argmax is carried as a plane-relative float (exact below 2^24) so every blend stays on one
         // species; it becomes an int once, on the way out.
         if (h * w >= EXACT_FLOAT_INT) {
-            TAIL.maxPool2x2(planes, h, w, x, xOff, out, argmax, oOff);
+            TAIL.maxPool2x2(planes, h, w, x, xOff, out, argmax, oOff, relu);
             return;
         }
+        // ReLU enters as data, not as a branch around vector code (which made C2 box the vectors): cells
+        // below this floor become +0, and no cell is below −∞.
+        float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
         int oh = h / 2, ow = w / 2, used = 2 * ow; // an odd last column is not covered (floor mode)
         // A slice loads whole vectors, reading past its row into x's next cells, and stores all V outputs:
         // those past the row's end belong to outputs of this call that come later and are written again
@@ -261,10 +264,10 @@ public final class VectorElementwise implements Elementwise {
                 int top = 2 * oy * w; // plane-relative start of the window's top row
                 for (int j = 0; j < used; j += 2 * V) {
                     if (plane + top + j > xLimit || o + j / 2 + V > oEnd) {
-                        ScalarElementwise.maxPool2x2Row(x, plane + top, w, j / 2, ow, out, argmax, o);
+                        ScalarElementwise.maxPool2x2Row(x, plane + top, w, j / 2, ow, out, argmax, o, relu);
                         break;
                     }
-                    poolSlice(x, plane, top + j, w, out, argmax, o + j / 2);
+                    poolSlice(x, plane, top + j, w, floor, out, argmax, o + j / 2);
                 }
             }
         }
@@ -272,16 +275,21 @@ public final class VectorElementwise implements Elementwise {
 
     /**
      * V outputs of one row from the 2×(2V) inputs at plane-relative cell {@code at} (top row) and
-     * {@code at + w} (bottom row); the caller guarantees that all of them lie in the arrays and may be
-     * read and written (lanes past the row's end carry values that later slices overwrite). A method of
-     * its own so that C1 can compile it (the whole loop nest ran out of registers there and stayed in the
-     * slow tier-2 code, which boxes every vector), and so that no vector outlives one call.
+     * {@code at + w} (bottom row), each first raised to +0 if below {@code floor}. The caller guarantees
+     * that all of them lie in the arrays and may be read and written (lanes past the row's end carry
+     * values that later slices overwrite). A method of its own so that C1 can compile it (the whole loop
+     * nest ran out of registers there and stayed in the slow tier-2 code, which boxes every vector), and
+     * so that no vector outlives one call.
      */
-    private static void poolSlice(float[] x, int plane, int at, int w, float[] out, int[] argmax, int o) {
+    private static void poolSlice(float[] x, int plane, int at, int w, float floor, float[] out, int[] argmax, int o) {
         FloatVector t0 = FloatVector.fromArray(S, x, plane + at);
         FloatVector t1 = FloatVector.fromArray(S, x, plane + at + V);
         FloatVector b0 = FloatVector.fromArray(S, x, plane + at + w);
         FloatVector b1 = FloatVector.fromArray(S, x, plane + at + w + V);
+        t0 = t0.blend(0f, t0.lt(floor));
+        t1 = t1.blend(0f, t1.lt(floor));
+        b0 = b0.blend(0f, b0.lt(floor));
+        b1 = b1.blend(0f, b1.lt(floor));
         FloatVector col = EVEN.add((float) at);
         // Top row, left vs right. "v beats best" is v > best, or v NaN and best not; written out because a
         // helper taking vectors was not inlined by C2, which then boxed them.

@@ -2,8 +2,10 @@ package org.conv4j.model;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.conv4j.activation.ReLU;
 import org.conv4j.layers.Layer;
 import org.conv4j.layers.Param;
+import org.conv4j.pool.MaxPool2d;
 import org.conv4j.tensor.Tensor;
 
 /**
@@ -15,9 +17,19 @@ import org.conv4j.tensor.Tensor;
  */
 public final class Sequential implements Container {
     private final List<Layer> layers;
+    /**
+     * reluIntoPool[i]: layer i is a ReLU and layer i + 1 a MaxPool2d, run as one pass
+     * ({@link MaxPool2d#forwardAfterRelu}) with the same results, bitwise, and without ReLU's output:
+     * about 15% of a training step of the reference CNN was those two streaming over memory.
+     */
+    private final boolean[] reluIntoPool;
 
     public Sequential(List<? extends Layer> layers) {
         this.layers = List.copyOf(layers);
+        this.reluIntoPool = new boolean[this.layers.size()];
+        for (int i = 0; i + 1 < this.layers.size(); i++) {
+            reluIntoPool[i] = this.layers.get(i) instanceof ReLU && this.layers.get(i + 1) instanceof MaxPool2d;
+        }
     }
 
     public Sequential(Layer... layers) { this(List.of(layers)); }
@@ -37,13 +49,19 @@ public final class Sequential implements Container {
 
     @Override
     public Tensor forward(Tensor x) {
-        for (Layer l : layers) x = l.forward(x);
+        for (int i = 0; i < layers.size(); i++) {
+            if (reluIntoPool[i]) x = ((MaxPool2d) layers.get(++i)).forwardAfterRelu(x);
+            else x = layers.get(i).forward(x);
+        }
         return x;
     }
 
     @Override
     public Tensor backward(Tensor dOut) {
-        for (int i = layers.size() - 1; i >= 0; i--) dOut = layers.get(i).backward(dOut);
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            if (i > 0 && reluIntoPool[i - 1]) dOut = ((MaxPool2d) layers.get(i--)).backwardThroughRelu(dOut);
+            else dOut = layers.get(i).backward(dOut);
+        }
         return dOut;
     }
 
@@ -55,7 +73,10 @@ public final class Sequential implements Container {
 
     @Override
     public Tensor infer(Tensor x) {
-        for (Layer l : layers) x = l.infer(x);
+        for (int i = 0; i < layers.size(); i++) {
+            if (reluIntoPool[i]) x = ((MaxPool2d) layers.get(++i)).inferAfterRelu(x);
+            else x = layers.get(i).infer(x);
+        }
         return x;
     }
 

@@ -1,6 +1,7 @@
 package org.conv4j.pool;
 
 import org.conv4j.conv.ConvGeometry;
+import org.conv4j.kernels.Kernels;
 import org.conv4j.layers.Layer;
 import org.conv4j.tensor.ShapeException;
 import org.conv4j.tensor.Shapes;
@@ -19,6 +20,7 @@ public final class MaxPool2d implements Layer {
     private int[] argmax;    // [N·C·OH·OW] flat index into x of each maximum
     private Tensor out;      // [N, C, OH, OW] reused
     private Tensor dX;       // [N, C, H, W] reused
+    private Tensor dGated;   // [N, C, OH, OW] dOut through ReLU's gate, reused (backwardThroughRelu)
 
     public MaxPool2d(PoolConfig config) {
         this.config = config;
@@ -31,14 +33,24 @@ public final class MaxPool2d implements Layer {
     public PoolConfig config() { return config; }
 
     @Override
-    public Tensor forward(Tensor x) {
+    public Tensor forward(Tensor x) { return forward(x, false); }
+
+    /**
+     * A ReLU layer and then this pool in one pass: bitwise {@code forward(relu.forward(x))}, without
+     * writing ReLU's output (a pooled value is ReLU's value at its window's first maximum, and ReLU keeps
+     * the order of values). {@link org.conv4j.model.Sequential} runs every ReLU → MaxPool2d pair this way;
+     * pair it with {@link #backwardThroughRelu}.
+     */
+    public Tensor forwardAfterRelu(Tensor x) { return forward(x, true); }
+
+    private Tensor forward(Tensor x, boolean relu) {
         ConvGeometry g = geometryFor(x);
         int[] outShape = {x.dim(0), x.dim(1), g.outH(), g.outW()};
         if (out == null || !out.hasShape(outShape)) {
             out = new Tensor(outShape);
             argmax = new int[out.size()];
         }
-        Pooling.maxForward(g, x.dim(0) * x.dim(1), x.data(), out.data(), argmax);
+        Pooling.maxForward(g, x.dim(0) * x.dim(1), x.data(), out.data(), argmax, relu);
         geometry = g;
         shape = x.shape();
         return out;
@@ -46,18 +58,42 @@ public final class MaxPool2d implements Layer {
 
     @Override
     public Tensor backward(Tensor dOut) {
-        if (shape == null) throw new IllegalStateException(name + ": backward called before forward");
-        Shapes.check(name, "dOut", dOut, shape[0], shape[1], geometry.outH(), geometry.outW());
-        if (dX == null || !dX.hasShape(shape)) dX = new Tensor(shape);
+        checkBackward(dOut);
         Pooling.maxBackward(geometry, shape[0] * shape[1], dOut.data(), argmax, dX.data());
         return dX;
     }
 
+    /**
+     * The gradient with respect to the ReLU's input after {@link #forwardAfterRelu}: bitwise
+     * {@code relu.backward(backward(dOut))}. ReLU passes a cell's gradient where its output is positive,
+     * and each pooled value is ReLU's output at the cell its gradient goes to, so the gate is applied to
+     * dOut [N, C, OH, OW] before routing, a quarter of the cells for 2×2 windows.
+     */
+    public Tensor backwardThroughRelu(Tensor dOut) {
+        checkBackward(dOut);
+        if (dGated == null || !dGated.hasShape(dOut.shape())) dGated = new Tensor(dOut.shape());
+        float[] y = out.data(), g = dOut.data(), gated = dGated.data();
+        Kernels.elementwise().reluBackward(y.length, y, 0, g, 0, gated, 0);
+        Pooling.maxBackward(geometry, shape[0] * shape[1], gated, argmax, dX.data());
+        return dX;
+    }
+
+    private void checkBackward(Tensor dOut) {
+        if (shape == null) throw new IllegalStateException(name + ": backward called before forward");
+        Shapes.check(name, "dOut", dOut, shape[0], shape[1], geometry.outH(), geometry.outW());
+        if (dX == null || !dX.hasShape(shape)) dX = new Tensor(shape);
+    }
+
     @Override
-    public Tensor infer(Tensor x) {
+    public Tensor infer(Tensor x) { return infer(x, false); }
+
+    /** {@link #infer} of a ReLU layer's output, from the ReLU's input: see {@link #forwardAfterRelu}. Thread-safe. */
+    public Tensor inferAfterRelu(Tensor x) { return infer(x, true); }
+
+    private Tensor infer(Tensor x, boolean relu) {
         ConvGeometry g = geometryFor(x);
         Tensor y = new Tensor(x.dim(0), x.dim(1), g.outH(), g.outW());
-        Pooling.maxForward(g, x.dim(0) * x.dim(1), x.data(), y.data(), new int[y.size()]);
+        Pooling.maxForward(g, x.dim(0) * x.dim(1), x.data(), y.data(), new int[y.size()], relu);
         return y;
     }
 

@@ -35,12 +35,20 @@ public final class Pooling {
      *               holds no input cell)
      */
     public static void maxForward(ConvGeometry g, int planes, float[] x, float[] out, int[] argmax) {
+        maxForward(g, planes, x, out, argmax, false);
+    }
+
+    /**
+     * {@link #maxForward(ConvGeometry, int, float[], float[], int[])}, with {@code relu} over ReLU's outputs
+     * (v &lt; 0 → +0) instead of x: values and argmax bitwise those of a ReLU layer followed by this pool.
+     */
+    public static void maxForward(ConvGeometry g, int planes, float[] x, float[] out, int[] argmax, boolean relu) {
         int h = g.inH(), w = g.inW(), oh = g.outH(), ow = g.outW();
         if (isPlain2x2(g)) {
             // The common 2×2/stride-2 case on the branch-free kernel (same result, tested against this loop).
             Elementwise ew = Kernels.elementwise();
             Parallel.forChunks(planes, grain(g), (lo, hi) ->
-                    ew.maxPool2x2(hi - lo, h, w, x, lo * h * w, out, argmax, lo * oh * ow));
+                    ew.maxPool2x2(hi - lo, h, w, x, lo * h * w, out, argmax, lo * oh * ow, relu));
             return;
         }
         Parallel.forChunks(planes, grain(g), (lo, hi) -> {
@@ -58,6 +66,7 @@ public final class Pooling {
                             for (int ix = x0; ix < x1; ix++) {
                                 int idx = xBase + iy * w + ix;
                                 float v = x[idx];
+                                if (relu && v < 0f) v = 0f;   // ReLU's rule: −0 and NaN stay
                                 if (at < 0 || v > best || Float.isNaN(v) && !Float.isNaN(best)) {
                                     best = v;
                                     at = idx;
