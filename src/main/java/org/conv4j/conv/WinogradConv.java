@@ -2,6 +2,8 @@ package org.conv4j.conv;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 import org.conv4j.kernels.Parallel;
@@ -225,6 +227,13 @@ public final class WinogradConv {
         final int stageChannels;
         /** i·stageStride for i &lt; V: where {@link Transpose#block} puts channel i of a block. */
         final int[] channelRows;
+        /**
+         * When a source row lands whole in the first V floats of its split padded row (fmnist-c2's 14
+         * columns at V = 16), {@link #pad} moves it with one permutation of one vector: rowLanes[k] is the
+         * source column at position k, where rowKeep[k] is 1; the other positions are padding.
+         */
+        final boolean rowVector;
+        final float[] rowLanes = new float[V], rowKeep = new float[V];
 
         Plan(int cin, int cout, int inH, int inW, int padTop, int padLeft, int outH, int outW) {
             this.cin = cin;
@@ -253,6 +262,17 @@ public final class WinogradConv {
             for (int i = 0; i < V; i++) channelRows[i] = i * stageStride;
             this.outPanels = roundUp(cout, NR) / NR;
             this.out16 = outPanels * NR;
+            int landed = 0;
+            for (int k = 0; k < Math.min(V, wp); k++) {
+                // Position k of a split row holds padded column 2k (even half) or 2(k − half) + 1 (odd half).
+                int x = (k < half ? 2 * k : 2 * (k - half) + 1) - padLeft;
+                if (x >= 0 && x < inW) {
+                    rowLanes[k] = x;
+                    rowKeep[k] = 1f;
+                    landed++;
+                }
+            }
+            this.rowVector = wp >= V && inW <= V && landed == inW;
         }
 
         /** dst [n, cout, outH, outW] = the Winograd correlation of src [n, cin, inH, inW] with ub, + bias. */
@@ -298,11 +318,18 @@ public final class WinogradConv {
          */
         void pad(float[] src, int srcOff, int row0, int row1, float[] xp) {
             int h0 = Math.max(0, row0 - padTop), h1 = Math.min(inH, row1 - padTop);
+            FloatVector lanes = FloatVector.fromArray(S, rowLanes, 0);
+            VectorMask<Float> pads = FloatVector.fromArray(S, rowKeep, 0).compare(VectorOperators.EQ, 0f);
             for (int c = 0; c < cin; c++) {
                 Arrays.fill(xp, c * hp * wp + row0 * wp, c * hp * wp + row1 * wp, 0f);
                 int from = srcOff + (c * inH + h0) * inW;
                 for (int h = h0; h < h1; h++, from += inW) {
                     int row = c * hp * wp + (padTop + h) * wp;
+                    if (rowVector && from + V <= src.length) {
+                        // The load reads past the row; those lanes are padding positions, zeroed.
+                        lanes.selectFrom(FloatVector.fromArray(S, src, from)).blend(0f, pads).intoArray(xp, row);
+                        continue;
+                    }
                     // Column padLeft + x: the even ones to [0, half), the odd ones to [half, wp).
                     int xe = padLeft & 1, xo = 1 - xe;
                     int even = row + ((padLeft + xe) >> 1), odd = row + half + ((padLeft + xo) >> 1);
