@@ -1,7 +1,9 @@
 package org.conv4j.pool;
 
 import org.conv4j.conv.ConvGeometry;
+import org.conv4j.kernels.Elementwise;
 import org.conv4j.kernels.Kernels;
+import org.conv4j.kernels.Parallel;
 import org.conv4j.layers.Layer;
 import org.conv4j.tensor.ShapeException;
 import org.conv4j.tensor.Shapes;
@@ -12,6 +14,9 @@ import org.conv4j.tensor.Tensor;
  * x [N, C, H, W] → out [N, C, OH, OW]. Forward remembers where each maximum was; backward routes dOut there.
  */
 public final class MaxPool2d implements Layer {
+    /** Floats per task of the ReLU gate in {@link #backwardThroughRelu} (elementwise: any split gives the same bits). */
+    private static final int GATE_GRAIN = 1 << 15;
+
     private final PoolConfig config;
     private final String name;
 
@@ -73,7 +78,8 @@ public final class MaxPool2d implements Layer {
         checkBackward(dOut);
         if (dGated == null || !dGated.hasShape(dOut.shape())) dGated = new Tensor(dOut.shape());
         float[] y = out.data(), g = dOut.data(), gated = dGated.data();
-        Kernels.elementwise().reluBackward(y.length, y, 0, g, 0, gated, 0);
+        Elementwise ew = Kernels.elementwise();
+        Parallel.forChunks(y.length, GATE_GRAIN, (lo, hi) -> ew.reluBackward(hi - lo, y, lo, g, lo, gated, lo));
         Pooling.maxBackward(geometry, shape[0] * shape[1], gated, argmax, dX.data());
         return dX;
     }
