@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.conv4j.conv.Conv2d;
 import org.conv4j.conv.Conv2dConfig;
+import org.conv4j.kernels.Parallel;
 import org.conv4j.layers.Param;
 import org.conv4j.tensor.Tensor;
 import org.conv4j.util.Rng;
@@ -23,6 +24,8 @@ import org.conv4j.util.Rng;
  */
 public final class ConvBench {
     public static final String HEADER = "shape\tfwd_ms\tfwd_gflops\tfwdbwd_ms\tfwdbwd_gflops";
+    /** Columns of the 1 → T threads table; T is the thread count under test. */
+    public static final String SCALING_HEADER = "shape\tthreads\tfwdbwd_ms_1\tfwdbwd_ms_T\tspeedup";
 
     private ConvBench() {}
 
@@ -32,6 +35,16 @@ public final class ConvBench {
             double flops = shape.forwardFlops();
             return String.format("%s\t%.2f\t%.1f\t%.2f\t%.1f", shape.name(), fwdSeconds * 1e3, flops / fwdSeconds / 1e9,
                     fwdBwdSeconds * 1e3, 3 * flops / fwdBwdSeconds / 1e9);
+        }
+    }
+
+    /** Forward+backward seconds per call on one thread and on {@code threads}, timed in alternating rounds. */
+    public record Scaling(ConvShape shape, int threads, double oneThreadSeconds, double threadsSeconds) {
+        public double speedup() { return oneThreadSeconds / threadsSeconds; }
+
+        public String row() {
+            return String.format("%s\t%d\t%.2f\t%.2f\t%.2f", shape.name(), threads, oneThreadSeconds * 1e3,
+                    threadsSeconds * 1e3, speedup());
         }
     }
 
@@ -71,6 +84,24 @@ public final class ConvBench {
             double fwdBwd = Timing.best(forwardBackward, warmup, reps, inner);
             return new Result(shape, fwd, fwdBwd);
         }
+
+        /**
+         * Rounds alternate between one thread and {@code threads}, each round the best of {@code inner} calls,
+         * so a slow stretch of a shared host hits both sides alike instead of one whole run.
+         */
+        Scaling scaling(int threads, int rounds, int inner) {
+            conv.setTraining(true);
+            double one = Double.MAX_VALUE, many = Double.MAX_VALUE;
+            for (int r = 0; r < rounds; r++) {
+                for (int t : new int[] {1, threads}) {
+                    Parallel.setThreads(t);
+                    double s = Timing.best(forwardBackward, r == 0 ? 2 : 1, 1, inner);
+                    if (t == 1) one = Math.min(one, s);
+                    else many = Math.min(many, s);
+                }
+            }
+            return new Scaling(shape, threads, one, many);
+        }
     }
 
     /** Times one shape on its own (its warm-up only; see the class comment for why runAll does more). */
@@ -85,6 +116,23 @@ public final class ConvBench {
         for (ConvShape s : shapes) {
             out.println(new Case(s).time(2, 5, 3).row());
             out.flush();
+        }
+    }
+
+    /**
+     * Prints, per shape, forward+backward on one thread and on {@code threads}, and the speed-up, measured in
+     * one JVM in 5 alternating rounds. Leaves the pool at {@code threads}.
+     */
+    public static void runScaling(List<ConvShape> shapes, int threads, PrintStream out) {
+        if (threads < 2) throw new IllegalArgumentException("a 1 -> T threads speed-up needs T of at least 2, got " + threads);
+        out.println(SCALING_HEADER);
+        try {
+            for (ConvShape s : shapes) {
+                out.println(new Case(s).scaling(threads, 5, 3).row());
+                out.flush();
+            }
+        } finally {
+            Parallel.setThreads(threads);
         }
     }
 

@@ -67,6 +67,38 @@ class BenchCommandTest {
     }
 
     @Test
+    void scalingTablePrintsBothTimesAndTheirRatio() throws Exception {
+        Path shapes = dir.resolve("one.tsv");
+        Files.writeString(shapes, "t1 4 16 12 12 16 3 1 1\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int before = org.conv4j.kernels.Parallel.threads();
+        int code = Main.run(new String[] {"bench", "--threads", "2", "--shapes", shapes.toString(), "--scaling", "--no-gemm",
+                "--no-inference"}, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+        assertEquals(before, org.conv4j.kernels.Parallel.threads(), "bench restores the pool's size");
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        int h = lines.indexOf(ConvBench.SCALING_HEADER);
+        assertTrue(h > 0 && lines.get(h - 1).startsWith("# 1 -> 2 threads"), String.join("\n", lines));
+        String[] f = lines.get(h + 1).split("\t");
+        assertEquals(List.of("t1", "2"), List.of(f[0], f[1]));
+        double one = Double.parseDouble(f[2]), two = Double.parseDouble(f[3]), speedup = Double.parseDouble(f[4]);
+        assertTrue(one > 0 && two > 0, lines.get(h + 1));
+        // the speed-up is the ratio of the unrounded times: within the interval the printed (±0.005) times allow
+        double lo = (one - 0.005) / (two + 0.005) - 0.005, hi = (one + 0.005) / (two - 0.005) + 0.005;
+        assertTrue(lo <= speedup && speedup <= hi, lines.get(h + 1));
+    }
+
+    @Test
+    void scalingNeedsTwoThreads() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int code = Main.run(new String[] {"bench", "--threads", "1", "--scaling"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(2, code);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--scaling compares 1 thread with --threads T"),
+                err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void missingShapesFileIsAnIoError() {
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         int code = Main.run(new String[] {"bench", "--shapes", dir.resolve("nope.tsv").toString()},
