@@ -26,6 +26,8 @@ public final class ConvBench {
     public static final String HEADER = "shape\tfwd_ms\tfwd_gflops\tfwdbwd_ms\tfwdbwd_gflops";
     /** Columns of the 1 → T threads table; T is the thread count under test. */
     public static final String SCALING_HEADER = "shape\tthreads\tfwdbwd_ms_1\tfwdbwd_ms_T\tspeedup";
+    /** Rounds per side of the 1 → T threads table. */
+    public static final int SCALING_ROUNDS = 5;
 
     private ConvBench() {}
 
@@ -86,8 +88,9 @@ public final class ConvBench {
         }
 
         /**
-         * Rounds alternate between one thread and {@code threads}, each round the best of {@code inner} calls,
-         * so a slow stretch of a shared host hits both sides alike instead of one whole run.
+         * Rounds alternate between one thread and {@code threads}; a round warms up at its thread count (the
+         * pool is new), then times {@code inner} calls, and each side keeps its best round's time per call.
+         * So a slow stretch of a shared host hits both sides alike instead of one whole run.
          */
         Scaling scaling(int threads, int rounds, int inner) {
             conv.setTraining(true);
@@ -121,14 +124,14 @@ public final class ConvBench {
 
     /**
      * Prints, per shape, forward+backward on one thread and on {@code threads}, and the speed-up, measured in
-     * one JVM in 5 alternating rounds. Leaves the pool at {@code threads}.
+     * one JVM in {@link #SCALING_ROUNDS} alternating rounds of 3 calls. Leaves the pool at {@code threads}.
      */
     public static void runScaling(List<ConvShape> shapes, int threads, PrintStream out) {
         if (threads < 2) throw new IllegalArgumentException("a 1 -> T threads speed-up needs T of at least 2, got " + threads);
         out.println(SCALING_HEADER);
         try {
             for (ConvShape s : shapes) {
-                out.println(new Case(s).scaling(threads, 5, 3).row());
+                out.println(new Case(s).scaling(threads, SCALING_ROUNDS, 3).row());
                 out.flush();
             }
         } finally {

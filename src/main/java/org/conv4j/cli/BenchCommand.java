@@ -34,7 +34,7 @@ final class BenchCommand implements Main.FlagCommand {
                 zeroing the parameter gradients and computing dX, as the PyTorch script does.
                 With --scaling, then prints per shape forward+backward on 1 thread and on T, and the speed-up:
                   shape  threads  fwdbwd_ms_1  fwdbwd_ms_T  speedup
-                timed in 5 rounds that alternate 1 and T threads in one JVM, each side's best round counted.
+                timed in 5 rounds of 3 calls that alternate 1 and T threads in one JVM, each side's best round counted.
                 Then prints sgemm GFLOP/s at n = 256, 1024, 2048 (columns of openblas_sgemm.py) unless --no-gemm,
                 and the reference CNN's warm inference rate, 10,000 images in batches of 1000 (the pass that
                 torch_fmnist.py times as infer_images_per_s), best of 3 passes, unless --no-inference.
@@ -74,7 +74,8 @@ final class BenchCommand implements Main.FlagCommand {
             ConvBench.runAll(shapes, out);
             if (scaling) {
                 out.println();
-                out.println("# 1 -> " + threads + " threads, forward+backward, 5 alternating rounds in one JVM");
+                out.println("# 1 -> " + threads + " threads, forward+backward, " + ConvBench.SCALING_ROUNDS
+                        + " alternating rounds in one JVM");
                 ConvBench.runScaling(shapes, threads, out);
             }
             if (gemm) {
