@@ -16,14 +16,19 @@ import org.conv4j.model.Zoo;
  * (all threads, user + system) and wall time per step over steps FROM..TO, after FROM warm-up steps, and the
  * bytes allocated per step. Not a test; run by hand (see BENCHMARKS.md):
  *
- * <pre>java --add-modules jdk.incubator.vector -XX:+UseParallelGC -cp target/classes:target/test-classes \
- *   org.conv4j.train.TrainStepBench THREADS [TO] [FROM]</pre>
+ * <pre>"$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector -XX:+UseParallelGC \
+ *   -cp "target/classes:target/test-classes:target/lib/*" org.conv4j.train.TrainStepBench THREADS [TO] [FROM]</pre>
+ * with 0 ≤ FROM &lt; TO ≤ 938 (one epoch's steps), defaults 900 and 200.
  */
 public final class TrainStepBench {
     public static void main(String[] args) throws Exception {
         int threads = Integer.parseInt(args[0]);
         int to = args.length > 1 ? Integer.parseInt(args[1]) : 900;
         int from = args.length > 2 ? Integer.parseInt(args[2]) : 200;
+        if (from < 0 || from >= to || to > 938) {
+            throw new IllegalArgumentException("TrainStepBench THREADS [TO] [FROM]: needs 0 <= FROM < TO <= 938 (one epoch's steps),"
+                    + " got TO " + to + ", FROM " + from);
+        }
         Parallel.setThreads(threads);
         TrainTest data = Datasets.fashionMnist(Datasets.DEBIAN_FASHION_MNIST);
         Model model = Zoo.spec("reference").build(0);
