@@ -154,9 +154,11 @@ public class KernelBenchmarks {
         return cols;
     }
 
+    private static final org.conv4j.kernels.AdamStep ADAM_STEP = org.conv4j.kernels.AdamStep.of(1e-3, 0.9, 0.999, 1e-8, 0, false, 10);
+
     @Benchmark
     public float[] adamVector() {
-        vector.adam(y.length, y, dOut, moment1, moment2, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, false, 10);
+        vector.adam(y.length, y, dOut, moment1, moment2, ADAM_STEP);
         return y;
     }
 }

@@ -169,41 +169,33 @@ public final class VectorElementwise implements Elementwise {
     }
 
     @Override
-    public void adam(int n, float[] w, float[] grad, float[] m, float[] v, float lr, float beta1, float beta2,
-                     float eps, float weightDecay, boolean decoupled, int step) {
-        AdamTerms t = AdamTerms.of(lr, beta1, beta2, weightDecay, decoupled, step);
-        float oneMinusB1 = 1f - beta1, oneMinusB2 = 1f - beta2;
+    public void adam(int n, float[] w, float[] grad, float[] m, float[] v, AdamStep s) {
+        boolean l2 = s.weightDecay() != 0f && !s.decoupled(), decay = s.weightDecay() != 0f && s.decoupled();
         int i = 0, bound = S.loopBound(n);
-        // Same operations in the same order as the scalar loop (mul then add, no fusing): bitwise equal.
+        // The scalar reference's operations in its order (mul then add, no fusing): bitwise equal.
         for (; i < bound; i += V) {
             FloatVector wv = FloatVector.fromArray(S, w, i);
-            FloatVector g = FloatVector.fromArray(S, grad, i).add(wv.mul(t.l2()));
-            FloatVector mv = FloatVector.fromArray(S, m, i).mul(beta1).add(g.mul(oneMinusB1));
-            FloatVector vv = FloatVector.fromArray(S, v, i).mul(beta2).add(g.mul(oneMinusB2).mul(g));
+            FloatVector g = FloatVector.fromArray(S, grad, i);
+            if (decay) wv = wv.mul(s.decay());
+            if (l2) g = g.add(wv.mul(s.weightDecay()));
+            FloatVector mv = FloatVector.fromArray(S, m, i).mul(s.beta1()).add(g.mul(s.oneMinusBeta1()));
+            FloatVector vv = FloatVector.fromArray(S, v, i).mul(s.beta2()).add(g.mul(s.oneMinusBeta2()).mul(g));
             mv.intoArray(m, i);
             vv.intoArray(v, i);
-            FloatVector denom = vv.lanewise(VectorOperators.SQRT).div(t.sqrtBc2()).add(eps);
-            wv.mul(t.decay()).sub(mv.mul(t.stepSize()).div(denom)).intoArray(w, i);
+            FloatVector denom = vv.lanewise(VectorOperators.SQRT).div(s.sqrtBc2()).add(s.eps());
+            wv.sub(mv.div(denom).mul(s.stepSize())).intoArray(w, i);
         }
-        for (; i < n; i++) {
-            float wi = w[i] * t.decay();
-            float g = grad[i] + t.l2() * w[i];
-            float mi = beta1 * m[i] + oneMinusB1 * g;
-            float vi = beta2 * v[i] + oneMinusB2 * g * g;
-            m[i] = mi;
-            v[i] = vi;
-            w[i] = wi - t.stepSize() * mi / ((float) Math.sqrt(vi) / t.sqrtBc2() + eps);
-        }
+        ScalarElementwise.adamRange(i, n, w, grad, m, v, s);
     }
 
     @Override
-    public void sgd(int n, float[] w, float[] grad, float[] buf, float lr, float momentum, float dampening,
+    public void sgd(int n, float[] w, float[] grad, float[] buf, float lr, float momentum, float keep,
                     float weightDecay, boolean nesterov, boolean firstStep) {
         int i = 0, bound = S.loopBound(n);
-        float keep = 1f - dampening;
         for (; i < bound; i += V) {
             FloatVector wv = FloatVector.fromArray(S, w, i);
-            FloatVector g = FloatVector.fromArray(S, grad, i).add(wv.mul(weightDecay));
+            FloatVector g = FloatVector.fromArray(S, grad, i);
+            if (weightDecay != 0f) g = g.add(wv.mul(weightDecay));
             if (momentum != 0f) {
                 FloatVector b = firstStep ? g : FloatVector.fromArray(S, buf, i).mul(momentum).add(g.mul(keep));
                 b.intoArray(buf, i);
@@ -211,15 +203,36 @@ public final class VectorElementwise implements Elementwise {
             }
             wv.sub(g.mul(lr)).intoArray(w, i);
         }
-        for (; i < n; i++) {
-            float g = grad[i] + weightDecay * w[i];
-            if (momentum != 0f) {
-                float b = firstStep ? g : momentum * buf[i] + keep * g;
-                buf[i] = b;
-                g = nesterov ? g + momentum * b : b;
+        ScalarElementwise.sgdRange(i, n, w, grad, buf, lr, momentum, keep, weightDecay, nesterov, firstStep);
+    }
+
+    @Override
+    public void rmsprop(int n, float[] w, float[] grad, float[] sq, float[] gAvg, float[] buf, float lr, float alpha,
+                        float oneMinusAlpha, float eps, float weightDecay, float momentum) {
+        int i = 0, bound = S.loopBound(n);
+        for (; i < bound; i += V) {
+            FloatVector wv = FloatVector.fromArray(S, w, i);
+            FloatVector g = FloatVector.fromArray(S, grad, i);
+            if (weightDecay != 0f) g = g.add(wv.mul(weightDecay));
+            FloatVector s = FloatVector.fromArray(S, sq, i).mul(alpha).add(g.mul(oneMinusAlpha).mul(g));
+            s.intoArray(sq, i);
+            FloatVector avg;
+            if (gAvg != null) {
+                FloatVector ga = FloatVector.fromArray(S, gAvg, i).mul(alpha).add(g.mul(oneMinusAlpha));
+                ga.intoArray(gAvg, i);
+                avg = s.sub(ga.mul(ga)).lanewise(VectorOperators.SQRT).add(eps);
+            } else {
+                avg = s.lanewise(VectorOperators.SQRT).add(eps);
             }
-            w[i] -= lr * g;
+            if (buf != null) {
+                FloatVector b = FloatVector.fromArray(S, buf, i).mul(momentum).add(g.div(avg));
+                b.intoArray(buf, i);
+                wv.sub(b.mul(lr)).intoArray(w, i);
+            } else {
+                wv.sub(g.div(avg).mul(lr)).intoArray(w, i);
+            }
         }
+        ScalarElementwise.rmspropRange(i, n, w, grad, sq, gAvg, buf, lr, alpha, oneMinusAlpha, eps, weightDecay, momentum);
     }
 
     /** Lane indices 0, 2, 4, … and 1, 3, 5, … into the concatenation of two vectors: deinterleave. */

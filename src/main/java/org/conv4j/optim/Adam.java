@@ -1,6 +1,8 @@
 package org.conv4j.optim;
 
 import java.util.List;
+import org.conv4j.kernels.AdamStep;
+import org.conv4j.kernels.Kernels;
 import org.conv4j.model.NamedParam;
 
 /**
@@ -44,20 +46,6 @@ public final class Adam extends Optimizer {
 
     @Override
     protected void update(int i, float[] p, float[] g) {
-        double bc1 = 1 - Math.pow(beta1, step), bc2 = 1 - Math.pow(beta2, step);
-        float stepSize = (float) (lr / bc1), bc2Sqrt = (float) Math.sqrt(bc2);
-        float b1 = (float) beta1, b2 = (float) beta2, c1 = (float) (1 - beta1), c2 = (float) (1 - beta2), e = (float) eps;
-        float wd = (float) weightDecay, decay = (float) (1 - lr * weightDecay);
-        float[] mi = m[i], vi = v[i];
-        for (int j = 0; j < p.length; j++) {
-            float d = g[j];
-            if (wd != 0) {
-                if (decoupled) p[j] *= decay; else d += wd * p[j];
-            }
-            mi[j] = mi[j] * b1 + c1 * d;
-            vi[j] = vi[j] * b2 + c2 * d * d;
-            float denom = (float) Math.sqrt(vi[j]) / bc2Sqrt + e;
-            p[j] -= stepSize * (mi[j] / denom);
-        }
+        Kernels.elementwise().adam(p.length, p, g, m[i], v[i], AdamStep.of(lr, beta1, beta2, eps, weightDecay, decoupled, step));
     }
 }

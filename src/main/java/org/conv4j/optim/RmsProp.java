@@ -1,6 +1,7 @@
 package org.conv4j.optim;
 
 import java.util.List;
+import org.conv4j.kernels.Kernels;
 import org.conv4j.model.NamedParam;
 
 /**
@@ -36,25 +37,7 @@ public final class RmsProp extends Optimizer {
 
     @Override
     protected void update(int i, float[] p, float[] g) {
-        float a = (float) alpha, ca = (float) (1 - alpha), e = (float) eps, wd = (float) weightDecay, mu = (float) momentum, l = (float) lr;
-        float[] s = sq[i], ga = gAvg == null ? null : gAvg[i], b = buf == null ? null : buf[i];
-        for (int j = 0; j < p.length; j++) {
-            float d = g[j];
-            if (wd != 0) d += wd * p[j];
-            s[j] = s[j] * a + ca * d * d;
-            float avg;
-            if (ga != null) {
-                ga[j] = ga[j] * a + ca * d;
-                avg = (float) Math.sqrt(s[j] - ga[j] * ga[j]) + e;
-            } else {
-                avg = (float) Math.sqrt(s[j]) + e;
-            }
-            if (b != null) {
-                b[j] = b[j] * mu + d / avg;
-                p[j] -= l * b[j];
-            } else {
-                p[j] -= l * (d / avg);
-            }
-        }
+        Kernels.elementwise().rmsprop(p.length, p, g, sq[i], gAvg == null ? null : gAvg[i], buf == null ? null : buf[i],
+                (float) lr, (float) alpha, (float) (1 - alpha), (float) eps, (float) weightDecay, (float) momentum);
     }
 }

@@ -1,6 +1,7 @@
 package org.conv4j.optim;
 
 import java.util.List;
+import org.conv4j.kernels.Kernels;
 import org.conv4j.model.NamedParam;
 
 /**
@@ -32,16 +33,7 @@ public final class Sgd extends Optimizer {
 
     @Override
     protected void update(int i, float[] p, float[] g) {
-        float wd = (float) weightDecay, mu = (float) momentum, damp = (float) (1 - dampening), a = (float) lr;
-        float[] b = buf == null ? null : buf[i];
-        for (int j = 0; j < p.length; j++) {
-            float d = g[j];
-            if (wd != 0) d += wd * p[j];
-            if (b != null) {
-                b[j] = step == 1 ? d : mu * b[j] + damp * d;
-                d = nesterov ? d + mu * b[j] : b[j];
-            }
-            p[j] -= a * d;
-        }
+        Kernels.elementwise().sgd(p.length, p, g, buf == null ? null : buf[i], (float) lr, (float) momentum,
+                (float) (1 - dampening), (float) weightDecay, nesterov, step == 1);
     }
 }
