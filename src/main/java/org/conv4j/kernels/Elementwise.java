@@ -36,6 +36,37 @@ public interface Elementwise {
     double dot(int n, float[] x, int xOff, float[] y, int yOff);
 
     /**
+     * Σ x over {@code rows} rows of n values, row r starting at x[off + r·stride] (one channel of an [N, C, S]
+     * tensor: rows = N, n = S, stride = C·S), in double, in {@link LaneSum}'s order: bitwise the same in
+     * every implementation.
+     */
+    double laneSum(int rows, int n, float[] x, int off, int stride);
+
+    /** Σ (x − mean)² over the rows of {@link #laneSum}, in double, in the same order. */
+    double laneSumSquaredDeviation(int rows, int n, float[] x, int off, int stride, double mean);
+
+    /**
+     * Batch norm's gradient sums over the rows of {@link #laneSum} (g and x at the same offsets), in double,
+     * in the same order: out[0] = Σ g, out[1] = Σ g·((x − mean)·invStd).
+     */
+    void laneGradientSums(int rows, int n, float[] g, float[] x, int off, int stride, double mean, double invStd,
+                          double[] out);
+
+    /**
+     * Batch norm's output over the rows of {@link #laneSum}: y = (float) (gamma·((x − mean)·invStd) + beta),
+     * each operation in double in that order, y at x's offsets (y may be x).
+     */
+    void batchNormApply(int rows, int n, float[] x, int off, int stride, double mean, double invStd, double gamma,
+                        double beta, float[] y);
+
+    /**
+     * Batch norm's input gradient with batch statistics over the rows of {@link #laneSum}:
+     * dx = (float) (k·((g − meanG) − ((x − mean)·invStd)·meanGx)), in double in that order, dx at g's offsets.
+     */
+    void batchNormInputGrad(int rows, int n, float[] g, float[] x, int off, int stride, double mean, double invStd,
+                            double k, double meanG, double meanGx, float[] dx);
+
+    /**
      * One Adam (or AdamW) step over n parameters, as torch.optim.Adam / AdamW compute it, with the step's
      * scalars {@code s}: with weight decay, AdamW first sets w = w·decay, Adam instead uses g = grad + wd·w;
      * then m = m·β1 + (1−β1)·g; v = v·β2 + (1−β2)·g·g; w = w − stepSize·(m / (√v / √bc2 + ε)).

@@ -2,6 +2,8 @@ package org.conv4j.norm;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.conv4j.kernels.Elementwise;
+import org.conv4j.kernels.Kernels;
 import org.conv4j.kernels.Parallel;
 import org.conv4j.layers.Buffers;
 import org.conv4j.layers.Param;
@@ -15,8 +17,8 @@ import org.conv4j.tensor.Tensor;
  * <p>Training (or no running statistics): mean and biased variance of the batch normalise;
  * running_mean and running_var move towards the batch mean and the <em>unbiased</em> variance
  * (× M/(M−1)), as torch does. Evaluation: the running statistics normalise.
- * Each channel is reduced by one task in a fixed order (sums in double), so results do not depend
- * on the thread count.
+ * Each channel is reduced by one task, in double, in the fixed order of the lane sums of
+ * {@link Kernels#elementwise()}, so results do not depend on the thread count or the vector width.
  */
 final class BatchNormCore {
     /** Channel loops go parallel above this many values. */
@@ -122,21 +124,13 @@ final class BatchNormCore {
         float[] rm = runningMean == null ? null : runningMean.value().data();
         float[] rv = runningVar == null ? null : runningVar.value().data();
         double eps = config.eps(), mom = config.momentum();
+        Elementwise ew = Kernels.elementwise();
         forChannels(c, m * c, (lo, hi) -> {
             for (int ch = lo; ch < hi; ch++) {
                 double mean, var;
                 if (useBatch) {
-                    double sum = 0;
-                    for (int i = 0; i < n; i++) {
-                        int base = (i * c + ch) * s;
-                        for (int j = 0; j < s; j++) sum += x[base + j];
-                    }
-                    mean = sum / m;
-                    double sq = 0;
-                    for (int i = 0; i < n; i++) {
-                        int base = (i * c + ch) * s;
-                        for (int j = 0; j < s; j++) { double d = x[base + j] - mean; sq += d * d; }
-                    }
+                    mean = ew.laneSum(n, s, x, ch * s, c * s) / m;
+                    double sq = ew.laneSumSquaredDeviation(n, s, x, ch * s, c * s, mean);
                     var = sq / m;
                     if (updateRunning) {
                         rm[ch] = (float) ((1 - mom) * rm[ch] + mom * mean);
@@ -149,13 +143,7 @@ final class BatchNormCore {
                 double is = 1 / Math.sqrt(var + eps);
                 inv[ch] = is;
                 means[ch] = mean;
-                double g = gamma == null ? 1 : gamma[ch], b = beta == null ? 0 : beta[ch];
-                for (int i = 0; i < n; i++) {
-                    int base = (i * c + ch) * s;
-                    for (int j = 0; j < s; j++) {
-                        y[base + j] = (float) (g * ((x[base + j] - mean) * is) + b);
-                    }
-                }
+                ew.batchNormApply(n, s, x, ch * s, c * s, mean, is, gamma == null ? 1 : gamma[ch], beta == null ? 0 : beta[ch], y);
             }
         });
     }
@@ -176,23 +164,19 @@ final class BatchNormCore {
         long m = (long) n * s;
         boolean useBatch = batchStats;
         double[] inv = invStd, means = mean;
+        Elementwise ew = Kernels.elementwise();
         forChannels(c, m * c, (lo, hi) -> {
+            double[] sums = new double[2]; // Σ dOut, Σ dOut·x̂
             for (int ch = lo; ch < hi; ch++) {
                 double mu = means[ch], is = inv[ch];
-                double sumG = 0, sumGx = 0; // Σ dOut, Σ dOut·x̂
-                for (int i = 0; i < n; i++) {
-                    int base = (i * c + ch) * s;
-                    for (int j = 0; j < s; j++) { sumG += g[base + j]; sumGx += g[base + j] * ((xs[base + j] - mu) * is); }
-                }
+                ew.laneGradientSums(n, s, g, xs, ch * s, c * s, mu, is, sums);
+                double sumG = sums[0], sumGx = sums[1];
                 double gm = gamma == null ? 1 : gamma[ch];
                 double k = gm * is;
                 if (useBatch) {
-                    double meanG = sumG / m, meanGx = sumGx / m;
-                    for (int i = 0; i < n; i++) {
-                        int base = (i * c + ch) * s;
-                        for (int j = 0; j < s; j++) dx[base + j] = (float) (k * (g[base + j] - meanG - (xs[base + j] - mu) * is * meanGx));
-                    }
+                    ew.batchNormInputGrad(n, s, g, xs, ch * s, c * s, mu, is, k, sumG / m, sumGx / m, dx);
                 } else {
+                    // Running statistics are constants: dX is dOut scaled, x does not enter.
                     for (int i = 0; i < n; i++) {
                         int base = (i * c + ch) * s;
                         for (int j = 0; j < s; j++) dx[base + j] = (float) (k * g[base + j]);

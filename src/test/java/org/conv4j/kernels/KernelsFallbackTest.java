@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * The start-up choice in fresh JVMs: forced scalar, no incubator module, C2 off, and every vector width
  * (128/256/512 bits via -Dconv4j.vectorBits) computing the same products as the scalar GEMM, and the same
  * convolutions as im2col, with a register transpose that moves every float where it belongs and a 2×2 max
- * pool equal to the scalar loop (the micro-tile has 4 rows below 512 bits and 8 at 512, so both run on any
+ * pool and batch norm's lane sums equal to the scalar loops (the micro-tile has 4 rows below 512 bits and 8 at 512, so both run on any
  * host).
  */
 class KernelsFallbackTest {
@@ -66,6 +66,7 @@ class KernelsFallbackTest {
             assertTrue(convErr < 1e-2, bits + " bits: conv differs from im2col by " + convErr);
             assertTrue(out.contains("transpose-mismatches 0"), bits + " bits: " + out);
             assertTrue(out.contains("pool-mismatches 0"), bits + " bits: " + out);
+            assertTrue(out.contains("lane-sum-mismatches 0"), bits + " bits: " + out);
         }
     }
 }

@@ -12,8 +12,9 @@ import org.conv4j.util.Rng;
  * against ScalarGemm on awkward sizes and prints "max-rel-err VALUE" (the largest |difference| / k²), then
  * the convolutions the layers choose (Winograd, direct; their micro-tiles follow the vector width) against
  * im2col on the same inputs, forward and backward, as "conv-max-err VALUE" (largest |difference|), the
- * register transpose against its definition as "transpose-mismatches COUNT", and the 2×2 max pool against
- * the scalar loop as "pool-mismatches COUNT".
+ * register transpose against its definition as "transpose-mismatches COUNT", the 2×2 max pool against
+ * the scalar loop as "pool-mismatches COUNT", and batch norm's lane sums and maps against the scalar
+ * reference as "lane-sum-mismatches COUNT".
  */
 public final class KernelsProbe {
     public static void main(String[] args) {
@@ -46,6 +47,7 @@ public final class KernelsProbe {
             System.out.println("conv-max-err " + convError(rng));
             System.out.println("transpose-mismatches " + transposeMismatches(rng));
             System.out.println("pool-mismatches " + poolMismatches(rng));
+            System.out.println("lane-sum-mismatches " + LaneSumCases.mismatches(Kernels.elementwise(), new ScalarElementwise()));
         }
     }
 
