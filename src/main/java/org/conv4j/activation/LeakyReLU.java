@@ -1,5 +1,7 @@
 package org.conv4j.activation;
 
+import org.conv4j.kernels.Elementwise;
+import org.conv4j.kernels.Kernels;
 import org.conv4j.layers.Buffers;
 import org.conv4j.layers.Layer;
 import org.conv4j.tensor.Tensor;
@@ -35,10 +37,8 @@ public final class LeakyReLU implements Layer {
         ActivationLoops.checkBackward(this, out, dOut);
         dX = Buffers.reuse(dX, dOut);
         float[] xs = x.data(), g = dOut.data(), dx = dX.data();
-        float s = slope;
-        ActivationLoops.forRange(xs.length, (lo, hi) -> {
-            for (int i = lo; i < hi; i++) dx[i] = xs[i] > 0 ? g[i] : s * g[i];
-        });
+        Elementwise ew = Kernels.elementwise();
+        ActivationLoops.forRange(xs.length, (lo, hi) -> ew.leakyReluBackward(hi - lo, slope, xs, lo, g, lo, dx, lo));
         return dX;
     }
 
@@ -50,10 +50,8 @@ public final class LeakyReLU implements Layer {
     }
 
     private void apply(float[] xs, float[] y) {
-        float s = slope;
-        ActivationLoops.forRange(xs.length, (lo, hi) -> {
-            for (int i = lo; i < hi; i++) y[i] = xs[i] > 0 ? xs[i] : s * xs[i];
-        });
+        Elementwise ew = Kernels.elementwise();
+        ActivationLoops.forRange(xs.length, (lo, hi) -> ew.leakyReluForward(hi - lo, slope, xs, lo, y, lo));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.conv4j.activation;
 
+import org.conv4j.kernels.Elementwise;
+
 /**
  * out = 1 / (1 + e^(−x)), element-wise. Backward: dX = dOut · σ'(x) with σ'(x) = e/(1 + e)², e = e^(−|x|),
  * computed from x in double so it keeps its relative accuracy in the tails (out·(1 − out) from a float
@@ -9,22 +11,11 @@ public final class Sigmoid extends SmoothActivation {
     public Sigmoid() {}
 
     @Override
-    float value(float x) { return sigmoid(x); }
+    void value(Elementwise ew, int n, float[] x, float[] y, int off) { ew.sigmoidForward(n, x, off, y, off); }
 
     @Override
-    double derivative(double x) { return sigmoidDerivative(x); }
-
-    /** Never overflows: for negative x it uses e^x / (1 + e^x). */
-    static float sigmoid(float x) {
-        if (x >= 0) return (float) (1.0 / (1.0 + Math.exp(-x)));
-        double e = Math.exp(x);
-        return (float) (e / (1.0 + e));
-    }
-
-    /** σ'(x) = σ(x)·(1 − σ(x)) = e/(1 + e)² with e = e^(−|x|): no cancellation, no overflow. */
-    static double sigmoidDerivative(double x) {
-        double e = Math.exp(-Math.abs(x));
-        return e / ((1 + e) * (1 + e));
+    void derivative(Elementwise ew, int n, float[] x, float[] dOut, float[] dX, int off) {
+        ew.sigmoidBackward(n, x, off, dOut, off, dX, off);
     }
 
     @Override

@@ -1,25 +1,27 @@
 package org.conv4j.activation;
 
+import org.conv4j.kernels.Elementwise;
+import org.conv4j.kernels.Kernels;
 import org.conv4j.layers.Buffers;
 import org.conv4j.layers.Layer;
 import org.conv4j.tensor.Tensor;
 
 /**
  * The plumbing of an element-wise activation whose derivative is computed from x in double (so it keeps
- * its relative accuracy in the tails, where a formula in the float output would cancel). Subclasses give
- * the function and its derivative; forward keeps a reference to x for backward, so x must not change
- * between the two.
+ * its relative accuracy in the tails, where a formula in the float output would cancel). Subclasses name
+ * the function's two kernels in {@link Elementwise}; forward keeps a reference to x for backward, so x must
+ * not change between the two.
  */
 abstract class SmoothActivation implements Layer {
     private Tensor x;   // the last input, any shape
     private Tensor out; // same shape
     private Tensor dX;  // same shape
 
-    /** f(x), rounded to float. */
-    abstract float value(float x);
+    /** y[off..off+n) = f(x[off..off+n)). */
+    abstract void value(Elementwise ew, int n, float[] x, float[] y, int off);
 
-    /** f'(x) in double. */
-    abstract double derivative(double x);
+    /** dX[off..off+n) = dOut·f'(x) over the same range. */
+    abstract void derivative(Elementwise ew, int n, float[] x, float[] dOut, float[] dX, int off);
 
     @Override
     public final Tensor forward(Tensor x) {
@@ -34,9 +36,8 @@ abstract class SmoothActivation implements Layer {
         ActivationLoops.checkBackward(this, out, dOut);
         dX = Buffers.reuse(dX, dOut);
         float[] xs = x.data(), g = dOut.data(), dx = dX.data();
-        ActivationLoops.forRange(xs.length, (lo, hi) -> {
-            for (int i = lo; i < hi; i++) dx[i] = (float) (g[i] * derivative(xs[i]));
-        });
+        Elementwise ew = Kernels.elementwise();
+        ActivationLoops.forRange(xs.length, (lo, hi) -> derivative(ew, hi - lo, xs, g, dx, lo));
         return dX;
     }
 
@@ -48,9 +49,8 @@ abstract class SmoothActivation implements Layer {
     }
 
     private void apply(float[] x, float[] y) {
-        ActivationLoops.forRange(x.length, (lo, hi) -> {
-            for (int i = lo; i < hi; i++) y[i] = value(x[i]);
-        });
+        Elementwise ew = Kernels.elementwise();
+        ActivationLoops.forRange(x.length, (lo, hi) -> value(ew, hi - lo, x, y, lo));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.conv4j.activation;
 
+import org.conv4j.kernels.Elementwise;
+
 /**
  * out = tanh(x), element-wise. Backward: dX = dOut · (1 − tanh²x) = dOut · 4e/(1 + e)², e = e^(−2|x|),
  * computed from x in double so it keeps its relative accuracy in the tails (1 − out² from a float out
@@ -9,15 +11,11 @@ public final class Tanh extends SmoothActivation {
     public Tanh() {}
 
     @Override
-    float value(float x) { return (float) Math.tanh(x); }
+    void value(Elementwise ew, int n, float[] x, float[] y, int off) { ew.tanhForward(n, x, off, y, off); }
 
     @Override
-    double derivative(double x) { return tanhDerivative(x); }
-
-    /** 1 − tanh²(x) = 4e/(1 + e)² with e = e^(−2|x|): no cancellation, no overflow. */
-    static double tanhDerivative(double x) {
-        double e = Math.exp(-2 * Math.abs(x));
-        return 4 * e / ((1 + e) * (1 + e));
+    void derivative(Elementwise ew, int n, float[] x, float[] dOut, float[] dX, int off) {
+        ew.tanhBackward(n, x, off, dOut, off, dX, off);
     }
 
     @Override

@@ -16,6 +16,48 @@ public final class ScalarElementwise implements Elementwise {
     }
 
     @Override
+    public void leakyReluForward(int n, float slope, float[] x, int xOff, float[] y, int yOff) {
+        for (int i = 0; i < n; i++) {
+            float v = x[xOff + i];
+            y[yOff + i] = v > 0 ? v : slope * v;
+        }
+    }
+
+    @Override
+    public void leakyReluBackward(int n, float slope, float[] x, int xOff, float[] dOut, int dOff, float[] dX, int dxOff) {
+        for (int i = 0; i < n; i++) dX[dxOff + i] = x[xOff + i] > 0 ? dOut[dOff + i] : slope * dOut[dOff + i];
+    }
+
+    @Override
+    public void sigmoidForward(int n, float[] x, int xOff, float[] y, int yOff) {
+        for (int i = 0; i < n; i++) y[yOff + i] = Smooth.sigmoid(x[xOff + i]);
+    }
+
+    @Override
+    public void sigmoidBackward(int n, float[] x, int xOff, float[] dOut, int dOff, float[] dX, int dxOff) {
+        for (int i = 0; i < n; i++) dX[dxOff + i] = (float) (dOut[dOff + i] * Smooth.sigmoidDerivative(x[xOff + i]));
+    }
+
+    @Override
+    public void tanhForward(int n, float[] x, int xOff, float[] y, int yOff) {
+        for (int i = 0; i < n; i++) y[yOff + i] = (float) Math.tanh(x[xOff + i]);
+    }
+
+    @Override
+    public void tanhBackward(int n, float[] x, int xOff, float[] dOut, int dOff, float[] dX, int dxOff) {
+        for (int i = 0; i < n; i++) dX[dxOff + i] = (float) (dOut[dOff + i] * Smooth.tanhDerivative(x[xOff + i]));
+    }
+
+    @Override
+    public void geluForward(int n, float[] x, int xOff, float[] y, float[] slope, int yOff) {
+        for (int i = 0; i < n; i++) {
+            double v = x[xOff + i], cdf = Smooth.cdf(v);
+            y[yOff + i] = (float) (v * cdf);
+            if (slope != null) slope[yOff + i] = (float) Smooth.geluSlope(v, cdf);
+        }
+    }
+
+    @Override
     public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
         for (int i = 0; i < n; i++) y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
     }

@@ -47,6 +47,115 @@ public final class VectorElementwise implements Elementwise {
     }
 
     @Override
+    public void leakyReluForward(int n, float slope, float[] x, int xOff, float[] y, int yOff) {
+        int i = 0, bound = S.loopBound(n);
+        for (; i < bound; i += V) {
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+            v.mul(slope).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, yOff + i);
+        }
+        TAIL.leakyReluForward(n - i, slope, x, xOff + i, y, yOff + i);
+    }
+
+    @Override
+    public void leakyReluBackward(int n, float slope, float[] x, int xOff, float[] dOut, int dOff, float[] dX, int dxOff) {
+        int i = 0, bound = S.loopBound(n);
+        for (; i < bound; i += V) {
+            FloatVector g = FloatVector.fromArray(S, dOut, dOff + i);
+            VectorMask<Float> on = FloatVector.fromArray(S, x, xOff + i).compare(VectorOperators.GT, 0f);
+            g.mul(slope).blend(g, on).intoArray(dX, dxOff + i);
+        }
+        TAIL.leakyReluBackward(n - i, slope, x, xOff + i, dOut, dOff + i, dX, dxOff + i);
+    }
+
+    @Override
+    public void sigmoidForward(int n, float[] x, int xOff, float[] y, int yOff) {
+        int i = 0, bound = n - n % DL;
+        for (; i < bound; i += DL) {
+            DoubleVector v = widen(x, xOff + i);
+            DoubleVector e = v.abs().neg().lanewise(VectorOperators.EXP), onePlusE = e.add(1.0);
+            DoubleVector pos = DoubleVector.broadcast(D, 1.0).div(onePlusE), neg = e.div(onePlusE);
+            narrow(neg.blend(pos, v.compare(VectorOperators.GE, 0.0)), y, yOff + i);
+        }
+        TAIL.sigmoidForward(n - i, x, xOff + i, y, yOff + i);
+    }
+
+    @Override
+    public void sigmoidBackward(int n, float[] x, int xOff, float[] dOut, int dOff, float[] dX, int dxOff) {
+        int i = 0, bound = n - n % DL;
+        for (; i < bound; i += DL) {
+            DoubleVector e = widen(x, xOff + i).abs().neg().lanewise(VectorOperators.EXP), onePlusE = e.add(1.0);
+            narrow(widen(dOut, dOff + i).mul(e.div(onePlusE.mul(onePlusE))), dX, dxOff + i);
+        }
+        TAIL.sigmoidBackward(n - i, x, xOff + i, dOut, dOff + i, dX, dxOff + i);
+    }
+
+    @Override
+    public void tanhForward(int n, float[] x, int xOff, float[] y, int yOff) {
+        int i = 0, bound = n - n % DL;
+        for (; i < bound; i += DL) narrow(widen(x, xOff + i).lanewise(VectorOperators.TANH), y, yOff + i);
+        TAIL.tanhForward(n - i, x, xOff + i, y, yOff + i);
+    }
+
+    @Override
+    public void tanhBackward(int n, float[] x, int xOff, float[] dOut, int dOff, float[] dX, int dxOff) {
+        int i = 0, bound = n - n % DL;
+        for (; i < bound; i += DL) {
+            DoubleVector e = widen(x, xOff + i).abs().mul(-2.0).lanewise(VectorOperators.EXP), onePlusE = e.add(1.0);
+            narrow(widen(dOut, dOff + i).mul(e.mul(4.0).div(onePlusE.mul(onePlusE))), dX, dxOff + i);
+        }
+        TAIL.tanhBackward(n - i, x, xOff + i, dOut, dOff + i, dX, dxOff + i);
+    }
+
+    @Override
+    public void geluForward(int n, float[] x, int xOff, float[] y, float[] slope, int yOff) {
+        int i = 0, bound = n - n % DL;
+        for (; i < bound; i += DL) {
+            DoubleVector v = widen(x, xOff + i), cdf = normalCdf(v);
+            narrow(v.mul(cdf), y, yOff + i);
+            if (slope != null) {
+                DoubleVector pdf = v.mul(-0.5).mul(v).lanewise(VectorOperators.EXP);
+                narrow(cdf.add(v.mul(Smooth.INV_SQRT_2PI).mul(pdf)), slope, yOff + i);
+            }
+        }
+        TAIL.geluForward(n - i, x, xOff + i, y, slope, yOff + i);
+    }
+
+    /**
+     * Φ(v) by {@link Smooth#cdf}'s method, lane by lane: erf's series below |z| = 2.5 (z = v/√2), stopped
+     * once no lane's term could still change its sum; erfc's continued fraction, 40 levels from the bottom,
+     * where the scalar code uses it (v &lt; −3.5, or z ≥ 2.5), and only when some lane needs it.
+     */
+    private static DoubleVector normalCdf(DoubleVector v) {
+        DoubleVector z = v.mul(Smooth.INV_SQRT2), a = z.abs();
+        DoubleVector e2 = a.mul(a).neg().lanewise(VectorOperators.EXP);
+        // Series for erf(a), a < 2.5; other lanes run it at 2.5 and discard it.
+        DoubleVector as = a.min(SERIES_LIMIT), twoX2 = as.mul(as).mul(2.0), term = as, sum = as;
+        for (int k = 1; k < Smooth.INV_ODD.length; k++) {
+            term = term.mul(twoX2.mul(Smooth.INV_ODD[k]));
+            sum = sum.add(term);
+            // Past this, each term is below half an ulp of its sum: adding more leaves every lane's bits.
+            // Tested every fourth term, as the test costs about as much as a term.
+            if ((k & 3) == 0 && !term.compare(VectorOperators.GT, sum.mul(1e-17)).anyTrue()) break;
+        }
+        DoubleVector erf = e2.mul(Smooth.TWO_OVER_SQRT_PI).mul(sum);
+        VectorMask<Double> tail = v.compare(VectorOperators.LT, Smooth.CDF_ERFC_BELOW);
+        VectorMask<Double> far = a.compare(VectorOperators.GE, SERIES_LIMIT);
+        DoubleVector erfc = DoubleVector.zero(D);
+        if (tail.or(far).anyTrue()) {
+            DoubleVector ac = a.max(2.0), f = ac;
+            for (int k = 40; k >= 1; k--) f = ac.add(DoubleVector.broadcast(D, k * 0.5).div(f));
+            erfc = e2.mul(Smooth.ONE_OVER_SQRT_PI).div(f);
+            erf = erf.blend(DoubleVector.broadcast(D, 1.0).sub(erfc), far);
+            erf = erf.blend(1.0, a.compare(VectorOperators.GT, 6.0));     // erfc(6) is below half an ulp of 1
+            erfc = erfc.blend(0.0, a.compare(VectorOperators.GT, 27.0));  // and erfc underflows past 27
+        }
+        DoubleVector signedErf = erf.blend(erf.neg(), z.compare(VectorOperators.LT, 0.0));
+        return signedErf.add(1.0).mul(0.5).blend(erfc.mul(0.5), tail);
+    }
+
+    private static final double SERIES_LIMIT = 2.5;
+
+    @Override
     public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
         int i = 0, bound = S.loopBound(n);
         FloatVector a = FloatVector.broadcast(S, alpha);

@@ -67,6 +67,7 @@ class KernelsFallbackTest {
             assertTrue(out.contains("transpose-mismatches 0"), bits + " bits: " + out);
             assertTrue(out.contains("pool-mismatches 0"), bits + " bits: " + out);
             assertTrue(out.contains("lane-sum-mismatches 0"), bits + " bits: " + out);
+            assertTrue(out.contains("smooth-beyond-one-ulp 0"), bits + " bits: " + out);
         }
     }
 }
