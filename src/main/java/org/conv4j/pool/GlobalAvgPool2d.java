@@ -1,5 +1,8 @@
 package org.conv4j.pool;
 
+import org.conv4j.kernels.Elementwise;
+import org.conv4j.kernels.Kernels;
+import org.conv4j.kernels.Parallel;
 import org.conv4j.layers.Layer;
 import org.conv4j.tensor.ShapeException;
 import org.conv4j.tensor.Shapes;
@@ -32,10 +35,9 @@ public final class GlobalAvgPool2d implements Layer {
         if (dX == null || !dX.hasShape(shape)) dX = new Tensor(shape);
         int hw = shape[2] * shape[3];
         float[] d = dX.data(), g = dOut.data();
-        for (int pl = 0; pl < g.length; pl++) {
-            float v = g[pl] / hw;
-            java.util.Arrays.fill(d, pl * hw, (pl + 1) * hw, v);
-        }
+        Parallel.forChunks(g.length, planesPerTask(hw), (lo, hi) -> {
+            for (int pl = lo; pl < hi; pl++) java.util.Arrays.fill(d, pl * hw, (pl + 1) * hw, g[pl] / hw);
+        });
         return dX;
     }
 
@@ -47,15 +49,20 @@ public final class GlobalAvgPool2d implements Layer {
         return y;
     }
 
+    /** Each plane's {@link org.conv4j.kernels.OrderedSum} (eight running sums), divided by H·W. */
     private static void mean(Tensor x, Tensor y) {
         int hw = x.dim(2) * x.dim(3);
         float[] in = x.data(), o = y.data();
-        for (int pl = 0; pl < o.length; pl++) {
-            float s = 0f;
-            for (int i = pl * hw; i < (pl + 1) * hw; i++) s += in[i];
-            o[pl] = s / hw;
-        }
+        Elementwise ew = Kernels.elementwise();
+        Parallel.forChunks(o.length, planesPerTask(hw), (lo, hi) -> {
+            java.util.Arrays.fill(o, lo, hi, 0f);
+            ew.addOrderedSums(hi - lo, hw, in, lo * hw, hw, o, lo);
+            for (int pl = lo; pl < hi; pl++) o[pl] /= hw;
+        });
     }
+
+    /** Planes per pool task: about 32K values, enough to beat the cost of handing a task over. */
+    private static int planesPerTask(int hw) { return Math.max(1, (1 << 15) / Math.max(1, hw)); }
 
     @Override
     public int[] outputShape(int[] in) {

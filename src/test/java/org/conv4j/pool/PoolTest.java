@@ -121,4 +121,35 @@ class PoolTest {
         IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, e);
         assertTrue(ex.getMessage().contains(expected), () -> "message '" + ex.getMessage() + "' lacks '" + expected + "'");
     }
+
+    @Test
+    void globalAveragePoolSumsEachPlaneInOrderedSumsOrderOnAnyThreadCount() {
+        Rng rng = new Rng(12);
+        for (int[] hw : new int[][] {{1, 1}, {1, 3}, {7, 7}, {32, 32}, {3, 41}}) {
+            int n = 3, c = 37, plane = hw[0] * hw[1];
+            Tensor x = new Tensor(n, c, hw[0], hw[1]);
+            for (int i = 0; i < x.data().length; i++) x.data()[i] = (float) rng.nextGaussian();
+            if (plane > 9) { x.data()[0] = 1e8f; x.data()[8] = -1e8f; } // cancellation within one running sum
+            Tensor dOut = new Tensor(n, c, 1, 1);
+            for (int i = 0; i < dOut.data().length; i++) dOut.data()[i] = (float) rng.nextGaussian();
+            int before = org.conv4j.kernels.Parallel.threads();
+            float[][] outs = new float[2][], dxs = new float[2][];
+            try {
+                for (int t = 1; t <= 2; t++) {
+                    org.conv4j.kernels.Parallel.setThreads(t);
+                    GlobalAvgPool2d pool = new GlobalAvgPool2d();
+                    outs[t - 1] = pool.forward(x).data().clone();
+                    dxs[t - 1] = pool.backward(dOut).data().clone();
+                }
+            } finally {
+                org.conv4j.kernels.Parallel.setThreads(before);
+            }
+            assertArrayEquals(outs[0], outs[1], "1 and 2 threads");
+            assertArrayEquals(dxs[0], dxs[1], "1 and 2 threads");
+            for (int pl = 0; pl < n * c; pl++) {
+                assertEquals(org.conv4j.kernels.OrderedSum.sum(x.data(), pl * plane, plane) / plane, outs[0][pl], 0f, "plane " + pl);
+                for (int i = 0; i < plane; i++) assertEquals(dOut.data()[pl] / plane, dxs[0][pl * plane + i], 0f);
+            }
+        }
+    }
 }
