@@ -11,9 +11,12 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * {@link Elementwise} on the Vector API. Every loop has the same shape: a vector body up to
  * {@code S.loopBound(n)}, then a scalar tail doing exactly what {@link ScalarElementwise} does.
- * The maps use the same operations in the same order as the scalar reference, so they agree bit for bit;
- * the reductions keep two vector accumulators and differ only by summation order, which is fixed: the same
- * inputs give the same bits whether the code runs interpreted, under C1 or under C2.
+ * The maps use the same operations in the same order as the scalar reference, so they agree bit for bit,
+ * except sigmoid, tanh and GELU, whose exp, tanh and erf come from the Vector API or a polynomial and agree
+ * to one float ulp. The ordered and lane sums follow their written-down order, so they agree bit for bit
+ * too; the plain reductions (sum, dot, squared deviation) keep two vector accumulators and differ only by
+ * summation order, which is fixed: the same inputs give the same bits whether the code runs interpreted,
+ * under C1 or under C2.
  */
 public final class VectorElementwise implements Elementwise {
     private static final VectorSpecies<Float> S = VectorGemm.S;
