@@ -4,8 +4,9 @@ package org.conv4j.kernels;
  * Elementwise and reduction primitives on flat float arrays, with a scalar reference
  * ({@link ScalarElementwise}) and a Vector API version chosen by {@link Kernels#elementwise()}.
  * Every method works on {@code n} values starting at the given offsets; ranges may not overlap unless
- * stated. Results match the scalar reference exactly for the elementwise maps and within float
- * rounding (summation order) for the reductions.
+ * stated. Results match the scalar reference exactly for the elementwise maps (to one float ulp for
+ * sigmoid, tanh and GELU), for the ordered and lane sums, and the optimizer updates; within float rounding
+ * (summation order) for the plain reductions.
  */
 public interface Elementwise {
     /** y[i] = max(x[i], 0); y may be x (in place). NaN stays NaN like torch.relu. */
