@@ -12,14 +12,8 @@ final class Smooth {
     static final double INV_SQRT_2PI = 0.3989422804014327;
     /** Φ(x) switches from ½(1 + erf) to ½·erfc here (see {@link #cdf}). */
     static final double CDF_ERFC_BELOW = -3.5;
-    // Erf's constants and its series' 1/(2n+1), for the vector form of the same method.
+    /** 2/√π, erf's leading coefficient (the vector GELU's Taylor polynomial is built from it). */
     static final double TWO_OVER_SQRT_PI = 1.1283791670955126;
-    static final double ONE_OVER_SQRT_PI = 0.5641895835477563;
-    static final double[] INV_ODD = new double[200];
-
-    static {
-        for (int n = 0; n < INV_ODD.length; n++) INV_ODD[n] = 1.0 / (2 * n + 1);
-    }
 
     private Smooth() {}
 

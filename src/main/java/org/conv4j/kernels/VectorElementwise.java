@@ -126,7 +126,7 @@ public final class VectorElementwise implements Elementwise {
             DoubleVector v = widen(x, xOff + i);
             DoubleVector z = v.mul(Smooth.INV_SQRT2), a = z.abs();
             // NaN fails both tests and takes the vector path, where it stays NaN.
-            if (v.compare(VectorOperators.LT, Smooth.CDF_ERFC_BELOW).or(a.compare(VectorOperators.GE, SERIES_LIMIT)).anyTrue()) {
+            if (v.compare(VectorOperators.LT, Smooth.CDF_ERFC_BELOW).or(a.compare(VectorOperators.GE, ERF_POLY_BELOW)).anyTrue()) {
                 TAIL.geluForward(DL, x, xOff + i, y, slope, yOff + i);
                 continue;
             }
@@ -152,7 +152,8 @@ public final class VectorElementwise implements Elementwise {
         TAIL.geluForward(n - i, x, xOff + i, y, slope, yOff + i);
     }
 
-    private static final double SERIES_LIMIT = 2.5;
+    /** The erf polynomials cover a below this; beyond, Φ needs erfc and the scalar reference runs. */
+    private static final double ERF_POLY_BELOW = 2.5;
 
     /** erf(a)/a = Σ cₙ·(a²)ⁿ, cₙ = 2/√π · (−1)ⁿ / (n!·(2n+1)), n = 0..17. */
     private static final double[] ERF_TAYLOR = new double[18];
@@ -175,7 +176,6 @@ public final class VectorElementwise implements Elementwise {
         1.503959310546045e-07, 2.5290492821587765e-07, -3.688717490408284e-08, -1.3046704334169275e-09,
         9.173872772549885e-10, -6.752848897346236e-11, -1.0459657831221294e-11, 2.0841723408832674e-12,
         -7.419990547911462e-15, -3.264672482967196e-14};
-
 
     @Override
     public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
