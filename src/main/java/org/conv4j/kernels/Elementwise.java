@@ -140,6 +140,58 @@ public interface Elementwise {
      */
     void maxPool2x2(int planes, int h, int w, float[] x, int xOff, float[] out, int[] argmax, int oOff, boolean relu);
 
+    /**
+     * The first pass of a max pool of any window, stride and padding, taken as rows then columns: for
+     * each of the {@code h} rows of one plane of width w at x[xOff], and each output column ox of
+     * {@code ow}, the maximum over the row's cells [ox·stride − pad, ox·stride − pad + k) ∩ [0, w).
+     * best[r·ow + ox] receives it and at[r·ow + ox] its plane-relative index r·w + c as a float (the caller
+     * keeps h·w below 2^24, where floats hold it exactly). The first maximum wins and NaN beats every number,
+     * so that {@link #maxPoolColumns} then yields the first maximum in row-major window order, as torch.
+     * Cells below {@code floor} count as +0: −∞ for x itself, 0 for ReLU's output (see {@link #maxPool2x2}).
+     * The caller guarantees every window holds at least one cell.
+     */
+    void maxPoolRows(int h, int w, int k, int stride, int pad, int ow, float[] x, int xOff, float floor,
+                     float[] best, float[] at);
+
+    /**
+     * The second pass after {@link #maxPoolRows}: for each output row oy of {@code oh} and column ox, the
+     * maximum of best[r·ow + ox] over rows r in [oy·stride − pad, oy·stride − pad + k) ∩ [0, h), the
+     * topmost winning a tie and NaN beating every number. out[oOff + oy·ow + ox] receives it and
+     * argmax[oOff + oy·ow + ox] the matching at[…] plus {@code atBase}. Every window holds at least one row.
+     */
+    void maxPoolColumns(int h, int k, int stride, int pad, int oh, int ow, float[] best, float[] at,
+                        float[] out, int[] argmax, int oOff, int atBase);
+
+    /**
+     * The first pass of an average pool, taken as rows then columns: for each of the {@code h} rows of one
+     * plane of width w at x[xOff] and each output column ox of {@code ow}, sums[r·ow + ox] = 0 + the row's
+     * cells [ox·stride − pad, ox·stride − pad + k) ∩ [0, w) added left to right in float. Every window holds
+     * at least one cell.
+     */
+    void avgPoolRows(int h, int w, int k, int stride, int pad, int ow, float[] x, int xOff, float[] sums);
+
+    /**
+     * The second pass after {@link #avgPoolRows}: out[oOff + oy·ow + ox] = (0 + sums[r·ow + ox] added over
+     * rows r in [oy·stride − pad, oy·stride − pad + k) ∩ [0, h), top to bottom) / (rowDiv[oy] · colDiv[ox]),
+     * the divisor's two factors being whole numbers whose product a float holds exactly.
+     */
+    void avgPoolColumns(int h, int k, int stride, int pad, int oh, int ow, float[] sums, float[] rowDiv,
+                        float[] colDiv, float[] out, int oOff);
+
+    /**
+     * The gradient of {@link #avgPoolColumns}: dSums[r·ow + ox] = 0 + dOut[oOff + oy·ow + ox] / (rowDiv[oy] ·
+     * colDiv[ox]) added over the output rows oy whose windows hold row r, in increasing oy. dSums [h·ow]
+     * is overwritten.
+     */
+    void avgPoolColumnsBackward(int h, int k, int stride, int pad, int oh, int ow, float[] dOut, int oOff,
+                                float[] rowDiv, float[] colDiv, float[] dSums);
+
+    /**
+     * The gradient of {@link #avgPoolRows}: dX[xOff + r·w + c] = 0 + dSums[r·ow + ox] added over the output
+     * columns ox whose windows hold cell c, in increasing ox. The plane's h·w cells of dX are overwritten.
+     */
+    void avgPoolRowsBackward(int h, int w, int k, int stride, int pad, int ow, float[] dSums, float[] dX, int xOff);
+
     /** Short name for logs and benchmarks. */
     String name();
 }

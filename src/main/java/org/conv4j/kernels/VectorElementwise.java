@@ -512,12 +512,12 @@ public final class VectorElementwise implements Elementwise {
     }
 
     /** Lane indices 0, 2, 4, … and 1, 3, 5, … into the concatenation of two vectors: deinterleave. */
-    private static final FloatVector EVEN = FloatVector.fromArray(S, lanes(0), 0);
-    private static final FloatVector ODD = FloatVector.fromArray(S, lanes(1), 0);
+    private static final FloatVector EVEN = FloatVector.fromArray(S, lanes(0, 2), 0);
+    private static final FloatVector ODD = FloatVector.fromArray(S, lanes(1, 2), 0);
 
-    private static float[] lanes(int first) {
+    private static float[] lanes(int first, int step) {
         float[] l = new float[V];
-        for (int i = 0; i < V; i++) l[i] = first + 2 * i;
+        for (int i = 0; i < V; i++) l[i] = first + step * i;
         return l;
     }
 
@@ -598,6 +598,248 @@ public final class VectorElementwise implements Elementwise {
         tBest.blend(bBest, takeB).intoArray(out, o);
         IntVector idx = (IntVector) tAt.blend(bAt, takeB).convert(VectorOperators.F2I, 0);
         idx.add(plane).intoArray(argmax, o);
+    }
+
+    /** Lane indices 0, 1, 2, …: the cells of V windows one apart. */
+    private static final FloatVector IOTA = FloatVector.fromArray(S, lanes(0, 1), 0);
+
+    @Override
+    public void maxPoolRows(int h, int w, int k, int stride, int pad, int ow, float[] x, int xOff, float floor,
+                            float[] best, float[] at) {
+        // V outputs per step. Stride 1 loads V cells per window column, stride 2 loads 2V and keeps the even
+        // ones; the cells of window column kx are compared with the best so far in kx order, so the leftmost
+        // maximum wins as in the scalar loop. A step covers the row's edges too, as if the row went on into
+        // the cells around it; the scalar loop then rewrites the outputs whose windows cross an edge (the
+        // rows of a 3×3/2/1 pool on 32 columns have 15 inside windows, too few to fill 16 lanes otherwise).
+        // A row shorter than V and strides above 2 take the scalar loop.
+        if (stride > 2 || ow < V || h * w >= EXACT_FLOAT_INT) {
+            TAIL.maxPoolRows(h, w, k, stride, pad, ow, x, xOff, floor, best, at);
+            return;
+        }
+        int inLo = Math.min(ow, (pad + stride - 1) / stride);
+        int inHi = Math.max(inLo, Math.min(ow, Math.floorDiv(w - k + pad, stride) + 1));
+        int reach = k - 1 + stride * V;   // cells a step loads from its first window's first cell
+        for (int r = 0; r < h; r++) {
+            // The last step may overlap the one before it and write some outputs twice, with the same values.
+            for (int ox = 0; ox < ow; ox += V) {
+                int first = Math.min(ox, ow - V), c = first * stride - pad, from = xOff + r * w + c;
+                if (from < 0 || from + reach > x.length) {
+                    ScalarElementwise.maxPoolRowSpan(r, w, k, stride, pad, first, first + V, ow, x, xOff, floor, best, at);
+                } else if (stride == 1) {
+                    rowStep1(x, xOff, r * w + c, k, floor, best, at, r * ow + first);
+                } else {
+                    rowStep2(x, xOff, r * w + c, k, floor, best, at, r * ow + first);
+                }
+            }
+            ScalarElementwise.maxPoolRowSpan(r, w, k, stride, pad, 0, inLo, ow, x, xOff, floor, best, at);
+            ScalarElementwise.maxPoolRowSpan(r, w, k, stride, pad, inHi, ow, ow, x, xOff, floor, best, at);
+        }
+    }
+
+    /**
+     * V windows of stride 1 whose first cells are at plane-relative cell {@code cell} onwards. Stride 1 and 2
+     * are separate methods with no vector crossing a branch (which made C2 box them).
+     */
+    private static void rowStep1(float[] x, int xOff, int cell, int k, float floor, float[] best, float[] at, int o) {
+        FloatVector b = FloatVector.fromArray(S, x, xOff + cell);
+        b = b.blend(0f, b.lt(floor));
+        FloatVector col = IOTA.add((float) cell), a = col;
+        for (int kx = 1; kx < k; kx++) {
+            FloatVector v = FloatVector.fromArray(S, x, xOff + cell + kx);
+            v = v.blend(0f, v.lt(floor));
+            VectorMask<Float> take = v.compare(VectorOperators.GT, b).or(v.compare(VectorOperators.NE, v).andNot(b.compare(VectorOperators.NE, b)));
+            b = b.blend(v, take);
+            a = a.blend(col.add((float) kx), take);
+        }
+        b.intoArray(best, o);
+        a.intoArray(at, o);
+    }
+
+    /** {@link #rowStep1} for stride 2: each window column's V cells are the even lanes of 2V loaded. */
+    private static void rowStep2(float[] x, int xOff, int cell, int k, float floor, float[] best, float[] at, int o) {
+        FloatVector b = EVEN.selectFrom(FloatVector.fromArray(S, x, xOff + cell), FloatVector.fromArray(S, x, xOff + cell + V));
+        b = b.blend(0f, b.lt(floor));
+        FloatVector col = EVEN.add((float) cell), a = col;
+        for (int kx = 1; kx < k; kx++) {
+            int c = xOff + cell + kx;
+            FloatVector v = EVEN.selectFrom(FloatVector.fromArray(S, x, c), FloatVector.fromArray(S, x, c + V));
+            v = v.blend(0f, v.lt(floor));
+            VectorMask<Float> take = v.compare(VectorOperators.GT, b).or(v.compare(VectorOperators.NE, v).andNot(b.compare(VectorOperators.NE, b)));
+            b = b.blend(v, take);
+            a = a.blend(col.add((float) kx), take);
+        }
+        b.intoArray(best, o);
+        a.intoArray(at, o);
+    }
+
+    @Override
+    public void maxPoolColumns(int h, int k, int stride, int pad, int oh, int ow, float[] best, float[] at,
+                               float[] out, int[] argmax, int oOff, int atBase) {
+        // V output columns per step, rows compared top to bottom so that the topmost maximum wins; a row
+        // shorter than V takes the scalar loop, a longer one ends with a step overlapping the one before.
+        for (int oy = 0; oy < oh; oy++) {
+            int r0 = Math.max(oy * stride - pad, 0), r1 = Math.min(oy * stride - pad + k, h);
+            if (ow < V) {
+                ScalarElementwise.maxPoolColumnSpan(h, k, stride, pad, oy, 0, ow, ow, best, at, out, argmax, oOff, atBase);
+                continue;
+            }
+            for (int ox = 0; ox < ow; ox += V) {
+                columnStep(best, at, r0, r1, ow, Math.min(ox, ow - V), out, argmax, oOff + oy * ow, atBase);
+            }
+        }
+    }
+
+    /** Output columns ox..ox+V-1 of the output row at out[o]: the maximum over rows r0..r1-1. */
+    private static void columnStep(float[] best, float[] at, int r0, int r1, int ow, int ox, float[] out, int[] argmax,
+                                   int o, int atBase) {
+        FloatVector b = FloatVector.fromArray(S, best, r0 * ow + ox);
+        FloatVector a = FloatVector.fromArray(S, at, r0 * ow + ox);
+        for (int r = r0 + 1; r < r1; r++) {
+            FloatVector v = FloatVector.fromArray(S, best, r * ow + ox);
+            VectorMask<Float> take = v.compare(VectorOperators.GT, b).or(v.compare(VectorOperators.NE, v).andNot(b.compare(VectorOperators.NE, b)));
+            b = b.blend(v, take);
+            a = a.blend(FloatVector.fromArray(S, at, r * ow + ox), take);
+        }
+        b.intoArray(out, o + ox);
+        ((IntVector) a.convert(VectorOperators.F2I, 0)).add(atBase).intoArray(argmax, o + ox);
+    }
+
+    @Override
+    public void avgPoolRows(int h, int w, int k, int stride, int pad, int ow, float[] x, int xOff, float[] sums) {
+        // As maxPoolRows: whole steps across the row's edges, then the scalar loop rewrites the edge windows.
+        if (stride > 2 || ow < V) {
+            TAIL.avgPoolRows(h, w, k, stride, pad, ow, x, xOff, sums);
+            return;
+        }
+        int inLo = Math.min(ow, (pad + stride - 1) / stride);
+        int inHi = Math.max(inLo, Math.min(ow, Math.floorDiv(w - k + pad, stride) + 1));
+        int reach = k - 1 + stride * V;
+        for (int r = 0; r < h; r++) {
+            for (int ox = 0; ox < ow; ox += V) {
+                int first = Math.min(ox, ow - V), c = first * stride - pad, from = xOff + r * w + c;
+                if (from < 0 || from + reach > x.length) {
+                    ScalarElementwise.avgPoolRowSpan(r, w, k, stride, pad, first, first + V, ow, x, xOff, sums);
+                } else if (stride == 1) {
+                    avgRowStep1(x, from, k, sums, r * ow + first);
+                } else {
+                    avgRowStep2(x, from, k, sums, r * ow + first);
+                }
+            }
+            ScalarElementwise.avgPoolRowSpan(r, w, k, stride, pad, 0, inLo, ow, x, xOff, sums);
+            ScalarElementwise.avgPoolRowSpan(r, w, k, stride, pad, inHi, ow, ow, x, xOff, sums);
+        }
+    }
+
+    /** V window sums of stride 1, the first window's first cell at x[from]; added left to right from +0. */
+    private static void avgRowStep1(float[] x, int from, int k, float[] sums, int o) {
+        FloatVector s = FloatVector.zero(S);
+        for (int kx = 0; kx < k; kx++) s = s.add(FloatVector.fromArray(S, x, from + kx));
+        s.intoArray(sums, o);
+    }
+
+    /** {@link #avgRowStep1} for stride 2: each window column's V cells are the even lanes of 2V loaded. */
+    private static void avgRowStep2(float[] x, int from, int k, float[] sums, int o) {
+        FloatVector s = FloatVector.zero(S);
+        for (int kx = 0; kx < k; kx++) {
+            s = s.add(EVEN.selectFrom(FloatVector.fromArray(S, x, from + kx), FloatVector.fromArray(S, x, from + kx + V)));
+        }
+        s.intoArray(sums, o);
+    }
+
+    @Override
+    public void avgPoolColumns(int h, int k, int stride, int pad, int oh, int ow, float[] sums, float[] rowDiv,
+                               float[] colDiv, float[] out, int oOff) {
+        if (ow < V) {
+            TAIL.avgPoolColumns(h, k, stride, pad, oh, ow, sums, rowDiv, colDiv, out, oOff);
+            return;
+        }
+        for (int oy = 0; oy < oh; oy++) {
+            int r0 = Math.max(oy * stride - pad, 0), r1 = Math.min(oy * stride - pad + k, h);
+            // The last step may overlap the one before it: the outputs it writes twice get the same values.
+            for (int ox = 0; ox < ow; ox += V) avgColumnStep(sums, r0, r1, ow, Math.min(ox, ow - V), rowDiv[oy], colDiv, out, oOff + oy * ow);
+        }
+    }
+
+    private static void avgColumnStep(float[] sums, int r0, int r1, int ow, int ox, float rowDiv, float[] colDiv, float[] out, int o) {
+        FloatVector s = FloatVector.zero(S);
+        for (int r = r0; r < r1; r++) s = s.add(FloatVector.fromArray(S, sums, r * ow + ox));
+        s.div(FloatVector.fromArray(S, colDiv, ox).mul(rowDiv)).intoArray(out, o + ox);
+    }
+
+    @Override
+    public void avgPoolColumnsBackward(int h, int k, int stride, int pad, int oh, int ow, float[] dOut, int oOff,
+                                       float[] rowDiv, float[] colDiv, float[] dSums) {
+        // Whole steps only (an overlapping one would add twice); the columns past the last take the scalar loop.
+        java.util.Arrays.fill(dSums, 0, h * ow, 0f);
+        int whole = ow - ow % V;
+        for (int oy = 0; oy < oh; oy++) {
+            int r0 = Math.max(oy * stride - pad, 0), r1 = Math.min(oy * stride - pad + k, h);
+            for (int ox = 0; ox < whole; ox += V) avgColumnBackwardStep(dOut, oOff + oy * ow + ox, r0, r1, ow, ox, rowDiv[oy], colDiv, dSums);
+            ScalarElementwise.avgPoolColumnBackwardSpan(h, k, stride, pad, oy, whole, ow, ow, dOut, oOff, rowDiv, colDiv, dSums);
+        }
+    }
+
+    private static void avgColumnBackwardStep(float[] dOut, int o, int r0, int r1, int ow, int ox, float rowDiv, float[] colDiv, float[] dSums) {
+        FloatVector d = FloatVector.fromArray(S, dOut, o).div(FloatVector.fromArray(S, colDiv, ox).mul(rowDiv));
+        for (int r = r0; r < r1; r++) FloatVector.fromArray(S, dSums, r * ow + ox).add(d).intoArray(dSums, r * ow + ox);
+    }
+
+    /** Per thread: one row of {@link #avgPoolRowsBackward}'s window gradients, spread out and zero-padded. */
+    private static final ThreadLocal<float[]> LINE = ThreadLocal.withInitial(() -> new float[0]);
+
+    /** Lanes 0, z, 1, z, 2, z, … and V/2, z, V/2 + 1, z, …, z picking a zero lane: spread V values over 2V. */
+    private static final FloatVector SPREAD_LO = FloatVector.fromArray(S, spread(0), 0);
+    private static final FloatVector SPREAD_HI = FloatVector.fromArray(S, spread(V / 2), 0);
+
+    private static float[] spread(int first) {
+        float[] l = new float[V];
+        for (int i = 0; i < V; i++) l[i] = i % 2 == 0 ? first + i / 2 : V;
+        return l;
+    }
+
+    @Override
+    public void avgPoolRowsBackward(int h, int w, int k, int stride, int pad, int ow, float[] dSums, float[] dX, int xOff) {
+        // Gathered, not scattered: a row's window gradients are laid out at their windows' first cells in a
+        // zero-padded line (u[ox] at z + stride·ox), and cell c sums line[z + c + pad − kx] for kx from k − 1
+        // down to 0, i.e. its windows in increasing ox, the scalar loop's order. The zeros it adds where no
+        // window starts change no bits, as a sum begun at +0 is never −0. (Adding each window column into
+        // the row in place stalled on every overlapping store and load: 50 ns a row.)
+        if (stride > 2 || w < V) {
+            TAIL.avgPoolRowsBackward(h, w, k, stride, pad, ow, dSums, dX, xOff);
+            return;
+        }
+        int z = k - 1, len = z + Math.max(stride * ow, w + pad) + 2 * V, whole = ow - ow % V;
+        float[] line = LINE.get();
+        if (line.length < len) LINE.set(line = new float[len]);
+        java.util.Arrays.fill(line, 0, len, 0f);
+        for (int r = 0; r < h; r++) {
+            int row = r * ow;
+            if (stride == 1) {
+                System.arraycopy(dSums, row, line, z, ow);
+            } else {
+                for (int ox = 0; ox < whole; ox += V) spreadStep(dSums, row + ox, line, z + 2 * ox);
+                for (int ox = whole; ox < ow; ox++) line[z + 2 * ox] = dSums[row + ox];
+            }
+            // The last step may overlap the one before it and write some cells twice, with the same values.
+            for (int c = 0; c < w; c += V) {
+                int first = Math.min(c, w - V);
+                gatherStep(line, z + first + pad, k, dX, xOff + r * w + first);
+            }
+        }
+    }
+
+    /** V window gradients from dSums[from] to every other cell of line from {@code at}, zeros between. */
+    private static void spreadStep(float[] dSums, int from, float[] line, int at) {
+        FloatVector u = FloatVector.fromArray(S, dSums, from), zero = FloatVector.zero(S);
+        SPREAD_LO.selectFrom(u, zero).intoArray(line, at);
+        SPREAD_HI.selectFrom(u, zero).intoArray(line, at + V);
+    }
+
+    /** dX[to …] = 0 + line[at − k + 1 …] + … + line[at …]: V cells' windows, left to right. */
+    private static void gatherStep(float[] line, int at, int k, float[] dX, int to) {
+        FloatVector s = FloatVector.zero(S);
+        for (int kx = k - 1; kx >= 0; kx--) s = s.add(FloatVector.fromArray(S, line, at - kx));
+        s.intoArray(dX, to);
     }
 
     @Override

@@ -45,12 +45,38 @@ public final class Pooling {
     public static void maxForward(ConvGeometry g, int planes, float[] x, float[] out, int[] argmax, boolean relu) {
         int h = g.inH(), w = g.inW(), oh = g.outH(), ow = g.outW();
         if (isPlain2x2(g)) {
-            // The common 2×2/stride-2 case on the branch-free kernel (same result, tested against this loop).
+            // The common 2×2/stride-2 case on the branch-free kernel (same result, tested against maxForwardLoop).
             Elementwise ew = Kernels.elementwise();
             Parallel.forChunks(planes, grain(g), (lo, hi) ->
                     ew.maxPool2x2(hi - lo, h, w, x, lo * h * w, out, argmax, lo * oh * ow, relu));
             return;
         }
+        if (isSeparable(g)) {
+            // Rows, then columns, on the vector kernels: a 3×3 window costs 3 + 3 comparisons, not 9. Same
+            // values and argmax as maxForwardLoop: the first maximum in row-major order is the topmost of the
+            // rows' leftmost maxima.
+            Elementwise ew = Kernels.elementwise();
+            float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
+            Parallel.forChunks(planes, grain(g), (lo, hi) -> {
+                float[][] rows = scratch(h * ow, h * ow, 0);
+                float[] best = rows[0], at = rows[1];
+                for (int pl = lo; pl < hi; pl++) {
+                    ew.maxPoolRows(h, w, g.kW(), g.strideW(), g.padLeft(), ow, x, pl * h * w, floor, best, at);
+                    ew.maxPoolColumns(h, g.kH(), g.strideH(), g.padTop(), oh, ow, best, at, out, argmax, pl * oh * ow, pl * h * w);
+                }
+            });
+            return;
+        }
+        maxForwardLoop(g, planes, x, out, argmax, relu);
+    }
+
+    /**
+     * {@link #maxForward} as a plain loop over windows and their cells in row-major order: the readable
+     * reference the kernels above are tested against, and the path for what they do not take: dilation,
+     * windows without an input cell (F takes any geometry), planes of 2^24 cells or more.
+     */
+    static void maxForwardLoop(ConvGeometry g, int planes, float[] x, float[] out, int[] argmax, boolean relu) {
+        int h = g.inH(), w = g.inW(), oh = g.outH(), ow = g.outW();
         Parallel.forChunks(planes, grain(g), (lo, hi) -> {
             for (int pl = lo; pl < hi; pl++) {
                 int xBase = pl * h * w, oBase = pl * oh * ow;
@@ -81,6 +107,35 @@ public final class Pooling {
         });
     }
 
+    /**
+     * Whether the pools may take rows then columns: no dilation, every window holds a cell of the input,
+     * and plane-relative indices are exact in a float (below 2^24).
+     */
+    static boolean isSeparable(ConvGeometry g) {
+        return g.dilationH() == 1 && g.dilationW() == 1 && g.outH() > 0 && g.outW() > 0
+                && g.kH() > g.padTop() && g.kW() > g.padLeft()
+                && (g.outH() - 1) * g.strideH() - g.padTop() < g.inH() && (g.outW() - 1) * g.strideW() - g.padLeft() < g.inW()
+                && (long) g.inH() * g.inW() < 1 << 24;
+    }
+
+    /**
+     * Per thread, three buffers of at least the given lengths, kept for the next call: the row pass's
+     * maxima and their indices (max pool), or its sums and the divisors' row and column factors (average).
+     */
+    private static float[][] scratch(int len0, int len1, int len2) {
+        float[][] s = SCRATCH.get();
+        int[] lens = {len0, len1, len2};
+        for (int i = 0; i < 3; i++) {
+            if (s[i].length < lens[i]) {
+                s[i] = null;   // the old buffer can go before the new one is allocated
+                s[i] = new float[lens[i]];
+            }
+        }
+        return s;
+    }
+
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {{}, {}, {}});
+
     /** dX = dOut routed to each window's maximum (summed where windows share it); dX is overwritten. */
     public static void maxBackward(ConvGeometry g, int planes, float[] dOut, int[] argmax, float[] dX) {
         int hw = g.inH() * g.inW(), ohw = g.outH() * g.outW();
@@ -96,9 +151,25 @@ public final class Pooling {
     /**
      * Mean over each window, with torch's divisor: when {@code countIncludePad} the window clipped to the
      * padded input (so ceil-mode overhang beyond the padding does not count), otherwise the input cells only.
+     * The sum adds each window row's cells left to right, then the row sums top to bottom (the vector
+     * kernels' order); geometries they do not take (see {@link #isSeparable}) add the cells in row-major order.
      */
     public static void avgForward(ConvGeometry g, boolean countIncludePad, int planes, float[] x, float[] out) {
         int h = g.inH(), w = g.inW(), oh = g.outH(), ow = g.outW();
+        if (isSeparable(g)) {
+            // Rows, then columns, on the vector kernels. Torch's divisor is the window's height times its
+            // width (with or without padding), so it too comes as a factor per output row and per column.
+            Elementwise ew = Kernels.elementwise();
+            Parallel.forChunks(planes, grain(g), (lo, hi) -> {
+                float[][] s = scratch(h * ow, oh, ow);
+                divisors(g, countIncludePad, s[1], s[2]);
+                for (int pl = lo; pl < hi; pl++) {
+                    ew.avgPoolRows(h, w, g.kW(), g.strideW(), g.padLeft(), ow, x, pl * h * w, s[0]);
+                    ew.avgPoolColumns(h, g.kH(), g.strideH(), g.padTop(), oh, ow, s[0], s[1], s[2], out, pl * oh * ow);
+                }
+            });
+            return;
+        }
         Parallel.forChunks(planes, grain(g), (lo, hi) -> {
             for (int pl = lo; pl < hi; pl++) {
                 int xBase = pl * h * w, oBase = pl * oh * ow;
@@ -119,6 +190,18 @@ public final class Pooling {
     /** dX[cell] = Σ over the windows holding it of dOut / divisor; dX is overwritten. */
     public static void avgBackward(ConvGeometry g, boolean countIncludePad, int planes, float[] dOut, float[] dX) {
         int h = g.inH(), w = g.inW(), oh = g.outH(), ow = g.outW();
+        if (isSeparable(g)) {
+            Elementwise ew = Kernels.elementwise();
+            Parallel.forChunks(planes, grain(g), (lo, hi) -> {
+                float[][] s = scratch(h * ow, oh, ow);
+                divisors(g, countIncludePad, s[1], s[2]);
+                for (int pl = lo; pl < hi; pl++) {
+                    ew.avgPoolColumnsBackward(h, g.kH(), g.strideH(), g.padTop(), oh, ow, dOut, pl * oh * ow, s[1], s[2], s[0]);
+                    ew.avgPoolRowsBackward(h, w, g.kW(), g.strideW(), g.padLeft(), ow, s[0], dX, pl * h * w);
+                }
+            });
+            return;
+        }
         Parallel.forChunks(planes, grain(g), (lo, hi) -> {
             Arrays.fill(dX, lo * h * w, hi * h * w, 0f);
             for (int pl = lo; pl < hi; pl++) {
@@ -135,6 +218,26 @@ public final class Pooling {
                 }
             }
         });
+    }
+
+    /**
+     * The row factor of each output row's divisor into rowDiv[0, OH) and the column factor of each output
+     * column's into colDiv[0, OW): the window's extent clipped to the padded input if {@code countIncludePad},
+     * else to the input, as {@link #window} takes them.
+     */
+    private static void divisors(ConvGeometry g, boolean countIncludePad, float[] rowDiv, float[] colDiv) {
+        for (int oy = 0; oy < g.outH(); oy++) {
+            rowDiv[oy] = extent(oy * g.strideH() - g.padTop(), g.kH(), g.inH(), g.padBottom(), countIncludePad);
+        }
+        for (int ox = 0; ox < g.outW(); ox++) {
+            colDiv[ox] = extent(ox * g.strideW() - g.padLeft(), g.kW(), g.inW(), g.padRight(), countIncludePad);
+        }
+    }
+
+    /** Cells of the window [start, start + k) within [start, n + padEnd), and, unless padding counts, within [0, n). */
+    private static int extent(int start, int k, int n, int padEnd, boolean countIncludePad) {
+        int end = Math.min(start + k, n + padEnd);
+        return countIncludePad ? end - start : Math.min(end, n) - Math.max(start, 0);
     }
 
     /** Input cells [y0, y1) × [x0, x1) of one window and the divisor torch uses for it. */

@@ -2,6 +2,7 @@ package org.conv4j.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import org.conv4j.util.Rng;
@@ -122,6 +123,26 @@ class ElementwiseTest {
             assertEquals(-7.619853e-23f, a[0], 1e-28f, "GELU(-10) = -10·Φ(-10)");
             e.sigmoidBackward(1, new float[] {-30f}, 0, new float[] {1f}, 0, a, 0);
             assertEquals(9.357623e-14f, a[0], 1e-19f, "σ'(-30) = e^-30 / (1 + e^-30)²");
+        }
+    }
+
+    @Test
+    void generalMaxPoolPassesMatchTheScalarLoopsIncludingTiesNaNAndEdges() {
+        assertEquals(0, PoolCases.mismatches(vec, ref));
+        assertTrue(PoolCases.compared > 100_000, "compared " + PoolCases.compared + " outputs");
+        // Rows then columns take the first maximum in row-major order: in this 2×2 window of sevens the
+        // top row's left cell, and NaN over every number with the first NaN winning.
+        float[][] windows = {{7f, 7f, 7f, 7f}, {1f, Float.NaN, Float.NaN, 9f}, {-0f, 0f, 0f, -0f}};
+        int[] want = {0, 1, 0};
+        for (Elementwise e : new Elementwise[] {vec, ref}) {
+            for (int t = 0; t < windows.length; t++) {
+                float[] best = new float[2], at = new float[2], out = new float[1];
+                int[] argmax = new int[1];
+                e.maxPoolRows(2, 2, 2, 2, 0, 1, windows[t], 0, Float.NEGATIVE_INFINITY, best, at);
+                e.maxPoolColumns(2, 2, 2, 0, 1, 1, best, at, out, argmax, 0, 0);
+                assertEquals(want[t], argmax[0], e.name() + " window " + t);
+                assertEquals(Float.floatToRawIntBits(windows[t][want[t]]), Float.floatToRawIntBits(out[0]), e.name() + " window " + t);
+            }
         }
     }
 

@@ -65,7 +65,8 @@ class KernelsFallbackTest {
             double convErr = Double.parseDouble(out.substring(out.indexOf("conv-max-err ") + 13).trim().split("\\s")[0]);
             assertTrue(convErr < 1e-2, bits + " bits: conv differs from im2col by " + convErr);
             assertTrue(out.contains("transpose-mismatches 0"), bits + " bits: " + out);
-            assertTrue(out.contains("pool-mismatches 0"), bits + " bits: " + out);
+            assertTrue(out.contains("\npool-mismatches 0"), bits + " bits: " + out);
+            assertTrue(out.contains("window-pool-mismatches 0"), bits + " bits: " + out);
             assertTrue(out.contains("lane-sum-mismatches 0"), bits + " bits: " + out);
             assertTrue(out.contains("smooth-beyond-one-ulp 0"), bits + " bits: " + out);
         }

@@ -13,7 +13,8 @@ import org.conv4j.util.Rng;
  * the convolutions the layers choose (Winograd, direct; their micro-tiles follow the vector width) against
  * im2col on the same inputs, forward and backward, as "conv-max-err VALUE" (largest |difference|), the
  * register transpose against its definition as "transpose-mismatches COUNT", the 2×2 max pool against
- * the scalar loop as "pool-mismatches COUNT", batch norm's lane sums and maps against the scalar
+ * the scalar loop as "pool-mismatches COUNT", the general max and average pools' row and column passes as
+ * "window-pool-mismatches COUNT", batch norm's lane sums and maps against the scalar
  * reference as "lane-sum-mismatches COUNT", and the smooth activations as "smooth-beyond-one-ulp COUNT".
  */
 public final class KernelsProbe {
@@ -47,6 +48,7 @@ public final class KernelsProbe {
             System.out.println("conv-max-err " + convError(rng));
             System.out.println("transpose-mismatches " + transposeMismatches(rng));
             System.out.println("pool-mismatches " + poolMismatches(rng));
+            System.out.println("window-pool-mismatches " + PoolCases.mismatches(Kernels.elementwise(), new ScalarElementwise()));
             System.out.println("lane-sum-mismatches " + LaneSumCases.mismatches(Kernels.elementwise(), new ScalarElementwise()));
             System.out.println("smooth-beyond-one-ulp " + SmoothCases.beyondOneUlp(Kernels.elementwise(), new ScalarElementwise()));
         }

@@ -26,7 +26,8 @@ class PoolTest {
     void fastPathMatchesReferenceAtAwkwardSizes() {
         Rng rng = new Rng(11);
         for (PoolConfig p : CONFIGS) {
-            for (int[] s : new int[][] {{1, 1, 13, 13}, {3, 3, 13, 14}, {2, 5, 15, 13}}) {
+            // 40, 70 and 207 wide: whole vectors of every width, edges and tails.
+            for (int[] s : new int[][] {{1, 1, 13, 13}, {3, 3, 13, 14}, {2, 5, 15, 13}, {2, 3, 40, 41}, {1, 2, 13, 70}, {1, 1, 13, 207}}) {
                 Tensor x = TestData.uniform(rng, s);
                 double[] xd = GradCheck.widen(x.data());
                 MaxPool2d max = new MaxPool2d(p);
@@ -41,6 +42,59 @@ class PoolTest {
                 }
                 assertArrayEquals(outMax.data(), max.infer(x).data());
                 assertArrayEquals(outAvg.data(), avg.infer(x).data());
+            }
+        }
+    }
+
+    @Test
+    void maxPoolKernelsGiveTheWindowLoopsValuesAndArgmaxBitForBit() {
+        // Rows then columns on the vector kernels (and the 2×2 kernel) against the plain loop over each
+        // window's cells, on planes wide enough for whole vectors at every width, with ties, signed zeros
+        // and NaN, with and without the ReLU before the pool; the argmax decides where backward routes dOut.
+        Rng rng = new Rng(12);
+        List<PoolConfig> configs = new java.util.ArrayList<>(CONFIGS);
+        configs.add(PoolConfig.of(2).withStride(1));
+        configs.add(PoolConfig.of(3, 2).withStride(2, 1).withPadding(1, 0));
+        for (PoolConfig p : configs) {
+            for (int[] s : new int[][] {{1, 1, 13, 13}, {2, 3, 40, 41}, {1, 2, 9, 70}, {3, 1, 33, 207}, {1, 1, 1, 1}}) {
+                if (s[2] + 2 * p.padH() < p.kernelH() || s[3] + 2 * p.padW() < p.kernelW()) continue;
+                float[] x = new float[s[0] * s[1] * s[2] * s[3]];
+                for (int i = 0; i < x.length; i++) {
+                    int kind = rng.nextInt(10);
+                    x[i] = kind < 3 ? 0f : kind == 3 ? -0f : kind == 4 ? Float.NaN : kind < 7 ? 1f : rng.nextFloat() - 0.5f;
+                }
+                var g = p.geometry("MaxPool2d", s[2], s[3]);
+                int planes = s[0] * s[1], outs = planes * g.outH() * g.outW();
+                for (boolean relu : new boolean[] {false, true}) {
+                    float[] fast = new float[outs], loop = new float[outs];
+                    int[] fastAt = new int[outs], loopAt = new int[outs];
+                    Pooling.maxForward(g, planes, x, fast, fastAt, relu);
+                    Pooling.maxForwardLoop(g, planes, x, loop, loopAt, relu);
+                    String what = p.describe("MaxPool2d", false) + " on " + java.util.Arrays.toString(s) + (relu ? " after ReLU" : "");
+                    assertArrayEquals(loopAt, fastAt, what);
+                    for (int i = 0; i < outs; i++) {
+                        assertEquals(Float.floatToRawIntBits(loop[i]), Float.floatToRawIntBits(fast[i]), what + " at " + i);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void avgPoolBackwardIsTheAdjointOfItsForward() {
+        // Average pooling is linear, so its backward is its transpose: ⟨dOut, avg(x)⟩ = ⟨avgBackward(dOut), x⟩,
+        // which checks every window's cells and divisor on planes too large for finite differences.
+        Rng rng = new Rng(13);
+        for (PoolConfig p : CONFIGS) {
+            for (int[] s : new int[][] {{2, 3, 40, 41}, {1, 2, 13, 70}, {1, 1, 13, 207}, {2, 2, 13, 13}}) {
+                AvgPool2d avg = new AvgPool2d(p);
+                Tensor x = TestData.uniform(rng, s), y = avg.forward(x);
+                Tensor dOut = TestData.uniform(rng, y.shape());
+                Tensor dX = avg.backward(dOut);
+                double lhs = 0, rhs = 0;
+                for (int i = 0; i < y.size(); i++) lhs += (double) dOut.data()[i] * y.data()[i];
+                for (int i = 0; i < x.size(); i++) rhs += (double) dX.data()[i] * x.data()[i];
+                assertEquals(lhs, rhs, 1e-5 * (1 + Math.abs(lhs)), avg.describe() + " on " + java.util.Arrays.toString(s));
             }
         }
     }
