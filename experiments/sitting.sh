@@ -7,7 +7,8 @@
 #   3. openblas_sgemm.py at 2 and 1 threads;
 #   4. torch_fmnist.py 2, conv4j train --epochs 2, conv4j eval;
 #   5. djl/run.sh 1 (skipped with SKIP_DJL=1), torch_fmnist.py 1, conv4j train --epochs 1;
-#   6. compare_conv.sh 2, twice.
+#   6. compare_conv.sh 2, twice;
+#   7. the other layers (pooling, activations, batch norm): LayerTimes and torch_layers.py alternating, twice.
 # Then experiments/sitting_summary.py prints the tables. Needs python3-torch, python3-numpy,
 # libopenblas0-pthread and dataset-fashion-mnist (Debian), and ../shared/bench beside the project.
 # Usage: experiments/sitting.sh OUT_DIR
@@ -53,6 +54,12 @@ stamp "conv4j train 1"
 for r in 1 2; do
   stamp "compare_conv 2 run $r"
   "$bench/compare_conv.sh" 2 > "$out/compare-r$r.tsv"
+done
+for r in 1 2; do
+  stamp "torch layers run $r"
+  OMP_NUM_THREADS=2 "$py" "$here/torch_layers.py" 2 > "$out/torch-layers-r$r.tsv"
+  stamp "conv4j layers run $r"
+  "$here/run-java.sh" org.conv4j.experiments.LayerTimes 2 > "$out/conv4j-layers-r$r.tsv"
 done
 stamp end
 "$py" "$here/sitting_summary.py" "$out" | tee "$out/summary.md"

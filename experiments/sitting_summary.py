@@ -155,3 +155,27 @@ print("\n## Inference, 10,000 test images in batches of 1000 (target ≥ PyTorch
 inf = {T: [inference(f"conv4j-bench-t{T}-r{r}.txt") for r in (1, 2)] for T in (2, 1)}
 print(f"- conv4j warm: 2 threads {fmt([x for x in inf[2] if x], 0)} img/s, 1 thread {fmt([x for x in inf[1] if x], 0)}")
 print(f"- PyTorch (torch_fmnist.py, 2 threads): {fmt([e[2] for e in t2 + t1], 0)} img/s")
+
+
+def layer_rows(name):
+    """[(layer, shape, fwd_ms, fwdbwd_ms)] in file order from LayerTimes or torch_layers.py."""
+    if not os.path.exists(path(name)):
+        return []
+    rows = []
+    for line in open(path(name)):
+        f = line.rstrip("\n").split("\t")
+        if len(f) == 4 and f[0] != "layer":
+            rows.append((f[0], f[1], float(f[2]), float(f[3])))
+    return rows
+
+
+lt = [layer_rows(f"torch-layers-r{r}.tsv") for r in (1, 2)]
+lc = [layer_rows(f"conv4j-layers-r{r}.tsv") for r in (1, 2)]
+if lt[0] and lc[0]:
+    print("\n## Other layers, forward + backward (ms), 2 threads, two runs per side\n")
+    print("| layer | shape | PyTorch | conv4j | conv4j / PyTorch |")
+    print("| --- | --- | --- | --- | --- |")
+    for i, (name, shape, _, _) in enumerate(lt[0]):
+        ts = [r[i][3] for r in lt if i < len(r)]
+        cs = [r[i][3] for r in lc if i < len(r)]
+        print(f"| {name} | {shape} | {fmt(ts)} | {fmt(cs)} | {min(cs) / max(ts):.2f}–{max(cs) / min(ts):.2f} |")
