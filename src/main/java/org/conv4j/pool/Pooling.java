@@ -160,13 +160,9 @@ public final class Pooling {
             // Rows, then columns, on the vector kernels. Torch's divisor is the window's height times its
             // width (with or without padding), so it too comes as a factor per output row and per column.
             Elementwise ew = Kernels.elementwise();
-            Parallel.forChunks(planes, grain(g), (lo, hi) -> {
-                float[][] s = scratch(h * ow, oh, ow);
-                divisors(g, countIncludePad, s[1], s[2]);
-                for (int pl = lo; pl < hi; pl++) {
-                    ew.avgPoolRows(h, w, g.kW(), g.strideW(), g.padLeft(), ow, x, pl * h * w, s[0]);
-                    ew.avgPoolColumns(h, g.kH(), g.strideH(), g.padTop(), oh, ow, s[0], s[1], s[2], out, pl * oh * ow);
-                }
+            avgPlanes(g, countIncludePad, planes, (pl, sums, rowDiv, colDiv) -> {
+                ew.avgPoolRows(h, w, g.kW(), g.strideW(), g.padLeft(), ow, x, pl * h * w, sums);
+                ew.avgPoolColumns(h, g.kH(), g.strideH(), g.padTop(), oh, ow, sums, rowDiv, colDiv, out, pl * oh * ow);
             });
             return;
         }
@@ -192,13 +188,9 @@ public final class Pooling {
         int h = g.inH(), w = g.inW(), oh = g.outH(), ow = g.outW();
         if (isSeparable(g)) {
             Elementwise ew = Kernels.elementwise();
-            Parallel.forChunks(planes, grain(g), (lo, hi) -> {
-                float[][] s = scratch(h * ow, oh, ow);
-                divisors(g, countIncludePad, s[1], s[2]);
-                for (int pl = lo; pl < hi; pl++) {
-                    ew.avgPoolColumnsBackward(h, g.kH(), g.strideH(), g.padTop(), oh, ow, dOut, pl * oh * ow, s[1], s[2], s[0]);
-                    ew.avgPoolRowsBackward(h, w, g.kW(), g.strideW(), g.padLeft(), ow, s[0], dX, pl * h * w);
-                }
+            avgPlanes(g, countIncludePad, planes, (pl, dSums, rowDiv, colDiv) -> {
+                ew.avgPoolColumnsBackward(h, g.kH(), g.strideH(), g.padTop(), oh, ow, dOut, pl * oh * ow, rowDiv, colDiv, dSums);
+                ew.avgPoolRowsBackward(h, w, g.kW(), g.strideW(), g.padLeft(), ow, dSums, dX, pl * h * w);
             });
             return;
         }
@@ -217,6 +209,21 @@ public final class Pooling {
                     }
                 }
             }
+        });
+    }
+
+    /** One plane of an average pool's forward or backward, given this thread's row buffer and divisor factors. */
+    @FunctionalInterface
+    private interface AvgPlane {
+        void run(int plane, float[] rows, float[] rowDiv, float[] colDiv);
+    }
+
+    /** Runs {@code pass} for every plane, planes split over the pool, each thread with its own buffers. */
+    private static void avgPlanes(ConvGeometry g, boolean countIncludePad, int planes, AvgPlane pass) {
+        Parallel.forChunks(planes, grain(g), (lo, hi) -> {
+            float[][] s = scratch(g.inH() * g.outW(), g.outH(), g.outW());
+            divisors(g, countIncludePad, s[1], s[2]);
+            for (int pl = lo; pl < hi; pl++) pass.run(pl, s[0], s[1], s[2]);
         });
     }
 

@@ -10,6 +10,7 @@ import org.conv4j.activation.LeakyReluConfig;
 import org.conv4j.activation.ReLU;
 import org.conv4j.activation.Sigmoid;
 import org.conv4j.activation.Tanh;
+import org.conv4j.bench.Timing;
 import org.conv4j.kernels.Parallel;
 import org.conv4j.layers.Layer;
 import org.conv4j.norm.BatchNorm2d;
@@ -25,7 +26,7 @@ import org.conv4j.util.Rng;
  * Forward and forward + backward times of the layers other than convolution (pooling, activations, batch
  * norm) on one shape each, beside experiments/torch_layers.py, which times the same torch.nn layers on the
  * same shapes and prints the same columns: layer, shape, fwd_ms, fwdbwd_ms. Unit Gaussian input and dOut;
- * 50 warm-up calls, then the best of 5 rounds of 20 calls. Not a test; run by hand (see BENCHMARKS.md):
+ * 50 warm-up calls (and at least 0.5 s), then the best of 5 rounds of 20 calls. Not a test; run by hand (see BENCHMARKS.md):
  *
  * <pre>experiments/run-java.sh org.conv4j.experiments.LayerTimes [THREADS]</pre>  (default 2)
  */
@@ -69,16 +70,9 @@ public final class LayerTimes {
         }
     }
 
-    /** Milliseconds per call: the best of ROUNDS rounds of CALLS calls, after WARMUP calls. */
+    /** Milliseconds per call: the best of ROUNDS rounds of CALLS calls, after WARMUP calls and at least 0.5 s. */
     private static double best(Runnable call) {
-        for (int i = 0; i < WARMUP; i++) call.run();
-        double best = Double.MAX_VALUE;
-        for (int r = 0; r < ROUNDS; r++) {
-            long t0 = System.nanoTime();
-            for (int i = 0; i < CALLS; i++) call.run();
-            best = Math.min(best, (System.nanoTime() - t0) / 1e6 / CALLS);
-        }
-        return best;
+        return Timing.best(call, WARMUP, ROUNDS, CALLS) * 1e3;
     }
 
     private static Tensor gaussian(Rng rng, int... shape) {
