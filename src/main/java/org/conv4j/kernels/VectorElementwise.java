@@ -121,9 +121,16 @@ public final class VectorElementwise implements Elementwise {
      */
     @Override
     public void geluForward(int n, float[] x, int xOff, float[] y, float[] slope, int yOff) {
+        if (slope == null) {
+            geluValues(n, x, xOff, y, yOff);
+            return;
+        }
         int i = 0, bound = n - n % DL;
         for (; i < bound; i += DL) {
             DoubleVector v = widen(x, xOff + i);
+            // exp first, while few vectors are live across its call: C2 spilled the polynomials' vectors
+            // around it otherwise (6.3 against 4.6 ns per value on one thread).
+            DoubleVector pdf = v.mul(-0.5).mul(v).lanewise(VectorOperators.EXP);
             DoubleVector z = v.mul(Smooth.INV_SQRT2), a = z.abs();
             // NaN fails both tests and takes the vector path, where it stays NaN.
             if (v.compare(VectorOperators.LT, Smooth.CDF_ERFC_BELOW).or(a.compare(VectorOperators.GE, ERF_POLY_BELOW)).anyTrue()) {
@@ -131,8 +138,7 @@ public final class VectorElementwise implements Elementwise {
                 continue;
             }
             // Both polynomials by their even and odd halves in the square of their variable: four independent
-            // chains of 8 FMAs rather than two serial chains of 17 (Horner, Clenshaw), whose latency had made
-            // GELU's forward 11× PyTorch's.
+            // chains of 8 FMAs rather than two serial chains of 17 (Horner, Clenshaw).
             DoubleVector u = a.mul(a), uu = u.mul(u);
             DoubleVector tEven = DoubleVector.broadcast(D, ERF_TAYLOR[16]), tOdd = DoubleVector.broadcast(D, ERF_TAYLOR[17]);
             DoubleVector s = a.sub(1.75).mul(1 / 0.75), ss = s.mul(s);
@@ -147,12 +153,43 @@ public final class VectorElementwise implements Elementwise {
             DoubleVector erf = tOdd.fma(u, tEven).mul(a).blend(cOdd.fma(s, cEven), a.compare(VectorOperators.GE, 1.0));
             DoubleVector cdf = erf.blend(erf.neg(), z.compare(VectorOperators.LT, 0.0)).add(1.0).mul(0.5);
             narrow(v.mul(cdf), y, yOff + i);
-            if (slope != null) {
-                DoubleVector pdf = v.mul(-0.5).mul(v).lanewise(VectorOperators.EXP);
-                narrow(cdf.add(v.mul(Smooth.INV_SQRT_2PI).mul(pdf)), slope, yOff + i);
-            }
+            narrow(cdf.add(v.mul(Smooth.INV_SQRT_2PI).mul(pdf)), slope, yOff + i);
         }
         TAIL.geluForward(n - i, x, xOff + i, y, slope, yOff + i);
+    }
+
+    /**
+     * {@link #geluForward} without the slope (inference), which needs no exp. Its loop repeats the one above
+     * on purpose: a helper taking or returning the vectors made C2 box them (12 bytes per value), and one
+     * loop with the exp behind a branch ran at 6.3 ns per value where these two run at 4.6 and 2.7.
+     */
+    private static void geluValues(int n, float[] x, int xOff, float[] y, int yOff) {
+        int i = 0, bound = n - n % DL;
+        for (; i < bound; i += DL) {
+            DoubleVector v = widen(x, xOff + i);
+            DoubleVector z = v.mul(Smooth.INV_SQRT2), a = z.abs();
+            if (v.compare(VectorOperators.LT, Smooth.CDF_ERFC_BELOW).or(a.compare(VectorOperators.GE, ERF_POLY_BELOW)).anyTrue()) {
+                TAIL.geluForward(DL, x, xOff + i, y, null, yOff + i);
+                continue;
+            }
+            // Both polynomials by their even and odd halves in the square of their variable: four independent
+            // chains of 8 FMAs rather than two serial chains of 17 (Horner, Clenshaw).
+            DoubleVector u = a.mul(a), uu = u.mul(u);
+            DoubleVector tEven = DoubleVector.broadcast(D, ERF_TAYLOR[16]), tOdd = DoubleVector.broadcast(D, ERF_TAYLOR[17]);
+            DoubleVector s = a.sub(1.75).mul(1 / 0.75), ss = s.mul(s);
+            DoubleVector cEven = DoubleVector.broadcast(D, ERF_CHEBYSHEV_POWERS[16]), cOdd = DoubleVector.broadcast(D, ERF_CHEBYSHEV_POWERS[17]);
+            for (int k = 14; k >= 0; k -= 2) {
+                tEven = tEven.fma(uu, DoubleVector.broadcast(D, ERF_TAYLOR[k]));
+                tOdd = tOdd.fma(uu, DoubleVector.broadcast(D, ERF_TAYLOR[k + 1]));
+                cEven = cEven.fma(ss, DoubleVector.broadcast(D, ERF_CHEBYSHEV_POWERS[k]));
+                cOdd = cOdd.fma(ss, DoubleVector.broadcast(D, ERF_CHEBYSHEV_POWERS[k + 1]));
+            }
+            // Lanes below a = 1 take the Taylor value, the others the interpolant's.
+            DoubleVector erf = tOdd.fma(u, tEven).mul(a).blend(cOdd.fma(s, cEven), a.compare(VectorOperators.GE, 1.0));
+            DoubleVector cdf = erf.blend(erf.neg(), z.compare(VectorOperators.LT, 0.0)).add(1.0).mul(0.5);
+            narrow(v.mul(cdf), y, yOff + i);
+        }
+        TAIL.geluForward(n - i, x, xOff + i, y, null, yOff + i);
     }
 
     /** The erf polynomials cover a below this; beyond, Φ needs erfc and the scalar reference runs. */
