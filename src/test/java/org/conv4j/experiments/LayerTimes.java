@@ -28,7 +28,8 @@ import org.conv4j.util.Rng;
  * same shapes and prints the same columns: layer, shape, fwd_ms, fwdbwd_ms. Unit Gaussian input and dOut;
  * 50 warm-up calls (and at least 0.5 s), then the best of 5 rounds of 20 calls. Not a test; run by hand (see BENCHMARKS.md):
  *
- * <pre>experiments/run-java.sh org.conv4j.experiments.LayerTimes [THREADS]</pre>  (default 2)
+ * <pre>experiments/run-java.sh org.conv4j.experiments.LayerTimes [THREADS [LAYER]]</pre>  (default 2 threads;
+ * LAYER keeps the rows whose layer starts with it, e.g. GELU or MaxPool2d)
  */
 public final class LayerTimes {
     /** One row: the torch name the Python script prints, the layer and its input shape. */
@@ -54,10 +55,12 @@ public final class LayerTimes {
 
     public static void main(String[] args) {
         int threads = args.length > 0 ? Integer.parseInt(args[0]) : 2;
+        String only = args.length > 1 ? args[1] : "";
         Parallel.setThreads(threads);
         Rng rng = new Rng(1);
         System.out.println("layer\tshape\tfwd_ms\tfwdbwd_ms");
         for (Case c : CASES) {
+            if (!c.name().startsWith(only)) continue;
             Layer layer = c.layer().get();
             Tensor x = gaussian(rng, c.shape());
             Tensor dOut = gaussian(rng, layer.forward(x).shape());
