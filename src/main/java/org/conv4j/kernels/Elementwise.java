@@ -181,7 +181,7 @@ public interface Elementwise {
     /**
      * The gradient of {@link #avgPoolColumns}: dSums[r·ow + ox] = 0 + dOut[oOff + oy·ow + ox] / (rowDiv[oy] ·
      * colDiv[ox]) added over the output rows oy whose windows hold row r, in increasing oy. dSums [h·ow]
-     * is overwritten.
+     * is overwritten. Every window holds at least one row.
      */
     void avgPoolColumnsBackward(int h, int k, int stride, int pad, int oh, int ow, float[] dOut, int oOff,
                                 float[] rowDiv, float[] colDiv, float[] dSums);
@@ -189,6 +189,7 @@ public interface Elementwise {
     /**
      * The gradient of {@link #avgPoolRows}: dX[xOff + r·w + c] = 0 + dSums[r·ow + ox] added over the output
      * columns ox whose windows hold cell c, in increasing ox. The plane's h·w cells of dX are overwritten.
+     * Every window holds at least one cell.
      */
     void avgPoolRowsBackward(int h, int w, int k, int stride, int pad, int ow, float[] dSums, float[] dX, int xOff);
 
