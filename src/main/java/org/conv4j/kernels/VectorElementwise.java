@@ -75,9 +75,9 @@ public final class VectorElementwise implements Elementwise {
         int i = 0, bound = n - n % DL;
         for (; i < bound; i += DL) {
             DoubleVector v = widen(x, xOff + i);
-            DoubleVector e = v.abs().neg().lanewise(VectorOperators.EXP), onePlusE = e.add(1.0);
-            DoubleVector pos = DoubleVector.broadcast(D, 1.0).div(onePlusE), neg = e.div(onePlusE);
-            narrow(neg.blend(pos, v.compare(VectorOperators.GE, 0.0)), y, yOff + i);
+            // 1/(1 + e) for v ≥ 0, e/(1 + e) below, e = exp(−|v|): one division of the blended numerator.
+            DoubleVector e = v.abs().neg().lanewise(VectorOperators.EXP);
+            narrow(e.blend(1.0, v.compare(VectorOperators.GE, 0.0)).div(e.add(1.0)), y, yOff + i);
         }
         TAIL.sigmoidForward(n - i, x, xOff + i, y, yOff + i);
     }
