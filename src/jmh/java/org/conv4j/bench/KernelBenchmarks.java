@@ -44,6 +44,7 @@ public class KernelBenchmarks {
     private float[] a, b, c, x, y, dOut, pooled, moment1, moment2;
     private int[] argmax;
     private float[] image, cols;
+    private final float[] rowBest = new float[56 * 28], rowAt = new float[56 * 28], divisors = new float[28];
     private int[] pixelRows;   // pixel q of a channels-last image starts at q · 64
     private final ConvGeometry geometry = ConvGeometry.of(32, 32, 3, 3, 1, 1);   // cifar-c3, one image
 
@@ -63,6 +64,7 @@ public class KernelBenchmarks {
         argmax = new int[len / 4];
         image = random(rng, 64 * 32 * 32);
         cols = new float[64 * 9 * 32 * 32];
+        java.util.Arrays.fill(divisors, 3f);
         pixelRows = new int[32 * 32];
         for (int q = 0; q < pixelRows.length; q++) pixelRows[q] = q * 64;
     }
@@ -106,6 +108,33 @@ public class KernelBenchmarks {
     @Benchmark
     public float[] maxPool2x2Scalar() {
         scalar.maxPool2x2(64 * 32, 28, 28, x, 0, pooled, argmax, 0);
+        return pooled;
+    }
+
+    @Benchmark
+    public float[] maxPool3x3s2Vector() { return windowPool(vector, true); }
+
+    @Benchmark
+    public float[] maxPool3x3s2Scalar() { return windowPool(scalar, true); }
+
+    @Benchmark
+    public float[] avgPool3x3s2Vector() { return windowPool(vector, false); }
+
+    @Benchmark
+    public float[] avgPool3x3s2Scalar() { return windowPool(scalar, false); }
+
+    /** A 3×3, stride 2, padding 1 pool (a ResNet stem's) over x as 512 planes of 56×56: rows, then columns. */
+    private float[] windowPool(Elementwise e, boolean max) {
+        int h = 56, w = 56, o = 28;
+        for (int pl = 0; pl < 512; pl++) {
+            if (max) {
+                e.maxPoolRows(h, w, 3, 2, 1, o, x, pl * h * w, Float.NEGATIVE_INFINITY, rowBest, rowAt);
+                e.maxPoolColumns(h, 3, 2, 1, o, o, rowBest, rowAt, pooled, argmax, pl * o * o, pl * h * w);
+            } else {
+                e.avgPoolRows(h, w, 3, 2, 1, o, x, pl * h * w, rowBest);
+                e.avgPoolColumns(h, 3, 2, 1, o, o, rowBest, divisors, divisors, pooled, pl * o * o);
+            }
+        }
         return pooled;
     }
 
