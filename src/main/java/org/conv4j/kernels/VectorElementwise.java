@@ -739,12 +739,12 @@ public final class VectorElementwise implements Elementwise {
                                float[] out, int[] argmax, int oOff, int atBase) {
         // V output columns per step, rows compared top to bottom so that the topmost maximum wins; a row
         // shorter than V takes the scalar loop, a longer one ends with a step overlapping the one before.
+        if (ow < V) {
+            TAIL.maxPoolColumns(h, k, stride, pad, oh, ow, best, at, out, argmax, oOff, atBase);
+            return;
+        }
         for (int oy = 0; oy < oh; oy++) {
             int r0 = Math.max(oy * stride - pad, 0), r1 = Math.min(oy * stride - pad + k, h);
-            if (ow < V) {
-                ScalarElementwise.maxPoolColumnSpan(h, k, stride, pad, oy, 0, ow, ow, best, at, out, argmax, oOff, atBase);
-                continue;
-            }
             for (int ox = 0; ox < ow; ox += V) {
                 columnStep(best, at, r0, r1, ow, Math.min(ox, ow - V), out, argmax, oOff + oy * ow, atBase);
             }

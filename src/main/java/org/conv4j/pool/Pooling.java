@@ -124,14 +124,16 @@ public final class Pooling {
      */
     private static float[][] scratch(int len0, int len1, int len2) {
         float[][] s = SCRATCH.get();
-        int[] lens = {len0, len1, len2};
-        for (int i = 0; i < 3; i++) {
-            if (s[i].length < lens[i]) {
-                s[i] = null;   // the old buffer can go before the new one is allocated
-                s[i] = new float[lens[i]];
-            }
-        }
+        ensure(s, 0, len0);
+        ensure(s, 1, len1);
+        ensure(s, 2, len2);
         return s;
+    }
+
+    private static void ensure(float[][] s, int i, int len) {
+        if (s[i].length >= len) return;
+        s[i] = null;   // the old buffer can go before the new one is allocated
+        s[i] = new float[len];
     }
 
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {{}, {}, {}});
