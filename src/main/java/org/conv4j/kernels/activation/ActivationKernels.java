@@ -19,9 +19,10 @@ public interface ActivationKernels {
     /** dX[i] = x[i] &gt; 0 ? dOut[i] : slope·dOut[i] (x is the forward input). */
     void leakyReluBackward(int n, float slope, float[] x, int xOff, float[] dOut, int dOff, float[] dX, int dxOff);
 
-    // The smooth activations compute in double from x and round once ({@link ActivationMath} holds their definitions).
-    // The vector forms take e^x, tanh x from the Vector API, whose doubles may differ from Math's in the last
-    // bit, so their float results may differ from the scalar reference's by one ulp, never more.
+    // The smooth activations compute in double from x and round once (ActivationMath holds their
+    // definitions). The vector forms take e^x, tanh x from the Vector API, whose doubles may differ from
+    // Math's in the last bit, so their float results may differ from the scalar reference's by one ulp,
+    // never more.
 
     /** y = σ(x) = 1/(1 + e^(−x)), for x &lt; 0 as e^x/(1 + e^x); y may be x. */
     void sigmoidForward(int n, float[] x, int xOff, float[] y, int yOff);

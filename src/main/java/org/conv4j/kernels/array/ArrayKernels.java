@@ -11,7 +11,7 @@ public interface ArrayKernels {
     /** y[i] += alpha · x[i]. */
     void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff);
 
-    /** y[i] = x[i] · scale + shift (batch-norm apply per channel plane); y may be x. */
+    /** y[i] = x[i] · scale + shift (one channel plane scaled and shifted, or a bias added); y may be x. */
     void scaleShift(int n, float[] x, int xOff, float scale, float shift, float[] y, int yOff);
 
     /** Σ x[i] (accumulated in several float lanes, returned as double). */

@@ -59,8 +59,8 @@ public final class VectorArrayKernels implements ArrayKernels {
 
     /**
      * The lanes of v summed one by one in lane order, in double. Not reduceLanes: its order differs between
-     * the C2 intrinsic and the interpreter/C1 fallback, which made the same computation round differently
-     * before and after JIT warm-up (same seed, different weights).
+     * the C2 intrinsic and the interpreter/C1 fallback, so the same computation would round differently
+     * before and after JIT warm-up.
      */
     private static double lanesInOrder(FloatVector v) {
         float[] lanes = new float[V];
@@ -76,7 +76,7 @@ public final class VectorArrayKernels implements ArrayKernels {
     /**
      * Four rows at a time, each row's eight running sums the lanes of a 256-bit vector added in the
      * scalar order (so the bits are OrderedSum's), four independent chains of vector adds where the scalar
-     * sum is one row's eight scalar chains: 12% of fmnist-c1's forward + backward went to the scalar sums.
+     * sum is one row's eight scalar chains.
      * Rows left over, and vectors narrower than 256 bits, take the scalar reference.
      */
     @Override

@@ -87,7 +87,7 @@ public final class VectorPoolKernels implements PoolKernels {
         b1 = b1.blend(0f, b1.lt(floor));
         FloatVector col = EVEN.add((float) at);
         // Top row, left vs right. "v beats best" is v > best, or v NaN and best not; written out because a
-        // helper taking vectors was not inlined by C2, which then boxed them.
+        // C2 does not inline a helper taking vectors, and then boxes them.
         FloatVector tl = EVEN.selectFrom(t0, t1), tr = ODD.selectFrom(t0, t1);
         VectorMask<Float> takeR = tr.compare(VectorOperators.GT, tl).or(tr.compare(VectorOperators.NE, tr).andNot(tl.compare(VectorOperators.NE, tl)));
         FloatVector tBest = tl.blend(tr, takeR);
@@ -309,7 +309,7 @@ public final class VectorPoolKernels implements PoolKernels {
         // zero-padded line (u[ox] at z + stride·ox), and cell c sums line[z + c + pad − kx] for kx from k − 1
         // down to 0, i.e. its windows in increasing ox, the scalar loop's order. The zeros it adds where no
         // window starts change no bits, as a sum begun at +0 is never −0. (Adding each window column into
-        // the row in place stalled on every overlapping store and load: 50 ns a row.)
+        // the row in place would stall on every overlapping store and load.)
         if (stride > 2 || w < V) {
             TAIL.avgPoolRowsBackward(h, w, k, stride, pad, ow, dSums, dX, xOff);
             return;
