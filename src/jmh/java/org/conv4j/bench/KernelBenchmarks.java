@@ -4,12 +4,21 @@ import java.util.concurrent.TimeUnit;
 import org.conv4j.conv.ConvGeometry;
 import org.conv4j.conv.FastIm2col;
 import org.conv4j.conv.Im2col;
-import org.conv4j.kernels.Elementwise;
 import org.conv4j.kernels.Gemm;
-import org.conv4j.kernels.ScalarElementwise;
 import org.conv4j.kernels.Transpose;
-import org.conv4j.kernels.VectorElementwise;
 import org.conv4j.kernels.VectorGemm;
+import org.conv4j.kernels.activation.ActivationKernels;
+import org.conv4j.kernels.activation.ScalarActivationKernels;
+import org.conv4j.kernels.activation.VectorActivationKernels;
+import org.conv4j.kernels.array.ArrayKernels;
+import org.conv4j.kernels.array.ScalarArrayKernels;
+import org.conv4j.kernels.array.VectorArrayKernels;
+import org.conv4j.kernels.optim.AdamStep;
+import org.conv4j.kernels.optim.OptimKernels;
+import org.conv4j.kernels.optim.VectorOptimKernels;
+import org.conv4j.kernels.pool.PoolKernels;
+import org.conv4j.kernels.pool.ScalarPoolKernels;
+import org.conv4j.kernels.pool.VectorPoolKernels;
 import org.conv4j.util.Rng;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -40,7 +49,10 @@ public class KernelBenchmarks {
     public int n;
 
     private final Gemm vectorGemm = new VectorGemm();
-    private final Elementwise vector = new VectorElementwise(), scalar = new ScalarElementwise();
+    private final ActivationKernels vectorActivation = new VectorActivationKernels(), scalarActivation = new ScalarActivationKernels();
+    private final PoolKernels vectorPool = new VectorPoolKernels(), scalarPool = new ScalarPoolKernels();
+    private final ArrayKernels vectorArrays = new VectorArrayKernels(), scalarArrays = new ScalarArrayKernels();
+    private final OptimKernels vectorOptim = new VectorOptimKernels();
     private float[] a, b, c, x, y, dOut, pooled, moment1, moment2;
     private int[] argmax;
     private float[] image, cols;
@@ -83,48 +95,48 @@ public class KernelBenchmarks {
 
     @Benchmark
     public float[] reluForwardVector() {
-        vector.reluForward(x.length, x, 0, y, 0);
+        vectorActivation.reluForward(x.length, x, 0, y, 0);
         return y;
     }
 
     @Benchmark
     public float[] reluForwardScalar() {
-        scalar.reluForward(x.length, x, 0, y, 0);
+        scalarActivation.reluForward(x.length, x, 0, y, 0);
         return y;
     }
 
     @Benchmark
     public float[] reluBackwardVector() {
-        vector.reluBackward(x.length, x, 0, dOut, 0, y, 0);
+        vectorActivation.reluBackward(x.length, x, 0, dOut, 0, y, 0);
         return y;
     }
 
     @Benchmark
     public float[] maxPool2x2Vector() {
-        vector.maxPool2x2(64 * 32, 28, 28, x, 0, pooled, argmax, 0);
+        vectorPool.maxPool2x2(64 * 32, 28, 28, x, 0, pooled, argmax, 0);
         return pooled;
     }
 
     @Benchmark
     public float[] maxPool2x2Scalar() {
-        scalar.maxPool2x2(64 * 32, 28, 28, x, 0, pooled, argmax, 0);
+        scalarPool.maxPool2x2(64 * 32, 28, 28, x, 0, pooled, argmax, 0);
         return pooled;
     }
 
     @Benchmark
-    public float[] maxPool3x3s2Vector() { return windowPool(vector, true); }
+    public float[] maxPool3x3s2Vector() { return windowPool(vectorPool, true); }
 
     @Benchmark
-    public float[] maxPool3x3s2Scalar() { return windowPool(scalar, true); }
+    public float[] maxPool3x3s2Scalar() { return windowPool(scalarPool, true); }
 
     @Benchmark
-    public float[] avgPool3x3s2Vector() { return windowPool(vector, false); }
+    public float[] avgPool3x3s2Vector() { return windowPool(vectorPool, false); }
 
     @Benchmark
-    public float[] avgPool3x3s2Scalar() { return windowPool(scalar, false); }
+    public float[] avgPool3x3s2Scalar() { return windowPool(scalarPool, false); }
 
     /** A 3×3, stride 2, padding 1 pool (a ResNet stem's) over x as 512 planes of 56×56: rows, then columns. */
-    private float[] windowPool(Elementwise e, boolean max) {
+    private float[] windowPool(PoolKernels e, boolean max) {
         int h = 56, w = 56, o = 28;
         for (int pl = 0; pl < 512; pl++) {
             if (max) {
@@ -151,18 +163,18 @@ public class KernelBenchmarks {
     }
 
     @Benchmark
-    public double sumVector() { return vector.sum(x.length, x, 0); }
+    public double sumVector() { return vectorArrays.sum(x.length, x, 0); }
 
     /** The bias gradient's sums: 64 · 32 planes of 28 × 28, in OrderedSum's order. */
     @Benchmark
     public float[] orderedSumsVector() {
-        vector.addOrderedSums(64 * 32, 28 * 28, dOut, 0, 28 * 28, pooled, 0);
+        vectorArrays.addOrderedSums(64 * 32, 28 * 28, dOut, 0, 28 * 28, pooled, 0);
         return pooled;
     }
 
     @Benchmark
     public float[] orderedSumsScalar() {
-        scalar.addOrderedSums(64 * 32, 28 * 28, dOut, 0, 28 * 28, pooled, 0);
+        scalarArrays.addOrderedSums(64 * 32, 28 * 28, dOut, 0, 28 * 28, pooled, 0);
         return pooled;
     }
 
@@ -183,11 +195,11 @@ public class KernelBenchmarks {
         return cols;
     }
 
-    private static final org.conv4j.kernels.AdamStep ADAM_STEP = org.conv4j.kernels.AdamStep.of(1e-3, 0.9, 0.999, 1e-8, 0, false, 10);
+    private static final AdamStep ADAM_STEP = AdamStep.of(1e-3, 0.9, 0.999, 1e-8, 0, false, 10);
 
     @Benchmark
     public float[] adamVector() {
-        vector.adam(y.length, y, dOut, moment1, moment2, ADAM_STEP);
+        vectorOptim.adam(y.length, y, dOut, moment1, moment2, ADAM_STEP);
         return y;
     }
 }

@@ -1,7 +1,7 @@
 package org.conv4j.activation;
 
-import org.conv4j.kernels.Elementwise;
 import org.conv4j.kernels.Kernels;
+import org.conv4j.kernels.activation.ActivationKernels;
 import org.conv4j.layers.Buffers;
 import org.conv4j.layers.Layer;
 import org.conv4j.tensor.Tensor;
@@ -23,7 +23,7 @@ public final class GELU implements Layer {
         out = Buffers.reuse(out, x);
         slope = Buffers.reuse(slope, x);
         float[] xs = x.data(), y = out.data(), d = slope.data();
-        Elementwise ew = Kernels.elementwise();
+        ActivationKernels ew = Kernels.activation();
         ActivationLoops.forRange(xs.length, (lo, hi) -> ew.geluForward(hi - lo, xs, lo, y, d, lo));
         return out;
     }
@@ -43,7 +43,7 @@ public final class GELU implements Layer {
     public Tensor infer(Tensor x) {
         Tensor y = Tensor.zerosLike(x);
         float[] xs = x.data(), ys = y.data();
-        Elementwise ew = Kernels.elementwise();
+        ActivationKernels ew = Kernels.activation();
         ActivationLoops.forRange(xs.length, (lo, hi) -> ew.geluForward(hi - lo, xs, lo, ys, null, lo));
         return y;
     }

@@ -1,7 +1,7 @@
 package org.conv4j.activation;
 
-import org.conv4j.kernels.Elementwise;
 import org.conv4j.kernels.Kernels;
+import org.conv4j.kernels.activation.ActivationKernels;
 import org.conv4j.layers.Buffers;
 import org.conv4j.layers.Layer;
 import org.conv4j.tensor.Tensor;
@@ -37,7 +37,7 @@ public final class LeakyReLU implements Layer {
         ActivationLoops.checkBackward(this, out, dOut);
         dX = Buffers.reuse(dX, dOut);
         float[] xs = x.data(), g = dOut.data(), dx = dX.data();
-        Elementwise ew = Kernels.elementwise();
+        ActivationKernels ew = Kernels.activation();
         ActivationLoops.forRange(xs.length, (lo, hi) -> ew.leakyReluBackward(hi - lo, slope, xs, lo, g, lo, dx, lo));
         return dX;
     }
@@ -50,7 +50,7 @@ public final class LeakyReLU implements Layer {
     }
 
     private void apply(float[] xs, float[] y) {
-        Elementwise ew = Kernels.elementwise();
+        ActivationKernels ew = Kernels.activation();
         ActivationLoops.forRange(xs.length, (lo, hi) -> ew.leakyReluForward(hi - lo, slope, xs, lo, y, lo));
     }
 

@@ -7,7 +7,7 @@ import org.conv4j.tensor.Tensor;
 
 /**
  * out = max(0, x), element-wise, any shape. Backward passes dOut where the output is positive.
- * Runs on the vectorised {@link Kernels#elementwise()} primitives (scalar when the Vector API is off).
+ * Runs on the vectorised {@link Kernels.activation()} primitives (scalar when the Vector API is off).
  */
 public final class ReLU implements Layer {
     private Tensor out; // same shape as the last input; backward's mask
@@ -27,7 +27,7 @@ public final class ReLU implements Layer {
         ActivationLoops.checkBackward(this, out, dOut);
         dX = Buffers.reuse(dX, dOut);
         float[] y = out.data(), g = dOut.data(), dx = dX.data();
-        var k = Kernels.elementwise();
+        var k = Kernels.activation();
         ActivationLoops.forRange(y.length, (lo, hi) -> k.reluBackward(hi - lo, y, lo, g, lo, dx, lo));
         return dX;
     }
@@ -40,7 +40,7 @@ public final class ReLU implements Layer {
     }
 
     private static void apply(float[] x, float[] y) {
-        var k = Kernels.elementwise(); // NaN stays NaN, as in torch, so divergence shows
+        var k = Kernels.activation(); // NaN stays NaN, as in torch, so divergence shows
         ActivationLoops.forRange(x.length, (lo, hi) -> k.reluForward(hi - lo, x, lo, y, lo));
     }
 

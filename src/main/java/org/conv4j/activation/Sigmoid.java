@@ -1,6 +1,6 @@
 package org.conv4j.activation;
 
-import org.conv4j.kernels.Elementwise;
+import org.conv4j.kernels.activation.ActivationKernels;
 
 /**
  * out = 1 / (1 + e^(−x)), element-wise. Backward: dX = dOut · σ'(x) with σ'(x) = e/(1 + e)², e = e^(−|x|),
@@ -11,10 +11,10 @@ public final class Sigmoid extends SmoothActivation {
     public Sigmoid() {}
 
     @Override
-    void value(Elementwise ew, int n, float[] x, float[] y, int off) { ew.sigmoidForward(n, x, off, y, off); }
+    void value(ActivationKernels ew, int n, float[] x, float[] y, int off) { ew.sigmoidForward(n, x, off, y, off); }
 
     @Override
-    void derivative(Elementwise ew, int n, float[] x, float[] dOut, float[] dX, int off) {
+    void derivative(ActivationKernels ew, int n, float[] x, float[] dOut, float[] dX, int off) {
         ew.sigmoidBackward(n, x, off, dOut, off, dX, off);
     }
 

@@ -1,7 +1,7 @@
 package org.conv4j.activation;
 
-import org.conv4j.kernels.Elementwise;
 import org.conv4j.kernels.Kernels;
+import org.conv4j.kernels.activation.ActivationKernels;
 import org.conv4j.layers.Buffers;
 import org.conv4j.layers.Layer;
 import org.conv4j.tensor.Tensor;
@@ -9,7 +9,7 @@ import org.conv4j.tensor.Tensor;
 /**
  * The plumbing of an element-wise activation whose derivative is computed from x in double (so it keeps
  * its relative accuracy in the tails, where a formula in the float output would cancel). Subclasses name
- * the function's two kernels in {@link Elementwise}; forward keeps a reference to x for backward, so x must
+ * the function's two kernels in {@link ActivationKernels}; forward keeps a reference to x for backward, so x must
  * not change between the two.
  */
 abstract class SmoothActivation implements Layer {
@@ -18,10 +18,10 @@ abstract class SmoothActivation implements Layer {
     private Tensor dX;  // same shape
 
     /** y[off..off+n) = f(x[off..off+n)). */
-    abstract void value(Elementwise ew, int n, float[] x, float[] y, int off);
+    abstract void value(ActivationKernels ew, int n, float[] x, float[] y, int off);
 
     /** dX[off..off+n) = dOut·f'(x) over the same range. */
-    abstract void derivative(Elementwise ew, int n, float[] x, float[] dOut, float[] dX, int off);
+    abstract void derivative(ActivationKernels ew, int n, float[] x, float[] dOut, float[] dX, int off);
 
     @Override
     public final Tensor forward(Tensor x) {
@@ -36,7 +36,7 @@ abstract class SmoothActivation implements Layer {
         ActivationLoops.checkBackward(this, out, dOut);
         dX = Buffers.reuse(dX, dOut);
         float[] xs = x.data(), g = dOut.data(), dx = dX.data();
-        Elementwise ew = Kernels.elementwise();
+        ActivationKernels ew = Kernels.activation();
         ActivationLoops.forRange(xs.length, (lo, hi) -> derivative(ew, hi - lo, xs, g, dx, lo));
         return dX;
     }
@@ -49,7 +49,7 @@ abstract class SmoothActivation implements Layer {
     }
 
     private void apply(float[] x, float[] y) {
-        Elementwise ew = Kernels.elementwise();
+        ActivationKernels ew = Kernels.activation();
         ActivationLoops.forRange(x.length, (lo, hi) -> value(ew, hi - lo, x, y, lo));
     }
 

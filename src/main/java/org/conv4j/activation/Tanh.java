@@ -1,6 +1,6 @@
 package org.conv4j.activation;
 
-import org.conv4j.kernels.Elementwise;
+import org.conv4j.kernels.activation.ActivationKernels;
 
 /**
  * out = tanh(x), element-wise. Backward: dX = dOut · (1 − tanh²x) = dOut · 4e/(1 + e)², e = e^(−2|x|),
@@ -11,10 +11,10 @@ public final class Tanh extends SmoothActivation {
     public Tanh() {}
 
     @Override
-    void value(Elementwise ew, int n, float[] x, float[] y, int off) { ew.tanhForward(n, x, off, y, off); }
+    void value(ActivationKernels ew, int n, float[] x, float[] y, int off) { ew.tanhForward(n, x, off, y, off); }
 
     @Override
-    void derivative(Elementwise ew, int n, float[] x, float[] dOut, float[] dX, int off) {
+    void derivative(ActivationKernels ew, int n, float[] x, float[] dOut, float[] dX, int off) {
         ew.tanhBackward(n, x, off, dOut, off, dX, off);
     }
 

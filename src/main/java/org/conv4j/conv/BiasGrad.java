@@ -1,7 +1,7 @@
 package org.conv4j.conv;
 
 import org.conv4j.kernels.Kernels;
-import org.conv4j.kernels.OrderedSum;
+import org.conv4j.kernels.array.OrderedSum;
 
 /**
  * dB of a convolution, shared by its algorithms so that it is bitwise the same whichever computes dW:
@@ -14,7 +14,7 @@ final class BiasGrad {
 
     /** partial[at + f] += Σ_q dOut[dOutAt + f·p + q] for f < channels. */
     static void addImage(float[] dOut, int dOutAt, int channels, int p, float[] partial, int at) {
-        Kernels.elementwise().addOrderedSums(channels, p, dOut, dOutAt, p, partial, at);
+        Kernels.arrays().addOrderedSums(channels, p, dOut, dOutAt, p, partial, at);
     }
 
     /** dB[f] += Σ over the chunk partials, in chunk order, of partial[at + f], for f < channels. */

@@ -4,7 +4,6 @@ import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
-import org.conv4j.kernels.Elementwise;
 import org.conv4j.kernels.Gemm;
 import org.conv4j.kernels.Kernels;
 import org.conv4j.kernels.Parallel;
@@ -181,7 +180,7 @@ public final class DirectConv {
             for (int gi = 0; gi < groups; gi++) flipped[gi] = packRows(w, gi * fg, fg, plan.k, true, g, cg);
         }
         Gemm gemm = Kernels.gemm();
-        Elementwise ew = Kernels.elementwise();
+        var ew = Kernels.arrays();
         PreparedA[] wgT = ws.prepared(1, groups);  // W_gᵀ [K, Fg] for the folded dX, shared by every image
         if (folded) {
             for (int gi = 0; gi < groups; gi++) wgT[gi] = gemm.prepare(true, plan.k, fg, w, gi * fg * plan.k, plan.k, wgT[gi]);

@@ -1,7 +1,6 @@
 package org.conv4j.conv;
 
 import java.util.Arrays;
-import org.conv4j.kernels.Elementwise;
 import org.conv4j.kernels.Kernels;
 
 /**
@@ -67,7 +66,7 @@ public final class FastIm2col {
      */
     public static void col2im(float[] cols, int colsOff, int ld, int channels, ConvGeometry g, int q0, int q1,
                               float[] dx, int dxOff) {
-        Elementwise ew = Kernels.elementwise();
+        var ew = Kernels.arrays();
         int h = g.inH(), w = g.inW(), ow = g.outW(), sH = g.strideH(), sW = g.strideW();
         int r = 0;
         for (int c = 0; c < channels; c++) {

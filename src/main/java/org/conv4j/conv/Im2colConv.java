@@ -1,7 +1,6 @@
 package org.conv4j.conv;
 
 import java.util.Arrays;
-import org.conv4j.kernels.Elementwise;
 import org.conv4j.kernels.Gemm;
 import org.conv4j.kernels.Kernels;
 import org.conv4j.kernels.Parallel;
@@ -60,7 +59,7 @@ public final class Im2colConv {
     public static void forward(Conv2dConfig c, ConvGeometry g, int n, float[] x, float[] w, float[] b,
                                float[] out, Workspace ws) {
         Gemm gemm = Kernels.gemm();
-        Elementwise ew = Kernels.elementwise();
+        var ew = Kernels.arrays();
         int groups = c.groups(), cg = c.inChannels() / groups, fg = c.outChannels() / groups;
         int k = cg * g.kH() * g.kW(), p = g.outH() * g.outW();
         int xItem = c.inChannels() * g.inH() * g.inW(), outItem = c.outChannels() * p;
@@ -115,7 +114,7 @@ public final class Im2colConv {
     public static void backward(Conv2dConfig c, ConvGeometry g, int n, float[] x, float[] w, float[] dOut,
                                 float[] dX, float[] dW, float[] dB, Workspace ws) {
         Gemm gemm = Kernels.gemm();
-        Elementwise ew = Kernels.elementwise();
+        var ew = Kernels.arrays();
         int groups = c.groups(), cg = c.inChannels() / groups, fg = c.outChannels() / groups, f = c.outChannels();
         int k = cg * g.kH() * g.kW(), p = g.outH() * g.outW();
         int xItem = c.inChannels() * g.inH() * g.inW(), outItem = f * p;

@@ -2,6 +2,16 @@ package org.conv4j.kernels;
 
 import java.lang.management.ManagementFactory;
 import java.util.Optional;
+import org.conv4j.kernels.activation.ActivationKernels;
+import org.conv4j.kernels.activation.ScalarActivationKernels;
+import org.conv4j.kernels.array.ArrayKernels;
+import org.conv4j.kernels.array.ScalarArrayKernels;
+import org.conv4j.kernels.norm.NormKernels;
+import org.conv4j.kernels.norm.ScalarNormKernels;
+import org.conv4j.kernels.optim.OptimKernels;
+import org.conv4j.kernels.optim.ScalarOptimKernels;
+import org.conv4j.kernels.pool.PoolKernels;
+import org.conv4j.kernels.pool.ScalarPoolKernels;
 
 /**
  * Chooses the kernel implementations once, at start-up, and logs the choice (System.Logger
@@ -19,14 +29,63 @@ public final class Kernels {
 
     private Kernels() {}
 
-    /** The implementation family picked and why. */
-    public record Choice(Gemm gemm, Elementwise elementwise, String reason, boolean vectorApi) {}
+    /** The implementation of each family picked and why. */
+    public record Choice(Gemm gemm, Families families, String reason, boolean vectorApi) {}
+
+    /**
+     * The kernel families besides GEMM, each a Vector API implementation or its scalar reference; all of
+     * them Vector API when {@code vectorApi}.
+     */
+    public record Families(ActivationKernels activation, PoolKernels pool, NormKernels norm, OptimKernels optim,
+                           ArrayKernels arrays, boolean vectorApi) {
+        static Families scalar() {
+            return new Families(new ScalarActivationKernels(), new ScalarPoolKernels(), new ScalarNormKernels(),
+                    new ScalarOptimKernels(), new ScalarArrayKernels(), false);
+        }
+
+        /** Each family's Vector API version, or its scalar reference where that fails to load (logged). */
+        static Families vector() {
+            ActivationKernels a = load("org.conv4j.kernels.activation.VectorActivationKernels", ActivationKernels.class);
+            PoolKernels p = load("org.conv4j.kernels.pool.VectorPoolKernels", PoolKernels.class);
+            NormKernels n = load("org.conv4j.kernels.norm.VectorNormKernels", NormKernels.class);
+            OptimKernels o = load("org.conv4j.kernels.optim.VectorOptimKernels", OptimKernels.class);
+            ArrayKernels r = load("org.conv4j.kernels.array.VectorArrayKernels", ArrayKernels.class);
+            Families s = scalar();
+            return new Families(a != null ? a : s.activation(), p != null ? p : s.pool(), n != null ? n : s.norm(),
+                    o != null ? o : s.optim(), r != null ? r : s.arrays(),
+                    a != null && p != null && n != null && o != null && r != null);
+        }
+
+        /** "Vector API elementwise", or which families fell back to scalar. */
+        String describe() {
+            if (vectorApi) return "Vector API elementwise";
+            StringBuilder s = new StringBuilder("scalar");
+            if (activation instanceof ScalarActivationKernels) s.append(" activation");
+            if (pool instanceof ScalarPoolKernels) s.append(" pool");
+            if (norm instanceof ScalarNormKernels) s.append(" norm");
+            if (optim instanceof ScalarOptimKernels) s.append(" optim");
+            if (arrays instanceof ScalarArrayKernels) s.append(" array");
+            return s + " kernels (vector versions failed to load)";
+        }
+    }
 
     /** The GEMM every layer uses. */
     public static Gemm gemm() { return CHOICE.gemm(); }
 
-    /** Vectorised (or scalar) elementwise primitives: activations, optimiser updates, reductions. */
-    public static Elementwise elementwise() { return CHOICE.elementwise(); }
+    /** ReLU, LeakyReLU, sigmoid, tanh and GELU, forward and backward. */
+    public static ActivationKernels activation() { return CHOICE.families().activation(); }
+
+    /** The 2×2 max pool, and the max and average pools of any window as a row pass then a column pass. */
+    public static PoolKernels pool() { return CHOICE.families().pool(); }
+
+    /** Batch norm's per-channel sums and maps. */
+    public static NormKernels norm() { return CHOICE.families().norm(); }
+
+    /** The Adam, SGD and RMSprop updates. */
+    public static OptimKernels optim() { return CHOICE.families().optim(); }
+
+    /** axpy, scale-and-shift and sums on flat arrays (the bias gradient's ordered sums among them). */
+    public static ArrayKernels arrays() { return CHOICE.families().arrays(); }
 
     /**
      * True when Vector API kernels may run (the module is loaded, C2 is on, nothing forces scalar), so
@@ -48,14 +107,14 @@ public final class Kernels {
         }
         Optional<String> why = vectorUnusable();
         if (why.isPresent()) return scalar(System.Logger.Level.WARNING, why.get());
-        // Each family loads on its own: a failure in one leaves the other vectorised, and is logged.
+        // Each family loads on its own: a failure in one leaves the others vectorised, and is logged.
         Gemm g = nativeBlas().orElseGet(() -> load("org.conv4j.kernels.VectorGemm", Gemm.class));
-        Elementwise e = load("org.conv4j.kernels.VectorElementwise", Elementwise.class);
+        Families e = Families.vector();
         String reason = (g instanceof NativeBlasGemm ? "native GEMM " + g.name()
                 : g != null ? "Vector API GEMM (" + g.name() + ")" : "scalar GEMM (vector GEMM failed to load)")
-                + ", " + (e != null ? "Vector API elementwise" : "scalar elementwise (vector version failed to load)");
-        LOG.log(g != null && e != null ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING, "conv4j kernels: " + reason);
-        return new Choice(g != null ? g : new ScalarGemm(), e != null ? e : new ScalarElementwise(), reason, e != null);
+                + ", " + e.describe();
+        LOG.log(g != null && e.vectorApi() ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING, "conv4j kernels: " + reason);
+        return new Choice(g != null ? g : new ScalarGemm(), e, reason, e.vectorApi());
     }
 
     /**
@@ -95,7 +154,7 @@ public final class Kernels {
     private static Choice scalar(System.Logger.Level level, String why) {
         String reason = "scalar kernels: " + why;
         LOG.log(level, "conv4j " + reason);
-        return new Choice(new ScalarGemm(), new ScalarElementwise(), reason, false);
+        return new Choice(new ScalarGemm(), Families.scalar(), reason, false);
     }
 
     /** Empty when the Vector API is present and compiled by C2; otherwise the reason it is not used. */

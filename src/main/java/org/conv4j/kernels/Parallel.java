@@ -8,7 +8,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The one thread pool conv4j computes on. Its size is {@code -Dconv4j.threads=T}, or {@link #setThreads},
- * defaulting to the number of available processors. Nothing else in conv4j starts compute threads.
+ * defaulting to the number of available processors. Nothing else in conv4j starts compute threads. One
+ * {@link #forChunks} call computes on at most T threads, its caller among them, nested calls included.
  *
  * <p>Work is split into chunks whose boundaries depend only on the problem size and a grain, never on
  * the thread count, so any reduction done per chunk and then summed in chunk order gives bitwise the same
@@ -68,8 +69,12 @@ public final class Parallel {
 
     /**
      * Runs {@code body} over [0, n) cut into chunks of {@code grain} items (the last may be shorter),
-     * in parallel, and returns when all are done. Chunk i covers [i*grain, min(n, (i+1)*grain)).
-     * A body that throws stops no other chunk; the first exception is rethrown here once all are done.
+     * in parallel, and returns when all are done. Chunk i covers [i*grain, min(n, (i+1)*grain)); chunks
+     * run in any order, on the calling thread and up to threads − 1 of the pool's, so {@code body} must be
+     * safe to run concurrently on disjoint ranges. Called from inside a chunk or on one of the pool's
+     * threads, it runs every chunk inline, in order, on the calling thread, as it does when there is one
+     * chunk or one thread; inline, the first exception ends the loop. In parallel, a body that throws stops
+     * no other chunk, and the first exception is rethrown here once all are done.
      */
     public static void forChunks(int n, int grain, RangeBody body) {
         if (grain < 1) throw new IllegalArgumentException("grain must be at least 1");
@@ -81,9 +86,9 @@ public final class Parallel {
             for (int i = 0; i < chunks; i++) body.run(i * grain, Math.min(n, (i + 1) * grain));
             return;
         }
-        // The caller works too, beside at most threads − 1 helpers (so T threads compute, as set), and
-        // every worker claims chunks from one shared counter: one task per helper rather than per chunk,
-        // which cut the parking and waking between chunks (system CPU) by about 3×.
+        // The caller works too, beside at most threads − 1 helpers, so T threads compute. Every
+        // worker claims chunks from one shared counter: one task per helper, not one per chunk, so no
+        // thread parks and wakes between chunks.
         Job job = new Job(n, grain, chunks, body);
         int helpers = Math.min(p.getParallelism(), chunks) - 1;
         for (int i = 0; i < helpers; i++) p.execute(job::work);
@@ -97,10 +102,10 @@ public final class Parallel {
     }
 
     /**
-     * Whether this thread is the caller of a {@link #forChunks} running chunks beside its helpers. Calls
-     * made from a chunk then run inline, as they do on the pool's workers: a GEMM called per image from a
-     * chunk used to hand its packing and blocks to the pool, which woke the idle worker beside the two
-     * threads already computing, three threads on two cores (2-thread pointwise: 2.15 cores of CPU).
+     * Whether this thread is the caller of a {@link #forChunks} running chunks beside its helpers. A
+     * {@code forChunks} called from inside a chunk, on the caller as on the pool's workers, runs its chunks
+     * inline on that thread: nested parallel work never hands chunks to the pool, so the outer call's
+     * threads are the only ones computing.
      */
     private static final ThreadLocal<boolean[]> IN_JOB = ThreadLocal.withInitial(() -> new boolean[1]);
 

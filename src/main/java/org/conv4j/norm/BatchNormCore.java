@@ -2,9 +2,9 @@ package org.conv4j.norm;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.conv4j.kernels.Elementwise;
 import org.conv4j.kernels.Kernels;
 import org.conv4j.kernels.Parallel;
+import org.conv4j.kernels.norm.NormKernels;
 import org.conv4j.layers.Buffers;
 import org.conv4j.layers.Param;
 import org.conv4j.tensor.Tensor;
@@ -18,7 +18,7 @@ import org.conv4j.tensor.Tensor;
  * running_mean and running_var move towards the batch mean and the <em>unbiased</em> variance
  * (× M/(M−1)), as torch does. Evaluation: the running statistics normalise.
  * Each channel is reduced by one task, in double, in the fixed order of the lane sums of
- * {@link Kernels#elementwise()}, so results do not depend on the thread count or the vector width.
+ * {@link Kernels#norm()}, so results do not depend on the thread count or the vector width.
  */
 final class BatchNormCore {
     /** Channel loops go parallel above this many values. */
@@ -124,7 +124,7 @@ final class BatchNormCore {
         float[] rm = runningMean == null ? null : runningMean.value().data();
         float[] rv = runningVar == null ? null : runningVar.value().data();
         double eps = config.eps(), mom = config.momentum();
-        Elementwise ew = Kernels.elementwise();
+        NormKernels ew = Kernels.norm();
         forChannels(c, m * c, (lo, hi) -> {
             for (int ch = lo; ch < hi; ch++) {
                 double mean, var;
@@ -164,7 +164,7 @@ final class BatchNormCore {
         long m = (long) n * s;
         boolean useBatch = batchStats;
         double[] inv = invStd, means = mean;
-        Elementwise ew = Kernels.elementwise();
+        NormKernels ew = Kernels.norm();
         forChannels(c, m * c, (lo, hi) -> {
             double[] sums = new double[2]; // Σ dOut, Σ dOut·x̂
             for (int ch = lo; ch < hi; ch++) {

@@ -1,8 +1,8 @@
 package org.conv4j.optim;
 
 import java.util.List;
-import org.conv4j.kernels.AdamStep;
 import org.conv4j.kernels.Kernels;
+import org.conv4j.kernels.optim.AdamStep;
 import org.conv4j.model.NamedParam;
 
 /**
@@ -46,6 +46,6 @@ public final class Adam extends Optimizer {
 
     @Override
     protected void update(int i, float[] p, float[] g) {
-        Kernels.elementwise().adam(p.length, p, g, m[i], v[i], AdamStep.of(lr, beta1, beta2, eps, weightDecay, decoupled, step));
+        Kernels.optim().adam(p.length, p, g, m[i], v[i], AdamStep.of(lr, beta1, beta2, eps, weightDecay, decoupled, step));
     }
 }

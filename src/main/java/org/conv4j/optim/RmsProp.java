@@ -37,7 +37,7 @@ public final class RmsProp extends Optimizer {
 
     @Override
     protected void update(int i, float[] p, float[] g) {
-        Kernels.elementwise().rmsprop(p.length, p, g, sq[i], gAvg == null ? null : gAvg[i], buf == null ? null : buf[i],
+        Kernels.optim().rmsprop(p.length, p, g, sq[i], gAvg == null ? null : gAvg[i], buf == null ? null : buf[i],
                 (float) lr, (float) alpha, (float) (1 - alpha), (float) eps, (float) weightDecay, (float) momentum);
     }
 }

@@ -33,7 +33,7 @@ public final class Sgd extends Optimizer {
 
     @Override
     protected void update(int i, float[] p, float[] g) {
-        Kernels.elementwise().sgd(p.length, p, g, buf == null ? null : buf[i], (float) lr, (float) momentum,
+        Kernels.optim().sgd(p.length, p, g, buf == null ? null : buf[i], (float) lr, (float) momentum,
                 (float) (1 - dampening), (float) weightDecay, nesterov, step == 1);
     }
 }

@@ -1,8 +1,8 @@
 package org.conv4j.pool;
 
-import org.conv4j.kernels.Elementwise;
 import org.conv4j.kernels.Kernels;
 import org.conv4j.kernels.Parallel;
+import org.conv4j.kernels.array.ArrayKernels;
 import org.conv4j.layers.Layer;
 import org.conv4j.tensor.ShapeException;
 import org.conv4j.tensor.Shapes;
@@ -49,11 +49,11 @@ public final class GlobalAvgPool2d implements Layer {
         return y;
     }
 
-    /** Each plane's {@link org.conv4j.kernels.OrderedSum} (eight running sums), divided by H·W. */
+    /** Each plane's {@link org.conv4j.kernels.array.OrderedSum} (eight running sums), divided by H·W. */
     private static void mean(Tensor x, Tensor y) {
         int hw = x.dim(2) * x.dim(3);
         float[] in = x.data(), o = y.data();
-        Elementwise ew = Kernels.elementwise();
+        ArrayKernels ew = Kernels.arrays();
         Parallel.forChunks(o.length, planesPerTask(hw), (lo, hi) -> {
             java.util.Arrays.fill(o, lo, hi, 0f);
             ew.addOrderedSums(hi - lo, hw, in, lo * hw, hw, o, lo);

@@ -1,9 +1,9 @@
 package org.conv4j.pool;
 
 import org.conv4j.conv.ConvGeometry;
-import org.conv4j.kernels.Elementwise;
 import org.conv4j.kernels.Kernels;
 import org.conv4j.kernels.Parallel;
+import org.conv4j.kernels.activation.ActivationKernels;
 import org.conv4j.layers.Layer;
 import org.conv4j.tensor.ShapeException;
 import org.conv4j.tensor.Shapes;
@@ -78,7 +78,7 @@ public final class MaxPool2d implements Layer {
         checkBackward(dOut);
         if (dGated == null || !dGated.hasShape(dOut.shape())) dGated = new Tensor(dOut.shape());
         float[] y = out.data(), g = dOut.data(), gated = dGated.data();
-        Elementwise ew = Kernels.elementwise();
+        ActivationKernels ew = Kernels.activation();
         Parallel.forChunks(y.length, GATE_GRAIN, (lo, hi) -> ew.reluBackward(hi - lo, y, lo, g, lo, gated, lo));
         Pooling.maxBackward(geometry, shape[0] * shape[1], gated, argmax, dX.data());
         return dX;

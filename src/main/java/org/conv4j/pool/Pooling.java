@@ -2,9 +2,9 @@ package org.conv4j.pool;
 
 import java.util.Arrays;
 import org.conv4j.conv.ConvGeometry;
-import org.conv4j.kernels.Elementwise;
 import org.conv4j.kernels.Kernels;
 import org.conv4j.kernels.Parallel;
+import org.conv4j.kernels.pool.PoolKernels;
 
 /**
  * The pooling kernels shared by the pool layers and {@code F}: one image plane at a time, planes in
@@ -46,7 +46,7 @@ public final class Pooling {
         int h = g.inH(), w = g.inW(), oh = g.outH(), ow = g.outW();
         if (isPlain2x2(g)) {
             // The common 2×2/stride-2 case on the branch-free kernel (same result, tested against maxForwardLoop).
-            Elementwise ew = Kernels.elementwise();
+            PoolKernels ew = Kernels.pool();
             Parallel.forChunks(planes, grain(g), (lo, hi) ->
                     ew.maxPool2x2(hi - lo, h, w, x, lo * h * w, out, argmax, lo * oh * ow, relu));
             return;
@@ -55,7 +55,7 @@ public final class Pooling {
             // Rows, then columns, on the vector kernels: a 3×3 window costs 3 + 3 comparisons, not 9. Same
             // values and argmax as maxForwardLoop: the first maximum in row-major order is the topmost of the
             // rows' leftmost maxima.
-            Elementwise ew = Kernels.elementwise();
+            PoolKernels ew = Kernels.pool();
             float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
             Parallel.forChunks(planes, grain(g), (lo, hi) -> {
                 float[][] rows = scratch(h * ow, h * ow, 0);
@@ -161,7 +161,7 @@ public final class Pooling {
         if (isSeparable(g)) {
             // Rows, then columns, on the vector kernels. Torch's divisor is the window's height times its
             // width (with or without padding), so it too comes as a factor per output row and per column.
-            Elementwise ew = Kernels.elementwise();
+            PoolKernels ew = Kernels.pool();
             avgPlanes(g, countIncludePad, planes, (pl, sums, rowDiv, colDiv) -> {
                 ew.avgPoolRows(h, w, g.kW(), g.strideW(), g.padLeft(), ow, x, pl * h * w, sums);
                 ew.avgPoolColumns(h, g.kH(), g.strideH(), g.padTop(), oh, ow, sums, rowDiv, colDiv, out, pl * oh * ow);
@@ -189,7 +189,7 @@ public final class Pooling {
     public static void avgBackward(ConvGeometry g, boolean countIncludePad, int planes, float[] dOut, float[] dX) {
         int h = g.inH(), w = g.inW(), oh = g.outH(), ow = g.outW();
         if (isSeparable(g)) {
-            Elementwise ew = Kernels.elementwise();
+            PoolKernels ew = Kernels.pool();
             avgPlanes(g, countIncludePad, planes, (pl, dSums, rowDiv, colDiv) -> {
                 ew.avgPoolColumnsBackward(h, g.kH(), g.strideH(), g.padTop(), oh, ow, dOut, pl * oh * ow, rowDiv, colDiv, dSums);
                 ew.avgPoolRowsBackward(h, w, g.kW(), g.strideW(), g.padLeft(), ow, dSums, dX, pl * h * w);

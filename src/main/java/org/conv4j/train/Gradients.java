@@ -104,7 +104,7 @@ public final class Gradients {
      * handles a sum that overflowed from finite values: one fast pass per step instead of a branchy one.
      */
     private static boolean surelyFinite(float[] a) {
-        return Double.isFinite(Kernels.elementwise().sum(a.length, a, 0));
+        return Double.isFinite(Kernels.arrays().sum(a.length, a, 0));
     }
 
     /** Where a non-finite loss comes from, as a phrase for the error message. */

@@ -5,6 +5,12 @@ import org.conv4j.conv.ConvGeometry;
 import org.conv4j.conv.Conv2dConfig;
 import org.conv4j.conv.Im2colConv;
 import org.conv4j.conv.Workspace;
+import org.conv4j.kernels.activation.ScalarActivationKernels;
+import org.conv4j.kernels.activation.SmoothActivationCases;
+import org.conv4j.kernels.norm.LaneSumCases;
+import org.conv4j.kernels.norm.ScalarNormKernels;
+import org.conv4j.kernels.pool.PoolCases;
+import org.conv4j.kernels.pool.ScalarPoolKernels;
 import org.conv4j.util.Rng;
 
 /**
@@ -47,36 +53,11 @@ public final class KernelsProbe {
         if (Kernels.gemm() instanceof VectorGemm) {
             System.out.println("conv-max-err " + convError(rng));
             System.out.println("transpose-mismatches " + transposeMismatches(rng));
-            System.out.println("pool-mismatches " + poolMismatches(rng));
-            System.out.println("window-pool-mismatches " + PoolCases.mismatches(Kernels.elementwise(), new ScalarElementwise()));
-            System.out.println("lane-sum-mismatches " + LaneSumCases.mismatches(Kernels.elementwise(), new ScalarElementwise()));
-            System.out.println("smooth-beyond-one-ulp " + SmoothCases.beyondOneUlp(Kernels.elementwise(), new ScalarElementwise()));
+            System.out.println("pool-mismatches " + PoolCases.maxPool2x2Mismatches(Kernels.pool(), new ScalarPoolKernels(), rng));
+            System.out.println("window-pool-mismatches " + PoolCases.mismatches(Kernels.pool(), new ScalarPoolKernels()));
+            System.out.println("lane-sum-mismatches " + LaneSumCases.mismatches(Kernels.norm(), new ScalarNormKernels()));
+            System.out.println("smooth-beyond-one-ulp " + SmoothActivationCases.beyondOneUlp(Kernels.activation(), new ScalarActivationKernels()));
         }
-    }
-
-    /**
-     * Outputs where the vector 2×2 max pool differs from the scalar loop (value bits or argmax), with and
-     * without the ReLU before it, pooling each input as two calls on adjacent ranges with slack after x, so
-     * whole-vector slices, the scalar rest of a range and the spill into later rows all run; counts writes
-     * outside the ranges too.
-     */
-    private static int poolMismatches(Rng rng) {
-        Elementwise vec = Kernels.elementwise(), ref = new ScalarElementwise();
-        int bad = 0;
-        for (int[] hw : new int[][] {{3, 5}, {14, 14}, {28, 28}, {6, 33}, {9, 41}, {4, 70}}) for (boolean relu : new boolean[] {false, true}) {
-            int h = hw[0], w = hw[1], planes = 4, split = 1, per = (h / 2) * (w / 2);
-            float[] x = new float[planes * h * w + 2 * w];
-            for (int i = 0; i < x.length; i++) x[i] = rng.nextInt(8) == 0 ? Float.NaN : rng.nextInt(3) - 1f;
-            float[] o1 = new float[planes * per + 1], o2 = new float[o1.length];
-            int[] a1 = new int[o1.length], a2 = new int[o1.length];
-            o1[planes * per] = 42f;
-            vec.maxPool2x2(planes - split, h, w, x, split * h * w, o1, a1, split * per, relu);
-            vec.maxPool2x2(split, h, w, x, 0, o1, a1, 0, relu);
-            ref.maxPool2x2(planes, h, w, x, 0, o2, a2, 0, relu);
-            o2[planes * per] = 42f;
-            for (int i = 0; i < o1.length; i++) if (Float.compare(o1[i], o2[i]) != 0 || a1[i] != a2[i]) bad++;
-        }
-        return bad;
     }
 
     /** Floats where {@link Transpose#block} differs from its scalar definition (0 when it has no vector form). */

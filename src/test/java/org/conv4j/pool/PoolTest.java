@@ -201,7 +201,7 @@ class PoolTest {
             assertArrayEquals(outs[0], outs[1], "1 and 2 threads");
             assertArrayEquals(dxs[0], dxs[1], "1 and 2 threads");
             for (int pl = 0; pl < n * c; pl++) {
-                assertEquals(org.conv4j.kernels.OrderedSum.sum(x.data(), pl * plane, plane) / plane, outs[0][pl], 0f, "plane " + pl);
+                assertEquals(org.conv4j.kernels.array.OrderedSum.sum(x.data(), pl * plane, plane) / plane, outs[0][pl], 0f, "plane " + pl);
                 for (int i = 0; i < plane; i++) assertEquals(dOut.data()[pl] / plane, dxs[0][pl * plane + i], 0f);
             }
         }

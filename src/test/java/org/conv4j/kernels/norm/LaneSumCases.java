@@ -1,17 +1,17 @@
-package org.conv4j.kernels;
+package org.conv4j.kernels.norm;
 
 import org.conv4j.util.Rng;
 
 /**
  * Batch norm's lane sums and maps on awkward channels (rows of 1, 3, 7, 8, 9, 13 and 207 values, strides
  * wider than a row, an offset, values with cancellation and signed zeros), counting every output of one
- * implementation whose bits differ from another's. Shared by {@link ElementwiseTest} (the host's width) and
- * {@link KernelsProbe} (every width, in child JVMs).
+ * implementation whose bits differ from another's. Shared by {@link NormKernelsTest} (the host's width) and
+ * {@link org.conv4j.kernels.KernelsProbe} (every width, in child JVMs).
  */
-final class LaneSumCases {
+public final class LaneSumCases {
     private LaneSumCases() {}
 
-    static int mismatches(Elementwise a, Elementwise b) {
+    public static int mismatches(NormKernels a, NormKernels b) {
         Rng rng = new Rng(17);
         int bad = 0;
         for (int rows : new int[] {1, 2, 3, 5}) {

@@ -1,4 +1,4 @@
-package org.conv4j.kernels;
+package org.conv4j.kernels.array;
 
 /**
  * A float sum whose order is written down, so its bits never depend on the JIT, the vector width or the

@@ -1,4 +1,4 @@
-package org.conv4j.kernels;
+package org.conv4j.kernels.norm;
 
 /**
  * The order of conv4j's double-precision sums over a channel of an [N, C, S] tensor (batch norm's

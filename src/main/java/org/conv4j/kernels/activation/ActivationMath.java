@@ -1,13 +1,13 @@
-package org.conv4j.kernels;
+package org.conv4j.kernels.activation;
 
 import org.conv4j.util.Erf;
 
 /**
- * The smooth activations' functions in double, the scalar definitions behind {@link Elementwise}'s sigmoid,
+ * The smooth activations' functions in double, the scalar definitions behind {@link ActivationKernels}' sigmoid,
  * tanh and GELU. Each derivative is computed from x, not from the float output, so it keeps its relative
  * accuracy in the tails, where a formula such as out·(1 − out) would cancel.
  */
-final class Smooth {
+final class ActivationMath {
     static final double INV_SQRT2 = 0.7071067811865476;
     static final double INV_SQRT_2PI = 0.3989422804014327;
     /** Φ(x) switches from ½(1 + erf) to ½·erfc here (see {@link #cdf}). */
@@ -15,7 +15,7 @@ final class Smooth {
     /** 2/√π, erf's leading coefficient (the vector GELU's Taylor polynomial is built from it). */
     static final double TWO_OVER_SQRT_PI = 1.1283791670955126;
 
-    private Smooth() {}
+    private ActivationMath() {}
 
     /** 1/(1 + e^(−x)), never overflowing: for negative x, e^x/(1 + e^x). */
     static float sigmoid(float x) {

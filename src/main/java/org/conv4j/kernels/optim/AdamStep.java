@@ -1,9 +1,9 @@
-package org.conv4j.kernels;
+package org.conv4j.kernels.optim;
 
 /**
  * The scalars of one Adam or AdamW step, computed once per step from the optimizer's double settings and
  * then rounded to float, as torch does (its CPU kernels take Python floats as double and round them to the
- * tensor's float type). {@link Elementwise#adam} applies them.
+ * tensor's float type). {@link OptimKernels#adam} applies them.
  *
  * @param beta1         β1
  * @param oneMinusBeta1 1 − β1, rounded once from double

@@ -1,22 +1,22 @@
-package org.conv4j.kernels;
+package org.conv4j.kernels.pool;
 
 import org.conv4j.util.Rng;
 
 /**
- * The two passes of the general max pool, {@link Elementwise#maxPoolRows} and
- * {@link Elementwise#maxPoolColumns}, and of the average pool forward and backward, on windows of 1 to 5 cells, strides 1 to 3, every padding torch
+ * The two passes of the general max pool, {@link PoolKernels#maxPoolRows} and
+ * {@link PoolKernels#maxPoolColumns}, and of the average pool forward and backward, on windows of 1 to 5 cells, strides 1 to 3, every padding torch
  * allows, floor and ceil mode, rows from 1 to 207 cells, with exact ties, signed zeros, NaN and −∞, with and
  * without ReLU's floor; planes at the very start and end of x, where a vector step would read outside it.
  * Counts every output (value bits or index) of one implementation that differs from another's. Shared by
- * {@link ElementwiseTest} (the host's width) and {@link KernelsProbe} (every width, in child JVMs).
+ * {@link PoolKernelsTest} (the host's width) and {@link org.conv4j.kernels.KernelsProbe} (every width, in child JVMs).
  */
-final class PoolCases {
+public final class PoolCases {
     private PoolCases() {}
 
     /** Outputs compared by the last {@link #mismatches} call, so that a test can tell it compared some. */
     static int compared;
 
-    static int mismatches(Elementwise a, Elementwise b) {
+    public static int mismatches(PoolKernels a, PoolKernels b) {
         Rng rng = new Rng(23);
         int bad = 0;
         compared = 0;
@@ -71,6 +71,30 @@ final class PoolCases {
                     compared += 4 * oh * ow + rows * ow;
                 }
             }
+        }
+        return bad;
+    }
+
+    /**
+     * Outputs where the vector 2×2 max pool differs from the scalar loop (value bits or argmax), with and
+     * without the ReLU before it, pooling each input as two calls on adjacent ranges with slack after x, so
+     * whole-vector slices, the scalar rest of a range and the spill into later rows all run; counts writes
+     * outside the ranges too.
+     */
+    public static int maxPool2x2Mismatches(PoolKernels vec, PoolKernels ref, Rng rng) {
+        int bad = 0;
+        for (int[] hw : new int[][] {{3, 5}, {14, 14}, {28, 28}, {6, 33}, {9, 41}, {4, 70}}) for (boolean relu : new boolean[] {false, true}) {
+            int h = hw[0], w = hw[1], planes = 4, split = 1, per = (h / 2) * (w / 2);
+            float[] x = new float[planes * h * w + 2 * w];
+            for (int i = 0; i < x.length; i++) x[i] = rng.nextInt(8) == 0 ? Float.NaN : rng.nextInt(3) - 1f;
+            float[] o1 = new float[planes * per + 1], o2 = new float[o1.length];
+            int[] a1 = new int[o1.length], a2 = new int[o1.length];
+            o1[planes * per] = 42f;
+            vec.maxPool2x2(planes - split, h, w, x, split * h * w, o1, a1, split * per, relu);
+            vec.maxPool2x2(split, h, w, x, 0, o1, a1, 0, relu);
+            ref.maxPool2x2(planes, h, w, x, 0, o2, a2, 0, relu);
+            o2[planes * per] = 42f;
+            for (int i = 0; i < o1.length; i++) if (Float.compare(o1[i], o2[i]) != 0 || a1[i] != a2[i]) bad++;
         }
         return bad;
     }

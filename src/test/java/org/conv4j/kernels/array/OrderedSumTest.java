@@ -1,4 +1,4 @@
-package org.conv4j.kernels;
+package org.conv4j.kernels.array;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package org.conv4j.kernels;
+package org.conv4j.kernels.activation;
 
 import org.conv4j.util.Rng;
 
@@ -7,12 +7,12 @@ import org.conv4j.util.Rng;
  * on a dense grid over [−40, 40] (both erfc branches, the −3.5 and ±2.5·√2 switches, erfc's underflow past
  * 27·√2), tiny and subnormal values, signed zeros, infinities and NaN, at an odd length so scalar tails run
  * too. Counts outputs that are neither the same float nor a neighbour of the same sign. Shared by
- * {@link ElementwiseTest} (the host's width) and {@link KernelsProbe} (every width).
+ * {@link ActivationKernelsTest} (the host's width) and {@link org.conv4j.kernels.KernelsProbe} (every width).
  */
-final class SmoothCases {
-    private SmoothCases() {}
+public final class SmoothActivationCases {
+    private SmoothActivationCases() {}
 
-    static int beyondOneUlp(Elementwise vec, Elementwise ref) {
+    public static int beyondOneUlp(ActivationKernels vec, ActivationKernels ref) {
         float[] special = {0f, -0f, 1e-30f, -1e-30f, Float.MIN_VALUE, -Float.MIN_VALUE, 1e-8f, -1e-8f, -3.5f,
                 Math.nextDown(-3.5f), 3.5355339f, -3.5355339f, 8.485281f, -8.485281f, 38.2f, -38.2f, 88f, -88f, 100f,
                 -100f, Float.MAX_VALUE, -Float.MAX_VALUE, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN};

@@ -1,0 +1,62 @@
+package org.conv4j.kernels.activation;
+
+/** The readable reference for {@link ActivationKernels}: one plain loop per function. */
+public final class ScalarActivationKernels implements ActivationKernels {
+    @Override
+    public void reluForward(int n, float[] x, int xOff, float[] y, int yOff) {
+        for (int i = 0; i < n; i++) {
+            float v = x[xOff + i];
+            y[yOff + i] = v < 0f ? 0f : v;
+        }
+    }
+
+    @Override
+    public void reluBackward(int n, float[] x, int xOff, float[] dOut, int dOff, float[] dX, int dxOff) {
+        for (int i = 0; i < n; i++) dX[dxOff + i] = x[xOff + i] > 0f ? dOut[dOff + i] : 0f;
+    }
+
+    @Override
+    public void leakyReluForward(int n, float slope, float[] x, int xOff, float[] y, int yOff) {
+        for (int i = 0; i < n; i++) {
+            float v = x[xOff + i];
+            y[yOff + i] = v > 0 ? v : slope * v;
+        }
+    }
+
+    @Override
+    public void leakyReluBackward(int n, float slope, float[] x, int xOff, float[] dOut, int dOff, float[] dX, int dxOff) {
+        for (int i = 0; i < n; i++) dX[dxOff + i] = x[xOff + i] > 0 ? dOut[dOff + i] : slope * dOut[dOff + i];
+    }
+
+    @Override
+    public void sigmoidForward(int n, float[] x, int xOff, float[] y, int yOff) {
+        for (int i = 0; i < n; i++) y[yOff + i] = ActivationMath.sigmoid(x[xOff + i]);
+    }
+
+    @Override
+    public void sigmoidBackward(int n, float[] x, int xOff, float[] dOut, int dOff, float[] dX, int dxOff) {
+        for (int i = 0; i < n; i++) dX[dxOff + i] = (float) (dOut[dOff + i] * ActivationMath.sigmoidDerivative(x[xOff + i]));
+    }
+
+    @Override
+    public void tanhForward(int n, float[] x, int xOff, float[] y, int yOff) {
+        for (int i = 0; i < n; i++) y[yOff + i] = (float) Math.tanh(x[xOff + i]);
+    }
+
+    @Override
+    public void tanhBackward(int n, float[] x, int xOff, float[] dOut, int dOff, float[] dX, int dxOff) {
+        for (int i = 0; i < n; i++) dX[dxOff + i] = (float) (dOut[dOff + i] * ActivationMath.tanhDerivative(x[xOff + i]));
+    }
+
+    @Override
+    public void geluForward(int n, float[] x, int xOff, float[] y, float[] slope, int yOff) {
+        for (int i = 0; i < n; i++) {
+            double v = x[xOff + i], cdf = ActivationMath.cdf(v);
+            y[yOff + i] = (float) (v * cdf);
+            if (slope != null) slope[yOff + i] = (float) ActivationMath.geluSlope(v, cdf);
+        }
+    }
+
+    @Override
+    public String name() { return "scalar"; }
+}
