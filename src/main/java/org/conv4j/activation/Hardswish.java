@@ -3,7 +3,8 @@ package org.conv4j.activation;
 /**
  * out = x·relu6(x + 3)/6 element-wise, any shape: torch.nn.Hardswish, in float with torch's order of
  * operations ((x·clamp)/6). Backward, torch's element-wise kernel:
- * dX = 0 for x &lt; −3, dOut·(x/3 + ½) for −3 ≤ x ≤ 3, dOut for x &gt; 3 (and for NaN). So at −3 the
+ * dX = 0 for x &lt; −3, dOut·(x/3 + ½) for −3 ≤ x ≤ 3, dOut for x &gt; 3 (and for NaN), with x/3 + ½ in
+ * double and rounded once (in float it keeps few digits near its zero at x = −1.5). So at −3 the
  * gradient is −½·dOut and at 3 it is 1.5·dOut. (torch 1.13's vectorised kernel gives dOut at exactly 3
  * instead, so torch's own value there depends on the element's position; conv4j keeps one rule.)
  */
@@ -23,7 +24,7 @@ public final class Hardswish extends PointwiseActivation {
         for (int i = from; i < to; i++) {
             float v = x[i];
             if (v < -3f) dX[i] = 0f;
-            else if (v <= 3f) dX[i] = dOut[i] * (v / 3f + 0.5f);
+            else if (v <= 3f) dX[i] = (float) (dOut[i] * (v / 3.0 + 0.5)); // in double: x/3 + ½ cancels near x = −1.5
             else dX[i] = dOut[i];
         }
     }

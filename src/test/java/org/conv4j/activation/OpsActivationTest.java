@@ -93,6 +93,19 @@ class OpsActivationTest {
     }
 
     @Test
+    void hardswishGradientKeepsItsDigitsNearItsZero() {
+        // dX = dOut·(x/3 + ½) vanishes at x = −1.5; in float x/3 + ½ would keep only a few digits there.
+        float[] xs = {-1.5000001f, -1.4999999f, -1.4999f};
+        Hardswish h = new Hardswish();
+        h.forward(Tensor.wrap(xs.clone(), 3));
+        float[] d = h.backward(new Tensor(3).fill(1)).data();
+        for (int i = 0; i < 3; i++) {
+            double want = xs[i] / 3.0 + 0.5;
+            assertEquals(want, d[i], Math.abs(want) * 1e-6, "x = " + xs[i]);
+        }
+    }
+
+    @Test
     void siluKeepsItsDigitsInTheTails() {
         Tensor x = Tensor.wrap(new float[] {-100, -88, -20, 20, 88, 1000, -1000}, 7);
         SiLU s = new SiLU();
