@@ -4,7 +4,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
+import org.conv4j.activation.Clip;
+import org.conv4j.activation.ClipConfig;
 import org.conv4j.activation.GELU;
+import org.conv4j.activation.HardSigmoid;
+import org.conv4j.activation.Hardswish;
+import org.conv4j.activation.LogSoftmax;
+import org.conv4j.activation.ReLU6;
+import org.conv4j.activation.SiLU;
+import org.conv4j.activation.Softmax;
+import org.conv4j.activation.SoftmaxConfig;
 import org.conv4j.activation.LeakyReLU;
 import org.conv4j.activation.LeakyReluConfig;
 import org.conv4j.activation.ReLU;
@@ -23,6 +32,10 @@ import org.conv4j.loss.MultiMarginLossConfig;
 import org.conv4j.norm.BatchNorm1d;
 import org.conv4j.norm.BatchNorm2d;
 import org.conv4j.norm.BatchNormConfig;
+import org.conv4j.norm.LayerNorm;
+import org.conv4j.norm.LayerNorm2d;
+import org.conv4j.norm.LayerNorm2dConfig;
+import org.conv4j.norm.LayerNormConfig;
 import org.conv4j.tensor.Shapes;
 import org.conv4j.tensor.Tensor;
 import org.conv4j.util.Erf;
@@ -123,6 +136,7 @@ public final class LayerChecks {
                 return s / xs.length;
             });
         }));
+        modernOps(c);
         return c;
     }
 
@@ -378,6 +392,164 @@ public final class LayerChecks {
     private static int[] labels(Rng rng, int n, int classes) {
         int[] y = new int[n];
         for (int i = 0; i < n; i++) y[i] = rng.nextInt(classes);
+        return y;
+    }
+
+    // ------------------------------------------------------------------ modern CNN ops (issue 22)
+
+    /**
+     * ReLU6, Clip, Hardswish, HardSigmoid, SiLU, Softmax, LogSoftmax, LayerNorm2d and LayerNorm. Inputs of
+     * the piecewise activations stay at least 10⁻³ from every kink (0 and 6, min_val and max_val, ±3).
+     */
+    private static void modernOps(List<CheckCase> c) {
+        DoubleForwardOf relu6 = x -> map(x, v -> Math.min(Math.max(v, 0), 6));
+        kinked(c, "ReLU6", "", new int[] {2, 3, 4, 5}, 70, ReLU6::new, relu6, 8, 0, 6);
+        kinked(c, "ReLU6", "", new int[] {1, 7}, 71, ReLU6::new, relu6, 7, 0, 6);
+        kinked(c, "Clip", "min_val=-1.0 max_val=1.0", new int[] {3, 17}, 72, Clip::new, x -> map(x, v -> Math.min(Math.max(v, -1), 1)), 2, -1, 1);
+        kinked(c, "Clip", "min_val=-0.5 max_val=2.0", new int[] {2, 3, 3, 3}, 73, () -> new Clip(ClipConfig.of(-0.5, 2)),
+                x -> map(x, v -> Math.min(Math.max(v, -0.5), 2)), 3, -0.5, 2);
+        DoubleForwardOf hswish = x -> map(x, v -> v * Math.min(Math.max(v + 3, 0), 6) / 6);
+        kinked(c, "Hardswish", "", new int[] {3, 17}, 74, Hardswish::new, hswish, 5, -3, 3);
+        kinked(c, "Hardswish", "", new int[] {2, 2, 3, 3}, 75, Hardswish::new, hswish, 4, -3, 3);
+        DoubleForwardOf hsig = x -> map(x, v -> Math.min(Math.max(v + 3, 0), 6) / 6);
+        kinked(c, "HardSigmoid", "", new int[] {3, 17}, 76, HardSigmoid::new, hsig, 5, -3, 3);
+        kinked(c, "HardSigmoid", "", new int[] {1, 1, 1, 5}, 77, HardSigmoid::new, hsig, 4, -3, 3);
+        DoubleForwardOf silu = x -> map(x, v -> v / (1 + Math.exp(-v)));
+        kinked(c, "SiLU", "", new int[] {3, 17}, 78, SiLU::new, silu, 4);
+        kinked(c, "SiLU", "wide range", new int[] {4, 25}, 79, SiLU::new, silu, 30);
+        kinked(c, "SiLU", "tails", new int[] {4, 25}, 80, SiLU::new, silu, 100);
+
+        for (boolean log : new boolean[] {false, true}) {
+            softmax(c, log, SoftmaxConfig.of(1), new int[] {4, 10}, 0, 81);
+            softmax(c, log, SoftmaxConfig.of(-1), new int[] {2, 3, 4, 5}, 0, 82);
+            softmax(c, log, SoftmaxConfig.of(1), new int[] {2, 3, 4, 5}, 0, 83);
+            softmax(c, log, SoftmaxConfig.of(0), new int[] {3, 4}, 0, 84);
+            softmax(c, log, SoftmaxConfig.of(-2), new int[] {2, 3, 1, 5}, 0, 85);
+            softmax(c, log, SoftmaxConfig.of(1), new int[] {3, 1, 2}, 0, 86);
+            softmax(c, log, SoftmaxConfig.of(), new int[] {2, 3, 4}, 0, 87);
+            softmax(c, log, SoftmaxConfig.of(1), new int[] {3, 6}, 1000, 88);
+        }
+
+        layerNorm2d(c, LayerNorm2dConfig.of(4), new int[] {2, 4, 3, 5}, 90);
+        layerNorm2d(c, LayerNorm2dConfig.of(3), new int[] {1, 3, 1, 1}, 91);
+        layerNorm2d(c, LayerNorm2dConfig.of(5).withElementwiseAffine(false), new int[] {2, 5, 2, 3}, 92);
+        layerNorm2d(c, LayerNorm2dConfig.of(2).withEps(1e-3), new int[] {3, 2, 1, 4}, 93);
+        layerNorm2d(c, LayerNorm2dConfig.of(1), new int[] {2, 1, 3, 3}, 94);
+        layerNorm(c, LayerNormConfig.of(5), new int[] {2, 3, 4, 5}, 95);
+        layerNorm(c, LayerNormConfig.of(4, 5), new int[] {2, 3, 4, 5}, 96);
+        layerNorm(c, LayerNormConfig.of(3, 4, 5).withEps(1e-3), new int[] {2, 3, 4, 5}, 97);
+        layerNorm(c, LayerNormConfig.of(7).withElementwiseAffine(false), new int[] {1, 7}, 98);
+        layerNorm(c, LayerNormConfig.of(6), new int[] {3, 6}, 99);
+    }
+
+    /** A double forward of an element-wise function (no parameters). */
+    @FunctionalInterface
+    private interface DoubleForwardOf {
+        double[] apply(double[] x);
+    }
+
+    /** An element-wise case with x uniform in [−range, range), moved at least 10⁻³ away from each kink. */
+    private static void kinked(List<CheckCase> c, String name, String settings, int[] shape, long seed, Supplier<Layer> make,
+                               DoubleForwardOf ref, double range, double... kinks) {
+        String config = (settings.isEmpty() ? "" : settings + " ") + "x" + Shapes.show(shape);
+        c.add(new CheckCase(name, config, () -> {
+            Tensor x = uniform(new Rng(seed), range, shape);
+            float[] d = x.data();
+            for (double k : kinks) {
+                for (int i = 0; i < d.length; i++) {
+                    double off = d[i] - k;
+                    if (Math.abs(off) < 1e-3) d[i] = (float) (k + (off < 0 ? -1e-3 : 1e-3) + off);
+                }
+            }
+            return checkLayer(name, config, make.get(), x, (xs, p) -> ref.apply(xs), seed + 1000);
+        }));
+    }
+
+    private static void softmax(List<CheckCase> c, boolean log, SoftmaxConfig cfg, int[] shape, double offset, long seed) {
+        String name = log ? "LogSoftmax" : "Softmax";
+        String dim = cfg.dim().isPresent() ? "dim=" + cfg.dim().getAsInt() : "dim=None";
+        String config = dim + (offset != 0 ? " logits+" + offset : "") + " x" + Shapes.show(shape);
+        // torch's implicit choice: 0 for rank 0, 1 and 3, else 1.
+        int rank = shape.length;
+        int axis = cfg.dim().isPresent() ? Math.floorMod(cfg.dim().getAsInt(), rank) : (rank == 0 || rank == 1 || rank == 3 ? 0 : 1);
+        c.add(new CheckCase(name, config, () -> {
+            Tensor x = uniform(new Rng(seed), 3, shape);
+            for (int i = 0; i < x.size(); i++) x.data()[i] += (float) offset;
+            Layer layer = log ? new LogSoftmax(cfg) : new Softmax(cfg);
+            return checkLayer(name, config, layer, x, (xs, p) -> softmaxRef(xs, shape, axis, log), seed + 1000);
+        }));
+    }
+
+    /** Softmax or log-softmax along {@code axis} in double, with max subtraction. */
+    static double[] softmaxRef(double[] x, int[] shape, int axis, boolean log) {
+        int outer = 1, inner = 1, d = shape[axis];
+        for (int k = 0; k < axis; k++) outer *= shape[k];
+        for (int k = axis + 1; k < shape.length; k++) inner *= shape[k];
+        double[] y = new double[x.length];
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) {
+                int s = o * d * inner + i;
+                double m = Double.NEGATIVE_INFINITY, sum = 0;
+                for (int k = 0; k < d; k++) m = Math.max(m, x[s + k * inner]);
+                for (int k = 0; k < d; k++) sum += Math.exp(x[s + k * inner] - m);
+                for (int k = 0; k < d; k++) {
+                    double z = x[s + k * inner] - m;
+                    y[s + k * inner] = log ? z - Math.log(sum) : Math.exp(z) / sum;
+                }
+            }
+        }
+        return y;
+    }
+
+    private static void layerNorm2d(List<CheckCase> c, LayerNorm2dConfig cfg, int[] shape, long seed) {
+        String config = (cfg.eps() != 1e-6 ? "eps=" + cfg.eps() + " " : "") + (cfg.elementwiseAffine() ? "" : "no affine ") + "x" + Shapes.show(shape);
+        c.add(new CheckCase("LayerNorm2d", config, () -> {
+            LayerNorm2d layer = new LayerNorm2d(cfg);
+            int n = shape[0], ch = shape[1], s = shape[2] * shape[3];
+            return checkNorm("LayerNorm2d", config, layer, shape, seed, n, ch, s, cfg.elementwiseAffine(), cfg.eps());
+        }));
+    }
+
+    private static void layerNorm(List<CheckCase> c, LayerNormConfig cfg, int[] shape, long seed) {
+        String config = "normalized_shape=" + Shapes.show(cfg.normalizedShape()) + (cfg.eps() != 1e-5 ? " eps=" + cfg.eps() : "")
+                + (cfg.elementwiseAffine() ? "" : " no affine") + " x" + Shapes.show(shape);
+        c.add(new CheckCase("LayerNorm", config, () -> {
+            LayerNorm layer = new LayerNorm(cfg);
+            int k = Shapes.size(cfg.normalizedShape());
+            return checkNorm("LayerNorm", config, layer, shape, seed, Shapes.size(shape) / k, k, 1, cfg.elementwiseAffine(), cfg.eps());
+        }));
+    }
+
+    /** A layer norm over x viewed as [outer, K, inner], with non-trivial γ and β and x offset from 0. */
+    private static CheckResult checkNorm(String name, String config, Layer layer, int[] shape, long seed, int outer, int k, int inner,
+                                         boolean affine, double eps) {
+        Rng rng = new Rng(seed);
+        for (Param p : layer.params()) {
+            float[] v = p.value().data();
+            for (int i = 0; i < v.length; i++) v[i] = p.name().equals("weight") ? 0.5f + rng.nextFloat() : rng.nextFloat() - 0.5f;
+        }
+        Tensor x = uniform(rng, 2, shape);
+        for (int i = 0; i < x.size(); i++) x.data()[i] += 0.7f;
+        return checkLayer(name, config, layer, x,
+                (xs, ps) -> layerNormRef(xs, outer, k, inner, affine ? ps[0] : null, affine ? ps[1] : null, eps), seed + 1000);
+    }
+
+    /** Layer norm of x viewed as [outer, K, inner] over K, biased variance, in double. */
+    static double[] layerNormRef(double[] x, int outer, int k, int inner, double[] gamma, double[] beta, double eps) {
+        double[] y = new double[x.length];
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) {
+                int s = o * k * inner + i;
+                double sum = 0, sq = 0;
+                for (int c = 0; c < k; c++) sum += x[s + c * inner];
+                double mean = sum / k;
+                for (int c = 0; c < k; c++) { double d = x[s + c * inner] - mean; sq += d * d; }
+                double inv = 1 / Math.sqrt(sq / k + eps);
+                for (int c = 0; c < k; c++) {
+                    y[s + c * inner] = (x[s + c * inner] - mean) * inv * (gamma == null ? 1 : gamma[c]) + (beta == null ? 0 : beta[c]);
+                }
+            }
+        }
         return y;
     }
 }

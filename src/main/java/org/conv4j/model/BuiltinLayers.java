@@ -6,7 +6,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.conv4j.activation.Clip;
+import org.conv4j.activation.ClipConfig;
 import org.conv4j.activation.GELU;
+import org.conv4j.activation.HardSigmoid;
+import org.conv4j.activation.Hardswish;
+import org.conv4j.activation.LogSoftmax;
+import org.conv4j.activation.ReLU6;
+import org.conv4j.activation.SiLU;
+import org.conv4j.activation.Softmax;
+import org.conv4j.activation.SoftmaxConfig;
 import org.conv4j.activation.LeakyReLU;
 import org.conv4j.activation.LeakyReluConfig;
 import org.conv4j.activation.ReLU;
@@ -26,6 +35,10 @@ import org.conv4j.layers.LinearConfig;
 import org.conv4j.norm.BatchNorm1d;
 import org.conv4j.norm.BatchNorm2d;
 import org.conv4j.norm.BatchNormConfig;
+import org.conv4j.norm.LayerNorm;
+import org.conv4j.norm.LayerNorm2d;
+import org.conv4j.norm.LayerNorm2dConfig;
+import org.conv4j.norm.LayerNormConfig;
 import org.conv4j.pool.AvgPool2d;
 import org.conv4j.pool.GlobalAvgPool2d;
 import org.conv4j.pool.MaxPool2d;
@@ -100,6 +113,7 @@ final class BuiltinLayers {
                     long f = Summary.flopsOf(l.block(), in) + elements(out);
                     return l.shortcut() == null ? f : f + Summary.flopsOf(l.shortcut(), in);
                 });
+        registerModernOps();
     }
 
     static List<Map<String, Object>> writeAll(Sequential s) {
@@ -207,5 +221,74 @@ final class BuiltinLayers {
         out.put("padding", pair(k.padH(), k.padW()));
         out.put("ceil_mode", k.ceilMode());
         if (average) out.put("count_include_pad", k.countIncludePad());
+    }
+
+    // ---------------------------------------------------------------- modern CNN ops (issue 22)
+
+    /** ReLU6, Clip (nn.Hardtanh), Hardswish, HardSigmoid, SiLU, Softmax, LogSoftmax, LayerNorm2d, LayerNorm. */
+    private static void registerModernOps() {
+        LayerRegistry.register("ReLU6", ReLU6.class, List.of(), (c, ctx) -> new ReLU6(), (l, out) -> {}, (l, in, out) -> 2 * elements(out));
+        LayerRegistry.register("Clip", Clip.class, List.of("min_val", "max_val"),
+                (c, ctx) -> new Clip(ClipConfig.of(c.number("min_val", ClipConfig.of().minVal()), c.number("max_val", ClipConfig.of().maxVal()))),
+                (l, out) -> {
+                    out.put("min_val", l.config().minVal());
+                    out.put("max_val", l.config().maxVal());
+                },
+                (l, in, out) -> 2 * elements(out));
+        LayerRegistry.register("Hardswish", Hardswish.class, List.of(), (c, ctx) -> new Hardswish(), (l, out) -> {}, (l, in, out) -> 5 * elements(out));
+        LayerRegistry.register("HardSigmoid", HardSigmoid.class, List.of(), (c, ctx) -> new HardSigmoid(), (l, out) -> {}, (l, in, out) -> 4 * elements(out));
+        LayerRegistry.register("SiLU", SiLU.class, List.of(), (c, ctx) -> new SiLU(), (l, out) -> {}, (l, in, out) -> 5 * elements(out));
+        LayerRegistry.register("Softmax", Softmax.class, List.of("dim"),
+                (c, ctx) -> new Softmax(softmaxConfig(c)), (l, out) -> writeSoftmax(l.config(), out), (l, in, out) -> 5 * elements(out));
+        LayerRegistry.register("LogSoftmax", LogSoftmax.class, List.of("dim"),
+                (c, ctx) -> new LogSoftmax(softmaxConfig(c)), (l, out) -> writeSoftmax(l.config(), out), (l, in, out) -> 5 * elements(out));
+        LayerRegistry.register("LayerNorm2d", LayerNorm2d.class, List.of("num_channels", "eps", "elementwise_affine"),
+                (c, ctx) -> {
+                    LayerNorm2dConfig d = LayerNorm2dConfig.of(c.integer("num_channels"));
+                    reserveNormParams(c, d.numChannels());
+                    return new LayerNorm2d(d.withEps(c.number("eps", d.eps())).withElementwiseAffine(c.bool("elementwise_affine", d.elementwiseAffine())));
+                },
+                (l, out) -> {
+                    out.put("num_channels", l.config().numChannels());
+                    out.put("eps", l.config().eps());
+                    out.put("elementwise_affine", l.config().elementwiseAffine());
+                },
+                (l, in, out) -> 8 * elements(out));
+        LayerRegistry.register("LayerNorm", LayerNorm.class, List.of("normalized_shape", "eps", "elementwise_affine"),
+                (c, ctx) -> {
+                    int[] shape = c.map().get("normalized_shape") instanceof Json.Num ? new int[] {c.integer("normalized_shape")} : c.intArray("normalized_shape");
+                    LayerNormConfig d = LayerNormConfig.of(shape);
+                    reserveNormParams(c, elements(shape));
+                    return new LayerNorm(d.withEps(c.number("eps", d.eps())).withElementwiseAffine(c.bool("elementwise_affine", d.elementwiseAffine())));
+                },
+                (l, out) -> {
+                    List<Integer> shape = new ArrayList<>();
+                    for (int d : l.config().normalizedShape()) shape.add(d);
+                    out.put("normalized_shape", shape);
+                    out.put("eps", l.config().eps());
+                    out.put("elementwise_affine", l.config().elementwiseAffine());
+                },
+                (l, in, out) -> 8 * elements(out));
+    }
+
+    /** dim, or torch's dim=None (implicit) when absent or null. */
+    static SoftmaxConfig softmaxConfig(Json.Obj c) throws FormatException {
+        return c.has("dim") ? SoftmaxConfig.of(c.integer("dim")) : SoftmaxConfig.of();
+    }
+
+    static void writeSoftmax(SoftmaxConfig k, Map<String, Object> out) {
+        out.put("dim", k.dim().isPresent() ? (Object) k.dim().getAsInt() : Json.NULL);
+    }
+
+    /**
+     * Refuses a layer norm whose weight and bias (2·size floats) pass {@link LayerRegistry.Context#MAX_PARAMS}
+     * or the heap before they are allocated (the registry's own count does not know these keys).
+     */
+    private static void reserveNormParams(Json.Obj c, long size) throws FormatException {
+        if (2 * size > LayerRegistry.Context.MAX_PARAMS) {
+            throw new FormatException(c.path() + ": the layer declares " + 2 * size + " parameters, more than conv4j's limit of "
+                    + LayerRegistry.Context.MAX_PARAMS);
+        }
+        org.conv4j.io.ReadLimits.fitsHeap(c.path(), "the layer's " + 2 * size + " parameters", 8 * size);
     }
 }

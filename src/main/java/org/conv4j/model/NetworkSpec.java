@@ -254,6 +254,7 @@ public record NetworkSpec(String name, int[] input, int classes, List<String> cl
             for (Container.Child ch : c.children()) reinitialise(ch.layer(), scheme, rng);
             return;
         }
+        if (root instanceof org.conv4j.norm.LayerNorm) return; // a layer norm's γ may have rank ≥ 2 yet stays ones
         Param w = null, b = null;
         for (Param p : root.params()) {
             if (p.name().equals("weight")) w = p;

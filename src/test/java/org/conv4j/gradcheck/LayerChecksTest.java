@@ -31,7 +31,8 @@ class LayerChecksTest {
         Set<String> names = new TreeSet<>();
         for (CheckCase c : LayerChecks.cases()) names.add(c.layer());
         assertEquals(new TreeSet<>(List.of("ReLU", "LeakyReLU", "Sigmoid", "Tanh", "GELU", "Dropout", "BatchNorm1d", "BatchNorm2d",
-                "CrossEntropyLoss", "MultiMarginLoss", "MseLoss")), names);
+                "CrossEntropyLoss", "MultiMarginLoss", "MseLoss",
+                "ReLU6", "Clip", "Hardswish", "HardSigmoid", "SiLU", "Softmax", "LogSoftmax", "LayerNorm2d", "LayerNorm")), names);
         assertTrue(GradCheckSuite.all().stream().map(CheckCase::layer).toList().containsAll(names), "registered in GradCheckSuite.all()");
     }
 
