@@ -28,8 +28,8 @@ public interface Layer {
      * Linear) computes only its parameter gradients, bitwise the same as with dX on, and backward returns
      * null; other layers ignore the hint and return dX as before. A container passes it to the children whose
      * dX is its own (the first layer of a Sequential, both branches of a Residual). The trainer turns it off
-     * on the network, as nothing needs the gradient of the input images; for the reference CNN that skips
-     * the first convolution's whole col2im.
+     * on the network, as nothing needs the gradient of the input images, so a first convolution skips its
+     * whole input-gradient pass.
      */
     default void setInputGradient(boolean needed) {}
 
@@ -41,6 +41,12 @@ public interface Layer {
 
     /** Parameters and buffers in a stable order. */
     default List<Param> params() { return List.of(); }
+
+    /**
+     * Running state beyond {@link #params()} that exact resume needs (a generator's position), in a stable
+     * order with distinct names; none by default. Checkpoints save and restore it.
+     */
+    default List<LayerState> state() { return List.of(); }
 
     /** Switches between training behaviour (batch statistics, dropout) and evaluation. */
     default void setTraining(boolean training) {}
