@@ -12,8 +12,10 @@ import java.util.Locale;
 import java.util.Map;
 import org.conv4j.io.FormatException;
 import org.conv4j.io.Json;
+import org.conv4j.layers.Container;
 import org.conv4j.layers.Init;
 import org.conv4j.layers.Layer;
+import org.conv4j.layers.Layers;
 import org.conv4j.layers.Param;
 import org.conv4j.tensor.ShapeException;
 import org.conv4j.util.Rng;
@@ -250,16 +252,15 @@ public record NetworkSpec(String name, int[] input, int classes, List<String> cl
 
     /** Re-draws every weight of rank ≥ 2 (conv, linear) and its bias under {@code scheme}. */
     static void reinitialise(Layer root, Init.Scheme scheme, Rng rng) {
-        if (root instanceof Container c) {
-            for (Container.Child ch : c.children()) reinitialise(ch.layer(), scheme, rng);
-            return;
-        }
-        Param w = null, b = null;
-        for (Param p : root.params()) {
-            if (p.name().equals("weight")) w = p;
-            if (p.name().equals("bias")) b = p;
-        }
-        if (w != null && w.value().rank() >= 2) Init.apply(scheme, w.value(), b == null ? null : b.value(), rng);
+        Layers.walk(root, (path, layer) -> {
+            if (layer instanceof Container) return;
+            Param w = null, b = null;
+            for (Param p : layer.params()) {
+                if (p.name().equals("weight")) w = p;
+                if (p.name().equals("bias")) b = p;
+            }
+            if (w != null && w.value().rank() >= 2) Init.apply(scheme, w.value(), b == null ? null : b.value(), rng);
+        });
     }
 
     @Override

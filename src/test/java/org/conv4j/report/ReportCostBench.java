@@ -17,7 +17,7 @@ import org.conv4j.layers.Flatten;
 import org.conv4j.layers.Linear;
 import org.conv4j.layers.LinearConfig;
 import org.conv4j.loss.CrossEntropyLoss;
-import org.conv4j.model.NamedParam;
+import org.conv4j.layers.NamedParam;
 import org.conv4j.model.Sequential;
 import org.conv4j.optim.Adam;
 import org.conv4j.pool.MaxPool2d;
