@@ -227,7 +227,7 @@ public record NetworkSpec(String name, int[] input, int classes, List<String> cl
     }
 
     private Model build(Rng rng, String where) throws FormatException {
-        LayerRegistry.Context ctx = new LayerRegistry.Context(rng);
+        LayerContext ctx = LayerRegistry.context(rng);
         List<Layer> built = new ArrayList<>();
         int[] shape = input.clone();
         for (int i = 0; i < layers.size(); i++) {
