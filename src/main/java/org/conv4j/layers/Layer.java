@@ -12,6 +12,15 @@ import org.conv4j.tensor.Tensor;
  * steps. {@link #infer} computes the same output in inference mode, remembers nothing and only reads
  * the layer, so one layer may serve {@code infer} on many threads at once as long as nobody trains it
  * meanwhile. {@code forward}/{@code backward} are not thread-safe.
+ *
+ * <p>Reuse rule: the tensors {@code forward} and {@code backward} return may be buffers the layer owns and
+ * overwrites on its next call with input of the same shape ({@link Buffers}), or the input itself (or a view
+ * of it); a caller that keeps one across calls copies it.
+ *
+ * <p>Besides the forward and backward pass, a layer declares what it holds: {@link #params()} (trainable
+ * parameters and buffers such as running statistics, which model files carry) and {@link #state()} (what else
+ * a checkpoint must keep for exact resume). A container ({@link Container}) names its children, and
+ * {@link Layers#walk} visits them.
  */
 public interface Layer {
     /** Training-or-evaluation forward per {@link #setTraining}; keeps what {@link #backward} needs. */
