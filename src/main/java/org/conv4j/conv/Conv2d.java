@@ -4,6 +4,7 @@ import java.util.List;
 import org.conv4j.layers.Init;
 import org.conv4j.layers.Layer;
 import org.conv4j.layers.Param;
+import org.conv4j.layers.SchemeInitialised;
 import org.conv4j.tensor.ShapeException;
 import org.conv4j.tensor.Shapes;
 import org.conv4j.tensor.Tensor;
@@ -17,7 +18,7 @@ import org.conv4j.util.Rng;
  * Computed by {@link ConvAlgorithm} (direct or im2col + GEMM); {@link ReferenceConv2d} is the direct-loop oracle it is
  * tested against. The tensors returned by forward/backward are reused at the next call of the same shape.
  */
-public final class Conv2d implements Layer {
+public final class Conv2d implements SchemeInitialised {
     private final Conv2dConfig config;
     private final Param weight;  // [F, C/groups, KH, KW]
     private final Param bias;    // [F], or null
@@ -47,6 +48,11 @@ public final class Conv2d implements Layer {
 
     /** The bias, or null when the config has none. */
     public Param bias() { return bias; }
+
+    @Override
+    public void reinitialise(Init.Scheme scheme, Rng rng) {
+        Init.apply(scheme, weight.value(), bias == null ? null : bias.value(), rng);
+    }
 
     @Override
     public Tensor forward(Tensor x) {

@@ -1,5 +1,7 @@
 package org.conv4j.data;
 
+import org.conv4j.model.Normalization;
+
 /**
  * How a {@link DataLoader} batches a dataset. Defaults live in {@link #train} and {@link #eval}.
  *

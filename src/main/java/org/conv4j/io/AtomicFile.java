@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,8 @@ import java.nio.file.StandardOpenOption;
  * Crash-consistent file replacement: the content goes to a temporary file in the target's directory, is
  * forced to disk (fsync), then renamed over the target atomically, and the directory is synced. A crash at
  * any moment leaves either the old complete file or the new complete file, never a mix; a stray
- * {@code .<name>.tmp-*} file may remain and is ignored (and removed by the next write).
+ * {@code .<name>.tmp-*} file may remain and is ignored (and removed by the next write). A reader, such as a
+ * browser refreshing a report while training runs, likewise sees either the old or the new file.
  */
 public final class AtomicFile {
     private AtomicFile() {}
@@ -26,6 +28,17 @@ public final class AtomicFile {
         void writeTo(OutputStream out) throws IOException;
     }
 
+    /** Replaces {@code target} with {@code bytes}. */
+    public static void write(Path target, byte[] bytes) throws IOException {
+        write(target, out -> out.write(bytes));
+    }
+
+    /** Replaces {@code target} with {@code text} in UTF-8. */
+    public static void writeString(Path target, String text) throws IOException {
+        write(target, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Replaces {@code target} with what {@code content} writes. */
     public static void write(Path target, Content content) throws IOException {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();

@@ -1,5 +1,6 @@
 package org.conv4j.layers;
 
+import java.util.List;
 import org.conv4j.tensor.Shapes;
 import org.conv4j.tensor.Tensor;
 import org.conv4j.util.Rng;
@@ -9,8 +10,8 @@ import org.conv4j.util.Rng;
  * survivors are scaled by 1/(1 − p), so evaluation is the identity. Any shape.
  *
  * <p>The mask is drawn from the layer's own {@link Rng}, one {@code nextFloat()} per value in row-major
- * order (value kept when the draw is ≥ p), so a seed fixes every mask; checkpoint {@link #rng()} to
- * resume exactly. A new layer is in training mode, as in torch.
+ * order (value kept when the draw is ≥ p), so a seed fixes every mask; its state is the layer's
+ * {@link #state()} "rng", which checkpoints save so that a resumed run draws the same masks. A new layer is in training mode, as in torch.
  */
 public final class Dropout implements Layer {
     private final DropoutConfig config;
@@ -29,8 +30,11 @@ public final class Dropout implements Layer {
 
     public DropoutConfig config() { return config; }
 
-    /** The generator the masks come from (its state belongs in a checkpoint). */
+    /** The generator the masks come from. */
     public Rng rng() { return rng; }
+
+    @Override
+    public List<LayerState> state() { return List.of(LayerState.generator("rng", rng)); }
 
     @Override
     public void setTraining(boolean training) { this.training = training; }

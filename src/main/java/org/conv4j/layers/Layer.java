@@ -12,6 +12,15 @@ import org.conv4j.tensor.Tensor;
  * steps. {@link #infer} computes the same output in inference mode, remembers nothing and only reads
  * the layer, so one layer may serve {@code infer} on many threads at once as long as nobody trains it
  * meanwhile. {@code forward}/{@code backward} are not thread-safe.
+ *
+ * <p>Reuse rule: the tensors {@code forward} and {@code backward} return may be buffers the layer owns and
+ * overwrites on its next call with input of the same shape ({@link Buffers}), or the input itself (or a view
+ * of it); a caller that keeps one across calls copies it.
+ *
+ * <p>Besides the forward and backward pass, a layer declares what it holds: {@link #params()} (trainable
+ * parameters and buffers such as running statistics, which model files carry) and {@link #state()} (what else
+ * a checkpoint must keep for exact resume). A container ({@link Container}) names its children, and
+ * {@link Layers#walk} visits them.
  */
 public interface Layer {
     /** Training-or-evaluation forward per {@link #setTraining}; keeps what {@link #backward} needs. */
@@ -28,8 +37,8 @@ public interface Layer {
      * Linear) computes only its parameter gradients, bitwise the same as with dX on, and backward returns
      * null; other layers ignore the hint and return dX as before. A container passes it to the children whose
      * dX is its own (the first layer of a Sequential, both branches of a Residual). The trainer turns it off
-     * on the network, as nothing needs the gradient of the input images; for the reference CNN that skips
-     * the first convolution's whole col2im.
+     * on the network, as nothing needs the gradient of the input images, so a first convolution skips its
+     * whole input-gradient pass.
      */
     default void setInputGradient(boolean needed) {}
 
@@ -41,6 +50,12 @@ public interface Layer {
 
     /** Parameters and buffers in a stable order. */
     default List<Param> params() { return List.of(); }
+
+    /**
+     * Running state beyond {@link #params()} that exact resume needs (a generator's position), in a stable
+     * order with distinct names; none by default. Checkpoints save and restore it.
+     */
+    default List<LayerState> state() { return List.of(); }
 
     /** Switches between training behaviour (batch statistics, dropout) and evaluation. */
     default void setTraining(boolean training) {}

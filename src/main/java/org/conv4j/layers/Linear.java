@@ -10,7 +10,7 @@ import org.conv4j.util.Rng;
  * Fully connected layer, as torch.nn.Linear: x [N, in] → out [N, out] = x·Wᵀ + b, weight [out, in],
  * bias [out]. Computed by GEMM ({@link LinearOps}).
  */
-public final class Linear implements Layer {
+public final class Linear implements SchemeInitialised {
     private final LinearConfig config;
     private final Param weight;  // [out, in]
     private final Param bias;    // [out], or null
@@ -38,6 +38,11 @@ public final class Linear implements Layer {
 
     /** The bias, or null when the config has none. */
     public Param bias() { return bias; }
+
+    @Override
+    public void reinitialise(Init.Scheme scheme, Rng rng) {
+        Init.apply(scheme, weight.value(), bias == null ? null : bias.value(), rng);
+    }
 
     @Override
     public Tensor forward(Tensor x) {

@@ -1,6 +1,6 @@
 package org.conv4j.model;
 
-import static org.conv4j.model.LayerRegistry.elements;
+import static org.conv4j.model.LayerType.elements;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -45,15 +45,17 @@ import org.conv4j.pool.MaxPool2d;
 import org.conv4j.pool.PoolConfig;
 
 /**
- * Registers conv4j's own layer types with {@link LayerRegistry}. JSON keys follow torch.nn's argument names;
+ * conv4j's own layer types, which {@link LayerRegistry} starts with. JSON keys follow torch.nn's argument names;
  * the README's "Network spec" section lists every type and its keys. Omitted keys take the config record's
  * defaults (torch's). Writers emit every setting, so a saved spec does not depend on defaults.
  */
 final class BuiltinLayers {
     private BuiltinLayers() {}
 
-    static void registerAll() {
-        LayerRegistry.register("Conv2d", Conv2d.class,
+    /** conv4j's own layer types, in the order {@link LayerRegistry#names()} lists them. */
+    static List<LayerType<?>> types() {
+        List<LayerType<?>> t = new ArrayList<>();
+        add(t, "Conv2d", Conv2d.class,
                 List.of("in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias", "init"),
                 (c, ctx) -> new Conv2d(conv2dConfig(c), ctx.rng()),
                 (l, out) -> writeConv2d(l.config(), out),
@@ -63,7 +65,7 @@ final class BuiltinLayers {
                     long macs = outElems * (k.inChannels() / k.groups()) * k.kernelH() * k.kernelW();
                     return 2 * macs + (k.bias() ? outElems : 0);
                 });
-        LayerRegistry.register("Linear", Linear.class, List.of("in_features", "out_features", "bias", "init"),
+        add(t, "Linear", Linear.class, List.of("in_features", "out_features", "bias", "init"),
                 (c, ctx) -> {
                     LinearConfig k = LinearConfig.of(c.integer("in_features"), c.integer("out_features"))
                             .withBias(c.bool("bias", true)).withInit(init(c));
@@ -76,34 +78,34 @@ final class BuiltinLayers {
                     putInit(l.config().init(), out);
                 },
                 (l, in, out) -> 2L * l.config().inFeatures() * l.config().outFeatures() + (l.config().bias() ? l.config().outFeatures() : 0));
-        LayerRegistry.register("Flatten", Flatten.class, List.of(), (c, ctx) -> new Flatten(), (l, out) -> {}, (l, in, out) -> 0);
-        LayerRegistry.register("ReLU", ReLU.class, List.of(), (c, ctx) -> new ReLU(), (l, out) -> {}, (l, in, out) -> elements(out));
-        LayerRegistry.register("Sigmoid", Sigmoid.class, List.of(), (c, ctx) -> new Sigmoid(), (l, out) -> {}, (l, in, out) -> 4 * elements(out));
-        LayerRegistry.register("Tanh", Tanh.class, List.of(), (c, ctx) -> new Tanh(), (l, out) -> {}, (l, in, out) -> 4 * elements(out));
-        LayerRegistry.register("GELU", GELU.class, List.of(), (c, ctx) -> new GELU(), (l, out) -> {}, (l, in, out) -> 8 * elements(out));
-        LayerRegistry.register("LeakyReLU", LeakyReLU.class, List.of("negative_slope"),
+        add(t, "Flatten", Flatten.class, List.of(), (c, ctx) -> new Flatten(), (l, out) -> {}, (l, in, out) -> 0);
+        add(t, "ReLU", ReLU.class, List.of(), (c, ctx) -> new ReLU(), (l, out) -> {}, (l, in, out) -> elements(out));
+        add(t, "Sigmoid", Sigmoid.class, List.of(), (c, ctx) -> new Sigmoid(), (l, out) -> {}, (l, in, out) -> 4 * elements(out));
+        add(t, "Tanh", Tanh.class, List.of(), (c, ctx) -> new Tanh(), (l, out) -> {}, (l, in, out) -> 4 * elements(out));
+        add(t, "GELU", GELU.class, List.of(), (c, ctx) -> new GELU(), (l, out) -> {}, (l, in, out) -> 8 * elements(out));
+        add(t, "LeakyReLU", LeakyReLU.class, List.of("negative_slope"),
                 (c, ctx) -> new LeakyReLU(LeakyReluConfig.of().withNegativeSlope(c.number("negative_slope", LeakyReluConfig.of().negativeSlope()))),
                 (l, out) -> out.put("negative_slope", l.config().negativeSlope()),
                 (l, in, out) -> 2 * elements(out));
-        LayerRegistry.register("Dropout", Dropout.class, List.of("p"),
+        add(t, "Dropout", Dropout.class, List.of("p"),
                 (c, ctx) -> new Dropout(DropoutConfig.of().withP(c.number("p", DropoutConfig.of().p())), ctx.layerRng()),
                 (l, out) -> out.put("p", l.config().p()),
                 (l, in, out) -> 0);
-        LayerRegistry.register("BatchNorm1d", BatchNorm1d.class, BN_KEYS,
+        add(t, "BatchNorm1d", BatchNorm1d.class, BN_KEYS,
                 (c, ctx) -> new BatchNorm1d(bnConfig(c)), (l, out) -> writeBn(l.config(), out), (l, in, out) -> 2 * elements(out));
-        LayerRegistry.register("BatchNorm2d", BatchNorm2d.class, BN_KEYS,
+        add(t, "BatchNorm2d", BatchNorm2d.class, BN_KEYS,
                 (c, ctx) -> new BatchNorm2d(bnConfig(c)), (l, out) -> writeBn(l.config(), out), (l, in, out) -> 2 * elements(out));
-        LayerRegistry.register("MaxPool2d", MaxPool2d.class, List.of("kernel_size", "stride", "padding", "ceil_mode"),
+        add(t, "MaxPool2d", MaxPool2d.class, List.of("kernel_size", "stride", "padding", "ceil_mode"),
                 (c, ctx) -> new MaxPool2d(poolConfig(c)),
                 (l, out) -> writePool(l.config(), out, false),
                 (l, in, out) -> elements(out) * l.config().kernelH() * l.config().kernelW());
-        LayerRegistry.register("AvgPool2d", AvgPool2d.class, List.of("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad"),
+        add(t, "AvgPool2d", AvgPool2d.class, List.of("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad"),
                 (c, ctx) -> new AvgPool2d(poolConfig(c).withCountIncludePad(c.bool("count_include_pad", true))),
                 (l, out) -> writePool(l.config(), out, true),
                 (l, in, out) -> elements(out) * l.config().kernelH() * l.config().kernelW());
-        LayerRegistry.register("GlobalAvgPool2d", GlobalAvgPool2d.class, List.of(),
+        add(t, "GlobalAvgPool2d", GlobalAvgPool2d.class, List.of(),
                 (c, ctx) -> new GlobalAvgPool2d(), (l, out) -> {}, (l, in, out) -> elements(in));
-        LayerRegistry.register("Residual", Residual.class, List.of("block", "shortcut"),
+        add(t, "Residual", Residual.class, List.of("block", "shortcut"),
                 (c, ctx) -> new Residual(ctx.sequential(c, "block"), c.has("shortcut") ? ctx.sequential(c, "shortcut") : null),
                 (l, out) -> {
                     out.put("block", writeAll(l.block()));
@@ -113,7 +115,13 @@ final class BuiltinLayers {
                     long f = Summary.flopsOf(l.block(), in) + elements(out);
                     return l.shortcut() == null ? f : f + Summary.flopsOf(l.shortcut(), in);
                 });
-        registerModernOps();
+        modernOps(t);
+        return List.copyOf(t);
+    }
+
+    private static <L extends Layer> void add(List<LayerType<?>> types, String name, Class<L> layerClass, List<String> keys,
+                                              LayerType.Reader<L> reader, LayerType.Writer<L> writer, LayerType.Flops<L> flops) {
+        types.add(new LayerType<>(name, layerClass, List.copyOf(keys), reader, writer, flops));
     }
 
     static List<Map<String, Object>> writeAll(Sequential s) {
@@ -223,29 +231,26 @@ final class BuiltinLayers {
         if (average) out.put("count_include_pad", k.countIncludePad());
     }
 
-    // ---------------------------------------------------------------- modern CNN ops (issue 22)
-
     /** ReLU6, Clip (nn.Hardtanh), Hardswish, HardSigmoid, SiLU, Softmax, LogSoftmax, LayerNorm2d, LayerNorm. */
-    private static void registerModernOps() {
-        LayerRegistry.register("ReLU6", ReLU6.class, List.of(), (c, ctx) -> new ReLU6(), (l, out) -> {}, (l, in, out) -> 2 * elements(out));
-        LayerRegistry.register("Clip", Clip.class, List.of("min_val", "max_val"),
+    private static void modernOps(List<LayerType<?>> t) {
+        add(t, "ReLU6", ReLU6.class, List.of(), (c, ctx) -> new ReLU6(), (l, out) -> {}, (l, in, out) -> 2 * elements(out));
+        add(t, "Clip", Clip.class, List.of("min_val", "max_val"),
                 (c, ctx) -> new Clip(ClipConfig.of(c.number("min_val", ClipConfig.of().minVal()), c.number("max_val", ClipConfig.of().maxVal()))),
                 (l, out) -> {
                     out.put("min_val", l.config().minVal());
                     out.put("max_val", l.config().maxVal());
                 },
                 (l, in, out) -> 2 * elements(out));
-        LayerRegistry.register("Hardswish", Hardswish.class, List.of(), (c, ctx) -> new Hardswish(), (l, out) -> {}, (l, in, out) -> 5 * elements(out));
-        LayerRegistry.register("HardSigmoid", HardSigmoid.class, List.of(), (c, ctx) -> new HardSigmoid(), (l, out) -> {}, (l, in, out) -> 4 * elements(out));
-        LayerRegistry.register("SiLU", SiLU.class, List.of(), (c, ctx) -> new SiLU(), (l, out) -> {}, (l, in, out) -> 5 * elements(out));
-        LayerRegistry.register("Softmax", Softmax.class, List.of("dim"),
+        add(t, "Hardswish", Hardswish.class, List.of(), (c, ctx) -> new Hardswish(), (l, out) -> {}, (l, in, out) -> 5 * elements(out));
+        add(t, "HardSigmoid", HardSigmoid.class, List.of(), (c, ctx) -> new HardSigmoid(), (l, out) -> {}, (l, in, out) -> 4 * elements(out));
+        add(t, "SiLU", SiLU.class, List.of(), (c, ctx) -> new SiLU(), (l, out) -> {}, (l, in, out) -> 5 * elements(out));
+        add(t, "Softmax", Softmax.class, List.of("dim"),
                 (c, ctx) -> new Softmax(softmaxConfig(c)), (l, out) -> writeSoftmax(l.config(), out), (l, in, out) -> 5 * elements(out));
-        LayerRegistry.register("LogSoftmax", LogSoftmax.class, List.of("dim"),
+        add(t, "LogSoftmax", LogSoftmax.class, List.of("dim"),
                 (c, ctx) -> new LogSoftmax(softmaxConfig(c)), (l, out) -> writeSoftmax(l.config(), out), (l, in, out) -> 5 * elements(out));
-        LayerRegistry.register("LayerNorm2d", LayerNorm2d.class, List.of("num_channels", "eps", "elementwise_affine"),
+        add(t, "LayerNorm2d", LayerNorm2d.class, List.of("num_channels", "eps", "elementwise_affine"),
                 (c, ctx) -> {
                     LayerNorm2dConfig d = LayerNorm2dConfig.of(c.integer("num_channels"));
-                    reserveNormParams(c, d.numChannels());
                     return new LayerNorm2d(d.withEps(c.number("eps", d.eps())).withElementwiseAffine(c.bool("elementwise_affine", d.elementwiseAffine())));
                 },
                 (l, out) -> {
@@ -254,11 +259,10 @@ final class BuiltinLayers {
                     out.put("elementwise_affine", l.config().elementwiseAffine());
                 },
                 (l, in, out) -> 8 * elements(out));
-        LayerRegistry.register("LayerNorm", LayerNorm.class, List.of("normalized_shape", "eps", "elementwise_affine"),
+        add(t, "LayerNorm", LayerNorm.class, List.of("normalized_shape", "eps", "elementwise_affine"),
                 (c, ctx) -> {
                     int[] shape = c.map().get("normalized_shape") instanceof Json.Num ? new int[] {c.integer("normalized_shape")} : c.intArray("normalized_shape");
                     LayerNormConfig d = LayerNormConfig.of(shape);
-                    reserveNormParams(c, elements(shape));
                     return new LayerNorm(d.withEps(c.number("eps", d.eps())).withElementwiseAffine(c.bool("elementwise_affine", d.elementwiseAffine())));
                 },
                 (l, out) -> {
@@ -278,17 +282,5 @@ final class BuiltinLayers {
 
     static void writeSoftmax(SoftmaxConfig k, Map<String, Object> out) {
         out.put("dim", k.dim().isPresent() ? (Object) k.dim().getAsInt() : Json.NULL);
-    }
-
-    /**
-     * Refuses a layer norm whose weight and bias (2·size floats) pass {@link LayerRegistry.Context#MAX_PARAMS}
-     * or the heap before they are allocated (the registry's own count does not know these keys).
-     */
-    private static void reserveNormParams(Json.Obj c, long size) throws FormatException {
-        if (2 * size > LayerRegistry.Context.MAX_PARAMS) {
-            throw new FormatException(c.path() + ": the layer declares " + 2 * size + " parameters, more than conv4j's limit of "
-                    + LayerRegistry.Context.MAX_PARAMS);
-        }
-        org.conv4j.io.ReadLimits.fitsHeap(c.path(), "the layer's " + 2 * size + " parameters", 8 * size);
     }
 }

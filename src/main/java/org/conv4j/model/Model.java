@@ -1,6 +1,5 @@
 package org.conv4j.model;
 
-import org.conv4j.data.Normalization;
 import org.conv4j.tensor.Shapes;
 import org.conv4j.tensor.Tensor;
 

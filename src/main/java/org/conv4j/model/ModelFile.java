@@ -12,6 +12,7 @@ import org.conv4j.io.AtomicFile;
 import org.conv4j.io.FormatException;
 import org.conv4j.io.Json;
 import org.conv4j.io.SafeTensors;
+import org.conv4j.layers.NamedParam;
 
 /**
  * A complete model in one safetensors file: every parameter and buffer as an F32 tensor under its

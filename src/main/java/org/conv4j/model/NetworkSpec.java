@@ -14,7 +14,8 @@ import org.conv4j.io.FormatException;
 import org.conv4j.io.Json;
 import org.conv4j.layers.Init;
 import org.conv4j.layers.Layer;
-import org.conv4j.layers.Param;
+import org.conv4j.layers.Layers;
+import org.conv4j.layers.SchemeInitialised;
 import org.conv4j.tensor.ShapeException;
 import org.conv4j.util.Rng;
 
@@ -225,7 +226,7 @@ public record NetworkSpec(String name, int[] input, int classes, List<String> cl
     }
 
     private Model build(Rng rng, String where) throws FormatException {
-        LayerRegistry.Context ctx = new LayerRegistry.Context(rng);
+        LayerContext ctx = LayerRegistry.context(rng);
         List<Layer> built = new ArrayList<>();
         int[] shape = input.clone();
         for (int i = 0; i < layers.size(); i++) {
@@ -248,19 +249,11 @@ public record NetworkSpec(String name, int[] input, int classes, List<String> cl
         return new Model(this, net);
     }
 
-    /** Re-draws every weight of rank ≥ 2 (conv, linear) and its bias under {@code scheme}. */
+    /** Re-draws every conv and linear weight, and zeroes its bias, under {@code scheme}, in walk order. */
     static void reinitialise(Layer root, Init.Scheme scheme, Rng rng) {
-        if (root instanceof Container c) {
-            for (Container.Child ch : c.children()) reinitialise(ch.layer(), scheme, rng);
-            return;
-        }
-        if (root instanceof org.conv4j.norm.LayerNorm) return; // a layer norm's γ may have rank ≥ 2 yet stays ones
-        Param w = null, b = null;
-        for (Param p : root.params()) {
-            if (p.name().equals("weight")) w = p;
-            if (p.name().equals("bias")) b = p;
-        }
-        if (w != null && w.value().rank() >= 2) Init.apply(scheme, w.value(), b == null ? null : b.value(), rng);
+        Layers.walk(root, (path, layer) -> {
+            if (layer instanceof SchemeInitialised s) s.reinitialise(scheme, rng);
+        });
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.conv4j.model;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.conv4j.layers.Container;
 import org.conv4j.layers.Layer;
 import org.conv4j.layers.Param;
 import org.conv4j.tensor.Shapes;

@@ -2,10 +2,9 @@ package org.conv4j.model;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.conv4j.activation.ReLU;
+import org.conv4j.layers.Container;
 import org.conv4j.layers.Layer;
 import org.conv4j.layers.Param;
-import org.conv4j.pool.MaxPool2d;
 import org.conv4j.tensor.Tensor;
 
 /**
@@ -17,19 +16,12 @@ import org.conv4j.tensor.Tensor;
  */
 public final class Sequential implements Container {
     private final List<Layer> layers;
-    /**
-     * reluIntoPool[i]: layer i is a ReLU and layer i + 1 a MaxPool2d, run as one pass
-     * ({@link MaxPool2d#forwardAfterRelu}) with the same results, bitwise, and without ReLU's output:
-     * about 15% of a training step of the reference CNN was those two streaming over memory.
-     */
-    private final boolean[] reluIntoPool;
+    /** What forward, backward and infer run: the layers, with fusable neighbours as one ({@link Fusion}). */
+    private final List<Fusion.Stage> stages;
 
     public Sequential(List<? extends Layer> layers) {
         this.layers = List.copyOf(layers);
-        this.reluIntoPool = new boolean[this.layers.size()];
-        for (int i = 0; i + 1 < this.layers.size(); i++) {
-            reluIntoPool[i] = this.layers.get(i) instanceof ReLU && this.layers.get(i + 1) instanceof MaxPool2d;
-        }
+        this.stages = Fusion.plan(this.layers);
     }
 
     public Sequential(Layer... layers) { this(List.of(layers)); }
@@ -47,21 +39,18 @@ public final class Sequential implements Container {
         return c;
     }
 
+    /** The passes forward, backward and infer run, in forward order. */
+    public List<Fusion.Stage> stages() { return stages; }
+
     @Override
     public Tensor forward(Tensor x) {
-        for (int i = 0; i < layers.size(); i++) {
-            if (reluIntoPool[i]) x = ((MaxPool2d) layers.get(++i)).forwardAfterRelu(x);
-            else x = layers.get(i).forward(x);
-        }
+        for (Fusion.Stage s : stages) x = s.layer().forward(x);
         return x;
     }
 
     @Override
     public Tensor backward(Tensor dOut) {
-        for (int i = layers.size() - 1; i >= 0; i--) {
-            if (i > 0 && reluIntoPool[i - 1]) dOut = ((MaxPool2d) layers.get(i--)).backwardThroughRelu(dOut);
-            else dOut = layers.get(i).backward(dOut);
-        }
+        for (int i = stages.size() - 1; i >= 0; i--) dOut = stages.get(i).layer().backward(dOut);
         return dOut;
     }
 
@@ -69,14 +58,12 @@ public final class Sequential implements Container {
     @Override
     public void setInputGradient(boolean needed) {
         for (int i = 0; i < layers.size(); i++) layers.get(i).setInputGradient(i > 0 || needed);
+        for (Fusion.Stage s : stages) if (s.span() > 1) s.layer().setInputGradient(s.first() > 0 || needed);
     }
 
     @Override
     public Tensor infer(Tensor x) {
-        for (int i = 0; i < layers.size(); i++) {
-            if (reluIntoPool[i]) x = ((MaxPool2d) layers.get(++i)).inferAfterRelu(x);
-            else x = layers.get(i).infer(x);
-        }
+        for (Fusion.Stage s : stages) x = s.layer().infer(x);
         return x;
     }
 

@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * Built-in network specs, kept as JSON resources beside this class (readable examples of the spec format):
  * <ul>
- *   <li>{@code reference}: the reference CNN of the project brief (conv32-pool-conv64-pool-fc128-fc10);</li>
+ *   <li>{@code reference}: a small CNN, conv32-pool-conv64-pool-fc128-fc10;</li>
  *   <li>{@code recipe}: [conv3x3-BN-ReLU]×2 per stage (32, 64), max-pool and dropout, fc256-BN-ReLU-dropout,
  *       normalised input: the stronger Fashion-MNIST recipe;</li>
  *   <li>{@code resnet-mini}: a small residual network (identity and projection shortcuts).</li>

@@ -10,7 +10,7 @@ import java.util.Map;
 import org.conv4j.io.FormatException;
 import org.conv4j.io.SafeTensors;
 import org.conv4j.layers.Layer;
-import org.conv4j.model.NamedParam;
+import org.conv4j.layers.NamedParam;
 
 /**
  * Loads a PyTorch {@code state_dict} saved as safetensors ({@code safetensors.torch.save_file(model.state_dict(), f)})

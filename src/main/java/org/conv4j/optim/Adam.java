@@ -3,7 +3,7 @@ package org.conv4j.optim;
 import java.util.List;
 import org.conv4j.kernels.Kernels;
 import org.conv4j.kernels.optim.AdamStep;
-import org.conv4j.model.NamedParam;
+import org.conv4j.layers.NamedParam;
 
 /**
  * torch.optim.Adam and AdamW. Adam adds {@code wd·p} to the gradient (L2); AdamW instead decays the weight

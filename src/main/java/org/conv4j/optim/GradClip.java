@@ -1,7 +1,7 @@
 package org.conv4j.optim;
 
 import java.util.List;
-import org.conv4j.model.NamedParam;
+import org.conv4j.layers.NamedParam;
 
 /** torch.nn.utils.clip_grad_norm_: scales every gradient so that their global L2 norm is at most a bound. */
 public final class GradClip {

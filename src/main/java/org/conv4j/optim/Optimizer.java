@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.conv4j.model.NamedParam;
+import org.conv4j.layers.NamedParam;
 
 /**
  * Updates trainable parameters from their gradients, with torch.optim semantics.

@@ -2,7 +2,7 @@ package org.conv4j.optim;
 
 import java.util.List;
 import org.conv4j.kernels.Kernels;
-import org.conv4j.model.NamedParam;
+import org.conv4j.layers.NamedParam;
 
 /**
  * torch.optim.RMSprop: {@code g += wd·p}; {@code sq = α·sq + (1−α)·g²}; centred subtracts the running mean

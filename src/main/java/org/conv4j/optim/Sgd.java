@@ -2,7 +2,7 @@ package org.conv4j.optim;
 
 import java.util.List;
 import org.conv4j.kernels.Kernels;
-import org.conv4j.model.NamedParam;
+import org.conv4j.layers.NamedParam;
 
 /**
  * torch.optim.SGD: {@code g += wd·p}; with momentum {@code buf = g} at the first step, then

@@ -10,6 +10,7 @@ import java.util.Locale;
 import org.conv4j.conv.Conv2d;
 import org.conv4j.conv.Conv2dConfig;
 import org.conv4j.conv.ConvGeometry;
+import org.conv4j.io.AtomicFile;
 import org.conv4j.layers.Layer;
 import org.conv4j.tensor.Tensor;
 
@@ -116,7 +117,7 @@ public final class Explainer {
 
     private static Path write(Path dir, String file, java.awt.image.BufferedImage img) throws IOException {
         Path p = dir.resolve(file);
-        AtomicFile.writePng(p, img);
+        Png.write(p, img);
         return p;
     }
 

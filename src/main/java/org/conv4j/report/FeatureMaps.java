@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.conv4j.conv.Conv2d;
 import org.conv4j.layers.Layer;
+import org.conv4j.layers.Layers;
 import org.conv4j.model.Residual;
 import org.conv4j.model.Sequential;
 import org.conv4j.pool.AvgPool2d;
@@ -64,14 +65,14 @@ public final class FeatureMaps {
         return x;
     }
 
-    /** The first Conv2d met walking the layers depth-first (into Sequential and residual blocks), or null. */
+    /** The first Conv2d met walking the layers depth first (into Sequential and residual blocks), or null. */
     public static Conv2d firstConv(List<? extends Layer> layers) {
-        for (Layer l : layers) {
-            if (l instanceof Conv2d c) return c;
-            if (l instanceof org.conv4j.model.Container box) {
-                Conv2d c = firstConv(box.children().stream().map(org.conv4j.model.Container.Child::layer).toList());
-                if (c != null) return c;
-            }
+        Conv2d[] first = new Conv2d[1];
+        for (Layer root : layers) {
+            Layers.walk(root, (path, l) -> {
+                if (first[0] == null && l instanceof Conv2d c) first[0] = c;
+            });
+            if (first[0] != null) return first[0];
         }
         return null;
     }

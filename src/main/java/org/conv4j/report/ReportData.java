@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import org.conv4j.tensor.Shapes;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.train.EpochMetrics;
 
 /**
  * Everything one version of the run report shows, as plain data. Build one at each epoch end.

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.conv4j.data.Dataset;
 import org.conv4j.model.Model;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.train.EpochMetrics;
 import org.conv4j.train.Evaluation;
 import org.conv4j.train.TrainListener;
 import org.conv4j.train.TrainResult;
@@ -37,12 +38,10 @@ public final class ReportListener implements TrainListener {
      * @param log        where a failed write is reported
      */
     public ReportListener(Path runDir, String title, List<String> classNames, int epochs, Map<String, String> details, Model model,
-                          List<org.conv4j.train.EpochMetrics> before, java.io.PrintStream log) {
+                          List<EpochMetrics> before, java.io.PrintStream log) {
         this.report = new TrainingReport(runDir, title, classNames, epochs, details, model.network().layers());
         this.log = log;
-        List<EpochMetrics> rows = new ArrayList<>();
-        for (org.conv4j.train.EpochMetrics m : before) rows.add(convert(m));
-        report.restore(rows);
+        report.restore(before);
     }
 
     /**
@@ -114,9 +113,9 @@ public final class ReportListener implements TrainListener {
     }
 
     @Override
-    public void onEpoch(org.conv4j.train.EpochMetrics metrics, Model model) {
+    public void onEpoch(EpochMetrics metrics, Model model) {
         try {
-            report.epochEnd(convert(metrics), confusion, gallery);
+            report.epochEnd(metrics, confusion, gallery);
         } catch (IOException | RuntimeException e) {
             warn(e);
         }
@@ -135,9 +134,5 @@ public final class ReportListener implements TrainListener {
     private void warn(Exception e) {
         if (!warned && log != null) log.println("conv4j: could not write the run report " + report.html() + ": " + e);
         warned = true;
-    }
-
-    static EpochMetrics convert(org.conv4j.train.EpochMetrics m) {
-        return new EpochMetrics(m.epoch(), m.trainLoss(), m.trainAcc(), m.testLoss(), m.testAcc(), m.seconds(), m.imagesPerSecond());
     }
 }

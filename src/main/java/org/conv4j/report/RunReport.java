@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.conv4j.io.AtomicFile;
+import org.conv4j.train.EpochMetrics;
 
 /**
  * Writes a run folder's report: {@code report.html} and the PNG files it shows (loss and accuracy per
@@ -118,7 +120,7 @@ public final class RunReport {
     private record Figure(String file, String alt, int width, int height) {}
 
     private Figure png(String file, String alt, BufferedImage img) throws IOException {
-        AtomicFile.writePng(dir.resolve(file), img);
+        Png.write(dir.resolve(file), img);
         return new Figure(file, alt, img.getWidth(), img.getHeight());
     }
 
@@ -185,7 +187,7 @@ public final class RunReport {
                 b.append("<tr><td>").append(m.epoch()).append("</td><td>").append(num(m.trainLoss(), 4)).append("</td><td>")
                         .append(pct(m.trainAcc())).append("</td><td>").append(num(m.testLoss(), 4)).append("</td><td>")
                         .append(pct(m.testAcc())).append("</td><td>").append(num(m.seconds(), 1)).append("</td><td>")
-                        .append(num(m.imagesPerSec(), 0)).append("</td></tr>\n");
+                        .append(num(m.imagesPerSecond(), 0)).append("</td></tr>\n");
             }
             b.append("</table>\n");
         }

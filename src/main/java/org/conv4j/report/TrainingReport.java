@@ -9,6 +9,7 @@ import java.util.Map;
 import org.conv4j.conv.Conv2d;
 import org.conv4j.layers.Layer;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.train.EpochMetrics;
 
 /**
  * The trainer's side of the run report: a few calls in the training loop keep report.html up to date.

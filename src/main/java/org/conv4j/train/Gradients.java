@@ -3,9 +3,10 @@ package org.conv4j.train;
 import java.util.List;
 import org.conv4j.kernels.Kernels;
 import org.conv4j.layers.Layer;
+import org.conv4j.layers.Layers;
 import org.conv4j.loss.Loss;
-import org.conv4j.model.Container;
-import org.conv4j.model.NamedParam;
+import org.conv4j.layers.Container;
+import org.conv4j.layers.NamedParam;
 import org.conv4j.tensor.Tensor;
 
 /**
@@ -116,7 +117,8 @@ public final class Gradients {
         }
         String bad = firstNonFiniteValue(params);
         if (bad != null) return bad;
-        List<Container.Child> layers = network instanceof Container c ? c.children() : List.of(new Container.Child("", network));
+        List<Container.Child> layers = Layers.children(network);
+        if (layers.isEmpty()) layers = List.of(new Container.Child("", network));
         Tensor a = x;
         for (Container.Child ch : layers) {
             a = ch.layer().infer(a);

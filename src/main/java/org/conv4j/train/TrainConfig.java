@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.conv4j.io.FormatException;
 import org.conv4j.io.Json;
-import org.conv4j.model.NamedParam;
+import org.conv4j.layers.NamedParam;
 import org.conv4j.optim.Adam;
 import org.conv4j.optim.LrSchedule;
 import org.conv4j.optim.Optimizer;

@@ -7,24 +7,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.conv4j.data.Augmentation;
 import org.conv4j.data.Batch;
 import org.conv4j.data.DataLoader;
 import org.conv4j.data.Dataset;
 import org.conv4j.data.LoaderConfig;
 import org.conv4j.io.AtomicFile;
-import org.conv4j.layers.Dropout;
 import org.conv4j.loss.CrossEntropyLoss;
 import org.conv4j.loss.CrossEntropyLossConfig;
 import org.conv4j.model.Model;
 import org.conv4j.model.ModelFile;
-import org.conv4j.model.NamedParam;
-import org.conv4j.optim.GradClip;
-import org.conv4j.optim.LrSchedule;
+import org.conv4j.layers.NamedParam;
 import org.conv4j.optim.Optimizer;
 import org.conv4j.util.Rng;
 
@@ -36,11 +31,13 @@ import org.conv4j.util.Rng;
  * <p>Call order: construct with a model (or {@link #resume} from a checkpoint), optionally
  * {@link #setRunDir} and {@link #addListener}, then {@link #fit} once.
  *
- * <p>Each step: zero gradients → {@link Gradients#compute} (forward, loss, backward) →
- * {@link Gradients#checkFinite} (a NaN/Inf stops training with a {@link DivergenceException} naming the
- * layer and step, before any update, so the last checkpoint stays good) → optional clipping → lr from the
- * schedule → optimizer step → {@link Gradients#checkValues} (an update that overflowed stops training in its
- * own step). A checkpoint is never written while a weight or buffer is non-finite.
+ * <p>A run is epochs of steps. Each step is a {@link TrainStep}: zero gradients → {@link Gradients#compute}
+ * (forward, loss, backward) → {@link Gradients#checkFinite} (a NaN/Inf stops training with a
+ * {@link DivergenceException} naming the layer and step, before any update, so the last checkpoint stays
+ * good) → optional clipping → lr from the schedule → optimizer step → {@link Gradients#checkValues} (an update
+ * that overflowed stops training in its own step). Each epoch ends with an evaluation on the validation and
+ * test sets, then a checkpoint. Where the run stands is one {@link TrainingState}, advanced by each step and
+ * epoch and stored by {@link Checkpoint}. A checkpoint is never written while a weight or buffer is non-finite.
  *
  * <p>Run folder (when set): {@code metrics.csv} (one row per epoch, written as each epoch ends),
  * {@code checkpoint.safetensors} (after every epoch and every {@code checkpointEvery} steps; atomic),
@@ -63,6 +60,12 @@ public final class Trainer {
     private Progress progress;
     private volatile boolean stopRequested;
 
+    // Set by fit for the run.
+    private TrainingState state;
+    private DataLoader loader;
+    private TrainStep trainStep;
+    private int topK;
+
     /** A trainer whose data order comes from {@link Rng#torch Rng.torch(config.seed())}. */
     public Trainer(Model model, TrainConfig config) { this(model, config, Rng.torch(config.seed())); }
 
@@ -81,13 +84,14 @@ public final class Trainer {
         this.optimizer = config.newOptimizer(params);
     }
 
-    /** A trainer that continues the run saved in {@code checkpoint}; {@code epochs} > 0 overrides the planned epoch count. */
+    /**
+     * A trainer that continues the run saved in {@code checkpoint} (whose model already holds the saved layer
+     * state); {@code epochs} > 0 overrides the planned epoch count.
+     */
     public static Trainer resume(Checkpoint checkpoint, int epochs) {
         TrainConfig c = epochs > 0 ? checkpoint.config().withEpochs(epochs) : checkpoint.config();
         Trainer t = new Trainer(checkpoint.model(), c);
         t.optimizer.restore(checkpoint.optimizer());
-        Map<String, Dropout> drops = Checkpoint.dropouts(t.model.network());
-        for (Map.Entry<String, long[]> e : checkpoint.rngs().entrySet()) drops.get(e.getKey()).rng().setState(e.getValue());
         t.resumeFrom = checkpoint;
         return t;
     }
@@ -111,7 +115,7 @@ public final class Trainer {
     public Trainer addListener(TrainListener l) { listeners.add(l); return this; }
 
     /** The epochs finished before this run resumed (from the checkpoint); empty for a fresh run. */
-    public List<EpochMetrics> resumedHistory() { return resumeFrom == null ? List.of() : List.copyOf(resumeFrom.history()); }
+    public List<EpochMetrics> resumedHistory() { return resumeFrom == null ? List.of() : resumeFrom.history(); }
 
     /**
      * Asks the run to stop at the next step boundary, e.g. from a signal handler; safe to call from any thread.
@@ -143,130 +147,132 @@ public final class Trainer {
             train = s.train();
             val = s.validation();
         }
-        if (resumeFrom != null && (resumeFrom.trainSize() != train.size() || resumeFrom.valSize() != (val == null ? 0 : val.size()))) {
-            throw new IllegalArgumentException("the checkpoint was trained on " + resumeFrom.trainSize() + " training and "
-                    + resumeFrom.valSize() + " validation images, but this data gives " + train.size() + " and "
-                    + (val == null ? 0 : val.size()) + "; resume with the same --data");
+        int valSize = val == null ? 0 : val.size();
+        if (resumeFrom != null && (resumeFrom.state().trainSize() != train.size() || resumeFrom.state().valSize() != valSize)) {
+            throw new IllegalArgumentException("the checkpoint was trained on " + resumeFrom.state().trainSize() + " training and "
+                    + resumeFrom.state().valSize() + " validation images, but this data gives " + train.size() + " and "
+                    + valSize + "; resume with the same --data");
         }
         checkData(train);
-        int k = Math.min(config.topK(), model.classes());
+        topK = Math.min(config.topK(), model.classes());
         LoaderConfig lc = LoaderConfig.train(config.batchSize(), config.seed())
                 .withAugmentation(config.flip() || config.cropPadding() > 0 ? Augmentation.of(config.cropPadding(), config.flip()) : Augmentation.NONE)
                 .withNormalization(model.normalization());
-        DataLoader loader = new DataLoader(train, lc, generator);
+        loader = new DataLoader(train, lc, generator);
         int batches = loader.batchesPerEpoch();
-        LrSchedule schedule = config.newSchedule(batches);
         CrossEntropyLoss loss = new CrossEntropyLoss(CrossEntropyLossConfig.of().withLabelSmoothing(config.labelSmoothing()));
+        trainStep = new TrainStep(model.network(), params, optimizer, loss, topK, config.lr(), config.newSchedule(batches), config.clipNorm());
 
-        List<EpochMetrics> history = new ArrayList<>();
-        int epoch0 = 0;
-        long step = 0;
-        double lossSum = 0, elapsed0 = 0, bestLoss = Double.POSITIVE_INFINITY;
-        long correct = 0, topk = 0, seen = 0;
-        int badEpochs = 0;
+        state = TrainingState.start(train.size(), valSize);
         if (resumeFrom != null) {
-            Checkpoint c = resumeFrom;
-            loader.restore(c.loader());
-            epoch0 = c.epochsDone();
-            step = c.globalStep();
-            lossSum = c.lossSum();
-            correct = c.correct();
-            topk = c.topK();
-            seen = c.seen();
-            elapsed0 = c.elapsed();
-            bestLoss = c.bestLoss();
-            badEpochs = c.badEpochs();
-            history.addAll(c.history());
-            say("resuming at epoch %d, step %d (%d of %d batches of this epoch done)", epoch0 + 1, step,
+            loader.restore(resumeFrom.loader());
+            state = resumeFrom.state();
+            say("resuming at epoch %d, step %d (%d of %d batches of this epoch done)", state.epochsDone() + 1, state.globalStep(),
                     loader.hasNext() ? loader.batchIndex() : batches, batches);
         }
         if (runDir != null) {
             Files.createDirectories(runDir);
             AtomicFile.write(runDir.resolve("spec.json"), o -> o.write(model.spec().toJsonText().getBytes(StandardCharsets.UTF_8)));
-            writeMetrics(history);
+            writeMetrics(state.history());
         }
         say("training %s on %s: %d images (%d batches of %d) per epoch%s%s", describeModel(), train.name(), train.size(), batches,
                 config.batchSize(), val == null ? "" : ", " + val.size() + " held out for validation",
                 test == null ? "" : ", testing on " + test.size());
 
         boolean stoppedEarly = false;
-        for (int epoch = epoch0; epoch < config.epochs(); epoch++) {
-            model.network().setTraining(true);
-            long t0 = System.nanoTime();
-            while (loader.hasNext()) {
-                Batch b = loader.next();
-                double lr = config.lr() * schedule.factor(step);
-                optimizer.setLr(lr);
-                optimizer.zeroGrad();
-                Gradients.Result r = Gradients.compute(model.network(), loss, b.x(), b.labels(), k);
-                Gradients.checkFinite(model.network(), b.x(), r.loss(), params, step + 1);
-                if (config.clipNorm() > 0) GradClip.clipGlobalNorm(params, config.clipNorm());
-                optimizer.step();
-                Gradients.checkValues(params, step + 1, "after the update");
-                step++;
-                lossSum += (double) r.loss() * r.size();
-                correct += r.correct();
-                topk += r.topK();
-                seen += r.size();
-                double elapsed = elapsed0 + (System.nanoTime() - t0) / 1e9;
-                if (progress != null) {
-                    progress.update(epoch + 1, config.epochs(), loader.batchIndex(), batches, seen, elapsed, lossSum / seen, (double) correct / seen);
-                }
-                for (TrainListener l : listeners) l.onStep(step, epoch + 1, r.loss(), lr);
-                boolean periodic = config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0;
-                // The epoch-end checkpoint follows an epoch's last step, so a periodic one there would be redundant;
-                // a stop there still needs one: it holds the finished pass, and a resume evaluates it first.
-                if (((periodic && loader.hasNext()) || stopRequested) && runDir != null) {
-                    saveCheckpoint(loader, epoch, step, lossSum, correct, topk, seen, elapsed, bestLoss, badEpochs, history, train, val);
-                }
-                if (stopRequested) {
-                    if (progress != null) progress.endEpoch(); // ends the progress line mid-epoch
-                    return stopped(history, step);
-                }
-            }
-            double seconds = elapsed0 + (System.nanoTime() - t0) / 1e9;
-            if (progress != null) progress.endEpoch();
-            model.network().setTraining(false);
-            Evaluation ve = val == null ? null : Evaluation.of(model, val, 500, k);
-            Evaluation te = test == null ? null : Evaluation.of(model, test, 500, k);
-            if (te != null) for (TrainListener l : listeners) l.onTest(epoch + 1, test, te, model);
-            EpochMetrics m = new EpochMetrics(epoch + 1, lossSum / seen, (double) correct / seen, (double) topk / seen,
-                    ve == null ? Double.NaN : ve.loss(), ve == null ? Double.NaN : ve.accuracy(),
-                    te == null ? Double.NaN : te.loss(), te == null ? Double.NaN : te.accuracy(), te == null ? Double.NaN : te.topK(),
-                    seconds, seen / seconds, optimizer.lr());
-            history.add(m);
-            say("%s", describe(m, k));
-            if (runDir != null) writeMetrics(history);
-            for (TrainListener l : listeners) l.onEpoch(m, model);
-
-            double monitored = ve != null ? ve.loss() : te != null ? te.loss() : Double.NaN;
-            if (config.patience() > 0 && !Double.isNaN(monitored)) {
-                if (monitored < bestLoss) { bestLoss = monitored; badEpochs = 0; } else badEpochs++;
-            }
-            loader.nextEpoch();
-            lossSum = 0; correct = 0; topk = 0; seen = 0; elapsed0 = 0;
-            if (runDir != null) saveCheckpoint(loader, epoch + 1, step, 0, 0, 0, 0, 0, bestLoss, badEpochs, history, train, val);
-            if (config.patience() > 0 && badEpochs >= config.patience() && epoch + 1 < config.epochs()) {
-                say("early stopping: %s loss has not improved for %d epochs (best %.4f)", ve != null ? "validation" : "test", badEpochs, bestLoss);
+        while (state.epochsDone() < config.epochs()) {
+            if (!epoch()) return stopped();
+            int epoch = state.epochsDone() + 1;
+            EpochMetrics m = evaluate(val, test);
+            endEpoch(m, val != null ? m.valLoss() : m.testLoss());
+            if (config.patience() > 0 && state.badEpochs() >= config.patience() && epoch < config.epochs()) {
+                say("early stopping: %s loss has not improved for %d epochs (best %.4f)", val != null ? "validation" : "test",
+                        state.badEpochs(), state.bestLoss());
                 stoppedEarly = true;
                 break;
             }
-            if (stopRequested && epoch + 1 < config.epochs()) return stopped(history, step); // the checkpoint above continues it
+            if (stopRequested && epoch < config.epochs()) return stopped(); // the epoch-end checkpoint continues it
         }
         model.network().setTraining(false);
         if (runDir != null) {
             ModelFile.save(model, runDir.resolve("model.safetensors"), true);
             say("model written to %s", runDir.resolve("model.safetensors"));
         }
-        TrainResult result = new TrainResult(history, stoppedEarly, false, step);
+        TrainResult result = new TrainResult(state.history(), stoppedEarly, false, state.globalStep());
         for (TrainListener l : listeners) l.onEnd(model, result);
         return result;
     }
 
-    private TrainResult stopped(List<EpochMetrics> history, long step) {
-        say("stopped at step %d on request; resume with --resume %s", step,
+    /**
+     * Trains on the rest of the epoch in progress, step by step. Returns false when a stop was requested: the
+     * step in progress finished and (with a run folder) a checkpoint holds that point.
+     */
+    private boolean epoch() throws IOException {
+        int epoch = state.epochsDone() + 1;
+        int batches = loader.batchesPerEpoch();
+        model.network().setTraining(true);
+        double elapsed0 = state.elapsed();
+        long t0 = System.nanoTime();
+        while (loader.hasNext()) {
+            Batch b = loader.next();
+            double lr = trainStep.lr(state.globalStep());
+            Gradients.Result r = trainStep.run(b.x(), b.labels(), state.globalStep());
+            state = state.afterStep(r).withElapsed(elapsed0 + (System.nanoTime() - t0) / 1e9);
+            EpochTotals sums = state.totals();
+            if (progress != null) {
+                progress.update(epoch, config.epochs(), loader.batchIndex(), batches, sums.seen(), state.elapsed(), sums.meanLoss(), sums.accuracy());
+            }
+            for (TrainListener l : listeners) l.onStep(state.globalStep(), epoch, r.loss(), lr);
+            boolean periodic = config.checkpointEvery() > 0 && state.globalStep() % config.checkpointEvery() == 0;
+            // The epoch-end checkpoint follows an epoch's last step, so a periodic one there would be redundant;
+            // a stop there still needs one: it holds the finished pass, and a resume evaluates it first.
+            if (((periodic && loader.hasNext()) || stopRequested) && runDir != null) saveCheckpoint();
+            if (stopRequested) {
+                if (progress != null) progress.endEpoch(); // ends the progress line mid-epoch
+                return false;
+            }
+        }
+        state = state.withElapsed(elapsed0 + (System.nanoTime() - t0) / 1e9);
+        if (progress != null) progress.endEpoch();
+        return true;
+    }
+
+    /** Evaluates the model after the epoch in progress: its metrics, with validation and test figures if there are sets. */
+    private EpochMetrics evaluate(Dataset val, Dataset test) {
+        int epoch = state.epochsDone() + 1;
+        model.network().setTraining(false);
+        Evaluation ve = val == null ? null : Evaluation.of(model, val, 500, topK);
+        Evaluation te = test == null ? null : Evaluation.of(model, test, 500, topK);
+        if (te != null) for (TrainListener l : listeners) l.onTest(epoch, test, te, model);
+        EpochTotals sums = state.totals();
+        double seconds = state.elapsed();
+        return new EpochMetrics(epoch, sums.meanLoss(), sums.accuracy(), sums.topKAccuracy(),
+                ve == null ? Double.NaN : ve.loss(), ve == null ? Double.NaN : ve.accuracy(),
+                te == null ? Double.NaN : te.loss(), te == null ? Double.NaN : te.accuracy(), te == null ? Double.NaN : te.topK(),
+                seconds, sums.seen() / seconds, optimizer.lr());
+    }
+
+    /** Records the finished epoch: metrics file, listeners, early-stopping state on {@code monitored} (NaN: none), next epoch, checkpoint. */
+    private void endEpoch(EpochMetrics m, double monitored) throws IOException {
+        List<EpochMetrics> history = new ArrayList<>(state.history());
+        history.add(m);
+        say("%s", describe(m, topK));
+        if (runDir != null) writeMetrics(history);
+        for (TrainListener l : listeners) l.onEpoch(m, model);
+        double bestLoss = state.bestLoss();
+        int badEpochs = state.badEpochs();
+        if (config.patience() > 0 && !Double.isNaN(monitored)) {
+            if (monitored < bestLoss) { bestLoss = monitored; badEpochs = 0; } else badEpochs++;
+        }
+        loader.nextEpoch();
+        state = state.afterEpoch(m, bestLoss, badEpochs);
+        if (runDir != null) saveCheckpoint();
+    }
+
+    private TrainResult stopped() {
+        say("stopped at step %d on request; resume with --resume %s", state.globalStep(),
                 runDir == null ? "(no run folder, so no checkpoint)" : runDir.resolve("checkpoint.safetensors"));
-        return new TrainResult(history, false, true, step);
+        return new TrainResult(state.history(), false, true, state.globalStep());
     }
 
     private void checkData(Dataset train) {
@@ -283,15 +289,9 @@ public final class Trainer {
 
     private String describeModel() { return model.spec().name() == null ? "the model" : model.spec().name(); }
 
-    private void saveCheckpoint(DataLoader loader, int epochsDone, long step, double lossSum, long correct, long topk, long seen,
-                                double elapsed, double bestLoss, int badEpochs, List<EpochMetrics> history, Dataset train, Dataset val)
-            throws IOException {
-        Gradients.checkValues(params, step, "when its checkpoint was due, so that checkpoint was not written");
-        Map<String, long[]> rngs = new LinkedHashMap<>();
-        for (Map.Entry<String, Dropout> e : Checkpoint.dropouts(model.network()).entrySet()) rngs.put(e.getKey(), e.getValue().rng().state());
-        new Checkpoint(model, config, optimizer.state(), loader.state(), rngs, epochsDone, step, lossSum, correct, topk, seen,
-                elapsed, bestLoss, badEpochs, List.copyOf(history), train.size(), val == null ? 0 : val.size())
-                .save(runDir.resolve("checkpoint.safetensors"));
+    private void saveCheckpoint() throws IOException {
+        Gradients.checkValues(params, state.globalStep(), "when its checkpoint was due, so that checkpoint was not written");
+        new Checkpoint(model, config, optimizer.state(), loader.state(), state).save(runDir.resolve("checkpoint.safetensors"));
     }
 
     private void writeMetrics(List<EpochMetrics> history) throws IOException {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.conv4j.io.FormatException;
+import org.conv4j.model.Normalization;
 import org.conv4j.util.Rng;
 import org.junit.jupiter.api.Test;
 

@@ -21,7 +21,7 @@ import org.conv4j.io.SafeTensors;
 import org.conv4j.kernels.Parallel;
 import org.conv4j.model.Model;
 import org.conv4j.model.ModelFile;
-import org.conv4j.model.NamedParam;
+import org.conv4j.layers.NamedParam;
 import org.conv4j.model.Zoo;
 import org.conv4j.train.Checkpoint;
 import org.conv4j.train.EpochMetrics;

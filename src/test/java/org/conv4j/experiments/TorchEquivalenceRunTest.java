@@ -16,7 +16,7 @@ import org.conv4j.data.Datasets;
 import org.conv4j.io.Json;
 import org.conv4j.io.SafeTensors;
 import org.conv4j.model.Model;
-import org.conv4j.model.NamedParam;
+import org.conv4j.layers.NamedParam;
 import org.conv4j.model.Zoo;
 import org.conv4j.testing.LiveTorch;
 import org.junit.jupiter.api.BeforeAll;

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.conv4j.io.FormatException;
 import org.conv4j.io.Json;
 import org.conv4j.io.SafeTensors;
+import org.conv4j.layers.NamedParam;
 import org.conv4j.tensor.Tensor;
 import org.conv4j.util.Rng;
 import org.junit.jupiter.api.Test;

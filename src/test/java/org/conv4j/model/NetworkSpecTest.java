@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.util.List;
 import org.conv4j.io.FormatException;
 import org.conv4j.layers.Init;
+import org.conv4j.layers.NamedParam;
 import org.conv4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 

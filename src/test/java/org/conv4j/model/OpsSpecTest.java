@@ -15,6 +15,7 @@ import org.conv4j.activation.SoftmaxConfig;
 import org.conv4j.io.Json;
 import org.conv4j.layers.Init;
 import org.conv4j.layers.Layer;
+import org.conv4j.layers.NamedParam;
 import org.conv4j.norm.LayerNorm;
 import org.conv4j.norm.LayerNorm2d;
 import org.conv4j.norm.LayerNormConfig;

@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.conv4j.layers.NamedParam;
 import org.conv4j.testing.LiveTorch;
 import org.conv4j.util.Rng;
 import org.junit.jupiter.api.Test;

@@ -130,7 +130,7 @@ class OnnxImportTest {
         Tensor x = Npy.readTensor(DIR.resolve("resnet_input.npy"));
         int[] labels = {3, 1};
         org.conv4j.loss.CrossEntropyLoss loss = new org.conv4j.loss.CrossEntropyLoss();
-        org.conv4j.optim.Optimizer opt = org.conv4j.optim.Adam.adam(org.conv4j.model.NamedParam.trainable(net), 1e-2);
+        org.conv4j.optim.Optimizer opt = org.conv4j.optim.Adam.adam(org.conv4j.layers.NamedParam.trainable(net), 1e-2);
         org.conv4j.norm.BatchNorm2d bn = (org.conv4j.norm.BatchNorm2d) net.get(1);
         float[] meanBefore = bn.runningMean().value().data().clone();
         net.setTraining(true);

@@ -8,7 +8,7 @@ import java.util.function.Function;
 import org.conv4j.io.SafeTensors;
 import org.conv4j.layers.Layer;
 import org.conv4j.layers.Param;
-import org.conv4j.model.NamedParam;
+import org.conv4j.layers.NamedParam;
 import org.conv4j.tensor.Tensor;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package org.conv4j.reliability;
 import java.util.List;
 import org.conv4j.data.Dataset;
 import org.conv4j.model.Model;
-import org.conv4j.model.NamedParam;
+import org.conv4j.layers.NamedParam;
 import org.conv4j.model.NetworkSpec;
 import org.conv4j.train.TrainConfig;
 

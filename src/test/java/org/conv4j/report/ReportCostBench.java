@@ -17,11 +17,12 @@ import org.conv4j.layers.Flatten;
 import org.conv4j.layers.Linear;
 import org.conv4j.layers.LinearConfig;
 import org.conv4j.loss.CrossEntropyLoss;
-import org.conv4j.model.NamedParam;
+import org.conv4j.layers.NamedParam;
 import org.conv4j.model.Sequential;
 import org.conv4j.optim.Adam;
 import org.conv4j.pool.MaxPool2d;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.train.EpochMetrics;
 import org.conv4j.util.Rng;
 
 /**
@@ -84,8 +85,7 @@ public final class ReportCostBench {
             double seconds = (System.nanoTime() - t0) / 1e9;
             trainingNanos += System.nanoTime() - t0;
             int n = data.test().size();
-            report.epochEnd(new EpochMetrics(epoch, lossSum / seen, (double) right / seen, testLoss / n, eval.confusion().accuracy(),
-                    seconds, seen / seconds), eval);
+            report.epochEnd(new EpochMetrics(epoch, lossSum / seen, (double) right / seen, Double.NaN, Double.NaN, Double.NaN, testLoss / n, eval.confusion().accuracy(), Double.NaN, seconds, seen / seconds, Double.NaN), eval);
             System.out.printf(Locale.ROOT, "epoch %d: %.1f s, test accuracy %.2f%%, report so far %.3f s%n", epoch, seconds,
                     100 * eval.confusion().accuracy(), (report.nanos() + collectNanos) / 1e9);
         }

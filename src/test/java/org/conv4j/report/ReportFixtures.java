@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.train.EpochMetrics;
 
 /** A synthetic run: a fake classifier whose accuracy is known, evaluated through {@link EvalCollector}. */
 final class ReportFixtures {
@@ -53,8 +54,7 @@ final class ReportFixtures {
         double acc = (double) e.right() / e.n();
         for (int ep = 1; ep <= epochs; ep++) {
             double f = (double) ep / epochs;
-            rows.add(new EpochMetrics(ep, 0.9 - 0.5 * f, 0.6 + 0.3 * f, 0.8 - 0.4 * f,
-                    ep == epochs ? acc : acc - 0.05 * (1 - f), 40 + r.nextDouble(), 1400));
+            rows.add(new EpochMetrics(ep, 0.9 - 0.5 * f, 0.6 + 0.3 * f, Double.NaN, Double.NaN, Double.NaN, 0.8 - 0.4 * f, ep == epochs ? acc : acc - 0.05 * (1 - f), Double.NaN, 40 + r.nextDouble(), 1400, Double.NaN));
         }
         BatchLossSeries s = new BatchLossSeries(50);
         for (int i = 0; i < epochs * 938; i++) s.record(2.3 * Math.exp(-i / 400.0) + 0.3 + 0.1 * r.nextGaussian());

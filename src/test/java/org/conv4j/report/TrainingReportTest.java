@@ -18,11 +18,12 @@ import org.conv4j.layers.Flatten;
 import org.conv4j.layers.Linear;
 import org.conv4j.layers.LinearConfig;
 import org.conv4j.loss.CrossEntropyLoss;
-import org.conv4j.model.NamedParam;
+import org.conv4j.layers.NamedParam;
 import org.conv4j.model.Sequential;
 import org.conv4j.optim.Adam;
 import org.conv4j.pool.MaxPool2d;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.train.EpochMetrics;
 import org.conv4j.util.Rng;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,7 +85,7 @@ class TrainingReportTest {
                 eval.add(x, logits, y);
             }
             double acc = right / 90.0;
-            report.epochEnd(new EpochMetrics(epoch, 0, Double.NaN, 0, acc, 1, 1), eval);
+            report.epochEnd(new EpochMetrics(epoch, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, acc, Double.NaN, 1, 1, Double.NaN), eval);
 
             ConfusionMatrix cm = eval.confusion();
             assertEquals(90, cm.total(), "sums to the test set size");

@@ -8,7 +8,7 @@ import java.util.List;
 import org.conv4j.data.Dataset;
 import org.conv4j.model.Model;
 import org.conv4j.model.ModelFile;
-import org.conv4j.model.NamedParam;
+import org.conv4j.layers.NamedParam;
 import org.conv4j.model.NetworkSpec;
 import org.conv4j.util.Rng;
 import org.junit.jupiter.api.Test;

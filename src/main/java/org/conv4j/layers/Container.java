@@ -1,7 +1,6 @@
-package org.conv4j.model;
+package org.conv4j.layers;
 
 import java.util.List;
-import org.conv4j.layers.Layer;
 
 /**
  * A layer made of named child layers (Sequential, Residual). Parameter names are the path of child names

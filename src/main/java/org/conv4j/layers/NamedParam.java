@@ -1,22 +1,24 @@
-package org.conv4j.model;
+package org.conv4j.layers;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.conv4j.layers.Layer;
-import org.conv4j.layers.Param;
 
 /**
  * A parameter or buffer with its full torch-style name ({@code "0.weight"}, {@code "2.block.1.running_var"}),
- * and the layer that owns it (so an error can name the layer).
+ * and the layer that owns it (so an error can name the layer). Optimizers, model files and checkpoints all
+ * address parameters this way.
  */
 public record NamedParam(String name, Param param, Layer owner) {
 
     /** Every parameter and buffer under {@code root}, in a stable order, with full names. */
     public static List<NamedParam> of(Layer root) {
         List<NamedParam> out = new ArrayList<>();
-        collect("", root, out);
+        Layers.walk(root, (path, layer) -> {
+            if (layer instanceof Container) return; // a container's params() are its children's, named below it
+            for (Param p : layer.params()) out.add(new NamedParam(Layers.child(path, p.name()), p, layer));
+        });
         return out;
     }
 
@@ -36,11 +38,4 @@ public record NamedParam(String name, Param param, Layer owner) {
         return m;
     }
 
-    private static void collect(String prefix, Layer layer, List<NamedParam> out) {
-        if (layer instanceof Container c) {
-            for (Container.Child ch : c.children()) collect(prefix + ch.name() + ".", ch.layer(), out);
-        } else {
-            for (Param p : layer.params()) out.add(new NamedParam(prefix + p.name(), p, layer));
-        }
-    }
 }

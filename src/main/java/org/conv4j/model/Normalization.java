@@ -1,6 +1,7 @@
-package org.conv4j.data;
+package org.conv4j.model;
 
 import java.util.Arrays;
+import org.conv4j.data.Dataset;
 
 /**
  * Per-channel normalisation {@code x' = (x - mean[c]) / std[c]}, applied to pixels already scaled to
