@@ -128,11 +128,9 @@ public final class Upsample implements Layer {
         float[] frac = new float[out];
         switch (config.mode()) {
             case NEAREST -> {
-                // torch's nearest_idx: exact shortcuts for equal and doubled sizes, else ⌊o·step⌋ in float
+                // torch's NCHW kernel: ⌊o·step⌋ in float, even when a scale factor leaves the size unchanged
                 float step = config.step(in, out, scale);
-                for (int o = 0; o < out; o++) {
-                    lo[o] = out == in ? o : out == 2 * in ? o >> 1 : Math.min((int) Math.floor(o * step), in - 1);
-                }
+                for (int o = 0; o < out; o++) lo[o] = Math.min((int) Math.floor(o * step), in - 1);
             }
             case NEAREST_EXACT -> {
                 // torch's nearest_neighbor_exact_compute_source_index: (o + 0.5)·step in double, floored as a float
@@ -141,7 +139,9 @@ public final class Upsample implements Layer {
             }
             case BILINEAR -> {
                 // torch's area_pixel_compute_scale / _source_index: half-pixel centres unless align_corners
-                float step = config.alignCorners() ? (out > 1 ? (float) (in - 1) / (out - 1) : 0f) : config.step(in, out, scale);
+                // torch 1.13 copies an axis whose size does not change, even when a scale factor maps it by 1/s
+                float step = config.alignCorners() ? (out > 1 ? (float) (in - 1) / (out - 1) : 0f)
+                        : out == in ? 1f : config.step(in, out, scale);
                 for (int o = 0; o < out; o++) {
                     float real = config.alignCorners() ? step * o : (float) Math.max(0, step * (o + 0.5) - 0.5);
                     int i0 = (int) real;
