@@ -100,6 +100,7 @@ final class BuiltinLayers {
                     long f = Summary.flopsOf(l.block(), in) + elements(out);
                     return l.shortcut() == null ? f : f + Summary.flopsOf(l.shortcut(), in);
                 });
+        SpatialLayers.registerAll();  // Pad2d, AdaptiveAvg/MaxPool2d, Upsample, ChannelShuffle, Slice
     }
 
     static List<Map<String, Object>> writeAll(Sequential s) {
