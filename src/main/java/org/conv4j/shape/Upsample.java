@@ -1,5 +1,6 @@
 package org.conv4j.shape;
 
+import java.util.Arrays;
 import org.conv4j.layers.Buffers;
 import org.conv4j.layers.Layer;
 import org.conv4j.tensor.ShapeException;
@@ -23,6 +24,7 @@ public final class Upsample implements Layer {
     private Axis cols;       // OW output columns → input columns
     private Tensor out;      // [N, C, OH, OW] reused
     private Tensor dX;       // [N, C, H, W] reused
+    private double[] dXSum;  // [N·C·H·W] backward's running sums, reused
 
     /**
      * Where each output index along one axis reads: input indices lo[o] and hi[o] with weights
@@ -53,15 +55,20 @@ public final class Upsample implements Layer {
         return out;
     }
 
-    /** dX[lo/hi rows × lo/hi columns] += weight · dOut, the transpose of the forward's weighted sums. */
+    /**
+     * dX[lo/hi rows × lo/hi columns] += weight · dOut, the transpose of the forward's weighted sums. Each
+     * input cell gathers several terms of either sign, so they are summed in double and rounded once.
+     */
     @Override
     public Tensor backward(Tensor dOut) {
         if (shape == null) throw new IllegalStateException(name + ": backward called before forward");
         int oh = rows.size(), ow = cols.size(), h = shape[2], w = shape[3];
         Shapes.check(name, "dOut", dOut, shape[0], shape[1], oh, ow);
         dX = Buffers.reuse(dX, shape);
-        dX.zero();
-        float[] d = dX.data(), g = dOut.data();
+        if (dXSum == null || dXSum.length != dX.size()) dXSum = new double[dX.size()];
+        Arrays.fill(dXSum, 0);
+        double[] d = dXSum;
+        float[] g = dOut.data();
         for (int pl = 0; pl < shape[0] * shape[1]; pl++) {
             int in = pl * h * w;
             for (int i = 0; i < oh; i++) {
@@ -73,14 +80,16 @@ public final class Upsample implements Layer {
                         d[r0 + cols.lo[j]] += gv;
                     } else {
                         float w1 = cols.frac[j], w0 = 1 - w1;
-                        d[r0 + cols.lo[j]] += h0 * w0 * gv;
-                        d[r0 + cols.hi[j]] += h0 * w1 * gv;
-                        d[r1 + cols.lo[j]] += h1 * w0 * gv;
-                        d[r1 + cols.hi[j]] += h1 * w1 * gv;
+                        d[r0 + cols.lo[j]] += (double) h0 * w0 * gv;
+                        d[r0 + cols.hi[j]] += (double) h0 * w1 * gv;
+                        d[r1 + cols.lo[j]] += (double) h1 * w0 * gv;
+                        d[r1 + cols.hi[j]] += (double) h1 * w1 * gv;
                     }
                 }
             }
         }
+        float[] dx = dX.data();
+        for (int i = 0; i < dx.length; i++) dx[i] = (float) d[i];
         return dX;
     }
 
@@ -93,7 +102,10 @@ public final class Upsample implements Layer {
         return y;
     }
 
-    /** out = x[lo rows, lo cols] (nearest), or (x00·w0 + x01·w1)·h0 + (x10·w0 + x11·w1)·h1 in torch's order. */
+    /**
+     * out = x[lo rows, lo cols] (nearest), or (x00·w0 + x01·w1)·h0 + (x10·w0 + x11·w1)·h1 in torch's order,
+     * with torch's float weights but summed in double: neighbours of opposite sign cancel without losing digits.
+     */
     private void resize(Tensor x, Axis r, Axis c, Tensor y) {
         int h = x.dim(2), w = x.dim(3), oh = r.size(), ow = c.size();
         float[] src = x.data(), o = y.data();
@@ -108,9 +120,9 @@ public final class Upsample implements Layer {
                         o[dst + j] = src[r0 + c.lo[j]];
                     } else {
                         float w1 = c.frac[j], w0 = 1 - w1;
-                        float top = src[r0 + c.lo[j]] * w0 + src[r0 + c.hi[j]] * w1;
-                        float bottom = src[r1 + c.lo[j]] * w0 + src[r1 + c.hi[j]] * w1;
-                        o[dst + j] = top * h0 + bottom * h1;
+                        double top = (double) src[r0 + c.lo[j]] * w0 + (double) src[r0 + c.hi[j]] * w1;
+                        double bottom = (double) src[r1 + c.lo[j]] * w0 + (double) src[r1 + c.hi[j]] * w1;
+                        o[dst + j] = (float) (top * h0 + bottom * h1);
                     }
                 }
             }
