@@ -11,6 +11,7 @@ import org.conv4j.pool.AdaptiveAvgPool2d;
 import org.conv4j.pool.AdaptiveMaxPool2d;
 import org.conv4j.pool.AdaptivePoolConfig;
 import org.conv4j.shape.ChannelShuffle;
+import org.conv4j.shape.ChannelShuffleConfig;
 import org.conv4j.shape.Pad2d;
 import org.conv4j.shape.PadConfig;
 import org.conv4j.shape.Slice;
@@ -52,8 +53,8 @@ final class SpatialLayers {
                 // bilinear: a 2-tap lerp along each of two rows, then one across them: 6 multiplies, 3 adds
                 (l, in, out) -> l.config().mode() == UpsampleConfig.Mode.BILINEAR ? 9 * elements(out) : 0);
         LayerRegistry.register("ChannelShuffle", ChannelShuffle.class, List.of("groups"),
-                (c, ctx) -> new ChannelShuffle(c.integer("groups")),
-                (l, out) -> out.put("groups", l.groups()),
+                (c, ctx) -> new ChannelShuffle(ChannelShuffleConfig.of(c.integer("groups"))),
+                (l, out) -> out.put("groups", l.config().groups()),
                 (l, in, out) -> 0);
         LayerRegistry.register("Slice", Slice.class, List.of("dim", "start", "end", "step"),
                 (c, ctx) -> {

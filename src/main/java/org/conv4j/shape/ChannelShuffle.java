@@ -12,21 +12,24 @@ import org.conv4j.tensor.Tensor;
  * k·G + g is input channel g·(C/G) + k. Backward applies the inverse permutation.
  */
 public final class ChannelShuffle implements Layer {
-    private final int groups;
+    private final ChannelShuffleConfig config;
+    private final int groups;  // config.groups()
     private final String name;
 
     private int[] shape;     // [N, C, *] of the last forward input
     private Tensor out;      // [N, C, *] reused
     private Tensor dX;       // [N, C, *] reused
 
-    /** @param groups G, at least 1; must divide the input's channel count */
-    public ChannelShuffle(int groups) {
-        if (groups < 1) throw new IllegalArgumentException("ChannelShuffle: groups must be positive, got " + groups);
-        this.groups = groups;
+    public ChannelShuffle(ChannelShuffleConfig config) {
+        this.config = config;
+        this.groups = config.groups();
         this.name = "ChannelShuffle(" + groups + ")";
     }
 
-    public int groups() { return groups; }
+    /** G groups; G must divide the input's channel count. */
+    public ChannelShuffle(int groups) { this(ChannelShuffleConfig.of(groups)); }
+
+    public ChannelShuffleConfig config() { return config; }
 
     @Override
     public Tensor forward(Tensor x) {
