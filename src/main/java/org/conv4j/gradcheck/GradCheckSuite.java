@@ -13,6 +13,7 @@ public final class GradCheckSuite {
         cases.addAll(PoolChecks.cases());
         cases.addAll(LayerChecks.cases());
         cases.addAll(ModelChecks.cases());
+        cases.addAll(ShapeChecks.cases());  // Pad2d, AdaptiveAvg/MaxPool2d, Upsample, ChannelShuffle, Slice
         return cases;
     }
 }

@@ -116,10 +116,11 @@ final class BuiltinLayers {
                     return l.shortcut() == null ? f : f + Summary.flopsOf(l.shortcut(), in);
                 });
         modernOps(t);
+        SpatialLayers.addAll(t); // Pad2d, AdaptiveAvg/MaxPool2d, Upsample, ChannelShuffle, Slice
         return List.copyOf(t);
     }
 
-    private static <L extends Layer> void add(List<LayerType<?>> types, String name, Class<L> layerClass, List<String> keys,
+    static <L extends Layer> void add(List<LayerType<?>> types, String name, Class<L> layerClass, List<String> keys,
                                               LayerType.Reader<L> reader, LayerType.Writer<L> writer, LayerType.Flops<L> flops) {
         types.add(new LayerType<>(name, layerClass, List.copyOf(keys), reader, writer, flops));
     }

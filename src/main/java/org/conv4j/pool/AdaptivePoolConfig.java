@@ -1,0 +1,33 @@
+package org.conv4j.pool;
+
+/**
+ * Settings of {@link AdaptiveAvgPool2d} and {@link AdaptiveMaxPool2d}: the output size, as torch.nn's
+ * {@code output_size}. The bins are torch's: output row i covers input rows
+ * [⌊i·H/OH⌋, ⌈(i+1)·H/OH⌉), so bins overlap when OH does not divide H and repeat rows when OH &gt; H.
+ *
+ * @param outH output height OH, at least 1
+ * @param outW output width OW, at least 1
+ */
+public record AdaptivePoolConfig(int outH, int outW) {
+    public AdaptivePoolConfig {
+        if (outH < 1 || outW < 1) {
+            throw new IllegalArgumentException("AdaptivePool2d: output_size must be positive, got " + outH + "x" + outW);
+        }
+    }
+
+    /** An OS×OS output; {@code of(1)} is the global pool. */
+    public static AdaptivePoolConfig of(int outSize) { return new AdaptivePoolConfig(outSize, outSize); }
+
+    public static AdaptivePoolConfig of(int outH, int outW) { return new AdaptivePoolConfig(outH, outW); }
+
+    public AdaptivePoolConfig withOutputSize(int outH, int outW) { return new AdaptivePoolConfig(outH, outW); }
+
+    /** First input index of output bin {@code i}: ⌊i·in/out⌋. */
+    public static int binStart(int i, int in, int out) { return (int) ((long) i * in / out); }
+
+    /** One past the last input index of output bin {@code i}: ⌈(i+1)·in/out⌉. */
+    public static int binEnd(int i, int in, int out) { return (int) (((long) (i + 1) * in + out - 1) / out); }
+
+    /** {@code AdaptiveAvgPool2d(3x5)}-style label; a square size shows once. */
+    String describe(String layer) { return layer + "(" + (outH == outW ? "" + outH : outH + "x" + outW) + ")"; }
+}
