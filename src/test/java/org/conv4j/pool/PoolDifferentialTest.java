@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A seeded random differential test of every pooling path against double-precision loops written from
  * torch's definitions ({@link ReferencePool} for the forward, the loops below for the backward): the 2×2
- * kernel, the separable row-then-column kernels and the window loop, as {@link Pooling} chooses them, through
+ * kernel and the separable row-then-column kernels, as {@link Pooling} chooses them, and the window loop, through
  * the layers (max pooling plain and fused after a ReLU, average pooling with and without padding in the
  * divisor) and the global average pool. Cases range over inputs from 1×1, kernels 1–5 per axis, strides 1–3,
  * every padding torch allows (up to half the kernel), floor and ceil mode. A failure names the case's seed and
@@ -54,7 +54,9 @@ class PoolDifferentialTest {
         System.out.printf("PoolDifferentialTest: %d cases from seed %d; 2x2 kernel %d, separable %d, window loop %d%n",
                 cases, SEED, paths[0], paths[1], paths[2]);
         if (!replay && CASES >= 1000) {
-            assertTrue(paths[0] >= 20 && paths[1] >= CASES / 4 && paths[2] >= 20, "paths reached: " + Arrays.toString(paths));
+            // torch's settings (padding at most half the kernel, no dilation) always give the layers a kernel
+            // path; the window loop is checked on every case through maxForwardLoop.
+            assertTrue(paths[0] >= 20 && paths[1] >= CASES / 4, "paths reached: " + Arrays.toString(paths));
         }
     }
 
