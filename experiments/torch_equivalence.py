@@ -4,7 +4,8 @@
 data order, and otherwise exactly as ../shared/bench/torch_fmnist.py trains: the same nn.Sequential, Adam(lr 1e-3,
 torch defaults), nn.CrossEntropyLoss (mean), batches of 64 taken from the epoch's order (the last one of 32 kept),
 pixels / 255, test accuracy on the 10,000 test images in batches of 1000. Writes the same files conv4j wrote
-(result.json, step1/final/losses.safetensors) so that `compare` can treat both alike.
+(result.json, step1/final/losses.safetensors) so that `compare` can treat both alike, and grad1.safetensors: the
+first step's gradient with the magnitude of its sums, for TorchEquivalenceRunTest's rounding bound.
 
     OMP_NUM_THREADS=2 python3 torch_equivalence.py train CONV4J_DIR OUT_DIR [--perturb-ulp]
 
@@ -68,6 +69,124 @@ def state(m):
     return {k: v.detach().numpy().copy() for k, v in m.state_dict().items()}
 
 
+def watch(m):
+    """Keeps each Conv2d's and Linear's input and output gradient of the next forward/backward, then unhooks."""
+    seen, handles = {}, []
+    def hook(name):
+        def keep(mod, inp, outp):
+            seen[name] = [inp[0].detach(), None]
+            outp.register_hook(lambda g: seen[name].__setitem__(1, g.detach()))
+            handles.pop().remove()
+        return keep
+    for name, mod in m.named_children():
+        if isinstance(mod, (nn.Conv2d, nn.Linear)): handles.append(mod.register_forward_hook(hook(name)))
+    handles.reverse()   # each hook removes itself; popped from the end in forward order
+    return seen
+
+
+def gradient_sums(m, seen):
+    """Step 1's gradient as torch computed it (NAME, F32) and what bounds its rounding (TorchEquivalenceRunTest).
+
+    NAME.abs: per element, the gradient's sum taken over magnitudes (F64), each factor replaced by the magnitude
+    of the sum that computed it, which bounds its rounding: a layer's input by the previous layer's sum of
+    |weight·input| + |bias|, max-pooled and not clamped by the ReLU (a pre-activation rounded across 0 gives
+    the ReLU's output an error of that size, where torch's is exactly 0), an output gradient by the next
+    layer's sum of |weight·gradient|, through every ReLU gate that is open or within rounding of opening and to
+    every cell within rounding of its max-pool window's maximum (where the two runs may choose differently).
+    NAME.terms: the number of terms of that sum (conv: N·OH·OW, linear: N). "chain": the summed lengths of every
+    other sum on the way (each layer's forward dot product and its backward input-gradient sum, and the softmax's
+    over the classes), whose rounding the terms inherit."""
+    import torch.nn.functional as F
+    mods = list(m.named_children())
+    chain = seen[mods[-1][0]][1].shape[1]
+    for _, mod in mods:
+        if isinstance(mod, nn.Conv2d):
+            k = mod.kernel_size[0] * mod.kernel_size[1]
+            chain += mod.in_channels // mod.groups * k + 1 + mod.out_channels // mod.groups * k
+        elif isinstance(mod, nn.Linear):
+            chain += mod.in_features + 1 + mod.out_features
+    slack = 2 * chain * 2.0 ** -24   # the relative rounding either side's value of a sum may carry, to first order
+    a, abar = seen[mods[0][0]][0].double(), seen[mods[0][0]][0].double().abs()
+    xbar, saved = {}, {}
+    with torch.no_grad():
+        for name, mod in mods:   # forward: the real activations for the gates, the magnitudes for the bounds
+            if isinstance(mod, (nn.Conv2d, nn.Linear)):
+                w, b = mod.weight.double(), mod.bias.double()
+                xbar[name] = abar
+                if isinstance(mod, nn.Conv2d):
+                    conv = lambda t, w, b: F.conv2d(t, w, b, mod.stride, mod.padding, mod.dilation)
+                    a, abar = conv(a, w, b), conv(a.abs(), w.abs(), b.abs())
+                else:
+                    a, abar = F.linear(a, w, b), F.linear(a.abs(), w.abs(), b.abs())
+            elif isinstance(mod, nn.ReLU):
+                saved[name] = a > -slack * abar   # open, or within rounding of opening on the other side
+                a = F.relu(a)
+            elif isinstance(mod, nn.MaxPool2d):
+                k = mod.kernel_size
+                if mod.stride != k or mod.padding != 0 or mod.dilation != 1 or mod.ceil_mode:
+                    raise ValueError(f"magnitudes need non-overlapping pooling windows, not {mod}")
+                top = F.max_pool2d(a, k)   # every cell within rounding of its window's maximum may be the one chosen
+                h, w = top.shape[2] * k, top.shape[3] * k
+                near = top.repeat_interleave(k, 2).repeat_interleave(k, 3) - slack * F.max_pool2d(abar, k).repeat_interleave(k, 2).repeat_interleave(k, 3)
+                saved[name] = (a.shape, a[:, :, :h, :w] >= near, k)
+                a, abar = top, F.max_pool2d(abar, k)
+            elif isinstance(mod, nn.Flatten):
+                saved[name] = a.shape
+                a, abar = a.flatten(1), abar.flatten(1)
+            else:
+                raise ValueError(f"no magnitude rule for {mod}")
+        dbar = seen[mods[-1][0]][1].double().abs()
+        out = {}
+        for name, mod in reversed(mods):   # backward: magnitudes through torch's own gates
+            if isinstance(mod, (nn.Conv2d, nn.Linear)):
+                wa, x, dbar_out = mod.weight.double().abs(), xbar[name], dbar
+                if isinstance(mod, nn.Conv2d):
+                    w_abs = torch.nn.grad.conv2d_weight(x, wa.shape, dbar, mod.stride, mod.padding, mod.dilation)
+                    b_abs, terms = dbar.sum((0, 2, 3)), dbar.shape[0] * dbar.shape[2] * dbar.shape[3]
+                    dbar = torch.nn.grad.conv2d_input(x.shape, wa, seen[name][1].double().abs(), mod.stride, mod.padding, mod.dilation)
+                else:
+                    w_abs, b_abs, terms = dbar.t() @ x, dbar.sum(0), dbar.shape[0]
+                    dbar = seen[name][1].double().abs() @ wa
+                for p, v in (("weight", w_abs), ("bias", b_abs)):
+                    out[f"{name}.{p}"] = getattr(mod, p).grad.detach().numpy().copy()
+                    out[f"{name}.{p}.abs"] = v.numpy().copy()
+                    out[f"{name}.{p}.terms"] = np.array([terms], np.int64)
+                if isinstance(mod, nn.Conv2d) and winograd_shaped(mod):
+                    s_fc, tiles = winograd_norms(x, dbar_out, mod.padding)
+                    out[f"{name}.weight.tiles"] = s_fc[:, :, None, None].expand(wa.shape).numpy().copy()
+                    out[f"{name}.weight.tilecount"] = np.array([tiles], np.int64)
+            elif isinstance(mod, nn.ReLU):
+                dbar = dbar * saved[name]
+            elif isinstance(mod, nn.MaxPool2d):
+                shape, near, k = saved[name]
+                up = torch.zeros(shape, dtype=dbar.dtype)
+                up[:, :, :near.shape[2], :near.shape[3]] = dbar.repeat_interleave(k, 2).repeat_interleave(k, 3) * near
+                dbar = up
+            elif isinstance(mod, nn.Flatten):
+                dbar = dbar.reshape(saved[name])
+    out["chain"] = np.array([chain], np.int64)
+    return out
+
+
+def winograd_shaped(mod):
+    """Whether conv4j may take this convolution's dW in the Winograd domain (WinogradConv.supports)."""
+    return (mod.kernel_size == (3, 3) and mod.stride == (1, 1) and mod.dilation == (1, 1) and mod.groups == 1
+            and max(mod.padding) <= 2)
+
+
+def winograd_norms(x, dy, padding):
+    """WinogradWeightGrad's error bound is 16·(T + 16)·u·S[f, c] with S[f, c] = Σ_t ‖x_(c,t)‖₁·‖dY_(f,t)‖₁ over the
+    T tiles of the batch (the 4×4 input and 2×2 output of each tile): returns S [F, C] and T."""
+    import torch.nn.functional as F
+    oh, ow = dy.shape[2], dy.shape[3]
+    th, tw = (oh + 1) // 2, (ow + 1) // 2
+    ph, pw = padding
+    xp = F.pad(x, (pw, 2 * tw + 2 - x.shape[3] - pw, ph, 2 * th + 2 - x.shape[2] - ph))   # x from row −pad, zeros past
+    d = F.avg_pool2d(xp, 4, 2) * 16                                          # [N, C, th, tw]
+    y = F.avg_pool2d(F.pad(dy, (0, 2 * tw - ow, 0, 2 * th - oh)), 2, 2) * 4  # [N, F, th, tw]
+    return torch.einsum("ncij,nfij->fc", d, y), x.shape[0] * th * tw
+
+
 def train(c4j, out, perturb):
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2"))); torch.manual_seed(0)
     os.makedirs(out, exist_ok=True)
@@ -90,7 +209,11 @@ def train(c4j, out, perturb):
         t = time.perf_counter(); perm = torch.from_numpy(orders[f"epoch{ep + 1}"]); m.train()
         assert len(perm) == ntr
         for i in range(0, ntr, 64):
-            idx = perm[i:i+64]; opt.zero_grad(); l = lossf(m(xtr[idx]), ytr[idx]); l.backward(); opt.step()
+            idx = perm[i:i+64]; opt.zero_grad()
+            seen = watch(m) if step == 0 else None
+            l = lossf(m(xtr[idx]), ytr[idx]); l.backward()
+            if seen is not None: write_safetensors(os.path.join(out, "grad1.safetensors"), gradient_sums(m, seen))
+            opt.step()
             losses.append(l.item()); step += 1
             if step == 1: write_safetensors(os.path.join(out, "step1.safetensors"), state(m))
         tt = time.perf_counter() - t

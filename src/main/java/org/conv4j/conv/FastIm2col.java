@@ -45,7 +45,8 @@ public final class FastIm2col {
                             for (int t = a; t < lo; t++) cols[d + t] = 0f;   // borders are a few values: no call
                             int src = plane + iy * w + dx;   // input index of ow = 0 is src + ow·sW
                             if (sW == 1) {
-                                System.arraycopy(x, src + lo, cols, d + lo, hi - lo);
+                                // hi = lo when the padding is wider than the output: src + lo may then lie outside x
+                                if (hi > lo) System.arraycopy(x, src + lo, cols, d + lo, hi - lo);
                             } else {
                                 for (int t = lo, s = src + lo * sW; t < hi; t++, s += sW) cols[d + t] = x[s];
                             }
@@ -85,7 +86,7 @@ public final class FastIm2col {
                             int lo = Math.min(b, Math.max(a, owLo)), hi = Math.max(lo, Math.min(b, owHi));
                             int dst = plane + iy * w + dxj;
                             if (sW == 1) {
-                                ew.axpy(hi - lo, 1f, cols, s + lo, dx, dst + lo);
+                                if (hi > lo) ew.axpy(hi - lo, 1f, cols, s + lo, dx, dst + lo);   // as in im2col
                             } else {
                                 for (int t = lo, e = dst + lo * sW; t < hi; t++, e += sW) dx[e] += cols[s + t];
                             }
