@@ -48,6 +48,7 @@ public final class Dataset {
         this(name, new PixelStore.Bytes(pixels), labels, channels, height, width, classNames);
     }
 
+    /** Either store, checked as the public constructors check it; for loaders that choose the store per set. */
     Dataset(String name, PixelStore pixels, int[] labels, int channels, int height, int width,
             List<String> classNames) {
         this(name, pixels, labels, null, channels, height, width, List.copyOf(classNames));
