@@ -29,8 +29,8 @@ public final class Cifar {
     /** Which CIFAR-100 label to use. */
     public enum Labels { FINE, COARSE }
 
-    /** One decoded batch file: [N, 3, 32, 32] pixels in [0, 1] and N labels. */
-    record Part(float[] pixels, int[] labels) {}
+    /** One decoded batch file: [N, 3, 32, 32] pixel bytes and N labels. */
+    record Part(byte[] pixels, int[] labels) {}
 
     /**
      * Reads one batch file.
@@ -65,8 +65,8 @@ public final class Cifar {
         ReadLimits.atMost(file, "record count", n, ReadLimits.MAX_ITEMS);
         long values = ReadLimits.multiply(file, "pixel count", n, PIXELS);
         ReadLimits.atMost(file, "pixel count", values, ReadLimits.MAX_ARRAY_LENGTH);
-        ReadLimits.fitsHeap(file, n + " CIFAR images as float32", 4 * values);
-        float[] pixels = new float[(int) values];
+        ReadLimits.fitsHeap(file, n + " CIFAR images", values);
+        byte[] pixels = new byte[(int) values];
         int[] labels = new int[(int) n];
         byte[] rec = new byte[record];
         for (int i = 0; i < n; i++) {
@@ -77,7 +77,7 @@ public final class Cifar {
             }
             labels[i] = y;
             int base = i * PIXELS;
-            for (int k = 0; k < PIXELS; k++) pixels[base + k] = Idx.UNIT[rec[labelBytes + k] & 0xff];
+            System.arraycopy(rec, labelBytes, pixels, base, PIXELS);
         }
         DataFiles.expectEnd(o, "last record");
         return new Part(pixels, labels);
@@ -97,7 +97,8 @@ public final class Cifar {
         if (parts.size() == 1) {
             return new Dataset(name, parts.get(0).pixels(), parts.get(0).labels(), CHANNELS, SIDE, SIDE, classNames);
         }
-        float[] pixels = new float[(int) total * PIXELS];
+        ReadLimits.fitsHeap(name, total + " CIFAR images", total * PIXELS);
+        byte[] pixels = new byte[(int) total * PIXELS];
         int[] labels = new int[(int) total];
         int at = 0;
         for (Part p : parts) {

@@ -7,8 +7,12 @@ import org.conv4j.tensor.Tensor;
 import org.conv4j.util.Rng;
 
 /**
- * A labelled image set held in memory: images as float32 {@code [N, C, H, W]} with pixels scaled to
- * [0, 1], one int label per image in {@code [0, classes)}, and the class names.
+ * A labelled image set held in memory: images {@code [N, C, H, W]} with pixels in [0, 1], one int label
+ * per image in {@code [0, classes)}, and the class names.
+ *
+ * <p>Pixels from 8-bit sources are kept as bytes (a quarter of the memory of float32) and read out as
+ * {@code v / 255f} when an image is copied; other data is kept as float32 (see {@link PixelStore}). Both
+ * give the same floats for the same image, so which one holds a dataset never changes a result.
  *
  * <p>Immutable and safe to share between threads. {@link #subset} and {@link #split} return views that
  * share the pixel storage, so a validation split costs no copy. Normalisation and augmentation are not
@@ -16,7 +20,7 @@ import org.conv4j.util.Rng;
  */
 public final class Dataset {
     private final String name;
-    private final float[] pixels;      // [M, C, H, W] storage shared by views
+    private final PixelStore pixels;   // [M, C, H, W] storage shared by views
     private final int[] labels;        // [M]
     private final int[] rows;          // [N] storage rows of this view, or null for all M in order
     private final int channels, height, width;
@@ -30,15 +34,32 @@ public final class Dataset {
      */
     public Dataset(String name, float[] pixels, int[] labels, int channels, int height, int width,
                    List<String> classNames) {
+        this(name, new PixelStore.Floats(pixels), labels, channels, height, width, classNames);
+    }
+
+    /**
+     * A dataset of 8-bit pixels, each byte {@code v} (unsigned) read as the float32 {@code v / 255f}.
+     *
+     * @param pixels [N, C, H, W] unsigned bytes; not copied
+     * @see #Dataset(String, float[], int[], int, int, int, List)
+     */
+    public Dataset(String name, byte[] pixels, int[] labels, int channels, int height, int width,
+                   List<String> classNames) {
+        this(name, new PixelStore.Bytes(pixels), labels, channels, height, width, classNames);
+    }
+
+    /** Either store, checked as the public constructors check it; for loaders that choose the store per set. */
+    Dataset(String name, PixelStore pixels, int[] labels, int channels, int height, int width,
+            List<String> classNames) {
         this(name, pixels, labels, null, channels, height, width, List.copyOf(classNames));
         if (channels < 1 || height < 1 || width < 1) {
             throw new IllegalArgumentException(name + ": image shape [" + channels + ", " + height + ", " + width
                     + "] must be positive");
         }
-        if ((long) labels.length * channels * height * width != pixels.length) {
+        if ((long) labels.length * channels * height * width != pixels.length()) {
             throw new IllegalArgumentException(name + ": " + labels.length + " labels of [" + channels + ", " + height
                     + ", " + width + "] need " + (long) labels.length * channels * height * width
-                    + " pixel values, got " + pixels.length);
+                    + " pixel values, got " + pixels.length());
         }
         if (classNames.isEmpty()) throw new IllegalArgumentException(name + ": no class names");
         for (int i = 0; i < labels.length; i++) {
@@ -49,7 +70,7 @@ public final class Dataset {
         }
     }
 
-    private Dataset(String name, float[] pixels, int[] labels, int[] rows, int channels, int height, int width,
+    private Dataset(String name, PixelStore pixels, int[] labels, int[] rows, int channels, int height, int width,
                     List<String> classNames) {
         this.name = name;
         this.pixels = pixels;
@@ -91,11 +112,14 @@ public final class Dataset {
         return out;
     }
 
-    /** Copies image {@code i} ([C, H, W], values in [0, 1]) into {@code dst} at {@code offset}. */
+    /** Copies image {@code i} ([C, H, W], values in [0, 1]) as float32 into {@code dst} at {@code offset}. */
     public void copyImage(int i, float[] dst, int offset) {
         int n = itemSize();
-        System.arraycopy(pixels, row(i) * n, dst, offset, n);
+        pixels.copy(row(i) * n, dst, offset, n);
     }
+
+    /** Memory per pixel value of the storage: 1 for 8-bit pixels kept as bytes, 4 for float32. */
+    public int bytesPerValue() { return pixels.bytesPerValue(); }
 
     /** Image {@code i} as a new {@code [C, H, W]} tensor. */
     public Tensor image(int i) {

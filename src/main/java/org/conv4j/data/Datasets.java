@@ -87,7 +87,7 @@ public final class Datasets {
         if (labels.length != images.count()) {
             throw new FormatException("conv4j resource " + split, labels.length + " labels for " + images.count() + " images");
         }
-        return new Dataset(name, Idx.toFloat(images, false), labels, 1, images.height(), images.width(),
+        return new Dataset(name, images.pixels(), labels, 1, images.height(), images.width(),
                 ClassNames.FASHION_MNIST);
     }
 

@@ -70,9 +70,9 @@ public final class Idx {
             throw new FormatException(o.source(), "declares an empty image set [" + n + ", " + h + ", " + w + "]");
         }
         long bytes = ReadLimits.product(o.source(), "image data size", n, h, w);
-        // As float32 in memory the set needs 4 bytes per pixel: check the heap before reading anything more.
+        // The set is kept as bytes (twice for EMNIST's transposition): check the heap before reading anything more.
         ReadLimits.atMost(o.source(), "pixel count", bytes, ReadLimits.MAX_ARRAY_LENGTH);
-        ReadLimits.fitsHeap(o.source(), n + " images of " + h + "x" + w + " as float32", 5 * bytes);
+        ReadLimits.fitsHeap(o.source(), n + " images of " + h + "x" + w, 2 * bytes);
         byte[] pixels = DataFiles.readPayload(o, 16, bytes, n + " images of " + h + "x" + w);
         DataFiles.expectEnd(o, "image data");
         return new Images(n, h, w, pixels);
@@ -140,30 +140,20 @@ public final class Idx {
                         + (classNames.size() - 1) + " (" + classNames.size() + " classes)");
             }
         }
-        return new Dataset(name, toFloat(im, transpose), y, 1, im.height(), im.width(), classNames);
+        return new Dataset(name, upright(im, transpose), y, 1, im.height(), im.width(), classNames);
     }
 
-    /** Byte value v as float32 v / 255 (a division, as numpy's and torchvision's scaling does). */
-    static final float[] UNIT = new float[256];
-
-    static {
-        for (int v = 0; v < 256; v++) UNIT[v] = v / 255f;
-    }
-
-    /** Pixels [N, H, W] as float32 in [0, 1], optionally transposing each image. */
-    static float[] toFloat(Images im, boolean transpose) {
+    /** Pixels [N, H, W] as stored, or with each image transposed (EMNIST); the bytes are not copied otherwise. */
+    static byte[] upright(Images im, boolean transpose) {
+        if (!transpose) return im.pixels();
         int n = im.count(), h = im.height(), w = im.width(), hw = h * w;
         byte[] src = im.pixels();
-        float[] dst = new float[src.length];
+        byte[] dst = new byte[src.length];
         for (int i = 0; i < n; i++) {
             int base = i * hw;
-            if (!transpose) {
-                for (int k = 0; k < hw; k++) dst[base + k] = UNIT[src[base + k] & 0xff];
-            } else {
-                // stored [W, H] for EMNIST: dst[y][x] = src[x][y]; square images in practice
-                for (int yy = 0; yy < h; yy++)
-                    for (int xx = 0; xx < w; xx++) dst[base + yy * w + xx] = UNIT[src[base + xx * h + yy] & 0xff];
-            }
+            // stored [W, H] for EMNIST: dst[y][x] = src[x][y]; square images in practice
+            for (int yy = 0; yy < h; yy++)
+                for (int xx = 0; xx < w; xx++) dst[base + yy * w + xx] = src[base + xx * h + yy];
         }
         return dst;
     }

@@ -256,9 +256,9 @@ public final class ImageFiles {
             img.getRGB(0, y, w, 1, row, 0, w);        // sRGB, whatever the source colour model
             for (int x = 0; x < w; x++) {
                 int p = row[x], k = y * w + x;
-                out[k] = Idx.UNIT[(p >> 16) & 0xff];
-                out[hw + k] = Idx.UNIT[(p >> 8) & 0xff];
-                out[2 * hw + k] = Idx.UNIT[p & 0xff];
+                out[k] = PixelStore.UNIT[(p >> 16) & 0xff];
+                out[hw + k] = PixelStore.UNIT[(p >> 8) & 0xff];
+                out[2 * hw + k] = PixelStore.UNIT[p & 0xff];
             }
         }
         return new Decoded(out, 3, h, w);

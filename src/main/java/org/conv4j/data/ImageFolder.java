@@ -5,9 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import org.conv4j.io.FormatException;
 import org.conv4j.io.ReadLimits;
@@ -142,14 +144,18 @@ public final class ImageFolder {
         int item = spec.itemSize(), n = files.size();
         long values = ReadLimits.multiply(root.toString(), "image folder size", n, item);
         ReadLimits.atMost(root.toString(), "pixel count of all images", values, ReadLimits.MAX_ARRAY_LENGTH);
-        ReadLimits.fitsHeap(root.toString(), n + " images of " + spec.height() + "x" + spec.width() + " as float32", 4 * values);
-        float[] pixels = new float[(int) values];
+        ReadLimits.fitsHeap(root.toString(), n + " images of " + spec.height() + "x" + spec.width(), values);
+        // Kept as bytes while every decoded value is some v / 255f; an image whose values are not (resized,
+        // converted to grey, 16-bit) is held apart as float32, and then the whole set is stored as float32.
+        byte[] bytes = new byte[(int) values];
+        float[][] inexact = new float[n][];
         IOException[] errors = new IOException[n];
         final ImageSpec s = spec;
         Parallel.forChunks(n, 8, (lo, hi) -> {
             for (int i = lo; i < hi; i++) {
                 try {
-                    System.arraycopy(ImageFiles.read(files.get(i), s), 0, pixels, i * item, item);
+                    float[] image = ImageFiles.read(files.get(i), s);
+                    if (!toBytes(image, bytes, i * item)) inexact[i] = image;
                 } catch (IOException e) {
                     errors[i] = e;
                 } catch (RuntimeException e) {
@@ -158,6 +164,27 @@ public final class ImageFolder {
             }
         });
         for (IOException e : errors) if (e != null) throw e;    // the first failing file, in order
+        PixelStore pixels = new PixelStore.Bytes(bytes);
+        if (Arrays.stream(inexact).anyMatch(Objects::nonNull)) {
+            ReadLimits.fitsHeap(root.toString(), n + " images of " + spec.height() + "x" + spec.width()
+                    + " as float32", 4 * values);
+            float[] floats = new float[(int) values];
+            for (int i = 0; i < n; i++) {
+                if (inexact[i] != null) System.arraycopy(inexact[i], 0, floats, i * item, item);
+                else pixels.copy(i * item, floats, i * item, item);
+            }
+            pixels = new PixelStore.Floats(floats);
+        }
         return new Dataset(name, pixels, labels, spec.channels(), spec.height(), spec.width(), names);
+    }
+
+    /** Writes {@code image} to {@code dst} at {@code offset} as the bytes it was decoded from; false if it was not. */
+    private static boolean toBytes(float[] image, byte[] dst, int offset) {
+        for (int k = 0; k < image.length; k++) {
+            int b = PixelStore.exactByte(image[k]);
+            if (b < 0) return false;
+            dst[offset + k] = (byte) b;
+        }
+        return true;
     }
 }

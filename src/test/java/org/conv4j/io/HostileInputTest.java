@@ -91,9 +91,9 @@ class HostileInputTest {
         refuses(labels.getFileName().toString(), () -> Idx.readLabels(labels));
         Path images = sparse("idx-sparse-images", idxHeader(8, max, 28, 28), 16L + 28L * 28 * max);
         refuses(images.getFileName().toString(), () -> Idx.readImages(images));
-        // more pixels than the heap holds as float32, honestly backed by a sparse file: within the ceilings,
+        // more pixels than the heap holds (as bytes), honestly backed by a sparse file: within the ceilings,
         // refused by the heap check
-        int n = (int) (beyondHeap() / 4 / (64 * 64));
+        int n = (int) (beyondHeap() / (64 * 64));
         Path fits = sparse("idx-sparse-beyond-heap-images", idxHeader(8, n, 64, 64), 16L + 64L * 64 * n);
         refuses(fits.getFileName().toString(), () -> Idx.readImages(fits));
         Path gz = dir.resolve("idx-gzip-images.gz");
@@ -121,7 +121,7 @@ class HostileInputTest {
         sparse("cifar-10-batches-bin/test_batch.bin", new byte[] {3}, 3073L * 10);
         Path huge = sparse("cifar-10-batches-bin/data_batch_1.bin", new byte[] {3}, 3073L * (1 << 24)); // 16M records, 51 GB
         refuses("data_batch_1.bin", () -> Datasets.load(dir, null));
-        long records = beyondHeap() / 4 / 3072;                                        // more than the heap as float32
+        long records = beyondHeap() / 3072;                                            // more bytes than the heap
         sparse("cifar-10-batches-bin/data_batch_1.bin", new byte[] {3}, 3073L * records);
         refuses("data_batch_1.bin", () -> Cifar.load10(cifar));
         Files.delete(huge);
