@@ -1,5 +1,7 @@
 package org.conv4j.data;
 
+import org.conv4j.model.Normalization;
+
 /**
  * Run in a forked JVM with a small heap by {@link PixelStoreTest}: loads the full Fashion-MNIST and
  * passes once over the training set with a normalising loader, then prints what it saw.
