@@ -3,6 +3,7 @@ package org.conv4j.data;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.conv4j.model.Normalization;
 import org.conv4j.tensor.Tensor;
 import org.conv4j.util.Rng;
 
@@ -226,5 +227,32 @@ public final class Dataset {
     public String toString() {
         return name + ": " + size() + " images of [" + channels + ", " + height + ", " + width + "], "
                 + numClasses() + " classes";
+    }
+
+    /**
+     * This dataset's mean and (population) std per channel, accumulated in double: the normalisation that
+     * centres and scales it, as torchvision users compute by hand.
+     */
+    public Normalization channelNormalization() {
+        int c = channels(), hw = height() * width();
+        double[] sum = new double[c], sumSq = new double[c];
+        float[] img = new float[itemSize()];
+        for (int i = 0; i < size(); i++) {
+            copyImage(i, img, 0);
+            for (int ch = 0; ch < c; ch++) {
+                double s = 0, s2 = 0;
+                for (int k = ch * hw, end = k + hw; k < end; k++) { s += img[k]; s2 += (double) img[k] * img[k]; }
+                sum[ch] += s;
+                sumSq[ch] += s2;
+            }
+        }
+        float[] mean = new float[c], std = new float[c];
+        double count = (double) size() * hw;
+        for (int ch = 0; ch < c; ch++) {
+            double m = sum[ch] / count;
+            mean[ch] = (float) m;
+            std[ch] = (float) Math.max(Math.sqrt(Math.max(sumSq[ch] / count - m * m, 0)), 1e-6);
+        }
+        return new Normalization(mean, std);
     }
 }

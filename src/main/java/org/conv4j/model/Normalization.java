@@ -1,7 +1,6 @@
 package org.conv4j.model;
 
 import java.util.Arrays;
-import org.conv4j.data.Dataset;
 
 /**
  * Per-channel normalisation {@code x' = (x - mean[c]) / std[c]}, applied to pixels already scaled to
@@ -42,30 +41,6 @@ public record Normalization(float[] mean, float[] std) {
     /** The same mean and std for every channel. */
     public static Normalization of(float mean, float std) {
         return new Normalization(new float[] {mean}, new float[] {std});
-    }
-
-    /** Mean and (population) std per channel of a dataset's pixels, accumulated in double. */
-    public static Normalization of(Dataset d) {
-        int c = d.channels(), hw = d.height() * d.width();
-        double[] sum = new double[c], sumSq = new double[c];
-        float[] img = new float[d.itemSize()];
-        for (int i = 0; i < d.size(); i++) {
-            d.copyImage(i, img, 0);
-            for (int ch = 0; ch < c; ch++) {
-                double s = 0, s2 = 0;
-                for (int k = ch * hw, end = k + hw; k < end; k++) { s += img[k]; s2 += (double) img[k] * img[k]; }
-                sum[ch] += s;
-                sumSq[ch] += s2;
-            }
-        }
-        float[] mean = new float[c], std = new float[c];
-        double count = (double) d.size() * hw;
-        for (int ch = 0; ch < c; ch++) {
-            double m = sum[ch] / count;
-            mean[ch] = (float) m;
-            std[ch] = (float) Math.max(Math.sqrt(Math.max(sumSq[ch] / count - m * m, 0)), 1e-6);
-        }
-        return new Normalization(mean, std);
     }
 
     /** Fails unless this normalisation fits images of {@code channels} channels. */

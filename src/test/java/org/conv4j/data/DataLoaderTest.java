@@ -87,7 +87,7 @@ class DataLoaderTest {
     void backgroundPreparationGivesTheSameBatchesAsForeground() {
         Dataset d = synthetic(37, 3, 5, 4, 4);
         LoaderConfig cfg = LoaderConfig.train(8, 3).withAugmentation(Augmentation.of(2, true))
-                .withNormalization(Normalization.of(d));
+                .withNormalization(d.channelNormalization());
         List<float[]> bg = epochs(new DataLoader(d, cfg), 3);
         List<float[]> fg = epochs(new DataLoader(d, cfg.withBackground(false)), 3);
         assertEquals(bg.size(), fg.size());
@@ -196,7 +196,7 @@ class DataLoaderTest {
     @Test
     void normalizationUsesPerChannelMeanAndStd() {
         Dataset d = synthetic(6, 3, 2, 2, 2);
-        Normalization n = Normalization.of(d);
+        Normalization n = d.channelNormalization();
         DataLoader l = new DataLoader(d, LoaderConfig.eval(6).withNormalization(n));
         float[] x = l.next().x().data();
         for (int ch = 0; ch < 3; ch++) {
