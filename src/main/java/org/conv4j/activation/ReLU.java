@@ -2,25 +2,18 @@ package org.conv4j.activation;
 
 import org.conv4j.kernels.Kernels;
 import org.conv4j.layers.Buffers;
-import org.conv4j.layers.Fusable;
 import org.conv4j.layers.Layer;
-import org.conv4j.pool.MaxPool2d;
-import org.conv4j.pool.ReluMaxPool2d;
 import org.conv4j.tensor.Tensor;
 
 /**
  * out = max(0, x), element-wise, any shape. Backward passes dOut where the output is positive.
  * Runs on the vectorised {@link Kernels.activation()} primitives (scalar when the Vector API is off).
  */
-public final class ReLU implements Fusable {
+public final class ReLU implements Layer {
     private Tensor out; // same shape as the last input; backward's mask
     private Tensor dX;
 
     public ReLU() {}
-
-    /** Fuses with a following {@link MaxPool2d} (as {@link ReluMaxPool2d}); nothing else. */
-    @Override
-    public Layer fuseWith(Layer next) { return next instanceof MaxPool2d pool ? new ReluMaxPool2d(this, pool) : null; }
 
     @Override
     public Tensor forward(Tensor x) {

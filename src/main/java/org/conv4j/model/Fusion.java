@@ -23,13 +23,13 @@ public final class Fusion {
     public record Stage(Layer layer, int first, int span) {}
 
     /**
-     * The stages that run {@code layers} in order: from the left, each {@link Fusable} layer fuses with the
-     * next when {@link Fusable#fuseWith} accepts it, and a layer fused once is not fused again.
+     * The stages that run {@code layers} in order: from the left, each layer fuses with the next when that one
+     * is {@link Fusable} and {@link Fusable#fuseAfter} accepts it, and a layer fused once is not fused again.
      */
     public static List<Stage> plan(List<? extends Layer> layers) {
         List<Stage> stages = new ArrayList<>(layers.size());
         for (int i = 0; i < layers.size(); i++) {
-            Layer fused = i + 1 < layers.size() && layers.get(i) instanceof Fusable f ? f.fuseWith(layers.get(i + 1)) : null;
+            Layer fused = i + 1 < layers.size() && layers.get(i + 1) instanceof Fusable f ? f.fuseAfter(layers.get(i)) : null;
             if (fused != null) {
                 stages.add(new Stage(fused, i, 2));
                 i++;

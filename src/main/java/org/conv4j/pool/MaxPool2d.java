@@ -1,9 +1,11 @@
 package org.conv4j.pool;
 
+import org.conv4j.activation.ReLU;
 import org.conv4j.conv.ConvGeometry;
 import org.conv4j.kernels.Kernels;
 import org.conv4j.kernels.Parallel;
 import org.conv4j.kernels.activation.ActivationKernels;
+import org.conv4j.layers.Fusable;
 import org.conv4j.layers.Layer;
 import org.conv4j.tensor.ShapeException;
 import org.conv4j.tensor.Shapes;
@@ -13,7 +15,7 @@ import org.conv4j.tensor.Tensor;
  * Max pooling over NCHW batches, as torch.nn.MaxPool2d (kernel, stride, padding, ceil mode).
  * x [N, C, H, W] → out [N, C, OH, OW]. Forward remembers where each maximum was; backward routes dOut there.
  */
-public final class MaxPool2d implements Layer {
+public final class MaxPool2d implements Fusable {
     /** Floats per task of the ReLU gate in {@link #backwardThroughRelu} (elementwise: any split gives the same bits). */
     private static final int GATE_GRAIN = 1 << 15;
 
@@ -102,6 +104,10 @@ public final class MaxPool2d implements Layer {
         Pooling.maxForward(g, x.dim(0) * x.dim(1), x.data(), y.data(), new int[y.size()], relu);
         return y;
     }
+
+    /** After a {@link ReLU}, runs as {@link ReluMaxPool2d}: the pool reads ReLU's input and gates its gradient. */
+    @Override
+    public Layer fuseAfter(Layer previous) { return previous instanceof ReLU relu ? new ReluMaxPool2d(relu, this) : null; }
 
     @Override
     public int[] outputShape(int[] in) {

@@ -6,7 +6,7 @@ import org.conv4j.tensor.Tensor;
 
 /**
  * A {@link ReLU} then a {@link MaxPool2d} as one pass ({@link MaxPool2d#forwardAfterRelu}): the same results,
- * bitwise, without writing the ReLU's output. Built by {@link ReLU#fuseWith}; has no parameters.
+ * bitwise, without writing the ReLU's output. Built by {@link MaxPool2d#fuseAfter}; has no parameters.
  */
 public final class ReluMaxPool2d implements Layer {
     private final ReLU relu;

@@ -13,7 +13,7 @@ import org.conv4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fusion pass: layers that declare {@link Fusable} run with their successor as one stage, greedily from
+ * The fusion pass: layers that declare {@link Fusable} run with their predecessor as one stage, greedily from
  * the left; the container's children, and so its parameter names, stay as they were.
  */
 class FusionTest {
@@ -24,7 +24,7 @@ class FusionTest {
         @Override public Tensor infer(Tensor x) { return negate(x); }
         @Override public int[] outputShape(int[] in) { return in.clone(); }
         @Override public String describe() { return "Negate"; }
-        @Override public Layer fuseWith(Layer next) { return next instanceof Negate ? new Identity() : null; }
+        @Override public Layer fuseAfter(Layer previous) { return previous instanceof Negate ? new Identity() : null; }
 
         private static Tensor negate(Tensor x) {
             Tensor y = Tensor.zerosLike(x);
