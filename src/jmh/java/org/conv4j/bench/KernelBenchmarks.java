@@ -1,15 +1,15 @@
 package org.conv4j.bench;
 
 import java.util.concurrent.TimeUnit;
-import org.conv4j.conv.ConvGeometry;
-import org.conv4j.conv.FastIm2col;
-import org.conv4j.conv.Im2col;
+import org.conv4j.tensor.WindowGeometry;
+import org.conv4j.kernels.conv.FastIm2col;
+import org.conv4j.kernels.conv.Im2col;
 import org.conv4j.kernels.Elementwise;
-import org.conv4j.kernels.Gemm;
+import org.conv4j.kernels.gemm.Gemm;
 import org.conv4j.kernels.ScalarElementwise;
 import org.conv4j.kernels.Transpose;
 import org.conv4j.kernels.VectorElementwise;
-import org.conv4j.kernels.VectorGemm;
+import org.conv4j.kernels.gemm.VectorGemm;
 import org.conv4j.util.Rng;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -46,7 +46,7 @@ public class KernelBenchmarks {
     private float[] image, cols;
     private final float[] rowBest = new float[56 * 28], rowAt = new float[56 * 28], divisors = new float[28];
     private int[] pixelRows;   // pixel q of a channels-last image starts at q · 64
-    private final ConvGeometry geometry = ConvGeometry.of(32, 32, 3, 3, 1, 1);   // cifar-c3, one image
+    private final WindowGeometry geometry = WindowGeometry.of(32, 32, 3, 3, 1, 1);   // cifar-c3, one image
 
     @Setup
     public void setUp() {

@@ -2,6 +2,11 @@ package org.conv4j.kernels;
 
 import java.lang.management.ManagementFactory;
 import java.util.Optional;
+import org.conv4j.kernels.conv.ConvKernels;
+import org.conv4j.kernels.conv.ScalarConvKernels;
+import org.conv4j.kernels.gemm.Gemm;
+import org.conv4j.kernels.gemm.NativeBlasGemm;
+import org.conv4j.kernels.gemm.ScalarGemm;
 
 /**
  * Chooses the kernel implementations once, at start-up, and logs the choice (System.Logger
@@ -16,6 +21,7 @@ import java.util.Optional;
 public final class Kernels {
     private static final System.Logger LOG = System.getLogger("org.conv4j.kernels");
     private static final Choice CHOICE = choose();
+    private static final ConvKernels CONV = chooseConv();
 
     private Kernels() {}
 
@@ -27,6 +33,12 @@ public final class Kernels {
 
     /** Vectorised (or scalar) elementwise primitives: activations, optimiser updates, reductions. */
     public static Elementwise elementwise() { return CHOICE.elementwise(); }
+
+    /**
+     * The direct and Winograd convolutions: the Vector API version when the vector kernels were chosen
+     * (see {@link #vectorApi}), else the scalar one, which touches no Vector API class.
+     */
+    public static ConvKernels conv() { return CONV; }
 
     /**
      * True when Vector API kernels may run (the module is loaded, C2 is on, nothing forces scalar), so
@@ -49,13 +61,20 @@ public final class Kernels {
         Optional<String> why = vectorUnusable();
         if (why.isPresent()) return scalar(System.Logger.Level.WARNING, why.get());
         // Each family loads on its own: a failure in one leaves the other vectorised, and is logged.
-        Gemm g = nativeBlas().orElseGet(() -> load("org.conv4j.kernels.VectorGemm", Gemm.class));
+        Gemm g = nativeBlas().orElseGet(() -> load("org.conv4j.kernels.gemm.VectorGemm", Gemm.class));
         Elementwise e = load("org.conv4j.kernels.VectorElementwise", Elementwise.class);
         String reason = (g instanceof NativeBlasGemm ? "native GEMM " + g.name()
                 : g != null ? "Vector API GEMM (" + g.name() + ")" : "scalar GEMM (vector GEMM failed to load)")
                 + ", " + (e != null ? "Vector API elementwise" : "scalar elementwise (vector version failed to load)");
         LOG.log(g != null && e != null ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING, "conv4j kernels: " + reason);
         return new Choice(g != null ? g : new ScalarGemm(), e != null ? e : new ScalarElementwise(), reason, e != null);
+    }
+
+    /** The conv family follows the elementwise one: vector when that loaded, loaded by name like it. */
+    private static ConvKernels chooseConv() {
+        ConvKernels c = CHOICE.vectorApi() ? load("org.conv4j.kernels.conv.VectorConvKernels", ConvKernels.class) : null;
+        if (CHOICE.vectorApi() && c == null) LOG.log(System.Logger.Level.WARNING, "conv4j kernels: scalar convolutions");
+        return c != null ? c : new ScalarConvKernels();
     }
 
     /**

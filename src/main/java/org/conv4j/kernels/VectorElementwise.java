@@ -19,7 +19,7 @@ import jdk.incubator.vector.VectorSpecies;
  * under C1 or under C2.
  */
 public final class VectorElementwise implements Elementwise {
-    private static final VectorSpecies<Float> S = VectorGemm.S;
+    private static final VectorSpecies<Float> S = Lanes.SPECIES;
     private static final int V = S.length();
     private static final ScalarElementwise TAIL = new ScalarElementwise();
     /** Doubles at the float vectors' width, and the floats that widen into one of them (half the width). */

@@ -1,6 +1,6 @@
 package org.conv4j.layers;
 
-import org.conv4j.kernels.Gemm;
+import org.conv4j.kernels.gemm.Gemm;
 import org.conv4j.kernels.Kernels;
 
 /**

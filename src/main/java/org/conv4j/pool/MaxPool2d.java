@@ -1,6 +1,6 @@
 package org.conv4j.pool;
 
-import org.conv4j.conv.ConvGeometry;
+import org.conv4j.tensor.WindowGeometry;
 import org.conv4j.kernels.Elementwise;
 import org.conv4j.kernels.Kernels;
 import org.conv4j.kernels.Parallel;
@@ -20,7 +20,7 @@ public final class MaxPool2d implements Layer {
     private final PoolConfig config;
     private final String name;
 
-    private ConvGeometry geometry;
+    private WindowGeometry geometry;
     private int[] shape;     // [N, C, H, W] of the last forward input
     private int[] argmax;    // [N·C·OH·OW] flat index into x of each maximum
     private Tensor out;      // [N, C, OH, OW] reused
@@ -49,7 +49,7 @@ public final class MaxPool2d implements Layer {
     public Tensor forwardAfterRelu(Tensor x) { return forward(x, true); }
 
     private Tensor forward(Tensor x, boolean relu) {
-        ConvGeometry g = geometryFor(x);
+        WindowGeometry g = geometryFor(x);
         int[] outShape = {x.dim(0), x.dim(1), g.outH(), g.outW()};
         if (out == null || !out.hasShape(outShape)) {
             out = new Tensor(outShape);
@@ -97,7 +97,7 @@ public final class MaxPool2d implements Layer {
     public Tensor inferAfterRelu(Tensor x) { return infer(x, true); }
 
     private Tensor infer(Tensor x, boolean relu) {
-        ConvGeometry g = geometryFor(x);
+        WindowGeometry g = geometryFor(x);
         Tensor y = new Tensor(x.dim(0), x.dim(1), g.outH(), g.outW());
         Pooling.maxForward(g, x.dim(0) * x.dim(1), x.data(), y.data(), new int[y.size()], relu);
         return y;
@@ -106,16 +106,16 @@ public final class MaxPool2d implements Layer {
     @Override
     public int[] outputShape(int[] in) {
         if (in.length != 3) throw new ShapeException(name, "input item", in, new int[] {-1, -1, -1});
-        ConvGeometry g = config.geometry(name, in[1], in[2]);
+        WindowGeometry g = config.geometry(name, in[1], in[2]);
         return new int[] {in[0], g.outH(), g.outW()};
     }
 
     @Override
     public String describe() { return name; }
 
-    private ConvGeometry geometryFor(Tensor x) {
+    private WindowGeometry geometryFor(Tensor x) {
         Shapes.checkRank(name, "x", x, 4);
-        ConvGeometry g = geometry;
+        WindowGeometry g = geometry;
         return g != null && g.inH() == x.dim(2) && g.inW() == x.dim(3) ? g : config.geometry(name, x.dim(2), x.dim(3));
     }
 }

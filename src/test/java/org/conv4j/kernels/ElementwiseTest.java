@@ -305,7 +305,7 @@ class ElementwiseTest {
         int[][] sizes = {{2, 2}, {3, 5}, {14, 14}, {28, 28}, {6, 33}, {4, 70}, {9, 207}};
         Rng rng = new Rng(6);
         for (int[] hw : sizes) {
-            int h = hw[0], w = hw[1], planes = 5, split = 2, off = 3, slack = 4 * VectorGemm.V + w;
+            int h = hw[0], w = hw[1], planes = 5, split = 2, off = 3, slack = 4 * Lanes.COUNT + w;
             float[] x = new float[off + planes * h * w + slack];
             for (int i = 0; i < x.length; i++) x[i] = rng.nextInt(6) == 0 ? Float.NaN : rng.nextInt(3) - 1f;
             int per = (h / 2) * (w / 2), outs = planes * per;
@@ -335,7 +335,7 @@ class ElementwiseTest {
         // The documented order: per 4096-value block, two V-lane float accumulators over 2V-value steps,
         // lanes of their sum added in lane order in double, then the tail in double. Exact equality, at
         // first call (interpreted) and after many calls (C2), so training is reproducible run to run.
-        int v = VectorGemm.V, n = 4096 + 2 * v * 3 + 5;
+        int v = Lanes.COUNT, n = 4096 + 2 * v * 3 + 5;
         Rng rng = new Rng(8);
         float[] x = random(rng, n, -1f, 1f);
         double want = 0;
