@@ -21,8 +21,8 @@ import org.conv4j.util.Rng;
  *
  * <p>Method: inputs and parameters are drawn as floats and widened to double (exactly). The analytic
  * gradients come from the float layer's backward; the numerical ones from centred differences of the
- * double-precision oracle {@link ReferenceConv2d} dotted with the same dOut. Cases are small so the whole
- * grid runs in about a second.
+ * double-precision oracle {@link ReferenceConv2d} dotted with the same dOut. Cases are small, so the whole
+ * grid is cheap enough to run in every build.
  */
 public final class ConvChecks {
     private ConvChecks() {}
@@ -56,7 +56,7 @@ public final class ConvChecks {
         s.add(new Setup(Conv2dConfig.of(2, 2, 2).withStride(2), 1, 6, 7));
         s.add(new Setup(Conv2dConfig.of(2, 2, 3).withStride(2), 1, 4, 4));
         s.add(new Setup(Conv2dConfig.of(3, 2, 3).withStride(2).withPadding(1), 2, 9, 9));
-        // non-square kernels (the seed swapped KH and KW)
+        // non-square kernels: KH ≠ KW in both orders, so the two axes cannot be confused
         s.add(new Setup(Conv2dConfig.of(2, 3, 1, 3), 2, 4, 6));
         s.add(new Setup(Conv2dConfig.of(2, 3, 3, 1), 2, 6, 4));
         s.add(new Setup(Conv2dConfig.of(2, 2, 4, 2).withStride(2, 1), 2, 7, 5));
@@ -121,7 +121,7 @@ public final class ConvChecks {
     private static final String COMPOSED = "conv2d(2->3, k3, p1) -> max_pool2d(2) -> flatten -> linear(12->4) on 2x2x4x4";
 
     /**
-     * The functional API composed the way the seed's conv_forward/conv_backward are: forward through
+     * The functional API composed as cs231n's *_forward/*_backward pairs are: forward through
      * conv2d, max_pool2d and linear keeping each cache, backward through them in reverse, and every
      * gradient (dx, conv dweight/dbias, linear dweight/dbias) checked against the composed double oracles.
      */

@@ -41,8 +41,8 @@ public final class Kernels {
     public static ConvKernels conv() { return CONV; }
 
     /**
-     * True when Vector API kernels may run (the module is loaded, C2 is on, nothing forces scalar), so
-     * classes written on the Vector API, like the direct convolution, can be used.
+     * True when Vector API kernels may run (the module is loaded, C2 is on, nothing forces scalar): the
+     * vector elementwise kernels loaded, and {@link #conv} is the vector family.
      */
     public static boolean vectorApi() { return CHOICE.vectorApi(); }
 

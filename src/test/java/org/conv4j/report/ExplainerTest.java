@@ -83,7 +83,7 @@ class ExplainerTest {
     }
 
     @Test
-    void im2colPictureUsesTheFirstConvGeometryOnATinyInput() throws Exception {
+    void im2colPictureUsesTheFirstConvWindowOnATinyInput() throws Exception {
         Explainer.Result res = Explainer.explain(smallModel(), image(3), List.of(), dir, true);
         assertTrue(res.files().contains(dir.resolve(Explainer.IM2COL_PNG)));
         BufferedImage img = ImageIO.read(dir.resolve(Explainer.IM2COL_PNG).toFile());

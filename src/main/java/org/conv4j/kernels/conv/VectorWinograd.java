@@ -37,7 +37,7 @@ import org.conv4j.tensor.WindowGeometry;
  * of the exact convolution (plus u·|y| for the bias add). The same worst-case reasoning gives a direct
  * 9C-term dot product (9C + 1)·u·Σ|w||x|; S_t is larger than the 3×3 window's Σ|w||x| because the
  * transforms mix the whole 4×4 tile, which is where Winograd's extra (bounded) error comes from.
- * {@code WinogradConvTest} checks this bound element by element and reports the typical ratio.
+ * {@code VectorWinogradTest} checks this bound element by element and reports the typical ratio.
  *
  * <p><b>Layout and work.</b> Work is cut into tasks of whole tile rows of one image (about
  * {@link #TILE_BLOCK} tiles, the image's rows split evenly), independent of the thread count; every

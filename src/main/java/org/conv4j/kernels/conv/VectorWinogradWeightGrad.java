@@ -28,7 +28,7 @@ import org.conv4j.tensor.WindowGeometry;
  * (chains of fused multiply-adds per block, then block and chunk partials added), and each dW sums the 16
  * dU_e with weights |G_ξi · G_νj| ≤ 1. To first order in u = 2⁻²⁴, every dW[f, c, i, j] is within
  * <pre>   16 · (T + 16) · u · Σ_t ‖d_(c,t)‖₁ · ‖dY_(f,t)‖₁</pre>
- * of the exact sum (plus u·|dW| for the add into dW); {@code WinogradWeightGradTest} checks this element
+ * of the exact sum (plus u·|dW| for the add into dW); {@code VectorWinogradWeightGradTest} checks this element
  * by element. The direct product sums one term per output position (4·T of them) and is within about
  * 4·T·u·Σ |x|·|dY| over those terms; the tile norms are larger and mixed over 16 positions, which is
  * Winograd's extra (bounded) error.

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * dX, dW and dB at awkward sizes (1, 3, 13, odd channel counts, F not a multiple of the 4×16 tile),
  * asymmetric kernels and padding, dilation and groups; and its contract details.
  */
-class DirectConvTest {
+class VectorDirectConvTest {
     @Test
     void matchesTheDirectLoopsAtAwkwardSizes() {
         check(Conv2dConfig.of(1, 32, 3).withPadding(1), 3, 28, 28);       // the reference CNN's first layer

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * (odd sizes crop the last tile; 17 × 19 has two blocks per image), channel counts 1, 3, 13, 40 (not
  * multiples of MR, NR or the vector width), batch 1, 3 and 13 (13 cuts into chunks of 2), pad 0–2.
  */
-class WinogradWeightGradTest {
+class VectorWinogradWeightGradTest {
     private static final double U = Math.ulp(1f) / 2;   // 2⁻²⁴
 
     private static final Conv2dConfig[] CONFIGS = {

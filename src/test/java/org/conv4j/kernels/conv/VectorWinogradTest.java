@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * bitwise the same on 1 and 2 threads. Sizes are awkward: H, W in 1, 2, 3, 5, 13 (odd sizes crop the
  * last tile), channel counts 1, 3, 13 (not multiples of 4 or of the vector width), batch 1 and 3, pad 0–2.
  */
-class WinogradConvTest {
+class VectorWinogradTest {
     private static final double U = Math.ulp(1f) / 2;   // 2⁻²⁴
 
     private static final Conv2dConfig[] CONFIGS = {
