@@ -1,15 +1,15 @@
 package org.conv4j.bench;
 
 import java.util.concurrent.TimeUnit;
-import org.conv4j.tensor.WindowGeometry;
-import org.conv4j.kernels.conv.FastIm2col;
-import org.conv4j.kernels.conv.Im2col;
 import org.conv4j.kernels.Elementwise;
-import org.conv4j.kernels.gemm.Gemm;
 import org.conv4j.kernels.ScalarElementwise;
 import org.conv4j.kernels.Transpose;
 import org.conv4j.kernels.VectorElementwise;
+import org.conv4j.kernels.conv.FastIm2col;
+import org.conv4j.kernels.conv.Im2col;
+import org.conv4j.kernels.gemm.Gemm;
 import org.conv4j.kernels.gemm.VectorGemm;
+import org.conv4j.tensor.WindowGeometry;
 import org.conv4j.util.Rng;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -1,6 +1,5 @@
 package org.conv4j.conv;
 
-import org.conv4j.tensor.WindowGeometry;
 import java.util.List;
 import org.conv4j.kernels.conv.Workspace;
 import org.conv4j.layers.Init;
@@ -9,6 +8,7 @@ import org.conv4j.layers.Param;
 import org.conv4j.tensor.ShapeException;
 import org.conv4j.tensor.Shapes;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.tensor.WindowGeometry;
 import org.conv4j.util.Rng;
 
 /**

@@ -1,7 +1,7 @@
 package org.conv4j.conv;
 
-import org.conv4j.tensor.WindowGeometry;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.tensor.WindowGeometry;
 
 /**
  * The direct-loop convolution in double precision, forward and backward: the oracle every fast path

@@ -1,7 +1,6 @@
 package org.conv4j.functional;
 
 import org.conv4j.conv.Conv2dConfig;
-import org.conv4j.tensor.WindowGeometry;
 import org.conv4j.conv.ConvAlgorithm;
 import org.conv4j.kernels.conv.Workspace;
 import org.conv4j.layers.LinearOps;
@@ -9,6 +8,7 @@ import org.conv4j.pool.PoolConfig;
 import org.conv4j.pool.Pooling;
 import org.conv4j.tensor.Shapes;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.tensor.WindowGeometry;
 
 /**
  * Stateless functions in the spirit of torch.nn.functional (and cs231n's {@code *_forward}/{@code *_backward}):

@@ -1,8 +1,8 @@
 package org.conv4j.onnx;
 
 import java.util.List;
-import org.conv4j.tensor.WindowGeometry;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.tensor.WindowGeometry;
 
 /**
  * The ONNX view of one conv4j layer: the settings and tensors an ONNX node needs, without the layer's

@@ -1,10 +1,10 @@
 package org.conv4j.pool;
 
-import org.conv4j.tensor.WindowGeometry;
 import org.conv4j.layers.Layer;
 import org.conv4j.tensor.ShapeException;
 import org.conv4j.tensor.Shapes;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.tensor.WindowGeometry;
 
 /**
  * Average pooling over NCHW batches, as torch.nn.AvgPool2d (kernel, stride, padding, ceil mode,

@@ -1,6 +1,5 @@
 package org.conv4j.pool;
 
-import org.conv4j.tensor.WindowGeometry;
 import org.conv4j.kernels.Elementwise;
 import org.conv4j.kernels.Kernels;
 import org.conv4j.kernels.Parallel;
@@ -8,6 +7,7 @@ import org.conv4j.layers.Layer;
 import org.conv4j.tensor.ShapeException;
 import org.conv4j.tensor.Shapes;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.tensor.WindowGeometry;
 
 /**
  * Max pooling over NCHW batches, as torch.nn.MaxPool2d (kernel, stride, padding, ceil mode).

@@ -1,10 +1,10 @@
 package org.conv4j.pool;
 
 import java.util.Arrays;
-import org.conv4j.tensor.WindowGeometry;
 import org.conv4j.kernels.Elementwise;
 import org.conv4j.kernels.Kernels;
 import org.conv4j.kernels.Parallel;
+import org.conv4j.tensor.WindowGeometry;
 
 /**
  * The pooling kernels shared by the pool layers and {@code F}: one image plane at a time, planes in

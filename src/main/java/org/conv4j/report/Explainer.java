@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Locale;
 import org.conv4j.conv.Conv2d;
 import org.conv4j.conv.Conv2dConfig;
-import org.conv4j.tensor.WindowGeometry;
 import org.conv4j.layers.Layer;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.tensor.WindowGeometry;
 
 /**
  * {@code conv4j explain} without the command line: runs one image through a model and writes, into a

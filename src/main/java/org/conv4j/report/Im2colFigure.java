@@ -5,8 +5,8 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.util.Locale;
-import org.conv4j.tensor.WindowGeometry;
 import org.conv4j.kernels.conv.Im2col;
+import org.conv4j.tensor.WindowGeometry;
 
 /**
  * The seed's picture of im2col on a tiny one-channel example: the zero-padded input with one receptive

@@ -1,6 +1,5 @@
 package org.conv4j.conv;
 
-import org.conv4j.tensor.WindowGeometry;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import org.conv4j.bench.ConvShape;
@@ -8,6 +7,7 @@ import org.conv4j.kernels.Kernels;
 import org.conv4j.kernels.Parallel;
 import org.conv4j.kernels.conv.Im2colConv;
 import org.conv4j.kernels.conv.Workspace;
+import org.conv4j.tensor.WindowGeometry;
 import org.conv4j.util.Rng;
 
 /**

@@ -1,12 +1,12 @@
 package org.conv4j.kernels;
 
-import org.conv4j.conv.ConvAlgorithm;
-import org.conv4j.tensor.WindowGeometry;
 import org.conv4j.conv.Conv2dConfig;
+import org.conv4j.conv.ConvAlgorithm;
 import org.conv4j.kernels.conv.Im2colConv;
+import org.conv4j.kernels.conv.Workspace;
 import org.conv4j.kernels.gemm.ScalarGemm;
 import org.conv4j.kernels.gemm.VectorGemm;
-import org.conv4j.kernels.conv.Workspace;
+import org.conv4j.tensor.WindowGeometry;
 import org.conv4j.util.Rng;
 
 /**

@@ -1,9 +1,9 @@
 package org.conv4j.kernels.conv;
 
-import org.conv4j.tensor.WindowGeometry;
 import java.util.Arrays;
 import org.conv4j.kernels.Elementwise;
 import org.conv4j.kernels.Kernels;
+import org.conv4j.tensor.WindowGeometry;
 
 /**
  * im2col and col2im over a range of output positions, with no per-element index arithmetic: each

@@ -1,12 +1,12 @@
 package org.conv4j.kernels.conv;
 
-import org.conv4j.tensor.WindowGeometry;
 import java.util.Arrays;
 import org.conv4j.kernels.Elementwise;
-import org.conv4j.kernels.gemm.Gemm;
 import org.conv4j.kernels.Kernels;
 import org.conv4j.kernels.Parallel;
+import org.conv4j.kernels.gemm.Gemm;
 import org.conv4j.kernels.gemm.PackedA;
+import org.conv4j.tensor.WindowGeometry;
 
 /**
  * The im2col convolution: im2col per image, then one GEMM per group on the chosen {@link Gemm}, so it

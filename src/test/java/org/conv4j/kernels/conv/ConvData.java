@@ -1,9 +1,9 @@
 package org.conv4j.kernels.conv;
 
-import org.conv4j.conv.ReferenceConv2d;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.conv4j.conv.Conv2dConfig;
+import org.conv4j.conv.ReferenceConv2d;
 import org.conv4j.tensor.WindowGeometry;
 import org.conv4j.util.Rng;
 

@@ -1,15 +1,14 @@
 package org.conv4j.kernels.conv;
 
-import org.conv4j.conv.Conv2d;
-import org.conv4j.conv.ConvAlgorithm;
-import org.conv4j.conv.Conv2dConfig;
 import static org.conv4j.conv.ReferenceConv2d.widen;
-
-import org.conv4j.conv.ReferenceConv2d;
-import org.conv4j.tensor.WindowGeometry;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.conv4j.conv.Conv2d;
+import org.conv4j.conv.Conv2dConfig;
+import org.conv4j.conv.ConvAlgorithm;
+import org.conv4j.conv.ReferenceConv2d;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.tensor.WindowGeometry;
 import org.conv4j.util.Rng;
 import org.junit.jupiter.api.Test;
 

@@ -1,11 +1,11 @@
 package org.conv4j.kernels.conv;
 
-import org.conv4j.tensor.WindowGeometry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.conv4j.tensor.WindowGeometry;
 import org.conv4j.util.Rng;
 import org.junit.jupiter.api.Test;
 

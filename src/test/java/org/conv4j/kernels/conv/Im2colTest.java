@@ -1,10 +1,10 @@
 package org.conv4j.kernels.conv;
 
-import org.conv4j.tensor.WindowGeometry;
 import static org.junit.jupiter.api.Assertions.*;
 
-import org.conv4j.testing.TestData;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.tensor.WindowGeometry;
+import org.conv4j.testing.TestData;
 import org.conv4j.util.Rng;
 import org.junit.jupiter.api.Test;
 

@@ -1,17 +1,16 @@
 package org.conv4j.kernels.conv;
 
 import static org.conv4j.conv.ReferenceConv2d.widen;
-
-import org.conv4j.conv.ReferenceConv2d;
-import org.conv4j.conv.ConvAlgorithm;
-import org.conv4j.conv.Conv2dConfig;
-import org.conv4j.tensor.WindowGeometry;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.conv4j.conv.Conv2dConfig;
+import org.conv4j.conv.ConvAlgorithm;
+import org.conv4j.conv.ReferenceConv2d;
 import org.conv4j.kernels.Parallel;
+import org.conv4j.tensor.WindowGeometry;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,27 +1,23 @@
 package org.conv4j.kernels.conv;
 
-import org.conv4j.conv.Conv2d;
 import static org.conv4j.conv.ReferenceConv2d.widen;
-
-import org.conv4j.conv.ReferenceConv2d;
-import org.conv4j.conv.ConvAlgorithm;
-import org.conv4j.conv.Conv2dConfig;
-import org.conv4j.tensor.WindowGeometry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.conv4j.gradcheck.CheckResult;
-import org.conv4j.gradcheck.ConvChecks;
-import org.conv4j.gradcheck.GradCheck;
+import org.conv4j.conv.Conv2d;
+import org.conv4j.conv.Conv2dConfig;
+import org.conv4j.conv.ConvAlgorithm;
+import org.conv4j.conv.ReferenceConv2d;
 import org.conv4j.kernels.Parallel;
+import org.conv4j.tensor.WindowGeometry;
 import org.junit.jupiter.api.Test;
 
 /**
  * Winograd F(2×2, 3×3): bitwise equal to {@link ScalarWinograd}; forward and dX within the error bound
  * of {@link VectorWinograd}'s Javadoc of the double-precision loops, element by element; dW and dB close to
- * the double loops (WinogradWeightGradTest checks the Winograd dW itself); the Conv2d layer's gradients through it pass the gradient check; and every result is
+ * the double loops (VectorWinogradWeightGradTest checks the Winograd dW itself); the Conv2d layer's gradients through it pass the gradient check; and every result is
  * bitwise the same on 1 and 2 threads. Sizes are awkward: H, W in 1, 2, 3, 5, 13 (odd sizes crop the
  * last tile), channel counts 1, 3, 13 (not multiples of 4 or of the vector width), batch 1 and 3, pad 0–2.
  */

@@ -1,18 +1,17 @@
 package org.conv4j.kernels.conv;
 
 import static org.conv4j.conv.ReferenceConv2d.widen;
-
-import org.conv4j.conv.ReferenceConv2d;
-import org.conv4j.conv.ConvAlgorithm;
-import org.conv4j.conv.Conv2dConfig;
-import org.conv4j.tensor.WindowGeometry;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.conv4j.conv.Conv2dConfig;
+import org.conv4j.conv.ConvAlgorithm;
+import org.conv4j.conv.ReferenceConv2d;
 import org.conv4j.kernels.Parallel;
+import org.conv4j.tensor.WindowGeometry;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,7 +39,7 @@ class VectorWinogradWeightGradTest {
         for (Conv2dConfig cfg : CONFIGS) {
             for (int[] hw : SIZES) {
                 for (int n : new int[] {1, 3, 13}) {
-                    WindowGeometry g = WinogradConvTest.geometry(cfg, hw);
+                    WindowGeometry g = VectorWinogradTest.geometry(cfg, hw);
                     if (g == null || (n == 13 && cfg.inChannels() * cfg.outChannels() > 200)) continue;
                     ConvData d = ConvData.of(cfg, n, hw[0], hw[1], 17L * hw[0] + hw[1] + cfg.outChannels() + 5L * n);
                     float[] got = new float[d.w().length], want = new float[d.w().length];
@@ -65,7 +64,7 @@ class VectorWinogradWeightGradTest {
         for (Conv2dConfig cfg : CONFIGS) {
             for (int[] hw : SIZES) {
                 for (int n : new int[] {1, 3}) {
-                    WindowGeometry g = WinogradConvTest.geometry(cfg, hw);
+                    WindowGeometry g = VectorWinogradTest.geometry(cfg, hw);
                     if (g == null) continue;
                     ConvData d = ConvData.of(cfg, n, hw[0], hw[1], 31L * hw[0] + hw[1] + cfg.outChannels() + 7L * n);
                     double[] wantOut = ReferenceConv2d.forward(cfg, n, hw[0], hw[1], widen(d.x()), widen(d.w()), d.b() == null ? null : widen(d.b()));

@@ -2,8 +2,8 @@ package org.conv4j.kernels.gemm;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import org.conv4j.kernels.Parallel;
 import java.util.Optional;
+import org.conv4j.kernels.Parallel;
 import org.conv4j.util.Rng;
 import org.junit.jupiter.api.Test;
 
