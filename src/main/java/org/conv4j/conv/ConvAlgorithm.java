@@ -12,8 +12,11 @@ import org.conv4j.tensor.WindowGeometry;
  * the direct convolution (no column matrix, any stride) where it applies (its forward only with at least
  * 16 products per output), im2col + GEMM everywhere else (1×1, depthwise, fewer than 8 output channels per
  * group). The direct and Winograd kernels come from {@link Kernels#conv()}, im2col runs on
- * {@link Kernels#gemm()}: with {@code -Dconv4j.kernels=scalar} the same choice runs the scalar kernels, so
- * no Vector API code is touched. All are tested against {@link ReferenceConv2d}.
+ * {@link Kernels#gemm()}. Without the Vector API kernels ({@code -Dconv4j.kernels=scalar}, or the fallbacks
+ * {@link Kernels} logs) every layer runs im2col on the scalar GEMM: the choices above are what measured
+ * faster on vector code, the scalar direct and Winograd kernels are the readable references the vector ones
+ * are held to, and scalar-mode results stay those of one simple path. No Vector API class is touched then.
+ * All are tested against {@link ReferenceConv2d}.
  * {@code -Dconv4j.conv=im2col} forces im2col everywhere, {@code winograd} forces Winograd wherever it
  * applies (for benchmarks and bisecting); {@code auto}, the default, chooses per layer.
  */
@@ -44,7 +47,7 @@ public enum ConvAlgorithm {
     /** The algorithm for the forward pass of this configuration and input geometry. */
     public static ConvAlgorithm choose(Conv2dConfig c, WindowGeometry g) {
         String m = mode;
-        if (m.equals("im2col")) return IM2COL;
+        if (m.equals("im2col") || !Kernels.vectorApi()) return IM2COL;
         if (winograd(c, g) && (m.equals("winograd") || winogradPays(c, g))) return WINOGRAD;
         return direct(c, g) && directPaysForward(c, g) ? DIRECT : IM2COL;
     }
@@ -55,7 +58,7 @@ public enum ConvAlgorithm {
      */
     public static ConvAlgorithm chooseBackward(Conv2dConfig c, WindowGeometry g) {
         String m = mode;
-        if (m.equals("im2col")) return IM2COL;
+        if (m.equals("im2col") || !Kernels.vectorApi()) return IM2COL;
         if (winograd(c, g) && (m.equals("winograd") || winogradPaysBackward(c, g))) return WINOGRAD;
         return direct(c, g) ? DIRECT : IM2COL;
     }

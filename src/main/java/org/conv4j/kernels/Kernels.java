@@ -36,7 +36,8 @@ public final class Kernels {
 
     /**
      * The direct and Winograd convolutions: the Vector API version when the vector kernels were chosen
-     * (see {@link #vectorApi}), else the scalar one, which touches no Vector API class.
+     * (see {@link #vectorApi}), else the scalar one, which touches no Vector API class (the layers then run
+     * im2col on the scalar GEMM; see {@code conv.ConvAlgorithm}).
      */
     public static ConvKernels conv() { return CONV; }
 

@@ -66,8 +66,8 @@ public final class Im2colConv {
         boolean pointwise = isPointwise(g);
         int tile = pointwise ? p : positionTile(groups * k, p);
         // W_g is the same for every image: packed once here, not once per image inside the GEMM.
-        PackedA[] wg = ws.prepared(0, groups);
-        for (int gi = 0; gi < groups; gi++) wg[gi] = gemm.prepare(false, fg, k, w, gi * fg * k, k, wg[gi]);
+        PackedA[] wg = ws.packedWeights(0, groups);
+        for (int gi = 0; gi < groups; gi++) wg[gi] = gemm.pack(false, fg, k, w, gi * fg * k, k, wg[gi]);
         Parallel.forChunks(n, 1, (lo, hi) -> {
             float[] cols = pointwise ? null : ws.take(groups * k * tile);
             try {
@@ -123,9 +123,9 @@ public final class Im2colConv {
         int grain = Chunks.grain(n);
         float[][] partials = ws.partials(Parallel.chunkCount(n, grain), partialSize);
         int tile = pointwise ? p : positionTile(groups * k, p);
-        PackedA[] wgT = ws.prepared(1, groups);  // W_gᵀ [K, Fg], shared by every image's dCols
+        PackedA[] wgT = ws.packedWeights(1, groups);  // W_gᵀ [K, Fg], shared by every image's dCols
         if (dX != null) {
-            for (int gi = 0; gi < groups; gi++) wgT[gi] = gemm.prepare(true, k, fg, w, gi * fg * k, k, wgT[gi]);
+            for (int gi = 0; gi < groups; gi++) wgT[gi] = gemm.pack(true, k, fg, w, gi * fg * k, k, wgT[gi]);
         }
         Parallel.forChunks(n, grain, (lo, hi) -> {
             float[] partial = partials[lo / grain];  // [F·K] dW, then [F] dB

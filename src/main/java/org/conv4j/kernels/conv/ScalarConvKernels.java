@@ -5,8 +5,9 @@ import org.conv4j.tensor.WindowGeometry;
 
 /**
  * The readable convolution kernels, with no Vector API code: {@link ScalarDirectConv}'s loops and
- * {@link ScalarWinograd}'s textbook matrices. The fallback when the Vector API is unusable or
- * {@code -Dconv4j.kernels=scalar}; the vector kernels are tested against them.
+ * {@link ScalarWinograd}'s textbook matrices, the references the vector kernels are tested against. The
+ * family {@link org.conv4j.kernels.Kernels#conv} returns when the Vector API is unusable or
+ * {@code -Dconv4j.kernels=scalar}.
  */
 public final class ScalarConvKernels implements ConvKernels {
     @Override

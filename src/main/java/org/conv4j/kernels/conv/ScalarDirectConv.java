@@ -68,13 +68,37 @@ final class ScalarDirectConv {
         Parallel.forChunks(n, grain, (lo, hi) -> {
             float[] partial = partials[lo / grain];   // [F·Cg·KH·KW] dW, then [F] dB
             for (int item = lo; item < hi; item++) {
-                int xAt = item * xItem;
-                if (dX != null) Arrays.fill(dX, xAt, xAt + xItem, 0f);
+                int xAt = item * xItem, dOutAt = item * f * p;
+                // dW: per weight, one sum over this image's positions, then added to the chunk's partial.
+                for (int fo = 0; fo < f; fo++) {
+                    int c0 = fo / fg * cg;
+                    for (int ci = 0; ci < cg; ci++) {
+                        for (int i = 0; i < kh; i++) {
+                            for (int j = 0; j < kw; j++) {
+                                float s = 0f;
+                                for (int oy = 0; oy < oh; oy++) {
+                                    int iy = oy * g.strideH() - g.padTop() + i * g.dilationH();
+                                    if (iy < 0 || iy >= h) continue;
+                                    for (int ox = 0; ox < ow; ox++) {
+                                        int ix = ox * g.strideW() - g.padLeft() + j * g.dilationW();
+                                        if (ix < 0 || ix >= wd) continue;
+                                        s += x[xAt + ((c0 + ci) * h + iy) * wd + ix] * dOut[dOutAt + fo * p + oy * ow + ox];
+                                    }
+                                }
+                                partial[((fo * cg + ci) * kh + i) * kw + j] += s;
+                            }
+                        }
+                    }
+                }
+                if (dB != null) BiasGrad.addImage(dOut, dOutAt, f, p, partial, wSize);
+                if (dX == null) continue;
+                // dX: every output's dOut back along the taps that read each input.
+                Arrays.fill(dX, xAt, xAt + xItem, 0f);
                 for (int fo = 0; fo < f; fo++) {
                     int c0 = fo / fg * cg;
                     for (int oy = 0; oy < oh; oy++) {
                         for (int ox = 0; ox < ow; ox++) {
-                            float d = dOut[(item * f + fo) * p + oy * ow + ox];
+                            float d = dOut[dOutAt + fo * p + oy * ow + ox];
                             for (int ci = 0; ci < cg; ci++) {
                                 for (int i = 0; i < kh; i++) {
                                     int iy = oy * g.strideH() - g.padTop() + i * g.dilationH();
@@ -82,16 +106,13 @@ final class ScalarDirectConv {
                                     for (int j = 0; j < kw; j++) {
                                         int ix = ox * g.strideW() - g.padLeft() + j * g.dilationW();
                                         if (ix < 0 || ix >= wd) continue;
-                                        int xi = xAt + ((c0 + ci) * h + iy) * wd + ix, wi = ((fo * cg + ci) * kh + i) * kw + j;
-                                        partial[wi] += x[xi] * d;
-                                        if (dX != null) dX[xi] += w[wi] * d;
+                                        dX[xAt + ((c0 + ci) * h + iy) * wd + ix] += w[((fo * cg + ci) * kh + i) * kw + j] * d;
                                     }
                                 }
                             }
                         }
                     }
                 }
-                if (dB != null) BiasGrad.addImage(dOut, item * f * p, f, p, partial, wSize);
             }
         });
         for (int i = 0; i < wSize; i++) {

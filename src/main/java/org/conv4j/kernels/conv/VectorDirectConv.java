@@ -159,9 +159,9 @@ final class VectorDirectConv {
         }
         Gemm gemm = Kernels.gemm();
         Elementwise ew = Kernels.elementwise();
-        PackedA[] wgT = ws.prepared(1, groups);  // W_gᵀ [K, Fg] for the folded dX, shared by every image
+        PackedA[] wgT = ws.packedWeights(1, groups);  // W_gᵀ [K, Fg] for the folded dX, shared by every image
         if (folded) {
-            for (int gi = 0; gi < groups; gi++) wgT[gi] = gemm.prepare(true, plan.k, fg, w, gi * fg * plan.k, plan.k, wgT[gi]);
+            for (int gi = 0; gi < groups; gi++) wgT[gi] = gemm.pack(true, plan.k, fg, w, gi * fg * plan.k, plan.k, wgT[gi]);
         }
 
         Parallel.forChunks(n, grain, (lo, hi) -> {

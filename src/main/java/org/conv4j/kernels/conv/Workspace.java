@@ -13,7 +13,7 @@ import org.conv4j.kernels.gemm.PackedA;
 public final class Workspace {
     private final List<float[]> free = new ArrayList<>(); // guarded by itself
     private float[][] partials = new float[0][];
-    private final PackedA[][] prepared = new PackedA[2][0];
+    private final PackedA[][] packed = new PackedA[2][0];
 
     /**
      * A buffer of at least {@code size} floats (contents undefined); hand it back with {@link #give}. The
@@ -44,13 +44,13 @@ public final class Workspace {
     }
 
     /**
-     * The layer's prepared weights per group from the last call that used {@code slot} (0: forward, 1:
-     * backward), {@code groups} long, for {@link org.conv4j.kernels.Gemm#prepare} to pack over. Not
+     * The layer's packed weights per group from the last call that used {@code slot} (0: forward, 1:
+     * backward), {@code groups} long, for {@link org.conv4j.kernels.gemm.Gemm#pack} to pack over. Not
      * thread-safe.
      */
-    public PackedA[] prepared(int slot, int groups) {
-        if (prepared[slot].length != groups) prepared[slot] = new PackedA[groups];
-        return prepared[slot];
+    public PackedA[] packedWeights(int slot, int groups) {
+        if (packed[slot].length != groups) packed[slot] = new PackedA[groups];
+        return packed[slot];
     }
 
     /**

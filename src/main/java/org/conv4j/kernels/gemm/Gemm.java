@@ -17,18 +17,18 @@ public interface Gemm {
                float beta, float[] c, int cOff, int ldc);
 
     /**
-     * op(A) [m, k] prepared for several products {@link #sgemm(PackedA, boolean, int, float[], int, int,
+     * op(A) [m, k] packed for several products {@link #sgemm(PackedA, boolean, int, float[], int, int,
      * float, float[], int, int)} that share it; A must not change while it is in use. The products are
      * bitwise the same as the plain sgemm's. {@code reuse}, when not null, is an earlier result whose
-     * buffers may be packed over (so a layer prepares its weights every batch without allocating); it
+     * buffers may be packed over (so a layer packs its weights every batch without allocating); it
      * must not be in use any more.
      */
-    default PackedA prepare(boolean transA, int m, int k, float[] a, int aOff, int lda, PackedA reuse) {
+    default PackedA pack(boolean transA, int m, int k, float[] a, int aOff, int lda, PackedA reuse) {
         GemmChecks.checkA(transA, m, k, a, aOff, lda);
         return new PackedA(transA, m, k, a, aOff, lda, null);
     }
 
-    /** C = op(A) · op(B) + beta · C with a prepared A; otherwise as {@link #sgemm}. */
+    /** C = op(A) · op(B) + beta · C with a packed A; otherwise as {@link #sgemm}. */
     default void sgemm(PackedA a, boolean transB, int n, float[] b, int bOff, int ldb,
                        float beta, float[] c, int cOff, int ldc) {
         sgemm(a.transA(), transB, a.m(), n, a.k(), a.a(), a.aOff(), a.lda(), b, bOff, ldb, beta, c, cOff, ldc);

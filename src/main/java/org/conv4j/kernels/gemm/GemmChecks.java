@@ -18,7 +18,7 @@ final class GemmChecks {
         operand("C", c, cOff, ldc, m, n);
     }
 
-    /** The checks of {@link #check} on A alone (for {@link Gemm#prepare}). */
+    /** The checks of {@link #check} on A alone (for {@link Gemm#pack}). */
     static void checkA(boolean transA, int m, int k, float[] a, int aOff, int lda) {
         if (m < 0 || k < 0) throw new IllegalArgumentException("sgemm: negative size m=" + m + " k=" + k);
         operand("A", a, aOff, lda, transA ? k : m, transA ? m : k);

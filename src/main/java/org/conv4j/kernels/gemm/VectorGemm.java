@@ -70,7 +70,7 @@ public final class VectorGemm implements Gemm {
      * into {@code reuse}'s arrays when they have the sizes needed.
      */
     @Override
-    public PackedA prepare(boolean transA, int m, int k, float[] a, int aOff, int lda, PackedA reuse) {
+    public PackedA pack(boolean transA, int m, int k, float[] a, int aOff, int lda, PackedA reuse) {
         GemmChecks.checkA(transA, m, k, a, aOff, lda);
         if (m == 0 || k == 0) return new PackedA(transA, m, k, a, aOff, lda, null);
         int mPanels = (m + MR - 1) / MR, slices = (k + KC - 1) / KC, kcMax = (k + slices - 1) / slices;
@@ -103,7 +103,7 @@ public final class VectorGemm implements Gemm {
         blocked(null, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
-    /** The blocked product; {@code aPanels}, when not null, are op(A)'s panels per k slice from {@link #prepare}. */
+    /** The blocked product; {@code aPanels}, when not null, are op(A)'s panels per k slice from {@link #pack}. */
     private void blocked(float[][] aPanels, boolean transA, boolean transB, int m, int n, int k,
                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                          float beta, float[] c, int cOff, int ldc) {

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Winograd F(2×2, 3×3): bitwise equal to {@link ScalarWinograd}; forward and dX within the error bound
  * of {@link VectorWinograd}'s Javadoc of the double-precision loops, element by element; dW and dB close to
- * the double loops (VectorWinogradWeightGradTest checks the Winograd dW itself); the Conv2d layer's gradients through it pass the gradient check; and every result is
+ * the double loops (VectorWinogradWeightGradTest checks the Winograd dW itself; ConvAlgorithmTest gradient-checks a
+ * Conv2d layer computed by Winograd); and every result is
  * bitwise the same on 1 and 2 threads. Sizes are awkward: H, W in 1, 2, 3, 5, 13 (odd sizes crop the
  * last tile), channel counts 1, 3, 13 (not multiples of 4 or of the vector width), batch 1 and 3, pad 0–2.
  */

@@ -46,7 +46,7 @@ class VectorGemmTest {
 
         float[] runPrepared(Gemm g) {
             float[] c = c0.clone();
-            PackedA prepared = g.prepare(ta, m, k, a, aOff, lda, null);
+            PackedA prepared = g.pack(ta, m, k, a, aOff, lda, null);
             g.sgemm(prepared, tb, n, b, bOff, ldb, beta, c, cOff, ldc);
             return c;
         }
@@ -197,7 +197,7 @@ class VectorGemmTest {
                 }
             }
         }
-        var e = assertThrows(IllegalArgumentException.class, () -> vector.prepare(false, 4, 4, new float[15], 0, 4, null));
+        var e = assertThrows(IllegalArgumentException.class, () -> vector.pack(false, 4, 4, new float[15], 0, 4, null));
         assertTrue(e.getMessage().contains("stored A"), e.getMessage());
     }
 
