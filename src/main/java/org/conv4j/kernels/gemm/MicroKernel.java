@@ -34,7 +34,7 @@ public final class MicroKernel {
      * any other.
      */
     public static void multiply(float[] pa, int aBase, float[] pb, int bBase, int kc,
-                              float[] c, int cIdx, int ldc, float beta) {
+                                float[] c, int cIdx, int ldc, float beta) {
         // MR is a constant, so C2 keeps one of the two.
         if (MR == 8) kernel8(pa, aBase, pb, bBase, kc, c, cIdx, ldc, beta);
         else kernel4(pa, aBase, pb, bBase, kc, c, cIdx, ldc, beta);
@@ -143,14 +143,14 @@ public final class MicroKernel {
      * position order: bitwise unlike {@link #multiply}'s sum-then-add, so the two are not interchangeable.
      */
     public static void accumulateShifted(float[] xp, int[] kOff, int r0, int pitch, int y0, int y1, int outW,
-                           float[] dOutP, int bBase, float[] part, int pIdx, int ldp) {
+                                         float[] dOutP, int bBase, float[] part, int pIdx, int ldp) {
         if (MR == 8) accumulateShifted8(xp, kOff, r0, pitch, y0, y1, outW, dOutP, bBase, part, pIdx, ldp);
         else accumulateShifted4(xp, kOff, r0, pitch, y0, y1, outW, dOutP, bBase, part, pIdx, ldp);
     }
 
     /** {@link #accumulateShifted} for MR = 8. */
     private static void accumulateShifted8(float[] xp, int[] kOff, int r0, int pitch, int y0, int y1, int outW,
-                                    float[] dOutP, int bBase, float[] part, int pIdx, int ldp) {
+                                           float[] dOutP, int bBase, float[] part, int pIdx, int ldp) {
         int p1 = pIdx + ldp, p2 = pIdx + 2 * ldp, p3 = pIdx + 3 * ldp;
         int p4 = pIdx + 4 * ldp, p5 = pIdx + 5 * ldp, p6 = pIdx + 6 * ldp, p7 = pIdx + 7 * ldp;
         FloatVector c00 = FloatVector.fromArray(S, part, pIdx), c01 = FloatVector.fromArray(S, part, pIdx + V);
@@ -198,7 +198,7 @@ public final class MicroKernel {
 
     /** {@link #accumulateShifted} for MR = 4. */
     private static void accumulateShifted4(float[] xp, int[] kOff, int r0, int pitch, int y0, int y1, int outW,
-                                    float[] dOutP, int bBase, float[] part, int pIdx, int ldp) {
+                                           float[] dOutP, int bBase, float[] part, int pIdx, int ldp) {
         int p1 = pIdx + ldp, p2 = pIdx + 2 * ldp, p3 = pIdx + 3 * ldp;
         FloatVector c00 = FloatVector.fromArray(S, part, pIdx), c01 = FloatVector.fromArray(S, part, pIdx + V);
         FloatVector c10 = FloatVector.fromArray(S, part, p1), c11 = FloatVector.fromArray(S, part, p1 + V);
