@@ -1,24 +1,24 @@
 package org.conv4j.bench;
 
 import java.util.concurrent.TimeUnit;
-import org.conv4j.conv.ConvGeometry;
-import org.conv4j.conv.FastIm2col;
-import org.conv4j.conv.Im2col;
-import org.conv4j.kernels.Gemm;
 import org.conv4j.kernels.Transpose;
-import org.conv4j.kernels.VectorGemm;
 import org.conv4j.kernels.activation.ActivationKernels;
 import org.conv4j.kernels.activation.ScalarActivationKernels;
 import org.conv4j.kernels.activation.VectorActivationKernels;
 import org.conv4j.kernels.array.ArrayKernels;
 import org.conv4j.kernels.array.ScalarArrayKernels;
 import org.conv4j.kernels.array.VectorArrayKernels;
+import org.conv4j.kernels.conv.FastIm2col;
+import org.conv4j.kernels.conv.Im2col;
+import org.conv4j.kernels.gemm.Gemm;
+import org.conv4j.kernels.gemm.VectorGemm;
 import org.conv4j.kernels.optim.AdamStep;
 import org.conv4j.kernels.optim.OptimKernels;
 import org.conv4j.kernels.optim.VectorOptimKernels;
 import org.conv4j.kernels.pool.PoolKernels;
 import org.conv4j.kernels.pool.ScalarPoolKernels;
 import org.conv4j.kernels.pool.VectorPoolKernels;
+import org.conv4j.tensor.WindowGeometry;
 import org.conv4j.util.Rng;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -58,7 +58,7 @@ public class KernelBenchmarks {
     private float[] image, cols;
     private final float[] rowBest = new float[56 * 28], rowAt = new float[56 * 28], divisors = new float[28];
     private int[] pixelRows;   // pixel q of a channels-last image starts at q · 64
-    private final ConvGeometry geometry = ConvGeometry.of(32, 32, 3, 3, 1, 1);   // cifar-c3, one image
+    private final WindowGeometry geometry = WindowGeometry.of(32, 32, 3, 3, 1, 1);   // cifar-c3, one image
 
     @Setup
     public void setUp() {

@@ -1,7 +1,7 @@
 package org.conv4j.bench;
 
 import java.io.PrintStream;
-import org.conv4j.kernels.Gemm;
+import org.conv4j.kernels.gemm.Gemm;
 import org.conv4j.util.Rng;
 
 /** Square sgemm throughput, shaped like ../shared/bench/openblas_sgemm.py (n, ms, GFLOP/s). */

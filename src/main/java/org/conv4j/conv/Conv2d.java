@@ -1,6 +1,7 @@
 package org.conv4j.conv;
 
 import java.util.List;
+import org.conv4j.kernels.conv.Workspace;
 import org.conv4j.layers.Init;
 import org.conv4j.layers.Layer;
 import org.conv4j.layers.Param;
@@ -8,6 +9,7 @@ import org.conv4j.layers.SchemeInitialised;
 import org.conv4j.tensor.ShapeException;
 import org.conv4j.tensor.Shapes;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.tensor.WindowGeometry;
 import org.conv4j.util.Rng;
 
 /**
@@ -26,7 +28,7 @@ public final class Conv2d implements SchemeInitialised {
     private final Workspace workspace = new Workspace();
 
     private Tensor x;            // [N, C, H, W] last forward input, kept for backward
-    private ConvGeometry geometry;
+    private WindowGeometry geometry;
     private Tensor out;          // [N, F, OH, OW] reused output buffer
     private Tensor dX;           // [N, C, H, W] reused input-gradient buffer
     private boolean inputGradient = true;
@@ -56,7 +58,7 @@ public final class Conv2d implements SchemeInitialised {
 
     @Override
     public Tensor forward(Tensor x) {
-        ConvGeometry g = geometryFor(x);
+        WindowGeometry g = geometryFor(x);
         int n = x.dim(0);
         int[] outShape = {n, config.outChannels(), g.outH(), g.outW()};
         if (out == null || !out.hasShape(outShape)) out = new Tensor(outShape);
@@ -83,7 +85,7 @@ public final class Conv2d implements SchemeInitialised {
 
     @Override
     public Tensor infer(Tensor x) {
-        ConvGeometry g = geometryFor(x);
+        WindowGeometry g = geometryFor(x);
         int n = x.dim(0);
         Tensor y = new Tensor(n, config.outChannels(), g.outH(), g.outW());
         ConvAlgorithm.forward(config, g, n, x.data(), weight.value().data(), bias == null ? null : bias.value().data(),
@@ -96,7 +98,7 @@ public final class Conv2d implements SchemeInitialised {
         if (in.length != 3 || in[0] != config.inChannels()) {
             throw new ShapeException(name, "input item", in, new int[] {config.inChannels(), -1, -1});
         }
-        ConvGeometry g = config.geometry(in[1], in[2]);
+        WindowGeometry g = config.geometry(in[1], in[2]);
         return new int[] {config.outChannels(), g.outH(), g.outW()};
     }
 
@@ -106,10 +108,10 @@ public final class Conv2d implements SchemeInitialised {
     @Override
     public String describe() { return name; }
 
-    private ConvGeometry geometryFor(Tensor x) {
+    private WindowGeometry geometryFor(Tensor x) {
         Shapes.check(name, "x", x, -1, config.inChannels(), -1, -1);
         int h = x.dim(2), w = x.dim(3);
-        ConvGeometry g = geometry;
+        WindowGeometry g = geometry;
         return g != null && g.inH() == h && g.inW() == w ? g : config.geometry(h, w);
     }
 }

@@ -1,6 +1,8 @@
 package org.conv4j.conv;
 
+import org.conv4j.kernels.conv.ConvChannels;
 import org.conv4j.layers.Init;
+import org.conv4j.tensor.WindowGeometry;
 
 /**
  * Settings of a {@link Conv2d}, as torch.nn.Conv2d takes them. Immutable; defaults live only in
@@ -133,10 +135,13 @@ public record Conv2dConfig(int inChannels, int outChannels, int kernelH, int ker
     /** Weight shape [F, C/groups, KH, KW], as torch stores it. */
     public int[] weightShape() { return new int[] {outChannels, inChannels / groups, kernelH, kernelW}; }
 
+    /** The channel counts the convolution kernels take. */
+    public ConvChannels channels() { return new ConvChannels(inChannels, outChannels, groups); }
+
     /** The window geometry for an input of inH×inW; fails with the layer's name if the kernel does not fit. */
-    public ConvGeometry geometry(int inH, int inW) {
+    public WindowGeometry geometry(int inH, int inW) {
         try {
-            return new ConvGeometry(inH, inW, kernelH, kernelW, strideH, strideW, padTop, padBottom, padLeft, padRight,
+            return new WindowGeometry(inH, inW, kernelH, kernelW, strideH, strideW, padTop, padBottom, padLeft, padRight,
                     dilationH, dilationW, false);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(describe() + ": " + e.getMessage(), e);

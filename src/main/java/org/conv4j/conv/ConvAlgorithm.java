@@ -1,12 +1,22 @@
 package org.conv4j.conv;
 
 import org.conv4j.kernels.Kernels;
+import org.conv4j.kernels.conv.ConvChannels;
+import org.conv4j.kernels.conv.ConvKernels;
+import org.conv4j.kernels.conv.Im2colConv;
+import org.conv4j.kernels.conv.Workspace;
+import org.conv4j.tensor.WindowGeometry;
 
 /**
- * Which fast convolution computes a layer: {@link WinogradConv} (3×3 stride 1) on the shapes where it
- * measured faster, {@link DirectConv} (no column matrix, any stride) where it applies and the Vector API
- * is available (its forward only with at least 16 products per output), {@link Im2colConv} everywhere else
- * (1×1, depthwise, fewer than 8 output channels per group). All are tested against {@link ReferenceConv2d}.
+ * Which convolution computes a layer: Winograd F(2×2, 3×3) (3×3 stride 1) on the shapes where it pays,
+ * the direct convolution (no column matrix, any stride) where it applies (its forward only with at least
+ * 16 products per output), im2col + GEMM everywhere else (1×1, depthwise, fewer than 8 output channels per
+ * group). The direct and Winograd kernels come from {@link Kernels#conv()}, im2col runs on
+ * {@link Kernels#gemm()}. Without the Vector API kernels ({@code -Dconv4j.kernels=scalar}, or the fallbacks
+ * {@link Kernels} logs) every layer runs im2col on the scalar GEMM: the choices above are what measured
+ * faster on vector code, the scalar direct and Winograd kernels are the readable references the vector ones
+ * are held to, and scalar-mode results stay those of one simple path. No Vector API class is touched then.
+ * All are tested against {@link ReferenceConv2d}.
  * {@code -Dconv4j.conv=im2col} forces im2col everywhere, {@code winograd} forces Winograd wherever it
  * applies (for benchmarks and bisecting); {@code auto}, the default, chooses per layer.
  */
@@ -35,45 +45,101 @@ public enum ConvAlgorithm {
     }
 
     /** The algorithm for the forward pass of this configuration and input geometry. */
-    public static ConvAlgorithm choose(Conv2dConfig c, ConvGeometry g) {
+    public static ConvAlgorithm choose(Conv2dConfig c, WindowGeometry g) {
         String m = mode;
         if (m.equals("im2col") || !Kernels.vectorApi()) return IM2COL;
-        if (WinogradConv.supports(c, g) && (m.equals("winograd") || WinogradConv.pays(c, g))) return WINOGRAD;
-        return DirectConv.supports(c, g) && DirectConv.paysForward(c, g) ? DIRECT : IM2COL;
+        if (winograd(c, g) && (m.equals("winograd") || winogradPays(c, g))) return WINOGRAD;
+        return direct(c, g) && directPaysForward(c, g) ? DIRECT : IM2COL;
     }
 
     /**
      * The algorithm for the backward pass. It does not depend on whether dX is wanted, so dW and dB come
      * out bitwise the same either way (Layer.setInputGradient promises that).
      */
-    public static ConvAlgorithm chooseBackward(Conv2dConfig c, ConvGeometry g) {
+    public static ConvAlgorithm chooseBackward(Conv2dConfig c, WindowGeometry g) {
         String m = mode;
         if (m.equals("im2col") || !Kernels.vectorApi()) return IM2COL;
-        if (WinogradConv.supports(c, g) && (m.equals("winograd") || WinogradConv.paysBackward(c, g))) return WINOGRAD;
-        return DirectConv.supports(c, g) ? DIRECT : IM2COL;
+        if (winograd(c, g) && (m.equals("winograd") || winogradPaysBackward(c, g))) return WINOGRAD;
+        return direct(c, g) ? DIRECT : IM2COL;
     }
 
     /** out = conv(x, w) + b; see {@link Im2colConv#forward} for the contract. */
-    public static void forward(Conv2dConfig c, ConvGeometry g, int n, float[] x, float[] w, float[] b,
+    public static void forward(Conv2dConfig c, WindowGeometry g, int n, float[] x, float[] w, float[] b,
                                float[] out, Workspace ws) {
+        ConvChannels ch = c.channels();
         switch (choose(c, g)) {
-            case WINOGRAD -> WinogradConv.forward(c, g, n, x, w, b, out, ws);
-            case DIRECT -> DirectConv.forward(c, g, n, x, w, b, out, ws);
-            case IM2COL -> Im2colConv.forward(c, g, n, x, w, b, out, ws);
+            case WINOGRAD -> Kernels.conv().winogradForward(ch, g, n, x, w, b, out, ws);
+            case DIRECT -> Kernels.conv().directForward(ch, g, n, x, w, b, out, ws);
+            case IM2COL -> Im2colConv.forward(ch, g, n, x, w, b, out, ws);
         }
     }
 
     /**
      * Gradients of conv(x, w) + b; see {@link Im2colConv#backward} for the contract (dX may be null).
-     * Winograd's backward computes dW apart from dX ({@link WinogradWeightGrad}, or DirectConv called
-     * without dX), so it too is the same whether or not dX is wanted.
+     * Winograd's backward computes dW apart from dX (Winograd's adjoint where the forward pays, else the
+     * direct convolution called without dX), so it too is the same whether or not dX is wanted.
      */
-    public static void backward(Conv2dConfig c, ConvGeometry g, int n, float[] x, float[] w, float[] dOut,
+    public static void backward(Conv2dConfig c, WindowGeometry g, int n, float[] x, float[] w, float[] dOut,
                                 float[] dX, float[] dW, float[] dB, Workspace ws) {
+        ConvChannels ch = c.channels();
+        ConvKernels k = Kernels.conv();
         switch (chooseBackward(c, g)) {
-            case WINOGRAD -> WinogradConv.backward(c, g, n, x, w, dOut, dX, dW, dB, ws);
-            case DIRECT -> DirectConv.backward(c, g, n, x, w, dOut, dX, dW, dB, ws);
-            case IM2COL -> Im2colConv.backward(c, g, n, x, w, dOut, dX, dW, dB, ws);
+            case WINOGRAD -> {
+                if (winogradPays(c, g)) {
+                    k.winogradWeightGrad(ch, g, n, x, dOut, dW, dB, ws);
+                } else if (direct(c, g)) {
+                    k.directBackward(ch, g, n, x, w, dOut, null, dW, dB, ws);
+                } else {
+                    Im2colConv.backward(ch, g, n, x, w, dOut, null, dW, dB, ws);
+                }
+                if (dX != null) k.winogradInputGrad(ch, g, n, w, dOut, dX, ws);
+            }
+            case DIRECT -> k.directBackward(ch, g, n, x, w, dOut, dX, dW, dB, ws);
+            case IM2COL -> Im2colConv.backward(ch, g, n, x, w, dOut, dX, dW, dB, ws);
         }
+    }
+
+    /** True when the Winograd kernels compute this convolution (3×3, stride 1, undilated, ungrouped). */
+    public static boolean winograd(Conv2dConfig c, WindowGeometry g) {
+        return ConvKernels.winogradApplies(c.channels(), g);
+    }
+
+    /**
+     * True when a Winograd product with {@code in} input and {@code out} output channels and an
+     * outH × outW result pays: C ≥ 32, F ≥ 32 and at least 4×4. The transforms are paid per channel and
+     * per tile and the 16 GEMMs amortise them over the other side's channels; below 32 channels on
+     * either side the direct convolution is faster, and smaller outputs would be mostly cropped tiles
+     * (figures in BENCHMARKS.md, "Winograd F(2×2,3×3)" and "Winograd dW").
+     */
+    private static boolean winogradPays(int in, int out, int outH, int outW) {
+        return in >= 32 && out >= 32 && Math.min(outH, outW) >= 4;
+    }
+
+    /** True when the Winograd forward pays for this layer (and so its dW, see {@link #backward}). */
+    public static boolean winogradPays(Conv2dConfig c, WindowGeometry g) {
+        return winograd(c, g) && winogradPays(c.inChannels(), c.outChannels(), g.outH(), g.outW());
+    }
+
+    /** True when the Winograd dX pays: a Winograd product with F inputs, C outputs and an H × W result. */
+    public static boolean winogradPaysBackward(Conv2dConfig c, WindowGeometry g) {
+        return winograd(c, g) && winogradPays(c.outChannels(), c.inChannels(), g.inH(), g.inW());
+    }
+
+    /**
+     * True when the direct convolution is chosen: not a plain 1×1 product (x is then its own column
+     * matrix and im2col's GEMM does no extra work), not ceil mode, and at least 8 output channels per group
+     * (below that the MR-row tiles would mostly multiply padding; depthwise goes to im2col).
+     */
+    public static boolean direct(Conv2dConfig c, WindowGeometry g) {
+        return !Im2colConv.isPointwise(g) && !g.ceilMode() && c.outChannels() / c.groups() >= 8;
+    }
+
+    /**
+     * True when the direct forward pays too: at least 16 products per output (K = Cg·KH·KW). Below that
+     * the pass that copies the result off the padded pitch costs more than the products it saves, while
+     * the backward still gains (figures in BENCHMARKS.md).
+     */
+    public static boolean directPaysForward(Conv2dConfig c, WindowGeometry g) {
+        return c.inChannels() / c.groups() * g.kH() * g.kW() >= 16;
     }
 }

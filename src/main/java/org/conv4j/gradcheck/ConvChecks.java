@@ -6,7 +6,7 @@ import java.util.function.Function;
 import org.conv4j.conv.Conv2d;
 import org.conv4j.conv.Conv2dConfig;
 import org.conv4j.conv.ReferenceConv2d;
-import org.conv4j.functional.F;
+import org.conv4j.functional.Functional;
 import org.conv4j.layers.Layer;
 import org.conv4j.layers.Param;
 import org.conv4j.pool.PoolConfig;
@@ -21,8 +21,8 @@ import org.conv4j.util.Rng;
  *
  * <p>Method: inputs and parameters are drawn as floats and widened to double (exactly). The analytic
  * gradients come from the float layer's backward; the numerical ones from centred differences of the
- * double-precision oracle {@link ReferenceConv2d} dotted with the same dOut. Cases are small so the whole
- * grid runs in about a second.
+ * double-precision oracle {@link ReferenceConv2d} dotted with the same dOut. Cases are small, so the whole
+ * grid is cheap enough to run in every build.
  */
 public final class ConvChecks {
     private ConvChecks() {}
@@ -56,7 +56,7 @@ public final class ConvChecks {
         s.add(new Setup(Conv2dConfig.of(2, 2, 2).withStride(2), 1, 6, 7));
         s.add(new Setup(Conv2dConfig.of(2, 2, 3).withStride(2), 1, 4, 4));
         s.add(new Setup(Conv2dConfig.of(3, 2, 3).withStride(2).withPadding(1), 2, 9, 9));
-        // non-square kernels (the seed swapped KH and KW)
+        // non-square kernels: KH ≠ KW in both orders, so the two axes cannot be confused
         s.add(new Setup(Conv2dConfig.of(2, 3, 1, 3), 2, 4, 6));
         s.add(new Setup(Conv2dConfig.of(2, 3, 3, 1), 2, 6, 4));
         s.add(new Setup(Conv2dConfig.of(2, 2, 4, 2).withStride(2, 1), 2, 7, 5));
@@ -102,7 +102,7 @@ public final class ConvChecks {
                 .withDilation(1, 2).withBias(false), 2, 6, 7));
 
         List<CheckCase> cases = new ArrayList<>();
-        cases.add(new CheckCase("F (composed)", COMPOSED, ConvChecks::checkComposed));
+        cases.add(new CheckCase("Functional (composed)", COMPOSED, ConvChecks::checkComposed));
         long seed = 100;
         for (Setup st : s) cases.add(conv(st.config(), st.n(), st.h(), st.w(), seed++));
         return cases;
@@ -121,7 +121,7 @@ public final class ConvChecks {
     private static final String COMPOSED = "conv2d(2->3, k3, p1) -> max_pool2d(2) -> flatten -> linear(12->4) on 2x2x4x4";
 
     /**
-     * The functional API composed the way the seed's conv_forward/conv_backward are: forward through
+     * The functional API composed as cs231n's *_forward/*_backward pairs are: forward through
      * conv2d, max_pool2d and linear keeping each cache, backward through them in reverse, and every
      * gradient (dx, conv dweight/dbias, linear dweight/dbias) checked against the composed double oracles.
      */
@@ -132,13 +132,13 @@ public final class ConvChecks {
         Conv2dConfig conv = Conv2dConfig.of(2, 3, 3).withPadding(1);
         PoolConfig pool = PoolConfig.of(2);
 
-        var c = F.conv2d(x, w1, b1, conv);
-        var p = F.maxPool2d(c.out(), pool);
-        var l = F.linear(p.out().reshape(2, 12), w2, b2);
+        var c = Functional.conv2d(x, w1, b1, conv);
+        var p = Functional.maxPool2d(c.out(), pool);
+        var l = Functional.linear(p.out().reshape(2, 12), w2, b2);
         Tensor dOut = uniform(rng, 2, 4);
-        F.Grads gl = F.linearBackward(dOut, l.cache());
-        F.Grads gp = F.maxPool2dBackward(gl.dX().reshape(2, 3, 2, 2), p.cache());
-        F.Grads gc = F.conv2dBackward(gp.dX(), c.cache());
+        Functional.Grads gl = Functional.linearBackward(dOut, l.cache());
+        Functional.Grads gp = Functional.maxPool2dBackward(gl.dX().reshape(2, 3, 2, 2), p.cache());
+        Functional.Grads gc = Functional.conv2dBackward(gp.dX(), c.cache());
 
         Function<double[][], double[]> reference = in -> {
             double[] y1 = ReferenceConv2d.forward(conv, 2, 4, 4, in[0], in[1], in[2]);
@@ -157,7 +157,7 @@ public final class ConvChecks {
                 GradCheck.widen(w2.data()), GradCheck.widen(b2.data())};
         float[][] analytic = {gc.dX().data(), gc.dWeight().data(), gc.dBias().data(), gl.dWeight().data(), gl.dBias().data()};
         String[] names = {"dx", "dweight (conv)", "dbias (conv)", "dweight (linear)", "dbias (linear)"};
-        return compare("F (composed)", COMPOSED, inputs, analytic, names, reference, dOut.data());
+        return compare("Functional (composed)", COMPOSED, inputs, analytic, names, reference, dOut.data());
     }
 
     private static CheckResult compare(String layer, String config, double[][] inputs, float[][] analytic, String[] names,

@@ -6,6 +6,11 @@ import org.conv4j.kernels.activation.ActivationKernels;
 import org.conv4j.kernels.activation.ScalarActivationKernels;
 import org.conv4j.kernels.array.ArrayKernels;
 import org.conv4j.kernels.array.ScalarArrayKernels;
+import org.conv4j.kernels.conv.ConvKernels;
+import org.conv4j.kernels.conv.ScalarConvKernels;
+import org.conv4j.kernels.gemm.Gemm;
+import org.conv4j.kernels.gemm.NativeBlasGemm;
+import org.conv4j.kernels.gemm.ScalarGemm;
 import org.conv4j.kernels.norm.NormKernels;
 import org.conv4j.kernels.norm.ScalarNormKernels;
 import org.conv4j.kernels.optim.OptimKernels;
@@ -26,6 +31,7 @@ import org.conv4j.kernels.pool.ScalarPoolKernels;
 public final class Kernels {
     private static final System.Logger LOG = System.getLogger("org.conv4j.kernels");
     private static final Choice CHOICE = choose();
+    private static final ConvKernels CONV = chooseConv();
 
     private Kernels() {}
 
@@ -88,8 +94,15 @@ public final class Kernels {
     public static ArrayKernels arrays() { return CHOICE.families().arrays(); }
 
     /**
-     * True when Vector API kernels may run (the module is loaded, C2 is on, nothing forces scalar), so
-     * classes written on the Vector API, like the direct convolution, can be used.
+     * The direct and Winograd convolutions: the Vector API version when the vector kernels were chosen
+     * (see {@link #vectorApi}), else the scalar one, which touches no Vector API class (the layers then run
+     * im2col on the scalar GEMM; see {@code conv.ConvAlgorithm}).
+     */
+    public static ConvKernels conv() { return CONV; }
+
+    /**
+     * True when Vector API kernels may run (the module is loaded, C2 is on, nothing forces scalar): the
+     * vector elementwise kernels loaded, and {@link #conv} is the vector family.
      */
     public static boolean vectorApi() { return CHOICE.vectorApi(); }
 
@@ -108,13 +121,20 @@ public final class Kernels {
         Optional<String> why = vectorUnusable();
         if (why.isPresent()) return scalar(System.Logger.Level.WARNING, why.get());
         // Each family loads on its own: a failure in one leaves the others vectorised, and is logged.
-        Gemm g = nativeBlas().orElseGet(() -> load("org.conv4j.kernels.VectorGemm", Gemm.class));
+        Gemm g = nativeBlas().orElseGet(() -> load("org.conv4j.kernels.gemm.VectorGemm", Gemm.class));
         Families e = Families.vector();
         String reason = (g instanceof NativeBlasGemm ? "native GEMM " + g.name()
                 : g != null ? "Vector API GEMM (" + g.name() + ")" : "scalar GEMM (vector GEMM failed to load)")
                 + ", " + e.describe();
         LOG.log(g != null && e.vectorApi() ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING, "conv4j kernels: " + reason);
         return new Choice(g != null ? g : new ScalarGemm(), e, reason, e.vectorApi());
+    }
+
+    /** The conv family follows the elementwise one: vector when that loaded, loaded by name like it. */
+    private static ConvKernels chooseConv() {
+        ConvKernels c = CHOICE.vectorApi() ? load("org.conv4j.kernels.conv.VectorConvKernels", ConvKernels.class) : null;
+        if (CHOICE.vectorApi() && c == null) LOG.log(System.Logger.Level.WARNING, "conv4j kernels: scalar convolutions");
+        return c != null ? c : new ScalarConvKernels();
     }
 
     /**

@@ -4,7 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * V × V blocks of floats transposed in vector registers (V = {@link VectorGemm#S}'s lanes): V rows, one
+ * V × V blocks of floats transposed in vector registers (V = {@link Lanes#COUNT}): V rows, one
  * vector load each, come out as V columns, one vector store each. For products that read an operand
  * across its layout: the GEMM's packing of a transposed B and the convolutions' channels-last copies,
  * where a scalar copy moves one float per load and store (0.33 ns per float on a Zen 5 core) and this
@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  * hold this to.
  */
 public final class Transpose {
-    static final VectorSpecies<Float> S = VectorGemm.S;
+    static final VectorSpecies<Float> S = Lanes.SPECIES;
     /** Floats per block side. */
     public static final int V = S.length();
     /** True when {@link #block} is written for this many lanes (8 with AVX2, 16 with AVX-512). */

@@ -1,7 +1,7 @@
 package org.conv4j.layers;
 
-import org.conv4j.kernels.Gemm;
 import org.conv4j.kernels.Kernels;
+import org.conv4j.kernels.gemm.Gemm;
 
 /**
  * The affine map shared by {@link Linear} and {@code F.linear}: y = x·Wᵀ + b with W stored [out, in]

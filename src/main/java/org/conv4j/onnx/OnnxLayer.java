@@ -1,8 +1,8 @@
 package org.conv4j.onnx;
 
 import java.util.List;
-import org.conv4j.conv.ConvGeometry;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.tensor.WindowGeometry;
 
 /**
  * The ONNX view of one conv4j layer: the settings and tensors an ONNX node needs, without the layer's
@@ -27,13 +27,13 @@ public sealed interface OnnxLayer {
         public int kH() { return weight.dim(2); }
         public int kW() { return weight.dim(3); }
 
-        public ConvGeometry geometry(int h, int w) {
-            return new ConvGeometry(h, w, kH(), kW(), strideH, strideW, padTop, padBottom, padLeft, padRight, dilationH, dilationW, false);
+        public WindowGeometry geometry(int h, int w) {
+            return new WindowGeometry(h, w, kH(), kW(), strideH, strideW, padTop, padBottom, padLeft, padRight, dilationH, dilationW, false);
         }
 
         @Override public int[] outputShape(int[] in) {
             require(in.length == 3 && in[0] == inChannels(), "Conv", "input [" + inChannels() + ", H, W]", in);
-            ConvGeometry g = geometry(in[1], in[2]);
+            WindowGeometry g = geometry(in[1], in[2]);
             return new int[] {outChannels(), g.outH(), g.outW()};
         }
     }
@@ -67,13 +67,13 @@ public sealed interface OnnxLayer {
     /** MaxPool or AveragePool; ONNX pads order (top, left, bottom, right). */
     record Pool(boolean max, int kH, int kW, int strideH, int strideW, int padTop, int padLeft, int padBottom, int padRight,
                 int dilationH, int dilationW, boolean ceilMode, boolean countIncludePad) implements OnnxLayer {
-        public ConvGeometry geometry(int h, int w) {
-            return new ConvGeometry(h, w, kH, kW, strideH, strideW, padTop, padBottom, padLeft, padRight, dilationH, dilationW, ceilMode);
+        public WindowGeometry geometry(int h, int w) {
+            return new WindowGeometry(h, w, kH, kW, strideH, strideW, padTop, padBottom, padLeft, padRight, dilationH, dilationW, ceilMode);
         }
 
         @Override public int[] outputShape(int[] in) {
             require(in.length == 3, max ? "MaxPool" : "AveragePool", "input [C, H, W]", in);
-            ConvGeometry g = geometry(in[1], in[2]);
+            WindowGeometry g = geometry(in[1], in[2]);
             return new int[] {in[0], g.outH(), g.outW()};
         }
     }

@@ -1,10 +1,10 @@
 package org.conv4j.pool;
 
-import org.conv4j.conv.ConvGeometry;
 import org.conv4j.layers.Layer;
 import org.conv4j.tensor.ShapeException;
 import org.conv4j.tensor.Shapes;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.tensor.WindowGeometry;
 
 /**
  * Average pooling over NCHW batches, as torch.nn.AvgPool2d (kernel, stride, padding, ceil mode,
@@ -14,7 +14,7 @@ public final class AvgPool2d implements Layer {
     private final PoolConfig config;
     private final String name;
 
-    private ConvGeometry geometry;
+    private WindowGeometry geometry;
     private int[] shape;     // [N, C, H, W] of the last forward input
     private Tensor out;      // [N, C, OH, OW] reused
     private Tensor dX;       // [N, C, H, W] reused
@@ -31,7 +31,7 @@ public final class AvgPool2d implements Layer {
 
     @Override
     public Tensor forward(Tensor x) {
-        ConvGeometry g = geometryFor(x);
+        WindowGeometry g = geometryFor(x);
         int[] outShape = {x.dim(0), x.dim(1), g.outH(), g.outW()};
         if (out == null || !out.hasShape(outShape)) out = new Tensor(outShape);
         Pooling.avgForward(g, config.countIncludePad(), x.dim(0) * x.dim(1), x.data(), out.data());
@@ -51,7 +51,7 @@ public final class AvgPool2d implements Layer {
 
     @Override
     public Tensor infer(Tensor x) {
-        ConvGeometry g = geometryFor(x);
+        WindowGeometry g = geometryFor(x);
         Tensor y = new Tensor(x.dim(0), x.dim(1), g.outH(), g.outW());
         Pooling.avgForward(g, config.countIncludePad(), x.dim(0) * x.dim(1), x.data(), y.data());
         return y;
@@ -60,16 +60,16 @@ public final class AvgPool2d implements Layer {
     @Override
     public int[] outputShape(int[] in) {
         if (in.length != 3) throw new ShapeException(name, "input item", in, new int[] {-1, -1, -1});
-        ConvGeometry g = config.geometry(name, in[1], in[2]);
+        WindowGeometry g = config.geometry(name, in[1], in[2]);
         return new int[] {in[0], g.outH(), g.outW()};
     }
 
     @Override
     public String describe() { return name; }
 
-    private ConvGeometry geometryFor(Tensor x) {
+    private WindowGeometry geometryFor(Tensor x) {
         Shapes.checkRank(name, "x", x, 4);
-        ConvGeometry g = geometry;
+        WindowGeometry g = geometry;
         return g != null && g.inH() == x.dim(2) && g.inW() == x.dim(3) ? g : config.geometry(name, x.dim(2), x.dim(3));
     }
 }

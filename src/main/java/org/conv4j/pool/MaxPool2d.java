@@ -1,7 +1,6 @@
 package org.conv4j.pool;
 
 import org.conv4j.activation.ReLU;
-import org.conv4j.conv.ConvGeometry;
 import org.conv4j.kernels.Kernels;
 import org.conv4j.kernels.Parallel;
 import org.conv4j.kernels.activation.ActivationKernels;
@@ -10,6 +9,7 @@ import org.conv4j.layers.Layer;
 import org.conv4j.tensor.ShapeException;
 import org.conv4j.tensor.Shapes;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.tensor.WindowGeometry;
 
 /**
  * Max pooling over NCHW batches, as torch.nn.MaxPool2d (kernel, stride, padding, ceil mode).
@@ -22,7 +22,7 @@ public final class MaxPool2d implements Fusable {
     private final PoolConfig config;
     private final String name;
 
-    private ConvGeometry geometry;
+    private WindowGeometry geometry;
     private int[] shape;     // [N, C, H, W] of the last forward input
     private int[] argmax;    // [N·C·OH·OW] flat index into x of each maximum
     private Tensor out;      // [N, C, OH, OW] reused
@@ -51,7 +51,7 @@ public final class MaxPool2d implements Fusable {
     public Tensor forwardAfterRelu(Tensor x) { return forward(x, true); }
 
     private Tensor forward(Tensor x, boolean relu) {
-        ConvGeometry g = geometryFor(x);
+        WindowGeometry g = geometryFor(x);
         int[] outShape = {x.dim(0), x.dim(1), g.outH(), g.outW()};
         if (out == null || !out.hasShape(outShape)) {
             out = new Tensor(outShape);
@@ -99,7 +99,7 @@ public final class MaxPool2d implements Fusable {
     public Tensor inferAfterRelu(Tensor x) { return infer(x, true); }
 
     private Tensor infer(Tensor x, boolean relu) {
-        ConvGeometry g = geometryFor(x);
+        WindowGeometry g = geometryFor(x);
         Tensor y = new Tensor(x.dim(0), x.dim(1), g.outH(), g.outW());
         Pooling.maxForward(g, x.dim(0) * x.dim(1), x.data(), y.data(), new int[y.size()], relu);
         return y;
@@ -112,16 +112,16 @@ public final class MaxPool2d implements Fusable {
     @Override
     public int[] outputShape(int[] in) {
         if (in.length != 3) throw new ShapeException(name, "input item", in, new int[] {-1, -1, -1});
-        ConvGeometry g = config.geometry(name, in[1], in[2]);
+        WindowGeometry g = config.geometry(name, in[1], in[2]);
         return new int[] {in[0], g.outH(), g.outW()};
     }
 
     @Override
     public String describe() { return name; }
 
-    private ConvGeometry geometryFor(Tensor x) {
+    private WindowGeometry geometryFor(Tensor x) {
         Shapes.checkRank(name, "x", x, 4);
-        ConvGeometry g = geometry;
+        WindowGeometry g = geometry;
         return g != null && g.inH() == x.dim(2) && g.inW() == x.dim(3) ? g : config.geometry(name, x.dim(2), x.dim(3));
     }
 }

@@ -1,6 +1,6 @@
 package org.conv4j.pool;
 
-import org.conv4j.conv.ConvGeometry;
+import org.conv4j.tensor.WindowGeometry;
 
 /**
  * Settings of {@link MaxPool2d} and {@link AvgPool2d}, as torch.nn takes them. Defaults live only in
@@ -53,9 +53,9 @@ public record PoolConfig(int kernelH, int kernelW, int strideH, int strideW, int
     }
 
     /** The window geometry for an input of inH×inW; fails naming {@code layer} if the window does not fit. */
-    public ConvGeometry geometry(String layer, int inH, int inW) {
+    public WindowGeometry geometry(String layer, int inH, int inW) {
         try {
-            return new ConvGeometry(inH, inW, kernelH, kernelW, strideH, strideW, padH, padH, padW, padW, 1, 1, ceilMode);
+            return new WindowGeometry(inH, inW, kernelH, kernelW, strideH, strideW, padH, padH, padW, padW, 1, 1, ceilMode);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(layer + ": " + e.getMessage(), e);
         }

@@ -1,15 +1,15 @@
 package org.conv4j.pool;
 
 import java.util.Arrays;
-import org.conv4j.conv.ConvGeometry;
 import org.conv4j.kernels.Kernels;
 import org.conv4j.kernels.Parallel;
 import org.conv4j.kernels.pool.PoolKernels;
+import org.conv4j.tensor.WindowGeometry;
 
 /**
  * The pooling kernels shared by the pool layers and {@code F}: one image plane at a time, planes in
  * parallel (no reduction crosses planes, so the thread count cannot change a result). Window bounds come
- * from {@link ConvGeometry}. Checked against {@link ReferencePool}.
+ * from {@link WindowGeometry}. Checked against {@link ReferencePool}.
  *
  * <p>Layout: x [N·C planes of H×W], out [N·C planes of OH×OW].
  */
@@ -17,13 +17,13 @@ public final class Pooling {
     private Pooling() {}
 
     /** 2×2 windows, stride 2, no padding or dilation, every window inside the input. */
-    static boolean isPlain2x2(ConvGeometry g) {
+    static boolean isPlain2x2(WindowGeometry g) {
         return g.kH() == 2 && g.kW() == 2 && g.strideH() == 2 && g.strideW() == 2 && g.dilationH() == 1
                 && g.dilationW() == 1 && g.padTop() == 0 && g.padLeft() == 0 && g.padBottom() == 0 && g.padRight() == 0
                 && g.outH() == g.inH() / 2 && g.outW() == g.inW() / 2;
     }
 
-    private static int grain(ConvGeometry g) {
+    private static int grain(WindowGeometry g) {
         return Math.max(1, 16384 / Math.max(1, g.outH() * g.outW() * g.kH() * g.kW()));
     }
 
@@ -34,15 +34,15 @@ public final class Pooling {
      * @param argmax [N·C·OH·OW] receives the flat index into x of each output's maximum (-1 if the window
      *               holds no input cell)
      */
-    public static void maxForward(ConvGeometry g, int planes, float[] x, float[] out, int[] argmax) {
+    public static void maxForward(WindowGeometry g, int planes, float[] x, float[] out, int[] argmax) {
         maxForward(g, planes, x, out, argmax, false);
     }
 
     /**
-     * {@link #maxForward(ConvGeometry, int, float[], float[], int[])}, with {@code relu} over ReLU's outputs
+     * {@link #maxForward(WindowGeometry, int, float[], float[], int[])}, with {@code relu} over ReLU's outputs
      * (v &lt; 0 → +0) instead of x: values and argmax bitwise those of a ReLU layer followed by this pool.
      */
-    public static void maxForward(ConvGeometry g, int planes, float[] x, float[] out, int[] argmax, boolean relu) {
+    public static void maxForward(WindowGeometry g, int planes, float[] x, float[] out, int[] argmax, boolean relu) {
         int h = g.inH(), w = g.inW(), oh = g.outH(), ow = g.outW();
         if (isPlain2x2(g)) {
             // The common 2×2/stride-2 case on the branch-free kernel (same result, tested against maxForwardLoop).
@@ -75,7 +75,7 @@ public final class Pooling {
      * reference the kernels above are tested against, and the path for what they do not take: dilation,
      * windows without an input cell (F takes any geometry), planes of 2^24 cells or more.
      */
-    static void maxForwardLoop(ConvGeometry g, int planes, float[] x, float[] out, int[] argmax, boolean relu) {
+    static void maxForwardLoop(WindowGeometry g, int planes, float[] x, float[] out, int[] argmax, boolean relu) {
         int h = g.inH(), w = g.inW(), oh = g.outH(), ow = g.outW();
         Parallel.forChunks(planes, grain(g), (lo, hi) -> {
             for (int pl = lo; pl < hi; pl++) {
@@ -111,7 +111,7 @@ public final class Pooling {
      * Whether the pools may take rows then columns: no dilation, every window holds a cell of the input,
      * and plane-relative indices are exact in a float (below 2^24).
      */
-    static boolean isSeparable(ConvGeometry g) {
+    static boolean isSeparable(WindowGeometry g) {
         return g.dilationH() == 1 && g.dilationW() == 1 && g.outH() > 0 && g.outW() > 0
                 && g.kH() > g.padTop() && g.kW() > g.padLeft()
                 && (g.outH() - 1) * g.strideH() - g.padTop() < g.inH() && (g.outW() - 1) * g.strideW() - g.padLeft() < g.inW()
@@ -139,7 +139,7 @@ public final class Pooling {
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {{}, {}, {}});
 
     /** dX = dOut routed to each window's maximum (summed where windows share it); dX is overwritten. */
-    public static void maxBackward(ConvGeometry g, int planes, float[] dOut, int[] argmax, float[] dX) {
+    public static void maxBackward(WindowGeometry g, int planes, float[] dOut, int[] argmax, float[] dX) {
         int hw = g.inH() * g.inW(), ohw = g.outH() * g.outW();
         Parallel.forChunks(planes, grain(g), (lo, hi) -> {
             Arrays.fill(dX, lo * hw, hi * hw, 0f);
@@ -156,7 +156,7 @@ public final class Pooling {
      * The sum adds each window row's cells left to right, then the row sums top to bottom (the vector
      * kernels' order); geometries they do not take (see {@link #isSeparable}) add the cells in row-major order.
      */
-    public static void avgForward(ConvGeometry g, boolean countIncludePad, int planes, float[] x, float[] out) {
+    public static void avgForward(WindowGeometry g, boolean countIncludePad, int planes, float[] x, float[] out) {
         int h = g.inH(), w = g.inW(), oh = g.outH(), ow = g.outW();
         if (isSeparable(g)) {
             // Rows, then columns, on the vector kernels. Torch's divisor is the window's height times its
@@ -186,7 +186,7 @@ public final class Pooling {
     }
 
     /** dX[cell] = Σ over the windows holding it of dOut / divisor; dX is overwritten. */
-    public static void avgBackward(ConvGeometry g, boolean countIncludePad, int planes, float[] dOut, float[] dX) {
+    public static void avgBackward(WindowGeometry g, boolean countIncludePad, int planes, float[] dOut, float[] dX) {
         int h = g.inH(), w = g.inW(), oh = g.outH(), ow = g.outW();
         if (isSeparable(g)) {
             PoolKernels ew = Kernels.pool();
@@ -221,7 +221,7 @@ public final class Pooling {
     }
 
     /** Runs {@code pass} for every plane, planes split over the pool, each thread with its own buffers. */
-    private static void avgPlanes(ConvGeometry g, boolean countIncludePad, int planes, AvgPlane pass) {
+    private static void avgPlanes(WindowGeometry g, boolean countIncludePad, int planes, AvgPlane pass) {
         Parallel.forChunks(planes, grain(g), (lo, hi) -> {
             float[][] s = scratch(g.inH() * g.outW(), g.outH(), g.outW());
             divisors(g, countIncludePad, s[1], s[2]);
@@ -234,7 +234,7 @@ public final class Pooling {
      * column's into colDiv[0, OW): the window's extent clipped to the padded input if {@code countIncludePad},
      * else to the input, as {@link #window} takes them.
      */
-    private static void divisors(ConvGeometry g, boolean countIncludePad, float[] rowDiv, float[] colDiv) {
+    private static void divisors(WindowGeometry g, boolean countIncludePad, float[] rowDiv, float[] colDiv) {
         for (int oy = 0; oy < g.outH(); oy++) {
             rowDiv[oy] = extent(oy * g.strideH() - g.padTop(), g.kH(), g.inH(), g.padBottom(), countIncludePad);
         }
@@ -252,7 +252,7 @@ public final class Pooling {
     /** Input cells [y0, y1) × [x0, x1) of one window and the divisor torch uses for it. */
     private record Window(int y0, int y1, int x0, int x1, int divisor) {}
 
-    private static Window window(ConvGeometry g, boolean countIncludePad, int oy, int ox) {
+    private static Window window(WindowGeometry g, boolean countIncludePad, int oy, int ox) {
         int h = g.inH(), w = g.inW();
         int y0 = oy * g.strideH() - g.padTop(), x0 = ox * g.strideW() - g.padLeft();
         int y1 = Math.min(y0 + g.kH(), h + g.padBottom()), x1 = Math.min(x0 + g.kW(), w + g.padRight());

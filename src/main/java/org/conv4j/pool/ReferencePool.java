@@ -1,18 +1,18 @@
 package org.conv4j.pool;
 
-import org.conv4j.conv.ConvGeometry;
+import org.conv4j.tensor.WindowGeometry;
 
 /**
  * Direct-loop pooling in double precision: the oracle {@link Pooling} is tested against and the forward
  * that gradient checks differentiate numerically. Written from torch's definitions, window by window,
- * without sharing code with the fast path beyond {@link ConvGeometry}'s output size.
+ * without sharing code with the fast path beyond {@link WindowGeometry}'s output size.
  */
 public final class ReferencePool {
     private ReferencePool() {}
 
     /** Max pooling of x [N·C planes of H×W] → [N·C planes of OH×OW]; padding never wins. */
     public static double[] max(PoolConfig c, int planes, int h, int w, double[] x) {
-        ConvGeometry g = c.geometry("ReferencePool.max", h, w);
+        WindowGeometry g = c.geometry("ReferencePool.max", h, w);
         int oh = g.outH(), ow = g.outW();
         double[] out = new double[planes * oh * ow];
         for (int pl = 0; pl < planes; pl++) {
@@ -38,7 +38,7 @@ public final class ReferencePool {
      * the cells that lie in the input.
      */
     public static double[] avg(PoolConfig c, int planes, int h, int w, double[] x) {
-        ConvGeometry g = c.geometry("ReferencePool.avg", h, w);
+        WindowGeometry g = c.geometry("ReferencePool.avg", h, w);
         int oh = g.outH(), ow = g.outW();
         double[] out = new double[planes * oh * ow];
         for (int pl = 0; pl < planes; pl++) {

@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Locale;
 import org.conv4j.conv.Conv2d;
 import org.conv4j.conv.Conv2dConfig;
-import org.conv4j.conv.ConvGeometry;
 import org.conv4j.io.AtomicFile;
 import org.conv4j.layers.Layer;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.tensor.WindowGeometry;
 
 /**
  * {@code conv4j explain} without the command line: runs one image through a model and writes, into a
@@ -72,7 +72,7 @@ public final class Explainer {
         if (im2col) {
             Conv2d first = FeatureMaps.firstConv(layers);
             float[] tiny = shrink(image, IM2COL_SIDE);
-            ConvGeometry g = tinyGeometry(first == null ? null : first.config());
+            WindowGeometry g = tinyGeometry(first == null ? null : first.config());
             int r = Math.min(1, g.outH() - 1), c = Math.min(2, g.outW() - 1);
             files.add(write(out, IM2COL_PNG, Im2colFigure.render(tiny, g, r, c)));
             captions.add("im2col on a " + IM2COL_SIDE + "x" + IM2COL_SIDE + " version of the input's first channel, with "
@@ -155,7 +155,7 @@ public final class Explainer {
     }
 
     /** The first conv's window on the tiny input when it fits and is small enough to draw, else 3x3 stride 1 pad 1. */
-    static ConvGeometry tinyGeometry(Conv2dConfig c) {
+    static WindowGeometry tinyGeometry(Conv2dConfig c) {
         if (c != null && c.kernelH() <= 5 && c.kernelW() <= 5) {
             try {
                 return c.geometry(IM2COL_SIDE, IM2COL_SIDE);
@@ -163,6 +163,6 @@ public final class Explainer {
                 // a dilated kernel larger than the tiny input: fall through to the default
             }
         }
-        return ConvGeometry.of(IM2COL_SIDE, IM2COL_SIDE, 3, 3, 1, 1);
+        return WindowGeometry.of(IM2COL_SIDE, IM2COL_SIDE, 3, 3, 1, 1);
     }
 }

@@ -5,8 +5,8 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.util.Locale;
-import org.conv4j.conv.ConvGeometry;
-import org.conv4j.conv.Im2col;
+import org.conv4j.kernels.conv.Im2col;
+import org.conv4j.tensor.WindowGeometry;
 
 /**
  * The seed's picture of im2col on a tiny one-channel example: the zero-padded input with one receptive
@@ -27,7 +27,7 @@ public final class Im2colFigure {
      * @param outRow   output row of the receptive field to highlight
      * @param outCol   output column of the receptive field to highlight
      */
-    public static BufferedImage render(float[] x, ConvGeometry g, int outRow, int outCol) {
+    public static BufferedImage render(float[] x, WindowGeometry g, int outRow, int outCol) {
         int h = g.inH(), w = g.inW(), oh = g.outH(), ow = g.outW(), kh = g.kH(), kw = g.kW();
         if (x.length != h * w) throw new IllegalArgumentException("im2col figure: input has " + x.length + " values, geometry needs " + h + "x" + w);
         if (outRow < 0 || outRow >= oh || outCol < 0 || outCol >= ow) {

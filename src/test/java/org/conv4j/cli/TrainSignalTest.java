@@ -39,6 +39,7 @@ class TrainSignalTest {
         // far more epochs than the child will live for: the signal comes within epoch 2, as its progress lines show
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "-Dconv4j.threads=1", "-Xmx256m",
+                "-Dconv4j.kernels=" + System.getProperty("conv4j.kernels", "auto"),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), "train", "--out", run.toString(), "--epochs", "100000"));
         cmd.addAll(recipe);
         Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

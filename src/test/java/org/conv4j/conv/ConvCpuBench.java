@@ -3,14 +3,18 @@ package org.conv4j.conv;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import org.conv4j.bench.ConvShape;
+import org.conv4j.kernels.Kernels;
 import org.conv4j.kernels.Parallel;
+import org.conv4j.kernels.conv.Im2colConv;
+import org.conv4j.kernels.conv.Workspace;
+import org.conv4j.tensor.WindowGeometry;
 import org.conv4j.util.Rng;
 
 /**
  * Per-core cost of each convolution algorithm on the standard shapes: per-thread CPU time on one thread
  * (not wall time, which this shared machine makes noisy), best of 5 rounds of 3 calls after 3 warm-up
  * calls. Prints forward, backward with dX, and backward without dX (a first layer), in ms. Winograd's
- * backward without dX is WinogradWeightGrad's dW where that pays. {@code -Dbench.shapes=fmnist-c2,res-c128} and
+ * backward without dX is VectorWinogradWeightGrad's dW where that pays. {@code -Dbench.shapes=fmnist-c2,res-c128} and
  * {@code -Dbench.algos=direct,winograd} narrow the run; {@code -Dbench.passes=2} times everything twice
  * and prints the second pass (on a loaded machine the JIT may not have finished the first algorithm); {@code -Dbench.file=shapes.tsv} reads other shapes.
  *
@@ -35,7 +39,7 @@ public final class ConvCpuBench {
             for (ConvShape s : file.isEmpty() ? ConvShape.defaults() : ConvShape.read(java.nio.file.Path.of(file))) {
                 if (!only.isEmpty() && !java.util.Arrays.asList(only.split(",")).contains(s.name())) continue;
                 Conv2dConfig c = Conv2dConfig.of(s.c(), s.f(), s.k()).withStride(s.stride()).withPadding(s.pad());
-                ConvGeometry g = c.geometry(s.h(), s.w());
+                WindowGeometry g = c.geometry(s.h(), s.w());
                 Rng rng = new Rng(1);
                 float[] x = gauss(rng, s.n() * s.c() * s.h() * s.w());
                 float[] w = gauss(rng, s.f() * s.c() * s.k() * s.k()), b = gauss(rng, s.f());
@@ -44,13 +48,13 @@ public final class ConvCpuBench {
                 Workspace ws = new Workspace();
                 double flops = 2.0 * s.n() * s.f() * g.outH() * g.outW() * s.c() * s.k() * s.k() * 3;
                 for (String algo : ALGORITHMS) {
-                    if (algo.equals("direct") && !DirectConv.supports(c, g)) continue;
-                    if (algo.equals("winograd") && !WinogradConv.supports(c, g)) continue;
+                    if (algo.equals("direct") && !ConvAlgorithm.direct(c, g)) continue;
+                    if (algo.equals("winograd") && !ConvAlgorithm.winograd(c, g)) continue;
                     double fwd = best(() -> {
                         switch (algo) {
-                            case "direct" -> DirectConv.forward(c, g, s.n(), x, w, b, out, ws);
-                            case "winograd" -> WinogradConv.forward(c, g, s.n(), x, w, b, out, ws);
-                            default -> Im2colConv.forward(c, g, s.n(), x, w, b, out, ws);
+                            case "direct" -> Kernels.conv().directForward(c.channels(), g, s.n(), x, w, b, out, ws);
+                            case "winograd" -> Kernels.conv().winogradForward(c.channels(), g, s.n(), x, w, b, out, ws);
+                            default -> Im2colConv.forward(c.channels(), g, s.n(), x, w, b, out, ws);
                         }
                     });
                     double bwd = best(() -> backward(algo, c, g, s.n(), x, w, dOut, dX, dW, dB, ws));
@@ -62,12 +66,19 @@ public final class ConvCpuBench {
         }
     }
 
-    private static void backward(String algo, Conv2dConfig c, ConvGeometry g, int n, float[] x, float[] w,
+    private static void backward(String algo, Conv2dConfig c, WindowGeometry g, int n, float[] x, float[] w,
                                  float[] dOut, float[] dX, float[] dW, float[] dB, Workspace ws) {
         switch (algo) {
-            case "direct" -> DirectConv.backward(c, g, n, x, w, dOut, dX, dW, dB, ws);
-            case "winograd" -> WinogradConv.backward(c, g, n, x, w, dOut, dX, dW, dB, ws);
-            default -> Im2colConv.backward(c, g, n, x, w, dOut, dX, dW, dB, ws);
+            case "direct" -> Kernels.conv().directBackward(c.channels(), g, n, x, w, dOut, dX, dW, dB, ws);
+            case "winograd" -> {
+                String before = ConvAlgorithm.force("winograd");
+                try {
+                    ConvAlgorithm.backward(c, g, n, x, w, dOut, dX, dW, dB, ws);
+                } finally {
+                    ConvAlgorithm.force(before);
+                }
+            }
+            default -> Im2colConv.backward(c.channels(), g, n, x, w, dOut, dX, dW, dB, ws);
         }
     }
 

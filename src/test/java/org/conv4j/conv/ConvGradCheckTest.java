@@ -23,7 +23,7 @@ class ConvGradCheckTest {
         List<CheckCase> cases = ConvChecks.cases();
         long conv = cases.stream().filter(c -> c.layer().equals("Conv2d")).count();
         assertTrue(conv >= 48, "only " + conv + " conv configurations");
-        assertTrue(cases.stream().anyMatch(c -> c.layer().equals("F (composed)")), "the composed functional check");
+        assertTrue(cases.stream().anyMatch(c -> c.layer().equals("Functional (composed)")), "the composed functional check");
         assertAllPass(cases);
     }
 

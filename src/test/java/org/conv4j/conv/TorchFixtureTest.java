@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.conv4j.functional.F;
+import org.conv4j.functional.Functional;
 import org.conv4j.gradcheck.GradCheck;
 import org.conv4j.io.Npy;
 import org.conv4j.layers.Layer;
@@ -80,9 +80,9 @@ class TorchFixtureTest {
         if (b != null) assertClose(name + " db", expected(name, "db"), conv.bias().grad());
 
         // ... the functional form ...
-        var fwd = F.conv2d(x, w, b, cfg);
+        var fwd = Functional.conv2d(x, w, b, cfg);
         assertClose(name + " F out", expected(name, "out"), fwd.out());
-        F.Grads g = F.conv2dBackward(dOut, fwd.cache());
+        Functional.Grads g = Functional.conv2dBackward(dOut, fwd.cache());
         assertClose(name + " F dx", expected(name, "dx"), g.dX());
         assertClose(name + " F dw", expected(name, "dw"), g.dWeight());
         if (b != null) assertClose(name + " F db", expected(name, "db"), g.dBias());
@@ -125,9 +125,9 @@ class TorchFixtureTest {
             double[] ref = max ? ReferencePool.max(p, planes, x.dim(2), x.dim(3), xd)
                     : ReferencePool.avg(p, planes, x.dim(2), x.dim(3), xd);
             assertOracleClose(name + " ReferencePool", expected(name, "out"), ref);
-            var fwd = max ? F.maxPool2d(x, p) : F.avgPool2d(x, p);
+            var fwd = max ? Functional.maxPool2d(x, p) : Functional.avgPool2d(x, p);
             assertClose(name + " F out", expected(name, "out"), fwd.out());
-            F.Grads g = max ? F.maxPool2dBackward(dOut, fwd.cache()) : F.avgPool2dBackward(dOut, fwd.cache());
+            Functional.Grads g = max ? Functional.maxPool2dBackward(dOut, fwd.cache()) : Functional.avgPool2dBackward(dOut, fwd.cache());
             assertClose(name + " F dx", expected(name, "dx"), g.dX());
         }
     }
@@ -147,9 +147,9 @@ class TorchFixtureTest {
         assertClose(name + " dx", expected(name, "dx"), lin.backward(dOut));
         assertClose(name + " dw", expected(name, "dw"), lin.weight().grad());
         if (b != null) assertClose(name + " db", expected(name, "db"), lin.bias().grad());
-        var fwd = F.linear(x, w, b);
+        var fwd = Functional.linear(x, w, b);
         assertClose(name + " F out", expected(name, "out"), fwd.out());
-        F.Grads g = F.linearBackward(dOut, fwd.cache());
+        Functional.Grads g = Functional.linearBackward(dOut, fwd.cache());
         assertClose(name + " F dx", expected(name, "dx"), g.dX());
         assertClose(name + " F dw", expected(name, "dw"), g.dWeight());
         if (b != null) assertClose(name + " F db", expected(name, "db"), g.dBias());

@@ -1,16 +1,18 @@
 package org.conv4j.kernels;
 
-import org.conv4j.conv.ConvAlgorithm;
-import org.conv4j.conv.ConvGeometry;
 import org.conv4j.conv.Conv2dConfig;
-import org.conv4j.conv.Im2colConv;
-import org.conv4j.conv.Workspace;
+import org.conv4j.conv.ConvAlgorithm;
 import org.conv4j.kernels.activation.ScalarActivationKernels;
 import org.conv4j.kernels.activation.SmoothActivationCases;
+import org.conv4j.kernels.conv.Im2colConv;
+import org.conv4j.kernels.conv.Workspace;
+import org.conv4j.kernels.gemm.ScalarGemm;
+import org.conv4j.kernels.gemm.VectorGemm;
 import org.conv4j.kernels.norm.LaneSumCases;
 import org.conv4j.kernels.norm.ScalarNormKernels;
 import org.conv4j.kernels.pool.PoolCases;
 import org.conv4j.kernels.pool.ScalarPoolKernels;
+import org.conv4j.tensor.WindowGeometry;
 import org.conv4j.util.Rng;
 
 /**
@@ -85,7 +87,7 @@ public final class KernelsProbe {
         int n = 3, h = 13, w = 37;  // 37: wide enough for the stride-2 rows to be split by vectors at every width
         double worst = 0;
         for (Conv2dConfig c : configs) {
-            ConvGeometry g = c.geometry(h, w);
+            WindowGeometry g = c.geometry(h, w);
             float[] x = gauss(rng, n * c.inChannels() * h * w);
             float[] k = gauss(rng, c.outChannels() * c.inChannels() * c.kernelH() * c.kernelW());
             float[] b = gauss(rng, c.outChannels()), dOut = gauss(rng, n * c.outChannels() * g.outH() * g.outW());
@@ -98,13 +100,13 @@ public final class KernelsProbe {
     }
 
     /** out, dX, dW, dB of one forward and backward, by the chosen algorithms or by im2col. */
-    private static float[][] pass(Conv2dConfig c, ConvGeometry g, int n, float[] x, float[] k, float[] b,
+    private static float[][] pass(Conv2dConfig c, WindowGeometry g, int n, float[] x, float[] k, float[] b,
                                   float[] dOut, boolean im2col) {
         float[] out = new float[dOut.length], dX = new float[x.length], dW = new float[k.length], dB = new float[b.length];
         Workspace ws = new Workspace();
         if (im2col) {
-            Im2colConv.forward(c, g, n, x, k, b, out, ws);
-            Im2colConv.backward(c, g, n, x, k, dOut, dX, dW, dB, ws);
+            Im2colConv.forward(c.channels(), g, n, x, k, b, out, ws);
+            Im2colConv.backward(c.channels(), g, n, x, k, dOut, dX, dW, dB, ws);
         } else {
             ConvAlgorithm.forward(c, g, n, x, k, b, out, ws);
             ConvAlgorithm.backward(c, g, n, x, k, dOut, dX, dW, dB, ws);

@@ -37,29 +37,4 @@ class TransposeTest {
             }
         }
     }
-
-    /** op(B) = Bᵀ packed for the micro-kernel: vector blocks, the k steps left over and partial panels. */
-    @Test
-    void transposedPanelsMatchTheScalarPacking() {
-        int nr = VectorGemm.NR;
-        Rng rng = new Rng(4);
-        for (int kc : new int[] {1, V - 1, V, V + 3, 5 * V + 7}) {
-            for (int n : new int[] {nr, nr + 5, 2 * nr, 3}) {
-                int ldb = kc + 11, p0 = 2;
-                float[] b = new float[n * ldb + p0 + kc];
-                for (int i = 0; i < b.length; i++) b[i] = rng.nextFloat();
-                for (int j0 = 0; j0 < n; j0 += nr) {
-                    float[] dst = new float[kc * nr];
-                    java.util.Arrays.fill(dst, Float.NaN);
-                    VectorGemm.packB(true, b, 1, ldb, n, j0, p0, kc, dst, 0);
-                    for (int p = 0; p < kc; p++) {
-                        for (int q = 0; q < nr; q++) {
-                            float want = j0 + q < n ? b[1 + (j0 + q) * ldb + p0 + p] : 0f;
-                            assertEquals(want, dst[p * nr + q], "kc " + kc + ", n " + n + ", k step " + p + ", column " + (j0 + q));
-                        }
-                    }
-                }
-            }
-        }
-    }
 }

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.Arrays;
-import org.conv4j.conv.ConvGeometry;
 import org.conv4j.gradcheck.GradCheck;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.tensor.WindowGeometry;
 import org.conv4j.util.Rng;
 import org.junit.jupiter.api.Test;
 
@@ -42,7 +42,7 @@ class PoolDifferentialTest {
             Case c = Case.random(rng);
             String what = "seed " + seed + " (replay: -Dconv4j.diff.seed=" + seed + "): " + c;
             try {
-                ConvGeometry g = c.p.geometry("pool", c.h, c.w);
+                WindowGeometry g = c.p.geometry("pool", c.h, c.w);
                 paths[Pooling.isPlain2x2(g) ? 0 : Pooling.isSeparable(g) ? 1 : 2]++;
                 check(c, rng, what);
             } catch (AssertionError e) {
@@ -96,7 +96,7 @@ class PoolDifferentialTest {
 
     private static void check(Case c, Rng rng, String what) {
         PoolConfig p = c.p;
-        ConvGeometry g = p.geometry("pool", c.h, c.w);
+        WindowGeometry g = p.geometry("pool", c.h, c.w);
         int planes = c.n * c.c, oh = g.outH(), ow = g.outW();
         float[] x = gauss(rng, planes * c.h * c.w), dOut = gauss(rng, planes * oh * ow);
         int[] xShape = {c.n, c.c, c.h, c.w}, outShape = {c.n, c.c, oh, ow};
@@ -167,7 +167,7 @@ class PoolDifferentialTest {
     }
 
     /** Flat index into x of each window's first maximum in row-major order (of ReLU's output if relu), −1 if none. */
-    private static int[] firstMaxima(ConvGeometry g, int planes, float[] x, boolean relu) {
+    private static int[] firstMaxima(WindowGeometry g, int planes, float[] x, boolean relu) {
         int h = g.inH(), w = g.inW(), oh = g.outH(), ow = g.outW();
         int[] at = new int[planes * oh * ow];
         for (int pl = 0; pl < planes; pl++) {
@@ -191,7 +191,7 @@ class PoolDifferentialTest {
     }
 
     /** dX of average pooling in double: each window's dOut / divisor added to its input cells; and the same of |dOut|. */
-    private static double[][] avgBackward(PoolConfig p, ConvGeometry g, int planes, float[] dOut) {
+    private static double[][] avgBackward(PoolConfig p, WindowGeometry g, int planes, float[] dOut) {
         int h = g.inH(), w = g.inW(), oh = g.outH(), ow = g.outW();
         double[] dX = new double[planes * h * w], abs = new double[dX.length];
         for (int pl = 0; pl < planes; pl++) {

@@ -12,13 +12,13 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import org.conv4j.conv.Conv2d;
 import org.conv4j.conv.Conv2dConfig;
-import org.conv4j.conv.ConvGeometry;
 import org.conv4j.layers.Flatten;
 import org.conv4j.layers.Layer;
 import org.conv4j.layers.Linear;
 import org.conv4j.layers.LinearConfig;
 import org.conv4j.pool.MaxPool2d;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.tensor.WindowGeometry;
 import org.conv4j.util.Rng;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,13 +83,13 @@ class ExplainerTest {
     }
 
     @Test
-    void im2colPictureUsesTheFirstConvGeometryOnATinyInput() throws Exception {
+    void im2colPictureUsesTheFirstConvWindowOnATinyInput() throws Exception {
         Explainer.Result res = Explainer.explain(smallModel(), image(3), List.of(), dir, true);
         assertTrue(res.files().contains(dir.resolve(Explainer.IM2COL_PNG)));
         BufferedImage img = ImageIO.read(dir.resolve(Explainer.IM2COL_PNG).toFile());
         // 3x3 kernel, pad 1 on 6x6: 36 columns of 20 px after a 70 px label gutter
         assertTrue(img.getWidth() >= Im2colFigure.PAD + 70 + 36 * Im2colFigure.COL_CELL_W + Im2colFigure.PAD);
-        ConvGeometry g = Explainer.tinyGeometry(Conv2dConfig.of(1, 4, 3).withPadding(1));
+        WindowGeometry g = Explainer.tinyGeometry(Conv2dConfig.of(1, 4, 3).withPadding(1));
         assertEquals(6, g.outH());
         assertEquals(6, g.outW());
         // a 7x7 kernel is too big to draw: the default 3x3 is used

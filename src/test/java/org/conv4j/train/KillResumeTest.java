@@ -59,6 +59,7 @@ class KillResumeTest {
         while (kills < TRIALS) {
             Path run = dir.resolve("run" + campaigns++);
             List<String> cmd = List.of(java, "--add-modules", "jdk.incubator.vector", "-Dconv4j.threads=1", "-Xmx256m",
+                    "-Dconv4j.kernels=" + System.getProperty("conv4j.kernels", "auto"),
                     "-cp", System.getProperty("java.class.path"), KillResumeTest.class.getName(), run.toString());
             long lastStep = -1;
             boolean finished = false;

@@ -1,14 +1,14 @@
 package org.conv4j.kernels.activation;
 
-import static org.conv4j.kernels.VectorShapes.narrow;
-import static org.conv4j.kernels.VectorShapes.widen;
+import static org.conv4j.kernels.Lanes.narrow;
+import static org.conv4j.kernels.Lanes.widen;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
-import org.conv4j.kernels.VectorShapes;
+import org.conv4j.kernels.Lanes;
 
 /**
  * {@link ActivationKernels} on the Vector API. Every loop has the same shape: a vector body up to
@@ -18,10 +18,10 @@ import org.conv4j.kernels.VectorShapes;
  * from the Vector API and erf from polynomials, and agree to one float ulp.
  */
 public final class VectorActivationKernels implements ActivationKernels {
-    private static final VectorSpecies<Float> S = VectorShapes.FLOATS;
+    private static final VectorSpecies<Float> S = Lanes.SPECIES;
     private static final int V = S.length();
     private static final ScalarActivationKernels TAIL = new ScalarActivationKernels();
-    private static final VectorSpecies<Double> D = VectorShapes.DOUBLES;
+    private static final VectorSpecies<Double> D = Lanes.DOUBLES;
     private static final int DL = D.length();
 
     @Override

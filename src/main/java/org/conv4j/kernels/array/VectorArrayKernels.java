@@ -2,7 +2,7 @@ package org.conv4j.kernels.array;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
-import org.conv4j.kernels.VectorShapes;
+import org.conv4j.kernels.Lanes;
 
 /**
  * {@link ArrayKernels} on the Vector API. Every loop has the same shape: a vector body up to
@@ -13,7 +13,7 @@ import org.conv4j.kernels.VectorShapes;
  * same inputs give the same bits whether the code runs interpreted, under C1 or under C2.
  */
 public final class VectorArrayKernels implements ArrayKernels {
-    private static final VectorSpecies<Float> S = VectorShapes.FLOATS;
+    private static final VectorSpecies<Float> S = Lanes.SPECIES;
     private static final int V = S.length();
     private static final ScalarArrayKernels TAIL = new ScalarArrayKernels();
 

@@ -1,12 +1,12 @@
 package org.conv4j.kernels.norm;
 
-import static org.conv4j.kernels.VectorShapes.narrow;
-import static org.conv4j.kernels.VectorShapes.widen;
+import static org.conv4j.kernels.Lanes.narrow;
+import static org.conv4j.kernels.Lanes.widen;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
-import org.conv4j.kernels.VectorShapes;
+import org.conv4j.kernels.Lanes;
 
 /**
  * {@link NormKernels} on the Vector API, bitwise equal to {@link ScalarNormKernels}: the sums keep
@@ -14,10 +14,10 @@ import org.conv4j.kernels.VectorShapes;
  * operations in its order, then a scalar tail.
  */
 public final class VectorNormKernels implements NormKernels {
-    private static final VectorSpecies<Float> S = VectorShapes.FLOATS;
+    private static final VectorSpecies<Float> S = Lanes.SPECIES;
     private static final ScalarNormKernels TAIL = new ScalarNormKernels();
-    private static final VectorSpecies<Double> D = VectorShapes.DOUBLES;
-    private static final VectorSpecies<Float> FH = VectorShapes.HALF_FLOATS;
+    private static final VectorSpecies<Double> D = Lanes.DOUBLES;
+    private static final VectorSpecies<Float> FH = Lanes.HALF_FLOATS;
     private static final int DL = D.length();
 
     // The three lane sums below keep LaneSum's eight running sums in one vector of 8 doubles (512-bit) or

@@ -3,14 +3,14 @@ package org.conv4j.kernels.optim;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
-import org.conv4j.kernels.VectorShapes;
+import org.conv4j.kernels.Lanes;
 
 /**
  * {@link OptimKernels} on the Vector API: a vector body up to {@code S.loopBound(n)} doing the scalar
  * reference's operations in its order, then {@link ScalarOptimKernels}' loop on the rest; bitwise equal.
  */
 public final class VectorOptimKernels implements OptimKernels {
-    private static final VectorSpecies<Float> S = VectorShapes.FLOATS;
+    private static final VectorSpecies<Float> S = Lanes.SPECIES;
     private static final int V = S.length();
 
     @Override

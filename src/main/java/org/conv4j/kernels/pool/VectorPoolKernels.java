@@ -5,7 +5,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
-import org.conv4j.kernels.VectorShapes;
+import org.conv4j.kernels.Lanes;
 
 /**
  * {@link PoolKernels} on the Vector API, bitwise equal to {@link ScalarPoolKernels}: V outputs per step,
@@ -13,7 +13,7 @@ import org.conv4j.kernels.VectorShapes;
  * short rows and strides above 2 take the scalar loops.
  */
 public final class VectorPoolKernels implements PoolKernels {
-    private static final VectorSpecies<Float> S = VectorShapes.FLOATS;
+    private static final VectorSpecies<Float> S = Lanes.SPECIES;
     private static final int V = S.length();
     private static final ScalarPoolKernels TAIL = new ScalarPoolKernels();
 

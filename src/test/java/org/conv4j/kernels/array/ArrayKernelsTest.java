@@ -3,7 +3,7 @@ package org.conv4j.kernels.array;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import org.conv4j.kernels.VectorShapes;
+import org.conv4j.kernels.Lanes;
 import org.conv4j.util.Rng;
 import org.junit.jupiter.api.Test;
 
@@ -78,7 +78,7 @@ class ArrayKernelsTest {
         // The documented order: per 4096-value block, two V-lane float accumulators over 2V-value steps,
         // lanes of their sum added in lane order in double, then the tail in double. Exact equality, at
         // first call (interpreted) and after many calls (C2), so training is reproducible run to run.
-        int v = VectorShapes.FLOATS.length(), n = 4096 + 2 * v * 3 + 5;
+        int v = Lanes.SPECIES.length(), n = 4096 + 2 * v * 3 + 5;
         Rng rng = new Rng(8);
         float[] x = random(rng, n, -1f, 1f);
         double want = 0;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
-import org.conv4j.kernels.VectorShapes;
+import org.conv4j.kernels.Lanes;
 import org.conv4j.util.Rng;
 import org.junit.jupiter.api.Test;
 
@@ -73,7 +73,7 @@ class PoolKernelsTest {
         int[][] sizes = {{2, 2}, {3, 5}, {14, 14}, {28, 28}, {6, 33}, {4, 70}, {9, 207}};
         Rng rng = new Rng(6);
         for (int[] hw : sizes) {
-            int h = hw[0], w = hw[1], planes = 5, split = 2, off = 3, slack = 4 * VectorShapes.FLOATS.length() + w;
+            int h = hw[0], w = hw[1], planes = 5, split = 2, off = 3, slack = 4 * Lanes.SPECIES.length() + w;
             float[] x = new float[off + planes * h * w + slack];
             for (int i = 0; i < x.length; i++) x[i] = rng.nextInt(6) == 0 ? Float.NaN : rng.nextInt(3) - 1f;
             int per = (h / 2) * (w / 2), outs = planes * per;
