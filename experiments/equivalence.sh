@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Torch equivalence of conv4j's training (ACCURACY.md): conv4j trains the reference CNN as `conv4j train --seed S`
+# Torch equivalence of conv4j's training (docs/accuracy.md): conv4j trains the reference CNN as `conv4j train --seed S`
 # does and writes its initial weights and data order; PyTorch trains from exactly those; each is also run from
 # the same weights moved by one float32 ulp (the chaos control), and PyTorch once more unchanged (is it
 # deterministic run to run?). Ends with two tables from torch_equivalence.py compare.

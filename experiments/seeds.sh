@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Test accuracy of the reference CNN over seeds, conv4j and PyTorch side by side (ACCURACY.md).
+# Test accuracy of the reference CNN over seeds, conv4j and PyTorch side by side (docs/accuracy.md).
 # conv4j: ./conv4j train --epochs E --seed S (Adam 1e-3, batch 64: the defaults); PyTorch: the shared
 # torch_fmnist.py with torch.manual_seed(S) (torch_fmnist_seed.py). Prints each run's test accuracy per epoch, then
 # a table with mean ± sample standard deviation per column. About 3-4 minutes per seed on 2 cores.

@@ -1,4 +1,4 @@
-"""The PyTorch half of the torch-equivalence experiment (ACCURACY.md, issue #3).
+"""The PyTorch half of the torch-equivalence experiment (docs/accuracy.md, issue #3).
 
 `train`: repeats a conv4j run (written by TorchEquivalenceRun) in PyTorch with exactly its initial weights and its
 data order, and otherwise exactly as ../shared/bench/torch_fmnist.py trains: the same nn.Sequential, Adam(lr 1e-3,

@@ -34,7 +34,7 @@ public final class ImportCommand implements Main.FlagCommand {
 
                 --torch-weights loads a state_dict saved with safetensors into the network SPEC describes (a spec
                 file, JSON or YAML, or a built-in name), matching parameter names: "0.weight", "1.running_mean",
-                "4.block.0.weight" (see README, "PyTorch weights"). --rename maps the file's name prefixes first,
+                "4.block.0.weight" (see docs/files.md, "PyTorch weights"). --rename maps the file's name prefixes first,
                 e.g. --rename features.=,classifier.=7. for a module with named children.
 
                 exit codes: 0 written, 2 bad options, 3 unreadable, malformed or unsupported input (the message names

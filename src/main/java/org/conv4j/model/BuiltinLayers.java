@@ -46,7 +46,7 @@ import org.conv4j.pool.PoolConfig;
 
 /**
  * conv4j's own layer types, which {@link LayerRegistry} starts with. JSON keys follow torch.nn's argument names;
- * the README's "Network spec" section lists every type and its keys. Omitted keys take the config record's
+ * docs/files.md ("Network spec") and docs/layers.md list every type and its keys. Omitted keys take the config record's
  * defaults (torch's). Writers emit every setting, so a saved spec does not depend on defaults.
  */
 final class BuiltinLayers {

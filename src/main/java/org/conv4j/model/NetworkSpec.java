@@ -22,7 +22,7 @@ import org.conv4j.util.Rng;
 /**
  * A network's architecture as data: what {@code train --model spec.yaml} (or {@code spec.json}) reads and
  * what a model file stores in its metadata (as JSON). A spec file is JSON or YAML ({@link SpecSyntax}); both
- * parse to the same tree and are validated by the same code. JSON form (see the README's "Network spec"
+ * parse to the same tree and are validated by the same code. JSON form (see docs/files.md, "Network spec"
  * section; {@code examples/reference.yaml} is the YAML form):
  * <pre>{@code
  * {

@@ -31,7 +31,7 @@ import org.conv4j.train.Trainer;
 import org.conv4j.util.Rng;
 
 /**
- * The conv4j half of the torch-equivalence experiment (ACCURACY.md, issue #3): trains the reference CNN exactly
+ * The conv4j half of the torch-equivalence experiment (docs/accuracy.md, issue #3): trains the reference CNN exactly
  * as {@code conv4j train} does (same {@link Trainer}, {@link TrainConfig#defaults()} with the given seed, weights
  * and data order from one {@code Rng.torch(seed)}) and writes what PyTorch needs to repeat the run with the
  * same initial weights and the same data order, plus what to compare against. Not a test; run by

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The plumbing of the torch-equivalence experiment (ACCURACY.md) on the first 256 training images: what conv4j
+ * The plumbing of the torch-equivalence experiment (docs/accuracy.md) on the first 256 training images: what conv4j
  * writes is the init and order its trainer really used, and, where PyTorch is installed, a short PyTorch run from
  * them follows conv4j's trajectory (after 8 steps there is no room for chaos yet).
  */

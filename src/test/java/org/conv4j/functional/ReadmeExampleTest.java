@@ -7,7 +7,7 @@ import org.conv4j.pool.PoolConfig;
 import org.conv4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
-/** The README's functional example, verbatim, with its shape comments asserted. */
+/** The functional example of docs/layers.md, verbatim, with its shape comments asserted. */
 class ReadmeExampleTest {
     @Test
     void readmeFunctionalExampleRunsWithTheShapesItStates() {

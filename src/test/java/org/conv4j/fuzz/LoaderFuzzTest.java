@@ -7,7 +7,7 @@ import java.io.IOException;
  * Coverage-guided fuzz tests (Jazzer) of every loader. In a normal build they run in regression mode:
  * each input of the committed corpus under
  * {@code src/test/resources/org/conv4j/fuzz/LoaderFuzzTestInputs/<method>/} is fed once, in seconds.
- * To fuzz one loader: {@code JAZZER_FUZZ=1 mvn test -Dtest='LoaderFuzzTest#idx'} (see RELIABILITY.md for
+ * To fuzz one loader: {@code JAZZER_FUZZ=1 mvn test -Dtest='LoaderFuzzTest#idx'} (see docs/reliability.md for
  * the long standalone runs). The only outcome allowed is success or a FormatException naming the input;
  * any other exception, a hang or running out of the 256 MB heap is a finding.
  */

@@ -9,7 +9,7 @@ import org.conv4j.tensor.Tensor;
 import org.conv4j.util.Rng;
 import org.junit.jupiter.api.Test;
 
-/** The README's batch-norm and loss example, verbatim between the markers, runs and does what it says. */
+/** The batch-norm and loss example of docs/layers.md, verbatim between the markers, runs and does what it says. */
 class ReadmeLayersExampleTest {
     @Test
     void readmeExampleRuns() {

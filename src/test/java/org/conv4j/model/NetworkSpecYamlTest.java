@@ -42,7 +42,7 @@ class NetworkSpecYamlTest {
 
     @Test
     void readmeYamlExampleIsItsJsonExample() throws Exception {
-        String readme = Files.readString(Path.of("README.md"));
+        String readme = Files.readString(Path.of("docs/files.md"));
         String section = readme.substring(readme.indexOf("## Network spec (JSON or YAML)"));
         String yaml = block(section, "```yaml\n"), json = block(section, "```json\n");
         NetworkSpec fromJson = NetworkSpec.parse(json, "README json");

@@ -1,0 +1,7 @@
+/**
+ * Small file codecs: NPY, safetensors, JSON, YAML; atomic writes; the read limits every loader checks
+ * and {@link org.conv4j.io.FormatException}.
+ *
+ * <p>Depends on: tensor.
+ */
+package org.conv4j.io;
