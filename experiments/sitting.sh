@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One benchmark sitting for issue #4: every target measured side by side, the two sides alternating, so the
+# One benchmark sitting: every target measured side by side, the two sides alternating, so the
 # ratios in BENCHMARKS.md come from one stretch of one (shared, noisy) machine. About 10 minutes on 2 cores.
 #   1. torch_conv_bench.py and conv4j bench alternating, twice per thread count, T = 2 then T = 1;
 #   2. conv4j bench --scaling on the large shapes (cifar-c3, res-c128), twice: 1 and 2 threads alternating in
@@ -12,6 +12,8 @@
 # Then experiments/sitting_summary.py prints the tables. Needs python3-torch, python3-numpy,
 # libopenblas0-pthread and dataset-fashion-mnist (Debian), and ../shared/bench beside the project.
 # Usage: experiments/sitting.sh OUT_DIR
+# At AVX2's width on an AVX-512 host: JAVA_OPTS=-XX:UseAVX=2 ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2 \
+#   OPENBLAS_CORE=Haswell experiments/sitting.sh OUT_DIR
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd); root=$(dirname "$here")
 out=${1:?usage: sitting.sh OUT_DIR}; mkdir -p "$out"; out=$(cd "$out" && pwd)
@@ -35,10 +37,16 @@ for r in 1 2; do
 done
 for T in 2 1; do
   stamp "openblas T=$T"
-  OPENBLAS_NUM_THREADS=$T "$py" "$bench/openblas_sgemm.py" > "$out/openblas-t$T.tsv"
+  # OPENBLAS_CORE names the kernel OpenBLAS runs (Haswell: AVX2); unset, it picks the host's own, so a
+  # machine-wide OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE is dropped for this command.
+  if [ -n "${OPENBLAS_CORE:-}" ]; then
+    OPENBLAS_CORETYPE=$OPENBLAS_CORE OPENBLAS_NUM_THREADS=$T "$py" "$bench/openblas_sgemm.py" > "$out/openblas-t$T.tsv"
+  else
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=$T "$py" "$bench/openblas_sgemm.py" > "$out/openblas-t$T.tsv"
+  fi
 done
 stamp "torch_fmnist 2"
-OMP_NUM_THREADS=2 "$py" "$bench/torch_fmnist.py" 2 > "$out/torch-fmnist-2.txt"
+OMP_NUM_THREADS=2 /usr/bin/time -v "$py" "$bench/torch_fmnist.py" 2 > "$out/torch-fmnist-2.txt" 2> "$out/torch-fmnist-2.time"
 stamp "conv4j train 2"
 /usr/bin/time -v ./conv4j train --epochs 2 --out "$out/run2" --force > "$out/conv4j-train-2.txt" 2>&1
 stamp "conv4j eval"
