@@ -109,7 +109,7 @@ public enum ConvAlgorithm {
      * outH × outW result pays: C ≥ 32, F ≥ 32 and at least 4×4. The transforms are paid per channel and
      * per tile and the 16 GEMMs amortise them over the other side's channels; below 32 channels on
      * either side the direct convolution is faster, and smaller outputs would be mostly cropped tiles
-     * (figures in BENCHMARKS.md, "Winograd F(2×2,3×3)" and "Winograd dW").
+     * (figures in benchmarks/history, "Winograd F(2×2,3×3)" and "Winograd dW").
      */
     private static boolean winogradPays(int in, int out, int outH, int outW) {
         return in >= 32 && out >= 32 && Math.min(outH, outW) >= 4;
@@ -137,7 +137,7 @@ public enum ConvAlgorithm {
     /**
      * True when the direct forward pays too: at least 16 products per output (K = Cg·KH·KW). Below that
      * the pass that copies the result off the padded pitch costs more than the products it saves, while
-     * the backward still gains (figures in BENCHMARKS.md).
+     * the backward still gains (figures in benchmarks/history).
      */
     public static boolean directPaysForward(Conv2dConfig c, WindowGeometry g) {
         return c.inChannels() / c.groups() * g.kH() * g.kW() >= 16;
