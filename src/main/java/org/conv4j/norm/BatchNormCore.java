@@ -7,6 +7,7 @@ import org.conv4j.kernels.Parallel;
 import org.conv4j.kernels.norm.NormKernels;
 import org.conv4j.layers.Buffers;
 import org.conv4j.layers.Param;
+import org.conv4j.tensor.Shapes;
 import org.conv4j.tensor.Tensor;
 
 /**
@@ -191,7 +192,11 @@ final class BatchNormCore {
         return dX;
     }
 
-    boolean hasForward() { return x != null; }
+    /** dX for the last forward of the layer named {@code layer}; fails clearly before a forward or on a wrong dOut. */
+    Tensor backward(String layer, Tensor dOut) {
+        if (x == null) throw new IllegalStateException(layer + ": backward called before forward");
+        Shapes.check(layer, "dOut", dOut, out.shape());
+        return backward(dOut);
+    }
 
-    int[] lastShape() { return out.shape(); }
 }

@@ -45,9 +45,7 @@ public final class LayerNorm2d implements Layer {
 
     @Override
     public Tensor backward(Tensor dOut) {
-        if (!core.hasForward()) throw new IllegalStateException(describe() + ": backward called before forward");
-        Shapes.check(describe(), "dOut", dOut, core.lastShape());
-        return core.backward(dOut);
+        return core.backward(describe(), dOut);
     }
 
     @Override

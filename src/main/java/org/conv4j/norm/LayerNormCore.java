@@ -5,6 +5,7 @@ import java.util.List;
 import org.conv4j.kernels.Parallel;
 import org.conv4j.layers.Buffers;
 import org.conv4j.layers.Param;
+import org.conv4j.tensor.Shapes;
 import org.conv4j.tensor.Tensor;
 
 /**
@@ -54,9 +55,12 @@ final class LayerNormCore {
         return List.copyOf(ps);
     }
 
-    boolean hasForward() { return x != null; }
-
-    int[] lastShape() { return out.shape(); }
+    /** dX for the last forward of the layer named {@code layer}; fails clearly before a forward or on a wrong dOut. */
+    Tensor backward(String layer, Tensor dOut) {
+        if (x == null) throw new IllegalStateException(layer + ": backward called before forward");
+        Shapes.check(layer, "dOut", dOut, out.shape());
+        return backward(dOut);
+    }
 
     private int grain(int inner) { return Math.max(1, GRAIN_VALUES / Math.max(1, k * inner)); }
 
