@@ -1,0 +1,8 @@
+/**
+ * The {@code conv4j} command ({@code org.conv4j.cli.Main}) and its benchmarks. It exports nothing: the
+ * command line is its interface.
+ */
+module org.conv4j.cli {
+    requires org.conv4j.core;
+    requires org.conv4j.onnx;
+}
