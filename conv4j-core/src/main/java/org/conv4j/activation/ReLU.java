@@ -7,7 +7,7 @@ import org.conv4j.tensor.Tensor;
 
 /**
  * out = max(0, x), element-wise, any shape. Backward passes dOut where the output is positive.
- * Runs on the vectorised {@link Kernels.activation()} primitives (scalar when the Vector API is off).
+ * Runs on the vectorised {@link Kernels#activation()} primitives (scalar when the Vector API is off).
  */
 public final class ReLU implements Layer {
     private Tensor out; // same shape as the last input; backward's mask

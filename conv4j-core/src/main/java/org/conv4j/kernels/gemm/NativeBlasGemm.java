@@ -14,7 +14,7 @@ import java.util.Optional;
 import org.conv4j.kernels.Parallel;
 
 /**
- * Optional native SGEMM: OpenBLAS's {@code cblas_sgemm} through the Foreign Function & Memory API, on the
+ * Optional native SGEMM: OpenBLAS's {@code cblas_sgemm} through the Foreign Function &amp; Memory API, on the
  * Java arrays themselves (a critical downcall with heap access: no copies). Off by default; enabled by
  * {@code -Dconv4j.blas=openblas} (fails loudly if the library is missing) or {@code -Dconv4j.blas=auto}
  * (used when found). OpenBLAS is told to run single-threaded; large products are split into row blocks
