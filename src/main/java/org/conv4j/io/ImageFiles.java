@@ -1,4 +1,4 @@
-package org.conv4j.data;
+package org.conv4j.io;
 
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
@@ -14,8 +14,6 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
-import org.conv4j.io.FormatException;
-import org.conv4j.io.ReadLimits;
 
 /**
  * Decodes one PNG, JPEG or BMP file (through javax.imageio) to float32 {@code [C, H, W]} in [0, 1],
@@ -256,9 +254,9 @@ public final class ImageFiles {
             img.getRGB(0, y, w, 1, row, 0, w);        // sRGB, whatever the source colour model
             for (int x = 0; x < w; x++) {
                 int p = row[x], k = y * w + x;
-                out[k] = PixelStore.UNIT[(p >> 16) & 0xff];
-                out[hw + k] = PixelStore.UNIT[(p >> 8) & 0xff];
-                out[2 * hw + k] = PixelStore.UNIT[p & 0xff];
+                out[k] = ((p >> 16) & 0xff) / 255f;   // v / 255f, as data.PixelStore reads a byte
+                out[hw + k] = ((p >> 8) & 0xff) / 255f;
+                out[2 * hw + k] = (p & 0xff) / 255f;
             }
         }
         return new Decoded(out, 3, h, w);
