@@ -5,6 +5,7 @@ import java.awt.image.BufferedImage;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.Raster;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -95,6 +96,38 @@ public final class ImageFiles {
         if (format.equals("bmp")) checkBmpHeader(source, bytes, bytes.length, bytes.length);
         try (ImageInputStream in = new MemoryCacheImageInputStream(new java.io.ByteArrayInputStream(bytes))) {
             return decode(in, source, format, bytes.length);
+        }
+    }
+
+    /**
+     * Reads a whole image file from {@code in} (not closed) and decodes it as {@link #decode(byte[], String)}
+     * does, with the same checks. At most {@link #MAX_FILE_BYTES} are read; a longer stream is refused.
+     *
+     * @param source names the stream in errors, e.g. "upload photo.jpg"
+     * @throws FormatException naming {@code source} if the bytes are no PNG, JPEG or BMP, are damaged or too large
+     */
+    public static Decoded decode(InputStream in, String source) throws IOException {
+        byte[] bytes = in.readNBytes((int) Math.min(MAX_FILE_BYTES + 1, Integer.MAX_VALUE - 8));
+        if (bytes.length > MAX_FILE_BYTES) throw new FormatException(source, "is larger than " + MAX_FILE_BYTES + " bytes");
+        return decode(bytes, source);
+    }
+
+    /**
+     * An image already in memory as [C, H, W] floats in [0, 1], with the same rules as a decoded file: one
+     * channel for a grey (or grey and alpha) image stored as such, else RGB through {@link BufferedImage#getRGB}
+     * (alpha is dropped, not blended).
+     *
+     * @param source names the image in errors
+     * @throws IllegalArgumentException naming {@code source} if the image is empty or its pixel layout unsupported
+     */
+    public static Decoded decode(BufferedImage image, String source) {
+        if (image.getWidth() < 1 || image.getHeight() < 1) {
+            throw new IllegalArgumentException(source + ": the image is empty (" + image.getWidth() + "x" + image.getHeight() + ")");
+        }
+        try {
+            return toFloat(image);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(source + ": has pixels in an unsupported layout: " + e.getMessage(), e);
         }
     }
 
