@@ -143,9 +143,10 @@ public final class Model {
             throw new IllegalArgumentException("Model.of: the network outputs " + Arrays.toString(out) + " per image of "
                     + Arrays.toString(inputShape) + " but " + classes + " classes need [" + classes + "]");
         }
-        List<java.util.Map<String, Object>> layers = NetworkSpec.whyNotDescribable(seq, inputShape, classes) == null
-                ? NetworkSpec.describe(null, seq, inputShape, classes).layers() : List.of();
-        return new Model(new NetworkSpec(null, inputShape, classes, classNames, null, null, null, layers), seq);
+        NetworkSpec described = NetworkSpec.describeChecked(seq, inputShape, classes).spec();
+        NetworkSpec spec = described != null ? described.withClassNames(classNames)
+                : new NetworkSpec(null, inputShape, classes, classNames, null, null, null, List.of());
+        return new Model(spec, seq);
     }
 
     /** Reads a model file written by {@link #save} or {@code conv4j train}; see {@link ModelFile#load}. */

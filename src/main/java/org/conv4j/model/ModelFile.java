@@ -76,7 +76,7 @@ public final class ModelFile {
      */
     public static void checkSavable(Model model) {
         if (model.spec().describesLayers()) return;
-        String why = NetworkSpec.whyNotDescribable(model.network(), model.spec().input(), model.classes());
+        String why = NetworkSpec.describeChecked(model.network(), model.spec().input(), model.classes()).whyNot();
         throw new IllegalArgumentException("cannot save " + (model.spec().name() == null ? "the model" : model.spec().name())
                 + ": its spec cannot describe the network, so the file could not rebuild it: "
                 + (why == null ? "the network changed after Model.of" : why)

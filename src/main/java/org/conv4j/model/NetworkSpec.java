@@ -79,17 +79,23 @@ public record NetworkSpec(String name, int[] input, int classes, List<String> cl
 
     public NetworkSpec withInit(Init.Scheme scheme) { return new NetworkSpec(name, input, classes, classNames, mean, std, scheme, layers); }
 
+    /** A network's description as a spec, or (spec null) why it has none. */
+    record Description(NetworkSpec spec, String whyNot) {}
+
     /**
-     * Why {@link #describe} cannot describe {@code network} so that the spec rebuilds it, or null if it can:
-     * every layer must have a registered type, and building the description must give the same parameters
-     * and buffers, by name and shape (it catches a registered type whose writer leaves a setting out).
+     * Describes {@code network} as {@link #describe} does and checks that the description, written as JSON
+     * and read back as a model file's spec is, rebuilds the same parameters and buffers, by name and shape.
+     * Fails (in {@code whyNot}) when a layer has no registered type, or when a registered type's writer
+     * leaves out a setting that changes the parameters.
      */
-    static String whyNotDescribable(Sequential network, int[] input, int classes) {
+    static Description describeChecked(Sequential network, int[] input, int classes) {
+        NetworkSpec spec;
         Model rebuilt;
         try {
-            rebuilt = describe(null, network, input, classes).build(new Rng(0));
-        } catch (IllegalArgumentException e) {
-            return e.getMessage();
+            spec = parse(Json.write(describe(null, network, input, classes).toJson()), "the described network");
+            rebuilt = spec.build(new Rng(0));
+        } catch (IllegalArgumentException | FormatException e) {
+            return new Description(null, e.getMessage());
         }
         List<NamedParam> want = NamedParam.of(network);
         List<NamedParam> got = NamedParam.of(rebuilt.network());
@@ -97,11 +103,11 @@ public record NetworkSpec(String name, int[] input, int classes, List<String> cl
             String w = i < want.size() ? want.get(i).name() + Arrays.toString(want.get(i).param().value().shape()) : "nothing";
             String g = i < got.size() ? got.get(i).name() + Arrays.toString(got.get(i).param().value().shape()) : "nothing";
             if (!w.equals(g)) {
-                return "its layers' registered types describe a network whose parameter " + i + " is " + g + " where "
-                        + (i < want.size() ? want.get(i).owner().describe() : "the network") + " has " + w;
+                return new Description(null, "its layers' registered types describe a network whose parameter " + i + " is " + g
+                        + " where " + (i < want.size() ? want.get(i).owner().describe() : "the network") + " has " + w);
             }
         }
-        return null;
+        return new Description(spec, null);
     }
 
     /**
