@@ -96,7 +96,8 @@ public final class Model {
      * and, when every layer has a registered type, {@link ModelFile#save}.
      *
      * <p>The spec it gets describes the network's layers through {@link LayerRegistry} (as a spec file would
-     * list them) and is checked to rebuild the same parameters, names and shapes. A network with a layer no
+     * list them) and is checked to rebuild the same parameters, names and shapes (which builds the network once
+     * more from the description, with fresh weights that are then dropped). A network with a layer no
      * registered type describes still trains and predicts, but its spec lists no layers and saving it (a model
      * file, a checkpoint, a trainer's run folder) fails with an error naming that layer. The spec has no
      * normalisation ({@link NetworkSpec#withNormalize} adds one) and the default init scheme; the network's
