@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Set;
 import org.conv4j.model.Model;
 import org.conv4j.model.ModelFile;
+import org.conv4j.model.SaveOption;
 import org.conv4j.model.Zoo;
 import org.conv4j.onnx.Onnx;
 import org.conv4j.onnx.TorchWeights;
@@ -70,7 +71,8 @@ public final class ImportCommand implements Main.FlagCommand {
             out.println("loaded " + r.loaded() + " tensors" + (r.skipped().isEmpty() ? "" : ", skipped " + r.skipped().size() + " (num_batches_tracked)"));
         }
         model.network().setTraining(false);
-        ModelFile.save(model, dest, force);
+        if (force) ModelFile.save(model, dest, SaveOption.REPLACE_EXISTING);
+        else ModelFile.save(model, dest);
         out.println("wrote " + dest + ": input " + java.util.Arrays.toString(model.spec().input()) + ", " + model.classes() + " outputs, "
                 + model.network().layers().size() + " layers");
         return OK;

@@ -10,20 +10,20 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.conv4j.data.Datasets;
-import org.conv4j.data.ImageSpec;
 import org.conv4j.data.TrainTest;
+import org.conv4j.io.ImageSpec;
 import org.conv4j.kernels.Parallel;
 import org.conv4j.layers.Init;
 import org.conv4j.model.Model;
 import org.conv4j.model.NetworkSpec;
 import org.conv4j.model.Zoo;
+import org.conv4j.report.ReportListener;
 import org.conv4j.train.Checkpoint;
 import org.conv4j.train.DivergenceException;
 import org.conv4j.train.Progress;
 import org.conv4j.train.TrainConfig;
 import org.conv4j.train.TrainResult;
 import org.conv4j.train.Trainer;
-import org.conv4j.report.ReportListener;
 import org.conv4j.util.Rng;
 
 /** {@code conv4j train}: trains a network and writes a run folder. */

@@ -91,7 +91,7 @@ class ExplainCommandTest {
     void explainsASavedModelFileThroughTheCli() throws Exception {
         Model model = NetworkSpec.parse(TINY_SPEC, "tiny.json").build(1);
         Path file = dir.resolve("tiny.safetensors");
-        org.conv4j.model.ModelFile.save(model, file, false);
+        org.conv4j.model.ModelFile.save(model, file);
         BufferedImage img = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
         img.setRGB(3, 3, 0xffffff);
         Path image = dir.resolve("dot.bmp");

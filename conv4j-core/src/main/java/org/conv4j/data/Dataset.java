@@ -49,6 +49,112 @@ public final class Dataset {
         this(name, new PixelStore.Bytes(pixels), labels, channels, height, width, classNames);
     }
 
+    /**
+     * A dataset from images in arrays, one {@code float[C*H*W]} per image (channel-major, as
+     * {@code [C, H, W]} flattened), with classes named by their index: "0" up to the largest label.
+     * The pixels are copied; the arrays may be reused afterwards.
+     *
+     * @param images [N][C*H*W] pixel values in [0, 1]
+     * @param labels [N] class indices, each at least 0
+     * @param shape  {@code [C, H, W]} of one image
+     * @throws IllegalArgumentException naming the image or label at fault if the counts differ, an image has the
+     *                                  wrong length, a pixel is outside [0, 1] or a label is negative
+     */
+    public static Dataset of(float[][] images, int[] labels, int[] shape) {
+        return of(images, labels, shape, indexNames(labels));
+    }
+
+    /**
+     * As {@link #of(float[][], int[], int[])} with the classes' names.
+     *
+     * @param classNames one name per class; every label must be below its size
+     */
+    public static Dataset of(float[][] images, int[] labels, int[] shape, List<String> classNames) {
+        final String where = "Dataset.of";
+        if (images == null || labels == null || shape == null) throw new IllegalArgumentException(where + ": images, labels and shape must not be null");
+        if (shape.length != 3 || shape[0] < 1 || shape[1] < 1 || shape[2] < 1) {
+            throw new IllegalArgumentException(where + ": shape must be [C, H, W] with positive sizes, got " + Arrays.toString(shape));
+        }
+        checkCounts(where, images.length, labels.length);
+        long item = (long) shape[0] * shape[1] * shape[2];
+        if (item * images.length > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(where + ": " + images.length + " images of " + Arrays.toString(shape)
+                    + " are more values than one float array holds");
+        }
+        float[] pixels = new float[(int) (item * images.length)];
+        for (int i = 0; i < images.length; i++) {
+            if (images[i] == null) throw new IllegalArgumentException(where + ": image " + i + " is null");
+            if (images[i].length != item) {
+                throw new IllegalArgumentException(where + ": image " + i + " has " + images[i].length + " values, but shape "
+                        + Arrays.toString(shape) + " needs " + item);
+            }
+            System.arraycopy(images[i], 0, pixels, (int) (i * item), (int) item);
+        }
+        return checked(where, pixels, labels.clone(), shape, classNames);
+    }
+
+    /**
+     * A dataset from a tensor of images {@code [N, C, H, W]} with classes named by their index: "0" up to
+     * the largest label. The pixels are copied.
+     *
+     * @param images [N, C, H, W] pixel values in [0, 1]
+     * @param labels [N] class indices, each at least 0
+     * @throws IllegalArgumentException naming what is wrong, as {@link #of(float[][], int[], int[])}
+     */
+    public static Dataset of(Tensor images, int[] labels) {
+        return of(images, labels, indexNames(labels));
+    }
+
+    /**
+     * As {@link #of(Tensor, int[])} with the classes' names.
+     *
+     * @param classNames one name per class; every label must be below its size
+     */
+    public static Dataset of(Tensor images, int[] labels, List<String> classNames) {
+        final String where = "Dataset.of";
+        if (images == null || labels == null) throw new IllegalArgumentException(where + ": images and labels must not be null");
+        if (images.rank() != 4) {
+            throw new IllegalArgumentException(where + ": images must be a tensor [N, C, H, W], got " + Arrays.toString(images.shape()));
+        }
+        checkCounts(where, images.dim(0), labels.length);
+        return checked(where, images.data().clone(), labels.clone(), new int[] {images.dim(1), images.dim(2), images.dim(3)}, classNames);
+    }
+
+    private static void checkCounts(String where, int images, int labels) {
+        if (images != labels) throw new IllegalArgumentException(where + ": " + images + " images but " + labels + " labels; give one label per image");
+        if (images == 0) throw new IllegalArgumentException(where + ": no images");
+    }
+
+    /** Names "0", "1", ... up to the largest label (negative labels are left for {@link #checked} to report). */
+    private static List<String> indexNames(int[] labels) {
+        if (labels == null) return List.of();
+        int max = 0;
+        for (int y : labels) max = Math.max(max, y);
+        List<String> names = new ArrayList<>(max + 1);
+        for (int c = 0; c <= max; c++) names.add(Integer.toString(c));
+        return names;
+    }
+
+    /** Pixels and labels that the public factories copied, checked with messages naming the image at fault. */
+    private static Dataset checked(String where, float[] pixels, int[] labels, int[] shape, List<String> classNames) {
+        if (classNames == null || classNames.isEmpty()) throw new IllegalArgumentException(where + ": no class names");
+        int item = shape[0] * shape[1] * shape[2];
+        for (int k = 0; k < pixels.length; k++) {
+            float v = pixels[k];
+            if (!(v >= 0f && v <= 1f)) {
+                throw new IllegalArgumentException(where + ": image " + k / item + " has value " + v + " at index " + k % item
+                        + "; pixels must be in [0, 1] (scale 8-bit values by 1/255; a model's spec applies the normalisation)");
+            }
+        }
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= classNames.size()) {
+                throw new IllegalArgumentException(where + ": label " + labels[i] + " of image " + i + " is outside 0.."
+                        + (classNames.size() - 1) + (labels[i] < 0 ? "" : " (" + classNames.size() + " class names)"));
+            }
+        }
+        return new Dataset("in-memory images", pixels, labels, shape[0], shape[1], shape[2], classNames);
+    }
+
     /** Either store, checked as the public constructors check it; for loaders that choose the store per set. */
     Dataset(String name, PixelStore pixels, int[] labels, int channels, int height, int width,
             List<String> classNames) {

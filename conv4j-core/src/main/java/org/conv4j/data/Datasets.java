@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.conv4j.io.FormatException;
+import org.conv4j.io.ImageSpec;
 
 /** Where datasets come from: the standard ones by name, and any supported directory by its content. */
 public final class Datasets {

@@ -12,6 +12,8 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import org.conv4j.io.FormatException;
+import org.conv4j.io.ImageFiles;
+import org.conv4j.io.ImageSpec;
 import org.conv4j.io.ReadLimits;
 import org.conv4j.kernels.Parallel;
 

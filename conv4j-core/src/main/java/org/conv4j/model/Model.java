@@ -1,5 +1,16 @@
 package org.conv4j.model;
 
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import org.conv4j.io.ImageFiles;
+import org.conv4j.io.ImageSpec;
+import org.conv4j.layers.Layer;
 import org.conv4j.tensor.Shapes;
 import org.conv4j.tensor.Tensor;
 
@@ -76,5 +87,168 @@ public final class Model {
     /** Name of class {@code c}: the spec's class name, or the number. */
     public String className(int c) {
         return spec.classNames() == null ? Integer.toString(c) : spec.classNames().get(c);
+    }
+
+    // ---------------------------------------------------------------- building, loading and saving
+
+    /**
+     * A model around a network built in code, ready for {@code Trainer}, {@link #predict}, {@link #classify}
+     * and, when every layer has a registered type, {@link ModelFile#save}.
+     *
+     * <p>The spec it gets describes the network's layers through {@link LayerRegistry} (as a spec file would
+     * list them) and is checked to rebuild the same parameters, names and shapes (which builds the network once
+     * more from the description, with fresh weights that are then dropped). A network with a layer no
+     * registered type describes still trains and predicts, but its spec lists no layers and saving it (a model
+     * file, a checkpoint, a trainer's run folder) fails with an error naming that layer. The spec has no
+     * normalisation ({@link NetworkSpec#withNormalize} adds one) and the default init scheme; the network's
+     * weights are used as they are, not re-drawn.
+     *
+     * @param network    the layers; a {@link Sequential} is used as it is, any other layer is wrapped in a
+     *                   one-layer Sequential (its parameters are then named {@code "0.…"})
+     * @param inputShape {@code [C, H, W]} of one image
+     * @param classNames one name per class, in output order; the network must output {@code [classNames.size()]}
+     *                   per image
+     * @throws IllegalArgumentException if the input shape is not three positive sizes, there are no class names,
+     *                                  or the network's output for one image is not {@code [classes]}
+     */
+    public static Model of(Layer network, int[] inputShape, List<String> classNames) {
+        Objects.requireNonNull(classNames, "classNames");
+        if (classNames.isEmpty()) throw new IllegalArgumentException("Model.of: no class names; a classifier needs at least one class");
+        return of(network, inputShape, classNames.size(), classNames);
+    }
+
+    /**
+     * As {@link #of(Layer, int[], List)} with classes named by their index ("0", "1", ...).
+     *
+     * @param classes the network's output size per image, at least 1
+     */
+    public static Model of(Layer network, int[] inputShape, int classes) {
+        if (classes < 1) throw new IllegalArgumentException("Model.of: classes must be at least 1, got " + classes);
+        return of(network, inputShape, classes, null);
+    }
+
+    private static Model of(Layer network, int[] inputShape, int classes, List<String> classNames) {
+        Objects.requireNonNull(network, "network");
+        Objects.requireNonNull(inputShape, "inputShape");
+        if (inputShape.length != 3 || Arrays.stream(inputShape).anyMatch(d -> d < 1)) {
+            throw new IllegalArgumentException("Model.of: input shape must be [C, H, W] with positive sizes, got " + Arrays.toString(inputShape));
+        }
+        Sequential seq = network instanceof Sequential s ? s : new Sequential(network);
+        int[] out;
+        try {
+            out = seq.outputShape(inputShape.clone());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Model.of: input " + Arrays.toString(inputShape) + " does not fit the network: " + e.getMessage(), e);
+        }
+        if (out.length != 1 || out[0] != classes) {
+            throw new IllegalArgumentException("Model.of: the network outputs " + Arrays.toString(out) + " per image of "
+                    + Arrays.toString(inputShape) + " but " + classes + " classes need [" + classes + "]");
+        }
+        NetworkSpec described = NetworkSpec.describeChecked(seq, inputShape, classes).spec();
+        NetworkSpec spec = described != null ? described.withClassNames(classNames)
+                : new NetworkSpec(null, inputShape, classes, classNames, null, null, null, List.of());
+        return new Model(spec, seq);
+    }
+
+    /** Reads a model file written by {@link #save} or {@code conv4j train}; see {@link ModelFile#load}. */
+    public static Model load(Path file) throws IOException { return ModelFile.load(file); }
+
+    /** Writes this model to {@code file}; see {@link ModelFile#save(Model, Path, SaveOption...)}. */
+    public void save(Path file, SaveOption... options) throws IOException { ModelFile.save(this, file, options); }
+
+    // ---------------------------------------------------------------- classifying one image
+
+    /**
+     * The {@code k} most probable classes for an image file (PNG, JPEG or BMP), most probable first, ties by
+     * lower class index. The file is decoded, converted to the model's channels (grey to RGB by copying the
+     * channel, RGB to grey by ITU-R 601-2 luma as PIL's {@code convert("L")}) and resized to the model's
+     * input H x W with PIL's antialiased bilinear filter, exactly as {@code conv4j train} and
+     * {@code conv4j predict} read image files ({@link ImageFiles#read}); then normalised and run as
+     * {@link #predict}. Thread-safe.
+     *
+     * @param k how many classes to return, in {@code 1..classes()}
+     * @throws IllegalArgumentException if {@code k} is out of range, or the model's input has neither 1 nor 3 channels
+     * @throws org.conv4j.io.FormatException naming the file if it is no readable PNG, JPEG or BMP
+     * @throws IOException if the file cannot be read
+     */
+    public List<Prediction> classify(Path imageFile, int k) throws IOException {
+        Objects.requireNonNull(imageFile, "imageFile");
+        checkK(k);
+        return top(predictOne(ImageFiles.read(imageFile, imageSpec())), k);
+    }
+
+    /**
+     * As {@link #classify(Path, int)} for an image file's bytes read from {@code image} (up to
+     * {@link ImageFiles#MAX_FILE_BYTES}; the stream is not closed). Errors name it "image stream".
+     */
+    public List<Prediction> classify(InputStream image, int k) throws IOException {
+        Objects.requireNonNull(image, "image");
+        checkK(k);
+        ImageSpec s = imageSpec();
+        return top(predictOne(ImageFiles.toSpec(ImageFiles.decode(image, "image stream"), s)), k);
+    }
+
+    /**
+     * As {@link #classify(Path, int)} for an image in memory: a grey image (a single grey band, with or without
+     * alpha) is read as one channel, anything else as RGB through {@link BufferedImage#getRGB} (alpha dropped),
+     * then converted and resized the same way.
+     *
+     * @throws IllegalArgumentException if {@code k} is out of range or the image is empty
+     */
+    public List<Prediction> classify(BufferedImage image, int k) {
+        Objects.requireNonNull(image, "image");
+        checkK(k);
+        return top(predictOne(ImageFiles.toSpec(ImageFiles.decode(image, "image"), imageSpec())), k);
+    }
+
+    /**
+     * The {@code k} most probable classes for one image already at the model's input: a {@code [C, H, W]}
+     * (or {@code [1, C, H, W]}) tensor with pixels in [0, 1], as {@link #predict} takes them. Thread-safe.
+     *
+     * @throws org.conv4j.tensor.ShapeException if the image is not the model's input shape
+     */
+    public List<Prediction> classify(Tensor image, int k) {
+        Objects.requireNonNull(image, "image");
+        checkK(k);
+        int[] in = spec.input();
+        Tensor x = image.rank() == 3 ? Tensor.wrap(image.data(), 1, image.dim(0), image.dim(1), image.dim(2)) : image;
+        Shapes.check("Model(" + spec.name() + ").classify", "image", x, 1, in[0], in[1], in[2]);
+        return top(predict(x).data(), k);
+    }
+
+    /** Class probabilities [classes] of one image's pixels [C, H, W] at the model's input. */
+    private float[] predictOne(float[] pixels) {
+        int[] in = spec.input();
+        return predict(Tensor.wrap(pixels, 1, in[0], in[1], in[2])).data();
+    }
+
+    private void checkK(int k) {
+        if (k < 1 || k > classes()) {
+            throw new IllegalArgumentException("classify: k must be in 1.." + classes() + " (the model's classes), got " + k);
+        }
+    }
+
+    /** The shape images are decoded to; the model must take grey or RGB input. */
+    private ImageSpec imageSpec() {
+        int[] in = spec.input();
+        if (in[0] != 1 && in[0] != 3) {
+            throw new IllegalArgumentException("classify: " + (spec.name() == null ? "the model" : spec.name()) + " takes "
+                    + in[0] + "-channel input, but images are decoded to grey (1 channel) or RGB (3); build the input "
+                    + "tensor yourself and call predict");
+        }
+        return ImageSpec.of(in);
+    }
+
+    /** The k largest of {@code probs} [classes] as predictions, largest first, lower index first on ties. */
+    private List<Prediction> top(float[] probs, int k) {
+        Integer[] order = new Integer[probs.length];
+        for (int c = 0; c < order.length; c++) order[c] = c;
+        Arrays.sort(order, (a, b) -> {
+            int cmp = Float.compare(probs[b], probs[a]);
+            return cmp != 0 ? cmp : Integer.compare(a, b);
+        });
+        List<Prediction> r = new ArrayList<>(k);
+        for (int j = 0; j < k; j++) r.add(new Prediction(order[j], className(order[j]), probs[order[j]]));
+        return List.copyOf(r);
     }
 }

@@ -32,10 +32,20 @@ public final class ModelFile {
     public static final String FORMAT = "conv4j-model";
     public static final int VERSION = 1;
 
-    /** Writes {@code model} to {@code file}; an existing file is replaced only if {@code overwrite}. */
-    public static void save(Model model, Path file, boolean overwrite) throws IOException {
-        if (!overwrite && Files.exists(file)) {
-            throw new FileAlreadyExistsException(file.toString(), null, "exists; pass --force to overwrite it");
+    /**
+     * Writes {@code model} to {@code file}, atomically (see {@link AtomicFile}). Without
+     * {@link SaveOption#REPLACE_EXISTING} an existing file is left alone and the save fails.
+     *
+     * @throws FileAlreadyExistsException if {@code file} exists and the options do not say to replace it
+     * @throws IllegalArgumentException   if the model's spec cannot describe its network (see {@link #checkSavable})
+     * @throws IOException                if writing fails; {@code file} is then unchanged
+     */
+    public static void save(Model model, Path file, SaveOption... options) throws IOException {
+        boolean replace = false;
+        for (SaveOption o : options) replace |= o == SaveOption.REPLACE_EXISTING;
+        checkSavable(model);
+        if (!replace && Files.exists(file)) {
+            throw new FileAlreadyExistsException(file.toString(), null, "exists; save with SaveOption.REPLACE_EXISTING to replace it");
         }
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", FORMAT);
@@ -43,6 +53,34 @@ public final class ModelFile {
         meta.put("spec", Json.write(model.spec().toJson()));
         List<SafeTensors.Entry> tensors = tensors(model, "");
         AtomicFile.write(file, out -> SafeTensors.write(out, meta, tensors));
+    }
+
+    /**
+     * Writes {@code model} to {@code file}; an existing file is replaced only if {@code overwrite}.
+     *
+     * @deprecated a bare boolean reads badly at the call site; use {@link #save(Model, Path, SaveOption...)},
+     *             with {@link SaveOption#REPLACE_EXISTING} for {@code true}
+     */
+    @Deprecated(since = "0.1.0")
+    public static void save(Model model, Path file, boolean overwrite) throws IOException {
+        if (overwrite) save(model, file, SaveOption.REPLACE_EXISTING);
+        else save(model, file);
+    }
+
+    /**
+     * Fails, naming the layer, if {@code model}'s spec does not describe its network: a model from
+     * {@link Model#of} whose network has a layer no registered type describes. Everything that stores a
+     * model's spec beside its weights (model files, checkpoints, a trainer's run folder) calls this first.
+     *
+     * @throws IllegalArgumentException saying which layer and how to make it savable
+     */
+    public static void checkSavable(Model model) {
+        if (model.spec().describesLayers()) return;
+        String why = NetworkSpec.describeChecked(model.network(), model.spec().input(), model.classes()).whyNot();
+        throw new IllegalArgumentException("cannot save " + (model.spec().name() == null ? "the model" : model.spec().name())
+                + ": its spec cannot describe the network, so the file could not rebuild it: "
+                + (why == null ? "the network changed after Model.of" : why)
+                + ". Build the network from conv4j's layers, or register the custom layer type with LayerRegistry.register");
     }
 
     /** The model's parameters and buffers as safetensors entries, names prefixed with {@code prefix}. */

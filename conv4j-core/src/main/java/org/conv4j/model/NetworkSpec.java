@@ -15,6 +15,7 @@ import org.conv4j.io.Json;
 import org.conv4j.layers.Init;
 import org.conv4j.layers.Layer;
 import org.conv4j.layers.Layers;
+import org.conv4j.layers.NamedParam;
 import org.conv4j.layers.SchemeInitialised;
 import org.conv4j.tensor.ShapeException;
 import org.conv4j.util.Rng;
@@ -77,6 +78,44 @@ public record NetworkSpec(String name, int[] input, int classes, List<String> cl
     public NetworkSpec withClassNames(List<String> names) { return new NetworkSpec(name, input, classes, names, mean, std, init, layers); }
 
     public NetworkSpec withInit(Init.Scheme scheme) { return new NetworkSpec(name, input, classes, classNames, mean, std, scheme, layers); }
+
+    /** A network's description as a spec, or (spec null) why it has none. */
+    record Description(NetworkSpec spec, String whyNot) {}
+
+    /**
+     * Describes {@code network} as {@link #describe} does and checks that the description, written as JSON
+     * and read back as a model file's spec is, rebuilds the same parameters and buffers, by name and shape.
+     * Fails (in {@code whyNot}) when a layer has no registered type, or when a registered type's writer
+     * leaves out a setting that changes the parameters.
+     */
+    static Description describeChecked(Sequential network, int[] input, int classes) {
+        NetworkSpec spec;
+        Model rebuilt;
+        try {
+            spec = parse(Json.write(describe(null, network, input, classes).toJson()), "the described network");
+            rebuilt = spec.build(new Rng(0));
+        } catch (IllegalArgumentException | FormatException e) {
+            return new Description(null, e.getMessage());
+        }
+        List<NamedParam> want = NamedParam.of(network);
+        List<NamedParam> got = NamedParam.of(rebuilt.network());
+        for (int i = 0; i < Math.max(want.size(), got.size()); i++) {
+            String w = i < want.size() ? want.get(i).name() + Arrays.toString(want.get(i).param().value().shape()) : "nothing";
+            String g = i < got.size() ? got.get(i).name() + Arrays.toString(got.get(i).param().value().shape()) : "nothing";
+            if (!w.equals(g)) {
+                return new Description(null, "its layers' registered types describe a network whose parameter " + i + " is " + g
+                        + " where " + (i < want.size() ? want.get(i).owner().describe() : "the network") + " has " + w);
+            }
+        }
+        return new Description(spec, null);
+    }
+
+    /**
+     * Whether {@link #layers} describes the network: true for every spec read from a file. False only for
+     * a spec {@link Model#of} made for a network it cannot describe ({@code layers} is then empty); such a
+     * spec cannot be built or saved.
+     */
+    public boolean describesLayers() { return !layers.isEmpty(); }
 
     /** Describes an existing network (every layer must be of a registered type). */
     public static NetworkSpec describe(String name, Sequential network, int[] input, int classes) {
@@ -226,6 +265,10 @@ public record NetworkSpec(String name, int[] input, int classes, List<String> cl
     }
 
     private Model build(Rng rng, String where) throws FormatException {
+        if (layers.isEmpty()) {
+            throw new FormatException(where + ": the spec describes no layers (Model.of made it for a network with a "
+                    + "layer no registered type describes), so it cannot build the network");
+        }
         LayerContext ctx = LayerRegistry.context(rng);
         List<Layer> built = new ArrayList<>();
         int[] shape = input.clone();

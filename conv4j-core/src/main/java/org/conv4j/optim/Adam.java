@@ -3,7 +3,9 @@ package org.conv4j.optim;
 import java.util.List;
 import org.conv4j.kernels.Kernels;
 import org.conv4j.kernels.optim.AdamStep;
+import org.conv4j.layers.Layer;
 import org.conv4j.layers.NamedParam;
+import org.conv4j.model.Model;
 
 /**
  * torch.optim.Adam and AdamW. Adam adds {@code wd·p} to the gradient (L2); AdamW instead decays the weight
@@ -39,6 +41,21 @@ public final class Adam extends Optimizer {
     public static Adam adamW(List<NamedParam> params, double lr, double weightDecay) {
         return new Adam(params, lr, 0.9, 0.999, 1e-8, weightDecay, true);
     }
+
+    /**
+     * Adam with torch's defaults over every trainable parameter of {@code network} ({@link NamedParam#of}, in
+     * state_dict order), e.g. {@code Adam.adam(mySequential, 1e-3)}.
+     */
+    public static Adam adam(Layer network, double lr) { return adam(NamedParam.of(network), lr); }
+
+    /** Adam with torch's defaults over the model's network: {@code Adam.adam(model, 1e-3)}. */
+    public static Adam adam(Model model, double lr) { return adam(model.network(), lr); }
+
+    /** AdamW with torch's defaults over every trainable parameter of {@code network}. */
+    public static Adam adamW(Layer network, double lr, double weightDecay) { return adamW(NamedParam.of(network), lr, weightDecay); }
+
+    /** AdamW with torch's defaults over the model's network. */
+    public static Adam adamW(Model model, double lr, double weightDecay) { return adamW(model.network(), lr, weightDecay); }
 
     private static String kind(boolean decoupled) { return decoupled ? "AdamW" : "Adam"; }
 

@@ -2,7 +2,9 @@ package org.conv4j.optim;
 
 import java.util.List;
 import org.conv4j.kernels.Kernels;
+import org.conv4j.layers.Layer;
 import org.conv4j.layers.NamedParam;
+import org.conv4j.model.Model;
 
 /**
  * torch.optim.RMSprop: {@code g += wd·p}; {@code sq = α·sq + (1−α)·g²}; centred subtracts the running mean
@@ -32,6 +34,12 @@ public final class RmsProp extends Optimizer {
 
     /** torch defaults: alpha 0.99, eps 1e-8, no decay, no momentum, not centred. */
     public static RmsProp of(List<NamedParam> params, double lr) { return new RmsProp(params, lr, 0.99, 1e-8, 0, 0, false); }
+
+    /** RMSprop with torch's defaults over every trainable parameter of {@code network}. */
+    public static RmsProp of(Layer network, double lr) { return of(NamedParam.of(network), lr); }
+
+    /** RMSprop with torch's defaults over the model's network: {@code RmsProp.of(model, 1e-3)}. */
+    public static RmsProp of(Model model, double lr) { return of(model.network(), lr); }
 
     @Override public String name() { return "RMSprop"; }
 

@@ -2,7 +2,9 @@ package org.conv4j.optim;
 
 import java.util.List;
 import org.conv4j.kernels.Kernels;
+import org.conv4j.layers.Layer;
 import org.conv4j.layers.NamedParam;
+import org.conv4j.model.Model;
 
 /**
  * torch.optim.SGD: {@code g += wd·p}; with momentum {@code buf = g} at the first step, then
@@ -27,7 +29,22 @@ public final class Sgd extends Optimizer {
         this.buf = momentum != 0 ? slot("momentum_buffer") : null;
     }
 
+    /** Plain SGD (no momentum, no decay) over {@code params}. */
     public Sgd(List<NamedParam> params, double lr) { this(params, lr, 0, 0, 0, false); }
+
+    /**
+     * SGD over every trainable parameter of {@code network} ({@link NamedParam#of}, in state_dict order),
+     * e.g. {@code new Sgd(mySequential, 0.1, 0.9, 0, 5e-4, false)}.
+     */
+    public Sgd(Layer network, double lr, double momentum, double dampening, double weightDecay, boolean nesterov) {
+        this(NamedParam.of(network), lr, momentum, dampening, weightDecay, nesterov);
+    }
+
+    /** Plain SGD over every trainable parameter of {@code network}: {@code new Sgd(mySequential, 0.1)}. */
+    public Sgd(Layer network, double lr) { this(NamedParam.of(network), lr); }
+
+    /** Plain SGD over the model's network: {@code new Sgd(model, 0.1)}. */
+    public Sgd(Model model, double lr) { this(model.network(), lr); }
 
     @Override public String name() { return "SGD"; }
 

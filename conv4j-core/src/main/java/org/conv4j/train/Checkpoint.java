@@ -65,6 +65,7 @@ public record Checkpoint(Model model, TrainConfig config, Optimizer.State optimi
     }
 
     public void save(Path file) throws IOException {
+        ModelFile.checkSavable(model);
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", FORMAT);
         meta.put("format_version", Integer.toString(VERSION));

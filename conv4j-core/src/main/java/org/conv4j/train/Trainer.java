@@ -19,6 +19,7 @@ import org.conv4j.loss.CrossEntropyLoss;
 import org.conv4j.loss.CrossEntropyLossConfig;
 import org.conv4j.model.Model;
 import org.conv4j.model.ModelFile;
+import org.conv4j.model.SaveOption;
 import org.conv4j.layers.NamedParam;
 import org.conv4j.optim.Optimizer;
 import org.conv4j.util.Rng;
@@ -171,6 +172,7 @@ public final class Trainer {
                     loader.hasNext() ? loader.batchIndex() : batches, batches);
         }
         if (runDir != null) {
+            ModelFile.checkSavable(model);          // before any epoch: the run folder gets checkpoints and the model
             Files.createDirectories(runDir);
             AtomicFile.write(runDir.resolve("spec.json"), o -> o.write(model.spec().toJsonText().getBytes(StandardCharsets.UTF_8)));
             writeMetrics(state.history());
@@ -195,7 +197,7 @@ public final class Trainer {
         }
         model.network().setTraining(false);
         if (runDir != null) {
-            ModelFile.save(model, runDir.resolve("model.safetensors"), true);
+            ModelFile.save(model, runDir.resolve("model.safetensors"), SaveOption.REPLACE_EXISTING);
             say("model written to %s", runDir.resolve("model.safetensors"));
         }
         TrainResult result = new TrainResult(state.history(), stoppedEarly, false, state.globalStep());

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.conv4j.io.FormatException;
+import org.conv4j.io.ImageSpec;
 import org.conv4j.kernels.Parallel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
+import org.conv4j.io.ImageFiles;
+import org.conv4j.io.ImageSpec;
 import org.conv4j.model.Normalization;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,8 +1,8 @@
 package org.conv4j.fuzz;
 
 import java.io.IOException;
-import org.conv4j.data.ImageFiles;
-import org.conv4j.data.ImageSpec;
+import org.conv4j.io.ImageFiles;
+import org.conv4j.io.ImageSpec;
 import org.conv4j.io.FormatException;
 
 /** Fuzz target: any bytes as an image file (PNG, JPEG, BMP by magic), decoded and resized. */

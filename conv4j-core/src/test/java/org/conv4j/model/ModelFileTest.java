@@ -38,7 +38,7 @@ class ModelFileTest {
                 if (!p.param().isTrainable()) for (int i = 0; i < p.param().value().size(); i++) p.param().value().data()[i] += 0.01f * (i % 7);
             }
             Path f = dir.resolve(name + ".safetensors");
-            ModelFile.save(m, f, false);
+            ModelFile.save(m, f);
             Model back = ModelFile.load(f);
             assertEquals(m.spec(), back.spec());
             Tensor x = randomImages(3, m.spec().input(), 1);
@@ -48,12 +48,12 @@ class ModelFileTest {
     }
 
     @Test
-    void overwritingNeedsForce() throws Exception {
+    void overwritingNeedsReplaceExisting() throws Exception {
         Model m = Zoo.spec("reference").build(1);
         Path f = dir.resolve("m.safetensors");
-        ModelFile.save(m, f, false);
-        assertThrows(FileAlreadyExistsException.class, () -> ModelFile.save(m, f, false));
-        ModelFile.save(m, f, true);
+        ModelFile.save(m, f);
+        assertThrows(FileAlreadyExistsException.class, () -> ModelFile.save(m, f));
+        ModelFile.save(m, f, SaveOption.REPLACE_EXISTING);
     }
 
     @Test
@@ -75,7 +75,7 @@ class ModelFileTest {
 
         Model m = Zoo.spec("resnet-mini").build(3);
         Path f = dir.resolve("resnet.safetensors");
-        ModelFile.save(m, f, false);
+        ModelFile.save(m, f);
         Process p = new ProcessBuilder(py.toString(), FIX.resolve("read_safetensors.py").toString(), f.toString()).start();
         byte[] outBytes = p.getInputStream().readAllBytes();
         String err = new String(p.getErrorStream().readAllBytes());
@@ -99,7 +99,7 @@ class ModelFileTest {
     @Test
     void loadedModelIsSafeToShareAcrossThreads() throws Exception {
         Path f = dir.resolve("tiny.safetensors");
-        ModelFile.save(org.conv4j.train.TrainerTest.model(), f, false);
+        ModelFile.save(org.conv4j.train.TrainerTest.model(), f);
         Model m = ModelFile.load(f);
         int perThread = 1000, threads = 8;
         Tensor[] inputs = new Tensor[perThread];

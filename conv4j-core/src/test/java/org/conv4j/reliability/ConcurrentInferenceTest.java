@@ -84,7 +84,7 @@ class ConcurrentInferenceTest {
         Model trained = NetworkSpec.parse(SPEC, "shared.json").build(7);
         new Trainer(trained, Fixtures.config().withCheckpointEvery(0).withEpochs(1).withBatchSize(16)).fit(data(64, 1), null);
         Path file = dir.resolve("shared.safetensors");
-        ModelFile.save(trained, file, false);
+        ModelFile.save(trained, file);
         Model model = ModelFile.load(file);
 
         Rng r = new Rng(99);

@@ -54,7 +54,7 @@ public final class CheckpointFixtures {
         Path tmp = Files.createTempDirectory("conv4j-fixture");
         Model full = TrainerTest.model();
         new Trainer(full, config()).fit(data(60, 3), null);
-        ModelFile.save(full, out.resolve(FINAL), true);
+        ModelFile.save(full, out.resolve(FINAL), org.conv4j.model.SaveOption.REPLACE_EXISTING);
 
         Trainer t = new Trainer(TrainerTest.model(), config());
         t.addListener(new TrainListener() {

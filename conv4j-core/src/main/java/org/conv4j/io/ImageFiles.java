@@ -1,10 +1,11 @@
-package org.conv4j.data;
+package org.conv4j.io;
 
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.Raster;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -14,8 +15,6 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
-import org.conv4j.io.FormatException;
-import org.conv4j.io.ReadLimits;
 
 /**
  * Decodes one PNG, JPEG or BMP file (through javax.imageio) to float32 {@code [C, H, W]} in [0, 1],
@@ -97,6 +96,38 @@ public final class ImageFiles {
         if (format.equals("bmp")) checkBmpHeader(source, bytes, bytes.length, bytes.length);
         try (ImageInputStream in = new MemoryCacheImageInputStream(new java.io.ByteArrayInputStream(bytes))) {
             return decode(in, source, format, bytes.length);
+        }
+    }
+
+    /**
+     * Reads a whole image file from {@code in} (not closed) and decodes it as {@link #decode(byte[], String)}
+     * does, with the same checks. At most {@link #MAX_FILE_BYTES} are read; a longer stream is refused.
+     *
+     * @param source names the stream in errors, e.g. "upload photo.jpg"
+     * @throws FormatException naming {@code source} if the bytes are no PNG, JPEG or BMP, are damaged or too large
+     */
+    public static Decoded decode(InputStream in, String source) throws IOException {
+        byte[] bytes = in.readNBytes((int) Math.min(MAX_FILE_BYTES + 1, Integer.MAX_VALUE - 8));
+        if (bytes.length > MAX_FILE_BYTES) throw new FormatException(source, "is larger than " + MAX_FILE_BYTES + " bytes");
+        return decode(bytes, source);
+    }
+
+    /**
+     * An image already in memory as [C, H, W] floats in [0, 1], with the same rules as a decoded file: one
+     * channel for a grey (or grey and alpha) image stored as such, else RGB through {@link BufferedImage#getRGB}
+     * (alpha is dropped, not blended).
+     *
+     * @param source names the image in errors
+     * @throws IllegalArgumentException naming {@code source} if the image is empty or its pixel layout unsupported
+     */
+    public static Decoded decode(BufferedImage image, String source) {
+        if (image.getWidth() < 1 || image.getHeight() < 1) {
+            throw new IllegalArgumentException(source + ": the image is empty (" + image.getWidth() + "x" + image.getHeight() + ")");
+        }
+        try {
+            return toFloat(image);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(source + ": has pixels in an unsupported layout: " + e.getMessage(), e);
         }
     }
 
@@ -256,9 +287,9 @@ public final class ImageFiles {
             img.getRGB(0, y, w, 1, row, 0, w);        // sRGB, whatever the source colour model
             for (int x = 0; x < w; x++) {
                 int p = row[x], k = y * w + x;
-                out[k] = PixelStore.UNIT[(p >> 16) & 0xff];
-                out[hw + k] = PixelStore.UNIT[(p >> 8) & 0xff];
-                out[2 * hw + k] = PixelStore.UNIT[p & 0xff];
+                out[k] = ((p >> 16) & 0xff) / 255f;   // v / 255f, as data.PixelStore reads a byte
+                out[hw + k] = ((p >> 8) & 0xff) / 255f;
+                out[2 * hw + k] = (p & 0xff) / 255f;
             }
         }
         return new Decoded(out, 3, h, w);

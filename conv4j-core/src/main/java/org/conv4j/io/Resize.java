@@ -1,4 +1,4 @@
-package org.conv4j.data;
+package org.conv4j.io;
 
 /**
  * Image resizing with a triangle (bilinear) filter whose support widens with the downscale factor, so

@@ -1,4 +1,4 @@
-package org.conv4j.data;
+package org.conv4j.io;
 
 /**
  * The shape images are decoded to: a model's input {@code [C, H, W]} with C = 1 (grey) or 3 (RGB).
