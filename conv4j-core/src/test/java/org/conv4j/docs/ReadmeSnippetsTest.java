@@ -72,7 +72,7 @@ class ReadmeSnippetsTest {
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         try (StandardJavaFileManager fm = javac.getStandardFileManager(diagnostics, Locale.ROOT, null)) {
             List<String> options = List.of("-d", classes.toString(), "--module-path", library.toString(),
-                    "--add-modules", "org.conv4j.core", "-Xlint:all", "-Werror");
+                    "--add-modules", "org.conv4j.core", "-Xlint:all,-incubating", "-Werror");
             boolean ok = javac.getTask(null, fm, diagnostics, options, null, fm.getJavaFileObjectsFromFiles(files)).call();
             assertTrue(ok, "README snippets do not compile (warnings count):\n" + diagnostics.getDiagnostics());
         }
