@@ -18,7 +18,9 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Decodes one PNG, JPEG or BMP file (through javax.imageio) to float32 {@code [C, H, W]} in [0, 1],
- * converted to grey or RGB and resized to an {@link ImageSpec}.
+ * converted to grey or RGB and resized to an {@link ImageSpec}: what the image-folder loader, {@code conv4j
+ * predict} and {@code Model.classify} all use. The same file's bytes from a stream, and an image already in
+ * memory as a {@link BufferedImage}, decode to the same floats.
  *
  * <p>Hostile files: the format is recognised by its magic bytes (only these three decoders are ever
  * used); the header's width and height are read before decoding and refused above

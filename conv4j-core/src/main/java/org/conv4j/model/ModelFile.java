@@ -79,7 +79,7 @@ public final class ModelFile {
         String why = NetworkSpec.describeChecked(model.network(), model.spec().input(), model.classes()).whyNot();
         throw new IllegalArgumentException("cannot save " + (model.spec().name() == null ? "the model" : model.spec().name())
                 + ": its spec cannot describe the network, so the file could not rebuild it: "
-                + (why == null ? "the network changed after Model.of" : why)
+                + (why == null ? "its layers had no registered type when Model.of made it; make the model again with Model.of" : why)
                 + ". Build the network from conv4j's layers, or register the custom layer type with LayerRegistry.register");
     }
 
