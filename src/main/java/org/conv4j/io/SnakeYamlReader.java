@@ -8,8 +8,8 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.api.lowlevel.Parse;
-import org.snakeyaml.engine.v2.composer.Composer;
 import org.snakeyaml.engine.v2.events.AliasEvent;
 import org.snakeyaml.engine.v2.events.CollectionStartEvent;
 import org.snakeyaml.engine.v2.events.DocumentStartEvent;
@@ -25,7 +25,6 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
-import org.snakeyaml.engine.v2.parser.Parser;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
@@ -34,11 +33,12 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
  * saying what to add) and everything else works.
  *
  * <p>Three steps. (1) SnakeYAML's parser turns the text into events (iteratively, with its code-point
- * limit); here every event is checked before anything is built: nesting depth, number of values, tags
- * (only the core schema's), one document. (2) SnakeYAML's composer builds the node graph from those
- * events, resolving plain scalars with the YAML 1.2 core schema and enforcing its alias limits (at most
- * {@link #MAX_ALIASES_FOR_COLLECTIONS} aliases to collections, no recursive keys); its recursion is safe
- * because step 1 bounded the depth. (3) The nodes become the JSON tree, counting every value an alias
+ * limit), and every event is checked as it comes, keeping none, before anything is built: nesting depth,
+ * number of values, tags (only the core schema's), keys, aliases, one document. (2) Only then does
+ * SnakeYAML parse the text again and compose the node graph, resolving plain scalars with the YAML 1.2
+ * core schema and enforcing its alias limits (at most {@link #MAX_ALIASES_FOR_COLLECTIONS} aliases to
+ * collections, no recursive keys); its recursion is safe because step 1 bounded the depth. Parsing twice
+ * costs little on a spec and keeps a hostile file from holding millions of events in memory. (3) The nodes become the JSON tree, counting every value an alias
  * repeats, so neither nesting nor expansion can exceed {@link Json.Limits}. No node is ever turned into a
  * Java object of a type the input names: tags other than the core ones are refused in step 1.
  */
@@ -67,8 +67,8 @@ final class SnakeYamlReader {
                 .build();
         Optional<Node> root;
         try {
-            List<Event> events = checkedEvents(new Parse(settings).parseString(text), source, limits);
-            root = new Composer(settings, new Replay(events)).getSingleNode();
+            check(new Parse(settings).parseString(text), source, limits);
+            root = new Compose(settings).composeString(text);
         } catch (ReaderException e) {
             throw new FormatException(at(source, text, e.getPosition()) + "control character " + codePoint(e.getCodePoint())
                     + " is not allowed in YAML text; quote it as an escape (\"\\x01\") if it is meant");
@@ -100,8 +100,7 @@ final class SnakeYamlReader {
      * (text only, no merge key {@code <<}) and aliases (defined, not inside their own anchor, at most
      * {@link #MAX_ALIASES_FOR_COLLECTIONS} to collections; the composer checks that too, without saying where).
      */
-    private static List<Event> checkedEvents(Iterable<Event> parsed, String source, Json.Limits limits) throws FormatException {
-        List<Event> events = new ArrayList<>();
+    private static void check(Iterable<Event> parsed, String source, Json.Limits limits) throws FormatException {
         java.util.ArrayDeque<Open> open = new java.util.ArrayDeque<>();
         Set<String> collectionAnchors = new java.util.HashSet<>();
         int values = 0, documents = 0, collectionAliases = 0;
@@ -160,9 +159,7 @@ final class SnakeYamlReader {
                 default -> { }
             }
             if (values > limits.maxValues()) throw error(source, e.getStartMark(), "more than " + limits.maxValues() + " values");
-            events.add(e);
         }
-        return events;
     }
 
     private static void checkTag(Optional<String> tag, Event e, String source) throws FormatException {
@@ -174,29 +171,6 @@ final class SnakeYamlReader {
 
     private static String shortTag(String tag) {
         return tag.startsWith(Tag.PREFIX) ? "!!" + tag.substring(Tag.PREFIX.length()) : tag;
-    }
-
-    /** The composer reads the checked events again, in order (it only looks one ahead). */
-    private static final class Replay implements Parser {
-        private final List<Event> events;
-        private int next;
-
-        Replay(List<Event> events) { this.events = events; }
-
-        @Override public boolean checkEvent(Event.ID id) { return next < events.size() && events.get(next).getEventId() == id; }
-
-        @Override public Event peekEvent() {
-            if (next >= events.size()) throw new NoSuchElementException("no more YAML events");
-            return events.get(next);
-        }
-
-        @Override public Event next() {
-            Event e = peekEvent();
-            next++;
-            return e;
-        }
-
-        @Override public boolean hasNext() { return next < events.size(); }
     }
 
     /** Step 3: nodes to the JSON tree, every alias's value counted each time it is used. */

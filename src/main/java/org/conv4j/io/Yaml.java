@@ -27,7 +27,7 @@ import java.util.Map;
  *
  * <p>Input is bounded as {@link Json}'s: at most {@link Json.Limits#maxChars} characters (also SnakeYAML's
  * code-point limit), {@link Json.Limits#maxDepth} levels of nesting (checked before any node is built) and
- * {@link Json.Limits#maxValues} values. Every error is a {@link FormatException} naming the source, the
+ * {@link Json.Limits#maxValues} values but never more than {@link #MAX_VALUES}. Every error is a {@link FormatException} naming the source, the
  * line and column, and what is wrong, e.g. {@code net.yaml: line 4, column 3: duplicate key "type"}.
  *
  * <p>SnakeYAML Engine is an optional dependency of conv4j's core: without it on the class path, parsing
@@ -35,6 +35,13 @@ import java.util.Map;
  */
 public final class Yaml {
     private Yaml() {}
+
+    /**
+     * Most values in one YAML document, whatever {@link Json.Limits#maxValues} allows: SnakeYAML builds a
+     * few hundred bytes of tokens, events and marks per value, several times what the JSON reader does, so
+     * a hostile file must be refused sooner to be refused as fast. A spec needs a few hundred values.
+     */
+    public static final int MAX_VALUES = 1 << 15;
 
     /** The dependency that reads YAML, as a user adds it. */
     static final String DEPENDENCY = "org.snakeyaml:snakeyaml-engine";
@@ -49,8 +56,9 @@ public final class Yaml {
             throw new FormatException(source + ": YAML text has " + text.length() + " characters, more than the limit of "
                     + limits.maxChars());
         }
+        Json.Limits bounded = new Json.Limits(limits.maxChars(), limits.maxDepth(), Math.min(limits.maxValues(), MAX_VALUES));
         try {
-            return SnakeYamlReader.parse(text, source, limits);
+            return SnakeYamlReader.parse(text, source, bounded);
         } catch (NoClassDefFoundError e) {
             // SnakeYamlReader links against SnakeYAML Engine; only it fails when the jar is missing
             if (!String.valueOf(e.getMessage()).contains("org/snakeyaml") && !String.valueOf(e.getMessage()).contains("SnakeYamlReader")) {

@@ -227,7 +227,7 @@ class YamlTest {
         StringBuilder d = new StringBuilder("l0: &l0 [x, x]\n");
         for (int i = 1; i <= 24; i++) d.append("l").append(i).append(": &l").append(i).append(" [*l").append(i - 1).append(", *l").append(i - 1).append("]\n");
         FormatException e = assertThrows(FormatException.class, () -> Yaml.parse(d.toString(), "net.yaml"));
-        assertTrue(e.getMessage().contains("more than " + Json.Limits.DEFAULT.maxValues() + " values (each use of an alias counts"),
+        assertTrue(e.getMessage().contains("more than " + Yaml.MAX_VALUES + " values (each use of an alias counts"),
                 e.getMessage());
     }
 
