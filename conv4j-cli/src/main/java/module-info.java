@@ -5,4 +5,9 @@
 module org.conv4j.cli {
     requires org.conv4j.core;
     requires org.conv4j.onnx;
+    requires info.picocli;
+    requires org.snakeyaml.engine;         // the CLI reads YAML specs and configs, so it brings SnakeYAML
+
+    // picocli reads the commands' annotated fields reflectively.
+    opens org.conv4j.cli to info.picocli;
 }
