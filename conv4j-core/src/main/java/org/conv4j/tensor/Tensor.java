@@ -120,10 +120,18 @@ public final class Tensor {
      */
     public Tensor zero() { return fill(0f); }
 
-    /** {@return whether {@code o} has exactly this tensor's shape} */
+    /**
+     * {@return whether {@code o} has exactly this tensor's shape}
+     *
+     * @param o the other tensor
+     */
     public boolean sameShape(Tensor o) { return Arrays.equals(shape, o.shape); }
 
-    /** {@return whether the shape is exactly {@code s}} */
+    /**
+     * {@return whether the shape is exactly {@code s}}
+     *
+     * @param s the dimensions to compare with
+     */
     public boolean hasShape(int... s) { return Arrays.equals(shape, s); }
 
     /**
