@@ -16,18 +16,18 @@ import org.conv4j.tensor.WindowGeometry;
  * @param outChannels F, output channels (filters)
  * @param kernelH     KH
  * @param kernelW     KW
- * @param padding     how the four pads were chosen; SAME and VALID overwrite the pad fields
- * @param groups      channel groups; C and F must both be multiples; groups = C is depthwise
- * @param bias        whether the layer adds a learnt bias per output channel
- * @param init        how {@link Conv2d} initialises its weight and bias
  * @param strideH     vertical stride, at least 1
  * @param strideW     horizontal stride, at least 1
  * @param padTop      zero rows above the image (computed for SAME, 0 for VALID)
  * @param padBottom   zero rows below the image (computed for SAME, 0 for VALID)
  * @param padLeft     zero columns left of the image (computed for SAME, 0 for VALID)
  * @param padRight    zero columns right of the image (computed for SAME, 0 for VALID)
+ * @param padding     how the four pads were chosen; SAME and VALID overwrite the pad fields
  * @param dilationH   vertical spacing between kernel taps, 1 for none
  * @param dilationW   horizontal spacing between kernel taps, 1 for none
+ * @param groups      channel groups; C and F must both be multiples; groups = C is depthwise
+ * @param bias        whether the layer adds a learnt bias per output channel
+ * @param init        how {@link Conv2d} initialises its weight and bias
  */
 public record Conv2dConfig(int inChannels, int outChannels, int kernelH, int kernelW,
                            int strideH, int strideW,

@@ -27,14 +27,14 @@ public final class ReferenceConv2d {
      * out[n, f, oy, ox] = b[f] + Σ_{c in f's group, i, j} w[f, c, i, j] · x[n, g·Cg + c, oy·sH − padTop + i·dH, ox·sW − padLeft + j·dW]
      * with x zero outside the image.
      *
-     * @param x [N, C, H, W]
-     * @param w [F, C/groups, KH, KW]
-     * @param b [F] or null
-     * @return [N, F, OH, OW]
      * @param c   the layer's settings
      * @param n   N, the batch size
      * @param h   H, the input height
      * @param wIn W, the input width
+     * @param x   [N, C, H, W]
+     * @param w   [F, C/groups, KH, KW]
+     * @param b   [F] or null
+     * @return [N, F, OH, OW]
      * @throws IllegalArgumentException if the kernel does not fit the padded input
      */
     public static double[] forward(Conv2dConfig c, int n, int h, int wIn, double[] x, double[] w, double[] b) {

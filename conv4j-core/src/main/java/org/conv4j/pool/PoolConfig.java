@@ -7,14 +7,14 @@ import org.conv4j.tensor.WindowGeometry;
  * {@link #of(int)}: stride = kernel, no padding, floor mode, and for average pooling padded cells count in
  * the divisor ({@code count_include_pad=True}, torch's default).
  *
- * @param padH            implicit padding on top and bottom (at most half the kernel, as in torch)
- * @param padW            implicit padding left and right
- * @param ceilMode        output size rounded up (windows may hang over the bottom/right edge)
- * @param countIncludePad average pooling only: divide by the window size including padding
  * @param kernelH         KH, window height
  * @param kernelW         KW, window width
  * @param strideH         rows the window moves per output row
  * @param strideW         columns the window moves per output column
+ * @param padH            implicit padding on top and bottom (at most half the kernel, as in torch)
+ * @param padW            implicit padding left and right
+ * @param ceilMode        output size rounded up (windows may hang over the bottom/right edge)
+ * @param countIncludePad average pooling only: divide by the window size including padding
  */
 public record PoolConfig(int kernelH, int kernelW, int strideH, int strideW, int padH, int padW,
                          boolean ceilMode, boolean countIncludePad) {
@@ -137,7 +137,7 @@ public record PoolConfig(int kernelH, int kernelW, int strideH, int strideW, int
     /**
      * E.g. {@code MaxPool2d(k2x2, s2)} or {@code AvgPool2d(k3x3, s2, p1, ceil, exclude pad)}.
      *
-     * @param layer  the layer's name, e.g. "MaxPool2d"
+     * @param layer   the layer's name, e.g. "MaxPool2d"
      * @param average whether to show count_include_pad, which only average pooling has
      * @return a one-line summary naming only the settings that differ from the defaults
      */

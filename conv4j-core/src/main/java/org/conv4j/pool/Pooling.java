@@ -31,12 +31,12 @@ public final class Pooling {
      * Max over each window; padded cells never win. Like torch, the first maximum in row-major window
      * order is taken, and a NaN wins over every number.
      *
-     * @param argmax [N·C·OH·OW] receives the flat index into x of each output's maximum (-1 if the window
-     *               holds no input cell)
      * @param g      the window geometry, H×W → OH×OW
      * @param planes N·C, the number of planes
      * @param x      [N·C planes of H×W]
      * @param out    [N·C planes of OH×OW], overwritten
+     * @param argmax [N·C·OH·OW] receives the flat index into x of each output's maximum (-1 if the window
+     *               holds no input cell)
      */
     public static void maxForward(WindowGeometry g, int planes, float[] x, float[] out, int[] argmax) {
         maxForward(g, planes, x, out, argmax, false);

@@ -29,7 +29,7 @@ public final class Shapes {
      * Fails unless {@code t} has rank {@code expected.length} and every dimension equals the expected one;
      * an expected value of -1 matches any size.
      *
-     * @param where names the layer or function, e.g. {@code "Conv2d(3->16, k3)"}
+     * @param where      names the layer or function, e.g. {@code "Conv2d(3->16, k3)"}
      * @param tensorName names the tensor in the message, e.g. {@code "x"}
      * @param t          the tensor to check
      * @param expected   the expected dimensions, -1 for any
