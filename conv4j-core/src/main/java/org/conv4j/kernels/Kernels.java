@@ -41,7 +41,7 @@ public final class Kernels {
      * @param gemm      the GEMM
      * @param families  the other kernel families
      * @param reason    why these were chosen, as logged
-     * @param vectorApi true when the Vector API kernels were chosen and all of them loaded
+     * @param vectorApi true when the Vector API kernels were chosen and every family besides GEMM loaded
      */
     public record Choice(Gemm gemm, Families families, String reason, boolean vectorApi) {}
 
@@ -144,7 +144,7 @@ public final class Kernels {
      * True when Vector API kernels may run (the module is loaded, C2 is on, nothing forces scalar): the
      * vector elementwise kernels loaded, and {@link #conv} is the vector family.
      *
-     * @return whether the Vector API kernels run
+     * @return whether the Vector API kernels were chosen and every elementwise family loaded
      */
     public static boolean vectorApi() { return CHOICE.vectorApi(); }
 

@@ -92,7 +92,7 @@ public final class Dropout implements Layer {
     /**
      * The scaled mask of the last training forward (0 or 1/(1 − p) per value), or null before one.
      *
-     * @return [the last training input's shape], or null
+     * @return a tensor of the last training input's shape, or null
      */
     public Tensor mask() { return mask; }
 

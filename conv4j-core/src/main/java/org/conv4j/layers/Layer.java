@@ -59,7 +59,8 @@ public interface Layer {
      * Inference-mode forward: no state kept, safe to call concurrently.
      *
      * @param x the input batch, [N, ...] with the item shape the layer takes
-     * @return a new tensor, or x itself for a layer that leaves its input unchanged
+     * @return the output, not a buffer the layer reuses: a new tensor, or a view of x for a layer that only
+     *         reshapes (Flatten)
      * @throws org.conv4j.tensor.ShapeException naming the layer if x has a shape it cannot take
      */
     Tensor infer(Tensor x);

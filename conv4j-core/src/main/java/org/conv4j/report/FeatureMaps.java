@@ -40,7 +40,7 @@ public final class FeatureMaps {
      * Whether the output of {@code layer} is a set of feature maps worth drawing.
      *
      * @param layer any layer
-     * @return true for Conv2d, the pools and residual blocks
+     * @return true for Conv2d, MaxPool2d, AvgPool2d, GlobalAvgPool2d and Residual
      */
     public static boolean captures(Layer layer) {
         return layer instanceof Conv2d || layer instanceof MaxPool2d || layer instanceof AvgPool2d
