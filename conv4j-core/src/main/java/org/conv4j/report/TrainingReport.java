@@ -154,7 +154,8 @@ public final class TrainingReport {
     }
 
     /**
-     * CPU time of the calling thread spent in report writes and added work; unlike {@link #nanos()} it does not grow when the machine is busy.
+     * CPU time of the calling thread spent in report writes and added work; unlike {@link #nanos()} it does not
+     * grow when the machine is busy.
      *
      * @return nanoseconds
      */
