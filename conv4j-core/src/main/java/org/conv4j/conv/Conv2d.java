@@ -33,7 +33,12 @@ public final class Conv2d implements SchemeInitialised {
     private Tensor dX;           // [N, C, H, W] reused input-gradient buffer
     private boolean inputGradient = true;
 
-    /** A convolution initialised per {@code config.init()} (torch.nn's default unless changed) from {@code rng}. */
+    /**
+     * A convolution initialised per {@code config.init()} (torch.nn's default unless changed) from {@code rng}.
+     *
+     * @param config the layer's settings
+     * @param rng    source of the initial weights and bias
+     */
     public Conv2d(Conv2dConfig config, Rng rng) {
         this.config = config;
         this.name = config.describe();
@@ -44,11 +49,17 @@ public final class Conv2d implements SchemeInitialised {
         this.bias = b == null ? null : Param.trainable("bias", b);
     }
 
+    /** {@return the settings this layer was built with: channels, kernel, stride, padding, dilation, groups, bias} */
     public Conv2dConfig config() { return config; }
 
+    /** {@return the filters, [F, C/groups, KH, KW], with their gradient} */
     public Param weight() { return weight; }
 
-    /** The bias, or null when the config has none. */
+    /**
+     * The bias, or null when the config has none.
+     *
+     * @return the bias [F] with its gradient, or null
+     */
     public Param bias() { return bias; }
 
     @Override

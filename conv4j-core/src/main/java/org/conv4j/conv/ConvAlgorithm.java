@@ -21,8 +21,11 @@ import org.conv4j.tensor.WindowGeometry;
  * applies (for benchmarks and bisecting); {@code auto}, the default, chooses per layer.
  */
 public enum ConvAlgorithm {
+    /** im2col + GEMM: any configuration; the only path of the scalar kernels. */
     IM2COL,
+    /** Direct convolution without a column matrix; see {@link #direct}. */
     DIRECT,
+    /** Winograd F(2×2, 3×3): 3×3, stride 1, undilated, ungrouped; see {@link #winograd}. */
     WINOGRAD;
 
     /** auto, im2col or winograd; a field rather than a constant so that tests can force a path. */
@@ -44,7 +47,13 @@ public enum ConvAlgorithm {
         return before;
     }
 
-    /** The algorithm for the forward pass of this configuration and input geometry. */
+    /**
+     * The algorithm for the forward pass of this configuration and input geometry.
+     *
+     * @param c the layer's settings
+     * @param g the window geometry of its input
+     * @return the forward algorithm; always IM2COL without the Vector API kernels or with {@code -Dconv4j.conv=im2col}
+     */
     public static ConvAlgorithm choose(Conv2dConfig c, WindowGeometry g) {
         String m = mode;
         if (m.equals("im2col") || !Kernels.vectorApi()) return IM2COL;
@@ -55,6 +64,10 @@ public enum ConvAlgorithm {
     /**
      * The algorithm for the backward pass. It does not depend on whether dX is wanted, so dW and dB come
      * out bitwise the same either way (Layer.setInputGradient promises that).
+     *
+     * @param c the layer's settings
+     * @param g the window geometry of its input
+     * @return the backward algorithm; always IM2COL without the Vector API kernels or with {@code -Dconv4j.conv=im2col}
      */
     public static ConvAlgorithm chooseBackward(Conv2dConfig c, WindowGeometry g) {
         String m = mode;
@@ -63,7 +76,18 @@ public enum ConvAlgorithm {
         return direct(c, g) ? DIRECT : IM2COL;
     }
 
-    /** out = conv(x, w) + b; see {@link Im2colConv#forward} for the contract. */
+    /**
+     * out = conv(x, w) + b; see {@link Im2colConv#forward} for the contract.
+     *
+     * @param c   the layer's settings
+     * @param g   the window geometry of x
+     * @param n   N, the batch size
+     * @param x   [N, C, H, W]
+     * @param w   [F, C/groups, KH, KW]
+     * @param b   [F], or null for no bias
+     * @param out [N, F, OH, OW], overwritten
+     * @param ws  scratch buffers, reused across calls; not shared between threads
+     */
     public static void forward(Conv2dConfig c, WindowGeometry g, int n, float[] x, float[] w, float[] b,
                                float[] out, Workspace ws) {
         ConvChannels ch = c.channels();
@@ -78,6 +102,17 @@ public enum ConvAlgorithm {
      * Gradients of conv(x, w) + b; see {@link Im2colConv#backward} for the contract (dX may be null).
      * Winograd's backward computes dW apart from dX (Winograd's adjoint where the forward pays, else the
      * direct convolution called without dX), so it too is the same whether or not dX is wanted.
+     *
+     * @param c    the layer's settings
+     * @param g    the window geometry of x
+     * @param n    N, the batch size
+     * @param x    [N, C, H, W], the forward input
+     * @param w    [F, C/groups, KH, KW]
+     * @param dOut [N, F, OH, OW]
+     * @param dX   [N, C, H, W], overwritten; null when no input gradient is wanted
+     * @param dW   [F, C/groups, KH, KW], added into
+     * @param dB   [F], added into; null when the convolution has no bias
+     * @param ws   scratch buffers, reused across calls; not shared between threads
      */
     public static void backward(Conv2dConfig c, WindowGeometry g, int n, float[] x, float[] w, float[] dOut,
                                 float[] dX, float[] dW, float[] dB, Workspace ws) {
@@ -99,7 +134,13 @@ public enum ConvAlgorithm {
         }
     }
 
-    /** True when the Winograd kernels compute this convolution (3×3, stride 1, undilated, ungrouped). */
+    /**
+     * True when the Winograd kernels compute this convolution (3×3, stride 1, undilated, ungrouped).
+     *
+     * @param c the layer's settings
+     * @param g the window geometry of its input
+     * @return whether Winograd applies, whether or not it pays
+     */
     public static boolean winograd(Conv2dConfig c, WindowGeometry g) {
         return ConvKernels.winogradApplies(c.channels(), g);
     }
@@ -115,12 +156,24 @@ public enum ConvAlgorithm {
         return in >= 32 && out >= 32 && Math.min(outH, outW) >= 4;
     }
 
-    /** True when the Winograd forward pays for this layer (and so its dW, see {@link #backward}). */
+    /**
+     * True when the Winograd forward pays for this layer (and so its dW, see {@link #backward}).
+     *
+     * @param c the layer's settings
+     * @param g the window geometry of its input
+     * @return whether the forward would choose Winograd in auto mode
+     */
     public static boolean winogradPays(Conv2dConfig c, WindowGeometry g) {
         return winograd(c, g) && winogradPays(c.inChannels(), c.outChannels(), g.outH(), g.outW());
     }
 
-    /** True when the Winograd dX pays: a Winograd product with F inputs, C outputs and an H × W result. */
+    /**
+     * True when the Winograd dX pays: a Winograd product with F inputs, C outputs and an H × W result.
+     *
+     * @param c the layer's settings
+     * @param g the window geometry of its input
+     * @return whether the backward computes dX with Winograd in auto mode
+     */
     public static boolean winogradPaysBackward(Conv2dConfig c, WindowGeometry g) {
         return winograd(c, g) && winogradPays(c.outChannels(), c.inChannels(), g.inH(), g.inW());
     }
@@ -129,6 +182,10 @@ public enum ConvAlgorithm {
      * True when the direct convolution is chosen: not a plain 1×1 product (x is then its own column
      * matrix and im2col's GEMM does no extra work), not ceil mode, and at least 8 output channels per group
      * (below that the MR-row tiles would mostly multiply padding; depthwise goes to im2col).
+     *
+     * @param c the layer's settings
+     * @param g the window geometry of its input
+     * @return whether the backward uses the direct convolution (when Winograd is not chosen)
      */
     public static boolean direct(Conv2dConfig c, WindowGeometry g) {
         return !Im2colConv.isPointwise(g) && !g.ceilMode() && c.outChannels() / c.groups() >= 8;
@@ -138,6 +195,10 @@ public enum ConvAlgorithm {
      * True when the direct forward pays too: at least 16 products per output (K = Cg·KH·KW). Below that
      * the pass that copies the result off the padded pitch costs more than the products it saves, while
      * the backward still gains (figures in benchmarks/history).
+     *
+     * @param c the layer's settings
+     * @param g the window geometry of its input
+     * @return whether the forward uses the direct convolution where {@link #direct} holds
      */
     public static boolean directPaysForward(Conv2dConfig c, WindowGeometry g) {
         return c.inChannels() / c.groups() * g.kH() * g.kW() >= 16;

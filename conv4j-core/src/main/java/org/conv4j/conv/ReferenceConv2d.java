@@ -27,10 +27,15 @@ public final class ReferenceConv2d {
      * out[n, f, oy, ox] = b[f] + Σ_{c in f's group, i, j} w[f, c, i, j] · x[n, g·Cg + c, oy·sH − padTop + i·dH, ox·sW − padLeft + j·dW]
      * with x zero outside the image.
      *
-     * @param x [N, C, H, W]
-     * @param w [F, C/groups, KH, KW]
-     * @param b [F] or null
+     * @param c   the layer's settings
+     * @param n   N, the batch size
+     * @param h   H, the input height
+     * @param wIn W, the input width
+     * @param x   [N, C, H, W]
+     * @param w   [F, C/groups, KH, KW]
+     * @param b   [F] or null
      * @return [N, F, OH, OW]
+     * @throws IllegalArgumentException if the kernel does not fit the padded input
      */
     public static double[] forward(Conv2dConfig c, int n, int h, int wIn, double[] x, double[] w, double[] b) {
         WindowGeometry g = c.geometry(h, wIn);
@@ -68,6 +73,16 @@ public final class ReferenceConv2d {
      * The gradients of out = conv(x, w) + b given dOut: each output's dOut flows back along the products
      * that formed it, dX[x index] += dOut · w and dW[w index] += dOut · x, and dB[f] sums dOut over
      * the batch and positions. The same loops as {@link #forward}.
+     *
+     * @param c    the layer's settings
+     * @param n    N, the batch size
+     * @param h    H, the input height
+     * @param wIn  W, the input width
+     * @param x    [N, C, H, W], the forward input
+     * @param w    [F, C/groups, KH, KW]
+     * @param dOut [N, F, OH, OW]
+     * @return new arrays dX, dW and dB (dB is computed even when the layer has no bias)
+     * @throws IllegalArgumentException if the kernel does not fit the padded input
      */
     public static Gradients backward(Conv2dConfig c, int n, int h, int wIn, double[] x, double[] w, double[] dOut) {
         WindowGeometry g = c.geometry(h, wIn);
@@ -103,7 +118,15 @@ public final class ReferenceConv2d {
         return new Gradients(dX, dW, dB);
     }
 
-    /** Float convenience: computes in double from the float inputs and rounds once at the end. */
+    /**
+     * Float convenience: computes in double from the float inputs and rounds once at the end.
+     *
+     * @param c the layer's settings
+     * @param x [N, C, H, W]
+     * @param w [F, C/groups, KH, KW]
+     * @param b [F], or null
+     * @return a new tensor [N, F, OH, OW]
+     */
     public static Tensor forward(Conv2dConfig c, Tensor x, Tensor w, Tensor b) {
         int n = x.dim(0), h = x.dim(2), wIn = x.dim(3);
         WindowGeometry g = c.geometry(h, wIn);
@@ -113,7 +136,12 @@ public final class ReferenceConv2d {
         return out;
     }
 
-    /** The floats as doubles, exactly. */
+    /**
+     * The floats as doubles, exactly.
+     *
+     * @param a the values to widen
+     * @return a new array of the same length
+     */
     public static double[] widen(float[] a) {
         double[] d = new double[a.length];
         for (int i = 0; i < a.length; i++) d[i] = a[i];

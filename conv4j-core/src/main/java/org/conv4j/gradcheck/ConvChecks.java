@@ -30,6 +30,7 @@ public final class ConvChecks {
     /** One configuration of the grid: a conv on an input of [n, C, h, w]. */
     private record Setup(Conv2dConfig config, int n, int h, int w) {}
 
+    /** {@return a new list: the composed functional case, then one case per configuration of the grid} */
     public static List<CheckCase> cases() {
         List<Setup> s = new ArrayList<>();
         // kernel 1x1 (the pointwise fast path) and plain square kernels
@@ -111,6 +112,13 @@ public final class ConvChecks {
     /**
      * A check of any convolution a user configures, on a random input [n, C, h, w] drawn from {@code seed}
      * (keep it small: the numerical gradient costs two oracle forwards per input and weight entry).
+     *
+     * @param config the convolution's settings
+     * @param n      N, the batch size
+     * @param h      H, the input height
+     * @param w      W, the input width
+     * @param seed   seeds the input, the weights and dOut
+     * @return the case; nothing runs until {@link CheckCase#run}
      */
     public static CheckCase conv(Conv2dConfig config, int n, int h, int w, long seed) {
         Setup st = new Setup(config, n, h, w);
@@ -194,6 +202,14 @@ public final class ConvChecks {
      * Checks any layer: analytic dX and parameter gradients from {@code layer}'s float backward against
      * centred differences of {@code reference}, a double-precision forward taking
      * {x, trainable params in {@link Layer#params()} order} and returning the output.
+     *
+     * @param layerName the layer's name for the result
+     * @param config    its settings, for the result
+     * @param layer     the layer; its gradients are zeroed first
+     * @param x         the input
+     * @param rng       draws dOut
+     * @param reference the double forward
+     * @return the largest relative error over dx and every parameter gradient
      */
     public static CheckResult checkLayer(String layerName, String config, Layer layer, Tensor x, Rng rng,
                                          Function<double[][], double[]> reference) {

@@ -24,6 +24,11 @@ public final class GradCheck {
     /**
      * Centred differences of {@code f} with respect to every entry of {@code x}.
      * {@code x} is perturbed in place and restored before returning.
+     *
+     * @param x the point; perturbed and restored
+     * @param f the scalar function, in double precision
+     * @param h the step, e.g. {@link #STEP}
+     * @return a new array of ∂f/∂xᵢ, the length of x
      */
     public static double[] numeric(double[] x, ToDoubleFunction<double[]> f, double h) {
         double[] g = new double[x.length];
@@ -39,13 +44,26 @@ public final class GradCheck {
         return g;
     }
 
-    /** Relative error of one entry. */
+    /**
+     * Relative error of one entry.
+     *
+     * @param analytic the backward's value
+     * @param numeric  the centred difference
+     * @return |a − n| / max(|a|, |n|, {@link #ABS_FLOOR})
+     */
     public static double relError(double analytic, double numeric) {
         double d = Math.abs(analytic - numeric);
         return d / Math.max(ABS_FLOOR, Math.max(Math.abs(analytic), Math.abs(numeric)));
     }
 
-    /** Maximum relative error between an analytic float gradient and a numeric double one. */
+    /**
+     * Maximum relative error between an analytic float gradient and a numeric double one.
+     *
+     * @param analytic the backward's gradient
+     * @param numeric  the centred differences, the same length
+     * @return the largest {@link #relError}, NaN if any entry is NaN
+     * @throws IllegalArgumentException if the lengths differ
+     */
     public static double maxRelError(float[] analytic, double[] numeric) {
         if (analytic.length != numeric.length) {
             throw new IllegalArgumentException("gradient sizes differ: analytic " + analytic.length + ", numeric " + numeric.length);
@@ -58,14 +76,25 @@ public final class GradCheck {
         return m;
     }
 
-    /** Σ a·b in double: turns a vector-valued forward into the scalar whose gradient backward computes. */
+    /**
+     * Σ a·b in double: turns a vector-valued forward into the scalar whose gradient backward computes.
+     *
+     * @param a the double values
+     * @param b the float weights, at least as long as a
+     * @return the sum over a's indices
+     */
     public static double dot(double[] a, float[] b) {
         double s = 0;
         for (int i = 0; i < a.length; i++) s += a[i] * b[i];
         return s;
     }
 
-    /** Widens a float array to double without rounding. */
+    /**
+     * Widens a float array to double without rounding.
+     *
+     * @param a the values
+     * @return a new array of the same length
+     */
     public static double[] widen(float[] a) {
         double[] d = new double[a.length];
         for (int i = 0; i < a.length; i++) d[i] = a[i];

@@ -7,6 +7,7 @@ import java.util.List;
 public final class GradCheckSuite {
     private GradCheckSuite() {}
 
+    /** {@return a new list of every case: convolutions, pools, other layers and losses, containers, spatial layers} */
     public static List<CheckCase> all() {
         List<CheckCase> cases = new ArrayList<>();
         cases.addAll(ConvChecks.cases());

@@ -56,10 +56,21 @@ public final class LayerChecks {
     /** A double-precision forward: the outputs for input x and the trainable parameters, in params() order. */
     @FunctionalInterface
     public interface DoubleForward {
+        /**
+         * The reference outputs.
+         *
+         * @param x      the input, widened to double
+         * @param params the trainable parameters' values, widened, in {@link Layer#params()} order
+         * @return the output, in the layer's output layout
+         */
         double[] apply(double[] x, double[][] params);
     }
 
-    /** Every case of this file, in table order. */
+    /**
+     * Every case of this file, in table order.
+     *
+     * @return a new list
+     */
     public static List<CheckCase> cases() {
         List<CheckCase> c = new ArrayList<>();
         // Activations: element-wise, any shape.
@@ -235,6 +246,14 @@ public final class LayerChecks {
     /**
      * Checks a layer's float backward (dX and every trainable parameter's gradient) and its forward
      * against centred differences of a double-precision reference {@code ref}.
+     *
+     * @param name   the layer's name for the result
+     * @param config its settings, for the result
+     * @param layer  the layer; its gradients are zeroed first
+     * @param x      the input
+     * @param ref    the double forward
+     * @param seed   seeds dOut
+     * @return the largest relative error over "out", "dx" and every parameter gradient
      */
     public static CheckResult checkLayer(String name, String config, Layer layer, Tensor x, DoubleForward ref, long seed) {
         List<Param> trainable = layer.params().stream().filter(Param::isTrainable).toList();
@@ -281,7 +300,17 @@ public final class LayerChecks {
         return grad;
     }
 
-    /** Checks a loss: its float dInput against centred differences of the double reference loss. */
+    /**
+     * Checks a loss: its float dInput against centred differences of the double reference loss.
+     *
+     * @param name     the loss's name for the result
+     * @param config   its settings, for the result
+     * @param x        the input scores
+     * @param forward  runs the float loss on x
+     * @param backward returns the float dInput after forward
+     * @param ref      the double loss of the widened input
+     * @return the largest relative error over "loss" and "dx"
+     */
     public static CheckResult checkLoss(String name, String config, Tensor x, ToDoubleFunction<Tensor> forward,
                                         Supplier<Tensor> backward, ToDoubleFunction<double[]> ref) {
         float loss = (float) forward.applyAsDouble(x);

@@ -16,6 +16,7 @@ import org.conv4j.util.Rng;
 public final class ModelChecks {
     private ModelChecks() {}
 
+    /** {@return a new list of the Sequential and Residual cases} */
     public static List<CheckCase> cases() {
         List<CheckCase> c = new ArrayList<>();
         c.add(new CheckCase("Sequential", "Linear(5->4), Tanh, Linear(4->3) x[3, 5]", () -> {

@@ -21,6 +21,7 @@ import org.conv4j.util.Rng;
 public final class PoolChecks {
     private PoolChecks() {}
 
+    /** {@return a new list of the MaxPool2d, AvgPool2d, GlobalAvgPool2d, Linear and Flatten cases} */
     public static List<CheckCase> cases() {
         List<CheckCase> cases = new ArrayList<>();
         List<PoolConfig> pools = List.of(
@@ -74,7 +75,14 @@ public final class PoolChecks {
         return cases;
     }
 
-    /** A MaxPool2d check on a random input of {@code shape} [N, C, H, W] whose values are all distinct. */
+    /**
+     * A MaxPool2d check on a random input of {@code shape} [N, C, H, W] whose values are all distinct.
+     *
+     * @param p     the pooling settings
+     * @param shape the input shape [N, C, H, W]
+     * @param seed  seeds the input and dOut
+     * @return the case; nothing runs until {@link CheckCase#run}
+     */
     public static CheckCase maxPool(PoolConfig p, int[] shape, long seed) {
         MaxPool2d max = new MaxPool2d(p);
         int[] s = shape.clone();
@@ -86,7 +94,14 @@ public final class PoolChecks {
         });
     }
 
-    /** An AvgPool2d check on a random input of {@code shape} [N, C, H, W]. */
+    /**
+     * An AvgPool2d check on a random input of {@code shape} [N, C, H, W].
+     *
+     * @param p     the pooling settings
+     * @param shape the input shape [N, C, H, W]
+     * @param seed  seeds the input and dOut
+     * @return the case; nothing runs until {@link CheckCase#run}
+     */
     public static CheckCase avgPool(PoolConfig p, int[] shape, long seed) {
         AvgPool2d avg = new AvgPool2d(p);
         int[] s = shape.clone();

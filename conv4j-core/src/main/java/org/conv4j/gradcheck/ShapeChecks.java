@@ -33,6 +33,7 @@ public final class ShapeChecks {
         double[] apply(double[] x);
     }
 
+    /** {@return a new list of the Pad2d, adaptive pool, Upsample, ChannelShuffle and Slice cases} */
     public static List<CheckCase> cases() {
         List<CheckCase> c = new ArrayList<>();
         PadConfig.Mode constant = PadConfig.Mode.CONSTANT, reflect = PadConfig.Mode.REFLECT, replicate = PadConfig.Mode.REPLICATE;

@@ -35,12 +35,26 @@ public final class Kernels {
 
     private Kernels() {}
 
-    /** The implementation of each family picked and why. */
+    /**
+     * The implementation of each family picked and why.
+     *
+     * @param gemm      the GEMM
+     * @param families  the other kernel families
+     * @param reason    why these were chosen, as logged
+     * @param vectorApi true when the Vector API kernels were chosen and every family besides GEMM loaded
+     */
     public record Choice(Gemm gemm, Families families, String reason, boolean vectorApi) {}
 
     /**
      * The kernel families besides GEMM, each a Vector API implementation or its scalar reference; all of
      * them Vector API when {@code vectorApi}.
+     *
+     * @param activation the activation kernels
+     * @param pool       the pooling kernels
+     * @param norm       the normalisation kernels
+     * @param optim      the optimiser updates
+     * @param arrays     the flat-array kernels
+     * @param vectorApi  true when every family is the Vector API version
      */
     public record Families(ActivationKernels activation, PoolKernels pool, NormKernels norm, OptimKernels optim,
                            ArrayKernels arrays, boolean vectorApi) {
@@ -75,38 +89,70 @@ public final class Kernels {
         }
     }
 
-    /** The GEMM every layer uses. */
+    /**
+     * The GEMM every layer uses.
+     *
+     * @return the GEMM chosen at start-up: native BLAS, the Vector API GEMM or the scalar one
+     */
     public static Gemm gemm() { return CHOICE.gemm(); }
 
-    /** ReLU, LeakyReLU, sigmoid, tanh and GELU, forward and backward. */
+    /**
+     * ReLU, LeakyReLU, sigmoid, tanh and GELU, forward and backward.
+     *
+     * @return the family chosen at start-up
+     */
     public static ActivationKernels activation() { return CHOICE.families().activation(); }
 
-    /** The 2×2 max pool, and the max and average pools of any window as a row pass then a column pass. */
+    /**
+     * The 2×2 max pool, and the max and average pools of any window as a row pass then a column pass.
+     *
+     * @return the family chosen at start-up
+     */
     public static PoolKernels pool() { return CHOICE.families().pool(); }
 
-    /** Batch norm's per-channel sums and maps. */
+    /**
+     * Batch norm's per-channel sums and maps.
+     *
+     * @return the family chosen at start-up
+     */
     public static NormKernels norm() { return CHOICE.families().norm(); }
 
-    /** The Adam, SGD and RMSprop updates. */
+    /**
+     * The Adam, SGD and RMSprop updates.
+     *
+     * @return the family chosen at start-up
+     */
     public static OptimKernels optim() { return CHOICE.families().optim(); }
 
-    /** axpy, scale-and-shift and sums on flat arrays (the bias gradient's ordered sums among them). */
+    /**
+     * axpy, scale-and-shift and sums on flat arrays (the bias gradient's ordered sums among them).
+     *
+     * @return the family chosen at start-up
+     */
     public static ArrayKernels arrays() { return CHOICE.families().arrays(); }
 
     /**
      * The direct and Winograd convolutions: the Vector API version when the vector kernels were chosen
      * (see {@link #vectorApi}), else the scalar one, which touches no Vector API class (the layers then run
      * im2col on the scalar GEMM; see {@code conv.ConvAlgorithm}).
+     *
+     * @return the family chosen at start-up
      */
     public static ConvKernels conv() { return CONV; }
 
     /**
      * True when Vector API kernels may run (the module is loaded, C2 is on, nothing forces scalar): the
      * vector elementwise kernels loaded, and {@link #conv} is the vector family.
+     *
+     * @return whether the Vector API kernels were chosen and every elementwise family loaded
      */
     public static boolean vectorApi() { return CHOICE.vectorApi(); }
 
-    /** Why the current kernels were chosen (for logs and {@code conv4j bench}). */
+    /**
+     * Why the current kernels were chosen (for logs and {@code conv4j bench}).
+     *
+     * @return a one-line reason, as logged at start-up
+     */
     public static String reason() { return CHOICE.reason(); }
 
     private static Choice choose() {

@@ -40,17 +40,36 @@ public final class Lanes {
         };
     }
 
-    /** x[i .. i + DOUBLES.length()) widened to doubles. */
+    /**
+     * x[i .. i + DOUBLES.length()) widened to doubles.
+     *
+     * @param x the floats
+     * @param i the first index; i + DOUBLES.length() must not exceed x.length
+     * @return a vector of {@link #DOUBLES}
+     */
     public static DoubleVector widen(float[] x, int i) {
         return (DoubleVector) FloatVector.fromArray(HALF_FLOATS, x, i).convertShape(VectorOperators.F2D, DOUBLES, 0);
     }
 
-    /** {@link #widen(float[], int)} with the lanes outside {@code m} read as 0 (and not read from x). */
+    /**
+     * {@link #widen(float[], int)} with the lanes outside {@code m} read as 0 (and not read from x).
+     *
+     * @param x the floats
+     * @param i the first index
+     * @param m which of the {@link #HALF_FLOATS} lanes to read
+     * @return a vector of {@link #DOUBLES}
+     */
     public static DoubleVector widen(float[] x, int i, VectorMask<Float> m) {
         return (DoubleVector) FloatVector.fromArray(HALF_FLOATS, x, i, m).convertShape(VectorOperators.F2D, DOUBLES, 0);
     }
 
-    /** Stores the doubles of {@code v} narrowed to floats at y[i ..]. */
+    /**
+     * Stores the doubles of {@code v} narrowed to floats at y[i ..].
+     *
+     * @param v the doubles
+     * @param y the destination
+     * @param i the first index; i + DOUBLES.length() must not exceed y.length
+     */
     public static void narrow(DoubleVector v, float[] y, int i) {
         ((FloatVector) v.convertShape(VectorOperators.D2F, HALF_FLOATS, 0)).intoArray(y, i);
     }

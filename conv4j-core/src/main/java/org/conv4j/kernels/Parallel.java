@@ -23,6 +23,12 @@ public final class Parallel {
     /** A body run over the half-open range [lo, hi). */
     @FunctionalInterface
     public interface RangeBody {
+        /**
+         * Runs the body over one chunk.
+         *
+         * @param lo the first index, inclusive
+         * @param hi the last index, exclusive
+         */
         void run(int lo, int hi);
     }
 
@@ -49,7 +55,12 @@ public final class Parallel {
         }, null, false);
     }
 
-    /** Replaces the pool with one of {@code threads} workers (at least 1). */
+    /**
+     * Replaces the pool with one of {@code threads} workers (at least 1).
+     *
+     * @param threads the number of workers, at least 1
+     * @throws IllegalArgumentException if {@code threads} is below 1
+     */
     public static synchronized void setThreads(int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         if (threads == pool.getParallelism()) return;
@@ -58,11 +69,19 @@ public final class Parallel {
         old.shutdown();
     }
 
+    /** {@return T, the number of threads a {@link #forChunks} call computes on} */
     public static int threads() { return pool.getParallelism(); }
 
+    /** {@return the pool itself, for work that must run on conv4j's threads; it is replaced by {@link #setThreads}} */
     public static ForkJoinPool pool() { return pool; }
 
-    /** Number of chunks {@link #forChunks} cuts [0, n) into for a given grain. */
+    /**
+     * Number of chunks {@link #forChunks} cuts [0, n) into for a given grain.
+     *
+     * @param n     the number of items
+     * @param grain items per chunk, at least 1
+     * @return ⌈n / grain⌉, or 0 when n ≤ 0
+     */
     public static int chunkCount(int n, int grain) {
         return n <= 0 ? 0 : (n + grain - 1) / grain;
     }
@@ -75,6 +94,11 @@ public final class Parallel {
      * threads, it runs every chunk inline, in order, on the calling thread, as it does when there is one
      * chunk or one thread; inline, the first exception ends the loop. In parallel, a body that throws stops
      * no other chunk, and the first exception is rethrown here once all are done.
+     *
+     * @param n     the number of items; nothing runs when n ≤ 0
+     * @param grain items per chunk, at least 1
+     * @param body  run once per chunk
+     * @throws IllegalArgumentException if {@code grain} is below 1
      */
     public static void forChunks(int n, int grain, RangeBody body) {
         if (grain < 1) throw new IllegalArgumentException("grain must be at least 1");
@@ -153,7 +177,12 @@ public final class Parallel {
         private static final int SPINS = 1 << 12;
     }
 
-    /** Splits [0, n) into about one chunk per thread (for work whose result does not depend on chunking). */
+    /**
+     * Splits [0, n) into about one chunk per thread (for work whose result does not depend on chunking).
+     *
+     * @param n    the number of items
+     * @param body run once per chunk
+     */
     public static void forRange(int n, RangeBody body) {
         int t = pool.getParallelism();
         forChunks(n, Math.max(1, (n + t - 1) / Math.max(1, t)), body);

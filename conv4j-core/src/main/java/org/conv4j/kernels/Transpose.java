@@ -7,8 +7,7 @@ import jdk.incubator.vector.VectorSpecies;
  * V × V blocks of floats transposed in vector registers (V = {@link Lanes#COUNT}): V rows, one
  * vector load each, come out as V columns, one vector store each. For products that read an operand
  * across its layout: the GEMM's packing of a transposed B and the convolutions' channels-last copies,
- * where a scalar copy moves one float per load and store (0.33 ns per float on a Zen 5 core) and this
- * one 0.15 (a 256 × 64 plane, one thread, 2026-11-29).
+ * where a scalar copy moves one float per load and store and this one a whole vector.
  *
  * <p>log₂ V stages; stage b pairs the rows whose indexes differ in bit b only and swaps bit b of the
  * row index with bit b of the lane index, one two-source permutation per output row ({@code selectFrom},
@@ -46,6 +45,15 @@ public final class Transpose {
     /**
      * dst[base + to[at + i] + j] = src[from + j·stride + i] for i, j &lt; V: row j of the block is V
      * consecutive floats of src, column i lands at its own offset in dst. Requires {@link #VECTOR}.
+     *
+     * @param src    the source
+     * @param from   index of the block's first row in src
+     * @param stride distance between the block's rows in src
+     * @param dst    the destination
+     * @param base   offset added to every destination offset
+     * @param to     destination offsets of the V columns, at to[at] .. to[at + V − 1]
+     * @param at     index of the first column's offset in {@code to}
+     * @throws IllegalStateException if V is neither 8 nor 16
      */
     public static void block(float[] src, int from, int stride, float[] dst, int base, int[] to, int at) {
         if (V == 16) block16(src, from, stride, dst, base, to, at);
@@ -53,7 +61,17 @@ public final class Transpose {
         else throw new IllegalStateException("no vector transpose for " + V + " lanes");
     }
 
-    /** {@link #block}'s scalar definition, for any V. */
+    /**
+     * {@link #block}'s scalar definition, for any V.
+     *
+     * @param src    the source
+     * @param from   index of the block's first row in src
+     * @param stride distance between the block's rows in src
+     * @param dst    the destination
+     * @param base   offset added to every destination offset
+     * @param to     destination offsets of the V columns, at to[at] .. to[at + V − 1]
+     * @param at     index of the first column's offset in {@code to}
+     */
     public static void reference(float[] src, int from, int stride, float[] dst, int base, int[] to, int at) {
         for (int i = 0; i < V; i++) {
             for (int j = 0; j < V; j++) dst[base + to[at + i] + j] = src[from + j * stride + i];

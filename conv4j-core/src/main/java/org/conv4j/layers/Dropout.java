@@ -23,14 +23,25 @@ public final class Dropout implements Layer {
     private int[] lastShape; // shape of the last forward's input, null before one
     private boolean lastWasIdentity;
 
+    /**
+     * A dropout layer in training mode.
+     *
+     * @param config the drop probability p
+     * @param rng    the generator the masks are drawn from; the layer advances it, so give it its own
+     */
     public Dropout(DropoutConfig config, Rng rng) {
         this.config = config;
         this.rng = rng;
     }
 
+    /** {@return the settings this layer was built with: the drop probability p} */
     public DropoutConfig config() { return config; }
 
-    /** The generator the masks come from. */
+    /**
+     * The generator the masks come from.
+     *
+     * @return the generator, whose state is this layer's "rng" {@link #state()}
+     */
     public Rng rng() { return rng; }
 
     @Override
@@ -39,6 +50,7 @@ public final class Dropout implements Layer {
     @Override
     public void setTraining(boolean training) { this.training = training; }
 
+    /** {@return whether forward drops values; true for a new layer} */
     public boolean isTraining() { return training; }
 
     /**
@@ -77,7 +89,11 @@ public final class Dropout implements Layer {
     @Override
     public Tensor infer(Tensor x) { return x.copy(); }
 
-    /** The scaled mask of the last training forward (0 or 1/(1 − p) per value), or null before one. */
+    /**
+     * The scaled mask of the last training forward (0 or 1/(1 − p) per value), or null before one.
+     *
+     * @return a tensor of the last training input's shape, or null
+     */
     public Tensor mask() { return mask; }
 
     @Override

@@ -11,6 +11,9 @@ public interface Fusable extends Layer {
      * forward, backward and infer give bitwise the results of {@code previous} then this layer, and backward adds
      * into the same gradients. It owns no parameters or state of its own: {@link #params()} and {@link #state()}
      * stay with the two layers, which keep their names and places in the container.
+     *
+     * @param previous the layer before this one in the container
+     * @return the fused layer, or null
      */
     Layer fuseAfter(Layer previous);
 }

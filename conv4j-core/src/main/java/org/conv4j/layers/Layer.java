@@ -23,12 +23,23 @@ import org.conv4j.tensor.Tensor;
  * {@link Layers#walk} visits them.
  */
 public interface Layer {
-    /** Training-or-evaluation forward per {@link #setTraining}; keeps what {@link #backward} needs. */
+    /**
+     * Training-or-evaluation forward per {@link #setTraining}; keeps what {@link #backward} needs.
+     *
+     * @param x the input batch, [N, ...] with the item shape the layer takes
+     * @return the output batch; may be a buffer the layer reuses, or x itself (see the reuse rule above)
+     * @throws org.conv4j.tensor.ShapeException naming the layer if x has a shape it cannot take
+     */
     Tensor forward(Tensor x);
 
     /**
      * dX from dOut for the last {@link #forward}; adds into parameter gradients. Returns null instead of dX
      * when {@link #setInputGradient} turned the input gradient off and this layer skips it.
+     *
+     * @param dOut the gradient of the loss with respect to the last forward's output, of its shape
+     * @return dX, of the last forward input's shape, or null when the input gradient is off and skipped
+     * @throws IllegalStateException if called before {@link #forward}
+     * @throws org.conv4j.tensor.ShapeException if dOut does not have the last output's shape
      */
     Tensor backward(Tensor dOut);
 
@@ -39,27 +50,56 @@ public interface Layer {
      * dX is its own (the first layer of a Sequential, both branches of a Residual). The trainer turns it off
      * on the network, as nothing needs the gradient of the input images, so a first convolution skips its
      * whole input-gradient pass.
+     *
+     * @param needed false when the caller does not use dX
      */
     default void setInputGradient(boolean needed) {}
 
-    /** Inference-mode forward: no state kept, safe to call concurrently. */
+    /**
+     * Inference-mode forward: no state kept, safe to call concurrently.
+     *
+     * @param x the input batch, [N, ...] with the item shape the layer takes
+     * @return the output, not a buffer the layer reuses: a new tensor, or a view of x for a layer that only
+     *         reshapes (Flatten)
+     * @throws org.conv4j.tensor.ShapeException naming the layer if x has a shape it cannot take
+     */
     Tensor infer(Tensor x);
 
-    /** Output shape of one item (without the batch dimension) for an item of shape {@code in}. */
+    /**
+     * Output shape of one item (without the batch dimension) for an item of shape {@code in}.
+     *
+     * @param in the item shape, e.g. [C, H, W]
+     * @return the output item shape, a new array
+     * @throws org.conv4j.tensor.ShapeException naming the layer if it cannot take an item of that shape
+     */
     int[] outputShape(int[] in);
 
-    /** Parameters and buffers in a stable order. */
+    /**
+     * Parameters and buffers in a stable order.
+     *
+     * @return the layer's own parameters and buffers, or, for a container, its children's; empty by default
+     */
     default List<Param> params() { return List.of(); }
 
     /**
      * Running state beyond {@link #params()} that exact resume needs (a generator's position), in a stable
      * order with distinct names; none by default. Checkpoints save and restore it.
+     *
+     * @return the state pieces, empty by default
      */
     default List<LayerState> state() { return List.of(); }
 
-    /** Switches between training behaviour (batch statistics, dropout) and evaluation. */
+    /**
+     * Switches between training behaviour (batch statistics, dropout) and evaluation.
+     *
+     * @param training true for training behaviour, false for evaluation
+     */
     default void setTraining(boolean training) {}
 
-    /** Short human description, e.g. {@code Conv2d(1->32, k3x3, s1, p1)}. */
+    /**
+     * Short human description, e.g. {@code Conv2d(1->32, k3x3, s1, p1)}.
+     *
+     * @return the layer's type and the settings that differ from the defaults
+     */
     String describe();
 }

@@ -15,6 +15,12 @@ public final class Layers {
     /** What {@link #walk} calls for each layer. */
     @FunctionalInterface
     public interface Visitor {
+        /**
+         * Called once per layer.
+         *
+         * @param path  the layer's path from the root, {@code ""} for the root
+         * @param layer the layer
+         */
         void visit(String path, Layer layer);
     }
 
@@ -22,6 +28,9 @@ public final class Layers {
      * Calls {@code visitor} on {@code root} and every layer below it, depth first, each container before its
      * children and the children in {@link Container#children()} order. That order is the order of
      * {@link NamedParam#of} and so of the tensors in model files and checkpoints.
+     *
+     * @param root    the layer to start from
+     * @param visitor called for each layer with its path
      */
     public static void walk(Layer root, Visitor visitor) {
         walk("", root, visitor);
@@ -32,12 +41,23 @@ public final class Layers {
         for (Container.Child ch : children(layer)) walk(child(path, ch.name()), ch.layer(), visitor);
     }
 
-    /** The children of a container, or none for any other layer. */
+    /**
+     * The children of a container, or none for any other layer.
+     *
+     * @param layer any layer
+     * @return {@link Container#children()}, or an empty list
+     */
     public static List<Container.Child> children(Layer layer) {
         return layer instanceof Container c ? c.children() : List.of();
     }
 
-    /** The path of {@code name} inside the layer at {@code path}: {@code "4" + "block"} is {@code "4.block"}. */
+    /**
+     * The path of {@code name} inside the layer at {@code path}: {@code "4" + "block"} is {@code "4.block"}.
+     *
+     * @param path the parent's path, {@code ""} for the root
+     * @param name the child's name
+     * @return the child's path
+     */
     public static String child(String path, String name) {
         return path.isEmpty() ? name : path + "." + name;
     }

@@ -21,7 +21,12 @@ public final class Linear implements SchemeInitialised {
     private Tensor dX;           // [N, in] reused
     private boolean inputGradient = true;
 
-    /** A layer initialised per {@code config.init()} (torch.nn's default unless changed) from {@code rng}. */
+    /**
+     * A layer initialised per {@code config.init()} (torch.nn's default unless changed) from {@code rng}.
+     *
+     * @param config the layer's settings
+     * @param rng    source of the initial weight and bias
+     */
     public Linear(LinearConfig config, Rng rng) {
         this.config = config;
         this.name = config.describe();
@@ -32,11 +37,17 @@ public final class Linear implements SchemeInitialised {
         this.bias = b == null ? null : Param.trainable("bias", b);
     }
 
+    /** {@return the settings this layer was built with: feature counts, bias, initialisation} */
     public LinearConfig config() { return config; }
 
+    /** {@return the weight [O, I] with its gradient} */
     public Param weight() { return weight; }
 
-    /** The bias, or null when the config has none. */
+    /**
+     * The bias, or null when the config has none.
+     *
+     * @return the bias [O] with its gradient, or null
+     */
     public Param bias() { return bias; }
 
     @Override

@@ -12,10 +12,15 @@ public final class LinearOps {
     private LinearOps() {}
 
     /**
-     * @param x   [N, I]
-     * @param w   [O, I]
-     * @param b   [O] or null
-     * @param out [N, O], overwritten
+     * out = x·Wᵀ + b.
+     *
+     * @param n    N, the batch size
+     * @param in   I, the input features
+     * @param outF O, the output features
+     * @param x    [N, I]
+     * @param w    [O, I]
+     * @param b    [O] or null
+     * @param out  [N, O], overwritten
      */
     public static void forward(int n, int in, int outF, float[] x, float[] w, float[] b, float[] out) {
         Gemm gemm = Kernels.gemm();
@@ -27,6 +32,13 @@ public final class LinearOps {
     }
 
     /**
+     * Gradients of x·Wᵀ + b given dOut.
+     *
+     * @param n    N, the batch size
+     * @param in   I, the input features
+     * @param outF O, the output features
+     * @param x    [N, I], the forward input
+     * @param w    [O, I]
      * @param dOut [N, O]
      * @param dX   [N, I], overwritten; null when not needed
      * @param dW   [O, I], added into

@@ -9,10 +9,19 @@ import java.util.Map;
  * A parameter or buffer with its full torch-style name ({@code "0.weight"}, {@code "2.block.1.running_var"}),
  * and the layer that owns it (so an error can name the layer). Optimizers, model files and checkpoints all
  * address parameters this way.
+ *
+ * @param name  the full name: the layer's path, a dot, the parameter's local name
+ * @param param the parameter or buffer
+ * @param owner the (non-container) layer whose {@link Layer#params()} lists it
  */
 public record NamedParam(String name, Param param, Layer owner) {
 
-    /** Every parameter and buffer under {@code root}, in a stable order, with full names. */
+    /**
+     * Every parameter and buffer under {@code root}, in a stable order, with full names.
+     *
+     * @param root the layer or model to walk
+     * @return a new list in {@link Layers#walk} order
+     */
     public static List<NamedParam> of(Layer root) {
         List<NamedParam> out = new ArrayList<>();
         Layers.walk(root, (path, layer) -> {
@@ -22,14 +31,25 @@ public record NamedParam(String name, Param param, Layer owner) {
         return out;
     }
 
-    /** Only the trainable parameters (those with a gradient). */
+    /**
+     * Only the trainable parameters (those with a gradient).
+     *
+     * @param root the layer or model to walk
+     * @return a new list in {@link Layers#walk} order, buffers left out
+     */
     public static List<NamedParam> trainable(Layer root) {
         List<NamedParam> out = new ArrayList<>();
         for (NamedParam p : of(root)) if (p.param().isTrainable()) out.add(p);
         return out;
     }
 
-    /** Name → parameter, failing if two parameters share a name. */
+    /**
+     * Name → parameter, failing if two parameters share a name.
+     *
+     * @param root the layer or model to walk
+     * @return a new map in {@link Layers#walk} order
+     * @throws IllegalStateException if two parameters have the same full name
+     */
     public static Map<String, NamedParam> byName(Layer root) {
         Map<String, NamedParam> m = new LinkedHashMap<>();
         for (NamedParam p : of(root)) {

@@ -7,6 +7,11 @@ import org.conv4j.util.Rng;
  * spec's model-wide {@code init} re-draws exactly these layers, in the order {@link Layers#walk} visits them.
  */
 public interface SchemeInitialised extends Layer {
-    /** Re-draws the weight under {@code scheme} from {@code rng} and zeroes the bias, as {@link Init#apply} does. */
+    /**
+     * Re-draws the weight under {@code scheme} from {@code rng} and zeroes the bias, as {@link Init#apply} does.
+     *
+     * @param scheme the initialisation scheme
+     * @param rng    source of the new values
+     */
     void reinitialise(Init.Scheme scheme, Rng rng);
 }

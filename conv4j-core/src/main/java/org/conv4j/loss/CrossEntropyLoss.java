@@ -16,11 +16,17 @@ public final class CrossEntropyLoss implements Loss {
     private int[] labels; // [N]
     private Tensor dInput; // [N, C]
 
+    /**
+     * A cross-entropy loss with the given label smoothing.
+     *
+     * @param config the settings
+     */
     public CrossEntropyLoss(CrossEntropyLossConfig config) { this.config = config; }
 
     /** No label smoothing. */
     public CrossEntropyLoss() { this(CrossEntropyLossConfig.of()); }
 
+    /** {@return the settings this loss was built with: the label smoothing ε} */
     public CrossEntropyLossConfig config() { return config; }
 
     @Override
@@ -77,7 +83,11 @@ public final class CrossEntropyLoss implements Loss {
         return dInput;
     }
 
-    /** The softmax probabilities of the last forward, [N, C]; reused by the next forward. */
+    /**
+     * The softmax probabilities of the last forward, [N, C]; reused by the next forward.
+     *
+     * @return [N, C], or null before the first forward
+     */
     public Tensor probabilities() { return probs; }
 
     @Override

@@ -16,12 +16,23 @@ public interface Loss {
      *
      * @param input  [N, C] scores (logits)
      * @param labels N class indices in [0, C)
+     * @return the loss averaged over the N items
+     * @throws IllegalArgumentException if the input is not [N, C] with N, C ≥ 1 or a label is outside [0, C)
      */
     float forward(Tensor input, int[] labels);
 
-    /** dInput of the mean loss from the last {@link #forward}; [N, C]. */
+    /**
+     * dInput of the mean loss from the last {@link #forward}; [N, C].
+     *
+     * @return dInput, the input's shape; reused by the next backward of that shape
+     * @throws IllegalStateException if called before {@link #forward}
+     */
     Tensor backward();
 
-    /** Short description, e.g. {@code CrossEntropyLoss(label_smoothing=0.1)}. */
+    /**
+     * Short description, e.g. {@code CrossEntropyLoss(label_smoothing=0.1)}.
+     *
+     * @return the loss's name and the settings that differ from the defaults
+     */
     String describe();
 }

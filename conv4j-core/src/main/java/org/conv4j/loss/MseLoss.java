@@ -13,9 +13,17 @@ public final class MseLoss implements Loss {
     private Tensor diff;   // input − target, the input's shape
     private Tensor dInput;
 
+    /** A mean squared error; it has no settings. */
     public MseLoss() {}
 
-    /** Mean of (input − target)² over every value; the shapes must be equal. */
+    /**
+     * Mean of (input − target)² over every value; the shapes must be equal.
+     *
+     * @param input  any shape, not empty
+     * @param target the input's shape
+     * @return the mean of (input − target)²
+     * @throws IllegalArgumentException if the shapes differ or the input is empty
+     */
     public float forward(Tensor input, Tensor target) {
         Shapes.check(describe(), "target", target, input.shape());
         if (input.size() == 0) throw new IllegalArgumentException(describe() + ": empty input of shape " + Shapes.show(input.shape()));

@@ -14,11 +14,17 @@ public final class MultiMarginLoss implements Loss {
     private int[] labels;  // [N]
     private Tensor dInput; // [N, C]
 
+    /**
+     * A multiclass hinge loss with the given exponent and margin.
+     *
+     * @param config the settings
+     */
     public MultiMarginLoss(MultiMarginLossConfig config) { this.config = config; }
 
     /** p = 1, margin 1. */
     public MultiMarginLoss() { this(MultiMarginLossConfig.of()); }
 
+    /** {@return the settings this loss was built with: the exponent p and the margin} */
     public MultiMarginLossConfig config() { return config; }
 
     @Override

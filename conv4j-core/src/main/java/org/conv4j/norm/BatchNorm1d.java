@@ -16,20 +16,42 @@ import org.conv4j.tensor.Tensor;
 public final class BatchNorm1d implements Layer {
     private final BatchNormCore core;
 
+    /**
+     * A layer in training mode, γ = 1, β = 0, running mean 0 and variance 1 as the config asks.
+     *
+     * @param config the settings
+     */
     public BatchNorm1d(BatchNormConfig config) { this.core = new BatchNormCore(config); }
 
+    /** {@return the settings this layer was built with: C, eps, momentum, affine, running statistics} */
     public BatchNormConfig config() { return core.config(); }
 
-    /** γ [C], or null without affine. */
+    /**
+     * γ [C], or null without affine.
+     *
+     * @return the scale and its gradient, or null
+     */
     public Param weight() { return core.weight(); }
 
-    /** β [C], or null without affine. */
+    /**
+     * β [C], or null without affine.
+     *
+     * @return the shift and its gradient, or null
+     */
     public Param bias() { return core.bias(); }
 
-    /** [C], or null without running statistics. */
+    /**
+     * The running mean that evaluation normalises with, updated by each training forward.
+     *
+     * @return the buffer [C] (no gradient), or null without running statistics
+     */
     public Param runningMean() { return core.runningMean(); }
 
-    /** [C], or null without running statistics. */
+    /**
+     * The running (unbiased) variance that evaluation normalises with, updated by each training forward.
+     *
+     * @return the buffer [C] (no gradient), or null without running statistics
+     */
     public Param runningVar() { return core.runningVar(); }
 
     private void checkInput(Tensor x) {
@@ -70,6 +92,9 @@ public final class BatchNorm1d implements Layer {
     @Override
     public void setTraining(boolean training) { core.setTraining(training); }
 
+    /**
+     * {@return whether forward normalises with batch statistics and updates the running ones; true for a new layer}
+     */
     public boolean isTraining() { return core.isTraining(); }
 
     @Override

@@ -21,21 +21,40 @@ public final class LayerNorm implements Layer {
     private final int[] normalized; // normalized_shape
     private final LayerNormCore core;
 
+    /**
+     * A layer normalising over {@code config.normalizedShape()}, γ = 1 and β = 0 when affine.
+     *
+     * @param config the settings
+     */
     public LayerNorm(LayerNormConfig config) {
         this.config = config;
         this.normalized = config.normalizedShape();
         this.core = new LayerNormCore(normalized, config.eps(), config.elementwiseAffine());
     }
 
-    /** eps 1e-5, with weight and bias, as torch.nn.LayerNorm(normalized_shape). */
+    /**
+     * eps 1e-5, with weight and bias, as torch.nn.LayerNorm(normalized_shape).
+     *
+     * @param normalizedShape the trailing dimensions normalised together, each at least 1
+     * @throws IllegalArgumentException if {@code normalizedShape} is empty or has a dimension below 1
+     */
     public LayerNorm(int... normalizedShape) { this(LayerNormConfig.of(normalizedShape)); }
 
+    /** {@return the settings this layer was built with: normalized_shape, eps, elementwise_affine} */
     public LayerNormConfig config() { return config; }
 
-    /** γ of shape normalized_shape, or null without elementwise_affine. */
+    /**
+     * γ of shape normalized_shape, or null without elementwise_affine.
+     *
+     * @return the scale and its gradient, or null
+     */
     public Param weight() { return core.weight(); }
 
-    /** β of shape normalized_shape, or null without elementwise_affine. */
+    /**
+     * β of shape normalized_shape, or null without elementwise_affine.
+     *
+     * @return the shift and its gradient, or null
+     */
     public Param bias() { return core.bias(); }
 
     /** Fails unless the shape is [N, ..., *normalized_shape] (N and any leading dimensions free). */

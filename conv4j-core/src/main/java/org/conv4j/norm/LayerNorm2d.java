@@ -19,20 +19,39 @@ public final class LayerNorm2d implements Layer {
     private final LayerNorm2dConfig config;
     private final LayerNormCore core;
 
+    /**
+     * A layer normalising over C at each position, γ = 1 and β = 0 when affine.
+     *
+     * @param config the settings
+     */
     public LayerNorm2d(LayerNorm2dConfig config) {
         this.config = config;
         this.core = new LayerNormCore(new int[] {config.numChannels()}, config.eps(), config.elementwiseAffine());
     }
 
-    /** eps 1e-6, with weight and bias, as ConvNeXt builds it. */
+    /**
+     * eps 1e-6, with weight and bias, as ConvNeXt builds it.
+     *
+     * @param numChannels channels C, at least 1
+     * @throws IllegalArgumentException if {@code numChannels} is below 1
+     */
     public LayerNorm2d(int numChannels) { this(LayerNorm2dConfig.of(numChannels)); }
 
+    /** {@return the settings this layer was built with: C, eps, elementwise_affine} */
     public LayerNorm2dConfig config() { return config; }
 
-    /** γ [C], or null without elementwise_affine. */
+    /**
+     * γ [C], or null without elementwise_affine.
+     *
+     * @return the scale and its gradient, or null
+     */
     public Param weight() { return core.weight(); }
 
-    /** β [C], or null without elementwise_affine. */
+    /**
+     * β [C], or null without elementwise_affine.
+     *
+     * @return the shift and its gradient, or null
+     */
     public Param bias() { return core.bias(); }
 
     private void checkInput(Tensor x) { Shapes.check(describe(), "x", x, -1, config.numChannels(), -1, -1); }

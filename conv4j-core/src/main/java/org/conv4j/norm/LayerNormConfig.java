@@ -12,6 +12,12 @@ import org.conv4j.tensor.Shapes;
  * @param elementwiseAffine learn a weight (γ, ones) and bias (β, zeros) of shape normalizedShape; default true
  */
 public record LayerNormConfig(int[] normalizedShape, double eps, boolean elementwiseAffine) {
+    /**
+     * Validates the settings and keeps a copy of {@code normalizedShape}.
+     *
+     * @throws IllegalArgumentException if {@code normalizedShape} is null, empty, has a dimension below 1 or is
+     *         too large for one tensor, or if {@code eps} is negative or not finite
+     */
     public LayerNormConfig {
         if (normalizedShape == null || normalizedShape.length == 0) {
             throw new IllegalArgumentException("LayerNorm: normalized_shape must name at least one dimension, got "
@@ -25,14 +31,34 @@ public record LayerNormConfig(int[] normalizedShape, double eps, boolean element
         if (!(eps >= 0) || !Double.isFinite(eps)) throw new IllegalArgumentException("LayerNorm: eps must be finite and at least 0, got " + eps);
     }
 
-    /** eps 1e-5, with weight and bias, as torch.nn.LayerNorm(normalized_shape). */
+    /**
+     * eps 1e-5, with weight and bias, as torch.nn.LayerNorm(normalized_shape).
+     *
+     * @param normalizedShape the trailing dimensions normalised together, each at least 1
+     * @return the settings
+     * @throws IllegalArgumentException if {@code normalizedShape} is empty or has a dimension below 1
+     */
     public static LayerNormConfig of(int... normalizedShape) { return new LayerNormConfig(normalizedShape, 1e-5, true); }
 
+    /** {@return a copy of the trailing dimensions normalised together} */
     @Override
     public int[] normalizedShape() { return normalizedShape.clone(); }
 
+    /**
+     * A copy with another eps.
+     *
+     * @param v added to the variance, finite and at least 0
+     * @return the new settings
+     * @throws IllegalArgumentException if {@code v} is negative or not finite
+     */
     public LayerNormConfig withEps(double v) { return new LayerNormConfig(normalizedShape, v, elementwiseAffine); }
 
+    /**
+     * A copy with or without the learnt γ and β.
+     *
+     * @param v true to learn γ and β
+     * @return the new settings
+     */
     public LayerNormConfig withElementwiseAffine(boolean v) { return new LayerNormConfig(normalizedShape, eps, v); }
 
     @Override

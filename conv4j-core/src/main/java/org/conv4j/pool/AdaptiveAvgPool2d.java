@@ -23,11 +23,17 @@ public final class AdaptiveAvgPool2d implements Layer {
     private Tensor out;      // [N, C, OH, OW] reused
     private Tensor dX;       // [N, C, H, W] reused
 
+    /**
+     * An adaptive average pool to {@code config}'s output size.
+     *
+     * @param config the output size
+     */
     public AdaptiveAvgPool2d(AdaptivePoolConfig config) {
         this.config = config;
         this.name = config.describe("AdaptiveAvgPool2d");
     }
 
+    /** {@return the settings this layer was built with: the output size OH×OW} */
     public AdaptivePoolConfig config() { return config; }
 
     @Override

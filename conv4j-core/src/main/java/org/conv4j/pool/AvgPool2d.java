@@ -19,14 +19,25 @@ public final class AvgPool2d implements Layer {
     private Tensor out;      // [N, C, OH, OW] reused
     private Tensor dX;       // [N, C, H, W] reused
 
+    /**
+     * An average pool with {@code config}'s window, stride, padding, ceil mode and divisor rule.
+     *
+     * @param config the settings
+     */
     public AvgPool2d(PoolConfig config) {
         this.config = config;
         this.name = config.describe("AvgPool2d", true);
     }
 
-    /** A k×k window with stride k. */
+    /**
+     * A k×k window with stride k.
+     *
+     * @param kernel KH = KW = the stride, at least 1
+     * @throws IllegalArgumentException if {@code kernel} is not positive
+     */
     public AvgPool2d(int kernel) { this(PoolConfig.of(kernel)); }
 
+    /** {@return the settings this layer was built with: window, stride, padding, ceil mode, count_include_pad} */
     public PoolConfig config() { return config; }
 
     @Override

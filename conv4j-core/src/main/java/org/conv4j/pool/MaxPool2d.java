@@ -29,14 +29,25 @@ public final class MaxPool2d implements Fusable {
     private Tensor dX;       // [N, C, H, W] reused
     private Tensor dGated;   // [N, C, OH, OW] dOut through ReLU's gate, reused (backwardThroughRelu)
 
+    /**
+     * A max pool with {@code config}'s window, stride, padding and ceil mode.
+     *
+     * @param config the settings; count_include_pad is ignored
+     */
     public MaxPool2d(PoolConfig config) {
         this.config = config;
         this.name = config.describe("MaxPool2d", false);
     }
 
-    /** A k×k window with stride k. */
+    /**
+     * A k×k window with stride k.
+     *
+     * @param kernel KH = KW = the stride, at least 1
+     * @throws IllegalArgumentException if {@code kernel} is not positive
+     */
     public MaxPool2d(int kernel) { this(PoolConfig.of(kernel)); }
 
+    /** {@return the settings this layer was built with: window, stride, padding, ceil mode} */
     public PoolConfig config() { return config; }
 
     @Override
@@ -47,6 +58,11 @@ public final class MaxPool2d implements Fusable {
      * writing ReLU's output (a pooled value is ReLU's value at its window's first maximum, and ReLU keeps
      * the order of values). {@link org.conv4j.model.Sequential} runs every ReLU → MaxPool2d pair this way;
      * pair it with {@link #backwardThroughRelu}.
+     *
+     * @param x [N, C, H, W], the ReLU's input
+     * @return [N, C, OH, OW], reused by the next forward of that shape
+     * @throws org.conv4j.tensor.ShapeException if x is not rank 4
+     * @throws IllegalArgumentException if the window does not fit the padded input
      */
     public Tensor forwardAfterRelu(Tensor x) { return forward(x, true); }
 
@@ -75,6 +91,11 @@ public final class MaxPool2d implements Fusable {
      * {@code relu.backward(backward(dOut))}. ReLU passes a cell's gradient where its output is positive,
      * and each pooled value is ReLU's output at the cell its gradient goes to, so the gate is applied to
      * dOut [N, C, OH, OW] before routing, a quarter of the cells for 2×2 windows.
+     *
+     * @param dOut [N, C, OH, OW]
+     * @return dX [N, C, H, W], the gradient with respect to the ReLU's input; reused by the next backward
+     * @throws IllegalStateException if called before a forward
+     * @throws org.conv4j.tensor.ShapeException if dOut does not have the last forward's output shape
      */
     public Tensor backwardThroughRelu(Tensor dOut) {
         checkBackward(dOut);
@@ -95,7 +116,14 @@ public final class MaxPool2d implements Fusable {
     @Override
     public Tensor infer(Tensor x) { return infer(x, false); }
 
-    /** {@link #infer} of a ReLU layer's output, from the ReLU's input: see {@link #forwardAfterRelu}. Thread-safe. */
+    /**
+     * {@link #infer} of a ReLU layer's output, from the ReLU's input: see {@link #forwardAfterRelu}. Thread-safe.
+     *
+     * @param x [N, C, H, W], the ReLU's input
+     * @return a new tensor [N, C, OH, OW]
+     * @throws org.conv4j.tensor.ShapeException if x is not rank 4
+     * @throws IllegalArgumentException if the window does not fit the padded input
+     */
     public Tensor inferAfterRelu(Tensor x) { return infer(x, true); }
 
     private Tensor infer(Tensor x, boolean relu) {

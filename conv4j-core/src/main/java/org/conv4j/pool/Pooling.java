@@ -31,6 +31,10 @@ public final class Pooling {
      * Max over each window; padded cells never win. Like torch, the first maximum in row-major window
      * order is taken, and a NaN wins over every number.
      *
+     * @param g      the window geometry, H×W → OH×OW
+     * @param planes N·C, the number of planes
+     * @param x      [N·C planes of H×W]
+     * @param out    [N·C planes of OH×OW], overwritten
      * @param argmax [N·C·OH·OW] receives the flat index into x of each output's maximum (-1 if the window
      *               holds no input cell)
      */
@@ -41,6 +45,14 @@ public final class Pooling {
     /**
      * {@link #maxForward(WindowGeometry, int, float[], float[], int[])}, with {@code relu} over ReLU's outputs
      * (v &lt; 0 → +0) instead of x: values and argmax bitwise those of a ReLU layer followed by this pool.
+     *
+     * @param g      the window geometry, H×W → OH×OW
+     * @param planes N·C, the number of planes
+     * @param x      [N·C planes of H×W]
+     * @param out    [N·C planes of OH×OW], overwritten
+     * @param argmax [N·C·OH·OW] receives the flat index into x of each output's maximum (-1 if the window
+     *               holds no input cell)
+     * @param relu   pool max(x, 0) instead of x
      */
     public static void maxForward(WindowGeometry g, int planes, float[] x, float[] out, int[] argmax, boolean relu) {
         int h = g.inH(), w = g.inW(), oh = g.outH(), ow = g.outW();
@@ -138,7 +150,15 @@ public final class Pooling {
 
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {{}, {}, {}});
 
-    /** dX = dOut routed to each window's maximum (summed where windows share it); dX is overwritten. */
+    /**
+     * dX = dOut routed to each window's maximum (summed where windows share it); dX is overwritten.
+     *
+     * @param g      the window geometry of the forward
+     * @param planes N·C, the number of planes
+     * @param dOut   [N·C planes of OH×OW]
+     * @param argmax [N·C·OH·OW], as {@link #maxForward} filled it
+     * @param dX     [N·C planes of H×W], overwritten
+     */
     public static void maxBackward(WindowGeometry g, int planes, float[] dOut, int[] argmax, float[] dX) {
         int hw = g.inH() * g.inW(), ohw = g.outH() * g.outW();
         Parallel.forChunks(planes, grain(g), (lo, hi) -> {
@@ -155,6 +175,12 @@ public final class Pooling {
      * padded input (so ceil-mode overhang beyond the padding does not count), otherwise the input cells only.
      * The sum adds each window row's cells left to right, then the row sums top to bottom (the vector
      * kernels' order); geometries they do not take (see {@link #isSeparable}) add the cells in row-major order.
+     *
+     * @param g               the window geometry, H×W → OH×OW
+     * @param countIncludePad divide by the window clipped to the padded input, not by its input cells
+     * @param planes          N·C, the number of planes
+     * @param x               [N·C planes of H×W]
+     * @param out             [N·C planes of OH×OW], overwritten; 0 where a window holds no cell
      */
     public static void avgForward(WindowGeometry g, boolean countIncludePad, int planes, float[] x, float[] out) {
         int h = g.inH(), w = g.inW(), oh = g.outH(), ow = g.outW();
@@ -185,7 +211,15 @@ public final class Pooling {
         });
     }
 
-    /** dX[cell] = Σ over the windows holding it of dOut / divisor; dX is overwritten. */
+    /**
+     * dX[cell] = Σ over the windows holding it of dOut / divisor; dX is overwritten.
+     *
+     * @param g               the window geometry of the forward
+     * @param countIncludePad the divisor rule of the forward
+     * @param planes          N·C, the number of planes
+     * @param dOut            [N·C planes of OH×OW]
+     * @param dX              [N·C planes of H×W], overwritten
+     */
     public static void avgBackward(WindowGeometry g, boolean countIncludePad, int planes, float[] dOut, float[] dX) {
         int h = g.inH(), w = g.inW(), oh = g.outH(), ow = g.outW();
         if (isSeparable(g)) {

@@ -10,7 +10,17 @@ import org.conv4j.tensor.WindowGeometry;
 public final class ReferencePool {
     private ReferencePool() {}
 
-    /** Max pooling of x [N·C planes of H×W] → [N·C planes of OH×OW]; padding never wins. */
+    /**
+     * Max pooling of x [N·C planes of H×W] → [N·C planes of OH×OW]; padding never wins.
+     *
+     * @param c      the pooling settings
+     * @param planes N·C, the number of planes
+     * @param h      H, the input height
+     * @param w      W, the input width
+     * @param x      [N·C planes of H×W]
+     * @return a new array [N·C planes of OH×OW]
+     * @throws IllegalArgumentException if the window does not fit the padded input
+     */
     public static double[] max(PoolConfig c, int planes, int h, int w, double[] x) {
         WindowGeometry g = c.geometry("ReferencePool.max", h, w);
         int oh = g.outH(), ow = g.outW();
@@ -36,6 +46,14 @@ public final class ReferencePool {
      * Average pooling with torch's divisor: with count_include_pad, the cells of the window that lie in
      * the input or its padding (cells past the padding, reachable in ceil mode, do not count); without it,
      * the cells that lie in the input.
+     *
+     * @param c      the pooling settings
+     * @param planes N·C, the number of planes
+     * @param h      H, the input height
+     * @param w      W, the input width
+     * @param x      [N·C planes of H×W]
+     * @return a new array [N·C planes of OH×OW]; 0 where a window holds no input cell
+     * @throws IllegalArgumentException if the window does not fit the padded input
      */
     public static double[] avg(PoolConfig c, int planes, int h, int w, double[] x) {
         WindowGeometry g = c.geometry("ReferencePool.avg", h, w);

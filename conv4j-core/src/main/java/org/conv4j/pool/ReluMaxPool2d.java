@@ -12,11 +12,18 @@ public final class ReluMaxPool2d implements Layer {
     private final ReLU relu;
     private final MaxPool2d pool;
 
+    /**
+     * The two layers as one; both keep their own settings.
+     *
+     * @param relu the ReLU that comes first
+     * @param pool the max pool that follows it
+     */
     public ReluMaxPool2d(ReLU relu, MaxPool2d pool) {
         this.relu = relu;
         this.pool = pool;
     }
 
+    /** {@return the max pool this layer runs, whose settings (window, stride, padding) it has} */
     public MaxPool2d pool() { return pool; }
 
     @Override

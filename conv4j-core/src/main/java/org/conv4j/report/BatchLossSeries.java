@@ -15,13 +15,25 @@ public final class BatchLossSeries {
     private double[] x = new double[64], y = new double[64];
     private int points;
 
+    /**
+     * An empty series.
+     *
+     * @param every the number of batches averaged into each point, at least 1
+     * @throws IllegalArgumentException if {@code every} is below 1
+     */
     public BatchLossSeries(int every) {
         if (every < 1) throw new IllegalArgumentException("batch-loss window must be at least 1 batch, got " + every);
         this.every = every;
     }
 
+    /** {@return the number of batches averaged into each point} */
     public int every() { return every; }
 
+    /**
+     * Adds one batch's loss; completes a point every {@link #every()} batches.
+     *
+     * @param loss the batch's mean loss
+     */
     public void record(double loss) {
         sum += loss;
         inWindow++;
@@ -39,12 +51,24 @@ public final class BatchLossSeries {
         }
     }
 
-    /** Batches seen so far. */
+    /**
+     * Batches seen so far.
+     *
+     * @return the number of {@link #record} calls
+     */
     public long batches() { return batches; }
 
-    /** Batch counts at which points were taken (a copy). */
+    /**
+     * Batch counts at which points were taken (a copy).
+     *
+     * @return a new array, one entry per point
+     */
     public double[] xs() { return Arrays.copyOf(x, points); }
 
-    /** Mean loss of each window (a copy). */
+    /**
+     * Mean loss of each window (a copy).
+     *
+     * @return a new array, one entry per point
+     */
     public double[] ys() { return Arrays.copyOf(y, points); }
 }

@@ -16,15 +16,38 @@ public final class ConfusionMatrixPlot {
 
     private ConfusionMatrixPlot() {}
 
-    /** Side of one cell for K classes: big enough for a 5-digit count, smaller for many classes. */
+    /**
+     * Side of one cell for K classes: big enough for a 5-digit count, smaller for many classes.
+     *
+     * @param numClasses K
+     * @return the cell side in pixels
+     */
     public static int cellSize(int numClasses) {
         return numClasses <= 12 ? 48 : numClasses <= 30 ? 28 : 14;
     }
 
+    /**
+     * {@return the width in pixels of the picture for K = {@code numClasses}}
+     *
+     * @param numClasses K
+     */
     public static int width(int numClasses) { return LEFT + numClasses * cellSize(numClasses) + MARGIN; }
 
+    /**
+     * {@return the height in pixels of the picture for K = {@code numClasses}}
+     *
+     * @param numClasses K
+     */
     public static int height(int numClasses) { return TOP + numClasses * cellSize(numClasses) + BOTTOM; }
 
+    /**
+     * Draws the heatmap with the class names along both axes.
+     *
+     * @param m          the counts
+     * @param classNames K names, in class order
+     * @return a new image of {@link #width} × {@link #height}
+     * @throws IllegalArgumentException if the number of names is not K
+     */
     public static BufferedImage render(ConfusionMatrix m, List<String> classNames) {
         int k = m.numClasses();
         if (classNames.size() != k) {

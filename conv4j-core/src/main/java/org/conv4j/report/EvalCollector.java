@@ -21,8 +21,11 @@ public final class EvalCollector {
     private final List<GallerySample> right = new ArrayList<>(), wrong = new ArrayList<>();
 
     /**
+     * An empty collector for a K-class model.
+     *
      * @param numClasses K, the width of the logits
      * @param perKind    how many right and how many wrong items to keep for the gallery
+     * @throws IllegalArgumentException if {@code numClasses} is below 1 or {@code perKind} is negative
      */
     public EvalCollector(int numClasses, int perKind) {
         if (perKind < 0) throw new IllegalArgumentException("gallery size per kind must be >= 0, got " + perKind);
@@ -55,16 +58,28 @@ public final class EvalCollector {
         }
     }
 
+    /** {@return the counts of every item added so far} */
     public ConfusionMatrix confusion() { return confusion; }
 
-    /** The kept right items, then the kept wrong ones. */
+    /**
+     * The kept right items, then the kept wrong ones.
+     *
+     * @return a new list, up to {@code perKind} right items then up to {@code perKind} wrong ones
+     */
     public List<GallerySample> gallery() {
         List<GallerySample> all = new ArrayList<>(right);
         all.addAll(wrong);
         return all;
     }
 
-    /** Index of the largest of {@code z[off .. off+k)}; the first one on ties (as torch.argmax on CPU). */
+    /**
+     * Index of the largest of {@code z[off .. off+k)}; the first one on ties (as torch.argmax on CPU).
+     *
+     * @param z   the scores
+     * @param off index of the first score
+     * @param k   the number of scores, at least 1
+     * @return the index of the largest, in [0, k)
+     */
     public static int argmax(float[] z, int off, int k) {
         int best = 0;
         for (int j = 1; j < k; j++) if (z[off + j] > z[off + best]) best = j;
@@ -76,6 +91,9 @@ public final class EvalCollector {
      *
      * @param images [N, C, H, W]
      * @param logits [N, K]
+     * @param i      the item's index in the batch
+     * @param label  its true class
+     * @return the sample, with a copy of the image
      */
     public static GallerySample sample(Tensor images, Tensor logits, int i, int label) {
         int k = logits.dim(1);

@@ -22,9 +22,12 @@ import org.conv4j.tensor.WindowGeometry;
 public final class Explainer {
     /** Side of the tiny example image used for the im2col picture. */
     public static final int IM2COL_SIDE = 6;
+    /** File names written into the output folder: the input picture, the im2col picture and the page. */
     public static final String INPUT_PNG = "input.png", IM2COL_PNG = "im2col.png", HTML = "explain.html";
 
     /**
+     * What {@link #explain} predicted and wrote.
+     *
      * @param probabilities softmax of the model's output, index = class
      * @param ranking       class indices, most probable first
      * @param files         the files written, in the order explain.html shows them
@@ -34,11 +37,16 @@ public final class Explainer {
     private Explainer() {}
 
     /**
+     * Runs {@code image} through {@code layers} in inference mode and writes the pictures and explain.html.
+     *
      * @param layers     the model's layers in order; the last one outputs K scores
      * @param image      [1, C, H, W], preprocessed as in training
      * @param classNames K names, or empty to show indices
      * @param out        folder to write into (created)
      * @param im2col     also draw im2col on a tiny version of the image
+     * @return the prediction and the files written
+     * @throws IOException if the folder or a file cannot be written
+     * @throws IllegalArgumentException if {@code image} is not [1, C, H, W] or there are class names but not K
      */
     public static Result explain(List<? extends Layer> layers, Tensor image, List<String> classNames, Path out, boolean im2col)
             throws IOException {
@@ -103,7 +111,12 @@ public final class Explainer {
     /**
      * Explains one image for a complete model: applies the model's normalisation and uses its class names.
      *
+     * @param model  the trained model
      * @param pixels [1, C, H, W] with values in [0, 1], the model's input size
+     * @param out    folder to write into (created)
+     * @param im2col also draw im2col on a tiny version of the image
+     * @return the prediction and the files written
+     * @throws IOException if the folder or a file cannot be written
      */
     public static Result explain(org.conv4j.model.Model model, Tensor pixels, Path out, boolean im2col) throws IOException {
         Tensor x = model.preprocess(pixels);
@@ -111,6 +124,13 @@ public final class Explainer {
         return explain(model.network().layers(), x, names, out, im2col);
     }
 
+    /**
+     * The display name of a class.
+     *
+     * @param classNames names by index; may be shorter than K
+     * @param k          the class index, at least 0
+     * @return {@code classNames.get(k)}, or "class k" when there is no such name
+     */
     public static String name(List<String> classNames, int k) {
         return k < classNames.size() ? classNames.get(k) : "class " + k;
     }

@@ -26,21 +26,35 @@ public final class FeatureMaps {
      */
     public record Stage(String path, String layer, Tensor output) {}
 
-    /** What {@link #trace} found: the captured stages and the final output (logits), [1, K]. */
+    /**
+     * What {@link #trace} found: the captured stages and the final output (logits), [1, K].
+     *
+     * @param stages the captured stages, in the order the layers ran
+     * @param output the last layer's output
+     */
     public record Trace(List<Stage> stages, Tensor output) {}
 
     private FeatureMaps() {}
 
-    /** Whether the output of {@code layer} is a set of feature maps worth drawing. */
+    /**
+     * Whether the output of {@code layer} is a set of feature maps worth drawing.
+     *
+     * @param layer any layer
+     * @return true for Conv2d, MaxPool2d, AvgPool2d, GlobalAvgPool2d and Residual
+     */
     public static boolean captures(Layer layer) {
         return layer instanceof Conv2d || layer instanceof MaxPool2d || layer instanceof AvgPool2d
                 || layer instanceof GlobalAvgPool2d || layer instanceof Residual;
     }
 
     /**
+     * Runs the layers on one image with {@link Layer#infer}, keeping the stages {@link #captures} selects.
+     *
      * @param layers the model's layers in order; nested Sequentials are walked into, a residual block's
      *               output is captured as one stage
      * @param image  [1, C, H, W]
+     * @return the stages and the final output
+     * @throws IllegalArgumentException if {@code image} is not [1, C, H, W]
      */
     public static Trace trace(List<? extends Layer> layers, Tensor image) {
         if (image.rank() != 4 || image.dim(0) != 1) {
@@ -65,7 +79,12 @@ public final class FeatureMaps {
         return x;
     }
 
-    /** The first Conv2d met walking the layers depth first (into Sequential and residual blocks), or null. */
+    /**
+     * The first Conv2d met walking the layers depth first (into Sequential and residual blocks), or null.
+     *
+     * @param layers the model's layers in order
+     * @return the first convolution, or null when there is none
+     */
     public static Conv2d firstConv(List<? extends Layer> layers) {
         Conv2d[] first = new Conv2d[1];
         for (Layer root : layers) {
@@ -77,7 +96,12 @@ public final class FeatureMaps {
         return null;
     }
 
-    /** Softmax of a [1, K] (or [K]) output, in double for stability. */
+    /**
+     * Softmax of a [1, K] (or [K]) output, in double for stability.
+     *
+     * @param logits K scores
+     * @return a new array of K probabilities summing to 1
+     */
     public static double[] softmax(Tensor logits) {
         float[] z = logits.data();
         double max = Double.NEGATIVE_INFINITY, sum = 0;

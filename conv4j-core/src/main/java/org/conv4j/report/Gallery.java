@@ -18,21 +18,57 @@ public final class Gallery {
 
     private Gallery() {}
 
+    /**
+     * {@return the width in pixels of one tile for H×W images}
+     *
+     * @param h H, the image height
+     * @param w W, the image width
+     */
     public static int tileWidth(int h, int w) { return Math.max(MIN_TILE_W, w * ImageGrid.scale(h, w, IMAGE_TARGET) + 8); }
 
+    /**
+     * {@return the height in pixels of one tile for H×W images: the image and four lines of text}
+     *
+     * @param h H, the image height
+     * @param w W, the image width
+     */
     public static int tileHeight(int h, int w) { return h * ImageGrid.scale(h, w, IMAGE_TARGET) + 8 + TEXT_LINES * TEXT_LINE + 6; }
 
+    /**
+     * {@return the width in pixels of the picture of {@code n} H×W samples}
+     *
+     * @param n the number of samples
+     * @param h H, the image height
+     * @param w W, the image width
+     */
     public static int width(int n, int h, int w) {
         int cols = Math.max(1, Math.min(n, COLUMNS));
         return Math.max(MIN_WIDTH, 2 * PAD + cols * tileWidth(h, w) + (cols - 1) * GAP);
     }
 
+    /**
+     * {@return the height in pixels of the picture of {@code n} H×W samples}
+     *
+     * @param n the number of samples
+     * @param h H, the image height
+     * @param w W, the image width
+     */
     public static int height(int n, int h, int w) {
         int rows = Math.max(1, (n + COLUMNS - 1) / COLUMNS);
         return TITLE_H + PAD + rows * tileHeight(h, w) + (rows - 1) * GAP + PAD;
     }
 
-    /** All samples must have the same image shape; an empty list draws a note saying so. */
+    /**
+     * All samples must have the same image shape; an empty list draws a note saying so.
+     *
+     * @param title      drawn above the grid
+     * @param samples    the samples, drawn in order
+     * @param classNames class names by index; a missing name is drawn as "class k"
+     * @param h          H, every image's height
+     * @param w          W, every image's width
+     * @return a new image of {@link #width} × {@link #height}
+     * @throws IllegalArgumentException if a sample's image is not H×W
+     */
     public static BufferedImage render(String title, List<GallerySample> samples, List<String> classNames, int h, int w) {
         int n = samples.size();
         BufferedImage img = Draw.canvas(width(n, h, w), height(n, h, w));

@@ -13,6 +13,12 @@ import org.conv4j.tensor.Tensor;
  * @param topProbs    their softmax probabilities, same length as topClasses
  */
 public record GallerySample(Tensor image, int label, int[] topClasses, float[] topProbs) {
+    /**
+     * Checks the image and the predictions, and keeps copies of the arrays.
+     *
+     * @throws org.conv4j.tensor.ShapeException if the image is not [C, H, W]
+     * @throws IllegalArgumentException if there are no top classes or not as many probabilities as classes
+     */
     public GallerySample {
         Shapes.checkRank("GallerySample", "image", image, 3);
         if (topClasses.length == 0 || topClasses.length != topProbs.length) {
@@ -23,12 +29,18 @@ public record GallerySample(Tensor image, int label, int[] topClasses, float[] t
         topProbs = topProbs.clone();
     }
 
-    /** Whether the most probable class is the true one. */
+    /**
+     * Whether the most probable class is the true one.
+     *
+     * @return {@code topClasses[0] == label}
+     */
     public boolean correct() { return topClasses[0] == label; }
 
+    /** {@return a copy of the predicted classes, most probable first} */
     @Override
     public int[] topClasses() { return topClasses.clone(); }
 
+    /** {@return a copy of the predicted classes' probabilities} */
     @Override
     public float[] topProbs() { return topProbs.clone(); }
 

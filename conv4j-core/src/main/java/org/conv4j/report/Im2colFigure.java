@@ -22,10 +22,14 @@ public final class Im2colFigure {
     private Im2colFigure() {}
 
     /**
+     * Draws the figure for the receptive field of output (outRow, outCol).
+     *
      * @param x        [H, W] values of the tiny input (one channel), row-major
      * @param g        geometry of the window on that input
      * @param outRow   output row of the receptive field to highlight
      * @param outCol   output column of the receptive field to highlight
+     * @return a new image sized to fit the three parts
+     * @throws IllegalArgumentException if {@code x} does not have H·W values or the output position is outside OH×OW
      */
     public static BufferedImage render(float[] x, WindowGeometry g, int outRow, int outCol) {
         int h = g.inH(), w = g.inW(), oh = g.outH(), ow = g.outW(), kh = g.kH(), kw = g.kW();

@@ -17,23 +17,60 @@ public final class ImageGrid {
 
     private ImageGrid() {}
 
-    /** Integer enlargement that brings the larger side of an h x w item near {@code cellTarget} pixels. */
+    /**
+     * Integer enlargement that brings the larger side of an h x w item near {@code cellTarget} pixels.
+     *
+     * @param h          H, the item height
+     * @param w          W, the item width
+     * @param cellTarget the side in pixels to aim for
+     * @return the factor, at least 1
+     */
     public static int scale(int h, int w, int cellTarget) { return Math.max(1, cellTarget / Math.max(h, w)); }
 
-    /** Items per row: all of them up to 8, then 8 up to 64 items, then 16. */
+    /**
+     * Items per row: all of them up to 8, then 8 up to 64 items, then 16.
+     *
+     * @param n the number of items
+     * @return the number of columns
+     */
     public static int columns(int n) { return n <= 8 ? n : n <= 64 ? 8 : 16; }
 
+    /**
+     * {@return the width in pixels of the grid of {@code n} H×W items}
+     *
+     * @param n          the number of items
+     * @param h          H, the item height
+     * @param w          W, the item width
+     * @param cellTarget the side in pixels an item is enlarged towards
+     */
     public static int width(int n, int h, int w, int cellTarget) {
         int cols = columns(n), cellW = w * scale(h, w, cellTarget);
         return Math.max(MIN_WIDTH, 2 * PAD + cols * cellW + (cols - 1) * GAP);
     }
 
+    /**
+     * {@return the height in pixels of the grid of {@code n} H×W items}
+     *
+     * @param n          the number of items
+     * @param h          H, the item height
+     * @param w          W, the item width
+     * @param cellTarget the side in pixels an item is enlarged towards
+     */
     public static int height(int n, int h, int w, int cellTarget) {
         int cols = columns(n), rows = (n + cols - 1) / cols, cellH = h * scale(h, w, cellTarget);
         return TITLE_H + PAD + rows * cellH + (rows - 1) * GAP + PAD;
     }
 
-    /** @param items [N, C, H, W] */
+    /**
+     * Draws the items in a grid under a title.
+     *
+     * @param title      drawn above the grid
+     * @param items      [N, C, H, W]
+     * @param cellTarget the side in pixels an item is enlarged towards
+     * @return a new image of {@link #width} × {@link #height}
+     * @throws org.conv4j.tensor.ShapeException if items is not rank 4
+     * @throws IllegalArgumentException if there are no items
+     */
     public static BufferedImage render(String title, Tensor items, int cellTarget) {
         Shapes.checkRank("ImageGrid", "items", items, 4);
         int n = items.dim(0), c = items.dim(1), h = items.dim(2), w = items.dim(3);

@@ -18,15 +18,24 @@ import org.conv4j.tensor.Tensor;
  * that claims a huge image fails at once instead of filling the heap.
  */
 public final class ImageInput {
-    /** Largest side and pixel count accepted: a 4096 x 4096 image is 64 MB once decoded. */
+    /** Largest side accepted, in pixels. */
     public static final int MAX_SIDE = 8192;
+    /** Largest pixel count accepted: a 4096 x 4096 image is 64 MB once decoded. */
     public static final long MAX_PIXELS = 4096L * 4096L;
 
     private ImageInput() {}
 
     /**
+     * Reads and resizes one image file.
+     *
+     * @param file     the image file
      * @param channels 1 (grey) or 3 (RGB)
+     * @param h        H, the height to resize to
+     * @param w        W, the width to resize to
      * @return [1, channels, h, w], values in [0, 1]
+     * @throws IOException if the file does not exist or cannot be read
+     * @throws IllegalArgumentException if {@code channels} is not 1 or 3, the file is not an image of a known
+     *         format, is corrupt, or declares a size beyond {@link #MAX_SIDE} or {@link #MAX_PIXELS}
      */
     public static Tensor read(Path file, int channels, int h, int w) throws IOException {
         if (channels != 1 && channels != 3) {

@@ -14,8 +14,20 @@ import java.util.Locale;
  * Non-finite y values are gaps. The picture is exactly the size asked for.
  */
 public final class LineChart {
-    /** One named line; {@code x} and {@code y} have the same length. */
+    /**
+     * One named line; {@code x} and {@code y} have the same length.
+     *
+     * @param name  the legend entry
+     * @param x     the x values
+     * @param y     the y values; non-finite ones are gaps
+     * @param color the line's colour
+     */
     public record Series(String name, double[] x, double[] y, Color color) {
+        /**
+         * Checks that the two arrays match.
+         *
+         * @throws IllegalArgumentException if {@code x} and {@code y} differ in length
+         */
         public Series {
             if (x.length != y.length) {
                 throw new IllegalArgumentException("series '" + name + "': " + x.length + " x values but " + y.length + " y values");
@@ -30,30 +42,64 @@ public final class LineChart {
     private boolean integerX;
     private double yMinFloor = Double.NaN, yMaxCeil = Double.NaN;
 
+    /**
+     * An empty chart; add series with {@link #add}, then {@link #render}.
+     *
+     * @param title  drawn above the plot
+     * @param xLabel the x axis label
+     * @param yLabel the y axis label, drawn rotated
+     */
     public LineChart(String title, String xLabel, String yLabel) {
         this.title = title;
         this.xLabel = xLabel;
         this.yLabel = yLabel;
     }
 
+    /**
+     * Adds a line; series are drawn and listed in the legend in the order added.
+     *
+     * @param name  the legend entry
+     * @param x     the x values
+     * @param y     the y values, as many as x; non-finite ones are gaps
+     * @param color the line's colour
+     * @return this chart
+     * @throws IllegalArgumentException if {@code x} and {@code y} differ in length
+     */
     public LineChart add(String name, double[] x, double[] y, Color color) {
         series.add(new Series(name, x, y, color));
         return this;
     }
 
-    /** Ticks on the x axis at whole numbers only (epochs). */
+    /**
+     * Ticks on the x axis at whole numbers only (epochs).
+     *
+     * @return this chart
+     */
     public LineChart integerX() {
         integerX = true;
         return this;
     }
 
-    /** Keeps the y axis inside [lo, hi] (e.g. accuracy in [0, 1]) even when the data pad it. */
+    /**
+     * Keeps the y axis inside [lo, hi] (e.g. accuracy in [0, 1]) even when the data pad it.
+     *
+     * @param lo the lowest y the axis may show
+     * @param hi the highest y the axis may show
+     * @return this chart
+     */
     public LineChart clampY(double lo, double hi) {
         yMinFloor = lo;
         yMaxCeil = hi;
         return this;
     }
 
+    /**
+     * Draws the chart; an empty one shows "no data yet", a lone point is drawn as a dot.
+     *
+     * @param width  the image width in pixels
+     * @param height the image height in pixels
+     * @return a new RGB image of exactly that size
+     */
     public BufferedImage render(int width, int height) {
         BufferedImage img = Draw.canvas(width, height);
         Graphics2D g = Draw.graphics(img);

@@ -24,6 +24,13 @@ import org.conv4j.train.EpochMetrics;
 public record ReportData(String title, List<String> classNames, List<EpochMetrics> epochs, int plannedEpochs,
                          double[] batchX, double[] batchLoss, int[][] confusion, Tensor firstConvWeight,
                          List<GallerySample> gallery, Map<String, String> details, boolean finished) {
+    /**
+     * Copies the lists and the map (unmodifiable) and checks the sizes.
+     *
+     * @throws IllegalArgumentException if batchX and batchLoss differ in length, or the confusion matrix does not
+     *         have one row per class name
+     * @throws org.conv4j.tensor.ShapeException if firstConvWeight is not rank 4
+     */
     public ReportData {
         classNames = List.copyOf(classNames);
         epochs = List.copyOf(epochs);
@@ -39,7 +46,11 @@ public record ReportData(String title, List<String> classNames, List<EpochMetric
         if (firstConvWeight != null) Shapes.checkRank("ReportData", "firstConvWeight", firstConvWeight, 4);
     }
 
-    /** The same data marked as the final version. */
+    /**
+     * The same data marked as the final version.
+     *
+     * @return a copy with {@code finished} true
+     */
     public ReportData asFinished() {
         return new ReportData(title, classNames, epochs, plannedEpochs, batchX, batchLoss, confusion, firstConvWeight,
                 gallery, details, true);

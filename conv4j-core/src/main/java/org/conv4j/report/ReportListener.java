@@ -28,6 +28,8 @@ public final class ReportListener implements TrainListener {
     private boolean warned, ended;
 
     /**
+     * A listener that writes the report into {@code runDir}.
+     *
      * @param runDir     the run folder
      * @param title      heading of the page
      * @param classNames K names
@@ -47,6 +49,12 @@ public final class ReportListener implements TrainListener {
     /**
      * The report of a {@code conv4j train} run: titled with the model and data, class names from the model
      * (else the data), the run's settings as details, and the epochs before a resume.
+     *
+     * @param trainer the trainer the listener will be added to
+     * @param data    the training and test data
+     * @param runDir  the run folder
+     * @param log     where a failed write is reported
+     * @return the listener; add it to the trainer yourself
      */
     public static ReportListener forTrainer(org.conv4j.train.Trainer trainer, org.conv4j.data.TrainTest data, Path runDir,
                                             java.io.PrintStream log) {
@@ -71,6 +79,7 @@ public final class ReportListener implements TrainListener {
         return n;
     }
 
+    /** {@return the report this listener feeds, e.g. to read its timing or path} */
     public TrainingReport report() { return report; }
 
     /** Marks the page finished if {@link #onEnd} has not (training diverged or was stopped on request). */

@@ -26,26 +26,40 @@ import org.conv4j.train.EpochMetrics;
  * atomically, so a browser reloading mid-write sees the previous or the new version. Not thread-safe.
  */
 public final class RunReport {
+    /** File names inside the run folder: the page and each picture. */
     public static final String HTML = "report.html", LOSS_PNG = "loss.png", ACCURACY_PNG = "accuracy.png",
             BATCH_LOSS_PNG = "batch_loss.png", CONFUSION_PNG = "confusion.png", FILTERS_PNG = "filters.png",
             RIGHT_PNG = "gallery_right.png", WRONG_PNG = "gallery_wrong.png";
+    /** Seconds between the page's self-reloads while training runs. */
     public static final int REFRESH_SECONDS = 10;
+    /** Size in pixels of the line charts. */
     public static final int CHART_WIDTH = 560, CHART_HEIGHT = 340;
 
     private final Path dir;
     private long writes, totalNanos, lastNanos;
     private List<Figure> lastFigures; // the pictures of the last full write
 
-    /** @param dir the run folder; created if missing */
+    /**
+     * A report writer for one run folder; nothing is written until {@link #write}.
+     *
+     * @param dir the run folder; created if missing
+     */
     public RunReport(Path dir) {
         this.dir = dir;
     }
 
+    /** {@return the run folder} */
     public Path dir() { return dir; }
 
+    /** {@return the path of report.html in the run folder} */
     public Path html() { return dir.resolve(HTML); }
 
-    /** Writes every picture and then the page (the page last, so its links are never dangling). */
+    /**
+     * Writes every picture and then the page (the page last, so its links are never dangling).
+     *
+     * @param d the data to show
+     * @throws IOException if the folder or a file cannot be written
+     */
     public void write(ReportData d) throws IOException {
         long t0 = System.nanoTime();
         Files.createDirectories(dir);
@@ -95,6 +109,9 @@ public final class RunReport {
      * Rewrites only report.html, keeping the pictures of the last {@link #write}: for the final write when
      * the data have not changed since (the page just stops reloading). Falls back to a full write when
      * nothing was written yet.
+     *
+     * @param d the data to show; its pictures are assumed unchanged
+     * @throws IOException if the page cannot be written
      */
     public void rewritePage(ReportData d) throws IOException {
         if (lastFigures == null) {
@@ -109,12 +126,21 @@ public final class RunReport {
         writes++;
     }
 
-    /** Wall time of the last {@link #write}, in nanoseconds. */
+    /**
+     * Wall time of the last {@link #write}, in nanoseconds.
+     *
+     * @return nanoseconds, 0 before the first write
+     */
     public long lastWriteNanos() { return lastNanos; }
 
-    /** Wall time of all writes so far, in nanoseconds. */
+    /**
+     * Wall time of all writes so far, in nanoseconds.
+     *
+     * @return nanoseconds
+     */
     public long totalWriteNanos() { return totalNanos; }
 
+    /** {@return the number of writes so far, full and page-only} */
     public long writes() { return writes; }
 
     private record Figure(String file, String alt, int width, int height) {}

@@ -20,15 +20,26 @@ public final class ChannelShuffle implements Layer {
     private Tensor out;      // [N, C, *] reused
     private Tensor dX;       // [N, C, *] reused
 
+    /**
+     * A channel shuffle with {@code config.groups()} groups.
+     *
+     * @param config the settings; G must divide the channel count of each input
+     */
     public ChannelShuffle(ChannelShuffleConfig config) {
         this.config = config;
         this.groups = config.groups();
         this.name = "ChannelShuffle(" + groups + ")";
     }
 
-    /** G groups; G must divide the input's channel count. */
+    /**
+     * G groups; G must divide the input's channel count.
+     *
+     * @param groups G, at least 1
+     * @throws IllegalArgumentException if {@code groups} is below 1
+     */
     public ChannelShuffle(int groups) { this(ChannelShuffleConfig.of(groups)); }
 
+    /** {@return the settings this layer was built with: the number of groups G} */
     public ChannelShuffleConfig config() { return config; }
 
     @Override

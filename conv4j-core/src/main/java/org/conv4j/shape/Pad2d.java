@@ -25,11 +25,17 @@ public final class Pad2d implements Layer {
     private Tensor out;      // [N, C, OH, OW] reused
     private Tensor dX;       // [N, C, H, W] reused
 
+    /**
+     * A padding layer; the amounts are checked against each input's size when it arrives.
+     *
+     * @param config the amounts, mode and fill value
+     */
     public Pad2d(PadConfig config) {
         this.config = config;
         this.name = config.describe();
     }
 
+    /** {@return the settings this layer was built with: the four amounts, the mode and the fill value} */
     public PadConfig config() { return config; }
 
     @Override

@@ -21,11 +21,17 @@ public final class Slice implements Layer {
     private Tensor out;      // the slice, reused
     private Tensor dX;       // input-shaped, reused
 
+    /**
+     * A slice layer; the dimension and the range are resolved against each input's shape when it arrives.
+     *
+     * @param config the dimension, start, end and step
+     */
     public Slice(SliceConfig config) {
         this.config = config;
         this.name = config.describe();
     }
 
+    /** {@return the settings this layer was built with: the dimension and the start:end:step range} */
     public SliceConfig config() { return config; }
 
     @Override

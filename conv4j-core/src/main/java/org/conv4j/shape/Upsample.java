@@ -34,11 +34,17 @@ public final class Upsample implements Layer {
         int size() { return lo.length; }
     }
 
+    /**
+     * A resize layer; the output size is computed from each input's size when it arrives.
+     *
+     * @param config the size or scale factor, the mode and its options
+     */
     public Upsample(UpsampleConfig config) {
         this.config = config;
         this.name = config.describe();
     }
 
+    /** {@return the settings this layer was built with: output size or scale factor, mode, align_corners} */
     public UpsampleConfig config() { return config; }
 
     private boolean nearest() { return config.mode() != UpsampleConfig.Mode.BILINEAR; }

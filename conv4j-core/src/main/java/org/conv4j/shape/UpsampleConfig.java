@@ -35,9 +35,16 @@ public record UpsampleConfig(int sizeH, int sizeW, double scaleH, double scaleW,
 
         Mode(String torchName) { this.torchName = torchName; }
 
+        /** {@return torch's name of the mode: "nearest", "nearest-exact" or "bilinear"} */
         public String torchName() { return torchName; }
 
-        /** The mode named by torch's string; fails listing the choices. */
+        /**
+         * The mode named by torch's string; fails listing the choices.
+         *
+         * @param torchName "nearest", "nearest-exact" or "bilinear"
+         * @return the mode
+         * @throws IllegalArgumentException if the name is none of the three
+         */
         public static Mode of(String torchName) {
             for (Mode m : values()) if (m.torchName.equals(torchName)) return m;
             throw new IllegalArgumentException("Upsample: mode must be \"nearest\", \"nearest-exact\" or \"bilinear\", got \""
@@ -45,6 +52,13 @@ public record UpsampleConfig(int sizeH, int sizeW, double scaleH, double scaleW,
         }
     }
 
+    /**
+     * Validates the settings.
+     *
+     * @throws IllegalArgumentException if {@code mode} is null; if both or neither of a size and a scale factor
+     *         are given; if a size is not positive or a scale factor not positive and finite; if
+     *         {@code alignCorners} is set outside bilinear mode; or if {@code recomputeScaleFactor} is set with a size
+     */
     public UpsampleConfig {
         if (mode == null) throw new IllegalArgumentException("Upsample: mode must not be null");
         boolean sized = sizeH != 0 || sizeW != 0, scaled = scaleH != 0 || scaleW != 0;
@@ -66,31 +80,77 @@ public record UpsampleConfig(int sizeH, int sizeW, double scaleH, double scaleW,
         }
     }
 
-    /** An OH×OW output, nearest mode. */
+    /**
+     * An OH×OW output, nearest mode.
+     *
+     * @param sizeH OH, at least 1
+     * @param sizeW OW, at least 1
+     * @return the settings
+     * @throws IllegalArgumentException if a size is below 1
+     */
     public static UpsampleConfig size(int sizeH, int sizeW) {
         return new UpsampleConfig(sizeH, sizeW, 0, 0, Mode.NEAREST, false, false);
     }
 
-    /** Both sides scaled by s, nearest mode. */
+    /**
+     * Both sides scaled by s, nearest mode.
+     *
+     * @param scale s, positive and finite
+     * @return the settings
+     * @throws IllegalArgumentException if {@code scale} is not positive and finite
+     */
     public static UpsampleConfig scale(double scale) { return scale(scale, scale); }
 
+    /**
+     * Height scaled by sH and width by sW, nearest mode.
+     *
+     * @param scaleH sH, positive and finite
+     * @param scaleW sW, positive and finite
+     * @return the settings
+     * @throws IllegalArgumentException if a scale factor is not positive and finite
+     */
     public static UpsampleConfig scale(double scaleH, double scaleW) {
         return new UpsampleConfig(0, 0, scaleH, scaleW, Mode.NEAREST, false, false);
     }
 
+    /**
+     * A copy with another interpolation mode.
+     *
+     * @param mode the mode, not null
+     * @return the new settings
+     * @throws IllegalArgumentException if {@code mode} is null, or is not bilinear while align_corners is set
+     */
     public UpsampleConfig withMode(Mode mode) {
         return new UpsampleConfig(sizeH, sizeW, scaleH, scaleW, mode, alignCorners, recomputeScaleFactor);
     }
 
+    /**
+     * A copy with align_corners set or cleared.
+     *
+     * @param alignCorners map the corner pixel centres of input and output onto each other
+     * @return the new settings
+     * @throws IllegalArgumentException if set outside bilinear mode
+     */
     public UpsampleConfig withAlignCorners(boolean alignCorners) {
         return new UpsampleConfig(sizeH, sizeW, scaleH, scaleW, mode, alignCorners, recomputeScaleFactor);
     }
 
+    /**
+     * A copy with recompute_scale_factor set or cleared.
+     *
+     * @param recompute map coordinates by in/out instead of 1/s
+     * @return the new settings
+     * @throws IllegalArgumentException if set while an output size is given
+     */
     public UpsampleConfig withRecomputeScaleFactor(boolean recompute) {
         return new UpsampleConfig(sizeH, sizeW, scaleH, scaleW, mode, alignCorners, recompute);
     }
 
-    /** Whether the output size is given (rather than a scale factor). */
+    /**
+     * Whether the output size is given (rather than a scale factor).
+     *
+     * @return true for a size, false for a scale factor
+     */
     public boolean hasSize() { return sizeH != 0; }
 
     /** Output side for an input side: the size, or ⌊in·s⌋ computed in double as torch does. */
@@ -104,6 +164,7 @@ public record UpsampleConfig(int sizeH, int sizeW, double scaleH, double scaleW,
         return scale != 0 && !recomputeScaleFactor ? (float) (1.0 / scale) : (float) in / out;
     }
 
+    /** {@return a one-line summary, e.g. {@code Upsample(scale=2, bilinear, align_corners)}} */
     public String describe() {
         String what = hasSize() ? "size=" + sizeH + "x" + sizeW : "scale=" + num(scaleH) + (scaleH == scaleW ? "" : "x" + num(scaleW));
         return "Upsample(" + what + ", " + mode.torchName + (alignCorners ? ", align_corners" : "")

@@ -17,6 +17,12 @@ public final class Erf {
 
     private Erf() {}
 
+    /**
+     * The error function, erf(x) = 2/√π ∫₀ˣ e^(−t²) dt.
+     *
+     * @param x any value
+     * @return erf(x) in [−1, 1]; NaN for NaN
+     */
     public static double erf(double x) {
         if (Double.isNaN(x)) return x;
         if (x < 0) return -erf(-x);
@@ -25,7 +31,12 @@ public final class Erf {
         return 1.0 - continuedFraction(x);
     }
 
-    /** 1 − erf(x), without the cancellation of computing it that way for large x. */
+    /**
+     * 1 − erf(x), without the cancellation of computing it that way for large x.
+     *
+     * @param x any value
+     * @return erfc(x) in [0, 2]; NaN for NaN
+     */
     public static double erfc(double x) {
         if (Double.isNaN(x)) return x;
         if (x < ERFC_FRACTION_FROM) return x < 0 ? 1.0 + erf(-x) : 1.0 - series(x);
