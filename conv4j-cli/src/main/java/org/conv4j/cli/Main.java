@@ -46,6 +46,11 @@ public final class Main {
     }
 
     public static void main(String[] argv) {
+        // The library's warnings (e.g. "scalar kernels: module jdk.incubator.vector is not loaded (add
+        // --add-modules jdk.incubator.vector)" under a bare java -jar) as one line each, not JUL's two.
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s: %5$s%6$s%n");
+        }
         StopOnSignal.exit(run(argv, System.out, System.err));
     }
 

@@ -49,7 +49,7 @@ class CliTest {
 
     @Test
     void versionIsThePomsVersion() throws Exception {
-        Matcher v = Pattern.compile("<artifactId>conv4j</artifactId>\\s*<version>([^<]+)</version>").matcher(Files.readString(Path.of("pom.xml")));
+        Matcher v = Pattern.compile("<artifactId>conv4j-parent</artifactId>\\s*<version>([^<]+)</version>").matcher(Files.readString(Path.of("../pom.xml")));
         assertTrue(v.find(), "the pom's version");
         for (String flag : List.of("--version", "-V")) {
             TrainCliTest.Run r = run(flag);
@@ -106,7 +106,7 @@ class CliTest {
 
     /** The exit-code table of docs/cli.md, the one place the docs list them, as code -> meaning. */
     static Map<Integer, String> documentedExitCodes() throws Exception {
-        String doc = Files.readString(Path.of("docs/cli.md"));
+        String doc = Files.readString(Path.of("../docs/cli.md"));
         String section = doc.substring(doc.indexOf("## Exit codes"));
         section = section.substring(0, section.indexOf("\n## ", 3) < 0 ? section.length() : section.indexOf("\n## ", 3));
         Map<Integer, String> codes = new LinkedHashMap<>();
@@ -118,7 +118,7 @@ class CliTest {
     @Test
     void exitCodesAreDocumentedOnceAndEveryHelpPrintsTheSame() throws Exception {
         assertEquals(Command.EXIT_CODES, documentedExitCodes(), "docs/cli.md's table is Command.EXIT_CODES");
-        String readme = Files.readString(Path.of("README.md"));
+        String readme = Files.readString(Path.of("../README.md"));
         assertFalse(readme.matches("(?s).*\\| 3 \\|.*"), "README links to docs/cli.md instead of listing exit codes");
         for (String c : List.of("train", "eval", "predict", "summary", "explain", "gradcheck", "bench", "export", "import", "completion")) {
             TrainCliTest.Run h = run(c, "--help");
