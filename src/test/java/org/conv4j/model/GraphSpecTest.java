@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Graph networks in spec files (JSON and YAML), model files and summaries. */
-class GraphSpecTest {
+public class GraphSpecTest {
     @TempDir Path dir;
 
     /** Fan-out, a residual Add, a Concat, a squeeze-excitation Mul gate, BN and dropout state: every graph feature. */
