@@ -170,6 +170,17 @@ public class GraphSpecTest {
     }
 
     @Test
+    void theDocsGraphExampleBuildsAndReadsLikeThisTestsSpec() throws Exception {
+        String doc = java.nio.file.Files.readString(Path.of("docs/files.md"));
+        String section = doc.substring(doc.indexOf("### Graphs"));
+        int start = section.indexOf("```yaml\n") + "```yaml\n".length();
+        NetworkSpec spec = NetworkSpec.parse(section.substring(start, section.indexOf("```", start)), "files.md", SpecSyntax.YAML);
+        Graph g = assertInstanceOf(Graph.class, spec.build(0).network());
+        assertEquals(13, g.nodes().size());
+        assertArrayEquals(new int[] {6, 4, 4}, g.valueShapes(spec.input()).get("scaled"));
+    }
+
+    @Test
     void badGraphSpecsFailNamingTheNodeAndField() {
         assertError("branchy.json.graph: Graph node 'sum' (Add): reads 'nope'", "\"inputs\": [\"a\", \"stem.relu\"]", "\"inputs\": [\"a\", \"nope\"]",
                 "reads 'nope', which is neither the input 'input' nor a node");
