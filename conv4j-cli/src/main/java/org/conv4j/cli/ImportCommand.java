@@ -70,7 +70,7 @@ final class ImportCommand extends Command {
         if (force) ModelFile.save(model, dest, SaveOption.REPLACE_EXISTING);
         else ModelFile.save(model, dest);
         out.println("wrote " + dest + ": input " + java.util.Arrays.toString(model.spec().input()) + ", " + model.classes() + " outputs, "
-                + model.network().layers().size() + " layers");
+                + model.network().children().size() + (model.network() instanceof org.conv4j.model.Graph ? " layer nodes" : " layers"));
         return OK;
     }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Objects;
 import org.conv4j.io.ImageFiles;
 import org.conv4j.io.ImageSpec;
+import org.conv4j.layers.Container;
 import org.conv4j.layers.Layer;
 import org.conv4j.tensor.Shapes;
 import org.conv4j.tensor.Tensor;
@@ -27,16 +28,28 @@ import org.conv4j.tensor.Tensor;
  */
 public final class Model {
     private final NetworkSpec spec;
-    private final Sequential network;
+    private final Container network;
 
-    public Model(NetworkSpec spec, Sequential network) {
+    /**
+     * @param spec    what the network is, its input, classes and normalisation
+     * @param network a {@link Sequential} or a {@link Graph} (any container with one input and one output)
+     */
+    public Model(NetworkSpec spec, Container network) {
         this.spec = spec;
         this.network = network;
     }
 
+    /** {@return the spec: architecture, input shape, classes and normalisation} */
     public NetworkSpec spec() { return spec; }
 
-    public Sequential network() { return network; }
+    /** The network: a {@link Sequential} for a spec with "layers", a {@link Graph} for one with "graph". */
+    public Container network() { return network; }
+
+    /** The network as a Sequential, or an error naming what it is (a graph) for callers that need its layer list. */
+    public Sequential sequential() {
+        if (network instanceof Sequential s) return s;
+        throw new IllegalStateException("model " + spec.name() + ": the network is a " + network.describe() + ", not a Sequential");
+    }
 
     public int classes() { return spec.classes(); }
 
@@ -133,7 +146,8 @@ public final class Model {
         if (inputShape.length != 3 || Arrays.stream(inputShape).anyMatch(d -> d < 1)) {
             throw new IllegalArgumentException("Model.of: input shape must be [C, H, W] with positive sizes, got " + Arrays.toString(inputShape));
         }
-        Sequential seq = network instanceof Sequential s ? s : new Sequential(network);
+        // A Sequential or a Graph is the network itself; any other layer becomes a one-layer Sequential.
+        Container seq = network instanceof Sequential || network instanceof Graph ? (Container) network : new Sequential(network);
         int[] out;
         try {
             out = seq.outputShape(inputShape.clone());

@@ -98,8 +98,8 @@ class ModelApiTest {
     void ofWrapsALayerThatIsNotASequential() {
         Head head = new Head(12, 2);
         Model m = Model.of(head, new int[] {1, 3, 4}, 2);
-        assertEquals(1, m.network().size());
-        assertSame(head, m.network().get(0));
+        assertEquals(1, m.sequential().size());
+        assertSame(head, m.sequential().get(0));
         assertEquals(List.of("0.fc.weight", "0.fc.bias"), NamedParam.of(m.network()).stream().map(NamedParam::name).toList());
         assertEquals("1", m.className(1), "classes without names are named by their index");
         assertNull(m.spec().classNames());
