@@ -99,6 +99,12 @@ public final class Onnx {
             throw new FormatException(where, "the graph input has no fixed item shape (only the batch may be symbolic); conv4j layers need"
                     + " the channel count and image size");
         }
+        if (r.isGraph()) {
+            OnnxReader.Node first = r.graph().stream().filter(n -> n.merge() != null && !n.merge().equals("Add")).findFirst()
+                    .orElse(r.graph().get(0));
+            throw new OnnxReader.UnsupportedOpException(where, "unsupported branching: " + (first.merge() != null ? first.merge() + " of computed values at node '"
+                    + first.name() + "'" : "a value read by several branches that do not form residual blocks") + " (it needs a graph model)");
+        }
         try {
             Sequential net = LayerBridge.fromOnnx(r.layers(), r.inputShape(), new Rng(0));
             net.setTraining(false);

@@ -41,9 +41,21 @@ public final class OnnxReader {
     /** Deepest nesting of residual blocks accepted. */
     public static final int MAX_DEPTH = 100;
 
-    /** What an import produced. */
-    public record Result(List<OnnxLayer> layers, List<String> names, int[] inputShape, boolean softmaxOutput, List<String> notes,
-                         float[] mean, float[] std) {}
+    /**
+     * What an import produced: a chain of {@code layers} (with residual blocks), or, when the file branches
+     * otherwise, the {@code graph} in topological order (then {@code layers} is empty).
+     */
+    public record Result(List<OnnxLayer> layers, List<String> names, List<Node> graph, int[] inputShape, boolean softmaxOutput,
+                         List<String> notes, float[] mean, float[] std) {
+        public boolean isGraph() { return graph != null; }
+    }
+
+    /**
+     * One node of an imported graph: a layer, or a merge ("Add", "Mul" with broadcasting, "Concat" along
+     * {@code axis}, counting the batch as 0) of several values. {@code name} names the node and its output
+     * value; {@code inputs} name earlier nodes or {@link #GRAPH_INPUT}; {@code shape} is the output item shape.
+     */
+    public record Node(String name, OnnxLayer layer, String merge, int axis, List<String> inputs, int[] shape) {}
 
     /** An op (or a use of an op) that conv4j does not import; names the op and the node. */
     public static final class UnsupportedOpException extends FormatException {
@@ -199,13 +211,19 @@ public final class OnnxReader {
                     "Sub/Div on the graph input while '" + v + "' is also read elsewhere (only a whole-input normalisation is imported)");
         }
         List<OnnxLayer> layers = new ArrayList<>();
-        End end = walk(input, output, layers, 0);
-        if (end != null) throw fail("node '" + end.join().node.getName() + "' (" + end.join().node.getOpType() + ") joins branches that never forked");
-        for (Step s : producers.values()) {
-            if (!s.visited) throw fail("node '" + s.node.getName() + "' (" + s.node.getOpType() + ") does not lie on the path from input '" + input + "' to output '" + output + "'");
-        }
+        List<Node> dag = null;
         int[] shape = activations.get(input);
-        if (shape != null) OnnxLayer.chainShape(layers, shape);  // validates every layer against its input
+        try {
+            End end = walk(input, output, layers, 0);
+            if (end != null) throw fail("node '" + end.join().node.getName() + "' (" + end.join().node.getOpType() + ") joins branches that never forked");
+            for (Step s : producers.values()) {
+                if (!s.visited) throw fail("node '" + s.node.getName() + "' (" + s.node.getOpType() + ") does not lie on the path from input '" + input + "' to output '" + output + "'");
+            }
+            if (shape != null) OnnxLayer.chainShape(layers, shape);  // validates every layer against its input
+        } catch (NeedsGraph e) {
+            layers.clear();
+            dag = dag(input, output);
+        }
         List<String> names = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) names.add(Integer.toString(i));
         float[] mean = normMean, std = normStd;
@@ -221,7 +239,124 @@ public final class OnnxReader {
             notes.add("the graph normalises its input as (x - " + Arrays.toString(mean) + ") / " + Arrays.toString(std)
                     + "; the model keeps this as its normalisation, so it takes the same input as the ONNX file");
         }
-        return new Result(List.copyOf(layers), List.copyOf(names), shape, softmax, List.copyOf(notes), mean, std);
+        return new Result(List.copyOf(layers), List.copyOf(names), dag, shape, softmax, List.copyOf(notes), mean, std);
+    }
+
+    /** Thrown by {@link #walk} when the graph is more than a chain with two-branch residual blocks. */
+    private static final class NeedsGraph extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NeedsGraph() { super(null, null, false, false); }
+    }
+
+    /**
+     * The activation graph as nodes in topological order, identities removed: each node's name is also the
+     * name of its output value, chosen from torch's names (the parameter prefix of its weight, e.g.
+     * {@code layer1.0.conv1}, else the module path in the ONNX node name) and made unique; inputs name earlier
+     * nodes or {@link #GRAPH_INPUT}. The last node is the output.
+     */
+    private List<Node> dag(String input, String output) throws FormatException {
+        // Steps that lead to the output, found backwards; every step must be one of them.
+        Map<String, Step> used = new HashMap<>();
+        ArrayDeque<String> todo = new ArrayDeque<>(List.of(output));
+        while (!todo.isEmpty()) {
+            String v = todo.pop();
+            Step s = producers.get(v);
+            if (s == null || used.containsKey(v)) continue;
+            used.put(v, s);
+            for (String in : s.inputs) todo.push(in);
+        }
+        for (Step s : producers.values()) {
+            if (!used.containsKey(s.output)) {
+                throw fail("node '" + s.node.getName() + "' (" + s.node.getOpType() + ") does not lie on the path from input '" + input + "' to output '" + output + "'");
+            }
+        }
+        // Kahn's algorithm over the steps, in the file's node order among ready steps.
+        Map<String, Integer> pending = new HashMap<>();
+        Map<String, List<Step>> users = new HashMap<>();
+        ArrayDeque<Step> ready = new ArrayDeque<>();
+        List<Step> all = new ArrayList<>(used.values());
+        Map<NodeProto, Integer> position = new HashMap<>();
+        for (int i = 0; i < graph.getNodeCount(); i++) position.put(graph.getNode(i), i);
+        all.sort((a, b) -> Integer.compare(position.getOrDefault(a.node, 0), position.getOrDefault(b.node, 0)));
+        for (Step s : all) {
+            int count = 0;
+            for (String in : s.inputs) {
+                if (used.containsKey(in)) {
+                    count++;
+                    users.computeIfAbsent(in, k -> new ArrayList<>()).add(s);
+                }
+            }
+            pending.put(s.output, count);
+            if (count == 0) ready.add(s);
+        }
+        List<Step> order = new ArrayList<>();
+        while (!ready.isEmpty()) {
+            Step s = ready.poll();
+            order.add(s);
+            for (Step u : users.getOrDefault(s.output, List.of())) if (pending.merge(u.output, -1, Integer::sum) == 0) ready.add(u);
+        }
+        if (order.size() != all.size()) throw fail("the layer graph has a cycle");
+        // Identities (layer null, one input) alias their input; the others become nodes.
+        Map<String, String> name = new HashMap<>();
+        name.put(input, GRAPH_INPUT);
+        Set<String> taken = new HashSet<>(Set.of(GRAPH_INPUT));
+        List<Node> nodes = new ArrayList<>();
+        for (Step s : order) {
+            if (!s.join && s.layer == null) {
+                name.put(s.output, name.get(s.inputs.get(0)));
+                continue;
+            }
+            String n = unique(nodeName(s), taken);
+            List<String> ins = new ArrayList<>();
+            for (String in : s.inputs) {
+                String v = name.get(in);
+                if (v == null) throw fail("node '" + s.node.getName() + "' (" + s.node.getOpType() + ") reads '" + in + "', which no layer computes");
+                ins.add(v);
+            }
+            nodes.add(new Node(n, s.layer, s.join ? s.joinOp : null, s.axis, List.copyOf(ins), activations.get(s.output)));
+            name.put(s.output, n);
+        }
+        if (nodes.isEmpty() || !name.get(output).equals(nodes.get(nodes.size() - 1).name())) {
+            throw fail("graph output '" + output + "' is not computed by a layer");
+        }
+        return nodes;
+    }
+
+    /** The name of a graph's input value in {@link Node#inputs}. */
+    public static final String GRAPH_INPUT = "input";
+
+    /** torch's name for a step: its weight's parameter prefix, else the module path of its ONNX node name. */
+    private String nodeName(Step s) {
+        NodeProto n = s.node;
+        String op = n.getOpType();
+        if ((op.equals("Conv") || op.equals("Gemm") || op.equals("MatMul") || op.equals("BatchNormalization")) && n.getInputCount() > 1) {
+            String w = n.getInput(1);
+            if (w.endsWith(".weight") && !w.startsWith("onnx::") && initializers.containsKey(w)) return clean(w.substring(0, w.length() - 7));
+        }
+        // torch 1.13 names nodes by scope: "/layer1/layer1.0/conv1/Conv" -> "layer1.0.conv1.Conv";
+        // each scope segment after the first repeats its parent's path, so the last dotted segment plus the op is enough.
+        String full = n.getName().isEmpty() ? op : n.getName();
+        String[] parts = full.split("/");
+        List<String> kept = new ArrayList<>();
+        for (String p : parts) if (!p.isEmpty()) kept.add(p);
+        if (kept.isEmpty()) return clean(op);
+        String leaf = kept.get(kept.size() - 1);
+        String path = kept.size() >= 2 ? kept.get(kept.size() - 2) : "";
+        if (kept.size() >= 3 && !path.contains(".")) path = kept.get(kept.size() - 3) + "." + path;
+        return clean(path.isEmpty() ? leaf : path + "." + leaf);
+    }
+
+    /** A node name the graph accepts: no white space, no empty dot-separated part. */
+    private static String clean(String s) {
+        String t = s.replaceAll("[\\s/]+", "_").replaceAll("\\.{2,}", ".").replaceAll("^\\.+|\\.+$", "");
+        return t.isEmpty() ? "node" : t;
+    }
+
+    private static String unique(String base, Set<String> taken) {
+        String n = base;
+        for (int i = 2; !taken.add(n); i++) n = base + "_" + i;
+        return n;
     }
 
     // ---- graph checks --------------------------------------------------------------------------------
@@ -1624,7 +1759,7 @@ public final class OnnxReader {
             }
             if (cs.isEmpty()) throw fail("value '" + v + "' is computed but never used, and is not the graph output");
             for (Step s : cs) {
-                if (s.join && !s.joinOp.equals("Add")) throw unsupported(s.node, s.joinOp + " of computed values (it needs a graph model)");
+                if (s.join && !s.joinOp.equals("Add")) throw new NeedsGraph();
             }
             if (cs.size() == 1) {
                 Step s = cs.get(0);
@@ -1634,10 +1769,10 @@ public final class OnnxReader {
                 v = s.output;
                 continue;
             }
-            if (cs.size() != 2) throw unsupported(cs.get(0).node, "a value ('" + v + "') read by " + cs.size() + " nodes (only chains and two-branch residual blocks are imported)");
+            if (cs.size() != 2) throw new NeedsGraph();
             List<OnnxLayer> first = new ArrayList<>(), second = new ArrayList<>();
             End e1 = branch(cs.get(0), v, first, output, depth), e2 = branch(cs.get(1), v, second, output, depth);
-            if (e1.join() != e2.join()) throw unsupported(cs.get(0).node, "branches from '" + v + "' that do not meet at one Add");
+            if (e1.join() != e2.join()) throw new NeedsGraph();
             Step join = e1.join();
             join.visited = true;
             boolean firstIsBody = first.isEmpty() != second.isEmpty() ? !first.isEmpty() : e1.via().equals(join.inputs.get(0));
@@ -1652,7 +1787,7 @@ public final class OnnxReader {
         s.visited = true;
         if (s.layer != null) layers.add(s.layer);
         End end = walk(s.output, output, layers, depth + 1);
-        if (end == null) throw unsupported(s.node, "a branch from '" + fork + "' that reaches the output without joining");
+        if (end == null) throw new NeedsGraph();
         return end;
     }
 
