@@ -334,17 +334,19 @@ public final class OnnxReader {
             String w = n.getInput(1);
             if (w.endsWith(".weight") && !w.startsWith("onnx::") && initializers.containsKey(w)) return clean(w.substring(0, w.length() - 7));
         }
-        // torch 1.13 names nodes by scope: "/layer1/layer1.0/conv1/Conv" -> "layer1.0.conv1.Conv";
-        // each scope segment after the first repeats its parent's path, so the last dotted segment plus the op is enough.
+        // torch 1.13 names nodes by module scope then op: "/layer1/layer1.0/conv1/Conv". A segment that extends
+        // the one before it ("layer1" then "layer1.0") is a Sequential child, so the path is layer1.0.conv1.
         String full = n.getName().isEmpty() ? op : n.getName();
-        String[] parts = full.split("/");
-        List<String> kept = new ArrayList<>();
-        for (String p : parts) if (!p.isEmpty()) kept.add(p);
-        if (kept.isEmpty()) return clean(op);
-        String leaf = kept.get(kept.size() - 1);
-        String path = kept.size() >= 2 ? kept.get(kept.size() - 2) : "";
-        if (kept.size() >= 3 && !path.contains(".")) path = kept.get(kept.size() - 3) + "." + path;
-        return clean(path.isEmpty() ? leaf : path + "." + leaf);
+        List<String> parts = new ArrayList<>();
+        for (String p : full.split("/")) if (!p.isEmpty()) parts.add(p);
+        if (parts.isEmpty()) return clean(op);
+        String leaf = parts.remove(parts.size() - 1), path = "", prev = "";
+        for (String p : parts) {
+            path = !prev.isEmpty() && p.startsWith(prev + ".") ? path + p.substring(prev.length()) : path.isEmpty() ? p : path + "." + p;
+            prev = p;
+        }
+        if (path.isEmpty()) return clean(leaf);
+        return clean(s.join ? path + "." + leaf : path);
     }
 
     /** A node name the graph accepts: no white space, no empty dot-separated part. */

@@ -45,7 +45,9 @@ class TorchvisionFamiliesTest {
             "mobilenet_v3_large", "mnasnet0_5", "shufflenet_v2_x0_5", "efficientnet_b0", "regnet_x_400mf", "regnet_y_400mf",
             "convnext_tiny");
 
-    @TempDir static Path dir;
+    @TempDir static Path tempDir;
+    /** Where the models are: the temporary folder, or -Dconv4j.torchvision.dir's (models exported there before are reused). */
+    static Path dir;
     /** Why torch and friends are unusable, or null when they work. */
     static String missing;
     /** Per model: "OK seconds" or "FAIL reason" from the export script. */
@@ -61,6 +63,8 @@ class TorchvisionFamiliesTest {
 
     @BeforeAll
     static void exportAll() throws Exception {
+        String reuse = System.getProperty("conv4j.torchvision.dir");
+        dir = reuse == null || reuse.isBlank() ? tempDir : Path.of(reuse);
         if (!Files.isExecutable(PYTHON)) {
             missing = "needs " + PYTHON;
             return;
@@ -72,7 +76,11 @@ class TorchvisionFamiliesTest {
             return;
         }
         List<String> cmd = new ArrayList<>(List.of(PYTHON.toString(), SCRIPT.toString(), "export", dir.toString()));
-        cmd.addAll(models());
+        for (String m : models()) {
+            if (reuse != null && Files.exists(dir.resolve(m + "_output.npy")) && Files.exists(dir.resolve(m + ".onnx"))) exported.put(m, "OK " + m + " (reused)");
+            else cmd.add(m);
+        }
+        if (cmd.size() == 4) return;
         long t0 = System.nanoTime();
         Run r = run(cmd, 1800);
         System.out.printf("torchvision export of %d models: %.1f s%n", models().size(), (System.nanoTime() - t0) / 1e9);
@@ -108,7 +116,7 @@ class TorchvisionFamiliesTest {
         ModelProto back = Onnx.export(m.network(), m.inputShape(), name);
         Path out = dir.resolve(name + "_conv4j.onnx");
         OnnxFile.write(back, out);
-        Files.deleteIfExists(file);  // the temporary folder holds one big model at a time, not two per family
+        if (dir == tempDir) Files.deleteIfExists(file);  // the temporary folder holds one big model at a time, not two per family
         Run check = run(List.of(PYTHON.toString(), SCRIPT.toString(), "check", out.toString()), 600);
         assertEquals(0, check.status, name + ": onnx.checker refuses conv4j's export: " + check.output);
         Tensor ort = OnnxExportTest.runOrt(back, x);
