@@ -72,7 +72,7 @@ public final class ImportCommand implements Main.FlagCommand {
         model.network().setTraining(false);
         ModelFile.save(model, dest, force);
         out.println("wrote " + dest + ": input " + java.util.Arrays.toString(model.spec().input()) + ", " + model.classes() + " outputs, "
-                + model.network().layers().size() + " layers");
+                + model.network().children().size() + (model.network() instanceof org.conv4j.model.Graph ? " layer nodes" : " layers"));
         return OK;
     }
 }

@@ -115,6 +115,7 @@ final class BuiltinLayers {
                     long f = Summary.flopsOf(l.block(), in) + elements(out);
                     return l.shortcut() == null ? f : f + Summary.flopsOf(l.shortcut(), in);
                 });
+        add(t, "Graph", Graph.class, GraphSpec.KEYS, GraphSpec::read, GraphSpec::write, GraphSpec::flops);
         modernOps(t);
         SpatialLayers.addAll(t); // Pad2d, AdaptiveAvg/MaxPool2d, Upsample, ChannelShuffle, Slice
         return List.copyOf(t);

@@ -85,6 +85,9 @@ public final class LayerContext {
      */
     public Rng layerRng() { return layerStreams.split(); }
 
+    /** Builds the one layer {@code config} describes ({@code {"type": ..., settings...}}), as a container's child. */
+    public Layer layer(Json.Obj config) throws FormatException { return nested.read(config, this); }
+
     /** Builds each object of {@code config[key]} as a layer, in order. */
     public Sequential sequential(Json.Obj config, String key) throws FormatException {
         List<Layer> layers = new ArrayList<>();

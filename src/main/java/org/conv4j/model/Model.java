@@ -1,5 +1,6 @@
 package org.conv4j.model;
 
+import org.conv4j.layers.Container;
 import org.conv4j.tensor.Shapes;
 import org.conv4j.tensor.Tensor;
 
@@ -16,16 +17,24 @@ import org.conv4j.tensor.Tensor;
  */
 public final class Model {
     private final NetworkSpec spec;
-    private final Sequential network;
+    private final Container network;
 
-    public Model(NetworkSpec spec, Sequential network) {
+    /** @param network a {@link Sequential} or a {@link Graph} (any container with one input and one output) */
+    public Model(NetworkSpec spec, Container network) {
         this.spec = spec;
         this.network = network;
     }
 
     public NetworkSpec spec() { return spec; }
 
-    public Sequential network() { return network; }
+    /** The network: a {@link Sequential} for a spec with "layers", a {@link Graph} for one with "graph". */
+    public Container network() { return network; }
+
+    /** The network as a Sequential, or an error naming what it is (a graph) for callers that need its layer list. */
+    public Sequential sequential() {
+        if (network instanceof Sequential s) return s;
+        throw new IllegalStateException("model " + spec.name() + ": the network is a " + network.describe() + ", not a Sequential");
+    }
 
     public int classes() { return spec.classes(); }
 

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.conv4j.io.FormatException;
 import org.conv4j.io.Json;
+import org.conv4j.layers.Container;
 import org.conv4j.layers.Init;
 import org.conv4j.layers.Layer;
 import org.conv4j.layers.Layers;
@@ -37,10 +38,15 @@ import org.conv4j.util.Rng;
  *   "layers": [ {"type": "Conv2d", "in_channels": 1, "out_channels": 32, "kernel_size": 3, "padding": 1}, ... ]
  * }
  * }</pre>
+ * Instead of "layers" (a {@link Sequential}), a spec may have "graph": a {@link Graph} of named nodes, written as
+ * {@link GraphSpec} describes ({@code {"nodes": [{"name": ..., "type": ..., "inputs": [...]}, ...], "output": ...}}),
+ * whose parameters are named {@code <node>.<param>}. Exactly one of the two is present; {@link #layers()} is empty
+ * for a graph spec and {@link #graph()} null for a layer list.
  * Immutable. The input is bounded like every loader's: {@link #MAX_BYTES}, nesting depth 32, 2^18 values.
  */
 public record NetworkSpec(String name, int[] input, int classes, List<String> classNames,
-                          float[] mean, float[] std, Init.Scheme init, List<Map<String, Object>> layers) {
+                          float[] mean, float[] std, Init.Scheme init, List<Map<String, Object>> layers,
+                          Map<String, Object> graph) {
     public static final String FORMAT = "conv4j-network";
     public static final int VERSION = 1;
     /** Largest spec file read. */
@@ -65,23 +71,42 @@ public record NetworkSpec(String name, int[] input, int classes, List<String> cl
         mean = mean == null ? null : mean.clone();
         std = std == null ? null : std.clone();
         if (init == null) init = Init.Scheme.TORCH_DEFAULT;
-        layers = List.copyOf(layers);
+        layers = layers == null ? List.of() : List.copyOf(layers);
+        if (graph != null && !layers.isEmpty()) throw new IllegalArgumentException("spec has both layers and a graph; give one");
+        graph = graph == null ? null : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(graph));
+    }
+
+    /** A spec whose network is the Sequential of {@code layers}. */
+    public NetworkSpec(String name, int[] input, int classes, List<String> classNames, float[] mean, float[] std,
+                       Init.Scheme init, List<Map<String, Object>> layers) {
+        this(name, input, classes, classNames, mean, std, init, layers, null);
     }
 
     @Override public int[] input() { return input.clone(); }
 
-    public NetworkSpec withName(String n) { return new NetworkSpec(n, input, classes, classNames, mean, std, init, layers); }
+    public NetworkSpec withName(String n) { return new NetworkSpec(n, input, classes, classNames, mean, std, init, layers, graph); }
 
-    public NetworkSpec withNormalize(float[] m, float[] s) { return new NetworkSpec(name, input, classes, classNames, m, s, init, layers); }
+    public NetworkSpec withNormalize(float[] m, float[] s) { return new NetworkSpec(name, input, classes, classNames, m, s, init, layers, graph); }
 
-    public NetworkSpec withClassNames(List<String> names) { return new NetworkSpec(name, input, classes, names, mean, std, init, layers); }
+    public NetworkSpec withClassNames(List<String> names) { return new NetworkSpec(name, input, classes, names, mean, std, init, layers, graph); }
 
-    public NetworkSpec withInit(Init.Scheme scheme) { return new NetworkSpec(name, input, classes, classNames, mean, std, scheme, layers); }
+    public NetworkSpec withInit(Init.Scheme scheme) { return new NetworkSpec(name, input, classes, classNames, mean, std, scheme, layers, graph); }
 
-    /** Describes an existing network (every layer must be of a registered type). */
-    public static NetworkSpec describe(String name, Sequential network, int[] input, int classes) {
+    /**
+     * Describes an existing network, a {@link Sequential} (as "layers") or a {@link Graph} (as "graph"); every layer
+     * must be of a registered type.
+     */
+    public static NetworkSpec describe(String name, Container network, int[] input, int classes) {
+        if (network instanceof Graph g) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            GraphSpec.write(g, m);
+            return new NetworkSpec(name, input, classes, null, null, null, Init.Scheme.TORCH_DEFAULT, List.of(), m);
+        }
+        if (!(network instanceof Sequential s)) {
+            throw new IllegalArgumentException("a spec describes a Sequential or a Graph network, not " + network.describe());
+        }
         List<Map<String, Object>> ls = new ArrayList<>();
-        for (Layer l : network.layers()) ls.add(LayerRegistry.write(l));
+        for (Layer l : s.layers()) ls.add(LayerRegistry.write(l));
         return new NetworkSpec(name, input, classes, null, null, null, Init.Scheme.TORCH_DEFAULT, ls);
     }
 
@@ -113,7 +138,7 @@ public record NetworkSpec(String name, int[] input, int classes, List<String> cl
 
     /** Validates a parsed spec tree (from JSON or YAML) and builds it once to check every layer's shapes. */
     public static NetworkSpec fromJson(Json.Obj o) throws FormatException {
-        o.allowOnly(List.of("format", "version", "name", "input", "classes", "class_names", "normalize", "init", "layers"));
+        o.allowOnly(List.of("format", "version", "name", "input", "classes", "class_names", "normalize", "init", "layers", "graph"));
         String format = o.str("format", FORMAT);
         if (!format.equals(FORMAT)) throw o.error("format", "expected \"" + FORMAT + "\", got \"" + format + "\"");
         int version = o.integer("version", VERSION);
@@ -157,9 +182,15 @@ public record NetworkSpec(String name, int[] input, int classes, List<String> cl
             }
         }
         List<Map<String, Object>> layers = new ArrayList<>();
-        for (Json.Obj l : o.objects("layers")) layers.add(l.map());
-        if (layers.isEmpty()) throw o.error("layers", "a network needs at least one layer");
-        NetworkSpec spec = new NetworkSpec(o.str("name", null), input, classes, names, mean, std, init, layers);
+        Map<String, Object> graph = null;
+        if (o.has("graph")) {
+            if (o.has("layers")) throw o.error("graph", "a spec has \"layers\" (a sequence) or \"graph\", not both");
+            graph = o.obj("graph").map();
+        } else {
+            for (Json.Obj l : o.objects("layers")) layers.add(l.map());
+            if (layers.isEmpty()) throw o.error("layers", "a network needs at least one layer");
+        }
+        NetworkSpec spec = new NetworkSpec(o.str("name", null), input, classes, names, mean, std, init, layers, graph);
         spec.build(new Rng(0), o.path()); // validates every layer and the shapes now, with paths in the messages
         return spec;
     }
@@ -191,7 +222,8 @@ public record NetworkSpec(String name, int[] input, int classes, List<String> cl
             m.put("normalize", n);
         }
         if (init != Init.Scheme.TORCH_DEFAULT) m.put("init", init.name().toLowerCase(Locale.ROOT));
-        m.put("layers", layers);
+        if (graph != null) m.put("graph", graph);
+        else m.put("layers", layers);
         return m;
     }
 
@@ -227,6 +259,7 @@ public record NetworkSpec(String name, int[] input, int classes, List<String> cl
 
     private Model build(Rng rng, String where) throws FormatException {
         LayerContext ctx = LayerRegistry.context(rng);
+        if (graph != null) return buildGraph(ctx, rng, where);
         List<Layer> built = new ArrayList<>();
         int[] shape = input.clone();
         for (int i = 0; i < layers.size(); i++) {
@@ -247,6 +280,24 @@ public record NetworkSpec(String name, int[] input, int classes, List<String> cl
         Sequential net = new Sequential(built);
         if (init != Init.Scheme.TORCH_DEFAULT) reinitialise(net, init, rng);
         return new Model(this, net);
+    }
+
+    private Model buildGraph(LayerContext ctx, Rng rng, String where) throws FormatException {
+        Json.Obj go = new Json.Obj(where + ".graph", graph);
+        go.allowOnly(GraphSpec.KEYS);
+        Graph g = GraphSpec.read(go, ctx);
+        int[] shape;
+        try {
+            shape = g.outputShape(input.clone());
+        } catch (IllegalArgumentException e) {
+            throw new FormatException(go.path() + ": input of shape " + Arrays.toString(input) + " does not fit: " + e.getMessage(), e);
+        }
+        if (shape.length != 1 || shape[0] != classes) {
+            throw new FormatException(where + ": the graph's output '" + g.output() + "' is " + Arrays.toString(shape)
+                    + " per image but the spec declares " + classes + " classes (expected [" + classes + "])");
+        }
+        if (init != Init.Scheme.TORCH_DEFAULT) reinitialise(g, init, rng);
+        return new Model(this, g);
     }
 
     /** Re-draws every conv and linear weight, and zeroes its bias, under {@code scheme}, in walk order. */

@@ -2,6 +2,7 @@ package org.conv4j.model;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.conv4j.layers.Container;
 import org.conv4j.layers.Layer;
 import org.conv4j.layers.NamedParam;
@@ -32,9 +33,14 @@ public final class Summary {
         List<Row> rows = new ArrayList<>();
         int[] in = model.spec().input();
         long flops = 0;
-        for (Container.Child c : model.network().children()) {
-            flops += LayerRegistry.flops(c.layer(), in);
-            in = walk(c.name(), 0, c.layer(), in, rows);
+        if (model.network() instanceof Graph g) {
+            flops = LayerRegistry.flops(g, in);
+            graph("", 0, g, in, rows);
+        } else {
+            for (Container.Child c : model.network().children()) {
+                flops += LayerRegistry.flops(c.layer(), in);
+                in = walk(c.name(), 0, c.layer(), in, rows);
+            }
         }
         long total = 0, trainable = 0;
         for (NamedParam p : NamedParam.of(model.network())) {
@@ -55,7 +61,29 @@ public final class Summary {
                 for (Container.Child c : r.shortcut().children()) x = walk(name + ".shortcut." + c.name(), depth + 1, c.layer(), x, rows);
             }
         }
+        if (l instanceof Graph g) graph(name + ".", depth + 1, g, in, rows);
         return out;
+    }
+
+    /**
+     * One row per node of a graph, named {@code prefix + node name} (its parameters' prefix); a node that does not
+     * simply read the node before it shows what it reads ({@code "Add <- layer1.0.bn2, layer1.0.downsample.1"}).
+     */
+    private static void graph(String prefix, int depth, Graph g, int[] in, List<Row> rows) {
+        Map<String, int[]> shapes = g.valueShapes(in);
+        String previous = g.input();
+        for (Graph.Node n : g.nodes()) {
+            String reads = n.inputs().equals(List.of(previous)) ? "" : " <- " + String.join(", ", n.inputs());
+            if (n.layer() != null) {
+                int at = rows.size();
+                walk(prefix + n.name(), depth, n.layer(), shapes.get(n.inputs().get(0)), rows);
+                Row r = rows.get(at);
+                rows.set(at, new Row(r.name(), r.depth(), r.layer() + reads, r.outputShape(), r.params(), r.flops()));
+            } else {
+                rows.add(new Row(prefix + n.name(), depth, n.describe() + reads, shapes.get(n.name()), 0, GraphSpec.nodeFlops(n, shapes)));
+            }
+            previous = n.name();
+        }
     }
 
     static long flopsOf(Sequential s, int[] in) {

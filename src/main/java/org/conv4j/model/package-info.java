@@ -1,7 +1,7 @@
 /**
- * Models: Sequential and Residual, the layer registry, network specs, model files, fusion, summaries
+ * Models: Sequential, Residual and Graph (a DAG of layers and merges), the layer registry, network specs, model files, fusion, summaries
  * and normalisation.
  *
- * <p>Depends on: activation, conv, io, layers, norm, pool, shape, tensor, util.
+ * <p>Depends on: activation, conv, io, layers, merge, norm, pool, shape, tensor, util.
  */
 package org.conv4j.model;

@@ -47,7 +47,7 @@ public final class Onnx {
         NetworkSpec spec = model.spec();
         String name = spec.name() == null ? "conv4j" : spec.name();
         model.network().outputShape(spec.input());
-        return OnnxWriter.toModel(name, LayerBridge.toOnnx(model.network()), LayerBridge.names(model.network()), spec.input(),
+        return OnnxWriter.toModel(name, LayerBridge.toOnnx(model.sequential()), LayerBridge.names(model.sequential()), spec.input(),
                 spec.mean(), spec.std());
     }
 

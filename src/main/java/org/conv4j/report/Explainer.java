@@ -42,7 +42,17 @@ public final class Explainer {
      */
     public static Result explain(List<? extends Layer> layers, Tensor image, List<String> classNames, Path out, boolean im2col)
             throws IOException {
-        FeatureMaps.Trace trace = FeatureMaps.trace(layers, image);
+        return explain(FeatureMaps.trace(layers, image), FeatureMaps.firstConv(layers), image, classNames, out, im2col);
+    }
+
+    /** As {@link #explain(List, Tensor, List, Path, boolean)} for a whole network, a Sequential or a graph. */
+    public static Result explain(org.conv4j.layers.Container network, Tensor image, List<String> classNames, Path out, boolean im2col)
+            throws IOException {
+        return explain(FeatureMaps.trace(network, image), FeatureMaps.firstConv(List.of(network)), image, classNames, out, im2col);
+    }
+
+    private static Result explain(FeatureMaps.Trace trace, Conv2d first, Tensor image, List<String> classNames, Path out,
+                                  boolean im2col) throws IOException {
         double[] p = FeatureMaps.softmax(trace.output());
         if (!classNames.isEmpty() && classNames.size() != p.length) {
             throw new IllegalArgumentException("explain: the model outputs " + p.length + " scores but " + classNames.size() + " class names are known");
@@ -70,7 +80,6 @@ public final class Explainer {
                     : " feature maps of " + o[2] + "x" + o[3] + ", each scaled to its own min..max."));
         }
         if (im2col) {
-            Conv2d first = FeatureMaps.firstConv(layers);
             float[] tiny = shrink(image, IM2COL_SIDE);
             WindowGeometry g = tinyGeometry(first == null ? null : first.config());
             int r = Math.min(1, g.outH() - 1), c = Math.min(2, g.outW() - 1);
@@ -108,7 +117,7 @@ public final class Explainer {
     public static Result explain(org.conv4j.model.Model model, Tensor pixels, Path out, boolean im2col) throws IOException {
         Tensor x = model.preprocess(pixels);
         List<String> names = model.spec().classNames() == null ? List.of() : model.spec().classNames();
-        return explain(model.network().layers(), x, names, out, im2col);
+        return explain(model.network(), x, names, out, im2col);
     }
 
     public static String name(List<String> classNames, int k) {
@@ -121,10 +130,10 @@ public final class Explainer {
         return p;
     }
 
-    /** "3" -> "03", "2.1" -> "02-01": file names that sort in layer order. */
+    /** "3" -> "03", "2.1" -> "02-01": file names that sort in layer order; a graph node's other characters become '_'. */
     private static String pathForFile(String path) {
         StringBuilder b = new StringBuilder();
-        for (String part : path.split("\\.")) {
+        for (String part : path.replaceAll("[^A-Za-z0-9_.-]", "_").split("\\.")) {
             if (b.length() > 0) b.append('-');
             b.append(part.length() < 2 ? "0" + part : part);
         }

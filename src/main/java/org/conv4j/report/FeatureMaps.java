@@ -3,8 +3,12 @@ package org.conv4j.report;
 import java.util.ArrayList;
 import java.util.List;
 import org.conv4j.conv.Conv2d;
+import java.util.HashMap;
+import java.util.Map;
+import org.conv4j.layers.Container;
 import org.conv4j.layers.Layer;
 import org.conv4j.layers.Layers;
+import org.conv4j.model.Graph;
 import org.conv4j.model.Residual;
 import org.conv4j.model.Sequential;
 import org.conv4j.pool.AvgPool2d;
@@ -51,18 +55,62 @@ public final class FeatureMaps {
         return new Trace(stages, out);
     }
 
+    /**
+     * A whole network: a Sequential's layers as {@link #trace(List, Tensor)} runs them, or a {@link Graph}'s nodes in
+     * run order, each stage's path being its node's name ({@code "layer1.0.conv1"}) and merges (Add, Concat)
+     * captured like residual blocks.
+     */
+    public static Trace trace(Container network, Tensor image) {
+        if (network instanceof Sequential s) return trace(s.layers(), image);
+        return trace(List.of(network), image);
+    }
+
     private static Tensor run(List<? extends Layer> layers, String prefix, Tensor x, List<Stage> stages) {
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
-            String path = prefix + i;
+            // a network that is one graph: its nodes' names are the paths, as in its parameter names
+            String path = layers.size() == 1 && prefix.isEmpty() && l instanceof Graph ? "" : prefix + i;
             if (l instanceof Sequential s) {
                 x = run(s.layers(), path + ".", x, stages);
+                continue;
+            }
+            if (l instanceof Graph g) {
+                x = runGraph(g, path.isEmpty() ? "" : path + ".", x, stages);
                 continue;
             }
             x = l.infer(x);
             if (captures(l) && x.rank() == 4) stages.add(new Stage(path, l.describe(), x));
         }
         return x;
+    }
+
+    /** Runs a graph's nodes in order on {@code x}, capturing as {@link #run} does; returns the graph's output. */
+    private static Tensor runGraph(Graph g, String prefix, Tensor x, List<Stage> stages) {
+        Map<String, Tensor> values = new HashMap<>();
+        values.put(g.input(), x);
+        for (Graph.Node n : g.nodes()) {
+            String path = prefix + n.name();
+            Tensor y;
+            if (n.isMerge()) {
+                List<Tensor> xs = new ArrayList<>();
+                for (String in : n.inputs()) xs.add(values.get(in));
+                y = n.merge().infer(xs);
+                if (y.rank() == 4) stages.add(new Stage(path, n.describe(), y));
+            } else {
+                Layer l = n.layer();
+                Tensor in = values.get(n.inputs().get(0));
+                if (l instanceof Sequential s) {
+                    y = run(s.layers(), path + ".", in, stages);
+                } else if (l instanceof Graph inner) {
+                    y = runGraph(inner, path + ".", in, stages);
+                } else {
+                    y = l.infer(in);
+                    if (captures(l) && y.rank() == 4) stages.add(new Stage(path, l.describe(), y));
+                }
+            }
+            values.put(n.name(), y);
+        }
+        return values.get(g.output());
     }
 
     /** The first Conv2d met walking the layers depth first (into Sequential and residual blocks), or null. */

@@ -39,7 +39,7 @@ public final class ReportListener implements TrainListener {
      */
     public ReportListener(Path runDir, String title, List<String> classNames, int epochs, Map<String, String> details, Model model,
                           List<EpochMetrics> before, java.io.PrintStream log) {
-        this.report = new TrainingReport(runDir, title, classNames, epochs, details, model.network().layers());
+        this.report = new TrainingReport(runDir, title, classNames, epochs, details, List.of(model.network()));
         this.log = log;
         report.restore(before);
     }

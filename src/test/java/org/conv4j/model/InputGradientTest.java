@@ -10,6 +10,7 @@ import org.conv4j.activation.ReLU;
 import org.conv4j.conv.Conv2d;
 import org.conv4j.conv.Conv2dConfig;
 import org.conv4j.layers.Flatten;
+import org.conv4j.layers.Layer;
 import org.conv4j.layers.Linear;
 import org.conv4j.layers.LinearConfig;
 import org.conv4j.layers.Param;
@@ -59,12 +60,12 @@ class InputGradientTest {
     }
 
     /** Same network twice (same seed): input gradient on vs off; parameter gradients must be bitwise equal. */
-    private static void check(String what, Supplier<Sequential> make, int[] xShape) {
+    private static void check(String what, Supplier<? extends Layer> make, int[] xShape) {
         Rng rng = new Rng(11);
         Tensor x = new Tensor(xShape);
         for (int i = 0; i < x.size(); i++) x.data()[i] = rng.nextFloat() * 2 - 1;
 
-        Sequential on = make.get(), off = make.get();
+        Layer on = make.get(), off = make.get();
         off.setInputGradient(false);
         Tensor dXOn = step(on, x);
         Tensor dXOff = step(off, x);
@@ -80,7 +81,7 @@ class InputGradientTest {
         assertArrayEquals(step(on, x).data(), step(off, x).data(), what + ": dX after turning it back on");
     }
 
-    private static Tensor step(Sequential net, Tensor x) {
+    private static Tensor step(Layer net, Tensor x) {
         net.setTraining(true);
         for (Param p : net.params()) if (p.isTrainable()) java.util.Arrays.fill(p.grad().data(), 0f);
         Tensor out = net.forward(x);

@@ -75,7 +75,7 @@ class OpsSpecTest {
     @Test
     void readsTorchKeysAndDefaults() throws Exception {
         Model m = NetworkSpec.parse(SPEC, "ops.json").build(3);
-        List<Layer> ls = m.network().layers();
+        List<Layer> ls = m.sequential().layers();
         LayerNorm2d ln2d = assertInstanceOf(LayerNorm2d.class, ls.get(1));
         assertEquals(1e-6, ln2d.config().eps());
         assertTrue(ln2d.config().elementwiseAffine());
@@ -151,7 +151,7 @@ class OpsSpecTest {
     @Test
     void aSpecWideInitLeavesLayerNormWeightsAtOne() throws Exception {
         Model m = NetworkSpec.parse(SPEC, "ops.json").withInit(Init.Scheme.KAIMING_NORMAL).build(2);
-        LayerNorm ln = (LayerNorm) m.network().layers().get(5);
+        LayerNorm ln = (LayerNorm) m.sequential().layers().get(5);
         for (float v : ln.weight().value().data()) assertEquals(1f, v);
     }
 }

@@ -72,8 +72,8 @@ class DivergenceTest {
     @Test
     void infiniteGradientStopsInItsStepNamingTheParameterAndLayer() throws Exception {
         Model m = Fixtures.model();
-        Linear hidden = (Linear) m.network().get(HIDDEN);
-        List<Layer> layers = new ArrayList<>(m.network().layers());
+        Linear hidden = (Linear) m.sequential().get(HIDDEN);
+        List<Layer> layers = new ArrayList<>(m.sequential().layers());
         GradientBomb bomb = new GradientBomb(hidden, 6);
         layers.set(HIDDEN, bomb);
         Model rigged = new Model(m.spec(), new Sequential(layers));
@@ -94,10 +94,10 @@ class DivergenceTest {
         Trainer t = new Trainer(m, Fixtures.config().withCheckpointEvery(2)).setRunDir(run);
         List<Long> steps = recordSteps(t);
         // after step 9 (no checkpoint is due at an odd step), so the NaN first shows in step 10's forward
-        t.addListener(after(9, () -> ((Linear) m.network().get(LOGITS)).weight().value().data()[5] = Float.NaN));
+        t.addListener(after(9, () -> ((Linear) m.sequential().get(LOGITS)).weight().value().data()[5] = Float.NaN));
         DivergenceException e = assertThrows(DivergenceException.class, () -> t.fit(Fixtures.train(), Fixtures.test()));
         assertTrue(e.getMessage().contains("the loss is NaN") && e.getMessage().contains(LOGITS + ".weight")
-                && e.getMessage().contains(m.network().get(LOGITS).describe()), e.getMessage());
+                && e.getMessage().contains(m.sequential().get(LOGITS).describe()), e.getMessage());
         assertStoppedAndCheckpointGood(e, 10, 9, 8, steps, run);
     }
 
@@ -108,7 +108,7 @@ class DivergenceTest {
         Trainer t = new Trainer(m, Fixtures.config().withCheckpointEvery(2)).setRunDir(run);
         List<Long> steps = recordSteps(t);
         // after step 4's update, before step 4's checkpoint
-        t.addListener(after(4, () -> ((Linear) m.network().get(HIDDEN)).bias().value().data()[1] = Float.NEGATIVE_INFINITY));
+        t.addListener(after(4, () -> ((Linear) m.sequential().get(HIDDEN)).bias().value().data()[1] = Float.NEGATIVE_INFINITY));
         DivergenceException e = assertThrows(DivergenceException.class, () -> t.fit(Fixtures.train(), Fixtures.test()));
         assertTrue(e.getMessage().contains(HIDDEN + ".bias") && e.getMessage().contains("-Infinity")
                 && e.getMessage().contains("not written"), e.getMessage());
@@ -121,9 +121,9 @@ class DivergenceTest {
         Path run = dir.resolve("inf");
         Trainer t = new Trainer(m, Fixtures.config().withCheckpointEvery(2)).setRunDir(run);
         List<Long> steps = recordSteps(t);
-        t.addListener(after(9, () -> java.util.Arrays.fill(((Linear) m.network().get(LOGITS)).weight().value().data(), 3e38f)));
+        t.addListener(after(9, () -> java.util.Arrays.fill(((Linear) m.sequential().get(LOGITS)).weight().value().data(), 3e38f)));
         DivergenceException e = assertThrows(DivergenceException.class, () -> t.fit(Fixtures.train(), Fixtures.test()));
-        assertTrue(e.getMessage().contains("layer " + LOGITS + " " + m.network().get(LOGITS).describe() + " outputs"),
+        assertTrue(e.getMessage().contains("layer " + LOGITS + " " + m.sequential().get(LOGITS).describe() + " outputs"),
                 "every weight is finite, so the layer whose output overflows is named: " + e.getMessage());
         assertStoppedAndCheckpointGood(e, 10, 9, 8, steps, run);
     }

@@ -44,7 +44,7 @@ class LayerStateTest {
     @Test
     void checkpointRestoresDropoutGeneratorAndBatchNormStatistics() throws Exception {
         Model m = TrainerTest.model();
-        Sequential net = m.network();
+        Sequential net = m.sequential();
         net.setTraining(true);
         for (int i = 0; i < 3; i++) net.forward(batch(i)); // moves the dropout generator and the running statistics
         Path file = dir.resolve("c.safetensors");
@@ -55,9 +55,9 @@ class LayerStateTest {
         assertTrue(SafeTensors.read(file).tensors().containsKey("rng.5"), "saved under the version-1 name");
 
         Model back = Checkpoint.load(file).model();
-        Dropout d0 = (Dropout) net.get(5), d1 = (Dropout) back.network().get(5);
+        Dropout d0 = (Dropout) net.get(5), d1 = (Dropout) back.sequential().get(5);
         assertArrayEquals(d0.rng().state(), d1.rng().state(), "dropout generator restored");
-        BatchNorm2d b0 = (BatchNorm2d) net.get(1), b1 = (BatchNorm2d) back.network().get(1);
+        BatchNorm2d b0 = (BatchNorm2d) net.get(1), b1 = (BatchNorm2d) back.sequential().get(1);
         assertArrayEquals(b0.runningMean().value().data(), b1.runningMean().value().data());
         assertArrayEquals(b0.runningVar().value().data(), b1.runningVar().value().data());
         assertFalse(java.util.Arrays.equals(new float[4], b0.runningMean().value().data()), "the statistics did move");
@@ -70,7 +70,7 @@ class LayerStateTest {
         assertArrayEquals(d0.rng().state(), d1.rng().state());
 
         // A fresh model's generator is elsewhere: the restore is what makes them agree.
-        assertFalse(java.util.Arrays.equals(d0.rng().state(), ((Dropout) TrainerTest.model().network().get(5)).rng().state()));
+        assertFalse(java.util.Arrays.equals(d0.rng().state(), ((Dropout) TrainerTest.model().sequential().get(5)).rng().state()));
     }
 
     @Test

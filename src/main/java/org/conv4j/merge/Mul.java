@@ -1,0 +1,108 @@
+package org.conv4j.merge;
+
+import java.util.List;
+import org.conv4j.layers.Buffers;
+import org.conv4j.tensor.ShapeException;
+import org.conv4j.tensor.Shapes;
+import org.conv4j.tensor.Tensor;
+
+/**
+ * The elementwise product of two inputs, {@code out = a * b}, as torch's {@code a * b} and ONNX Mul. The inputs
+ * broadcast over the item dimensions ({@link Broadcast}): a squeeze-excitation gate s [N, C, 1, 1] times
+ * x [N, C, H, W] scales each channel plane.
+ *
+ * <p>Backward: dA = dOut·b and dB = dOut·a, each summed over the positions where that input repeats (in output
+ * order, in double precision). forward keeps references to a and b for this.
+ */
+public final class Mul implements Merge {
+    private Broadcast plan;      // of the last forward
+    private Tensor a, b;         // the last forward's inputs, [N, ...] each
+    private Tensor out;          // [N, ...] reused
+    private Tensor dA, dB;       // reused
+
+    @Override
+    public Tensor forward(List<Tensor> xs) {
+        plan = plan(xs);
+        a = xs.get(0);
+        b = xs.get(1);
+        out = Buffers.reuse(out, plan.out());
+        product(plan, a.data(), b.data(), out.data());
+        return out;
+    }
+
+    @Override
+    public List<Tensor> backward(Tensor dOut) {
+        if (plan == null) throw new IllegalStateException(describe() + ": backward called before forward");
+        Shapes.check(describe(), "dOut", dOut, plan.out());
+        dA = Buffers.reuse(dA, plan.in()[0]);
+        dB = Buffers.reuse(dB, plan.in()[1]);
+        gradient(plan, 0, dOut.data(), b.data(), dA.data());
+        gradient(plan, 1, dOut.data(), a.data(), dB.data());
+        return List.of(dA, dB);
+    }
+
+    @Override
+    public Tensor infer(List<Tensor> xs) {
+        Broadcast p = plan(xs);
+        Tensor y = new Tensor(p.out());
+        product(p, xs.get(0).data(), xs.get(1).data(), y.data());
+        return y;
+    }
+
+    private Broadcast plan(List<Tensor> xs) {
+        if (xs.size() != 2) throw new IllegalArgumentException(describe() + ": takes 2 inputs, got " + xs.size());
+        Broadcast p = plan;
+        return p != null && p.fits(xs) ? p : Broadcast.of(describe(), xs);
+    }
+
+    /** y[j] = a[mapA[j]] · b[mapB[j]] per item. */
+    private static void product(Broadcast p, float[] a, float[] b, float[] y) {
+        int[] ma = p.maps()[0], mb = p.maps()[1];
+        if (ma == null && mb == null) {
+            for (int i = 0; i < y.length; i++) y[i] = a[i] * b[i];
+            return;
+        }
+        int item = p.outItem(), aItem = p.items()[0], bItem = p.items()[1];
+        for (int n = 0; n < p.out()[0]; n++) {
+            int yo = n * item, ao = n * aItem, bo = n * bItem;
+            for (int j = 0; j < item; j++) {
+                y[yo + j] = a[ao + (ma == null ? j : ma[j])] * b[bo + (mb == null ? j : mb[j])];
+            }
+        }
+    }
+
+    /**
+     * dX of input {@code k} (the other input is {@code other}): dX[map_k[j]] += dOut[j] · other[map_other[j]],
+     * summed in double in output order; a plain product where input k has the output's shape.
+     */
+    private static void gradient(Broadcast p, int k, float[] dOut, float[] other, float[] dX) {
+        int[] mk = p.maps()[k], mo = p.maps()[1 - k];
+        int item = p.outItem(), xItem = p.items()[k], oItem = p.items()[1 - k];
+        if (mk == null) {
+            for (int n = 0; n < p.out()[0]; n++) {
+                int o = n * item, oo = n * oItem;
+                for (int j = 0; j < item; j++) dX[o + j] = dOut[o + j] * other[oo + (mo == null ? j : mo[j])];
+            }
+            return;
+        }
+        double[] acc = new double[xItem];
+        for (int n = 0; n < p.out()[0]; n++) {
+            java.util.Arrays.fill(acc, 0);
+            int o = n * item, oo = n * oItem;
+            for (int j = 0; j < item; j++) acc[mk[j]] += (double) dOut[o + j] * other[oo + (mo == null ? j : mo[j])];
+            for (int s = 0; s < xItem; s++) dX[n * xItem + s] = (float) acc[s];
+        }
+    }
+
+    @Override
+    public int[] outputShape(List<int[]> in) {
+        if (in.size() != 2) throw new ShapeException(describe() + ": takes 2 inputs, got " + in.size());
+        return Broadcast.itemShape(describe(), in);
+    }
+
+    @Override public int minInputs() { return 2; }
+
+    @Override public int maxInputs() { return 2; }
+
+    @Override public String describe() { return "Mul"; }
+}
