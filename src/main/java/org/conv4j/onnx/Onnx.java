@@ -16,13 +16,15 @@ import org.conv4j.util.Rng;
 /**
  * ONNX export and import of conv4j models.
  *
- * <p>Export: {@link #export(Sequential, int[], String)} writes any network made of conv4j layers, Sequential
- * and Residual (opset 13, inference-mode BatchNormalization, dropout omitted, batch dimension symbolic
- * {@code N}); initializers carry the torch-style parameter names ({@code 0.weight}, {@code 2.block.1.running_var}).
+ * <p>Export: {@link #export(Container, int[], String)} writes any network made of conv4j layers: a Sequential
+ * with Residual blocks or a {@link Graph} with Add, Mul and Concat merges (opset 13, inference-mode
+ * BatchNormalization, dropout omitted, batch dimension symbolic {@code N}); initializers carry the torch-style
+ * parameter names ({@code 0.weight}, {@code 2.block.1.running_var}, a graph's {@code layer1.0.conv1.weight}).
  *
- * <p>Import: {@link #importFile(Path)} reads a CNN graph as torch.onnx.export writes it (see
- * {@link OnnxReader} for the ops) and builds a {@link Sequential} in evaluation mode that predicts like the
- * file and can be fine-tuned ({@code setTraining(true)}). Malformed, hostile or unsupported files are a
+ * <p>Import: {@link #importFile(Path)} reads a CNN graph as torch.onnx.export writes it (every torchvision
+ * classification family; see {@link OnnxReader} for the ops) and builds a network in evaluation mode that
+ * predicts like the file and can be fine-tuned ({@code setTraining(true)}): a {@link Sequential} when the file is
+ * a chain with residual blocks, else a {@link Graph}. Malformed, hostile or unsupported files are a
  * {@link FormatException} (an {@link OnnxReader.UnsupportedOpException} names the op and node); nothing
  * else escapes.
  */
