@@ -23,6 +23,7 @@ module org.conv4j.core {
     exports org.conv4j.kernels;
     exports org.conv4j.layers;
     exports org.conv4j.loss;
+    exports org.conv4j.merge;
     exports org.conv4j.model;
     exports org.conv4j.norm;
     exports org.conv4j.optim;

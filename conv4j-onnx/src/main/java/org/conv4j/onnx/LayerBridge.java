@@ -2,8 +2,19 @@ package org.conv4j.onnx;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.conv4j.activation.Clip;
+import org.conv4j.activation.ClipConfig;
 import org.conv4j.activation.GELU;
+import org.conv4j.activation.HardSigmoid;
+import org.conv4j.activation.Hardswish;
+import org.conv4j.activation.LogSoftmax;
+import org.conv4j.activation.ReLU6;
+import org.conv4j.activation.SiLU;
+import org.conv4j.activation.Softmax;
+import org.conv4j.activation.SoftmaxConfig;
 import org.conv4j.activation.LeakyReLU;
 import org.conv4j.activation.LeakyReluConfig;
 import org.conv4j.activation.ReLU;
@@ -18,15 +29,29 @@ import org.conv4j.layers.Layer;
 import org.conv4j.layers.Linear;
 import org.conv4j.layers.LinearConfig;
 import org.conv4j.layers.Param;
+import org.conv4j.merge.Add;
+import org.conv4j.merge.Concat;
+import org.conv4j.merge.ConcatConfig;
+import org.conv4j.merge.Merge;
+import org.conv4j.merge.Mul;
+import org.conv4j.model.Graph;
 import org.conv4j.model.Residual;
 import org.conv4j.model.Sequential;
 import org.conv4j.norm.BatchNorm1d;
 import org.conv4j.norm.BatchNorm2d;
 import org.conv4j.norm.BatchNormConfig;
+import org.conv4j.norm.LayerNorm2d;
+import org.conv4j.norm.LayerNorm2dConfig;
 import org.conv4j.pool.AvgPool2d;
 import org.conv4j.pool.GlobalAvgPool2d;
 import org.conv4j.pool.MaxPool2d;
 import org.conv4j.pool.PoolConfig;
+import org.conv4j.shape.ChannelShuffle;
+import org.conv4j.shape.Pad2d;
+import org.conv4j.shape.PadConfig;
+import org.conv4j.shape.Slice;
+import org.conv4j.shape.SliceConfig;
+import org.conv4j.shape.Upsample;
 import org.conv4j.tensor.Tensor;
 import org.conv4j.util.Rng;
 
@@ -84,6 +109,31 @@ public final class LayerBridge {
             case Sigmoid s -> new OnnxLayer.Activation(OnnxLayer.Activation.Kind.SIGMOID, 0f);
             case Tanh t -> new OnnxLayer.Activation(OnnxLayer.Activation.Kind.TANH, 0f);
             case GELU g -> new OnnxLayer.Activation(OnnxLayer.Activation.Kind.GELU, 0f);
+            case ReLU6 r -> new OnnxLayer.Clip(0f, 6f);
+            case Clip c -> new OnnxLayer.Clip((float) c.config().minVal(), (float) c.config().maxVal());
+            case HardSigmoid h -> new OnnxLayer.Activation(OnnxLayer.Activation.Kind.HARD_SIGMOID, 0f);
+            case Hardswish h -> new OnnxLayer.Activation(OnnxLayer.Activation.Kind.HARDSWISH, 0f);
+            case SiLU h -> new OnnxLayer.Activation(OnnxLayer.Activation.Kind.SILU, 0f);
+            case Softmax s -> new OnnxLayer.Softmax(explicitDim(s.config(), layer), false);
+            case LogSoftmax s -> new OnnxLayer.Softmax(explicitDim(s.config(), layer), true);
+            case Pad2d p -> {
+                PadConfig k = p.config();
+                String mode = switch (k.mode()) { case CONSTANT -> "constant"; case REFLECT -> "reflect"; case REPLICATE -> "edge"; };
+                yield new OnnxLayer.Pad(k.top(), k.left(), k.bottom(), k.right(), mode, k.value());
+            }
+            case Upsample u -> new OnnxLayer.Resize(u.config());
+            case ChannelShuffle c -> new OnnxLayer.ChannelShuffle(c.config().groups());
+            case LayerNorm2d n -> {
+                LayerNorm2dConfig k = n.config();
+                Tensor w = n.weight() != null ? n.weight().value() : new Tensor(k.numChannels()).fill(1f);
+                Tensor b = n.bias() != null ? n.bias().value() : new Tensor(k.numChannels());
+                yield new OnnxLayer.LayerNorm2d(w, b, (float) k.eps());
+            }
+            case Slice s -> {
+                SliceConfig k = s.config();
+                if (k.step() != 1) throw new IllegalArgumentException("layer " + layer.describe() + ": a strided Slice has no ONNX export here");
+                yield new OnnxLayer.Slice(k.dim(), k.start(), k.end());
+            }
             case MaxPool2d p -> pool(true, p.config());
             case AvgPool2d p -> pool(false, p.config());
             case GlobalAvgPool2d g -> new OnnxLayer.GlobalAvgPool();
@@ -93,6 +143,11 @@ public final class LayerBridge {
             default -> throw new IllegalArgumentException("layer " + layer.describe() + " (" + layer.getClass().getSimpleName()
                     + ") has no ONNX export");
         };
+    }
+
+    private static int explicitDim(SoftmaxConfig k, Layer layer) {
+        return k.dim().orElseThrow(() -> new IllegalArgumentException("layer " + layer.describe()
+                + " uses torch's implicit dim=None, which has no ONNX form; give its dim"));
     }
 
     private static OnnxLayer.BatchNorm batchNorm(BatchNormConfig k, Param weight, Param bias, Param mean, Param var, String what) {
@@ -126,6 +181,36 @@ public final class LayerBridge {
             shape = l.outputShape(shape);
         }
         return new Sequential(out);
+    }
+
+    /**
+     * Builds a conv4j {@link Graph} from an imported DAG ({@link OnnxReader.Result#graph()}): each node keeps its
+     * name, so parameters carry torch's names ({@code layer1.0.conv1.weight}).
+     *
+     * @param itemShape the graph input's item shape [C, H, W]
+     */
+    public static Graph graphFromOnnx(List<OnnxReader.Node> nodes, int[] itemShape, Rng rng) {
+        Map<String, int[]> shapes = new HashMap<>();
+        shapes.put(OnnxReader.GRAPH_INPUT, itemShape);
+        List<Graph.Node> out = new ArrayList<>();
+        for (OnnxReader.Node n : nodes) {
+            List<int[]> ins = new ArrayList<>();
+            for (String v : n.inputs()) ins.add(shapes.get(v));
+            if (n.merge() != null) {
+                Merge m = switch (n.merge()) {
+                    case "Add" -> new Add();
+                    case "Mul" -> new Mul();
+                    case "Concat" -> new Concat(ConcatConfig.of(n.axis()));
+                    default -> throw new IllegalArgumentException("node " + n.name() + ": no merge '" + n.merge() + "'");
+                };
+                out.add(Graph.Node.of(n.name(), m, n.inputs()));
+                shapes.put(n.name(), m.outputShape(ins));
+            } else {
+                out.add(Graph.Node.of(n.name(), fromOnnx(n.layer(), ins.get(0), rng, "node " + n.name()), n.inputs().get(0)));
+                shapes.put(n.name(), n.layer().outputShape(ins.get(0)));
+            }
+        }
+        return new Graph(OnnxReader.GRAPH_INPUT, out, nodes.get(nodes.size() - 1).name());
     }
 
     private static Layer fromOnnx(OnnxLayer layer, int[] in, Rng rng, String where) {
@@ -172,7 +257,35 @@ public final class LayerBridge {
                 case SIGMOID -> new Sigmoid();
                 case TANH -> new Tanh();
                 case GELU -> new GELU();
+                case RELU6 -> new ReLU6();
+                case HARD_SIGMOID -> new HardSigmoid();
+                case HARDSWISH -> new Hardswish();
+                case SILU -> new SiLU();
             };
+            case OnnxLayer.Clip c -> {
+                if (c.min() == 0f && c.max() == 6f) yield new ReLU6();
+                if (c.min() == 0f && c.max() == Float.POSITIVE_INFINITY) yield new ReLU();
+                yield new Clip(ClipConfig.of(wide(c.min()), wide(c.max())));
+            }
+            case OnnxLayer.Softmax s -> s.log() ? new LogSoftmax(SoftmaxConfig.of(s.axis())) : new Softmax(SoftmaxConfig.of(s.axis()));
+            case OnnxLayer.Pad p -> {
+                PadConfig.Mode mode = switch (p.mode()) {
+                    case "constant" -> PadConfig.Mode.CONSTANT;
+                    case "reflect" -> PadConfig.Mode.REFLECT;
+                    case "edge" -> PadConfig.Mode.REPLICATE;
+                    default -> throw new IllegalArgumentException(where + ": Pad mode '" + p.mode() + "' is not constant, reflect or edge");
+                };
+                yield new Pad2d(new PadConfig(p.left(), p.right(), p.top(), p.bottom(), mode, mode == PadConfig.Mode.CONSTANT ? p.value() : 0f));
+            }
+            case OnnxLayer.Resize r -> new Upsample(r.config());
+            case OnnxLayer.ChannelShuffle c -> new ChannelShuffle(c.groups());
+            case OnnxLayer.LayerNorm2d n -> {
+                LayerNorm2d ln = new LayerNorm2d(LayerNorm2dConfig.of(n.channels()).withEps(decimal(n.eps())));
+                copy(n.weight(), ln.weight(), where);
+                copy(n.bias(), ln.bias(), where);
+                yield ln;
+            }
+            case OnnxLayer.Slice s -> new Slice(SliceConfig.of(s.axis(), s.start(), s.end()));
             case OnnxLayer.Pool p -> {
                 if (p.padTop() != p.padBottom() || p.padLeft() != p.padRight()) {
                     throw new IllegalArgumentException(where + ": " + (p.max() ? "MaxPool" : "AveragePool") + " with uneven padding (top "
@@ -192,7 +305,6 @@ public final class LayerBridge {
                 dr.setTraining(false);
                 yield dr;
             }
-            case OnnxLayer.Softmax s -> throw new IllegalArgumentException(where + ": Softmax is only accepted as the graph's last node");
             case OnnxLayer.Residual r -> {
                 Sequential block = fromOnnx(r.body(), in, rng);
                 Sequential shortcut = r.shortcut().isEmpty() ? null : fromOnnx(r.shortcut(), in, rng);
@@ -207,6 +319,9 @@ public final class LayerBridge {
      * through ONNX computes with bit-identical settings.
      */
     static double decimal(float f) { return Double.parseDouble(Float.toString(f)); }
+
+    /** {@link #decimal}, keeping infinities (Clip without a bound). */
+    private static double wide(float f) { return Float.isInfinite(f) ? f : decimal(f); }
 
     /** torch momentum lies in [0, 1]; ONNX stores 1 - momentum as float32 (0.9 for torch's 0.1). */
     private static double clampMomentum(float m) {

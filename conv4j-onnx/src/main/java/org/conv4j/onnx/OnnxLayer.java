@@ -57,9 +57,12 @@ public sealed interface OnnxLayer {
         }
     }
 
-    /** Element-wise activations; {@code alpha} is LeakyReLU's negative slope. */
+    /**
+     * Element-wise activations; {@code alpha} is LeakyReLU's negative slope. HARD_SIGMOID is torch's
+     * relu6(x + 3) / 6 (ONNX HardSigmoid with alpha 1/6, beta 1/2), HARDSWISH x times that, SILU x·sigmoid(x).
+     */
     record Activation(Kind kind, float alpha) implements OnnxLayer {
-        public enum Kind { RELU, LEAKY_RELU, SIGMOID, TANH, GELU }
+        public enum Kind { RELU, LEAKY_RELU, SIGMOID, TANH, GELU, RELU6, HARD_SIGMOID, HARDSWISH, SILU }
 
         @Override public int[] outputShape(int[] in) { return in.clone(); }
     }
@@ -100,9 +103,68 @@ public sealed interface OnnxLayer {
         @Override public int[] outputShape(int[] in) { return in.clone(); }
     }
 
-    /** Softmax over the last axis; only ever the final layer of an imported model. */
-    record Softmax() implements OnnxLayer {
+    /** Clip to [min, max] (either may be infinite); ReLU6 is Clip(0, 6). */
+    record Clip(float min, float max) implements OnnxLayer {
         @Override public int[] outputShape(int[] in) { return in.clone(); }
+    }
+
+    /**
+     * Softmax or LogSoftmax along {@code axis}, counted on the batched shape as torch's dim (1 is the
+     * channels or classes); a final Softmax over the classes of [N, classes] is left out of an imported model.
+     */
+    record Softmax(int axis, boolean log) implements OnnxLayer {
+        @Override public int[] outputShape(int[] in) {
+            require(axis >= 1 && axis <= in.length, log ? "LogSoftmax" : "Softmax", "an axis after the batch, not " + axis, in);
+            return in.clone();
+        }
+    }
+
+    /** Padding of H and W of [C, H, W]; mode is "constant" (with {@code value}), "reflect" or "edge" (torch's replicate). */
+    record Pad(int top, int left, int bottom, int right, String mode, float value) implements OnnxLayer {
+        @Override public int[] outputShape(int[] in) {
+            require(in.length == 3, "Pad", "input [C, H, W]", in);
+            int h = in[1] + top + bottom, w = in[2] + left + right;
+            require(h > 0 && w > 0, "Pad", "padding that leaves a non-empty image", in);
+            return new int[] {in[0], h, w};
+        }
+    }
+
+    /** Resize of H and W (nearest or bilinear), as torch's Upsample / interpolate. */
+    record Resize(org.conv4j.shape.UpsampleConfig config) implements OnnxLayer {
+        @Override public int[] outputShape(int[] in) {
+            require(in.length == 3, "Resize", "input [C, H, W]", in);
+            return new org.conv4j.shape.Upsample(config).outputShape(in);
+        }
+    }
+
+    /** ShuffleNet's channel shuffle: [C, H, W] viewed as [groups, C/groups, H, W], transposed, flattened back. */
+    record ChannelShuffle(int groups) implements OnnxLayer {
+        @Override public int[] outputShape(int[] in) {
+            require(in.length == 3 && groups >= 1 && in[0] % groups == 0, "ChannelShuffle", "input [C, H, W] with C divisible by " + groups, in);
+            return in.clone();
+        }
+    }
+
+    /** Layer normalisation over the channels of [C, H, W] at each position (ConvNeXt's LayerNorm2d); weight and bias [C]. */
+    record LayerNorm2d(Tensor weight, Tensor bias, float eps) implements OnnxLayer {
+        public int channels() { return weight.size(); }
+
+        @Override public int[] outputShape(int[] in) {
+            require(in.length == 3 && in[0] == channels(), "LayerNorm", "input [" + channels() + ", H, W]", in);
+            return in.clone();
+        }
+    }
+
+    /** {@code x[..., start:end]} along {@code axis} (counting the batch as 0), step 1; end is clamped to the size. */
+    record Slice(int axis, int start, int end) implements OnnxLayer {
+        @Override public int[] outputShape(int[] in) {
+            require(axis >= 1 && axis <= in.length, "Slice", "an axis after the batch, not " + axis, in);
+            int size = in[axis - 1], s = Math.min(Math.max(start, 0), size), e = Math.min(Math.max(end, 0), size);
+            require(e > s, "Slice", "a non-empty range " + start + ":" + end + " of axis " + axis, in);
+            int[] out = in.clone();
+            out[axis - 1] = e - s;
+            return out;
+        }
     }
 
     /** {@code body(x) + shortcut(x)}; an empty shortcut is the identity. */
