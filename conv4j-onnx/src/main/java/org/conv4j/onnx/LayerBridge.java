@@ -170,7 +170,9 @@ public final class LayerBridge {
      * Builds a conv4j network from an imported chain.
      *
      * @param itemShape input item shape [C, H, W] (or [features]); decides BatchNorm1d vs BatchNorm2d
-     * @param names     a name per layer for error messages (e.g. "layer 3")
+     * @param layers    the imported chain, in order; layer i is named "layer i" in error messages
+     * @param rng       draws the initial weights the imported ones then replace
+     * @return the network
      */
     public static Sequential fromOnnx(List<OnnxLayer> layers, int[] itemShape, Rng rng) {
         List<Layer> out = new ArrayList<>();
