@@ -171,7 +171,7 @@ public class GraphSpecTest {
 
     @Test
     void theDocsGraphExampleBuildsAndReadsLikeThisTestsSpec() throws Exception {
-        String doc = java.nio.file.Files.readString(Path.of("docs/files.md"));
+        String doc = java.nio.file.Files.readString(Path.of("../docs/files.md"));
         String section = doc.substring(doc.indexOf("### Graphs"));
         int start = section.indexOf("```yaml\n") + "```yaml\n".length();
         NetworkSpec spec = NetworkSpec.parse(section.substring(start, section.indexOf("```", start)), "files.md", SpecSyntax.YAML);
