@@ -38,6 +38,26 @@ class GraphCliTest {
     }
 
     @Test
+    void trainEvalAndReportOnAGraphSpec() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        TrainCliTest.writeIdx(data.resolve("train-images-idx3-ubyte"), data.resolve("train-labels-idx1-ubyte"),
+                org.conv4j.train.TrainerTest.data(60, 1));
+        TrainCliTest.writeIdx(data.resolve("t10k-images-idx3-ubyte"), data.resolve("t10k-labels-idx1-ubyte"),
+                org.conv4j.train.TrainerTest.data(20, 2));
+        Path spec = dir.resolve("branchy.yaml");
+        Files.writeString(spec, GraphSpecTest.SPEC_YAML);
+        Path out = dir.resolve("run");
+        TrainCliTest.Run t = TrainCliTest.run("train", "--data", data.toString(), "--model", spec.toString(), "--out", out.toString(),
+                "--epochs", "2", "--batch", "10", "--seed", "3", "--quiet");
+        assertEquals(0, t.code(), t.err());
+        String report = Files.readString(out.resolve("report.html"));
+        assertTrue(report.contains("Final test accuracy"), report);
+        assertTrue(Files.readString(out.resolve("spec.json")).contains("\"graph\""), "the run's spec is the graph");
+        TrainCliTest.Run e = TrainCliTest.run("eval", "--model", out.resolve("model.safetensors").toString(), "--data", data.toString());
+        assertEquals(0, e.code(), e.err());
+    }
+
+    @Test
     void explainTracesTheGraphByNodeName() throws Exception {
         Model m = GraphSpecTest.model(4);
         m.network().setTraining(false);

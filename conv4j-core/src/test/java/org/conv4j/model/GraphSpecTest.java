@@ -43,7 +43,7 @@ public class GraphSpecTest {
                {"name": "fc", "type": "Linear", "in_features": 96, "out_features": 3}],
               "output": "fc"}}""";
 
-    static final String SPEC_YAML = """
+    public static final String SPEC_YAML = """
             name: branchy
             input: [1, 8, 8]
             classes: 3
