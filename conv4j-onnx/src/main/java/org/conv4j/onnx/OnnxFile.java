@@ -67,6 +67,7 @@ public final class OnnxFile {
         ModelProto model;
         try {
             CodedInputStream in = CodedInputStream.newInstance(bytes);
+            in.enableAliasing(true);  // raw_data views `bytes` (never changed after) instead of copying every weight
             in.setSizeLimit(bytes.length);
             in.setRecursionLimit(MAX_NESTING);
             model = ModelProto.parseFrom(in);

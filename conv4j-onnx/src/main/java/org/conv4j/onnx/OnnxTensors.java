@@ -1,6 +1,7 @@
 package org.conv4j.onnx;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -238,7 +239,7 @@ public final class OnnxTensors {
         ByteBuffer buf = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         buf.asFloatBuffer().put(v);
         TensorProto.Builder b = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE)
-                .setRawData(ByteString.copyFrom(buf.array()));
+                .setRawData(UnsafeByteOperations.unsafeWrap(buf.array()));  // buf is ours alone: no second copy of big weights
         for (int d : (shape.length == 0 ? t.shape() : shape)) b.addDims(d);
         return b.build();
     }
