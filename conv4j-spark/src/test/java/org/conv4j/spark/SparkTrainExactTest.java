@@ -69,8 +69,11 @@ class SparkTrainExactTest {
         }
     }
 
-    static List<float[]> singleJvm(TrainConfig config) throws Exception {
-        TrainTest t = Datasets.load(data, ImageSpec.of(1, 8, 8));
+    static List<float[]> singleJvm(TrainConfig config) throws Exception { return singleJvmOn(data, config); }
+
+    /** The weights after every step of the core Trainer (what conv4j train runs) on the IDX files in {@code dir}. */
+    static List<float[]> singleJvmOn(Path dir, TrainConfig config) throws Exception {
+        TrainTest t = Datasets.load(dir, ImageSpec.of(1, 8, 8));
         Rng g = Rng.torch(config.seed());
         Model m = TinyData.spec().build(g);
         Snapshots s = new Snapshots(m);
@@ -78,7 +81,22 @@ class SparkTrainExactTest {
         return s.steps;
     }
 
+    /** The weights after every step of a run on a local[2] session of its own (none may be active). */
+    static List<float[]> localRun(Path dir, TrainConfig config, int shards, int partitions) throws Exception {
+        SparkSession s = SparkSession.builder().master("local[2]").appName("conv4j-test-local")
+                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1").getOrCreate();
+        try {
+            return onSpark(JavaSparkContext.fromSparkContext(s.sparkContext()), dir, config, shards, partitions, null);
+        } finally {
+            s.stop();
+        }
+    }
+
     static List<float[]> onSpark(TrainConfig config, int shards, int partitions, Path runDir) throws Exception {
+        return onSpark(sc, data, config, shards, partitions, runDir);
+    }
+
+    static List<float[]> onSpark(JavaSparkContext sc, Path data, TrainConfig config, int shards, int partitions, Path runDir) throws Exception {
         Rng g = Rng.torch(config.seed());
         Model m = TinyData.spec().build(g);
         Snapshots s = new Snapshots(m);
