@@ -45,7 +45,7 @@ final class ShardWorker {
         // Only the gradient half runs here; the optimizer is there for zeroGrad, the update is the driver's.
         this.step = new TrainStep(model.network(), params, config.newOptimizer(params), loss, topK, config.lr(),
                 config.newSchedule(1), config.clipNorm());
-        this.train = SparkTrainer.trainPart(run.data().open().train(), config);
+        this.train = run.data() == null ? null : SparkTrainer.trainPart(run.data().open().train(), config);
         this.normalization = model.normalization();
         this.runningState = ModelState.hasRunningState(model);
         model.network().setInputGradient(false);
@@ -57,11 +57,44 @@ final class ShardWorker {
      * @param batch the step's images as indices into the training part, in batch order
      */
     static Iterator<ShardResult> run(RunSpec run, int p, int[] batch, org.apache.spark.broadcast.Broadcast<StepWeights> weights) {
+        return run(run, p, batch.length, weights, worker -> (pos, dst, at) -> {
+            worker.train.copyImage(batch[pos], dst, at);
+            return worker.train.label(batch[pos]);
+        });
+    }
+
+    /** The images of a step by batch position. */
+    private interface Images {
+        /** Copies the image at batch position {@code pos} into {@code dst} at {@code at}; returns its label. */
+        int copy(int pos, float[] dst, int at);
+    }
+
+    /**
+     * The task body of one step on partition {@code p} for a DataFrame's images: {@code placed} holds
+     * (batch position, image) for every image of the partition's shards, in any order.
+     */
+    static Iterator<ShardResult> runFrame(RunSpec run, int p, Iterator<scala.Tuple2<Integer, Example>> placed, int batchLength,
+                                          org.apache.spark.broadcast.Broadcast<StepWeights> weights) {
+        Example[] byPosition = new Example[batchLength];
+        while (placed.hasNext()) {
+            scala.Tuple2<Integer, Example> t = placed.next();
+            byPosition[t._1()] = t._2();
+        }
+        return run(run, p, batchLength, weights, worker -> (pos, dst, at) -> {
+            Example e = byPosition[pos];
+            if (e == null) throw new IllegalStateException("image at batch position " + pos + " did not reach partition " + p);
+            System.arraycopy(e.pixels(), 0, dst, at, e.pixels().length);
+            return e.label();
+        });
+    }
+
+    private static Iterator<ShardResult> run(RunSpec run, int p, int batchLength, org.apache.spark.broadcast.Broadcast<StepWeights> weights,
+                                             java.util.function.Function<ShardWorker, Images> imagesOf) {
         long t0 = System.nanoTime();
         StepWeights w = weights.value();
         long fetch = System.nanoTime() - t0;
         ConcurrentLinkedDeque<ShardWorker> idle = IDLE.computeIfAbsent(run.key(), k -> {
-            IDLE.keySet().removeIf(other -> !other.equals(k)); // one run at a time per executor keeps memory bounded
+            IDLE.keySet().removeIf(other -> !other.equals(k));
             return new ConcurrentLinkedDeque<>();
         });
         ShardWorker worker = idle.pollFirst();
@@ -70,7 +103,7 @@ final class ShardWorker {
             List<ShardResult> out = new ArrayList<>();
             ShardPlan plan = run.plan();
             for (int s = plan.firstShard(p); s < plan.endShard(p); s++) {
-                out.add(worker.shard(s, plan.shardStart(batch.length, s), plan.shardEnd(batch.length, s), batch, w,
+                out.add(worker.shard(s, plan.shardStart(batchLength, s), plan.shardEnd(batchLength, s), imagesOf.apply(worker), w,
                         s == plan.firstShard(p) ? fetch : 0, plan.shards() == 1));
             }
             return out.iterator();
@@ -79,21 +112,20 @@ final class ShardWorker {
         }
     }
 
-    private ShardResult shard(int s, int from, int to, int[] batch, StepWeights w, long fetch, boolean sendState) {
+    private ShardResult shard(int s, int from, int to, Images images, StepWeights w, long fetch, boolean sendState) {
         long t0 = System.nanoTime();
         int n = to - from;
         if (n == 0) return new ShardResult(s, new float[0], 0f, 0, 0, 0, null, null, 0, fetch);
         ModelState.setValues(params, w.values());
         ModelState.setLayerStates(model, w.layerStates());
         model.network().setTraining(true);
-        int c = train.channels(), h = train.height(), wd = train.width(), item = train.itemSize();
+        int[] in = model.spec().input();
+        int c = in[0], h = in[1], wd = in[2], item = c * h * wd;
         Tensor x = new Tensor(n, c, h, wd);
         float[] dst = x.data();
         int[] labels = new int[n];
         for (int k = 0; k < n; k++) {
-            int i = batch[from + k];
-            labels[k] = train.label(i);
-            train.copyImage(i, dst, k * item);
+            labels[k] = images.copy(from + k, dst, k * item);
             if (!normalization.isIdentity()) normalization.apply(dst, k * item, c, h * wd);
         }
         Gradients.Result r = step.gradients(x, labels);

@@ -154,11 +154,71 @@ public final class SparkTrainer {
                     + resumeFrom.state().valSize() + " validation images, but this data gives " + facts.trainSize() + " and "
                     + facts.valSize() + "; resume with the same --data");
         }
+        RunSpec runSpec = RunSpec.of(UUID.randomUUID().toString(), model, config, data, plan);
+        JavaRDD<Integer> slots = sc.parallelize(range(plan.partitions()), plan.partitions());
+        StepJob job = (batch, weights) -> slots.mapPartitionsWithIndex(
+                (p, ignored) -> ShardWorker.run(runSpec, p, batch, weights), false).collect();
         model.network().setInputGradient(false);
         try {
-            return run(data, plan, facts);
+            return run(data, plan, facts, job);
         } finally {
             model.network().setInputGradient(true);
+        }
+    }
+
+    /** A step's Spark job: the shard results of one batch (image numbers in batch order) with these weights. */
+    private interface StepJob {
+        List<ShardResult> run(int[] batch, Broadcast<StepWeights> weights);
+    }
+
+    /**
+     * Trains on the rows of {@code frame}: {@code imageCol} holds encoded image bytes (binary, decoded and
+     * resized to the model's input) or pixels (array of float or double, C·H·W values in [0, 1]), and
+     * {@code labelCol} an integer class. Row i (in the frame's order, numbered by {@code zipWithIndex}) is image
+     * i of the data order, so the same rows as files train the same weights. The images stay on the executors:
+     * each step, Spark moves the batch's images to the partitions that compute their shards (a filter and a
+     * partitionBy over the cached rows); the driver receives only the row count and the largest label. No
+     * validation split and no test set: the metrics hold the training figures only.
+     */
+    public TrainResult fit(org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame, String imageCol, String labelCol, ShardPlan plan)
+            throws IOException {
+        if (config.validationSplit() > 0) throw new IllegalArgumentException("--val-split is not supported for DataFrame data yet");
+        if (config.flip() || config.cropPadding() > 0) {
+            throw new IllegalArgumentException("--flip and --crop-padding are not supported on Spark yet: train without augmentation");
+        }
+        if (plan.shards() > 1 && ModelState.hasRunningState(model)) {
+            throw new IllegalArgumentException("the model has running statistics or dropout, which depend on the whole batch: "
+                    + "train it with --shards 1 (one partition per step)");
+        }
+        int[] in = model.spec().input();
+        int image = frame.schema().fieldIndex(imageCol), label = frame.schema().fieldIndex(labelCol);
+        JavaRDD<Example> examples = frame.toDF().javaRDD().zipWithIndex()
+                .map(t -> FrameRows.example(t._1(), t._2(), image, label, in)).persist(org.apache.spark.storage.StorageLevel.MEMORY_ONLY());
+        try {
+            long n = examples.count();
+            if (n == 0 || n > Integer.MAX_VALUE) throw new IllegalArgumentException("the DataFrame has " + n + " rows");
+            int classes = examples.map(Example::label).reduce(Math::max) + 1;
+            if (classes > model.classes()) throw new IllegalArgumentException("the DataFrame has labels up to " + (classes - 1)
+                    + " but the model outputs " + model.classes() + " classes");
+            DataFacts facts = new DataFacts((int) n, 0, 0, classes, in, "DataFrame column " + imageCol);
+            if (resumeFrom != null && resumeFrom.state().trainSize() != n) {
+                throw new IllegalArgumentException("the checkpoint was trained on " + resumeFrom.state().trainSize() + " images, this DataFrame has " + n);
+            }
+            RunSpec runSpec = RunSpec.of(UUID.randomUUID().toString(), model, config, null, plan);
+            StepJob job = (batch, weights) -> {
+                int b = batch.length;
+                return examples.mapPartitionsToPair(it -> FrameRows.place(it, batch))
+                        .partitionBy(new FrameRows.ShardPartitioner(plan, b))
+                        .mapPartitionsWithIndex((p, placed) -> ShardWorker.runFrame(runSpec, p, placed, b, weights), false).collect();
+            };
+            model.network().setInputGradient(false);
+            try {
+                return run(null, plan, facts, job);
+            } finally {
+                model.network().setInputGradient(true);
+            }
+        } finally {
+            examples.unpersist(false);
         }
     }
 
@@ -170,8 +230,7 @@ public final class SparkTrainer {
                 t.train().numClasses(), t.train().itemShape(), t.train().name());
     }
 
-    private TrainResult run(DataSource data, ShardPlan plan, DataFacts facts) throws IOException {
-        RunSpec runSpec = RunSpec.of(UUID.randomUUID().toString(), model, config, data, plan);
+    private TrainResult run(DataSource data, ShardPlan plan, DataFacts facts, StepJob job) throws IOException {
         topK = Math.min(config.topK(), model.classes());
         // The driver's loader runs over image numbers only: the same order, batches and checkpointed position as
         // the single-JVM loader over the images, without the images.
@@ -190,13 +249,12 @@ public final class SparkTrainer {
             AtomicFile.write(runDir.resolve("spec.json"), o -> o.write(model.spec().toJsonText().getBytes(StandardCharsets.UTF_8)));
             writeMetrics(state.history());
         }
-        JavaRDD<Integer> slots = sc.parallelize(range(plan.partitions()), plan.partitions());
         say("training %s on %s: %d images (%d batches of %d) per epoch, %d shards on %d partitions (master %s)",
                 model.spec().name() == null ? "the model" : model.spec().name(), facts.name(), facts.trainSize(), batches,
                 config.batchSize(), plan.shards(), plan.partitions(), sc.master());
         boolean stoppedEarly = false;
         while (state.epochsDone() < config.epochs()) {
-            epoch(runSpec, slots);
+            epoch(job, plan);
             int epoch = state.epochsDone() + 1;
             EpochMetrics m = evaluate(data, plan, facts);
             double monitored = facts.valSize() > 0 ? m.valLoss() : m.testLoss();
@@ -227,7 +285,7 @@ public final class SparkTrainer {
         return r;
     }
 
-    private void epoch(RunSpec run, JavaRDD<Integer> slots) throws IOException {
+    private void epoch(StepJob job, ShardPlan plan) throws IOException {
         int epoch = state.epochsDone() + 1;
         int batches = loader.batchesPerEpoch();
         double elapsed0 = state.elapsed();
@@ -236,7 +294,7 @@ public final class SparkTrainer {
             Batch b = loader.next();
             int[] indices = b.indices().clone();
             double lr = trainStep.lr(state.globalStep());
-            Gradients.Result r = step(run, slots, indices);
+            Gradients.Result r = step(job, plan, indices);
             state = state.afterStep(r).withElapsed(elapsed0 + (System.nanoTime() - t0) / 1e9);
             EpochTotals sums = state.totals();
             if (progress != null) {
@@ -251,24 +309,23 @@ public final class SparkTrainer {
     }
 
     /** One synchronous step: broadcast, the partitions' shard gradients, the fold, the update. */
-    private Gradients.Result step(RunSpec run, JavaRDD<Integer> slots, int[] batch) throws IOException {
+    private Gradients.Result step(StepJob job, ShardPlan plan, int[] batch) {
         long t0 = System.nanoTime();
         Broadcast<StepWeights> weights = sc.broadcast(new StepWeights(ModelState.values(params), ModelState.layerStates(model)));
         long t1 = System.nanoTime();
         List<ShardResult> results;
         try {
-            results = new ArrayList<>(slots.mapPartitionsWithIndex(
-                    (p, ignored) -> ShardWorker.run(run, p, batch, weights), false).collect());
+            results = new ArrayList<>(job.run(batch, weights));
         } finally {
             weights.destroy();
         }
         long t2 = System.nanoTime();
         results.sort(Comparator.comparingInt(ShardResult::shard));
-        if (results.size() != run.plan().shards()) {
-            throw new IllegalStateException("the step got " + results.size() + " shard results, expected " + run.plan().shards());
+        if (results.size() != plan.shards()) {
+            throw new IllegalStateException("the step got " + results.size() + " shard results, expected " + plan.shards());
         }
         Gradients.Result r = GradientFold.fold(results, batch.length, params);
-        if (run.plan().shards() == 1 && results.get(0).buffers() != null) {
+        if (plan.shards() == 1 && results.get(0).buffers() != null) {
             ModelState.setBuffers(params, results.get(0).buffers());
             ModelState.setLayerStates(model, results.get(0).layerStates());
         }
@@ -281,7 +338,7 @@ public final class SparkTrainer {
             up += 4L * s.gradient().length;
         }
         long down = 4L * ModelState.size(params, false, false);
-        stepTimes.add(new StepTimes(state.globalStep() + 1, t3 - t0, compute, (t1 - t0) + fetch + (t3 - t2), down, up / run.plan().partitions()));
+        stepTimes.add(new StepTimes(state.globalStep() + 1, t3 - t0, compute, (t1 - t0) + fetch + (t3 - t2), down, up / plan.partitions()));
         return r;
     }
 
@@ -289,8 +346,8 @@ public final class SparkTrainer {
     private EpochMetrics evaluate(DataSource data, ShardPlan plan, DataFacts facts) {
         int epoch = state.epochsDone() + 1;
         model.network().setTraining(false);
-        double[] ve = facts.valSize() > 0 ? evaluateOn(data, plan, true, facts.valSize()) : null;
-        double[] te = facts.testSize() > 0 ? evaluateOn(data, plan, false, facts.testSize()) : null;
+        double[] ve = data != null && facts.valSize() > 0 ? evaluateOn(data, plan, true, facts.valSize()) : null;
+        double[] te = data != null && facts.testSize() > 0 ? evaluateOn(data, plan, false, facts.testSize()) : null;
         EpochTotals sums = state.totals();
         double seconds = state.elapsed();
         return new EpochMetrics(epoch, sums.meanLoss(), sums.accuracy(), sums.topKAccuracy(),

@@ -135,6 +135,33 @@ class SparkTrainExactTest {
     }
 
     @Test
+    void aDataFrameTrainsAsTheSameImagesInFiles() throws Exception {
+        // The training images as rows (pixels as the loader reads them, v/255), spread over 3 partitions.
+        org.conv4j.data.Dataset train = Datasets.load(data, ImageSpec.of(1, 8, 8)).train();
+        List<org.apache.spark.sql.Row> rows = new ArrayList<>();
+        for (int i = 0; i < train.size(); i++) {
+            float[] px = new float[64];
+            train.copyImage(i, px, 0);
+            rows.add(org.apache.spark.sql.RowFactory.create(px, train.label(i)));
+        }
+        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+                .add("pixels", org.apache.spark.sql.types.DataTypes.createArrayType(org.apache.spark.sql.types.DataTypes.FloatType, false))
+                .add("label", org.apache.spark.sql.types.DataTypes.IntegerType);
+        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame = spark.createDataFrame(sc.parallelize(rows, 3), schema);
+        // Without a test set the epoch-end evaluation differs; the weights are what must agree.
+        assertSameEveryStep(singleJvm(CONFIG), onFrame(frame, 1, 1), "DataFrame S=1 vs conv4j train");
+        assertSameEveryStep(onSpark(CONFIG, 2, 1, null), onFrame(frame, 2, 2), "DataFrame S=2 P=2 vs files S=2 P=1");
+    }
+
+    static List<float[]> onFrame(org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame, int shards, int partitions) throws Exception {
+        Rng g = Rng.torch(CONFIG.seed());
+        Model m = TinyData.spec().build(g);
+        Snapshots s = new Snapshots(m);
+        new SparkTrainer(sc, m, CONFIG, g).addListener(s).fit(frame, "pixels", "label", new ShardPlan(shards, partitions));
+        return s.steps;
+    }
+
+    @Test
     void resumeFromAStepCheckpointEndsTheSame() throws Exception {
         TrainConfig c = CONFIG.withCheckpointEvery(3);
         List<float[]> whole = onSpark(c, 2, 2, null);
