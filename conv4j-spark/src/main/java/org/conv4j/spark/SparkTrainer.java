@@ -1,0 +1,450 @@
+package org.conv4j.spark;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.conv4j.data.Batch;
+import org.conv4j.data.DataLoader;
+import org.conv4j.data.Dataset;
+import org.conv4j.data.LoaderConfig;
+import org.conv4j.data.TrainTest;
+import org.conv4j.io.AtomicFile;
+import org.conv4j.layers.NamedParam;
+import org.conv4j.loss.CrossEntropyLoss;
+import org.conv4j.loss.CrossEntropyLossConfig;
+import org.conv4j.model.Model;
+import org.conv4j.model.ModelFile;
+import org.conv4j.optim.Optimizer;
+import org.conv4j.tensor.Tensor;
+import org.conv4j.train.Checkpoint;
+import org.conv4j.train.EpochMetrics;
+import org.conv4j.train.EpochTotals;
+import org.conv4j.train.Gradients;
+import org.conv4j.train.Metrics;
+import org.conv4j.train.Progress;
+import org.conv4j.train.TrainConfig;
+import org.conv4j.train.TrainListener;
+import org.conv4j.train.TrainResult;
+import org.conv4j.train.TrainStep;
+import org.conv4j.train.TrainingState;
+import org.conv4j.util.Rng;
+
+/**
+ * Synchronous data-parallel training on Spark: the single-JVM {@code Trainer}'s loop, with each step's
+ * gradient computed by P Spark tasks and the update taken once, on the driver.
+ *
+ * <p>A step: the driver broadcasts every weight (Spark's block manager spreads it executor to executor);
+ * task p of the step's job builds the images of its shards of the batch from the data its executor
+ * loaded ({@link DataSource}), and computes each shard's gradient with the trainer's own
+ * {@link TrainStep#gradients}; the driver fetches the shard gradients as task results, folds them in shard
+ * order ({@link GradientFold}) into its parameters' gradients and takes the step with
+ * {@link TrainStep#update}. Per step and partition the wire carries the model down once and S/P
+ * gradients up: twice the model with S = P.
+ *
+ * <p>Exactness: the data order is the single-JVM loader's (the driver runs the same {@link DataLoader}, over
+ * image numbers only), shard gradients do not depend on where they run, and the fold's order is the shard
+ * order. So for a shard count S the weights after every step are bitwise the same on any partition count,
+ * thread count or cluster, and after a task is lost and rerun; with S = 1 they are bitwise those of
+ * {@code conv4j train}. (With S > 1 they differ from one JVM's in the last bits: the batch's reductions, such
+ * as a Linear layer's weight gradient, one chain of FMAs over the whole batch, are cut at the shards.)
+ *
+ * <p>Run folder: as the single-JVM trainer's ({@code metrics.csv}, {@code checkpoint.safetensors},
+ * {@code spec.json}, {@code model.safetensors}; a checkpoint resumes here or in {@code conv4j train}), plus
+ * {@code steps.csv}: each step's time split into compute, communication and scheduling.
+ *
+ * <p>Call order: construct (or {@link #resume}), optionally {@link #setRunDir}, {@link #setOutput},
+ * {@link #addListener}, then {@link #fit} once. Not thread-safe.
+ */
+public final class SparkTrainer {
+    private final JavaSparkContext sc;
+    private final Model model;
+    private final TrainConfig config;
+    private final Optimizer optimizer;
+    private final List<NamedParam> params;
+    private final Rng generator;
+    private final List<TrainListener> listeners = new ArrayList<>();
+    private Checkpoint resumeFrom;
+    private Path runDir;
+    private PrintStream log;
+    private Progress progress;
+    private final List<StepTimes> stepTimes = new ArrayList<>();
+
+    private TrainingState state;
+    private DataLoader loader;
+    private TrainStep trainStep;
+    private int topK;
+
+    /** A run whose data order comes from {@code generator}, as {@code Trainer(model, config, generator)}. */
+    public SparkTrainer(JavaSparkContext sc, Model model, TrainConfig config, Rng generator) {
+        this.sc = sc;
+        this.model = model;
+        this.config = config;
+        this.generator = generator;
+        this.params = NamedParam.of(model.network());
+        this.optimizer = config.newOptimizer(params);
+    }
+
+    /** Continues the run saved in {@code checkpoint} (written here or by {@code conv4j train}); {@code epochs} > 0 overrides the plan. */
+    public static SparkTrainer resume(JavaSparkContext sc, Checkpoint checkpoint, int epochs) {
+        TrainConfig c = epochs > 0 ? checkpoint.config().withEpochs(epochs) : checkpoint.config();
+        SparkTrainer t = new SparkTrainer(sc, checkpoint.model(), c, Rng.torch(c.seed()));
+        t.optimizer.restore(checkpoint.optimizer());
+        t.resumeFrom = checkpoint;
+        return t;
+    }
+
+    public Model model() { return model; }
+
+    public SparkTrainer setRunDir(Path dir) { this.runDir = dir; return this; }
+
+    public SparkTrainer setOutput(PrintStream log, Progress progress) { this.log = log; this.progress = progress; return this; }
+
+    public SparkTrainer addListener(TrainListener l) { listeners.add(l); return this; }
+
+    /** Each step's time split, in step order, for the steps this object ran. */
+    public List<StepTimes> stepTimes() { return List.copyOf(stepTimes); }
+
+    /** The training part of {@code train}: all of it, or what the validation split leaves (on any JVM, the same). */
+    static Dataset trainPart(Dataset train, TrainConfig config) {
+        return config.validationSplit() > 0 ? train.split(config.validationSplit(), config.seed()).train() : train;
+    }
+
+    private static Dataset validationPart(Dataset train, TrainConfig config) {
+        return config.validationSplit() > 0 ? train.split(config.validationSplit(), config.seed()).validation() : null;
+    }
+
+    /** What the driver learns about the data from one task: sizes and shape, never images. */
+    record DataFacts(int trainSize, int valSize, int testSize, int classes, int[] itemShape, String name) implements Serializable {}
+
+    /**
+     * Trains on {@code data} with {@code plan}, evaluating on its validation part and test set after each epoch.
+     */
+    public TrainResult fit(DataSource data, ShardPlan plan) throws IOException {
+        if (config.flip() || config.cropPadding() > 0) {
+            throw new IllegalArgumentException("--flip and --crop-padding are not supported on Spark yet: train without augmentation");
+        }
+        if (plan.shards() > 1 && ModelState.hasRunningState(model)) {
+            throw new IllegalArgumentException("the model has running statistics or dropout, which depend on the whole batch: "
+                    + "train it with --shards 1 (one partition per step)");
+        }
+        String cfgJson = org.conv4j.io.Json.write(config.toJson());
+        List<DataFacts> factsList = sc.parallelize(List.of(0), 1).map(i -> facts(data, cfgJson)).collect();
+        DataFacts facts = factsList.get(0);
+        if (!Arrays.equals(facts.itemShape(), model.spec().input())) {
+            throw new IllegalArgumentException("the model takes images of " + Arrays.toString(model.spec().input()) + " but "
+                    + facts.name() + " has " + Arrays.toString(facts.itemShape()));
+        }
+        if (facts.classes() > model.classes()) {
+            throw new IllegalArgumentException(facts.name() + " has " + facts.classes() + " classes but the model outputs " + model.classes());
+        }
+        if (resumeFrom != null && (resumeFrom.state().trainSize() != facts.trainSize() || resumeFrom.state().valSize() != facts.valSize())) {
+            throw new IllegalArgumentException("the checkpoint was trained on " + resumeFrom.state().trainSize() + " training and "
+                    + resumeFrom.state().valSize() + " validation images, but this data gives " + facts.trainSize() + " and "
+                    + facts.valSize() + "; resume with the same --data");
+        }
+        RunSpec runSpec = RunSpec.of(UUID.randomUUID().toString(), model, config, data, plan);
+        JavaRDD<Integer> slots = sc.parallelize(range(plan.partitions()), plan.partitions());
+        StepJob job = (batch, weights) -> slots.mapPartitionsWithIndex(
+                (p, ignored) -> ShardWorker.run(runSpec, p, batch, weights), false).collect();
+        model.network().setInputGradient(false);
+        try {
+            return run(data, plan, facts, job);
+        } finally {
+            model.network().setInputGradient(true);
+        }
+    }
+
+    /** A step's Spark job: the shard results of one batch (image numbers in batch order) with these weights. */
+    private interface StepJob {
+        List<ShardResult> run(int[] batch, Broadcast<StepWeights> weights);
+    }
+
+    /**
+     * Trains on the rows of {@code frame}: {@code imageCol} holds encoded image bytes (binary, decoded and
+     * resized to the model's input) or pixels (array of float or double, C·H·W values in [0, 1]), and
+     * {@code labelCol} an integer class. Row i (in the frame's order, numbered by {@code zipWithIndex}) is image
+     * i of the data order, so the same rows as files train the same weights. The images stay on the executors:
+     * each step, Spark moves the batch's images to the partitions that compute their shards (a filter and a
+     * partitionBy over the cached rows); the driver receives only the row count and the largest label. No
+     * validation split and no test set: the metrics hold the training figures only.
+     */
+    public TrainResult fit(org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame, String imageCol, String labelCol, ShardPlan plan)
+            throws IOException {
+        if (config.validationSplit() > 0) throw new IllegalArgumentException("--val-split is not supported for DataFrame data yet");
+        if (config.flip() || config.cropPadding() > 0) {
+            throw new IllegalArgumentException("--flip and --crop-padding are not supported on Spark yet: train without augmentation");
+        }
+        if (plan.shards() > 1 && ModelState.hasRunningState(model)) {
+            throw new IllegalArgumentException("the model has running statistics or dropout, which depend on the whole batch: "
+                    + "train it with --shards 1 (one partition per step)");
+        }
+        int[] in = model.spec().input();
+        int image = frame.schema().fieldIndex(imageCol), label = frame.schema().fieldIndex(labelCol);
+        JavaRDD<Example> examples = frame.toDF().javaRDD().zipWithIndex()
+                .map(t -> FrameRows.example(t._1(), t._2(), image, label, in)).persist(org.apache.spark.storage.StorageLevel.MEMORY_ONLY());
+        try {
+            long n = examples.count();
+            if (n == 0 || n > Integer.MAX_VALUE) throw new IllegalArgumentException("the DataFrame has " + n + " rows");
+            int classes = examples.map(Example::label).reduce(Math::max) + 1;
+            if (classes > model.classes()) throw new IllegalArgumentException("the DataFrame has labels up to " + (classes - 1)
+                    + " but the model outputs " + model.classes() + " classes");
+            DataFacts facts = new DataFacts((int) n, 0, 0, classes, in, "DataFrame column " + imageCol);
+            if (resumeFrom != null && resumeFrom.state().trainSize() != n) {
+                throw new IllegalArgumentException("the checkpoint was trained on " + resumeFrom.state().trainSize() + " images, this DataFrame has " + n);
+            }
+            RunSpec runSpec = RunSpec.of(UUID.randomUUID().toString(), model, config, null, plan);
+            StepJob job = (batch, weights) -> {
+                int b = batch.length;
+                return examples.mapPartitionsToPair(it -> FrameRows.place(it, batch))
+                        .partitionBy(new FrameRows.ShardPartitioner(plan, b))
+                        .mapPartitionsWithIndex((p, placed) -> ShardWorker.runFrame(runSpec, p, placed, b, weights), false).collect();
+            };
+            model.network().setInputGradient(false);
+            try {
+                return run(null, plan, facts, job);
+            } finally {
+                model.network().setInputGradient(true);
+            }
+        } finally {
+            examples.unpersist(false);
+        }
+    }
+
+    private static DataFacts facts(DataSource data, String configJson) throws Exception {
+        TrainConfig c = TrainConfig.fromJson(org.conv4j.io.Json.parseObject(configJson, "config"));
+        TrainTest t = data.open();
+        Dataset train = trainPart(t.train(), c), val = validationPart(t.train(), c);
+        return new DataFacts(train.size(), val == null ? 0 : val.size(), t.test() == null ? 0 : t.test().size(),
+                t.train().numClasses(), t.train().itemShape(), t.train().name());
+    }
+
+    private TrainResult run(DataSource data, ShardPlan plan, DataFacts facts, StepJob job) throws IOException {
+        topK = Math.min(config.topK(), model.classes());
+        // The driver's loader runs over image numbers only: the same order, batches and checkpointed position as
+        // the single-JVM loader over the images, without the images.
+        loader = new DataLoader(imageNumbers(facts.trainSize()), LoaderConfig.train(config.batchSize(), config.seed()), generator);
+        int batches = loader.batchesPerEpoch();
+        CrossEntropyLoss loss = new CrossEntropyLoss(CrossEntropyLossConfig.of().withLabelSmoothing(config.labelSmoothing()));
+        trainStep = new TrainStep(model.network(), params, optimizer, loss, topK, config.lr(), config.newSchedule(batches), config.clipNorm());
+        state = TrainingState.start(facts.trainSize(), facts.valSize());
+        if (resumeFrom != null) {
+            loader.restore(resumeFrom.loader());
+            state = resumeFrom.state();
+            say("resuming at epoch %d, step %d", state.epochsDone() + 1, state.globalStep());
+        }
+        if (runDir != null) {
+            Files.createDirectories(runDir);
+            AtomicFile.write(runDir.resolve("spec.json"), o -> o.write(model.spec().toJsonText().getBytes(StandardCharsets.UTF_8)));
+            writeMetrics(state.history());
+        }
+        say("training %s on %s: %d images (%d batches of %d) per epoch, %d shards on %d partitions (master %s)",
+                model.spec().name() == null ? "the model" : model.spec().name(), facts.name(), facts.trainSize(), batches,
+                config.batchSize(), plan.shards(), plan.partitions(), sc.master());
+        boolean stoppedEarly = false;
+        while (state.epochsDone() < config.epochs()) {
+            epoch(job, plan);
+            int epoch = state.epochsDone() + 1;
+            EpochMetrics m = evaluate(data, plan, facts);
+            double monitored = facts.valSize() > 0 ? m.valLoss() : m.testLoss();
+            endEpoch(m, monitored);
+            if (config.patience() > 0 && state.badEpochs() >= config.patience() && epoch < config.epochs()) {
+                say("early stopping: the monitored loss has not improved for %d epochs", state.badEpochs());
+                stoppedEarly = true;
+                break;
+            }
+        }
+        model.network().setTraining(false);
+        if (runDir != null) {
+            ModelFile.save(model, runDir.resolve("model.safetensors"), true);
+            say("model written to %s", runDir.resolve("model.safetensors"));
+        }
+        TrainResult result = new TrainResult(state.history(), stoppedEarly, false, state.globalStep());
+        for (TrainListener l : listeners) l.onEnd(model, result);
+        return result;
+    }
+
+    private static Dataset imageNumbers(int n) {
+        return new Dataset("image numbers", new byte[n], new int[n], 1, 1, 1, List.of("-"));
+    }
+
+    private static List<Integer> range(int n) {
+        List<Integer> r = new ArrayList<>();
+        for (int i = 0; i < n; i++) r.add(i);
+        return r;
+    }
+
+    private void epoch(StepJob job, ShardPlan plan) throws IOException {
+        int epoch = state.epochsDone() + 1;
+        int batches = loader.batchesPerEpoch();
+        double elapsed0 = state.elapsed();
+        long t0 = System.nanoTime();
+        while (loader.hasNext()) {
+            Batch b = loader.next();
+            int[] indices = b.indices().clone();
+            double lr = trainStep.lr(state.globalStep());
+            Gradients.Result r = step(job, plan, indices);
+            state = state.afterStep(r).withElapsed(elapsed0 + (System.nanoTime() - t0) / 1e9);
+            EpochTotals sums = state.totals();
+            if (progress != null) {
+                progress.update(epoch, config.epochs(), loader.batchIndex(), batches, sums.seen(), state.elapsed(), sums.meanLoss(), sums.accuracy());
+            }
+            for (TrainListener l : listeners) l.onStep(state.globalStep(), epoch, r.loss(), lr);
+            boolean periodic = config.checkpointEvery() > 0 && state.globalStep() % config.checkpointEvery() == 0;
+            if (periodic && loader.hasNext() && runDir != null) saveCheckpoint();
+        }
+        state = state.withElapsed(elapsed0 + (System.nanoTime() - t0) / 1e9);
+        if (progress != null) progress.endEpoch();
+    }
+
+    /** One synchronous step: broadcast, the partitions' shard gradients, the fold, the update. */
+    private Gradients.Result step(StepJob job, ShardPlan plan, int[] batch) {
+        long t0 = System.nanoTime();
+        Broadcast<StepWeights> weights = sc.broadcast(new StepWeights(ModelState.values(params), ModelState.layerStates(model)));
+        long t1 = System.nanoTime();
+        List<ShardResult> results;
+        try {
+            results = new ArrayList<>(job.run(batch, weights));
+        } finally {
+            weights.destroy();
+        }
+        long t2 = System.nanoTime();
+        results.sort(Comparator.comparingInt(ShardResult::shard));
+        if (results.size() != plan.shards()) {
+            throw new IllegalStateException("the step got " + results.size() + " shard results, expected " + plan.shards());
+        }
+        Gradients.Result r = GradientFold.fold(results, batch.length, params);
+        if (plan.shards() == 1 && results.get(0).buffers() != null) {
+            ModelState.setBuffers(params, results.get(0).buffers());
+            ModelState.setLayerStates(model, results.get(0).layerStates());
+        }
+        trainStep.update(state.globalStep(), r.loss(), null);
+        long t3 = System.nanoTime();
+        long compute = 0, fetch = 0, up = 0;
+        for (ShardResult s : results) {
+            compute = Math.max(compute, s.computeNanos());
+            fetch = Math.max(fetch, s.fetchNanos());
+            up += 4L * s.gradient().length;
+        }
+        long down = 4L * ModelState.size(params, false, false);
+        stepTimes.add(new StepTimes(state.globalStep() + 1, t3 - t0, compute, (t1 - t0) + fetch + (t3 - t2), down, up / plan.partitions()));
+        return r;
+    }
+
+    /** Loss and accuracy on the validation part and the test set, computed by the partitions in 500-image batches. */
+    private EpochMetrics evaluate(DataSource data, ShardPlan plan, DataFacts facts) {
+        int epoch = state.epochsDone() + 1;
+        model.network().setTraining(false);
+        double[] ve = data != null && facts.valSize() > 0 ? evaluateOn(data, plan, true, facts.valSize()) : null;
+        double[] te = data != null && facts.testSize() > 0 ? evaluateOn(data, plan, false, facts.testSize()) : null;
+        EpochTotals sums = state.totals();
+        double seconds = state.elapsed();
+        return new EpochMetrics(epoch, sums.meanLoss(), sums.accuracy(), sums.topKAccuracy(),
+                ve == null ? Double.NaN : ve[0], ve == null ? Double.NaN : ve[1],
+                te == null ? Double.NaN : te[0], te == null ? Double.NaN : te[1], te == null ? Double.NaN : te[2],
+                seconds, sums.seen() / seconds, optimizer.lr());
+    }
+
+    private static final int EVAL_BATCH = 500;
+
+    /** {loss, accuracy, top-k accuracy}, summed over 500-image batches in order as {@code Evaluation.of} does. */
+    private double[] evaluateOn(DataSource data, ShardPlan plan, boolean validation, int size) {
+        int batches = (size + EVAL_BATCH - 1) / EVAL_BATCH, parts = Math.min(plan.partitions(), batches);
+        Broadcast<StepWeights> weights = sc.broadcast(new StepWeights(ModelState.values(params), ModelState.layerStates(model)));
+        String spec = model.spec().toJsonText(), cfg = org.conv4j.io.Json.write(config.toJson());
+        int k = topK;
+        List<double[]> rows;
+        try {
+            rows = new ArrayList<>(sc.parallelize(range(parts), parts).mapPartitionsWithIndex((p, ignored) -> {
+                RunSpec rs = new RunSpec("eval", spec, cfg, data, plan);
+                Model m = rs.spec().build(Rng.torch(0));
+                ModelState.setValues(NamedParam.of(m.network()), weights.value().values());
+                m.network().setTraining(false);
+                TrainTest t = data.open();
+                Dataset set = validation ? validationPart(t.train(), rs.config()) : t.test();
+                List<double[]> out = new ArrayList<>();
+                for (int bi = (int) ((long) p * batches / parts); bi < (long) (p + 1) * batches / parts; bi++) {
+                    int from = bi * EVAL_BATCH, n = Math.min(EVAL_BATCH, set.size() - from);
+                    Tensor x = new Tensor(n, set.channels(), set.height(), set.width());
+                    int[] labels = new int[n];
+                    for (int i = 0; i < n; i++) {
+                        labels[i] = set.label(from + i);
+                        set.copyImage(from + i, x.data(), i * set.itemSize());
+                        if (!m.normalization().isIdentity()) m.normalization().apply(x.data(), i * set.itemSize(), set.channels(), set.height() * set.width());
+                    }
+                    Tensor logits = m.network().infer(x);
+                    double l = (double) new CrossEntropyLoss().forward(logits, labels) * n;
+                    int[] h = Metrics.hits(logits, labels, k);
+                    out.add(new double[] {bi, l, h[0], h[1], n});
+                }
+                return out.iterator();
+            }, false).collect());
+        } finally {
+            weights.destroy();
+        }
+        rows.sort(Comparator.comparingDouble(r -> r[0]));
+        double lossSum = 0;
+        long top1 = 0, topk = 0, n = 0;
+        for (double[] r : rows) { lossSum += r[1]; top1 += (long) r[2]; topk += (long) r[3]; n += (long) r[4]; }
+        return new double[] {lossSum / n, (double) top1 / n, (double) topk / n};
+    }
+
+    private void endEpoch(EpochMetrics m, double monitored) throws IOException {
+        List<EpochMetrics> history = new ArrayList<>(state.history());
+        history.add(m);
+        say("%s", describe(m));
+        if (runDir != null) {
+            writeMetrics(history);
+            writeStepTimes();
+        }
+        for (TrainListener l : listeners) l.onEpoch(m, model);
+        double bestLoss = state.bestLoss();
+        int badEpochs = state.badEpochs();
+        if (config.patience() > 0 && !Double.isNaN(monitored)) {
+            if (monitored < bestLoss) { bestLoss = monitored; badEpochs = 0; } else badEpochs++;
+        }
+        loader.nextEpoch();
+        state = state.afterEpoch(m, bestLoss, badEpochs);
+        if (runDir != null) saveCheckpoint();
+    }
+
+    private void saveCheckpoint() throws IOException {
+        Gradients.checkValues(params, state.globalStep(), "when its checkpoint was due, so that checkpoint was not written");
+        new Checkpoint(model, config, optimizer.state(), loader.state(), state).save(runDir.resolve("checkpoint.safetensors"));
+    }
+
+    private void writeMetrics(List<EpochMetrics> history) throws IOException {
+        StringBuilder b = new StringBuilder(EpochMetrics.CSV_HEADER).append('\n');
+        for (EpochMetrics m : history) b.append(m.csvRow()).append('\n');
+        AtomicFile.write(runDir.resolve("metrics.csv"), o -> o.write(b.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private void writeStepTimes() throws IOException {
+        StringBuilder b = new StringBuilder(StepTimes.CSV_HEADER).append('\n');
+        for (StepTimes t : stepTimes) b.append(t.csvRow()).append('\n');
+        AtomicFile.write(runDir.resolve("steps.csv"), o -> o.write(b.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static String describe(EpochMetrics m) {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "epoch %d: train loss %.4f acc %.2f%%", m.epoch(), m.trainLoss(), 100 * m.trainAcc()));
+        if (!Double.isNaN(m.valLoss())) b.append(String.format(Locale.ROOT, " | val loss %.4f acc %.2f%%", m.valLoss(), 100 * m.valAcc()));
+        if (!Double.isNaN(m.testLoss())) b.append(String.format(Locale.ROOT, " | test loss %.4f acc %.2f%%", m.testLoss(), 100 * m.testAcc()));
+        b.append(String.format(Locale.ROOT, " | %.1f s, %,.0f img/s", m.seconds(), m.imagesPerSecond()));
+        return b.toString();
+    }
+
+    private void say(String fmt, Object... args) {
+        if (log != null) log.println(String.format(Locale.ROOT, fmt, args));
+    }
+}

@@ -1,0 +1,202 @@
+package org.conv4j.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.SparkException;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.conv4j.data.Datasets;
+import org.conv4j.data.ImageSpec;
+import org.conv4j.data.TrainTest;
+import org.conv4j.layers.NamedParam;
+import org.conv4j.model.Model;
+import org.conv4j.model.NetworkSpec;
+import org.conv4j.train.Checkpoint;
+import org.conv4j.train.TrainConfig;
+import org.conv4j.train.TrainListener;
+import org.conv4j.train.TrainResult;
+import org.conv4j.train.Trainer;
+import org.conv4j.util.Rng;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Data-parallel training on local[2] against the single-JVM trainer, weights compared bit for bit after
+ * every step.
+ */
+class SparkTrainExactTest {
+    @TempDir static Path tmp;
+    static SparkSession spark;
+    static JavaSparkContext sc;
+    static Path data;
+
+    // 100 images in batches of 24: 4 full batches and a short one of 4 per epoch, 2 epochs.
+    static final TrainConfig CONFIG = TrainConfig.defaults().withBatchSize(24).withEpochs(2).withSeed(7);
+
+    @BeforeAll
+    static void start() throws Exception {
+        data = TinyData.write(tmp.resolve("data"), 100, 40, 1);
+        spark = SparkSession.builder().master("local[2]").appName("conv4j-test")
+                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+                .config("spark.sql.shuffle.partitions", "2").getOrCreate();
+        sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (spark != null) spark.stop();
+    }
+
+    /** Every value after every step, from a listener holding the model. */
+    static final class Snapshots implements TrainListener {
+        final List<float[]> steps = new ArrayList<>();
+        final Model model;
+
+        Snapshots(Model model) { this.model = model; }
+
+        @Override public void onStep(long step, int epoch, float loss, double lr) {
+            steps.add(ModelState.values(NamedParam.of(model.network())));
+        }
+    }
+
+    static List<float[]> singleJvm(TrainConfig config) throws Exception { return singleJvmOn(data, config); }
+
+    /** The weights after every step of the core Trainer (what conv4j train runs) on the IDX files in {@code dir}. */
+    static List<float[]> singleJvmOn(Path dir, TrainConfig config) throws Exception {
+        TrainTest t = Datasets.load(dir, ImageSpec.of(1, 8, 8));
+        Rng g = Rng.torch(config.seed());
+        Model m = TinyData.spec().build(g);
+        Snapshots s = new Snapshots(m);
+        new Trainer(m, config, g).addListener(s).fit(t.train(), t.test());
+        return s.steps;
+    }
+
+    /** The weights after every step of a run on a local[2] session of its own (none may be active). */
+    static List<float[]> localRun(Path dir, TrainConfig config, int shards, int partitions) throws Exception {
+        SparkSession s = SparkSession.builder().master("local[2]").appName("conv4j-test-local")
+                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1").getOrCreate();
+        try {
+            return onSpark(JavaSparkContext.fromSparkContext(s.sparkContext()), dir, config, shards, partitions, null);
+        } finally {
+            s.stop();
+        }
+    }
+
+    static List<float[]> onSpark(TrainConfig config, int shards, int partitions, Path runDir) throws Exception {
+        return onSpark(sc, data, config, shards, partitions, runDir);
+    }
+
+    static List<float[]> onSpark(JavaSparkContext sc, Path data, TrainConfig config, int shards, int partitions, Path runDir) throws Exception {
+        Rng g = Rng.torch(config.seed());
+        Model m = TinyData.spec().build(g);
+        Snapshots s = new Snapshots(m);
+        SparkTrainer t = new SparkTrainer(sc, m, config, g).addListener(s).setRunDir(runDir);
+        TrainResult r = t.fit(DataSource.of(data.toString(), ImageSpec.of(1, 8, 8)), new ShardPlan(shards, partitions));
+        assertEquals(s.steps.size(), r.steps());
+        return s.steps;
+    }
+
+    static void assertSameEveryStep(List<float[]> expected, List<float[]> actual, String what) {
+        assertEquals(expected.size(), actual.size(), what + ": steps");
+        for (int i = 0; i < expected.size(); i++) assertArrayEquals(expected.get(i), actual.get(i), what + ": weights after step " + (i + 1));
+    }
+
+    @Test
+    void oneShardIsBitwiseTheSingleJvmTrainer() throws Exception {
+        List<float[]> ref = singleJvm(CONFIG);
+        assertEquals(10, ref.size());
+        Path run = tmp.resolve("run-s1");
+        assertSameEveryStep(ref, onSpark(CONFIG, 1, 1, run), "spark S=1 P=1 vs conv4j train");
+        // The run folder is a conv4j train run folder, plus the step times.
+        for (String f : List.of("metrics.csv", "checkpoint.safetensors", "spec.json", "model.safetensors", "steps.csv")) {
+            assertTrue(Files.exists(run.resolve(f)), f);
+        }
+        assertEquals(3, Files.readAllLines(run.resolve("metrics.csv")).size());
+        assertEquals(11, Files.readAllLines(run.resolve("steps.csv")).size());
+    }
+
+    @Test
+    void anyPartitionCountGivesTheSameWeights() throws Exception {
+        List<float[]> p1 = onSpark(CONFIG, 4, 1, null);
+        for (int p = 2; p <= 4; p++) assertSameEveryStep(p1, onSpark(CONFIG, 4, p, null), "S=4, P=1 vs P=" + p);
+        // Cutting the batch into shards does change the last bits (a Linear layer's weight gradient is one
+        // FMA chain over the whole batch): S=4 is its own, P-independent, trajectory.
+        assertFalse(java.util.Arrays.equals(singleJvm(CONFIG).getLast(), p1.getLast()));
+    }
+
+    @Test
+    void aDataFrameTrainsAsTheSameImagesInFiles() throws Exception {
+        // The training images as rows (pixels as the loader reads them, v/255), spread over 3 partitions.
+        org.conv4j.data.Dataset train = Datasets.load(data, ImageSpec.of(1, 8, 8)).train();
+        List<org.apache.spark.sql.Row> rows = new ArrayList<>();
+        for (int i = 0; i < train.size(); i++) {
+            float[] px = new float[64];
+            train.copyImage(i, px, 0);
+            rows.add(org.apache.spark.sql.RowFactory.create(px, train.label(i)));
+        }
+        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+                .add("pixels", org.apache.spark.sql.types.DataTypes.createArrayType(org.apache.spark.sql.types.DataTypes.FloatType, false))
+                .add("label", org.apache.spark.sql.types.DataTypes.IntegerType);
+        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame = spark.createDataFrame(sc.parallelize(rows, 3), schema);
+        // Without a test set the epoch-end evaluation differs; the weights are what must agree.
+        assertSameEveryStep(singleJvm(CONFIG), onFrame(frame, 1, 1), "DataFrame S=1 vs conv4j train");
+        assertSameEveryStep(onSpark(CONFIG, 2, 1, null), onFrame(frame, 2, 2), "DataFrame S=2 P=2 vs files S=2 P=1");
+    }
+
+    static List<float[]> onFrame(org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame, int shards, int partitions) throws Exception {
+        Rng g = Rng.torch(CONFIG.seed());
+        Model m = TinyData.spec().build(g);
+        Snapshots s = new Snapshots(m);
+        new SparkTrainer(sc, m, CONFIG, g).addListener(s).fit(frame, "pixels", "label", new ShardPlan(shards, partitions));
+        return s.steps;
+    }
+
+    @Test
+    void resumeFromAStepCheckpointEndsTheSame() throws Exception {
+        TrainConfig c = CONFIG.withCheckpointEvery(3);
+        List<float[]> whole = onSpark(c, 2, 2, null);
+        // A run stopped after step 6 (killed driver: only its checkpoint is left), then resumed.
+        Path run = tmp.resolve("run-resume");
+        Rng g = Rng.torch(c.seed());
+        Model m = TinyData.spec().build(g);
+        SparkTrainer first = new SparkTrainer(sc, m, c.withEpochs(2), g).setRunDir(run);
+        first.addListener(new TrainListener() {
+            @Override public void onStep(long step, int epoch, float loss, double lr) {
+                if (step == 7) throw new IllegalStateException("driver killed");
+            }
+        });
+        assertThrows(IllegalStateException.class, () -> first.fit(DataSource.of(data.toString(), ImageSpec.of(1, 8, 8)), new ShardPlan(2, 2)));
+        Checkpoint ck = Checkpoint.load(run.resolve("checkpoint.safetensors"));
+        assertEquals(6, ck.globalStep());
+        SparkTrainer resumed = SparkTrainer.resume(sc, ck, 0).setRunDir(run);
+        Snapshots s = new Snapshots(resumed.model());
+        resumed.addListener(s).fit(DataSource.of(data.toString(), ImageSpec.of(1, 8, 8)), new ShardPlan(2, 1));
+        assertSameEveryStep(whole.subList(6, whole.size()), s.steps, "resumed vs uninterrupted");
+    }
+
+    @Test
+    void anUnreadableShardFailsNamingTheFile() throws Exception {
+        Path bad = TinyData.write(tmp.resolve("bad"), 30, 10, 2);
+        Files.write(bad.resolve("train-images-idx3-ubyte"), new byte[] {0, 0, 8, 3, 0, 0, 0, 30});
+        Rng g = Rng.torch(1);
+        SparkTrainer t = new SparkTrainer(sc, TinyData.spec().build(g), CONFIG, g);
+        Exception e = assertThrows(SparkException.class, () -> t.fit(DataSource.of(bad.toString(), ImageSpec.of(1, 8, 8)), new ShardPlan(2, 2)));
+        assertTrue(e.getMessage().contains("train-images-idx3-ubyte"), e.getMessage());
+    }
+
+    @Test
+    void partitionsBeyondShardsAreRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ShardPlan(2, 3));
+        assertTrue(e.getMessage().contains("--shards"), e.getMessage());
+    }
+}
