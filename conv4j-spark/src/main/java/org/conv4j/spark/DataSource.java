@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.conv4j.data.Datasets;
-import org.conv4j.data.ImageSpec;
+import org.conv4j.io.ImageSpec;
 import org.conv4j.data.TrainTest;
 
 /**

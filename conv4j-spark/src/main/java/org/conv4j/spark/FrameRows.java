@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.Partitioner;
 import org.apache.spark.sql.Row;
-import org.conv4j.data.ImageFiles;
-import org.conv4j.data.ImageSpec;
+import org.conv4j.io.ImageFiles;
+import org.conv4j.io.ImageSpec;
 import scala.Tuple2;
 
 /** DataFrame rows as training images, and how a step's images travel to the partitions of their shards. */

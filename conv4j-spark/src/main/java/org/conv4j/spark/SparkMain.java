@@ -18,7 +18,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.conv4j.data.Datasets;
-import org.conv4j.data.ImageSpec;
+import org.conv4j.io.ImageSpec;
 import org.conv4j.model.Model;
 import org.conv4j.model.NetworkSpec;
 import org.conv4j.model.Zoo;

@@ -14,7 +14,7 @@ import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.conv4j.data.Datasets;
-import org.conv4j.data.ImageSpec;
+import org.conv4j.io.ImageSpec;
 import org.conv4j.data.TrainTest;
 import org.conv4j.layers.NamedParam;
 import org.conv4j.model.Model;

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
-import org.conv4j.data.ImageSpec;
+import org.conv4j.io.ImageSpec;
 import org.conv4j.layers.NamedParam;
 import org.conv4j.model.Model;
 import org.conv4j.train.TrainConfig;
