@@ -61,7 +61,7 @@ public final class ActivationUlps {
                     for (int b; (b = nextBlock.getAndIncrement()) < blocks; ) {
                         int n = 0;
                         long base = (long) b * BLOCK;
-                        for (long i = base; i < base + BLOCK; i++) if (i % stride == 0) x[n++] = Float.intBitsToFloat((int) i);
+                        for (long i = (base + stride - 1) / stride * stride; i < base + BLOCK; i += stride) x[n++] = Float.intBitsToFloat((int) i);
                         fn.block().run(kernels, n, x, ones, y, s);
                         for (int i = 0; i < n; i++) {
                             double e = ActivationReference.ulps(y[i], fn.ref().applyAsDouble(x[i]));
