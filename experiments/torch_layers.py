@@ -1,7 +1,7 @@
 """The torch side of org.conv4j.experiments.LayerTimes: the same layers on the same shapes, the same columns
 (layer, shape, fwd_ms, fwdbwd_ms), unit Gaussian input and dOut, 50 warm-up calls, then the best of 5 rounds
 of 20 calls. Usage: /usr/bin/python3 experiments/torch_layers.py [THREADS [LAYER]]   (default 2 threads; LAYER keeps
-the rows whose layer starts with it, as LayerTimes does)"""
+the rows whose layer starts with it, or with one of a comma-separated list, as LayerTimes does)"""
 import sys
 import time
 
@@ -45,7 +45,7 @@ def best(call):
 
 print("layer\tshape\tfwd_ms\tfwdbwd_ms")
 for name, layer, shape in CASES:
-    if not name.startswith(only):
+    if not any(name.startswith(o) for o in only.split(",")):
         continue
     x = torch.randn(*shape, requires_grad=True)
     d = torch.randn(*layer(x).shape)
