@@ -1,12 +1,14 @@
 """The torch side of org.conv4j.experiments.LayerTimes: the same layers on the same shapes, the same columns
 (layer, shape, fwd_ms, fwdbwd_ms), unit Gaussian input and dOut, 50 warm-up calls, then the best of 5 rounds
-of 20 calls. Usage: /usr/bin/python3 experiments/torch_layers.py [THREADS]   (default 2)"""
+of 20 calls. Usage: /usr/bin/python3 experiments/torch_layers.py [THREADS [LAYER]]   (default 2 threads; LAYER keeps
+the rows whose layer starts with it, or with one of a comma-separated list, as LayerTimes does)"""
 import sys
 import time
 
 import torch
 
 threads = int(sys.argv[1]) if len(sys.argv) > 1 else 2
+only = sys.argv[2] if len(sys.argv) > 2 else ""
 torch.set_num_threads(threads)
 torch.manual_seed(1)
 nn = torch.nn
@@ -43,6 +45,8 @@ def best(call):
 
 print("layer\tshape\tfwd_ms\tfwdbwd_ms")
 for name, layer, shape in CASES:
+    if not any(name.startswith(o) for o in only.split(",")):
+        continue
     x = torch.randn(*shape, requires_grad=True)
     d = torch.randn(*layer(x).shape)
 

@@ -29,7 +29,7 @@ import org.conv4j.util.Rng;
  * 50 warm-up calls (and at least 0.5 s), then the best of 5 rounds of 20 calls. Not a test; run by hand (see BENCHMARKS.md):
  *
  * <pre>experiments/run-java.sh org.conv4j.experiments.LayerTimes [THREADS [LAYER]]</pre>  (default 2 threads;
- * LAYER keeps the rows whose layer starts with it, e.g. GELU or MaxPool2d)
+ * LAYER keeps the rows whose layer starts with it, e.g. GELU or MaxPool2d, or with one of a comma-separated list)
  */
 public final class LayerTimes {
     /** One row: the torch name the Python script prints, the layer and its input shape. */
@@ -60,7 +60,7 @@ public final class LayerTimes {
         Rng rng = new Rng(1);
         System.out.println("layer\tshape\tfwd_ms\tfwdbwd_ms");
         for (Case c : CASES) {
-            if (!c.name().startsWith(only)) continue;
+            if (java.util.Arrays.stream(only.split(",")).noneMatch(c.name()::startsWith)) continue;
             Layer layer = c.layer().get();
             Tensor x = gaussian(rng, c.shape());
             Tensor dOut = gaussian(rng, layer.forward(x).shape());

@@ -3,19 +3,17 @@ package org.conv4j.activation;
 import org.conv4j.kernels.activation.ActivationKernels;
 
 /**
- * out = 1 / (1 + e^(−x)), element-wise. Backward: dX = dOut · σ'(x) with σ'(x) = e/(1 + e)², e = e^(−|x|),
- * computed from x in double so it keeps its relative accuracy in the tails (out·(1 − out) from a float
- * out would not). Forward keeps a reference to x for backward.
+ * out = 1 / (1 + e^(−x)), element-wise. Backward: dX = dOut · σ'(x), σ'(x) = σ(x)(1 − σ(x)) = e/(1 + e)²
+ * with e = e^(−|x|), computed by forward from x (in float, within one ulp; see
+ * {@link ActivationKernels#sigmoidForward}), so it keeps its relative accuracy in the tails, where
+ * out·(1 − out) from the float output would not.
  */
 public final class Sigmoid extends SmoothActivation {
     public Sigmoid() {}
 
     @Override
-    void value(ActivationKernels ew, int n, float[] x, float[] y, int off) { ew.sigmoidForward(n, x, off, y, off); }
-
-    @Override
-    void derivative(ActivationKernels ew, int n, float[] x, float[] dOut, float[] dX, int off) {
-        ew.sigmoidBackward(n, x, off, dOut, off, dX, off);
+    void forward(ActivationKernels ew, int n, float[] x, float[] y, float[] slope, int off) {
+        ew.sigmoidForward(n, x, off, y, slope, off);
     }
 
     @Override

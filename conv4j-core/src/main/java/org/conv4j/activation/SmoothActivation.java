@@ -7,27 +7,24 @@ import org.conv4j.layers.Layer;
 import org.conv4j.tensor.Tensor;
 
 /**
- * The plumbing of an element-wise activation whose derivative is computed from x in double (so it keeps
- * its relative accuracy in the tails, where a formula in the float output would cancel). Subclasses name
- * the function's two kernels in {@link ActivationKernels}; forward keeps a reference to x for backward, so x must
- * not change between the two.
+ * The plumbing of a smooth element-wise activation (Sigmoid, Tanh, GELU) whose kernel gives, in one pass
+ * over x, the output and the derivative f'(x) (computed from x, so it keeps its relative accuracy in the
+ * tails, where a formula in the float output would cancel). Forward keeps the derivative; backward is
+ * dX = dOut·f'(x), one float product per element. {@link #infer} skips the derivative.
  */
 abstract class SmoothActivation implements Layer {
-    private Tensor x;   // the last input, any shape
-    private Tensor out; // same shape
-    private Tensor dX;  // same shape
+    private Tensor out;   // same shape as the last input
+    private Tensor slope; // same shape: f'(x), computed by forward for backward
+    private Tensor dX;    // same shape
 
-    /** y[off..off+n) = f(x[off..off+n)). */
-    abstract void value(ActivationKernels ew, int n, float[] x, float[] y, int off);
-
-    /** dX[off..off+n) = dOut·f'(x) over the same range. */
-    abstract void derivative(ActivationKernels ew, int n, float[] x, float[] dOut, float[] dX, int off);
+    /** y[off..off+n) = f(x[off..off+n)) and, unless slope is null, slope[off..off+n) = f'(x) over the same range. */
+    abstract void forward(ActivationKernels ew, int n, float[] x, float[] y, float[] slope, int off);
 
     @Override
     public final Tensor forward(Tensor x) {
-        this.x = x;
         out = Buffers.reuse(out, x);
-        apply(x.data(), out.data());
+        slope = Buffers.reuse(slope, x);
+        apply(x.data(), out.data(), slope.data());
         return out;
     }
 
@@ -35,22 +32,23 @@ abstract class SmoothActivation implements Layer {
     public final Tensor backward(Tensor dOut) {
         ActivationLoops.checkBackward(this, out, dOut);
         dX = Buffers.reuse(dX, dOut);
-        float[] xs = x.data(), g = dOut.data(), dx = dX.data();
-        ActivationKernels ew = Kernels.activation();
-        ActivationLoops.forRange(xs.length, (lo, hi) -> derivative(ew, hi - lo, xs, g, dx, lo));
+        float[] d = slope.data(), g = dOut.data(), dx = dX.data();
+        ActivationLoops.forRange(d.length, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) dx[i] = g[i] * d[i];
+        });
         return dX;
     }
 
     @Override
     public final Tensor infer(Tensor x) {
         Tensor y = Tensor.zerosLike(x);
-        apply(x.data(), y.data());
+        apply(x.data(), y.data(), null);
         return y;
     }
 
-    private void apply(float[] x, float[] y) {
+    private void apply(float[] x, float[] y, float[] d) {
         ActivationKernels ew = Kernels.activation();
-        ActivationLoops.forRange(x.length, (lo, hi) -> value(ew, hi - lo, x, y, lo));
+        ActivationLoops.forRange(x.length, (lo, hi) -> forward(ew, hi - lo, x, y, d, lo));
     }
 
     @Override

@@ -3,19 +3,16 @@ package org.conv4j.activation;
 import org.conv4j.kernels.activation.ActivationKernels;
 
 /**
- * out = tanh(x), element-wise. Backward: dX = dOut · (1 − tanh²x) = dOut · 4e/(1 + e)², e = e^(−2|x|),
- * computed from x in double so it keeps its relative accuracy in the tails (1 − out² from a float out
- * would not). Forward keeps a reference to x for backward.
+ * out = tanh(x), element-wise. Backward: dX = dOut · (1 − tanh²x), the derivative computed by forward from
+ * x (in float, within one ulp; see {@link ActivationKernels#tanhForward}), not from the output, so it keeps
+ * its relative accuracy in the tails, where 1 − out² would not.
  */
 public final class Tanh extends SmoothActivation {
     public Tanh() {}
 
     @Override
-    void value(ActivationKernels ew, int n, float[] x, float[] y, int off) { ew.tanhForward(n, x, off, y, off); }
-
-    @Override
-    void derivative(ActivationKernels ew, int n, float[] x, float[] dOut, float[] dX, int off) {
-        ew.tanhBackward(n, x, off, dOut, off, dX, off);
+    void forward(ActivationKernels ew, int n, float[] x, float[] y, float[] slope, int off) {
+        ew.tanhForward(n, x, off, y, slope, off);
     }
 
     @Override

@@ -23,7 +23,7 @@ import org.conv4j.util.Rng;
  * register transpose against its definition as "transpose-mismatches COUNT", the 2×2 max pool against
  * the scalar loop as "pool-mismatches COUNT", the general max and average pools' row and column passes as
  * "window-pool-mismatches COUNT", batch norm's lane sums and maps against the scalar
- * reference as "lane-sum-mismatches COUNT", and the smooth activations as "smooth-beyond-one-ulp COUNT".
+ * reference as "lane-sum-mismatches COUNT", and the smooth activations as "smooth-mismatches COUNT".
  */
 public final class KernelsProbe {
     public static void main(String[] args) {
@@ -58,7 +58,7 @@ public final class KernelsProbe {
             System.out.println("pool-mismatches " + PoolCases.maxPool2x2Mismatches(Kernels.pool(), new ScalarPoolKernels(), rng));
             System.out.println("window-pool-mismatches " + PoolCases.mismatches(Kernels.pool(), new ScalarPoolKernels()));
             System.out.println("lane-sum-mismatches " + LaneSumCases.mismatches(Kernels.norm(), new ScalarNormKernels()));
-            System.out.println("smooth-beyond-one-ulp " + SmoothActivationCases.beyondOneUlp(Kernels.activation(), new ScalarActivationKernels()));
+            System.out.println("smooth-mismatches " + SmoothActivationCases.mismatches(Kernels.activation(), new ScalarActivationKernels()));
         }
     }
 

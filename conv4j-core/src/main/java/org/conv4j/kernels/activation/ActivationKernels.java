@@ -4,7 +4,7 @@ package org.conv4j.kernels.activation;
  * The activation functions and their gradients on flat float arrays, with a scalar reference
  * ({@link ScalarActivationKernels}) and a Vector API version chosen by {@link org.conv4j.kernels.Kernels#activation()}.
  * Every method works on {@code n} values starting at the given offsets; ranges may not overlap unless stated.
- * ReLU and LeakyReLU match the scalar reference bit for bit; sigmoid, tanh and GELU to one float ulp.
+ * ReLU, LeakyReLU, sigmoid and tanh match the scalar reference bit for bit; GELU to one float ulp.
  */
 public interface ActivationKernels {
     /** y[i] = max(x[i], 0); y may be x (in place). NaN stays NaN like torch.relu. */
@@ -19,22 +19,17 @@ public interface ActivationKernels {
     /** dX[i] = x[i] &gt; 0 ? dOut[i] : slope·dOut[i] (x is the forward input). */
     void leakyReluBackward(int n, float slope, float[] x, int xOff, float[] dOut, int dOff, float[] dX, int dxOff);
 
-    // The smooth activations compute in double from x and round once (ActivationMath holds their
-    // definitions). The vector forms take e^x, tanh x from the Vector API, whose doubles may differ from
-    // Math's in the last bit, so their float results may differ from the scalar reference's by one ulp,
-    // never more.
+    // Sigmoid and tanh compute in float (LogisticMath holds their definitions and error bounds): within one
+    // ulp of the double-precision function over every float, and the same bits in every implementation.
+    // Each forward also gives, unless slope is null, the derivative at x, which backward multiplies dOut by:
+    // computed from x, not from the output, so it keeps its relative accuracy in the tails, where a formula
+    // such as y·(1 − y) would cancel.
 
-    /** y = σ(x) = 1/(1 + e^(−x)), for x &lt; 0 as e^x/(1 + e^x); y may be x. */
-    void sigmoidForward(int n, float[] x, int xOff, float[] y, int yOff);
+    /** y = σ(x) = 1/(1 + e^(−x)) and slope = σ'(x) = σ(x)·(1 − σ(x)) at the same offset; y may be x. */
+    void sigmoidForward(int n, float[] x, int xOff, float[] y, float[] slope, int yOff);
 
-    /** dX = dOut·σ'(x), σ'(x) = e/(1 + e)² with e = e^(−|x|), x the forward input. */
-    void sigmoidBackward(int n, float[] x, int xOff, float[] dOut, int dOff, float[] dX, int dxOff);
-
-    /** y = tanh x; y may be x. */
-    void tanhForward(int n, float[] x, int xOff, float[] y, int yOff);
-
-    /** dX = dOut·(1 − tanh²x), as 4e/(1 + e)² with e = e^(−2|x|), x the forward input. */
-    void tanhBackward(int n, float[] x, int xOff, float[] dOut, int dOff, float[] dX, int dxOff);
+    /** y = tanh x and slope = 1 − tanh²x at the same offset; y may be x. */
+    void tanhForward(int n, float[] x, int xOff, float[] y, float[] slope, int yOff);
 
     /**
      * The exact GELU: y = x·Φ(x), Φ the standard normal CDF, and, unless {@code slope} is null, its

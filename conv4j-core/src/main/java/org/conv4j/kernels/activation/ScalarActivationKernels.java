@@ -29,23 +29,21 @@ public final class ScalarActivationKernels implements ActivationKernels {
     }
 
     @Override
-    public void sigmoidForward(int n, float[] x, int xOff, float[] y, int yOff) {
-        for (int i = 0; i < n; i++) y[yOff + i] = ActivationMath.sigmoid(x[xOff + i]);
+    public void sigmoidForward(int n, float[] x, int xOff, float[] y, float[] slope, int yOff) {
+        for (int i = 0; i < n; i++) {
+            float v = x[xOff + i];
+            if (slope != null) slope[yOff + i] = LogisticMath.slope(false, v);
+            y[yOff + i] = LogisticMath.value(false, v);
+        }
     }
 
     @Override
-    public void sigmoidBackward(int n, float[] x, int xOff, float[] dOut, int dOff, float[] dX, int dxOff) {
-        for (int i = 0; i < n; i++) dX[dxOff + i] = (float) (dOut[dOff + i] * ActivationMath.sigmoidDerivative(x[xOff + i]));
-    }
-
-    @Override
-    public void tanhForward(int n, float[] x, int xOff, float[] y, int yOff) {
-        for (int i = 0; i < n; i++) y[yOff + i] = (float) Math.tanh(x[xOff + i]);
-    }
-
-    @Override
-    public void tanhBackward(int n, float[] x, int xOff, float[] dOut, int dOff, float[] dX, int dxOff) {
-        for (int i = 0; i < n; i++) dX[dxOff + i] = (float) (dOut[dOff + i] * ActivationMath.tanhDerivative(x[xOff + i]));
+    public void tanhForward(int n, float[] x, int xOff, float[] y, float[] slope, int yOff) {
+        for (int i = 0; i < n; i++) {
+            float v = x[xOff + i];
+            if (slope != null) slope[yOff + i] = LogisticMath.slope(true, v);
+            y[yOff + i] = LogisticMath.value(true, v);
+        }
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.conv4j.kernels.Lanes.widen;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -68,42 +69,93 @@ public final class VectorActivationKernels implements ActivationKernels {
     }
 
     @Override
-    public void sigmoidForward(int n, float[] x, int xOff, float[] y, int yOff) {
-        int i = 0, bound = n - n % DL;
-        for (; i < bound; i += DL) {
-            DoubleVector v = widen(x, xOff + i);
-            // 1/(1 + e) for v ≥ 0, e/(1 + e) below, e = exp(−|v|): one division of the blended numerator.
-            DoubleVector e = v.abs().neg().lanewise(VectorOperators.EXP);
-            narrow(e.blend(1.0, v.compare(VectorOperators.GE, 0.0)).div(e.add(1.0)), y, yOff + i);
-        }
-        TAIL.sigmoidForward(n - i, x, xOff + i, y, yOff + i);
+    public void sigmoidForward(int n, float[] x, int xOff, float[] y, float[] slope, int yOff) {
+        logistic(false, n, x, xOff, y, slope, yOff);
     }
 
     @Override
-    public void sigmoidBackward(int n, float[] x, int xOff, float[] dOut, int dOff, float[] dX, int dxOff) {
-        int i = 0, bound = n - n % DL;
-        for (; i < bound; i += DL) {
-            DoubleVector e = widen(x, xOff + i).abs().neg().lanewise(VectorOperators.EXP), onePlusE = e.add(1.0);
-            narrow(widen(dOut, dOff + i).mul(e.div(onePlusE.mul(onePlusE))), dX, dxOff + i);
-        }
-        TAIL.sigmoidBackward(n - i, x, xOff + i, dOut, dOff + i, dX, dxOff + i);
+    public void tanhForward(int n, float[] x, int xOff, float[] y, float[] slope, int yOff) {
+        logistic(true, n, x, xOff, y, slope, yOff);
     }
 
-    @Override
-    public void tanhForward(int n, float[] x, int xOff, float[] y, int yOff) {
-        int i = 0, bound = n - n % DL;
-        for (; i < bound; i += DL) narrow(widen(x, xOff + i).lanewise(VectorOperators.TANH), y, yOff + i);
-        TAIL.tanhForward(n - i, x, xOff + i, y, yOff + i);
-    }
-
-    @Override
-    public void tanhBackward(int n, float[] x, int xOff, float[] dOut, int dOff, float[] dX, int dxOff) {
-        int i = 0, bound = n - n % DL;
-        for (; i < bound; i += DL) {
-            DoubleVector e = widen(x, xOff + i).abs().mul(-2.0).lanewise(VectorOperators.EXP), onePlusE = e.add(1.0);
-            narrow(widen(dOut, dOff + i).mul(e.mul(4.0).div(onePlusE.mul(onePlusE))), dX, dxOff + i);
+    /**
+     * {@link LogisticMath#value} and {@link LogisticMath#slope} lane by lane: the same operations in the same
+     * order, so the same bits, with e^t computed once for both. What depends on the function outside the
+     * final branches is a scalar factor (−1 or −2, 1 or ¼) rather than a branch; each branch ends in its
+     * store, so no vector merges after a branch or crosses a loop's back edge (the polynomials are
+     * written out), where C2 would box it.
+     */
+    private static void logistic(boolean tanh, int n, float[] x, int xOff, float[] y, float[] slope, int yOff) {
+        float tScale = tanh ? -2f : -1f, eScale = tanh ? 0.25f : 1f;
+        int kBias = LogisticMath.SHIFTER_BITS - (tanh ? 2 : 0);
+        float[] eq = LogisticMath.EXP_Q, tp = LogisticMath.TANH_P;
+        FloatVector q0c = FloatVector.broadcast(S, eq[0]), q1 = FloatVector.broadcast(S, eq[1]), q2 = FloatVector.broadcast(S, eq[2]),
+                q3 = FloatVector.broadcast(S, eq[3]), q4 = FloatVector.broadcast(S, eq[4]), q5 = FloatVector.broadcast(S, eq[5]),
+                q6 = FloatVector.broadcast(S, eq[6]);
+        FloatVector p0 = FloatVector.broadcast(S, tp[0]), p1 = FloatVector.broadcast(S, tp[1]), p2 = FloatVector.broadcast(S, tp[2]),
+                p3 = FloatVector.broadcast(S, tp[3]), p4 = FloatVector.broadcast(S, tp[4]);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector ln2Hi = FloatVector.broadcast(S, -LogisticMath.LN2_HI), ln2Lo = FloatVector.broadcast(S, -LogisticMath.LN2_LO);
+        int i = 0, bound = S.loopBound(n);
+        for (; i < bound; i += V) {
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i), a = v.abs();
+            // c = e^t, t = −|x| or −2|x|, as cHi + cLo (see LogisticMath): t = k·ln2 + r, then (1 + r) + r²·Q(r).
+            FloatVector t = a.mul(tScale);
+            t = t.blend(LogisticMath.EXP_FLOOR, t.lt(LogisticMath.EXP_FLOOR));
+            FloatVector j = t.fma(LogisticMath.LOG2E, LogisticMath.SHIFTER), kf = j.sub(LogisticMath.SHIFTER);
+            IntVector k = ((IntVector) j.reinterpretAsInts()).sub(kBias);
+            FloatVector r1 = kf.fma(ln2Hi, t);
+            FloatVector r = kf.fma(ln2Lo, r1), rLo = kf.fma(ln2Lo, r1.sub(r));
+            FloatVector q = q6.fma(r, q5).fma(r, q4).fma(r, q3).fma(r, q2).fma(r, q1).fma(r, q0c);
+            FloatVector pHi = one.add(r);
+            FloatVector pLo = one.sub(pHi).add(r);
+            pLo = r.mul(r).fma(q, pLo);
+            pLo = rLo.fma(pHi, pLo);
+            FloatVector p = pHi.add(pLo);
+            pLo = pHi.sub(p).add(pLo);
+            pHi = p;
+            // 2^k in two steps, so that a subnormal c rounds once.
+            IntVector k1 = k.lanewise(VectorOperators.ASHR, 1);
+            FloatVector s1 = k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector s2 = k.sub(k1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector cHi = pHi.mul(s1).mul(s2), cLo = pLo.mul(s1).mul(s2);
+            FloatVector eHi = cHi.mul(eScale), eLo = cLo.mul(eScale);
+            FloatVector sHi = one.add(eHi);
+            FloatVector sLo = one.sub(sHi).add(eHi).add(eLo);
+            FloatVector rd = one.div(sHi);
+            if (slope != null) { // c/(1 + e)²
+                FloatVector dHi = sHi.mul(sHi);
+                FloatVector dLo = sHi.mul(2f).fma(sLo, sHi.fma(sHi, dHi.neg()));
+                FloatVector rd2 = rd.mul(rd), g0 = cHi.mul(rd2);
+                FloatVector res = g0.neg().fma(dHi, cHi).add(cLo);
+                res = g0.neg().fma(dLo, res);
+                res.fma(rd2, g0).intoArray(slope, yOff + i);
+            }
+            if (tanh) { // (1 − e)/(1 + e), or x + x³·P(x²) below 9/16
+                FloatVector nHi = one.sub(eHi);
+                FloatVector nLo = one.sub(nHi).sub(eHi).sub(eLo);
+                FloatVector y0 = nHi.mul(rd);
+                FloatVector res = y0.neg().fma(sHi, nHi).add(nLo);
+                res = y0.neg().fma(sLo, res);
+                FloatVector big = res.fma(rd, y0);
+                big = big.blend(big.neg(), v.lt(0f));
+                FloatVector u = v.mul(v), poly = p4.fma(u, p3).fma(u, p2).fma(u, p1).fma(u, p0);
+                FloatVector small = v.mul(u).fma(poly, v).blend(v, a.eq(0f));
+                big.blend(small, a.lt(LogisticMath.TANH_POLY_BELOW)).intoArray(y, yOff + i);
+            } else { // 1/(1 + e) for x ≥ 0, e/(1 + e) below
+                VectorMask<Float> up = v.compare(VectorOperators.GE, 0f);
+                FloatVector nHi = eHi.blend(one, up), nLo = eLo.blend(0f, up);
+                FloatVector y0 = nHi.mul(rd);
+                FloatVector res = y0.neg().fma(sHi, nHi).add(nLo);
+                res = y0.neg().fma(sLo, res);
+                res.fma(rd, y0).intoArray(y, yOff + i);
+            }
         }
-        TAIL.tanhBackward(n - i, x, xOff + i, dOut, dOff + i, dX, dxOff + i);
+        for (; i < n; i++) {
+            float v = x[xOff + i];
+            if (slope != null) slope[yOff + i] = LogisticMath.slope(tanh, v);
+            y[yOff + i] = LogisticMath.value(tanh, v);
+        }
     }
 
     /**
