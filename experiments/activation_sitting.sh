@@ -16,7 +16,7 @@ for r in $(seq 1 "$rounds"); do
   OMP_NUM_THREADS=2 "$py" "$here/torch_layers.py" 2 "$layers" | grep -v '^layer' >> "$out/torch.tsv"
   echo "$(date -u +%H:%M:%S) load $(cut -d' ' -f1 /proc/loadavg) round $r conv4j" >> "$out/log.txt"
   "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector -XX:+UseParallelGC ${JAVA_OPTS:-} \
-    -cp "$root/target/classes:$root/target/test-classes:$(cat "$root/target/experiments-classpath.txt")" \
+    -cp "$root/conv4j-cli/target/classes:$root/conv4j-cli/target/test-classes:$(cat "$root/conv4j-cli/target/experiments-classpath.txt")" \
     org.conv4j.experiments.LayerTimes 2 "$layers" 2>/dev/null | grep -v '^layer' >> "$out/conv4j.tsv"
 done
 "$py" - "$out" <<'PY'
