@@ -10,6 +10,9 @@ import org.conv4j.tensor.Tensor;
 public final class Flatten implements Layer {
     private int[] shape;  // shape of the last forward input
 
+    /** A flatten layer; it has no settings and no parameters. */
+    public Flatten() {}
+
     @Override
     public Tensor forward(Tensor x) {
         shape = x.shape();

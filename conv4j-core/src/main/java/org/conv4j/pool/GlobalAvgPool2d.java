@@ -19,6 +19,9 @@ public final class GlobalAvgPool2d implements Layer {
     private Tensor out;      // [N, C, 1, 1] reused
     private Tensor dX;       // [N, C, H, W] reused
 
+    /** A global average pool; it has no settings and no parameters. */
+    public GlobalAvgPool2d() {}
+
     @Override
     public Tensor forward(Tensor x) {
         Shapes.checkRank(NAME, "x", x, 4);
