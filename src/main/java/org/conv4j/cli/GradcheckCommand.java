@@ -1,6 +1,5 @@
 package org.conv4j.cli;
 
-import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
@@ -9,47 +8,33 @@ import org.conv4j.gradcheck.CheckCase;
 import org.conv4j.gradcheck.CheckResult;
 import org.conv4j.gradcheck.GradCheck;
 import org.conv4j.gradcheck.GradCheckSuite;
+import picocli.CommandLine.Option;
 
 /** {@code conv4j gradcheck}: runs every gradient check and prints one row per case. */
-public final class GradcheckCommand implements Command {
+@picocli.CommandLine.Command(name = "gradcheck",
+        description = {
+            "check every layer's and loss's backward against centred differences",
+            "",
+            "Runs the centred-difference gradient checks of every layer and loss over a grid of configurations and prints "
+                    + "one row per check: layer, configuration, the largest relative error over the output and every gradient "
+                    + "(dx, dweight, dbias ...), which one it was, and pass or FAIL. Each layer's float32 backward is compared "
+                    + "with numerical gradients of a double-precision forward; relative error = |a - n| / max(|a|, |n|, "
+                    + GradCheck.ABS_FLOOR + "), and a check passes at " + GradCheck.MAX_REL_ERROR + " or below. Exit code 1 "
+                    + "means a check failed."})
+final class GradcheckCommand extends Command {
     private final Supplier<List<CheckCase>> suite;
 
-    public GradcheckCommand() { this(GradCheckSuite::all); }
+    @Option(names = "--filter", paramLabel = "TEXT", description = "run only layers whose name contains TEXT (case-insensitive), "
+            + "e.g. Conv2d")
+    String filter;
+
+    GradcheckCommand() { this(GradCheckSuite::all); }
 
     /** Runs the given cases instead of {@link GradCheckSuite#all()} (tests use this). */
     GradcheckCommand(Supplier<List<CheckCase>> suite) { this.suite = suite; }
 
     @Override
-    public String name() { return "gradcheck"; }
-
-    @Override
-    public String summary() { return "check every layer's and loss's backward against centred differences"; }
-
-    @Override
-    public String help() {
-        return """
-                usage: conv4j gradcheck [--filter TEXT]
-
-                Runs the centred-difference gradient checks of every layer and loss over a grid of
-                configurations and prints one row per check: layer, configuration, the largest relative
-                error over the output and every gradient (dx, dweight, dbias ...), which one it was, and
-                pass or FAIL. Each layer's float32 backward is compared with numerical gradients of a
-                double-precision forward; relative error = |a - n| / max(|a|, |n|, %s), and a check
-                passes at %s or below.
-
-                options:
-                  --filter TEXT   run only layers whose name contains TEXT (case-insensitive), e.g. Conv2d
-                  --help          this text
-
-                exit codes: 0 all passed, 1 some check failed, 2 bad usage (or nothing matched --filter)
-                """.formatted(GradCheck.ABS_FLOOR, GradCheck.MAX_REL_ERROR);
-    }
-
-    @Override
-    public int run(Args args, PrintStream out, PrintStream err) {
-        String filter = args.string("filter", null);
-        args.finish();
-        if (!args.positional().isEmpty()) throw new Args.UsageException("unexpected argument '" + args.positional().get(0) + "'");
+    protected int run() {
         List<CheckCase> all = suite.get();
         List<CheckCase> cases = filter == null ? all : all.stream()
                 .filter(c -> c.layer().toLowerCase(Locale.ROOT).contains(filter.toLowerCase(Locale.ROOT))).toList();

@@ -1,146 +1,168 @@
 package org.conv4j.cli;
 
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.Map;
 import org.conv4j.data.Datasets;
 import org.conv4j.data.ImageSpec;
 import org.conv4j.data.TrainTest;
+import org.conv4j.io.Json;
 import org.conv4j.kernels.Parallel;
 import org.conv4j.layers.Init;
 import org.conv4j.model.Model;
 import org.conv4j.model.NetworkSpec;
 import org.conv4j.model.Zoo;
+import org.conv4j.report.ReportListener;
 import org.conv4j.train.Checkpoint;
 import org.conv4j.train.DivergenceException;
+import org.conv4j.train.EpochMetrics;
 import org.conv4j.train.Progress;
 import org.conv4j.train.TrainConfig;
 import org.conv4j.train.TrainResult;
 import org.conv4j.train.Trainer;
-import org.conv4j.report.ReportListener;
 import org.conv4j.util.Rng;
+import picocli.CommandLine.Option;
 
 /** {@code conv4j train}: trains a network and writes a run folder. */
-public final class TrainCommand implements Main.FlagCommand {
+@picocli.CommandLine.Command(name = "train", sortOptions = false,
+        customSynopsis = "conv4j train [options]",
+        description = {
+            "train a network (default: the reference CNN on Fashion-MNIST)",
+            "",
+            "Trains a network and writes a run folder: metrics.csv, checkpoint.safetensors (every epoch and every "
+                    + "--checkpoint-every steps), spec.json, report.html and model.safetensors (the final model). With no "
+                    + "options it trains the reference CNN on Fashion-MNIST for 2 epochs (Adam 1e-3, batch 64): the full set "
+                    + "from --data or /usr/share/datasets/fashion-mnist, else a shipped 6,000-image subset.",
+            "",
+            "Ctrl-C or SIGTERM stops at the end of the current step, writes a checkpoint of that point and says how to "
+                    + "continue (--resume); the resumed run ends exactly as an uninterrupted one. Exit code 1 means training "
+                    + "diverged (NaN/Inf; the last good checkpoint is kept), 4 that it was interrupted."})
+final class TrainCommand extends Command {
+    private static final TrainConfig D = TrainConfig.defaults();
+
     /** Options that decide how training runs; a resumed run takes them from its checkpoint. */
-    private static final List<String> RECIPE_OPTIONS = List.of("model", "batch", "lr", "optimizer", "momentum", "nesterov",
-            "weight-decay", "schedule", "step-epochs", "gamma", "warmup", "clip", "label-smoothing", "val-split", "patience",
-            "checkpoint-every", "top-k", "flip", "crop-padding", "seed", "init");
+    private static final List<String> RECIPE_OPTIONS = List.of("--model", "--batch", "--lr", "--optimizer", "--momentum", "--nesterov",
+            "--weight-decay", "--schedule", "--step-epochs", "--gamma", "--warmup", "--clip", "--label-smoothing", "--val-split",
+            "--patience", "--checkpoint-every", "--top-k", "--flip", "--crop-padding", "--seed", "--init");
 
-    @Override public String name() { return "train"; }
-
-    @Override public String summary() { return "train a network (default: the reference CNN on Fashion-MNIST)"; }
-
-    @Override public Set<String> flags() { return Set.of("nesterov", "flip", "force", "quiet"); }
+    // data and output
+    @Option(names = "--data", paramLabel = "DIR", description = "IDX files (MNIST family), CIFAR-10/100 batches, or image folders "
+            + "DIR/train/CLASS/* and DIR/test/CLASS/* (default: Fashion-MNIST)")
+    String data;
+    @Option(names = "--out", paramLabel = "RUNDIR", description = "run folder (default: runs/train-YYYYMMDD-HHMMSS)")
+    Path outDir;
+    @Option(names = "--force",
+            description = "write into a run folder that already holds a model (also with --resume)")
+    boolean force;
+    @Option(names = "--resume", paramLabel = "CKPT", description = "continue the run saved in CKPT exactly (recipe options come "
+            + "from it; --epochs may extend it; --out defaults to CKPT's folder)")
+    Path resume;
+    @Option(names = "--threads", paramLabel = "T", description = "compute threads (default: all processors)")
+    Integer threads;
+    @Option(names = "--progress", paramLabel = "MODE", description = "auto | bar | lines | none: a bar redrawn in place, or a plain "
+            + "line every 10%% of an epoch (default auto: the bar only when stderr is a terminal)")
+    Progress.Mode progress = Progress.Mode.AUTO;
+    @Option(names = "--quiet", description = "no progress (as --progress none)")
+    boolean quiet;
+    @Option(names = "--json", description = "at the end print a JSON summary on stdout: "
+            + "status, final metrics, and the paths of the model, checkpoint, metrics and report")
+    boolean json;
+    // model
+    @Option(names = "--model", paramLabel = "SPEC", description = "reference | recipe | resnet-mini | a network spec file, JSON or "
+            + "YAML (e.g. examples/reference.yaml; default ${DEFAULT-VALUE})")
+    String model = "reference";
+    @Option(names = "--init", paramLabel = "SCHEME", description = "re-initialise weights: kaiming_normal, kaiming_uniform, "
+            + "xavier_uniform, xavier_normal (default: as torch.nn)")
+    String init;
+    // optimisation
+    @Option(names = "--epochs", paramLabel = "N", description = "epochs (default ${DEFAULT-VALUE})")
+    int epochs = D.epochs();
+    @Option(names = "--batch", paramLabel = "B", description = "batch size (default ${DEFAULT-VALUE})")
+    int batch = D.batchSize();
+    @Option(names = "--optimizer", paramLabel = "NAME", description = "adam | adamw | sgd | rmsprop (default ${DEFAULT-VALUE})")
+    String optimizer = D.optimizer();
+    @Option(names = "--lr", paramLabel = "LR", description = "learning rate (default ${DEFAULT-VALUE})")
+    double lr = D.lr();
+    @Option(names = "--weight-decay", paramLabel = "WD", description = "(default ${DEFAULT-VALUE})")
+    double weightDecay = D.weightDecay();
+    @Option(names = "--momentum", paramLabel = "M", description = "sgd/rmsprop momentum (default ${DEFAULT-VALUE})")
+    double momentum = D.momentum();
+    @Option(names = "--nesterov", description = "Nesterov momentum (sgd)")
+    boolean nesterov = D.nesterov();
+    @Option(names = "--schedule", paramLabel = "S", description = "none | step | cosine | onecycle (default ${DEFAULT-VALUE})")
+    String schedule = D.schedule();
+    @Option(names = "--step-epochs", paramLabel = "E", description = "step schedule: lr x G every E epochs (default ${DEFAULT-VALUE})")
+    int stepEpochs = D.stepEpochs();
+    @Option(names = "--gamma", paramLabel = "G", description = "step schedule factor (default ${DEFAULT-VALUE})")
+    double gamma = D.gamma();
+    @Option(names = "--warmup", paramLabel = "STEPS", description = "linear warm-up steps (default ${DEFAULT-VALUE})")
+    int warmup = D.warmupSteps();
+    @Option(names = "--clip", paramLabel = "NORM", description = "clip gradients to this global L2 norm (default ${DEFAULT-VALUE}: off)")
+    double clip = D.clipNorm();
+    @Option(names = "--label-smoothing", paramLabel = "E", description = "cross-entropy label smoothing (default ${DEFAULT-VALUE})")
+    double labelSmoothing = D.labelSmoothing();
+    @Option(names = "--flip", description = "random horizontal flips")
+    boolean flip = D.flip();
+    @Option(names = "--crop-padding", paramLabel = "P", description = "random crops after padding P (default ${DEFAULT-VALUE})")
+    int cropPadding = D.cropPadding();
+    @Option(names = "--val-split", paramLabel = "F", description = "hold out this fraction of the training set for validation "
+            + "(default ${DEFAULT-VALUE})")
+    double valSplit = D.validationSplit();
+    @Option(names = "--patience", paramLabel = "N", description = "early stopping after N epochs without a better val (or test) "
+            + "loss (default ${DEFAULT-VALUE}: off)")
+    int patience = D.patience();
+    @Option(names = "--checkpoint-every", paramLabel = "S", description = "also checkpoint every S steps within an epoch "
+            + "(default ${DEFAULT-VALUE}: epoch ends only)")
+    int checkpointEvery = D.checkpointEvery();
+    @Option(names = "--top-k", paramLabel = "K", description = "k of the reported top-k accuracy (default ${DEFAULT-VALUE})")
+    int topK = D.topK();
+    @Option(names = "--seed", paramLabel = "S", description = "seeds weights, shuffling, augmentation and dropout (default "
+            + "${DEFAULT-VALUE}); the weights and data order are torch.manual_seed(S)'s for the same layers")
+    long seed = D.seed();
 
     @Override
-    public String help() {
-        TrainConfig d = TrainConfig.defaults();
-        return """
-                usage: conv4j train [options]
-
-                Trains a network and writes a run folder: metrics.csv, checkpoint.safetensors (every epoch and
-                every --checkpoint-every steps), spec.json and model.safetensors (the final model).
-                With no options it trains the reference CNN on Fashion-MNIST for 2 epochs (Adam 1e-3, batch 64):
-                the full set from --data or /usr/share/datasets/fashion-mnist, else a shipped 6,000-image subset.
-
-                data and output:
-                  --data DIR            IDX files (MNIST family), CIFAR-10/100 batches, or image folders
-                                        DIR/train/CLASS/* and DIR/test/CLASS/*   (default: Fashion-MNIST)
-                  --out RUNDIR          run folder (default: runs/train-YYYYMMDD-HHMMSS)
-                  --force               write into a run folder that already holds a model (also with --resume)
-                  --resume CKPT         continue the run saved in CKPT exactly (recipe options come from it;
-                                        --epochs may extend it; --out defaults to CKPT's folder)
-                  --threads T           compute threads (default: all processors)
-                  --quiet               no progress bar
-                model:
-                  --model SPEC          reference | recipe | resnet-mini | a network spec file, JSON or YAML
-                                        (e.g. examples/reference.yaml; default reference)
-                  --init SCHEME         re-initialise weights: kaiming_normal, kaiming_uniform, xavier_uniform,
-                                        xavier_normal (default: as torch.nn)
-                optimisation:
-                  --epochs N            (default %d)          --batch B       (default %d)
-                  --optimizer NAME      adam | adamw | sgd | rmsprop (default %s)
-                  --lr LR               (default %s)        --weight-decay WD  (default 0)
-                  --momentum M          sgd/rmsprop momentum (default 0)   --nesterov  (sgd)
-                  --schedule S          none | step | cosine | onecycle (default none)
-                  --step-epochs E --gamma G   step schedule: lr x G every E epochs (default 1, 0.1)
-                  --warmup STEPS        linear warm-up steps (default 0)
-                  --clip NORM           clip gradients to this global L2 norm (default off)
-                  --label-smoothing E   cross-entropy label smoothing (default 0)
-                  --flip                random horizontal flips     --crop-padding P  random crops after padding P
-                  --val-split F         hold out this fraction of the training set for validation (default 0)
-                  --patience N          early stopping after N epochs without a better val (or test) loss
-                  --checkpoint-every S  also checkpoint every S steps within an epoch (default 0: epoch ends only)
-                  --top-k K             k of the reported top-k accuracy (default 5)
-                  --seed S              seeds weights, shuffling, augmentation and dropout (default 0); the
-                                        weights and data order are torch.manual_seed(S)'s for the same layers
-
-                Ctrl-C or SIGTERM stops at the end of the current step, writes a checkpoint of that point and
-                says how to continue (--resume); the resumed run ends exactly as an uninterrupted one.
-
-                exit codes: 0 done, 1 training diverged (NaN/Inf; the last good checkpoint is kept),
-                            2 bad options or data, 3 I/O error,
-                            4 interrupted by Ctrl-C or SIGTERM (a checkpoint to resume from was written)
-                """.formatted(d.epochs(), d.batchSize(), d.optimizer(), d.lr());
-    }
-
-    @Override
-    public int run(Args a, PrintStream out, PrintStream err) throws Exception {
-        if (a.has("threads")) Parallel.setThreads(a.positiveInt("threads", Parallel.threads()));
-        String dataDir = a.string("data", null);
-        boolean force = a.flag("force"), quiet = a.flag("quiet");
+    protected int run() throws Exception {
+        if (threads != null) Parallel.setThreads(positive("--threads", threads));
+        if (quiet && given("--progress")) throw new UsageException("--quiet and --progress do not go together");
+        Progress.Mode mode = quiet ? Progress.Mode.NONE : progress;
         Path runDir;
-        if (a.has("resume")) {
+        if (resume != null) {
             for (String o : RECIPE_OPTIONS) {
-                if (a.has(o)) throw new Args.UsageException("--" + o + " cannot be combined with --resume: the checkpoint fixes it");
+                if (given(o)) throw new UsageException(o + " cannot be combined with --resume: the checkpoint fixes it");
             }
-            Path ckpt = Path.of(a.required("resume"));
-            int epochs = a.integer("epochs", 0);
-            if (a.has("epochs") && epochs < 1) throw new Args.UsageException("--epochs must be at least 1, got " + epochs);
-            Path parent = ckpt.toAbsolutePath().getParent();
-            runDir = Path.of(a.string("out", parent.toString()));
-            a.finish();
-            if (holdsModel(runDir) && !force) return refuseOverwrite(runDir, err);
-            Trainer trainer = Trainer.resume(Checkpoint.load(ckpt), epochs);
-            return fit(trainer, loadData(dataDir, trainer.model().spec(), err), runDir, dataDir, quiet, err);
-        } else {
-            TrainConfig d = TrainConfig.defaults();
-            TrainConfig cfg = new TrainConfig(a.positiveInt("epochs", d.epochs()), a.positiveInt("batch", d.batchSize()),
-                    a.number("lr", d.lr()), a.string("optimizer", d.optimizer()), a.number("momentum", d.momentum()),
-                    a.flag("nesterov"), a.number("weight-decay", d.weightDecay()), a.string("schedule", d.schedule()),
-                    a.positiveInt("step-epochs", d.stepEpochs()), a.number("gamma", d.gamma()), a.integer("warmup", d.warmupSteps()),
-                    a.number("clip", d.clipNorm()), a.number("label-smoothing", d.labelSmoothing()),
-                    a.number("val-split", d.validationSplit()), a.integer("patience", d.patience()),
-                    a.integer("checkpoint-every", d.checkpointEvery()), a.positiveInt("top-k", d.topK()), a.flag("flip"),
-                    a.integer("crop-padding", d.cropPadding()), a.longValue("seed", d.seed()));
-            NetworkSpec spec = Zoo.resolve(a.string("model", "reference"));
-            if (a.has("init")) {
-                String s = a.string("init", null);
-                try {
-                    spec = spec.withInit(Init.Scheme.valueOf(s.toUpperCase(Locale.ROOT)));
-                } catch (IllegalArgumentException e) {
-                    throw new Args.UsageException("--init must be kaiming_normal, kaiming_uniform, xavier_uniform, xavier_normal "
-                            + "or torch_default, got " + s);
-                }
-            }
-            runDir = Path.of(a.string("out", "runs/train-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
-            a.finish();
-            if (holdsModel(runDir) && !force) return refuseOverwrite(runDir, err);
-            TrainTest data = loadData(dataDir, spec, err);
-            if (spec.classNames() == null && data.train().numClasses() == spec.classes()) spec = spec.withClassNames(data.train().classNames());
-            // One generator initialises and then shuffles, as torch's global one: --seed S starts where
-            // torch.manual_seed(S) with the torch.nn twin would.
-            Rng generator = Rng.torch(cfg.seed());
-            Model model = spec.build(generator);
-            return fit(new Trainer(model, cfg, generator), data, runDir, dataDir, quiet, err);
+            int more = given("--epochs") ? positive("--epochs", epochs) : 0;
+            runDir = outDir != null ? outDir : resume.toAbsolutePath().getParent();
+            if (holdsModel(runDir) && !force) return refuseOverwrite(runDir);
+            Trainer trainer = Trainer.resume(Checkpoint.load(resume), more);
+            return fit(trainer, loadData(trainer.model().spec()), runDir, mode);
         }
+        TrainConfig cfg = new TrainConfig(positive("--epochs", epochs), positive("--batch", batch), lr, optimizer, momentum,
+                nesterov, weightDecay, schedule, positive("--step-epochs", stepEpochs), gamma, warmup, clip, labelSmoothing,
+                valSplit, patience, checkpointEvery, positive("--top-k", topK), flip, cropPadding, seed);
+        NetworkSpec spec = Zoo.resolve(model);
+        if (init != null) {
+            try {
+                spec = spec.withInit(Init.Scheme.valueOf(init.toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--init must be kaiming_normal, kaiming_uniform, xavier_uniform, xavier_normal "
+                        + "or torch_default, got " + init);
+            }
+        }
+        runDir = outDir != null ? outDir : Path.of("runs/train-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        if (holdsModel(runDir) && !force) return refuseOverwrite(runDir);
+        TrainTest set = loadData(spec);
+        if (spec.classNames() == null && set.train().numClasses() == spec.classes()) spec = spec.withClassNames(set.train().classNames());
+        // One generator initialises and then shuffles, as torch's global one: --seed S starts where
+        // torch.manual_seed(S) with the torch.nn twin would.
+        Rng generator = Rng.torch(cfg.seed());
+        Model built = spec.build(generator);
+        return fit(new Trainer(built, cfg, generator), set, runDir, mode);
     }
 
     /** True if the run folder has a model.safetensors entry of any kind (a symlink, even a dangling one, counts). */
@@ -148,55 +170,103 @@ public final class TrainCommand implements Main.FlagCommand {
         return Files.exists(runDir.resolve("model.safetensors"), LinkOption.NOFOLLOW_LINKS);
     }
 
-    private static int refuseOverwrite(Path runDir, PrintStream err) {
+    private int refuseOverwrite(Path runDir) {
         err.println("conv4j train: " + runDir + " already holds a model (" + runDir.resolve("model.safetensors")
                 + "); pass --force to overwrite it, or choose another --out");
         return USAGE;
     }
 
-    private static TrainTest loadData(String dataDir, NetworkSpec spec, PrintStream err) throws Exception {
-        TrainTest data;
-        if (dataDir == null) {
-            data = Datasets.fashionMnist(null);
+    private TrainTest loadData(NetworkSpec spec) throws Exception {
+        TrainTest set;
+        if (data == null) {
+            set = Datasets.fashionMnist(null);
         } else {
             int[] in = spec.input();
-            data = Datasets.load(Path.of(dataDir), ImageSpec.of(in[0], in[1], in[2]));
+            set = Datasets.load(Path.of(data), ImageSpec.of(in[0], in[1], in[2]));
         }
-        err.println("data: " + data.source());
-        return data;
+        err.println("data: " + set.source());
+        return set;
     }
 
     /**
      * Trains and reports. From the first step to the last message, Ctrl-C or SIGTERM asks the trainer to stop
      * at the next step boundary ({@link StopOnSignal}); the run then ends with a checkpoint and INTERRUPTED.
      */
-    private static int fit(Trainer trainer, TrainTest data, Path runDir, String dataDir, boolean quiet, PrintStream err)
-            throws Exception {
-        trainer.setRunDir(runDir).setOutput(err, quiet ? null : new Progress(err, Progress.stderrIsTerminal()));
+    private int fit(Trainer trainer, TrainTest set, Path runDir, Progress.Mode mode) throws Exception {
+        trainer.setRunDir(runDir).setOutput(err, Progress.of(err, mode));
         err.println("run folder: " + runDir + "  (threads: " + Parallel.threads() + ")");
-        ReportListener report = ReportListener.forTrainer(trainer, data, runDir, err);
+        ReportListener report = ReportListener.forTrainer(trainer, set, runDir, err);
         trainer.addListener(report);
+        Path ckpt = runDir.resolve("checkpoint.safetensors");
         try (StopOnSignal ignored = StopOnSignal.install(trainer::requestStop, err)) {
-            TrainResult r = trainer.fit(data.train(), data.test());
+            TrainResult r = trainer.fit(set.train(), set.test());
             report.finishQuietly(); // after a stop request the trainer returns without onEnd
             err.println(String.format(Locale.ROOT, "report: %s (report work %.2f s, %.2f s CPU)", report.report().html(),
                     report.report().nanos() / 1e9, report.report().cpuNanos() / 1e9));
             if (r.interrupted()) {
-                Path ckpt = runDir.resolve("checkpoint.safetensors");
+                String again = "conv4j train --resume " + ckpt + (data == null ? "" : " --data " + data);
                 err.println("conv4j train: interrupted after step " + r.steps() + "; the run so far is saved in " + ckpt);
-                err.println("continue it exactly with: conv4j train --resume " + ckpt + (dataDir == null ? "" : " --data " + dataDir));
+                err.println("continue it exactly with: " + again);
+                summary("interrupted", INTERRUPTED, runDir, r.epochs(), r.steps(), r.stoppedEarly(), again);
                 return INTERRUPTED;
             }
             if (!r.epochs().isEmpty() && !Double.isNaN(r.last().testAcc())) {
                 err.println(String.format(Locale.ROOT, "final test accuracy %.2f%% after %d epochs", 100 * r.last().testAcc(), r.last().epoch()));
             }
+            summary("done", OK, runDir, r.epochs(), r.steps(), r.stoppedEarly(), null);
             return OK;
         } catch (DivergenceException e) {
             report.finishQuietly();
             err.println("conv4j train: " + e.getMessage());
-            Path ckpt = runDir.resolve("checkpoint.safetensors");
             if (Files.exists(ckpt)) err.println("the last good checkpoint is " + ckpt);
+            summary("diverged", FAILED, runDir, List.of(), -1, false, null);
             return FAILED;
         }
     }
+
+    /**
+     * With --json, the run's outcome on stdout as one JSON object (stderr keeps the human messages): status
+     * ("done", "interrupted", "diverged"), the exit code, the files written (a path only if the file exists),
+     * epochs and steps, and the last epoch's metrics (null where not measured).
+     */
+    private void summary(String status, int code, Path runDir, List<EpochMetrics> epochsDone, long steps, boolean stoppedEarly,
+            String resumeCommand) {
+        if (!json) return;
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("status", status);
+        s.put("exit_code", code);
+        s.put("run_dir", runDir.toString());
+        for (String[] f : new String[][] {{"model", "model.safetensors"}, {"checkpoint", "checkpoint.safetensors"},
+                {"spec", "spec.json"}, {"metrics", "metrics.csv"}, {"report", "report.html"}}) {
+            Path p = runDir.resolve(f[1]);
+            s.put(f[0], Files.exists(p) ? p.toString() : null);
+        }
+        s.put("epochs", epochsDone.size());
+        if (steps >= 0) s.put("steps", steps);
+        s.put("stopped_early", stoppedEarly);
+        if (resumeCommand != null) s.put("resume_command", resumeCommand);
+        if (!epochsDone.isEmpty()) {
+            EpochMetrics m = epochsDone.get(epochsDone.size() - 1);
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("epoch", m.epoch());
+            f.put("train_loss", finite(m.trainLoss()));
+            f.put("train_acc", finite(m.trainAcc()));
+            f.put("train_top_k", finite(m.trainTopK()));
+            f.put("val_loss", finite(m.valLoss()));
+            f.put("val_acc", finite(m.valAcc()));
+            f.put("test_loss", finite(m.testLoss()));
+            f.put("test_acc", finite(m.testAcc()));
+            f.put("test_top_k", finite(m.testTopK()));
+            f.put("lr", finite(m.lr()));
+            f.put("seconds", finite(m.seconds()));
+            f.put("images_per_s", finite(m.imagesPerSecond()));
+            s.put("final", f);
+        } else {
+            s.put("final", null);
+        }
+        out.print(Json.pretty(s));
+        out.flush();
+    }
+
+    private static Object finite(double v) { return Double.isFinite(v) ? (Object) v : null; }
 }

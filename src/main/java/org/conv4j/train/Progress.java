@@ -1,28 +1,78 @@
 package org.conv4j.train;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * The training progress line on stderr: epoch, batch, images/s, running loss and accuracy, ETA. On a
- * terminal it redraws one line (at most 5 times a second); otherwise it prints a plain line about every
- * 10% of an epoch, so logs stay readable.
+ * The training progress on stderr: epoch, batch, images/s, running loss and accuracy, ETA. As a
+ * {@linkplain Mode#BAR bar} it redraws one line with carriage returns (at most 5 times a second); as
+ * {@linkplain Mode#LINES lines} it prints a plain line about every 10% of an epoch and never a carriage
+ * return, so a log file stays readable. {@link Mode#AUTO} picks the bar only when stderr, where it draws,
+ * is a terminal.
  */
 public final class Progress {
+    /** How progress is shown; {@code conv4j train --progress} takes these names in lower case. */
+    public enum Mode {
+        /** a bar when stderr is a terminal ({@link #stderrIsTerminal()}), else lines */
+        AUTO,
+        /** one line redrawn with carriage returns */
+        BAR,
+        /** a plain line about every 10% of an epoch */
+        LINES,
+        /** nothing */
+        NONE;
+
+        /** AUTO resolved against this process's stderr; the other modes are themselves. */
+        public Mode resolve() { return this != AUTO ? this : stderrIsTerminal() ? BAR : LINES; }
+    }
+
     private final PrintStream out;
     private final boolean tty;
     private long lastDraw;
     private int lastDecile = -1;
 
+    /** @param tty true to redraw a bar, false for plain lines */
     public Progress(PrintStream out, boolean tty) {
         this.out = out;
         this.tty = tty;
     }
 
-    /** True when stderr is an interactive terminal. */
+    /** Progress written to {@code out} as {@code mode} says; null for {@link Mode#NONE} (the trainer then shows none). */
+    public static Progress of(PrintStream out, Mode mode) {
+        return switch (mode.resolve()) {
+            case BAR -> new Progress(out, true);
+            case LINES -> new Progress(out, false);
+            default -> null;
+        };
+    }
+
+    /**
+     * True when this process's stderr (file descriptor 2) is an interactive terminal and the environment
+     * does not ask for plain output ({@code CI} set, or {@code TERM=dumb}). Java has no isatty(2):
+     * {@link System#console()} only describes stdin and stdout, so {@code train 2>log} on a terminal would
+     * pass it. On Linux, /proc/self/fd/2 names the file behind fd 2, a terminal being /dev/pts/N or
+     * /dev/ttyN; elsewhere the console's answer is the best there is.
+     */
     public static boolean stderrIsTerminal() {
+        if (System.getenv("CI") != null || "dumb".equals(System.getenv("TERM"))) return false;
+        Path fd2 = Path.of("/proc/self/fd/2");
+        if (Files.isSymbolicLink(fd2)) {
+            try {
+                return isTerminalDevice(Files.readSymbolicLink(fd2).toString());
+            } catch (IOException | UnsupportedOperationException | SecurityException e) {
+                return false;
+            }
+        }
         var c = System.console();
-        return c != null && c.isTerminal() && System.getenv("CI") == null;
+        return c != null && c.isTerminal();
+    }
+
+    /** True for the device files of terminals: /dev/pts/N, /dev/ttyN (not /dev/null, a file or a pipe). */
+    static boolean isTerminalDevice(String target) {
+        return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
     }
 
     public void update(int epoch, int epochs, int batch, int batches, long images, double seconds, double loss, double acc) {

@@ -1,7 +1,6 @@
 package org.conv4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.Color;
@@ -13,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 import javax.imageio.ImageIO;
 import org.conv4j.activation.ReLU;
 import org.conv4j.conv.Conv2d;
@@ -69,9 +67,9 @@ class ExplainCommandTest {
             assertEquals(dir.resolve("m.safetensors"), f);
             return model;
         });
-        int code = cmd.run(Args.parse(new String[] {"--model", dir.resolve("m.safetensors").toString(), "--out", out.toString(),
-                "--im2col", "--top", "3", image.toString()}, Set.of("im2col")), new PrintStream(o), new PrintStream(e));
-        assertEquals(Command.OK, code);
+        int code = Main.run(List.of(cmd), new String[] {"explain", "--model", dir.resolve("m.safetensors").toString(), "--out",
+                out.toString(), "--im2col", "--top", "3", image.toString()}, new PrintStream(o), new PrintStream(e));
+        assertEquals(Command.OK, code, e.toString(StandardCharsets.UTF_8));
         String text = o.toString(StandardCharsets.UTF_8);
         String[] lines = text.split("\n");
         assertTrue(lines[0].startsWith("prediction for"), text);
@@ -111,15 +109,18 @@ class ExplainCommandTest {
         // a missing model file is an I/O error naming it
         int missing = Main.run(new String[] {"explain", "--model", dir.resolve("nope.safetensors").toString(), image.toString()},
                 new PrintStream(o), new PrintStream(e));
-        assertTrue(missing == Command.IO_ERROR || missing == Command.USAGE, "exit " + missing);
-        assertTrue(e.toString(StandardCharsets.UTF_8).contains("nope.safetensors"));
+        assertEquals(Command.IO_ERROR, missing);
+        assertTrue(e.toString(StandardCharsets.UTF_8).contains("model file not found: " + dir.resolve("nope.safetensors")
+                + " (expected a .safetensors model"), e.toString(StandardCharsets.UTF_8));
     }
 
     @Test
     void needsExactlyOneImage() {
         ExplainCommand cmd = new ExplainCommand(f -> smallModel());
-        Args.UsageException e = assertThrows(Args.UsageException.class, () -> cmd.run(
-                Args.parse(new String[] {"--model", "m", "a.png", "b.png"}, Set.of("im2col")), System.out, System.err));
-        assertTrue(e.getMessage().contains("exactly one IMAGE"), e.getMessage());
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int code = Main.run(List.of(cmd), new String[] {"explain", "--model", "m", "a.png", "b.png"},
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(e));
+        assertEquals(Command.USAGE, code);
+        assertTrue(e.toString(StandardCharsets.UTF_8).contains("exactly one IMAGE"), e.toString(StandardCharsets.UTF_8));
     }
 }

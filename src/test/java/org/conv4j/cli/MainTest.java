@@ -13,11 +13,13 @@ import org.junit.jupiter.api.Test;
 /** How the CLI turns a command's failure into an exit code and one readable line. */
 class MainTest {
     /** A command that fails the way its body says. */
-    private record Failing(Runnable body) implements Command {
-        @Override public String name() { return "boom"; }
-        @Override public String summary() { return "fails"; }
-        @Override public String help() { return "usage: conv4j boom"; }
-        @Override public int run(Args args, PrintStream out, PrintStream err) {
+    @picocli.CommandLine.Command(name = "boom", description = "fails")
+    private static final class Failing extends Command {
+        private final Runnable body;
+
+        Failing(Runnable body) { this.body = body; }
+
+        @Override protected int run() {
             body.run();
             return OK;
         }

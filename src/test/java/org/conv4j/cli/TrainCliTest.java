@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.conv4j.data.Dataset;
 import org.conv4j.io.Json;
 import org.conv4j.model.ModelFile;
@@ -59,9 +60,24 @@ class TrainCliTest {
         Path out = dir.resolve("run");
         Run t = run("train", "--data", data.toString(), "--model", spec.toString(), "--out", out.toString(), "--epochs", "2",
                 "--batch", "10", "--lr", "0.01", "--optimizer", "adamw", "--weight-decay", "0.01", "--schedule", "onecycle",
-                "--checkpoint-every", "5", "--seed", "3", "--quiet");
+                "--checkpoint-every", "5", "--seed", "3", "--quiet", "--json");
         assertEquals(0, t.code(), t.err());
         assertTrue(t.err().contains("final test accuracy"), t.err());
+        // --json: the summary on stdout, the human messages stay on stderr
+        Json.Obj summary = Json.parseObject(t.out(), "train --json");
+        assertEquals("done", summary.str("status"));
+        assertEquals(0, summary.integer("exit_code"));
+        assertEquals(out.resolve("model.safetensors").toString(), summary.str("model"));
+        assertEquals(out.resolve("checkpoint.safetensors").toString(), summary.str("checkpoint"));
+        assertEquals(out.resolve("report.html").toString(), summary.str("report"));
+        assertEquals(out.resolve("metrics.csv").toString(), summary.str("metrics"));
+        assertEquals(2, summary.integer("epochs"));
+        assertEquals(24, summary.integer("steps")); // 2 epochs of 120 images in batches of 10
+        Json.Obj last = summary.obj("final");
+        assertEquals(2, last.integer("epoch"));
+        String lastRow = Files.readAllLines(out.resolve("metrics.csv")).get(2);
+        assertTrue(lastRow.startsWith("2,"), lastRow);
+        assertEquals(Double.parseDouble(lastRow.split(",")[4]), last.number("test_acc"), 1e-6, "test_acc as in metrics.csv");
         for (String f : List.of("metrics.csv", "model.safetensors", "checkpoint.safetensors", "spec.json")) assertTrue(Files.exists(out.resolve(f)), f);
         assertEquals(3, Files.readAllLines(out.resolve("metrics.csv")).size());
 
@@ -133,6 +149,34 @@ class TrainCliTest {
         Run refused = run("train", "--data", data.toString(), "--model", bad.toString(), "--out", dir.resolve("bad").toString(), "--quiet");
         assertEquals(Command.IO_ERROR, refused.code(), refused.err()); // a malformed file, like a malformed JSON spec
         assertTrue(refused.err().contains(bad + ": line 20, column 14: anchors (&) are not supported"), refused.err());
+    }
+
+    /** A child {@code conv4j train} whose stderr goes to a file, as {@code conv4j train 2>log} does. */
+    static String trainWithStderrToAFile(String name, String... extra) throws Exception {
+        Path log = dir.resolve(name + ".log");
+        String jvm = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new java.util.ArrayList<>(List.of(jvm, "--add-modules", "jdk.incubator.vector", "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "train", "--data", data.toString(),
+                "--model", spec.toString(), "--out", dir.resolve(name).toString(), "--epochs", "2", "--batch", "10"));
+        cmd.addAll(List.of(extra));
+        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(log.toFile()).redirectInput(ProcessBuilder.Redirect.INHERIT).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the child ends");
+        String text = Files.readString(log);
+        assertEquals(0, p.exitValue(), text);
+        return text;
+    }
+
+    @Test
+    void progressToAFileIsPlainLinesWithoutCarriageReturns() throws Exception {
+        String log = trainWithStderrToAFile("progress-auto");
+        assertFalse(log.contains("\r"), "no redraws in a log:\n" + log);
+        assertTrue(log.contains("epoch 1/2  batch 12/12") && log.contains("epoch 2/2  batch 12/12"), log);
+        assertTrue(log.lines().filter(l -> l.startsWith("epoch 1/2  batch")).count() >= 5, "about one line per 10% of an epoch:\n" + log);
+        // forced, the bar redraws even into a file; none prints no progress at all
+        assertTrue(trainWithStderrToAFile("progress-bar", "--progress", "bar").contains("\repoch 1/2 ["));
+        String none = trainWithStderrToAFile("progress-none", "--progress", "none");
+        assertFalse(none.contains("epoch 1/2  batch") || none.contains("\r"), none);
     }
 
     @Test
