@@ -41,7 +41,14 @@ final class PredictCommand extends Command {
 
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "a model file (.safetensors)")
     Path modelFile;
-    @Option(names = "--format", paramLabel = "FORMAT", description = "text | json | csv (default text)")
+    /** The names shell completion offers for --format, as typed (picocli would offer the constants' upper case). */
+    static final class FormatNames implements Iterable<String> {
+        @Override public java.util.Iterator<String> iterator() {
+            return java.util.Arrays.stream(Format.values()).map(PredictCommand::name).iterator();
+        }
+    }
+
+    @Option(names = "--format", paramLabel = "FORMAT", completionCandidates = FormatNames.class, description = "text | json | csv (default text)")
     Format format;
     @Option(names = "--json", description = "the same as --format json")
     boolean json;

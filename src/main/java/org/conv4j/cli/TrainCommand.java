@@ -69,7 +69,14 @@ final class TrainCommand extends Command {
     Path resume;
     @Option(names = "--threads", paramLabel = "T", description = "compute threads (default: all processors)")
     Integer threads;
-    @Option(names = "--progress", paramLabel = "MODE", description = "auto | bar | lines | none: a bar redrawn in place, or a plain "
+    /** The names shell completion offers for --progress, as typed. */
+    static final class ProgressNames implements Iterable<String> {
+        @Override public java.util.Iterator<String> iterator() {
+            return java.util.Arrays.stream(Progress.Mode.values()).map(m -> m.name().toLowerCase(Locale.ROOT)).iterator();
+        }
+    }
+
+    @Option(names = "--progress", paramLabel = "MODE", completionCandidates = ProgressNames.class, description = "auto | bar | lines | none: a bar redrawn in place, or a plain "
             + "line every 10%% of an epoch (default auto: the bar only when stderr is a terminal)")
     Progress.Mode progress = Progress.Mode.AUTO;
     @Option(names = "--quiet", description = "no progress (as --progress none)")

@@ -14,6 +14,7 @@ public final class GradCheckSuite {
         cases.addAll(LayerChecks.cases());
         cases.addAll(ModelChecks.cases());
         cases.addAll(ShapeChecks.cases());  // Pad2d, AdaptiveAvg/MaxPool2d, Upsample, ChannelShuffle, Slice
+        cases.addAll(MergeChecks.cases());  // Add, Mul, Concat, and a graph with fan-out
         return cases;
     }
 }

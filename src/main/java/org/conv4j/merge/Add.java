@@ -17,6 +17,7 @@ import org.conv4j.tensor.Tensor;
  */
 public final class Add implements Merge {
     private Broadcast plan;         // of the last forward
+    private volatile Broadcast inferPlan;  // of the last infer: immutable, so threads may share it
     private Tensor out;             // [N, ...] reused
     private Tensor[] dXs;           // per broadcast input, reused
 
@@ -49,7 +50,8 @@ public final class Add implements Merge {
 
     @Override
     public Tensor infer(List<Tensor> xs) {
-        Broadcast p = plan(xs);
+        Broadcast p = inferPlan;
+        if (p == null || !p.fits(xs)) inferPlan = p = plan(xs);
         Tensor y = new Tensor(p.out());
         sum(p, xs, y.data());
         return y;

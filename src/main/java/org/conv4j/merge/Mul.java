@@ -16,6 +16,7 @@ import org.conv4j.tensor.Tensor;
  */
 public final class Mul implements Merge {
     private Broadcast plan;      // of the last forward
+    private volatile Broadcast inferPlan;  // of the last infer: immutable, so threads may share it
     private Tensor a, b;         // the last forward's inputs, [N, ...] each
     private Tensor out;          // [N, ...] reused
     private Tensor dA, dB;       // reused
@@ -43,7 +44,8 @@ public final class Mul implements Merge {
 
     @Override
     public Tensor infer(List<Tensor> xs) {
-        Broadcast p = plan(xs);
+        Broadcast p = inferPlan;
+        if (p == null || !p.fits(xs)) inferPlan = p = plan(xs);
         Tensor y = new Tensor(p.out());
         product(p, xs.get(0).data(), xs.get(1).data(), y.data());
         return y;

@@ -7,7 +7,9 @@ import org.conv4j.io.Yaml;
 
 /**
  * The two ways to write a network spec file. Both parse to the same tree, which {@link NetworkSpec}
- * validates once, so a spec means the same whichever syntax it is written in.
+ * validates once, so a spec means the same whichever syntax it is written in. YAML is read by
+ * {@link Yaml}, on SnakeYAML Engine, an optional dependency: without it a YAML spec fails with a message
+ * saying what to add, and JSON specs are unaffected.
  */
 public enum SpecSyntax {
     JSON, YAML;

@@ -2,7 +2,9 @@ package org.conv4j.onnx;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.conv4j.activation.Clip;
 import org.conv4j.activation.ClipConfig;
 import org.conv4j.activation.GELU;
@@ -27,6 +29,12 @@ import org.conv4j.layers.Layer;
 import org.conv4j.layers.Linear;
 import org.conv4j.layers.LinearConfig;
 import org.conv4j.layers.Param;
+import org.conv4j.merge.Add;
+import org.conv4j.merge.Concat;
+import org.conv4j.merge.ConcatConfig;
+import org.conv4j.merge.Merge;
+import org.conv4j.merge.Mul;
+import org.conv4j.model.Graph;
 import org.conv4j.model.Residual;
 import org.conv4j.model.Sequential;
 import org.conv4j.norm.BatchNorm1d;
@@ -173,6 +181,36 @@ public final class LayerBridge {
             shape = l.outputShape(shape);
         }
         return new Sequential(out);
+    }
+
+    /**
+     * Builds a conv4j {@link Graph} from an imported DAG ({@link OnnxReader.Result#graph()}): each node keeps its
+     * name, so parameters carry torch's names ({@code layer1.0.conv1.weight}).
+     *
+     * @param itemShape the graph input's item shape [C, H, W]
+     */
+    public static Graph graphFromOnnx(List<OnnxReader.Node> nodes, int[] itemShape, Rng rng) {
+        Map<String, int[]> shapes = new HashMap<>();
+        shapes.put(OnnxReader.GRAPH_INPUT, itemShape);
+        List<Graph.Node> out = new ArrayList<>();
+        for (OnnxReader.Node n : nodes) {
+            List<int[]> ins = new ArrayList<>();
+            for (String v : n.inputs()) ins.add(shapes.get(v));
+            if (n.merge() != null) {
+                Merge m = switch (n.merge()) {
+                    case "Add" -> new Add();
+                    case "Mul" -> new Mul();
+                    case "Concat" -> new Concat(ConcatConfig.of(n.axis()));
+                    default -> throw new IllegalArgumentException("node " + n.name() + ": no merge '" + n.merge() + "'");
+                };
+                out.add(Graph.Node.of(n.name(), m, n.inputs()));
+                shapes.put(n.name(), m.outputShape(ins));
+            } else {
+                out.add(Graph.Node.of(n.name(), fromOnnx(n.layer(), ins.get(0), rng, "node " + n.name()), n.inputs().get(0)));
+                shapes.put(n.name(), n.layer().outputShape(ins.get(0)));
+            }
+        }
+        return new Graph(OnnxReader.GRAPH_INPUT, out, nodes.get(nodes.size() - 1).name());
     }
 
     private static Layer fromOnnx(OnnxLayer layer, int[] in, Rng rng, String where) {

@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.conv4j.io.FormatException;
+import org.conv4j.layers.Container;
+import org.conv4j.model.Graph;
 import org.conv4j.model.Model;
 import org.conv4j.model.NetworkSpec;
 import org.conv4j.model.Sequential;
@@ -14,27 +16,37 @@ import org.conv4j.util.Rng;
 /**
  * ONNX export and import of conv4j models.
  *
- * <p>Export: {@link #export(Sequential, int[], String)} writes any network made of conv4j layers, Sequential
- * and Residual (opset 13, inference-mode BatchNormalization, dropout omitted, batch dimension symbolic
- * {@code N}); initializers carry the torch-style parameter names ({@code 0.weight}, {@code 2.block.1.running_var}).
+ * <p>Export: {@link #export(Container, int[], String)} writes any network made of conv4j layers: a Sequential
+ * with Residual blocks or a {@link Graph} with Add, Mul and Concat merges (opset 13, inference-mode
+ * BatchNormalization, dropout omitted, batch dimension symbolic {@code N}); initializers carry the torch-style
+ * parameter names ({@code 0.weight}, {@code 2.block.1.running_var}, a graph's {@code layer1.0.conv1.weight}).
  *
- * <p>Import: {@link #importFile(Path)} reads a CNN graph as torch.onnx.export writes it (see
- * {@link OnnxReader} for the ops) and builds a {@link Sequential} in evaluation mode that predicts like the
- * file and can be fine-tuned ({@code setTraining(true)}). Malformed, hostile or unsupported files are a
+ * <p>Import: {@link #importFile(Path)} reads a CNN graph as torch.onnx.export writes it (every torchvision
+ * classification family; see {@link OnnxReader} for the ops) and builds a network in evaluation mode that
+ * predicts like the file and can be fine-tuned ({@code setTraining(true)}): a {@link Sequential} when the file is
+ * a chain with residual blocks, else a {@link Graph}. Malformed, hostile or unsupported files are a
  * {@link FormatException} (an {@link OnnxReader.UnsupportedOpException} names the op and node); nothing
  * else escapes.
  */
 public final class Onnx {
     private Onnx() {}
 
-    /** The network as an ONNX model taking {@code [N, itemShape...]}. */
-    public static ModelProto export(Sequential network, int[] itemShape, String graphName) {
+    /** The network (a {@link Sequential} or a {@link Graph}) as an ONNX model taking {@code [N, itemShape...]}. */
+    public static ModelProto export(Container network, int[] itemShape, String graphName) {
+        return export(network, itemShape, graphName, null, null);
+    }
+
+    private static ModelProto export(Container network, int[] itemShape, String graphName, float[] mean, float[] std) {
         network.outputShape(itemShape);  // fails with the layer's own message if the shapes do not chain
-        return OnnxWriter.toModel(graphName, LayerBridge.toOnnx(network), LayerBridge.names(network), itemShape);
+        return switch (network) {
+            case Sequential s -> OnnxWriter.toModel(graphName, LayerBridge.toOnnx(s), LayerBridge.names(s), itemShape, mean, std);
+            case Graph g -> OnnxWriter.toModel(graphName, g, itemShape, mean, std);
+            default -> throw new IllegalArgumentException("network " + network.describe() + " is neither a Sequential nor a Graph; it has no ONNX export");
+        };
     }
 
     /** Writes {@code network} to {@code out} as an .onnx file. */
-    public static void export(Sequential network, int[] itemShape, String graphName, Path out) throws IOException {
+    public static void export(Container network, int[] itemShape, String graphName, Path out) throws IOException {
         OnnxFile.write(export(network, itemShape, graphName), out);
     }
 
@@ -46,9 +58,7 @@ public final class Onnx {
     public static ModelProto export(Model model) {
         NetworkSpec spec = model.spec();
         String name = spec.name() == null ? "conv4j" : spec.name();
-        model.network().outputShape(spec.input());
-        return OnnxWriter.toModel(name, LayerBridge.toOnnx(model.sequential()), LayerBridge.names(model.sequential()), spec.input(),
-                spec.mean(), spec.std());
+        return export(model.network(), spec.input(), name, spec.mean(), spec.std());
     }
 
     /** Writes {@link #export(Model)} to {@code out}. */
@@ -59,7 +69,8 @@ public final class Onnx {
     /**
      * An imported network.
      *
-     * @param network       the layers, in evaluation mode
+     * @param network       the layers, in evaluation mode: a {@link Sequential} when the file is a chain with
+     *                      residual blocks, else a {@link Graph} whose node names follow torch's module names
      * @param inputShape    one input item's shape, e.g. [3, 32, 32]
      * @param outputShape   one output item's shape, e.g. [10]
      * @param softmaxOutput whether the file ended in Softmax, which the network leaves out (it outputs logits)
@@ -67,8 +78,14 @@ public final class Onnx {
      * @param mean          per-channel (or single) mean the graph subtracts from its input first, or null
      * @param std           per-channel (or single) std the graph then divides by, or null
      */
-    public record Imported(Sequential network, int[] inputShape, int[] outputShape, boolean softmaxOutput, List<String> notes,
+    public record Imported(Container network, int[] inputShape, int[] outputShape, boolean softmaxOutput, List<String> notes,
                            float[] mean, float[] std) {
+        /** The network as a Sequential (a file that is a chain with residual blocks), or an error saying it is a graph. */
+        public Sequential sequential() {
+            if (network instanceof Sequential s) return s;
+            throw new IllegalStateException("the imported network is a " + network.describe() + ", not a Sequential");
+        }
+
         /** A conv4j model around the network (spec named {@code name}, classes = output size); needs a [C, H, W] input. */
         public Model toModel(String name) {
             if (inputShape.length != 3) {
@@ -99,14 +116,9 @@ public final class Onnx {
             throw new FormatException(where, "the graph input has no fixed item shape (only the batch may be symbolic); conv4j layers need"
                     + " the channel count and image size");
         }
-        if (r.isGraph()) {
-            OnnxReader.Node first = r.graph().stream().filter(n -> n.merge() != null && !n.merge().equals("Add")).findFirst()
-                    .orElse(r.graph().get(0));
-            throw new OnnxReader.UnsupportedOpException(where, "unsupported branching: " + (first.merge() != null ? first.merge() + " of computed values at node '"
-                    + first.name() + "'" : "a value read by several branches that do not form residual blocks") + " (it needs a graph model)");
-        }
         try {
-            Sequential net = LayerBridge.fromOnnx(r.layers(), r.inputShape(), new Rng(0));
+            Container net = r.isGraph() ? LayerBridge.graphFromOnnx(r.graph(), r.inputShape(), new Rng(0))
+                    : LayerBridge.fromOnnx(r.layers(), r.inputShape(), new Rng(0));
             net.setTraining(false);
             int[] out = net.outputShape(r.inputShape());
             return new Imported(net, r.inputShape(), out, r.softmaxOutput(), r.notes(), r.mean(), r.std());

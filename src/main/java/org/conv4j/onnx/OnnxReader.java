@@ -22,20 +22,29 @@ import org.conv4j.tensor.Tensor;
 
 /**
  * Reads an ONNX CNN graph (as written by {@code torch.onnx.export} or by conv4j) into a chain of
- * {@link OnnxLayer}s with residual blocks.
+ * {@link OnnxLayer}s with residual blocks or, when it branches otherwise, a DAG of {@link Node}s.
  *
  * <p>Steps: (1) the graph is checked and sorted topologically; an input nobody produces, a value produced
- * twice or a cycle is a {@link FormatException}. (2) Nodes whose inputs are all constants (initializers,
- * {@code Constant}, and the shape arithmetic torch writes for {@code x.view(x.size(0), -1)}: Shape,
- * Gather, Unsqueeze, Concat, Cast) are evaluated. (3) Every other node becomes a layer; MatMul followed by
- * Add of a constant becomes one Linear, torch's five-node GELU becomes one GELU. (4) The resulting DAG is
- * read as a chain in which a value feeding two branches that meet again at an Add is a residual block.
+ * twice or a cycle is a {@link FormatException}. (2) Nodes whose inputs are all constants are evaluated: the
+ * shape arithmetic torch writes for {@code x.view(x.size(0), -1)}, for channel shuffle and for {@code F.pad}
+ * (Shape, Gather, Unsqueeze, Squeeze, Concat, Cast, ConstantOfShape, Reshape, Slice, Transpose, integer
+ * Add/Sub/Mul/Div; the batch size stays symbolic). (3) Every other node becomes a layer, a merge of several
+ * values, or a part of a pattern: MatMul followed by Add of a constant is one Linear; torch's five-node GELU is
+ * one GELU; x·sigmoid(x) is SiLU and x·hardsigmoid(x) Hardswish; Reshape, Transpose, Reshape of ShuffleNet is
+ * a ChannelShuffle; torch's opset-13 layer norm (ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div, then Mul and
+ * Add of its weight and bias) over the channels is a LayerNorm2d; Transposes into and out of channels-last order
+ * (ConvNeXt) are identities, with MatMul over the channels a 1x1 convolution; zero Pad is merged into the Conv or
+ * AveragePool that reads it. (4) The result is read as a chain in which a value feeding two branches that meet
+ * again at an Add is a residual block; anything else (Mul or Concat of computed values, more branches) is a DAG.
  *
- * <p>Supported ops: Conv, Gemm, MatMul(+Add), Relu, LeakyRelu, Sigmoid, Tanh, MaxPool, AveragePool,
- * GlobalAveragePool, BatchNormalization, Flatten, Reshape (flattening only), Add (residual), Dropout,
- * Softmax (last node only), Constant, Identity, and Sub/Div of constants on the graph input (the input
- * normalisation, returned as mean and std). Any other op is an {@link UnsupportedOpException} naming
- * the op and the node.
+ * <p>Supported ops: Conv, Gemm, MatMul(+Add), Relu, LeakyRelu, Sigmoid, Tanh, HardSigmoid (torch's, alpha 1/6),
+ * HardSwish, Clip (ReLU6), MaxPool, AveragePool, GlobalAveragePool, ReduceMean (over H and W, or in a layer
+ * norm), BatchNormalization, Flatten, Reshape (flattening, channel shuffle), Transpose (channels-last, channel
+ * shuffle), Pad (constant, reflect, edge), Resize (nearest, bilinear), Softmax and LogSoftmax on any axis (a
+ * final Softmax over the classes is left out), Split and Slice of one axis, Add, Mul (with broadcasting),
+ * Concat, Dropout, Constant, Identity, the parts of the patterns above, and Sub/Div of constants on the graph
+ * input (the input normalisation, returned as mean and std). Any other op is an {@link UnsupportedOpException}
+ * naming the op and the node.
  */
 public final class OnnxReader {
     /** Deepest nesting of residual blocks accepted. */

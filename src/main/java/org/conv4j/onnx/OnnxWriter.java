@@ -1,6 +1,15 @@
 package org.conv4j.onnx;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.conv4j.merge.Add;
+import org.conv4j.merge.Concat;
+import org.conv4j.merge.Merge;
+import org.conv4j.merge.Mul;
+import org.conv4j.model.Graph;
+import org.conv4j.model.Sequential;
 import org.conv4j.onnx.proto.OnnxProto.AttributeProto;
 import org.conv4j.onnx.proto.OnnxProto.GraphProto;
 import org.conv4j.onnx.proto.OnnxProto.ModelProto;
@@ -47,31 +56,82 @@ public final class OnnxWriter {
         if (names.size() != layers.size()) throw new IllegalArgumentException("need one name per layer: " + names.size() + " names, " + layers.size() + " layers");
         OnnxWriter w = new OnnxWriter();
         int[] outShape = OnnxLayer.chainShape(layers, itemShape);
+        String x = w.normalize(mean, std);
+        return w.finish(graphName, w.chain(layers, names, x, itemShape), itemShape, outShape);
+    }
+
+    /**
+     * A conv4j {@link Graph} as an ONNX model: each layer node's nodes and initializers are named after the
+     * graph node ({@code layer1.0.conv1.weight}), Add, Mul and Concat nodes become the ONNX ops of those names
+     * (Add of more than two values a chain of Adds, in input order), and the graph's output value is {@code output}.
+     */
+    public static ModelProto toModel(String graphName, Graph g, int[] itemShape, float[] mean, float[] std) {
+        Map<String, int[]> shapes = g.valueShapes(itemShape);
+        OnnxWriter w = new OnnxWriter();
+        Map<String, String> value = new HashMap<>();
+        value.put(g.input(), w.normalize(mean, std));
+        for (Graph.Node n : g.nodes()) {
+            List<String> ins = new ArrayList<>();
+            for (String v : n.inputs()) ins.add(value.get(v));
+            String out;
+            if (n.isMerge()) {
+                out = w.merge(n.merge(), n.name(), ins);
+            } else if (n.layer() instanceof Sequential s) {
+                List<String> names = new ArrayList<>();
+                for (String local : LayerBridge.names(s)) names.add(n.name() + "." + local);
+                out = w.chain(LayerBridge.toOnnx(s), names, ins.get(0), shapes.get(n.inputs().get(0)));
+            } else {
+                out = w.layer(LayerBridge.toOnnx(n.layer()), n.name(), ins.get(0), shapes.get(n.inputs().get(0)));
+            }
+            value.put(n.name(), out);
+        }
+        return w.finish(graphName, value.get(g.output()), itemShape, shapes.get(g.output()));
+    }
+
+    private String merge(Merge m, String name, List<String> ins) {
+        return switch (m) {
+            case Add a -> {
+                String sum = ins.get(0);
+                for (int i = 1; i < ins.size(); i++) sum = node("Add", List.of(sum, ins.get(i)), name, "Add", List.of());
+                yield sum;
+            }
+            case Mul p -> node("Mul", ins, name, "Mul", List.of());
+            case Concat c -> node("Concat", ins, name, "Concat", List.of(integer("axis", c.config().dim())));
+            default -> throw new IllegalArgumentException("node " + name + ": merge " + m.describe() + " has no ONNX export");
+        };
+    }
+
+    /** The graph input, normalised as {@code (x - mean) / std} by Sub and Div nodes when {@code mean} is not null. */
+    private String normalize(float[] mean, float[] std) {
         String x = INPUT;
         if (mean != null) {
             int[] shape = mean.length == 1 ? new int[] {1} : new int[] {mean.length, 1, 1};
-            String m = w.init("normalize.mean", Tensor.wrap(mean.clone(), shape)), s = w.init("normalize.std", Tensor.wrap(std.clone(), shape));
-            x = w.node("Sub", List.of(x, m), "normalize", "Sub", List.of());
-            x = w.node("Div", List.of(x, s), "normalize", "Div", List.of());
+            String m = init("normalize.mean", Tensor.wrap(mean.clone(), shape)), s = init("normalize.std", Tensor.wrap(std.clone(), shape));
+            x = node("Sub", List.of(x, m), "normalize", "Sub", List.of());
+            x = node("Div", List.of(x, s), "normalize", "Div", List.of());
         }
-        String last = w.chain(layers, names, x, itemShape);
-        if (last.equals(INPUT)) {
-            w.node("Identity", List.of(INPUT), OUTPUT, "Identity", List.of());
+        return x;
+    }
+
+    /** Names value {@code last} "output" (renaming the last node's output, or through an Identity) and wraps the graph in a model. */
+    private ModelProto finish(String graphName, String last, int[] itemShape, int[] outShape) {
+        int i = graph.getNodeCount() - 1;
+        if (i >= 0 && graph.getNode(i).getOutput(0).equals(last)) {
+            graph.setNode(i, graph.getNode(i).toBuilder().setOutput(0, OUTPUT).build());
         } else {
-            // Rename the last node's output to "output".
-            int i = w.graph.getNodeCount() - 1;
-            NodeProto n = w.graph.getNode(i);
-            w.graph.setNode(i, n.toBuilder().setOutput(0, OUTPUT).build());
+            node("Identity", List.of(last), OUTPUT, "Identity", List.of());
+            i = graph.getNodeCount() - 1;
+            graph.setNode(i, graph.getNode(i).toBuilder().setOutput(0, OUTPUT).build());
         }
-        w.graph.setName(graphName);
-        w.graph.addInput(valueInfo(INPUT, itemShape));
-        w.graph.addOutput(valueInfo(OUTPUT, outShape));
+        graph.setName(graphName);
+        graph.addInput(valueInfo(INPUT, itemShape));
+        graph.addOutput(valueInfo(OUTPUT, outShape));
         return ModelProto.newBuilder()
                 .setIrVersion(OnnxFile.EXPORT_IR_VERSION)
                 .setProducerName("conv4j")
                 .setProducerVersion("0.1")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OnnxFile.EXPORT_OPSET))
-                .setGraph(w.graph)
+                .setGraph(graph)
                 .build();
     }
 

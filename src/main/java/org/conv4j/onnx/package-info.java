@@ -1,6 +1,6 @@
 /**
  * ONNX export and import, and PyTorch state_dict weights.
  *
- * <p>Depends on: activation, conv, io, layers, model, norm, pool, shape, tensor, util.
+ * <p>Depends on: activation, conv, io, layers, merge, model, norm, pool, shape, tensor, util.
  */
 package org.conv4j.onnx;

@@ -47,9 +47,7 @@ public final class FeatureMaps {
      * @param image  [1, C, H, W]
      */
     public static Trace trace(List<? extends Layer> layers, Tensor image) {
-        if (image.rank() != 4 || image.dim(0) != 1) {
-            throw new IllegalArgumentException("explain: expected one image of shape [1, C, H, W], got " + java.util.Arrays.toString(image.shape()));
-        }
+        checkImage(image);
         List<Stage> stages = new ArrayList<>();
         Tensor out = run(layers, "", image, stages);
         return new Trace(stages, out);
@@ -61,27 +59,35 @@ public final class FeatureMaps {
      * captured like residual blocks.
      */
     public static Trace trace(Container network, Tensor image) {
-        if (network instanceof Sequential s) return trace(s.layers(), image);
-        return trace(List.of(network), image);
+        if (!(network instanceof Graph g)) return trace(network instanceof Sequential s ? s.layers() : List.of(network), image);
+        checkImage(image);
+        List<Stage> stages = new ArrayList<>();
+        Tensor out = runGraph(g, "", image, stages);
+        return new Trace(stages, out);
     }
 
     private static Tensor run(List<? extends Layer> layers, String prefix, Tensor x, List<Stage> stages) {
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
-            // a network that is one graph: its nodes' names are the paths, as in its parameter names
-            String path = layers.size() == 1 && prefix.isEmpty() && l instanceof Graph ? "" : prefix + i;
+            String path = prefix + i;
             if (l instanceof Sequential s) {
                 x = run(s.layers(), path + ".", x, stages);
                 continue;
             }
             if (l instanceof Graph g) {
-                x = runGraph(g, path.isEmpty() ? "" : path + ".", x, stages);
+                x = runGraph(g, path + ".", x, stages);
                 continue;
             }
             x = l.infer(x);
             if (captures(l) && x.rank() == 4) stages.add(new Stage(path, l.describe(), x));
         }
         return x;
+    }
+
+    private static void checkImage(Tensor image) {
+        if (image.rank() != 4 || image.dim(0) != 1) {
+            throw new IllegalArgumentException("explain: expected one image of shape [1, C, H, W], got " + java.util.Arrays.toString(image.shape()));
+        }
     }
 
     /** Runs a graph's nodes in order on {@code x}, capturing as {@link #run} does; returns the graph's output. */

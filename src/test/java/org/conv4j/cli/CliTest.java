@@ -195,5 +195,7 @@ class CliTest {
         for (String word : List.of("train", "predict", "completion", "--epochs", "--progress", "--format", "--resume")) {
             assertTrue(r.out().contains(word), word);
         }
+        // values are offered as they are typed (and documented): lower case
+        assertTrue(r.out().contains("(\"text\" \"json\" \"csv\")") && r.out().contains("(\"auto\" \"bar\" \"lines\" \"none\")"), r.out());
     }
 }

@@ -145,10 +145,10 @@ class TrainCliTest {
         assertTrue(s.out().contains("3.block.0"), s.out());
 
         Path bad = dir.resolve("bad.yaml");
-        Files.writeString(bad, TrainerTest.SPEC_YAML.replace("- type: Flatten", "- type: Flatten\n  start_dim: &a 1"));
+        Files.writeString(bad, TrainerTest.SPEC_YAML.replace("- type: Flatten", "- type: Flatten\n  start_dim: !Dim 1"));
         Run refused = run("train", "--data", data.toString(), "--model", bad.toString(), "--out", dir.resolve("bad").toString(), "--quiet");
         assertEquals(Command.IO_ERROR, refused.code(), refused.err()); // a malformed file, like a malformed JSON spec
-        assertTrue(refused.err().contains(bad + ": line 20, column 14: anchors (&) are not supported"), refused.err());
+        assertTrue(refused.err().contains(bad + ": line 20, column 14: tags (!) other than the core schema's"), refused.err());
     }
 
     /** A child {@code conv4j train} whose stderr goes to a file, as {@code conv4j train 2>log} does. */

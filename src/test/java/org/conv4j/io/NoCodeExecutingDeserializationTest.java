@@ -33,6 +33,7 @@ class NoCodeExecutingDeserializationTest {
             new Rule("@?\\bJsonTypeInfo\\b", "Jackson polymorphic typing"),
             new Rule("\\bJsonSubTypes\\b|\\bPolymorphicTypeValidator\\b", "Jackson polymorphic typing"),
             new Rule("\\borg\\.yaml\\.snakeyaml\\b", "SnakeYAML can instantiate classes named by YAML tags"),
+            new Rule("\\bsetTagConstructors\\b|\\bConstructNode\\b", "SnakeYAML Engine constructors chosen by a file's tags"),
             new Rule("\\bClass\\.forName\\s*\\(\\s*[^\"\\s]", "a class loaded by a name computed at run time"),
             new Rule("\\bloadClass\\s*\\(\\s*[^\"\\s]", "a class loaded by a name computed at run time"));
 
@@ -71,6 +72,7 @@ class NoCodeExecutingDeserializationTest {
         assertEquals(1, scan("A.java", "mapper.activateDefaultTyping(v);").size());
         assertEquals(1, scan("A.java", "@JsonTypeInfo(use = Id.CLASS) class X {}").size());
         assertEquals(1, scan("A.java", "import org.yaml.snakeyaml.Yaml;").size());
+        assertEquals(1, scan("A.java", "LoadSettings.builder().setTagConstructors(m);").size());
         assertEquals(1, scan("A.java", "Class<?> c = Class.forName(name);").size());
         assertEquals(1, scan("A.java", "new java.beans.XMLDecoder(in)").size());
         assertEquals(0, scan("A.java", "Class<?> c = Class.forName(\"org.conv4j.kernels.VectorGemm\");").size());

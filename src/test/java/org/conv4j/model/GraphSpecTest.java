@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Graph networks in spec files (JSON and YAML), model files and summaries. */
-class GraphSpecTest {
+public class GraphSpecTest {
     @TempDir Path dir;
 
     /** Fan-out, a residual Add, a Concat, a squeeze-excitation Mul gate, BN and dropout state: every graph feature. */
@@ -167,6 +167,17 @@ class GraphSpecTest {
         Tensor y = m.network().forward(x);
         assertArrayEquals(new int[] {2, 2}, y.shape());
         assertArrayEquals(x.shape(), m.network().backward(y).shape());
+    }
+
+    @Test
+    void theDocsGraphExampleBuildsAndReadsLikeThisTestsSpec() throws Exception {
+        String doc = java.nio.file.Files.readString(Path.of("docs/files.md"));
+        String section = doc.substring(doc.indexOf("### Graphs"));
+        int start = section.indexOf("```yaml\n") + "```yaml\n".length();
+        NetworkSpec spec = NetworkSpec.parse(section.substring(start, section.indexOf("```", start)), "files.md", SpecSyntax.YAML);
+        Graph g = assertInstanceOf(Graph.class, spec.build(0).network());
+        assertEquals(13, g.nodes().size());
+        assertArrayEquals(new int[] {6, 4, 4}, g.valueShapes(spec.input()).get("scaled"));
     }
 
     @Test

@@ -58,7 +58,7 @@ class OnnxImportTest {
         assertArrayEquals(new int[] {1, 28, 28}, m.inputShape());
         assertArrayEquals(new int[] {10}, m.outputShape());
         assertFalse(m.softmaxOutput());
-        assertEquals(10, m.network().size(), m.network().layers().toString());  // conv relu pool x2, flatten, fc relu fc
+        assertEquals(10, m.sequential().size(), m.sequential().layers().toString());  // conv relu pool x2, flatten, fc relu fc
     }
 
     @Test
@@ -66,11 +66,11 @@ class OnnxImportTest {
         Onnx.Imported m = checkAgainstTorch("resnet");
         assertTrue(m.softmaxOutput());
         assertFalse(m.notes().isEmpty());
-        long residuals = m.network().layers().stream().filter(l -> l instanceof Residual).count();
+        long residuals = m.sequential().layers().stream().filter(l -> l instanceof Residual).count();
         assertEquals(2, residuals);
-        Residual identity = (Residual) m.network().layers().stream().filter(l -> l instanceof Residual).findFirst().orElseThrow();
+        Residual identity = (Residual) m.sequential().layers().stream().filter(l -> l instanceof Residual).findFirst().orElseThrow();
         assertEquals(null, identity.shortcut());
-        Residual projection = (Residual) m.network().layers().stream().filter(l -> l instanceof Residual).skip(1).findFirst().orElseThrow();
+        Residual projection = (Residual) m.sequential().layers().stream().filter(l -> l instanceof Residual).skip(1).findFirst().orElseThrow();
         assertEquals(2, projection.shortcut().size());  // 1x1 conv + batchnorm
         assertInstanceOf(Conv2d.class, projection.shortcut().get(0));
     }
@@ -78,7 +78,7 @@ class OnnxImportTest {
     @Test
     void stridedDilatedGroupedConvsPoolsGeluMatMulAndBatchNorm1d() throws Exception {
         Onnx.Imported m = checkAgainstTorch("zoo");
-        Sequential net = m.network();
+        Sequential net = m.sequential();
         assertTrue(net.layers().stream().anyMatch(l -> l instanceof Conv2d c && c.config().groups() == 8), "depthwise conv");
         assertTrue(net.layers().stream().anyMatch(l -> l instanceof Conv2d c && c.config().dilationH() == 2), "dilated conv");
         assertTrue(net.layers().stream().anyMatch(l -> l instanceof AvgPool2d p && p.config().countIncludePad()), "Pad + AveragePool merged");
@@ -93,7 +93,7 @@ class OnnxImportTest {
         for (int opset : new int[] {9, 11, 17}) {
             Onnx.Imported m = checkAgainstTorch("opset" + opset, "opsets");
             assertTrue(m.softmaxOutput());
-            assertEquals(1, m.network().layers().stream().filter(l -> l instanceof Residual).count(), "opset " + opset);
+            assertEquals(1, m.sequential().layers().stream().filter(l -> l instanceof Residual).count(), "opset " + opset);
         }
     }
 
@@ -126,7 +126,7 @@ class OnnxImportTest {
     @Test
     void importedModelFineTunes() throws Exception {
         Onnx.Imported m = Onnx.importFile(DIR.resolve("resnet.onnx"));
-        Sequential net = m.network();
+        Sequential net = m.sequential();
         Tensor x = Npy.readTensor(DIR.resolve("resnet_input.npy"));
         int[] labels = {3, 1};
         org.conv4j.loss.CrossEntropyLoss loss = new org.conv4j.loss.CrossEntropyLoss();

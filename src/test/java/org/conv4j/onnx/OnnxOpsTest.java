@@ -153,7 +153,7 @@ class OnnxOpsTest {
         double backErr = TorchvisionFamiliesTest.relErr(again, imp.network().infer(x));
         System.out.printf("ONNX Runtime on conv4j's export vs conv4j, %s: %.2e%n", name, backErr);
         assertTrue(backErr <= 1e-5, name + ": export vs conv4j " + backErr);
-        return imp.network();
+        return imp.sequential();
     }
 
     static Set<Class<?>> types(Sequential s) {

@@ -39,8 +39,8 @@ class TorchWeightsTest {
     @Test
     void namedModulesLoadThroughRenames() throws Exception {
         // RefCnn's state_dict: conv1.*, conv2.*, fc1.*, fc2.* -> Sequential indices
-        Sequential net = OnnxImportTest.checkAgainstTorch("ref_cnn").network();
-        Sequential fresh = new Sequential(List.copyOf(Onnx.importFile(DIR.resolve("ref_cnn.onnx")).network().layers()));
+        Sequential net = OnnxImportTest.checkAgainstTorch("ref_cnn").sequential();
+        Sequential fresh = new Sequential(List.copyOf(Onnx.importFile(DIR.resolve("ref_cnn.onnx")).sequential().layers()));
         for (var p : fresh.params()) p.value().fill(0f);
         TorchWeights.load(fresh, DIR.resolve("ref_cnn.safetensors"), TorchWeights.parseRenames("conv1.=0.,conv2.=3.,fc1.=7.,fc2.=9."));
         Tensor x = Npy.readTensor(DIR.resolve("ref_cnn_input.npy"));
