@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 import org.conv4j.model.GraphSpecTest;
 import org.conv4j.model.Model;
 import org.conv4j.model.ModelFile;
@@ -29,7 +28,7 @@ class GraphCliTest {
         Path spec = dir.resolve("branchy.json");
         Files.writeString(spec, GraphSpecTest.SPEC);
         ByteArrayOutputStream o = new ByteArrayOutputStream();
-        int code = new SummaryCommand().run(Args.parse(new String[] {"--model", spec.toString()}, Set.of("spec")),
+        int code = Main.run(new String[] {"summary", "--model", spec.toString()},
                 new PrintStream(o), new PrintStream(new ByteArrayOutputStream()));
         assertEquals(Command.OK, code);
         String text = o.toString(StandardCharsets.UTF_8);
