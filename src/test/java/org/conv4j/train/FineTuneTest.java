@@ -39,14 +39,14 @@ import org.junit.jupiter.api.io.TempDir;
  * folder's classes, a frozen stem and branches (with BatchNorm), separate rates for backbone and head, ImageNet-style
  * augmentation; accuracy rises, the frozen part does not move, and resume is exact.
  */
-class FineTuneTest {
+public class FineTuneTest {
     @TempDir Path dir;
 
     /**
      * A torchvision-like little net on 16x16 RGB: conv-BN-ReLU stem, an Inception-style fork into a 1x1 and a 3x3
      * branch (each conv-BN-ReLU) joined by Concat, a conv-BN-ReLU after the join, global pooling and a 10-class fc.
      */
-    static final String GRAPH_SPEC = """
+    public static final String GRAPH_SPEC = """
             {"name": "branchy", "input": [3, 16, 16], "classes": 10,
              "graph": {"nodes": [
                {"name": "stem.conv", "type": "Conv2d", "in_channels": 3, "out_channels": 8, "kernel_size": 3, "padding": 1, "bias": false},
@@ -70,7 +70,7 @@ class FineTuneTest {
     static final List<String> CLASSES = List.of("disk", "square", "bar");
 
     /** dir/train/CLASS/*.png and dir/test/CLASS/*.png: a reddish disk, a greenish square or a bluish bar on grey noise. */
-    static void writeShapes(Path root, int trainPer, int testPer, long seed) throws Exception {
+    public static void writeShapes(Path root, int trainPer, int testPer, long seed) throws Exception {
         Random r = new Random(seed);
         for (String split : List.of("train", "test")) {
             int per = split.equals("train") ? trainPer : testPer;
