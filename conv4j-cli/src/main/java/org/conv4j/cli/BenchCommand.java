@@ -7,6 +7,10 @@ import org.conv4j.bench.ConvBench;
 import org.conv4j.bench.ConvShape;
 import org.conv4j.bench.GemmBench;
 import org.conv4j.bench.InferenceBench;
+import org.conv4j.bench.LatencyBench;
+import org.conv4j.model.Model;
+import org.conv4j.model.ModelFile;
+import org.conv4j.onnx.Onnx;
 import org.conv4j.kernels.Kernels;
 import org.conv4j.kernels.Parallel;
 import picocli.CommandLine.Option;
@@ -28,7 +32,13 @@ import picocli.CommandLine.Option;
                     + "reference CNN's warm inference rate, 10,000 images in batches of 1000 (the pass that torch_fmnist.py times "
                     + "as infer_images_per_s), best of 3 passes, unless --no-inference.",
             "",
-            "Compare in one sitting with PyTorch: ../shared/bench/compare_conv.sh 2"})
+            "With --onnx FILE, instead times serving an imported model: each batch size of --batch on random pixels, "
+                    + "--warmup untimed calls then --calls timed ones (default 200 and 200 at batch 1, 20 and 20 above), printing",
+            "  model  batch  calls  best_ms  median_ms  images_per_s  peak_heap_mb",
+            "(images/s at the median call; peak heap summed over the heap pools during the timed calls).",
+            "",
+            "Compare in one sitting with PyTorch: ../shared/bench/compare_conv.sh 2; with ONNX Runtime and PyTorch on an ONNX "
+                    + "file: experiments/compare_inference.sh FILE"})
 final class BenchCommand extends Command {
     @Option(names = "--threads", paramLabel = "T", description = "compute threads (default: available processors)")
     int threads = Runtime.getRuntime().availableProcessors();
@@ -40,6 +50,15 @@ final class BenchCommand extends Command {
     boolean noGemm;
     @Option(names = "--no-inference", description = "skip the inference row")
     boolean noInference;
+    @Option(names = "--onnx", paramLabel = "FILE", description = "time inference of this ONNX model instead (or of a conv4j "
+            + "model file, .safetensors)")
+    Path onnx;
+    @Option(names = "--batch", paramLabel = "B,...", split = ",", description = "--onnx: batch sizes (default 1,32)")
+    int[] batches = {1, 32};
+    @Option(names = "--calls", paramLabel = "N", description = "--onnx: timed calls per batch size (default 200 at batch 1, 20 above)")
+    Integer calls;
+    @Option(names = "--warmup", paramLabel = "N", description = "--onnx: untimed calls first (default: as --calls)")
+    Integer warmup;
 
     @Override
     protected int run() throws Exception {
@@ -56,6 +75,13 @@ final class BenchCommand extends Command {
         }
         int before = Parallel.threads();
         Parallel.setThreads(threads);
+        if (onnx != null) {
+            try {
+                return latency();
+            } finally {
+                Parallel.setThreads(before);
+            }
+        }
         try {
             out.println("# conv4j bench: " + threads + " thread(s), " + Kernels.reason());
             ConvBench.runAll(shapes, out);
@@ -77,6 +103,23 @@ final class BenchCommand extends Command {
             }
         } finally {
             Parallel.setThreads(before);
+        }
+        return OK;
+    }
+
+    /** --onnx: latency and throughput per batch size. */
+    private int latency() throws Exception {
+        if (!Files.isRegularFile(onnx)) throw new java.io.FileNotFoundException(onnx + ": no such model file");
+        for (int b : batches) positive("--batch", b);
+        String name = onnx.getFileName().toString().replaceFirst("\\.(onnx|safetensors)$", "");
+        Model model = onnx.toString().endsWith(".safetensors") ? ModelFile.load(onnx) : Onnx.importFile(onnx).toModel(name);
+        out.println("# conv4j bench --onnx " + onnx + ": " + threads + " thread(s), " + Kernels.reason());
+        out.println(LatencyBench.Result.HEADER);
+        for (int b : batches) {
+            int n = calls != null ? positive("--calls", calls) : b == 1 ? 200 : 20;
+            int w = warmup != null ? warmup : n;
+            out.println(LatencyBench.run(model, b, w, n, 0).row(name));
+            out.flush();
         }
         return OK;
     }

@@ -15,7 +15,10 @@ import org.conv4j.io.ImageSpec;
 import org.conv4j.io.Json;
 import org.conv4j.kernels.Parallel;
 import org.conv4j.layers.Init;
+import org.conv4j.model.Head;
 import org.conv4j.model.Model;
+import org.conv4j.model.ModelFile;
+import org.conv4j.model.Normalization;
 import org.conv4j.model.NetworkSpec;
 import org.conv4j.model.Zoo;
 import org.conv4j.report.ReportListener;
@@ -49,7 +52,8 @@ final class TrainCommand extends Command {
     /** Options that decide how training runs; a resumed run takes them from its checkpoint. */
     private static final List<String> RECIPE_OPTIONS = List.of("--model", "--batch", "--lr", "--optimizer", "--momentum", "--nesterov",
             "--weight-decay", "--schedule", "--step-epochs", "--gamma", "--warmup", "--clip", "--label-smoothing", "--val-split",
-            "--patience", "--checkpoint-every", "--top-k", "--flip", "--crop-padding", "--seed", "--init");
+            "--patience", "--checkpoint-every", "--top-k", "--flip", "--crop-padding", "--seed", "--init", "--replace-head", "--freeze",
+            "--backbone-lr", "--resized-crop", "--imagenet-norm");
 
     // data and output
     @Option(names = "--data", paramLabel = "DIR", description = "IDX files (MNIST family), CIFAR-10/100 batches, or image folders "
@@ -82,8 +86,22 @@ final class TrainCommand extends Command {
     boolean json;
     // model
     @Option(names = "--model", paramLabel = "SPEC", description = "reference | recipe | resnet-mini | a network spec file, JSON or "
-            + "YAML (e.g. examples/reference.yaml; default ${DEFAULT-VALUE})")
+            + "YAML (e.g. examples/reference.yaml), or a model file (.safetensors, e.g. from conv4j import) to fine-tune "
+            + "(default ${DEFAULT-VALUE})")
     String model = "reference";
+    // fine-tuning
+    @Option(names = "--replace-head", description = "replace the model's last layer with weights (its Linear or 1x1 conv "
+            + "classifier) by a new one for the data's classes, initialised from --seed")
+    boolean replaceHead;
+    @Option(names = "--freeze", paramLabel = "LAYER", description = "freeze the layers up to and including LAYER (a layer's name "
+            + "as conv4j summary lists it, e.g. layer3, or a Sequential index): no updates, BatchNorm in evaluation mode")
+    String freeze;
+    @Option(names = "--backbone-lr", paramLabel = "LR", description = "learning rate of the trainable layers before the head "
+            + "(default: --lr)")
+    Double backboneLr;
+    @Option(names = "--imagenet-norm", description = "normalise inputs with ImageNet's mean and std (stored in the model file), "
+            + "as torchvision's pretrained models expect")
+    boolean imagenetNorm;
     @Option(names = "--init", paramLabel = "SCHEME", description = "re-initialise weights: kaiming_normal, kaiming_uniform, "
             + "xavier_uniform, xavier_normal (default: as torch.nn)")
     String init;
@@ -118,6 +136,9 @@ final class TrainCommand extends Command {
     boolean flip = D.flip();
     @Option(names = "--crop-padding", paramLabel = "P", description = "random crops after padding P (default ${DEFAULT-VALUE})")
     int cropPadding = D.cropPadding();
+    @Option(names = "--resized-crop", description = "random resized crops (torchvision's RandomResizedCrop: 8-100%% of the area, "
+            + "aspect 3/4 to 4/3, bilinear), for 224x224 fine-tuning")
+    boolean resizedCrop;
     @Option(names = "--val-split", paramLabel = "F", description = "hold out this fraction of the training set for validation "
             + "(default ${DEFAULT-VALUE})")
     double valSplit = D.validationSplit();
@@ -151,8 +172,15 @@ final class TrainCommand extends Command {
         }
         TrainConfig cfg = new TrainConfig(positive("--epochs", epochs), positive("--batch", batch), lr, optimizer, momentum,
                 nesterov, weightDecay, schedule, positive("--step-epochs", stepEpochs), gamma, warmup, clip, labelSmoothing,
-                valSplit, patience, checkpointEvery, positive("--top-k", topK), flip, cropPadding, seed);
+                valSplit, patience, checkpointEvery, positive("--top-k", topK), flip, cropPadding, seed, freeze == null ? "" : freeze,
+                backboneLr == null ? Double.NaN : backboneLr, resizedCrop);
+        if (model.endsWith(".safetensors")) return fineTune(cfg, mode);
+        if (replaceHead || freeze != null || backboneLr != null) {
+            throw new UsageException("--replace-head, --freeze and --backbone-lr fine-tune a trained model: give --model a model file "
+                    + "(.safetensors)");
+        }
         NetworkSpec spec = Zoo.resolve(model);
+        if (imagenetNorm) spec = spec.withNormalize(Normalization.IMAGENET.mean(), Normalization.IMAGENET.std());
         if (init != null) {
             try {
                 spec = spec.withInit(Init.Scheme.valueOf(init.toUpperCase(Locale.ROOT)));
@@ -170,6 +198,32 @@ final class TrainCommand extends Command {
         Rng generator = Rng.torch(cfg.seed());
         Model built = spec.build(generator);
         return fit(new Trainer(built, cfg, generator), set, runDir, mode);
+    }
+
+    /**
+     * Fine-tunes the model in the file {@code --model}: optionally ImageNet normalisation and a new head for the data's
+     * classes (drawn first from the run's generator, as {@code torch.manual_seed(S); model.fc = nn.Linear(...)}), then
+     * training with the frozen part and parameter groups of {@code cfg}.
+     */
+    private int fineTune(TrainConfig cfg, Progress.Mode mode) throws Exception {
+        if (init != null) throw new UsageException("--init re-initialises every weight; it does not go with a model file to fine-tune");
+        Path file = Path.of(model);
+        if (!Files.isRegularFile(file)) throw new java.io.FileNotFoundException(model + ": no such model file");
+        Model m = ModelFile.load(file);
+        if (imagenetNorm) m = new Model(m.spec().withNormalize(Normalization.IMAGENET.mean(), Normalization.IMAGENET.std()), m.network());
+        Path runDir = outDir != null ? outDir : Path.of("runs/train-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        if (holdsModel(runDir) && !force) return refuseOverwrite(runDir);
+        TrainTest set = loadData(m.spec());
+        Rng generator = Rng.torch(cfg.seed());
+        if (replaceHead) {
+            String head = Head.name(m.network());
+            m = Head.replace(m, set.train().numClasses(), set.train().classNames(), generator);
+            err.println("new head '" + head + "' for " + set.train().numClasses() + " classes " + set.train().classNames());
+        } else if (m.classes() < set.train().numClasses()) {
+            throw new BadInputException(model + " outputs " + m.classes() + " classes but " + data + " has "
+                    + set.train().numClasses() + "; pass --replace-head for a new last layer");
+        }
+        return fit(new Trainer(m, cfg, generator), set, runDir, mode);
     }
 
     /** True if the run folder has a model.safetensors entry of any kind (a symlink, even a dangling one, counts). */

@@ -23,6 +23,10 @@ public record Normalization(float[] mean, float[] std) {
     public static final Normalization CIFAR10 = new Normalization(
             new float[] {0.4914f, 0.4822f, 0.4465f}, new float[] {0.2470f, 0.2435f, 0.2616f});
 
+    /** ImageNet training-set statistics per channel (R, G, B), as torchvision's pretrained models expect. */
+    public static final Normalization IMAGENET = new Normalization(
+            new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f});
+
     public Normalization {
         if (mean.length == 0 || mean.length != std.length) {
             throw new IllegalArgumentException("Normalization: mean has " + mean.length + " values and std "

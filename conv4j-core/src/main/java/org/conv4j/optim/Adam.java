@@ -19,7 +19,12 @@ public final class Adam extends Optimizer {
     private final float[][] m, v;
 
     public Adam(List<NamedParam> params, double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled) {
-        super(params, lr);
+        this(group(params, lr), beta1, beta2, eps, weightDecay, decoupled);
+    }
+
+    /** Adam or AdamW over parameter groups, each with its own learning rate. */
+    public Adam(List<ParamGroup> groups, double beta1, double beta2, double eps, double weightDecay, boolean decoupled) {
+        super(groups);
         if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
             throw new IllegalArgumentException(kind(decoupled) + ": betas must be in [0, 1), got " + beta1 + ", " + beta2);
         }
@@ -63,6 +68,6 @@ public final class Adam extends Optimizer {
 
     @Override
     protected void update(int i, float[] p, float[] g) {
-        Kernels.optim().adam(p.length, p, g, m[i], v[i], AdamStep.of(lr, beta1, beta2, eps, weightDecay, decoupled, step));
+        Kernels.optim().adam(p.length, p, g, m[i], v[i], AdamStep.of(lr(i), beta1, beta2, eps, weightDecay, decoupled, step));
     }
 }

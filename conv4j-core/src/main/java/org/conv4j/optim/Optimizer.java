@@ -19,25 +19,62 @@ import org.conv4j.layers.NamedParam;
  * The gradient computation is separate from the update, so a data-parallel trainer can sum gradients from
  * several workers into {@code grad()} before one {@code step()}.
  *
- * <p>State (step count, momentum and moment buffers) can be exported with {@link #state()} and restored
- * with {@link #restore}, which is how checkpoints resume exactly. Slot buffers are allocated up front.
- * Weight decay applies to every trainable parameter, as in torch when no parameter groups are used.
- * Not thread-safe.
+ * <p>Parameters come in one or more {@link ParamGroup groups}, each with its own learning rate; an optimizer
+ * built on a plain list has the one group "all". {@link #setLr} sets every group's rate; {@link #setLrFactor}
+ * sets each group's to its base rate times a schedule's factor. Weight decay and the other settings apply to
+ * every group alike.
+ *
+ * <p>State (step count, every group's current rate, momentum and moment buffers) can be exported with
+ * {@link #state()} and restored with {@link #restore}, which is how checkpoints resume exactly. Slot buffers
+ * are allocated up front. Not thread-safe.
  */
 public abstract class Optimizer {
     protected final List<NamedParam> params;
-    protected double lr;
+    private double lr;                 // the first group's current rate
     protected long step;
+    private final List<ParamGroup> groups;
+    private final int[] group;         // per entry of params, the index of its group
+    private final double[] groupLr;    // per group, its current rate
     /** Slot name → one buffer per parameter, same order as {@link #params}. */
     private final Map<String, float[][]> slots = new LinkedHashMap<>();
 
     protected Optimizer(List<NamedParam> params, double lr) {
-        if (!(lr >= 0) || Double.isInfinite(lr)) throw new IllegalArgumentException(getClass().getSimpleName() + ": lr must be >= 0, got " + lr);
-        List<NamedParam> t = new ArrayList<>();
-        for (NamedParam p : params) if (p.param().isTrainable()) t.add(p);
-        this.params = List.copyOf(t);
-        this.lr = lr;
+        this(group(params, lr));
     }
+
+    /** The one group "all" of an optimizer on a plain list; a bad lr fails as "lr must be >= 0". */
+    static List<ParamGroup> group(List<NamedParam> params, double lr) { return List.of(ParamGroup.all(params, lr)); }
+
+    /** An optimizer over {@code groups} (at least one, distinct names); a parameter may be in one group only. */
+    protected Optimizer(List<ParamGroup> groups) {
+        if (groups.isEmpty()) throw new IllegalArgumentException(getClass().getSimpleName() + ": needs at least one parameter group");
+        List<NamedParam> t = new ArrayList<>();
+        List<Integer> g = new ArrayList<>();
+        Map<String, Integer> names = new LinkedHashMap<>();
+        java.util.Set<Object> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (int k = 0; k < groups.size(); k++) {
+            ParamGroup pg = groups.get(k);
+            if (names.put(pg.name(), k) != null) throw new IllegalArgumentException(getClass().getSimpleName() + ": two parameter groups are named " + pg.name());
+            for (NamedParam p : pg.params()) {
+                if (!p.param().isTrainable()) continue;
+                if (!seen.add(p.param())) {
+                    throw new IllegalArgumentException(getClass().getSimpleName() + ": parameter " + p.name() + " is in two groups");
+                }
+                t.add(p);
+                g.add(k);
+            }
+        }
+        this.params = List.copyOf(t);
+        this.groups = List.copyOf(groups);
+        this.group = new int[g.size()];
+        for (int i = 0; i < group.length; i++) group[i] = g.get(i);
+        this.groupLr = new double[groups.size()];
+        for (int k = 0; k < groupLr.length; k++) groupLr[k] = groups.get(k).lr();
+        this.lr = groupLr[0];
+    }
+
+    /** The rate parameter {@code i} uses in this step: its group's current rate. */
+    protected final double lr(int i) { return groupLr[group[i]]; }
 
     /** Allocates a zero buffer per parameter for the named slot (e.g. "exp_avg"). */
     protected final float[][] slot(String name) {
@@ -65,11 +102,39 @@ public abstract class Optimizer {
         for (NamedParam p : params) p.param().grad().zero();
     }
 
+    /** The current rate of the first group (the only one of a plain optimizer). */
     public double lr() { return lr; }
 
+    /** The current rate of the group named {@code group}. */
+    public double lr(String group) {
+        for (int k = 0; k < groups.size(); k++) if (groups.get(k).name().equals(group)) return groupLr[k];
+        throw new IllegalArgumentException(name() + ": no parameter group " + group + "; groups: " + groupNames());
+    }
+
+    /** The parameter groups, with their base rates, in order. */
+    public List<ParamGroup> groups() { return groups; }
+
+    private List<String> groupNames() {
+        List<String> n = new ArrayList<>();
+        for (ParamGroup g : groups) n.add(g.name());
+        return n;
+    }
+
+    /** Sets every group's current rate to {@code lr}. */
     public void setLr(double lr) {
         if (!(lr >= 0) || Double.isInfinite(lr)) throw new IllegalArgumentException(name() + ": lr must be >= 0, got " + lr);
+        java.util.Arrays.fill(groupLr, lr);
         this.lr = lr;
+    }
+
+    /**
+     * Sets each group's current rate to its base rate times {@code factor} (a schedule's factor for the step about
+     * to be taken), as torch's LambdaLR does for every group.
+     */
+    public void setLrFactor(double factor) {
+        if (!(factor >= 0) || Double.isInfinite(factor)) throw new IllegalArgumentException(name() + ": lr factor must be >= 0, got " + factor);
+        for (int k = 0; k < groupLr.length; k++) groupLr[k] = groups.get(k).lr() * factor;
+        this.lr = groupLr[0];
     }
 
     /** Number of {@link #step()} calls so far. */
@@ -77,13 +142,15 @@ public abstract class Optimizer {
 
     public List<NamedParam> params() { return params; }
 
-    /** The state needed to resume: step count, current lr, and every slot buffer by parameter name. */
+    /** The state needed to resume: step count, every group's current rate, and every slot buffer by parameter name. */
     public State state() {
         Map<String, float[]> m = new LinkedHashMap<>();
         for (Map.Entry<String, float[][]> e : slots.entrySet()) {
             for (int i = 0; i < params.size(); i++) m.put(params.get(i).name() + "/" + e.getKey(), e.getValue()[i].clone());
         }
-        return new State(name(), step, lr, m);
+        Map<String, Double> lrs = new LinkedHashMap<>();
+        for (int k = 0; k < groups.size(); k++) lrs.put(groups.get(k).name(), groupLr[k]);
+        return new State(name(), step, lr, m, lrs);
     }
 
     /** Restores what {@link #state()} exported; the parameter names and shapes must match. */
@@ -100,14 +167,31 @@ public abstract class Optimizer {
                 System.arraycopy(v, 0, e.getValue()[i], 0, v.length);
             }
         }
+        if (s.groupLrs().isEmpty()) {
+            java.util.Arrays.fill(groupLr, s.lr());   // a state from before parameter groups: one rate
+        } else {
+            if (!s.groupLrs().keySet().equals(new java.util.LinkedHashSet<>(groupNames()))) {
+                throw new IllegalArgumentException(name() + " state has parameter groups " + s.groupLrs().keySet() + ", expected " + groupNames());
+            }
+            for (int k = 0; k < groups.size(); k++) groupLr[k] = s.groupLrs().get(groups.get(k).name());
+        }
         this.step = s.step();
-        this.lr = s.lr();
+        this.lr = groupLr[0];
     }
 
     /**
      * Exported optimizer state.
      *
-     * @param slots "param name/slot name" → buffer, e.g. {@code "0.weight/exp_avg"}
+     * @param lr       the first group's current rate
+     * @param slots    "param name/slot name" → buffer, e.g. {@code "0.weight/exp_avg"}
+     * @param groupLrs group name → current rate, in group order; empty in a state saved before groups existed
      */
-    public record State(String type, long step, double lr, Map<String, float[]> slots) {}
+    public record State(String type, long step, double lr, Map<String, float[]> slots, Map<String, Double> groupLrs) {
+        public State {
+            groupLrs = groupLrs == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(groupLrs));
+        }
+
+        /** A state with one rate for every group. */
+        public State(String type, long step, double lr, Map<String, float[]> slots) { this(type, step, lr, slots, Map.of()); }
+    }
 }

@@ -17,7 +17,12 @@ public final class RmsProp extends Optimizer {
     private final float[][] sq, gAvg, buf;
 
     public RmsProp(List<NamedParam> params, double lr, double alpha, double eps, double weightDecay, double momentum, boolean centered) {
-        super(params, lr);
+        this(group(params, lr), alpha, eps, weightDecay, momentum, centered);
+    }
+
+    /** RMSprop over parameter groups, each with its own learning rate. */
+    public RmsProp(List<ParamGroup> groups, double alpha, double eps, double weightDecay, double momentum, boolean centered) {
+        super(groups);
         if (!(alpha >= 0 && alpha <= 1)) throw new IllegalArgumentException("RMSprop: alpha must be in [0, 1], got " + alpha);
         if (!(eps >= 0) || !(weightDecay >= 0) || !(momentum >= 0)) {
             throw new IllegalArgumentException("RMSprop: eps, weight_decay and momentum must be >= 0");
@@ -46,6 +51,6 @@ public final class RmsProp extends Optimizer {
     @Override
     protected void update(int i, float[] p, float[] g) {
         Kernels.optim().rmsprop(p.length, p, g, sq[i], gAvg == null ? null : gAvg[i], buf == null ? null : buf[i],
-                (float) lr, (float) alpha, (float) (1 - alpha), (float) eps, (float) weightDecay, (float) momentum);
+                (float) lr(i), (float) alpha, (float) (1 - alpha), (float) eps, (float) weightDecay, (float) momentum);
     }
 }

@@ -16,7 +16,12 @@ public final class Sgd extends Optimizer {
     private final float[][] buf;
 
     public Sgd(List<NamedParam> params, double lr, double momentum, double dampening, double weightDecay, boolean nesterov) {
-        super(params, lr);
+        this(group(params, lr), momentum, dampening, weightDecay, nesterov);
+    }
+
+    /** SGD over parameter groups, each with its own learning rate. */
+    public Sgd(List<ParamGroup> groups, double momentum, double dampening, double weightDecay, boolean nesterov) {
+        super(groups);
         if (momentum < 0) throw new IllegalArgumentException("SGD: momentum must be >= 0, got " + momentum);
         if (weightDecay < 0) throw new IllegalArgumentException("SGD: weight_decay must be >= 0, got " + weightDecay);
         if (nesterov && (momentum <= 0 || dampening != 0)) {
@@ -50,7 +55,7 @@ public final class Sgd extends Optimizer {
 
     @Override
     protected void update(int i, float[] p, float[] g) {
-        Kernels.optim().sgd(p.length, p, g, buf == null ? null : buf[i], (float) lr, (float) momentum,
+        Kernels.optim().sgd(p.length, p, g, buf == null ? null : buf[i], (float) lr(i), (float) momentum,
                 (float) (1 - dampening), (float) weightDecay, nesterov, step == 1);
     }
 }

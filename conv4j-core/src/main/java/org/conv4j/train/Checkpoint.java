@@ -23,7 +23,8 @@ import org.conv4j.tensor.Tensor;
  * Everything needed to continue a training run exactly where it stopped, in one safetensors file:
  * <ul>
  *   <li>{@code model.<name>}: weights and buffers, as in a {@link ModelFile} (same spec metadata);</li>
- *   <li>{@code optimizer.<param>/<slot>}: momentum / moment buffers; step count and lr in metadata;</li>
+ *   <li>{@code optimizer.<param>/<slot>}: momentum / moment buffers; step count and lr in metadata (and each
+ *       parameter group's lr, {@code optimizer_group_lrs}, when there are several);</li>
  *   <li>{@code loader.state}: the data loader's position, this epoch's order and its generator (U8 bytes);</li>
  *   <li>{@code <state>.<layer path>}: each {@link Layer#state() layer state} (I64), e.g. {@code rng.5} for the
  *       generator of the dropout layer at path "5";</li>
@@ -75,6 +76,8 @@ public record Checkpoint(Model model, TrainConfig config, Optimizer.State optimi
         t.put("optimizer", optimizer.type());
         t.put("optimizer_step", optimizer.step());
         t.put("optimizer_lr", optimizer.lr());
+        // Only an optimizer with several parameter groups writes each group's rate, so a plain run's file is unchanged.
+        if (optimizer.groupLrs().size() > 1) t.put("optimizer_group_lrs", new LinkedHashMap<String, Object>(optimizer.groupLrs()));
         state.writeJson(t);
         meta.put("trainer", Json.write(t));
 
@@ -130,7 +133,12 @@ public record Checkpoint(Model model, TrainConfig config, Optimizer.State optimi
                 throw new FormatException(src + ": " + e.getKey() + ": " + ex.getMessage(), ex);
             }
         }
-        Optimizer.State opt = new Optimizer.State(t.str("optimizer"), t.longValue("optimizer_step"), t.number("optimizer_lr"), slots);
+        Map<String, Double> groupLrs = new LinkedHashMap<>();
+        if (t.has("optimizer_group_lrs")) {
+            Json.Obj g = t.obj("optimizer_group_lrs");
+            for (String k : g.map().keySet()) groupLrs.put(k, g.number(k));
+        }
+        Optimizer.State opt = new Optimizer.State(t.str("optimizer"), t.longValue("optimizer_step"), t.number("optimizer_lr"), slots, groupLrs);
         return new Checkpoint(model, config, opt, loader, TrainingState.fromJson(t));
     }
 }

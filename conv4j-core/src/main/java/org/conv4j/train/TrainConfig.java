@@ -10,6 +10,7 @@ import org.conv4j.layers.NamedParam;
 import org.conv4j.optim.Adam;
 import org.conv4j.optim.LrSchedule;
 import org.conv4j.optim.Optimizer;
+import org.conv4j.optim.ParamGroup;
 import org.conv4j.optim.RmsProp;
 import org.conv4j.optim.Sgd;
 
@@ -33,11 +34,17 @@ import org.conv4j.optim.Sgd;
  * @param topK            the k of the top-k accuracy
  * @param flip            augmentation: random horizontal flips
  * @param cropPadding     augmentation: random crops after zero padding by this many pixels (0 = off)
+ * @param freezeUntil     fine-tuning: the layers up to and including this one ({@link org.conv4j.model.FrozenPart})
+ *                        get no update and run in evaluation mode; "" freezes nothing
+ * @param backboneLr      fine-tuning: the learning rate of the trainable layers before the {@link org.conv4j.model.Head
+ *                        head}, which keeps {@code lr}; NaN for one rate everywhere (one parameter group)
+ * @param resizedCrop     augmentation: torchvision's RandomResizedCrop to the image's own size, before the other two
  */
 public record TrainConfig(int epochs, int batchSize, double lr, String optimizer, double momentum, boolean nesterov,
                           double weightDecay, String schedule, int stepEpochs, double gamma, int warmupSteps,
                           double clipNorm, double labelSmoothing, double validationSplit, int patience,
-                          int checkpointEvery, int topK, boolean flip, int cropPadding, long seed) {
+                          int checkpointEvery, int topK, boolean flip, int cropPadding, long seed, String freezeUntil,
+                          double backboneLr, boolean resizedCrop) {
 
     public static final List<String> OPTIMIZERS = List.of("adam", "adamw", "sgd", "rmsprop");
     public static final List<String> SCHEDULES = List.of("none", "step", "cosine", "onecycle");
@@ -63,6 +70,17 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
         require(checkpointEvery >= 0, "checkpoint-every", "must be >= 0, got " + checkpointEvery);
         require(topK >= 1, "top-k", "must be at least 1, got " + topK);
         require(cropPadding >= 0, "crop-padding", "must be >= 0, got " + cropPadding);
+        if (freezeUntil == null) freezeUntil = "";
+        require(Double.isNaN(backboneLr) || (backboneLr >= 0 && Double.isFinite(backboneLr)), "backbone-lr", "must be >= 0, got " + backboneLr);
+    }
+
+    /** A config without fine-tuning settings or resized crops. */
+    public TrainConfig(int epochs, int batchSize, double lr, String optimizer, double momentum, boolean nesterov,
+                       double weightDecay, String schedule, int stepEpochs, double gamma, int warmupSteps,
+                       double clipNorm, double labelSmoothing, double validationSplit, int patience,
+                       int checkpointEvery, int topK, boolean flip, int cropPadding, long seed) {
+        this(epochs, batchSize, lr, optimizer, momentum, nesterov, weightDecay, schedule, stepEpochs, gamma, warmupSteps, clipNorm,
+                labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed, "", Double.NaN, false);
     }
 
     private static void require(boolean ok, String field, String message) {
@@ -76,50 +94,78 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
 
     public TrainConfig withEpochs(int e) {
         return new TrainConfig(e, batchSize, lr, optimizer, momentum, nesterov, weightDecay, schedule, stepEpochs, gamma,
-                warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed);
+                warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed, freezeUntil, backboneLr, resizedCrop);
     }
 
     public TrainConfig withBatchSize(int b) {
         return new TrainConfig(epochs, b, lr, optimizer, momentum, nesterov, weightDecay, schedule, stepEpochs, gamma,
-                warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed);
+                warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed, freezeUntil, backboneLr, resizedCrop);
     }
 
     public TrainConfig withOptimizer(String o, double l, double wd) {
         return new TrainConfig(epochs, batchSize, l, o, momentum, nesterov, wd, schedule, stepEpochs, gamma,
-                warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed);
+                warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed, freezeUntil, backboneLr, resizedCrop);
     }
 
     public TrainConfig withSchedule(String s) {
         return new TrainConfig(epochs, batchSize, lr, optimizer, momentum, nesterov, weightDecay, s, stepEpochs, gamma,
-                warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed);
+                warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed, freezeUntil, backboneLr, resizedCrop);
     }
 
     public TrainConfig withCheckpointEvery(int steps) {
         return new TrainConfig(epochs, batchSize, lr, optimizer, momentum, nesterov, weightDecay, schedule, stepEpochs, gamma,
-                warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, steps, topK, flip, cropPadding, seed);
+                warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, steps, topK, flip, cropPadding, seed, freezeUntil, backboneLr, resizedCrop);
     }
 
     public TrainConfig withSeed(long s) {
         return new TrainConfig(epochs, batchSize, lr, optimizer, momentum, nesterov, weightDecay, schedule, stepEpochs, gamma,
-                warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, s);
+                warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, s, freezeUntil, backboneLr, resizedCrop);
     }
 
     public TrainConfig withAugmentation(boolean f, int crop) {
         return new TrainConfig(epochs, batchSize, lr, optimizer, momentum, nesterov, weightDecay, schedule, stepEpochs, gamma,
-                warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, f, crop, seed);
+                warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, f, crop, seed, freezeUntil, backboneLr, resizedCrop);
     }
 
     public TrainConfig withValidation(double split, int pat) {
         return new TrainConfig(epochs, batchSize, lr, optimizer, momentum, nesterov, weightDecay, schedule, stepEpochs, gamma,
-                warmupSteps, clipNorm, labelSmoothing, split, pat, checkpointEvery, topK, flip, cropPadding, seed);
+                warmupSteps, clipNorm, labelSmoothing, split, pat, checkpointEvery, topK, flip, cropPadding, seed, freezeUntil, backboneLr, resizedCrop);
     }
 
     public TrainConfig withClipNorm(double c) {
         return new TrainConfig(epochs, batchSize, lr, optimizer, momentum, nesterov, weightDecay, schedule, stepEpochs, gamma,
-                warmupSteps, c, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed);
+                warmupSteps, c, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed, freezeUntil, backboneLr, resizedCrop);
     }
 
-    /** The optimizer this config names, over {@code params}. */
+    /** With fine-tuning: freeze up to {@code until} ("" none); {@code backbone} the backbone's lr (NaN: {@link #lr}). */
+    public TrainConfig withFineTuning(String until, double backbone) {
+        return new TrainConfig(epochs, batchSize, lr, optimizer, momentum, nesterov, weightDecay, schedule, stepEpochs, gamma,
+                warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed,
+                until, backbone, resizedCrop);
+    }
+
+    /** With or without torchvision's RandomResizedCrop. */
+    public TrainConfig withResizedCrop(boolean on) {
+        return new TrainConfig(epochs, batchSize, lr, optimizer, momentum, nesterov, weightDecay, schedule, stepEpochs, gamma,
+                warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed,
+                freezeUntil, backboneLr, on);
+    }
+
+    /** Whether the run has more than one parameter group (a separate backbone rate or a frozen part). */
+    public boolean fineTunes() { return !freezeUntil.isEmpty() || !Double.isNaN(backboneLr); }
+
+    /** The optimizer this config names, over parameter groups (see {@link #newOptimizer(List)}). */
+    public Optimizer newGroupedOptimizer(List<ParamGroup> groups) {
+        return switch (optimizer) {
+            case "adam" -> new Adam(groups, 0.9, 0.999, 1e-8, weightDecay, false);
+            case "adamw" -> new Adam(groups, 0.9, 0.999, 1e-8, weightDecay, true);
+            case "sgd" -> new Sgd(groups, momentum, 0, weightDecay, nesterov);
+            case "rmsprop" -> new RmsProp(groups, 0.99, 1e-8, weightDecay, momentum, false);
+            default -> throw new IllegalStateException(optimizer);
+        };
+    }
+
+    /** The optimizer this config names, over {@code params}, with one rate {@link #lr}. */
     public Optimizer newOptimizer(List<NamedParam> params) {
         return switch (optimizer) {
             case "adam" -> new Adam(params, lr, 0.9, 0.999, 1e-8, weightDecay, false);
@@ -152,6 +198,10 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
         m.put("clip_norm", clipNorm); m.put("label_smoothing", labelSmoothing); m.put("validation_split", validationSplit);
         m.put("patience", patience); m.put("checkpoint_every", checkpointEvery); m.put("top_k", topK); m.put("flip", flip);
         m.put("crop_padding", cropPadding); m.put("seed", seed);
+        // Written only when set, so a plain run's checkpoint reads as before.
+        if (!freezeUntil.isEmpty()) m.put("freeze_until", freezeUntil);
+        if (!Double.isNaN(backboneLr)) m.put("backbone_lr", backboneLr);
+        if (resizedCrop) m.put("resized_crop", true);
         return m;
     }
 
@@ -161,7 +211,8 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
                     o.number("momentum"), o.bool("nesterov"), o.number("weight_decay"), o.str("schedule"), o.integer("step_epochs"),
                     o.number("gamma"), o.integer("warmup_steps"), o.number("clip_norm"), o.number("label_smoothing"),
                     o.number("validation_split"), o.integer("patience"), o.integer("checkpoint_every"), o.integer("top_k"),
-                    o.bool("flip"), o.integer("crop_padding"), o.longValue("seed"));
+                    o.bool("flip"), o.integer("crop_padding"), o.longValue("seed"), o.has("freeze_until") ? o.str("freeze_until") : "",
+                    o.has("backbone_lr") ? o.number("backbone_lr") : Double.NaN, o.has("resized_crop") && o.bool("resized_crop"));
         } catch (IllegalArgumentException e) {
             throw new FormatException(o.path() + ": " + e.getMessage(), e);
         }

@@ -32,7 +32,8 @@ public final class TrainStep {
     /**
      * @param params    the network's {@link NamedParam#of parameters and buffers}, as the optimizer was built on
      * @param topK      the k of the top-k hits each {@link Gradients.Result} counts
-     * @param baseLr    the lr before the schedule's factor
+     * @param baseLr    the optimizer's first group's base lr (what {@link #lr} reports before the schedule's factor);
+     *                  every group's rate is its own base rate times the factor
      * @param clipNorm  the largest global gradient norm, or ≤ 0 for no clipping
      */
     public TrainStep(Layer network, List<NamedParam> params, Optimizer optimizer, Loss loss, int topK, double baseLr,
@@ -47,29 +48,30 @@ public final class TrainStep {
         this.clipNorm = clipNorm;
     }
 
-    /** The lr of the step that follows {@code stepsDone} steps. */
+    /** The first group's lr in the step that follows {@code stepsDone} steps. */
     public double lr(long stepsDone) { return baseLr * schedule.factor(stepsDone); }
 
     /**
-     * The gradient half: zeroes every gradient, then runs forward (training mode), loss and backward of
+     * The gradient half: zeroes every gradient (of frozen parameters too, which the optimizer does not hold), then runs forward (training mode), loss and backward of
      * {@code x} [N, ...] with {@code labels} [N], which adds the batch's gradient into the parameters.
      */
     public Gradients.Result gradients(Tensor x, int[] labels) {
-        optimizer.zeroGrad();
+        for (NamedParam p : params) if (p.param().isTrainable()) p.param().grad().zero();
         return Gradients.compute(network, loss, x, labels, topK);
     }
 
     /**
      * The update half, after {@code stepsDone} steps: fails with a {@link DivergenceException} if {@code loss}
      * or a gradient is not finite (tracing a bad loss through {@code x}, which may be null), clips, sets the
-     * lr, steps the optimizer, and fails if a value became non-finite. Returns the lr used.
+     * lr of every group, steps the optimizer, and fails if a value became non-finite. Clipping measures only the
+     * parameters the optimizer updates. Returns the first group's lr.
      */
     public double update(long stepsDone, float loss, Tensor x) {
         long step = stepsDone + 1;
         Gradients.checkFinite(x == null ? null : network, x, loss, params, step);
-        if (clipNorm > 0) GradClip.clipGlobalNorm(params, clipNorm);
+        if (clipNorm > 0) GradClip.clipGlobalNorm(optimizer.params(), clipNorm);
         double lr = lr(stepsDone);
-        optimizer.setLr(lr);
+        optimizer.setLrFactor(schedule.factor(stepsDone));
         optimizer.step();
         Gradients.checkValues(params, step, "after the update");
         return lr;

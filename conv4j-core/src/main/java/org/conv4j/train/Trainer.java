@@ -20,6 +20,14 @@ import org.conv4j.loss.CrossEntropyLossConfig;
 import org.conv4j.model.Model;
 import org.conv4j.model.ModelFile;
 import org.conv4j.model.SaveOption;
+import org.conv4j.model.FrozenPart;
+import org.conv4j.model.Head;
+import org.conv4j.layers.Layer;
+import org.conv4j.layers.Layers;
+import org.conv4j.optim.ParamGroup;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import org.conv4j.layers.NamedParam;
 import org.conv4j.optim.Optimizer;
 import org.conv4j.util.Rng;
@@ -53,6 +61,7 @@ public final class Trainer {
     private final TrainConfig config;
     private final Optimizer optimizer;
     private final List<NamedParam> params;
+    private final FrozenPart frozen;
     private final Rng generator;     // draws the data order; replaced by the checkpoint's state on resume
     private final List<TrainListener> listeners = new ArrayList<>();
     private Checkpoint resumeFrom;
@@ -82,8 +91,36 @@ public final class Trainer {
         this.config = config;
         this.generator = generator;
         this.params = NamedParam.of(model.network());
-        this.optimizer = config.newOptimizer(params);
+        this.frozen = FrozenPart.of(model.network(), config.freezeUntil());
+        this.optimizer = config.fineTunes() ? config.newGroupedOptimizer(groups(model, params, frozen, config)) : config.newOptimizer(params);
     }
+
+    /**
+     * The parameter groups of a fine-tuning run: "backbone" (every trainable parameter outside the frozen part and
+     * the head, at {@code backboneLr}, or {@code lr} when that is NaN) and "head" (the {@link Head head}'s, at
+     * {@code lr}). Frozen parameters are in no group. An empty group is left out.
+     */
+    static List<ParamGroup> groups(Model model, List<NamedParam> params, FrozenPart frozen, TrainConfig config) {
+        String head = Head.name(model.network());
+        Set<Layer> headLayers = Collections.newSetFromMap(new IdentityHashMap<>());
+        Layers.walk(Head.child(model.network(), head), (path, l) -> headLayers.add(l));
+        List<NamedParam> backbone = new ArrayList<>(), top = new ArrayList<>();
+        for (NamedParam p : frozen.trainable(params)) {
+            if (!p.param().isTrainable()) continue;
+            (headLayers.contains(p.owner()) ? top : backbone).add(p);
+        }
+        if (frozen.layers().stream().anyMatch(headLayers::contains)) {
+            throw new IllegalArgumentException("--freeze " + config.freezeUntil() + " freezes the head '" + head
+                    + "' too, which leaves nothing to train; freeze up to a layer before it");
+        }
+        List<ParamGroup> g = new ArrayList<>();
+        if (!backbone.isEmpty()) g.add(new ParamGroup("backbone", backbone, Double.isNaN(config.backboneLr()) ? config.lr() : config.backboneLr()));
+        g.add(new ParamGroup("head", top, config.lr()));
+        return g;
+    }
+
+    /** The part of the network the run leaves untouched ({@link TrainConfig#freezeUntil}); empty when none. */
+    public FrozenPart frozen() { return frozen; }
 
     /**
      * A trainer that continues the run saved in {@code checkpoint} (whose model already holds the saved layer
@@ -157,7 +194,7 @@ public final class Trainer {
         checkData(train);
         topK = Math.min(config.topK(), model.classes());
         LoaderConfig lc = LoaderConfig.train(config.batchSize(), config.seed())
-                .withAugmentation(config.flip() || config.cropPadding() > 0 ? Augmentation.of(config.cropPadding(), config.flip()) : Augmentation.NONE)
+                .withAugmentation(new Augmentation(config.cropPadding(), config.flip(), config.resizedCrop()))
                 .withNormalization(model.normalization());
         loader = new DataLoader(train, lc, generator);
         int batches = loader.batchesPerEpoch();
@@ -180,6 +217,16 @@ public final class Trainer {
         say("training %s on %s: %d images (%d batches of %d) per epoch%s%s", describeModel(), train.name(), train.size(), batches,
                 config.batchSize(), val == null ? "" : ", " + val.size() + " held out for validation",
                 test == null ? "" : ", testing on " + test.size());
+        if (config.fineTunes()) {
+            StringBuilder g = new StringBuilder();
+            for (ParamGroup pg : optimizer.groups()) {
+                long n = 0;
+                for (NamedParam p : pg.params()) n += p.param().value().size();
+                g.append(String.format(Locale.ROOT, "%s%s %,d parameters at lr %g", g.isEmpty() ? "" : ", ", pg.name(), n, pg.lr()));
+            }
+            say("fine-tuning: %s; %s", frozen.isEmpty() ? "nothing frozen" : frozen.children().size() + " layers frozen up to '"
+                    + frozen.until() + "' (evaluation mode, no update)", g);
+        }
 
         boolean stoppedEarly = false;
         while (state.epochsDone() < config.epochs()) {
@@ -213,6 +260,7 @@ public final class Trainer {
         int epoch = state.epochsDone() + 1;
         int batches = loader.batchesPerEpoch();
         model.network().setTraining(true);
+        frozen.setEval(model.network());
         double elapsed0 = state.elapsed();
         long t0 = System.nanoTime();
         while (loader.hasNext()) {
