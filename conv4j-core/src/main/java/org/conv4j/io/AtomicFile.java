@@ -25,6 +25,12 @@ public final class AtomicFile {
     /** Writes the content of one stream. */
     @FunctionalInterface
     public interface Content {
+        /**
+         * Writes the whole content; the stream is closed, forced to disk and renamed by the caller.
+         *
+         * @param out the temporary file's stream
+         * @throws IOException if writing fails; the target is then left unchanged
+         */
         void writeTo(OutputStream out) throws IOException;
     }
 

@@ -13,23 +13,49 @@ import java.nio.file.Path;
 public class FormatException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The file or stream name, or null when the message names it. */
     private final String source;
 
-    /** @param source the file (or stream name) being read; its name prefixes the message */
+    /**
+     * A problem in a named source.
+     *
+     * @param source  the file (or stream name) being read; its name prefixes the message
+     * @param problem what is wrong, e.g. {@code "bad magic 0x0803, expected 0x0801"}
+     */
     public FormatException(String source, String problem) {
         super(source + ": " + problem);
         this.source = source;
     }
 
+    /**
+     * A problem in a named source, found through another exception.
+     *
+     * @param source  the file (or stream name) being read; its name prefixes the message
+     * @param problem what is wrong
+     * @param cause   the underlying exception, e.g. a parser's or a decompressor's
+     */
     public FormatException(String source, String problem, Throwable cause) {
         super(source + ": " + problem, cause);
         this.source = source;
     }
 
+    /**
+     * A problem in a file.
+     *
+     * @param file    the file being read; its path prefixes the message
+     * @param problem what is wrong
+     */
     public FormatException(Path file, String problem) {
         this(String.valueOf(file), problem);
     }
 
+    /**
+     * A problem in a file, found through another exception.
+     *
+     * @param file    the file being read; its path prefixes the message
+     * @param problem what is wrong
+     * @param cause   the underlying exception
+     */
     public FormatException(Path file, String problem, Throwable cause) {
         this(String.valueOf(file), problem, cause);
     }

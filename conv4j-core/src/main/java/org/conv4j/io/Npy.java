@@ -38,7 +38,14 @@ import org.conv4j.tensor.Tensor;
 public final class Npy {
     /** The dtypes conv4j reads and writes, with numpy's descr strings. */
     public enum DType {
-        FLOAT32("<f4", 4), FLOAT64("<f8", 8), UINT8("|u1", 1), INT64("<i8", 8);
+        /** Little-endian 32-bit IEEE float, numpy's float32. */
+        FLOAT32("<f4", 4),
+        /** Little-endian 64-bit IEEE float, numpy's float64. */
+        FLOAT64("<f8", 8),
+        /** Unsigned byte, numpy's uint8 (image pixels, labels). */
+        UINT8("|u1", 1),
+        /** Little-endian 64-bit signed integer, numpy's int64. */
+        INT64("<i8", 8);
 
         private final String descr;
         private final int itemSize;
@@ -48,6 +55,7 @@ public final class Npy {
         /** numpy's type string, e.g. {@code "<f4"}. */
         public String descr() { return descr; }
 
+        /** {@return the bytes per element} */
         public int itemSize() { return itemSize; }
 
         static DType ofDescr(String d) {

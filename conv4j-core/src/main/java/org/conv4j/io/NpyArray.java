@@ -25,13 +25,37 @@ public final class NpyArray {
         this.data = data;
     }
 
+    /**
+     * A float32 array over {@code data} (not copied).
+     *
+     * @param data  the values in C order
+     * @param shape the dimensions; their product must equal {@code data.length}
+     * @return the array
+     * @throws IllegalArgumentException if the shape does not hold {@code data.length} values
+     */
     public static NpyArray ofFloat32(float[] data, int... shape) { return new NpyArray(Npy.DType.FLOAT32, shape, data, data.length); }
 
+    /**
+     * A float64 array over {@code data} (not copied).
+     *
+     * @param data  the values in C order
+     * @param shape the dimensions; their product must equal {@code data.length}
+     * @return the array
+     * @throws IllegalArgumentException if the shape does not hold {@code data.length} values
+     */
     public static NpyArray ofFloat64(double[] data, int... shape) { return new NpyArray(Npy.DType.FLOAT64, shape, data, data.length); }
 
     /** Unsigned bytes: Java's signed byte b stands for {@code b & 0xFF}. */
     public static NpyArray ofUint8(byte[] data, int... shape) { return new NpyArray(Npy.DType.UINT8, shape, data, data.length); }
 
+    /**
+     * A int64 array over {@code data} (not copied).
+     *
+     * @param data  the values in C order
+     * @param shape the dimensions; their product must equal {@code data.length}
+     * @return the array
+     * @throws IllegalArgumentException if the shape does not hold {@code data.length} values
+     */
     public static NpyArray ofInt64(long[] data, int... shape) { return new NpyArray(Npy.DType.INT64, shape, data, data.length); }
 
     /** Integer labels as int64, numpy's default integer type. */
@@ -44,20 +68,37 @@ public final class NpyArray {
     /** A float32 array sharing the tensor's data. */
     public static NpyArray of(Tensor t) { return ofFloat32(t.data(), t.shape()); }
 
+    /** {@return the element type, which says which of float32(), float64(), uint8() and int64() holds the values} */
     public Npy.DType dtype() { return dtype; }
 
     /** A copy of the shape. */
     public int[] shape() { return shape.clone(); }
 
+    /** {@return the number of values, the product of the shape} */
     public int size() { return Shapes.size(shape); }
 
     /** The raw values; fails unless the dtype is float32. */
     public float[] float32() { return (float[]) expect(Npy.DType.FLOAT32); }
 
+    /**
+     * {@return the raw values, not copied}
+     *
+     * @throws IllegalStateException unless the dtype is FLOAT64
+     */
     public double[] float64() { return (double[]) expect(Npy.DType.FLOAT64); }
 
+    /**
+     * {@return the raw values, not copied}
+     *
+     * @throws IllegalStateException unless the dtype is UINT8
+     */
     public byte[] uint8() { return (byte[]) expect(Npy.DType.UINT8); }
 
+    /**
+     * {@return the raw values, not copied}
+     *
+     * @throws IllegalStateException unless the dtype is INT64
+     */
     public long[] int64() { return (long[]) expect(Npy.DType.INT64); }
 
     private Object expect(Npy.DType want) {

@@ -46,8 +46,22 @@ public final class SafeTensors {
 
     /** Element types conv4j reads. */
     public enum DType {
-        F32(4), F64(8), I64(8), I32(4), U8(1), F16(2), BF16(2);
+        /** 32-bit IEEE float. */
+        F32(4),
+        /** 64-bit IEEE float. */
+        F64(8),
+        /** 64-bit signed integer. */
+        I64(8),
+        /** 32-bit signed integer. */
+        I32(4),
+        /** Unsigned byte. */
+        U8(1),
+        /** 16-bit IEEE half float, read as float32. */
+        F16(2),
+        /** bfloat16 (the top half of a float32), read as float32. */
+        BF16(2);
 
+        /** Bytes per element. */
         public final int bytes;
 
         DType(int bytes) { this.bytes = bytes; }
@@ -56,10 +70,13 @@ public final class SafeTensors {
     /**
      * One tensor of a file: its type, shape and raw little-endian bytes.
      *
+     * @param name  the tensor's key in the file, e.g. {@code "features.0.weight"}
+     * @param dtype the element type
      * @param shape the dimensions (each ≥ 0)
      * @param data  {@code numel × dtype.bytes} bytes, little-endian
      */
     public record Entry(String name, DType dtype, long[] shape, byte[] data) {
+        /** {@return the number of elements, the product of the shape (1 for a scalar)} */
         public long numel() {
             long n = 1;
             for (long d : shape) n *= d;
@@ -119,6 +136,13 @@ public final class SafeTensors {
         /** A conv4j tensor with these values (converted to float32). */
         public Tensor toTensor() { return Tensor.wrap(floats(), intShape()); }
 
+        /**
+         * A float32 entry with the tensor's shape and values (copied).
+         *
+         * @param name the key in the file
+         * @param t    the tensor
+         * @return the entry
+         */
         public static Entry of(String name, Tensor t) {
             float[] v = t.data();
             ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
@@ -129,12 +153,26 @@ public final class SafeTensors {
             return new Entry(name, DType.F32, shape, b.array());
         }
 
+        /**
+         * A one-dimensional I64 entry (copied).
+         *
+         * @param name   the key in the file
+         * @param values the values, shape [values.length]
+         * @return the entry
+         */
         public static Entry ofLongs(String name, long[] values) {
             ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
             b.asLongBuffer().put(values);
             return new Entry(name, DType.I64, new long[] {values.length}, b.array());
         }
 
+        /**
+         * A one-dimensional F64 entry (copied).
+         *
+         * @param name   the key in the file
+         * @param values the values, shape [values.length]
+         * @return the entry
+         */
         public static Entry ofDoubles(String name, double[] values) {
             ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
             b.asDoubleBuffer().put(values);
@@ -142,8 +180,18 @@ public final class SafeTensors {
         }
     }
 
-    /** A whole file: metadata and tensors, in the order of their offsets. */
+    /**
+     * A whole file: metadata and tensors, in the order of their offsets.
+     *
+     * @param metadata the header's {@code __metadata__} string pairs, empty if absent
+     * @param tensors  the tensors by name
+     */
     public record Contents(Map<String, String> metadata, Map<String, Entry> tensors) {
+        /**
+         * {@return the tensor of that name, or null if the file has none}
+         *
+         * @param name the tensor's key in the file
+         */
         public Entry get(String name) { return tensors.get(name); }
     }
 
