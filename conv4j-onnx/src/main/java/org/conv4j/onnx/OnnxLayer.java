@@ -22,11 +22,22 @@ public sealed interface OnnxLayer {
      */
     record Conv(Tensor weight, Tensor bias, int strideH, int strideW, int padTop, int padLeft, int padBottom, int padRight,
                 int dilationH, int dilationW, int groups) implements OnnxLayer {
+        /** {@return F, the output channels} */
         public int outChannels() { return weight.dim(0); }
+        /** {@return C, the input channels over all groups} */
         public int inChannels() { return weight.dim(1) * groups; }
+        /** {@return KH, the kernel height} */
         public int kH() { return weight.dim(2); }
+        /** {@return KW, the kernel width} */
         public int kW() { return weight.dim(3); }
 
+        /**
+         * {@return the window arithmetic of this convolution on an H x W input}
+         *
+         * @param h input height H
+         * @param w input width W
+         * @throws IllegalArgumentException if the padded input is smaller than the dilated kernel
+         */
         public WindowGeometry geometry(int h, int w) {
             return new WindowGeometry(h, w, kH(), kW(), strideH, strideW, padTop, padBottom, padLeft, padRight, dilationH, dilationW, false);
         }
@@ -48,6 +59,7 @@ public sealed interface OnnxLayer {
 
     /** Inference-mode batch normalisation over channel axis 1 (BatchNorm1d on [N, C], BatchNorm2d on [N, C, H, W]). */
     record BatchNorm(Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar, float eps, float momentum) implements OnnxLayer {
+        /** {@return C, the normalised channels} */
         public int channels() { return runningMean.size(); }
 
         @Override public int[] outputShape(int[] in) {
@@ -62,7 +74,27 @@ public sealed interface OnnxLayer {
      * relu6(x + 3) / 6 (ONNX HardSigmoid with alpha 1/6, beta 1/2), HARDSWISH x times that, SILU x·sigmoid(x).
      */
     record Activation(Kind kind, float alpha) implements OnnxLayer {
-        public enum Kind { RELU, LEAKY_RELU, SIGMOID, TANH, GELU, RELU6, HARD_SIGMOID, HARDSWISH, SILU }
+        /** Which activation. */
+        public enum Kind {
+            /** max(x, 0). */
+            RELU,
+            /** x for x &gt; 0, else alpha·x. */
+            LEAKY_RELU,
+            /** 1 / (1 + e^(−x)). */
+            SIGMOID,
+            /** tanh(x). */
+            TANH,
+            /** x·Φ(x), the exact (erf) GELU. */
+            GELU,
+            /** min(max(x, 0), 6). */
+            RELU6,
+            /** relu6(x + 3) / 6. */
+            HARD_SIGMOID,
+            /** x·relu6(x + 3) / 6. */
+            HARDSWISH,
+            /** x·sigmoid(x). */
+            SILU
+        }
 
         @Override public int[] outputShape(int[] in) { return in.clone(); }
     }
@@ -70,6 +102,13 @@ public sealed interface OnnxLayer {
     /** MaxPool or AveragePool; ONNX pads order (top, left, bottom, right). */
     record Pool(boolean max, int kH, int kW, int strideH, int strideW, int padTop, int padLeft, int padBottom, int padRight,
                 int dilationH, int dilationW, boolean ceilMode, boolean countIncludePad) implements OnnxLayer {
+        /**
+         * {@return the window arithmetic of this pooling on an H x W input}
+         *
+         * @param h input height H
+         * @param w input width W
+         * @throws IllegalArgumentException if the padded input is smaller than the dilated window
+         */
         public WindowGeometry geometry(int h, int w) {
             return new WindowGeometry(h, w, kH, kW, strideH, strideW, padTop, padBottom, padLeft, padRight, dilationH, dilationW, ceilMode);
         }
@@ -147,6 +186,7 @@ public sealed interface OnnxLayer {
 
     /** Layer normalisation over the channels of [C, H, W] at each position (ConvNeXt's LayerNorm2d); weight and bias [C]. */
     record LayerNorm2d(Tensor weight, Tensor bias, float eps) implements OnnxLayer {
+        /** {@return C, the normalised channels} */
         public int channels() { return weight.size(); }
 
         @Override public int[] outputShape(int[] in) {
@@ -169,6 +209,7 @@ public sealed interface OnnxLayer {
 
     /** {@code body(x) + shortcut(x)}; an empty shortcut is the identity. */
     record Residual(List<OnnxLayer> body, List<OnnxLayer> shortcut) implements OnnxLayer {
+        /** Copies both lists, so the block cannot change after it is built. */
         public Residual {
             body = List.copyOf(body);
             shortcut = List.copyOf(shortcut);

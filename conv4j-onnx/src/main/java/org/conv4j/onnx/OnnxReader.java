@@ -56,6 +56,7 @@ public final class OnnxReader {
      */
     public record Result(List<OnnxLayer> layers, List<String> names, List<Node> graph, int[] inputShape, boolean softmaxOutput,
                          List<String> notes, float[] mean, float[] std) {
+        /** {@return true if the import is a graph (then {@code layers} is empty), false if it is a chain} */
         public boolean isGraph() { return graph != null; }
     }
 

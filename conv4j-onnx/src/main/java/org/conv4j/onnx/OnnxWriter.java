@@ -29,6 +29,7 @@ import org.conv4j.tensor.Tensor;
  * Batch normalisation is written in inference mode; dropout is the identity and writes no node.
  */
 public final class OnnxWriter {
+    /** The names of the graph's input value, its output value and the symbolic batch dimension. */
     public static final String INPUT = "input", OUTPUT = "output", BATCH = "N";
 
     private final GraphProto.Builder graph = GraphProto.newBuilder();

@@ -34,7 +34,12 @@ import org.conv4j.layers.NamedParam;
 public final class TorchWeights {
     private TorchWeights() {}
 
-    /** What a load did. */
+    /**
+     * What a load did.
+     *
+     * @param loaded  the number of conv4j parameters and buffers written
+     * @param skipped the file's tensors not loaded ({@code num_batches_tracked}), by their names in the file
+     */
     public record Report(int loaded, List<String> skipped) {}
 
     /** Loads {@code file} into {@code network} with no renames. */
@@ -47,6 +52,19 @@ public final class TorchWeights {
         return load(network, SafeTensors.read(file), String.valueOf(file), renames);
     }
 
+    /**
+     * Loads already-read safetensors contents into {@code network}, first replacing name prefixes per
+     * {@code renames} (longest match wins). Everything is checked before anything is written, so on an error
+     * the network is unchanged.
+     *
+     * @param network  the network whose parameters and buffers receive the values
+     * @param contents the tensors, by their names in the file
+     * @param source   the file or resource name that errors start with
+     * @param renames  prefix replacements applied to the file's names, e.g. {@code {"features.": ""}}; may be empty
+     * @return how many parameters were loaded and which tensors were skipped
+     * @throws FormatException if a tensor matches no parameter, two tensors map to one parameter, a parameter has
+     *                         no tensor, or a tensor has a non-float type or another shape
+     */
     public static Report load(Layer network, SafeTensors.Contents contents, String source, Map<String, String> renames) throws FormatException {
         Map<String, NamedParam> params = NamedParam.byName(network);
         Map<String, SafeTensors.Entry> byName = new LinkedHashMap<>();
