@@ -42,12 +42,29 @@ public final class TorchWeights {
      */
     public record Report(int loaded, List<String> skipped) {}
 
-    /** Loads {@code file} into {@code network} with no renames. */
+    /**
+     * Loads {@code file} into {@code network} with no renames.
+     *
+     * @param network the network whose parameters and buffers receive the values
+     * @param file    a .safetensors file
+     * @return how many parameters were loaded and which tensors were skipped
+     * @throws IOException if the file cannot be read; a {@link FormatException} if it is malformed or does not
+     *                     match the network's parameters (the network is then unchanged)
+     */
     public static Report load(Layer network, Path file) throws IOException {
         return load(network, file, Map.of());
     }
 
-    /** Loads {@code file} into {@code network}, first replacing name prefixes per {@code renames} (longest match wins). */
+    /**
+     * Loads {@code file} into {@code network}, first replacing name prefixes per {@code renames} (longest match wins).
+     *
+     * @param network the network whose parameters and buffers receive the values
+     * @param file    a .safetensors file
+     * @param renames prefix replacements applied to the file's names, e.g. {@code {"features.": ""}}; may be empty
+     * @return how many parameters were loaded and which tensors were skipped
+     * @throws IOException if the file cannot be read; a {@link FormatException} if it is malformed or does not
+     *                     match the network's parameters (the network is then unchanged)
+     */
     public static Report load(Layer network, Path file, Map<String, String> renames) throws IOException {
         return load(network, SafeTensors.read(file), String.valueOf(file), renames);
     }
@@ -111,7 +128,13 @@ public final class TorchWeights {
         return best == null ? name : renames.get(best) + name.substring(best.length());
     }
 
-    /** Parses {@code "features.=,fc.=7."} into a rename map. */
+    /**
+     * Parses {@code "features.=,fc.=7."} into a rename map.
+     *
+     * @param spec comma-separated FROM=TO pairs; TO may be empty; null or blank for none
+     * @return the map, in the order given
+     * @throws IllegalArgumentException if a pair has no '=' or an empty FROM
+     */
     public static Map<String, String> parseRenames(String spec) {
         Map<String, String> m = new LinkedHashMap<>();
         if (spec == null || spec.isBlank()) return m;
