@@ -21,7 +21,7 @@ public record ClipConfig(double minVal, double maxVal) {
         }
     }
 
-    /** torch.nn.Hardtanh()'s defaults: [−1, 1]. */
+    /** {@return torch.nn.Hardtanh()'s defaults: [−1, 1]} */
     public static ClipConfig of() { return new ClipConfig(-1, 1); }
 
     /**

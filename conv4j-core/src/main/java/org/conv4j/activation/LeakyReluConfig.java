@@ -17,7 +17,7 @@ public record LeakyReluConfig(double negativeSlope) {
         }
     }
 
-    /** torch.nn.LeakyReLU's default, slope 0.01. */
+    /** {@return torch.nn.LeakyReLU's default, slope 0.01} */
     public static LeakyReluConfig of() { return new LeakyReluConfig(0.01); }
 
     /**

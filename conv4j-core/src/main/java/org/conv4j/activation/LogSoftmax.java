@@ -14,7 +14,11 @@ public final class LogSoftmax extends SoftmaxLayer {
      */
     public LogSoftmax(SoftmaxConfig config) { super(config, true); }
 
-    /** Along dim (negative counts from the end), e.g. {@code new LogSoftmax(1)} for [N, classes]. */
+    /**
+     * Along dim (negative counts from the end), e.g. {@code new LogSoftmax(1)} for [N, classes].
+     *
+     * @param dim the axis of the full input shape [N, ...]
+     */
     public LogSoftmax(int dim) { this(SoftmaxConfig.of(dim)); }
 
     @Override

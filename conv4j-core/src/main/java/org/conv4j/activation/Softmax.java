@@ -14,7 +14,11 @@ public final class Softmax extends SoftmaxLayer {
      */
     public Softmax(SoftmaxConfig config) { super(config, false); }
 
-    /** Along dim (negative counts from the end), e.g. {@code new Softmax(1)} for [N, classes]. */
+    /**
+     * Along dim (negative counts from the end), e.g. {@code new Softmax(1)} for [N, classes].
+     *
+     * @param dim the axis of the full input shape [N, ...]
+     */
     public Softmax(int dim) { this(SoftmaxConfig.of(dim)); }
 
     @Override

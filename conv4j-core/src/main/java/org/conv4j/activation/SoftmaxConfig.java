@@ -23,7 +23,7 @@ public record SoftmaxConfig(OptionalInt dim) {
         if (dim == null) throw new IllegalArgumentException("Softmax: dim must be an OptionalInt (empty for torch's dim=None), got null");
     }
 
-    /** torch's default, {@code dim=None}: the implicit choice (see {@link #dim}). Prefer {@link #of(int)}. */
+    /** {@return torch's default, {@code dim=None}: the implicit choice (see {@link #dim})}; prefer {@link #of(int)} */
     public static SoftmaxConfig of() { return new SoftmaxConfig(OptionalInt.empty()); }
 
     /**
@@ -42,7 +42,7 @@ public record SoftmaxConfig(OptionalInt dim) {
      */
     public SoftmaxConfig withDim(int d) { return new SoftmaxConfig(OptionalInt.of(d)); }
 
-    /** Back to torch's {@code dim=None}. */
+    /** {@return a copy back at torch's {@code dim=None}} */
     public SoftmaxConfig withImplicitDim() { return of(); }
 
     /**
