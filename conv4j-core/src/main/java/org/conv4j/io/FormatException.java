@@ -60,19 +60,28 @@ public class FormatException extends IOException {
         this(String.valueOf(file), problem, cause);
     }
 
-    /** A message that already names its source, e.g. {@code "net.json: line 3, column 7: expected ':'"}. */
+    /**
+     * A message that already names its source.
+     *
+     * @param message the whole message, e.g. {@code "net.json: line 3, column 7: expected ':'"}
+     */
     public FormatException(String message) {
         super(message);
         this.source = null;
     }
 
-    /** A message that already names its source, with the underlying cause. */
+    /**
+     * A message that already names its source, with the underlying cause.
+     *
+     * @param message the whole message, starting with the source
+     * @param cause   the underlying exception
+     */
     public FormatException(String message, Throwable cause) {
         super(message, cause);
         this.source = null;
     }
 
-    /** The file name or resource the malformed data came from, or null when the message names it. */
+    /** {@return the file name or resource the malformed data came from, or null when the message names it} */
     public String source() {
         return source;
     }

@@ -34,7 +34,13 @@ public record ImageSpec(int channels, int height, int width) {
      */
     public static ImageSpec of(int channels, int height, int width) { return new ImageSpec(channels, height, width); }
 
-    /** From a model input shape {@code [C, H, W]}. */
+    /**
+     * From a model input shape {@code [C, H, W]}.
+     *
+     * @param chw the shape, rank 3
+     * @return the spec
+     * @throws IllegalArgumentException if the rank is not 3, C is not 1 or 3, or a side is outside 1..4096
+     */
     public static ImageSpec of(int[] chw) {
         if (chw.length != 3) throw new IllegalArgumentException("ImageSpec: input shape must be [C, H, W], got rank " + chw.length);
         return new ImageSpec(chw[0], chw[1], chw[2]);

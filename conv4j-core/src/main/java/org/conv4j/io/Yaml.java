@@ -46,7 +46,16 @@ public final class Yaml {
     /** The dependency that reads YAML, as a user adds it. */
     static final String DEPENDENCY = "org.snakeyaml:snakeyaml-engine";
 
-    /** Parses YAML text into a tree of maps, lists, strings, {@link Json.Num}s, booleans and {@link Json#NULL}. */
+    /**
+     * Parses YAML text into a tree of maps, lists, strings, {@link Json.Num}s, booleans and {@link Json#NULL},
+     * within {@link Json.Limits#DEFAULT}.
+     *
+     * @param text   one YAML document
+     * @param source the file or resource name that errors start with
+     * @return the document's top-level value
+     * @throws FormatException if the text is not valid YAML, goes beyond a limit, or SnakeYAML Engine is not on
+     *                         the class path
+     */
     public static Object parse(String text, String source) throws FormatException {
         return parse(text, source, Json.Limits.DEFAULT);
     }
@@ -80,7 +89,14 @@ public final class Yaml {
         }
     }
 
-    /** Parses text whose top level must be a mapping, wrapped for typed access with paths named from {@code source}. */
+    /**
+     * Parses text whose top level must be a mapping, wrapped for typed access with paths named from {@code source}.
+     *
+     * @param text   one YAML document
+     * @param source the file or resource name that errors and {@link Json.Obj} paths start with
+     * @return the mapping
+     * @throws FormatException as {@link #parse(String, String)}, or if the top level is not a mapping
+     */
     public static Json.Obj parseObject(String text, String source) throws FormatException {
         return parseObject(text, source, Json.Limits.DEFAULT);
     }
