@@ -83,14 +83,18 @@ public final class SafeTensors {
             return n;
         }
 
-        /** Shape as ints (conv4j tensors are int-indexed). */
+        /**
+         * {@return the shape as ints (conv4j tensors are int-indexed)}
+         *
+         * @throws ArithmeticException if a dimension exceeds the int range
+         */
         public int[] intShape() {
             int[] s = new int[shape.length];
             for (int i = 0; i < s.length; i++) s[i] = Math.toIntExact(shape[i]);
             return s;
         }
 
-        /** The values as float32: F32 as is, F64 rounded, integer types converted. */
+        /** {@return a new array of the values as float32: F32 as is, F64 rounded, F16/BF16 widened, integer types converted} */
         public float[] floats() {
             ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
             int n = (int) numel();
@@ -107,7 +111,7 @@ public final class SafeTensors {
             return r;
         }
 
-        /** The values as doubles (F64 exactly). */
+        /** {@return a new array of the values as doubles (F64 exactly)} */
         public double[] doubles() {
             if (dtype == DType.F64) {
                 double[] r = new double[(int) numel()];
@@ -120,7 +124,11 @@ public final class SafeTensors {
             return r;
         }
 
-        /** The values as longs; only for integer types. */
+        /**
+         * {@return a new array of the values as longs}
+         *
+         * @throws IllegalStateException if the type is not an integer type
+         */
         public long[] longs() {
             ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
             long[] r = new long[(int) numel()];
@@ -133,7 +141,7 @@ public final class SafeTensors {
             return r;
         }
 
-        /** A conv4j tensor with these values (converted to float32). */
+        /** {@return a conv4j tensor of this shape with these values (converted to float32)} */
         public Tensor toTensor() { return Tensor.wrap(floats(), intShape()); }
 
         /**
@@ -197,7 +205,16 @@ public final class SafeTensors {
 
     // ---------------------------------------------------------------- writing
 
-    /** Writes {@code tensors} (in the given order) and {@code metadata} to {@code out}. */
+    /**
+     * Writes {@code tensors} (in the given order) and {@code metadata} to {@code out}.
+     *
+     * @param out      the stream; not closed
+     * @param metadata string pairs for the header's {@code __metadata__}; null or empty for none
+     * @param tensors  the tensors, with distinct names
+     * @throws IOException if writing fails
+     * @throws IllegalArgumentException if a name repeats or is {@code __metadata__}, or an entry's bytes do not
+     *                                  match its shape and type
+     */
     public static void write(OutputStream out, Map<String, String> metadata, List<Entry> tensors) throws IOException {
         Map<String, Object> header = new LinkedHashMap<>();
         if (metadata != null && !metadata.isEmpty()) header.put("__metadata__", new LinkedHashMap<>(metadata));
@@ -227,14 +244,28 @@ public final class SafeTensors {
 
     // ---------------------------------------------------------------- reading
 
-    /** Reads and validates a whole file. */
+    /**
+     * Reads and validates a whole file.
+     *
+     * @param file the .safetensors file
+     * @return the metadata and the tensors
+     * @throws IOException if the file cannot be read; a {@link FormatException} if it is malformed or goes beyond
+     *                     a limit
+     */
     public static Contents read(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return read(ch, file.toString());
         }
     }
 
-    /** Reads and validates safetensors bytes held in memory. */
+    /**
+     * Reads and validates safetensors bytes held in memory.
+     *
+     * @param bytes  the whole file
+     * @param source names it in error messages
+     * @return the metadata and the tensors
+     * @throws FormatException if the bytes are malformed or go beyond a limit
+     */
     public static Contents read(byte[] bytes, String source) throws FormatException {
         try {
             return read(new ByteArrayChannel(bytes), source);
