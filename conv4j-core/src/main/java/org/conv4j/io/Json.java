@@ -53,7 +53,7 @@ public final class Json {
          */
         public Num(String text) { this.text = text; }
 
-        /** True when the literal has no fraction and no exponent. */
+        /** {@return true when the literal has no fraction and no exponent} */
         public boolean isIntegral() { return text.indexOf('.') < 0 && text.indexOf('e') < 0 && text.indexOf('E') < 0; }
 
         @Override public int intValue() { return (int) longValue(); }
@@ -99,7 +99,14 @@ public final class Json {
         return v;
     }
 
-    /** Parses text whose top level must be an object. */
+    /**
+     * Parses text whose top level must be an object, within {@link Limits#DEFAULT}.
+     *
+     * @param text   one JSON object
+     * @param source the file or resource name that errors and {@link Obj} paths start with
+     * @return the object, wrapped for typed access
+     * @throws FormatException as {@link #parse(String, String)}, or if the top level is not an object
+     */
     public static Obj parseObject(String text, String source) throws FormatException {
         return parseObject(text, source, Limits.DEFAULT);
     }
@@ -122,13 +129,23 @@ public final class Json {
     @SuppressWarnings("unchecked")
     static Map<String, Object> castMap(Object v) { return (Map<String, Object>) v; }
 
-    /** A parsed object as a map (for callers that walk arrays of objects themselves). */
+    /**
+     * A parsed object as a map (for callers that walk arrays of objects themselves).
+     *
+     * @param v a value from {@link #parse}
+     * @return the same object, typed as a map
+     * @throws IllegalArgumentException if {@code v} is not an object
+     */
     public static Map<String, Object> castMapForTest(Object v) {
         if (!(v instanceof Map<?, ?>)) throw new IllegalArgumentException("expected a JSON object, got " + kind(v));
         return castMap(v);
     }
 
-    /** Name of a value's JSON kind, for messages. */
+    /**
+     * {@return the name of a value's JSON kind, for messages: "an object", "a string", "null", ...}
+     *
+     * @param v a value from {@link #parse}, or null
+     */
     public static String kind(Object v) {
         if (v == NULL || v == null) return "null";
         if (v instanceof Map<?, ?>) return "an object";
@@ -312,14 +329,24 @@ public final class Json {
 
     // ---------------------------------------------------------------- writing
 
-    /** Compact JSON text for a tree of maps, lists, strings, numbers, booleans and {@link #NULL}. */
+    /**
+     * {@return compact JSON text for a tree of maps, lists, strings, numbers, booleans and {@link #NULL}}
+     *
+     * @param value the tree's root
+     * @throws IllegalArgumentException if a float or double is NaN or infinite, or a value has no JSON form
+     */
     public static String write(Object value) {
         StringBuilder b = new StringBuilder();
         write(b, value, -1, 0);
         return b.toString();
     }
 
-    /** Indented JSON text (2 spaces); short arrays of scalars stay on one line. */
+    /**
+     * {@return indented JSON text (2 spaces) ending in a newline; short arrays of scalars stay on one line}
+     *
+     * @param value the tree's root
+     * @throws IllegalArgumentException if a float or double is NaN or infinite, or a value has no JSON form
+     */
     public static String pretty(Object value) {
         StringBuilder b = new StringBuilder();
         write(b, value, 2, 0);
@@ -460,7 +487,12 @@ public final class Json {
             return v;
         }
 
-        /** Fails on any key not in {@code allowed}, so a misspelt field is an error rather than ignored. */
+        /**
+         * Fails on any key not in {@code allowed}, so a misspelt field is an error rather than ignored.
+         *
+         * @param allowed the field names this object may have
+         * @throws FormatException naming the first unknown field and the allowed ones
+         */
         public void allowOnly(Collection<String> allowed) throws FormatException {
             for (String k : map.keySet()) {
                 if (!allowed.contains(k)) {
@@ -613,7 +645,12 @@ public final class Json {
             return r;
         }
 
-        /** An array of objects, each wrapped with its own path ({@code key[i]}). */
+        /**
+         * {@return an array of objects, each wrapped with its own path ({@code key[i]})}
+         *
+         * @param key the field name
+         * @throws FormatException if the field is missing, not an array, or holds something other than objects
+         */
         public List<Obj> objects(String key) throws FormatException {
             List<Object> a = array(key);
             List<Obj> r = new ArrayList<>(a.size());
@@ -662,7 +699,12 @@ public final class Json {
             return r;
         }
 
-        /** An integer or an array of integers (torch style {@code kernel_size: 3} or {@code [3, 5]}). */
+        /**
+         * {@return an integer or a pair of integers as a pair (torch style {@code kernel_size: 3} or {@code [3, 5]})}
+         *
+         * @param key the field name
+         * @throws FormatException if the field is missing, or neither an integer nor an array of two integers
+         */
         public int[] intOrPair(String key) throws FormatException {
             Object v = need(key);
             if (v instanceof Num) { int x = integer(key); return new int[] {x, x}; }
