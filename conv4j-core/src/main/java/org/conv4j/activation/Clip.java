@@ -11,6 +11,11 @@ public final class Clip extends PointwiseActivation {
     private final ClipConfig config;
     private final float lo, hi; // the bounds in float, as torch's float kernel compares
 
+    /**
+     * A clip layer with the given bounds.
+     *
+     * @param config the lower and upper bound
+     */
     public Clip(ClipConfig config) {
         this.config = config;
         this.lo = (float) config.minVal();
@@ -20,6 +25,7 @@ public final class Clip extends PointwiseActivation {
     /** torch.nn.Hardtanh()'s defaults, [−1, 1]. */
     public Clip() { this(ClipConfig.of()); }
 
+    /** {@return the settings this layer was built with: min_val and max_val} */
     public ClipConfig config() { return config; }
 
     @Override

@@ -8,6 +8,7 @@ import org.conv4j.kernels.activation.ActivationKernels;
  * density. Both are computed in double per element by forward and rounded once; backward multiplies.
  */
 public final class GELU extends SmoothActivation {
+    /** A GELU layer; it has no settings and no parameters. */
     public GELU() {}
 
     @Override

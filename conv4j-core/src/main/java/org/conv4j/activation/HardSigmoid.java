@@ -8,6 +8,7 @@ package org.conv4j.activation;
 public final class HardSigmoid extends PointwiseActivation {
     private static final float ONE_SIXTH = 1f / 6f;
 
+    /** A HardSigmoid layer; it has no settings and no parameters. */
     public HardSigmoid() {}
 
     @Override

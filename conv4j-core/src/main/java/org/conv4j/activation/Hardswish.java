@@ -9,6 +9,7 @@ package org.conv4j.activation;
  * instead, so torch's own value there depends on the element's position; conv4j keeps one rule.)
  */
 public final class Hardswish extends PointwiseActivation {
+    /** A Hardswish layer; it has no settings and no parameters. */
     public Hardswish() {}
 
     @Override

@@ -14,6 +14,11 @@ public final class LeakyReLU implements Layer {
     private Tensor out; // same shape
     private Tensor dX;
 
+    /**
+     * A leaky ReLU layer with the given slope.
+     *
+     * @param config the slope for negative inputs
+     */
     public LeakyReLU(LeakyReluConfig config) {
         this.config = config;
         this.slope = (float) config.negativeSlope();
@@ -22,6 +27,7 @@ public final class LeakyReLU implements Layer {
     /** Slope 0.01, as torch.nn.LeakyReLU(). */
     public LeakyReLU() { this(LeakyReluConfig.of()); }
 
+    /** {@return the settings this layer was built with: the negative slope} */
     public LeakyReluConfig config() { return config; }
 
     @Override

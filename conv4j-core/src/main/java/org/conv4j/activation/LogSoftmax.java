@@ -7,9 +7,18 @@ package org.conv4j.activation;
  * dX = dOut − e^out·Σ dOut along the axis, with e^out recomputed in double from x.
  */
 public final class LogSoftmax extends SoftmaxLayer {
+    /**
+     * A log-softmax layer along the axis of {@code config}, resolved against each input's shape when it arrives.
+     *
+     * @param config the axis
+     */
     public LogSoftmax(SoftmaxConfig config) { super(config, true); }
 
-    /** Along dim (negative counts from the end), e.g. {@code new LogSoftmax(1)} for [N, classes]. */
+    /**
+     * Along dim (negative counts from the end), e.g. {@code new LogSoftmax(1)} for [N, classes].
+     *
+     * @param dim the axis of the full input shape [N, ...]
+     */
     public LogSoftmax(int dim) { this(SoftmaxConfig.of(dim)); }
 
     @Override

@@ -13,6 +13,7 @@ public final class ReLU implements Layer {
     private Tensor out; // same shape as the last input; backward's mask
     private Tensor dX;
 
+    /** A ReLU layer; it has no settings and no parameters. */
     public ReLU() {}
 
     @Override

@@ -6,6 +6,7 @@ package org.conv4j.activation;
  * exactly 0 and 6, as torch does.
  */
 public final class ReLU6 extends PointwiseActivation {
+    /** A ReLU6 layer; it has no settings and no parameters. */
     public ReLU6() {}
 
     @Override

@@ -8,6 +8,7 @@ package org.conv4j.activation;
  * float x/(1 + e^(−x)) overflows to 0 below about −88).
  */
 public final class SiLU extends PointwiseActivation {
+    /** A SiLU layer; it has no settings and no parameters. */
     public SiLU() {}
 
     @Override

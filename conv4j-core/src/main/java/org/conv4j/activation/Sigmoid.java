@@ -9,6 +9,7 @@ import org.conv4j.kernels.activation.ActivationKernels;
  * out·(1 − out) from the float output would not.
  */
 public final class Sigmoid extends SmoothActivation {
+    /** A Sigmoid layer; it has no settings and no parameters. */
     public Sigmoid() {}
 
     @Override

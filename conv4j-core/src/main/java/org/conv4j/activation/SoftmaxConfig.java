@@ -14,18 +14,35 @@ import org.conv4j.tensor.Shapes;
  *            forward fails on an input of too small a rank, as torch does.
  */
 public record SoftmaxConfig(OptionalInt dim) {
+    /**
+     * Validates the settings.
+     *
+     * @throws IllegalArgumentException if {@code dim} is null
+     */
     public SoftmaxConfig {
         if (dim == null) throw new IllegalArgumentException("Softmax: dim must be an OptionalInt (empty for torch's dim=None), got null");
     }
 
-    /** torch's default, {@code dim=None}: the implicit choice (see {@link #dim}). Prefer {@link #of(int)}. */
+    /** {@return torch's default, {@code dim=None}: the implicit choice (see {@link #dim})}; prefer {@link #of(int)} */
     public static SoftmaxConfig of() { return new SoftmaxConfig(OptionalInt.empty()); }
 
+    /**
+     * torch's {@code dim=d}.
+     *
+     * @param dim the axis of the full input shape [N, ...]; negative counts from the end
+     * @return the settings
+     */
     public static SoftmaxConfig of(int dim) { return new SoftmaxConfig(OptionalInt.of(dim)); }
 
+    /**
+     * A copy along another axis.
+     *
+     * @param d the axis of the full input shape [N, ...]; negative counts from the end
+     * @return the new settings
+     */
     public SoftmaxConfig withDim(int d) { return new SoftmaxConfig(OptionalInt.of(d)); }
 
-    /** Back to torch's {@code dim=None}. */
+    /** {@return a copy back at torch's {@code dim=None}} */
     public SoftmaxConfig withImplicitDim() { return of(); }
 
     /**

@@ -23,6 +23,7 @@ abstract class SoftmaxLayer implements Layer {
         this.log = log;
     }
 
+    /** {@return the settings this layer was built with: the axis} */
     public final SoftmaxConfig config() { return config; }
 
     @Override

@@ -8,6 +8,7 @@ import org.conv4j.kernels.activation.ActivationKernels;
  * its relative accuracy in the tails, where 1 − out² would not.
  */
 public final class Tanh extends SmoothActivation {
+    /** A Tanh layer; it has no settings and no parameters. */
     public Tanh() {}
 
     @Override

@@ -31,6 +31,12 @@ public final class MergeChecks {
         double[] apply(double[][] xs);
     }
 
+    /**
+     * Every case of this file, in table order: Add and Mul with and without broadcasting, Concat along several
+     * dimensions, and a fan-out graph. A case runs only when its {@link CheckCase#run()} is called.
+     *
+     * @return a new list
+     */
     public static List<CheckCase> cases() {
         List<CheckCase> c = new ArrayList<>();
         int[] x = {2, 3, 4, 5};

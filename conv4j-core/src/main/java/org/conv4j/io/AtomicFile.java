@@ -25,20 +25,44 @@ public final class AtomicFile {
     /** Writes the content of one stream. */
     @FunctionalInterface
     public interface Content {
+        /**
+         * Writes the whole content; the stream is closed, forced to disk and renamed by the caller.
+         *
+         * @param out the temporary file's stream
+         * @throws IOException if writing fails; the target is then left unchanged
+         */
         void writeTo(OutputStream out) throws IOException;
     }
 
-    /** Replaces {@code target} with {@code bytes}. */
+    /**
+     * Replaces {@code target} with {@code bytes}.
+     *
+     * @param target the file to replace or create; missing folders are created
+     * @param bytes  the whole new content
+     * @throws IOException if writing, syncing or renaming fails; the target is then unchanged
+     */
     public static void write(Path target, byte[] bytes) throws IOException {
         write(target, out -> out.write(bytes));
     }
 
-    /** Replaces {@code target} with {@code text} in UTF-8. */
+    /**
+     * Replaces {@code target} with {@code text} in UTF-8.
+     *
+     * @param target the file to replace or create; missing folders are created
+     * @param text   the whole new content
+     * @throws IOException if writing, syncing or renaming fails; the target is then unchanged
+     */
     public static void writeString(Path target, String text) throws IOException {
         write(target, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Replaces {@code target} with what {@code content} writes. */
+    /**
+     * Replaces {@code target} with what {@code content} writes.
+     *
+     * @param target  the file to replace or create; missing folders are created
+     * @param content writes the whole new content
+     * @throws IOException if {@code content}, syncing or renaming fails; the target is then unchanged
+     */
     public static void write(Path target, Content content) throws IOException {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();

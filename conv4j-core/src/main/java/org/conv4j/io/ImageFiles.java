@@ -42,21 +42,49 @@ public final class ImageFiles {
     /** Grey from RGB as PIL's convert("L") computes it (ITU-R 601-2 luma). */
     private static final float LUMA_R = 0.299f, LUMA_G = 0.587f, LUMA_B = 0.114f;
 
-    /** The decoded image before resizing: [C, H, W] in [0, 1], with C 1 for grey sources and 3 otherwise. */
+    /**
+     * The decoded image before resizing: [C, H, W] in [0, 1], with C 1 for grey sources and 3 otherwise.
+     *
+     * @param pixels   C·H·W values in [0, 1], channel-major
+     * @param channels C: 1 (grey) or 3 (RGB)
+     * @param height   H in pixels
+     * @param width    W in pixels
+     */
     public record Decoded(float[] pixels, int channels, int height, int width) {}
 
-    /** Reads {@code file} as {@code spec.channels()} channels resized to {@code spec.height() x spec.width()}. */
+    /**
+     * Reads {@code file} as {@code spec.channels()} channels resized to {@code spec.height() x spec.width()}.
+     *
+     * @param file a PNG, JPEG or BMP file
+     * @param spec the channels and size wanted
+     * @return [C, H, W] values in [0, 1], C·H·W of them
+     * @throws IOException if the file cannot be read; a {@link FormatException} naming it if it is no PNG, JPEG or
+     *                     BMP, is damaged or too large
+     */
     public static float[] read(Path file, ImageSpec spec) throws IOException {
         return toSpec(decode(file), spec);
     }
 
-    /** Converts and resizes a decoded image to {@code spec}. */
+    /**
+     * Converts and resizes a decoded image to {@code spec}.
+     *
+     * @param d    the decoded image
+     * @param spec the channels and size wanted
+     * @return [C, H, W] values in [0, 1], {@code spec.itemSize()} of them
+     */
     public static float[] toSpec(Decoded d, ImageSpec spec) {
         float[] px = convertChannels(d.pixels(), d.channels(), spec.channels(), d.height() * d.width());
         return Resize.resize(px, spec.channels(), d.height(), d.width(), spec.height(), spec.width());
     }
 
-    /** Decodes {@code file} at its own size: grey sources to 1 channel, colour sources to RGB. */
+    /**
+     * Decodes {@code file} at its own size: grey sources to 1 channel, colour sources to RGB.
+     *
+     * @param file a PNG, JPEG or BMP file
+     * @return the image
+     * @throws IOException if the file cannot be read; a {@link FormatException} naming it if it is no PNG, JPEG or
+     *                     BMP, is damaged or too large
+     */
     public static Decoded decode(Path file) throws IOException {
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
             long length = raf.length();
@@ -83,7 +111,15 @@ public final class ImageFiles {
         }
     }
 
-    /** Decodes an in-memory image; {@code source} names it in errors (fuzz tests and streams use this). */
+    /**
+     * Decodes an in-memory image; {@code source} names it in errors (fuzz tests and streams use this).
+     *
+     * @param bytes  a whole PNG, JPEG or BMP file
+     * @param source names the image in errors
+     * @return the image
+     * @throws IOException a {@link FormatException} naming {@code source} if the bytes are no PNG, JPEG or BMP, are
+     *                     damaged or too large
+     */
     public static Decoded decode(byte[] bytes, String source) throws IOException {
         if (bytes.length > MAX_FILE_BYTES) throw new FormatException(source, "is larger than " + MAX_FILE_BYTES + " bytes");
         String format = sniff(bytes, Math.min(bytes.length, 8));
@@ -105,8 +141,11 @@ public final class ImageFiles {
      * Reads a whole image file from {@code in} (not closed) and decodes it as {@link #decode(byte[], String)}
      * does, with the same checks. At most {@link #MAX_FILE_BYTES} are read; a longer stream is refused.
      *
+     * @param in     the stream; read to its end (at most {@link #MAX_FILE_BYTES} + 1 bytes), not closed
      * @param source names the stream in errors, e.g. "upload photo.jpg"
+     * @return the image
      * @throws FormatException naming {@code source} if the bytes are no PNG, JPEG or BMP, are damaged or too large
+     * @throws IOException if reading the stream fails
      */
     public static Decoded decode(InputStream in, String source) throws IOException {
         byte[] bytes = in.readNBytes((int) Math.min(MAX_FILE_BYTES + 1, Integer.MAX_VALUE - 8));
@@ -119,7 +158,9 @@ public final class ImageFiles {
      * channel for a grey (or grey and alpha) image stored as such, else RGB through {@link BufferedImage#getRGB}
      * (alpha is dropped, not blended).
      *
+     * @param image  the image
      * @param source names the image in errors
+     * @return its pixels as [C, H, W] floats
      * @throws IllegalArgumentException naming {@code source} if the image is empty or its pixel layout unsupported
      */
     public static Decoded decode(BufferedImage image, String source) {

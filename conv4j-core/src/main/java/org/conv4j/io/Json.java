@@ -28,19 +28,32 @@ public final class Json {
         @Override public String toString() { return "null"; }
     };
 
-    /** Bounds on what {@link #parse} accepts. */
+    /**
+     * Bounds on what {@link #parse} accepts.
+     *
+     * @param maxChars  most characters of text
+     * @param maxDepth  most levels of nested arrays and objects
+     * @param maxValues most values (scalars, arrays and objects) in the whole document
+     */
     public record Limits(int maxChars, int maxDepth, int maxValues) {
+        /** 16 Mi characters, depth 64, 1 Mi values: far above any spec or safetensors header. */
         public static final Limits DEFAULT = new Limits(16 << 20, 64, 1 << 20);
     }
 
     /** A JSON number, kept as its literal text. */
     public static final class Num extends Number {
         private static final long serialVersionUID = 1L;
+        /** The literal as written in the JSON text, e.g. {@code "-1.5e3"}. */
         private final String text;
 
+        /**
+         * A number with that literal; it is not checked here, the parser only passes valid JSON numbers.
+         *
+         * @param text a JSON number literal
+         */
         public Num(String text) { this.text = text; }
 
-        /** True when the literal has no fraction and no exponent. */
+        /** {@return true when the literal has no fraction and no exponent} */
         public boolean isIntegral() { return text.indexOf('.') < 0 && text.indexOf('e') < 0 && text.indexOf('E') < 0; }
 
         @Override public int intValue() { return (int) longValue(); }
@@ -52,10 +65,27 @@ public final class Json {
         @Override public int hashCode() { return text.hashCode(); }
     }
 
+    /**
+     * Parses JSON text within {@link Limits#DEFAULT}.
+     *
+     * @param text   one JSON value
+     * @param source the file or resource name that errors start with
+     * @return the value: a map, list, string, {@link Num}, Boolean or {@link #NULL}
+     * @throws FormatException if the text is not valid JSON, has trailing content or goes beyond a limit
+     */
     public static Object parse(String text, String source) throws FormatException {
         return parse(text, source, Limits.DEFAULT);
     }
 
+    /**
+     * Parses JSON text within the given limits.
+     *
+     * @param text   one JSON value
+     * @param source the file or resource name that errors start with
+     * @param limits the most characters, nesting depth and values accepted
+     * @return the value: a map, list, string, {@link Num}, Boolean or {@link #NULL}
+     * @throws FormatException if the text is not valid JSON, has trailing content or goes beyond a limit
+     */
     public static Object parse(String text, String source, Limits limits) throws FormatException {
         if (text.length() > limits.maxChars()) {
             throw new FormatException(source + ": JSON text has " + text.length() + " characters, more than the limit of "
@@ -69,11 +99,27 @@ public final class Json {
         return v;
     }
 
-    /** Parses text whose top level must be an object. */
+    /**
+     * Parses text whose top level must be an object, within {@link Limits#DEFAULT}.
+     *
+     * @param text   one JSON object
+     * @param source the file or resource name that errors and {@link Obj} paths start with
+     * @return the object, wrapped for typed access
+     * @throws FormatException as {@link #parse(String, String)}, or if the top level is not an object
+     */
     public static Obj parseObject(String text, String source) throws FormatException {
         return parseObject(text, source, Limits.DEFAULT);
     }
 
+    /**
+     * Parses text whose top level must be an object, within the given limits.
+     *
+     * @param text   one JSON object
+     * @param source the file or resource name that errors and {@link Obj} paths start with
+     * @param limits the most characters, nesting depth and values accepted
+     * @return the object, wrapped for typed access
+     * @throws FormatException as {@link #parse(String, String, Limits)}, or if the top level is not an object
+     */
     public static Obj parseObject(String text, String source, Limits limits) throws FormatException {
         Object v = parse(text, source, limits);
         if (!(v instanceof Map<?, ?>)) throw new FormatException(source + ": expected a JSON object at the top level, got " + kind(v));
@@ -83,13 +129,23 @@ public final class Json {
     @SuppressWarnings("unchecked")
     static Map<String, Object> castMap(Object v) { return (Map<String, Object>) v; }
 
-    /** A parsed object as a map (for callers that walk arrays of objects themselves). */
+    /**
+     * A parsed object as a map (for callers that walk arrays of objects themselves).
+     *
+     * @param v a value from {@link #parse}
+     * @return the same object, typed as a map
+     * @throws IllegalArgumentException if {@code v} is not an object
+     */
     public static Map<String, Object> castMapForTest(Object v) {
         if (!(v instanceof Map<?, ?>)) throw new IllegalArgumentException("expected a JSON object, got " + kind(v));
         return castMap(v);
     }
 
-    /** Name of a value's JSON kind, for messages. */
+    /**
+     * {@return the name of a value's JSON kind, for messages: "an object", "a string", "null", ...}
+     *
+     * @param v a value from {@link #parse}, or null
+     */
     public static String kind(Object v) {
         if (v == NULL || v == null) return "null";
         if (v instanceof Map<?, ?>) return "an object";
@@ -273,14 +329,24 @@ public final class Json {
 
     // ---------------------------------------------------------------- writing
 
-    /** Compact JSON text for a tree of maps, lists, strings, numbers, booleans and {@link #NULL}. */
+    /**
+     * {@return compact JSON text for a tree of maps, lists, strings, numbers, booleans and {@link #NULL}}
+     *
+     * @param value the tree's root
+     * @throws IllegalArgumentException if a float or double is NaN or infinite, or a value has no JSON form
+     */
     public static String write(Object value) {
         StringBuilder b = new StringBuilder();
         write(b, value, -1, 0);
         return b.toString();
     }
 
-    /** Indented JSON text (2 spaces); short arrays of scalars stay on one line. */
+    /**
+     * {@return indented JSON text (2 spaces) ending in a newline; short arrays of scalars stay on one line}
+     *
+     * @param value the tree's root
+     * @throws IllegalArgumentException if a float or double is NaN or infinite, or a value has no JSON form
+     */
     public static String pretty(Object value) {
         StringBuilder b = new StringBuilder();
         write(b, value, 2, 0);
@@ -380,18 +446,39 @@ public final class Json {
         private final String path;
         private final Map<String, Object> map;
 
+        /**
+         * Wraps a parsed object; the map is not copied.
+         *
+         * @param path the object's place, which error messages start with, e.g. {@code "spec.json: layers[3]"}
+         * @param map  the object's fields, as {@link #parse} builds them
+         */
         public Obj(String path, Map<String, Object> map) { this.path = path; this.map = map; }
 
+        /** {@return the object's place, which error messages start with} */
         public String path() { return path; }
 
+        /** {@return the fields, not copied} */
         public Map<String, Object> map() { return map; }
 
+        /** {@return the field names, in the order of the text} */
         public Set<String> keys() { return map.keySet(); }
 
+        /**
+         * {@return true if the field is present and not null}
+         *
+         * @param key the field name
+         */
         public boolean has(String key) { return map.containsKey(key) && map.get(key) != NULL; }
 
         private String where(String key) { return path + "." + key; }
 
+        /**
+         * An error about one field, for checks a caller makes beyond the type.
+         *
+         * @param key  the field name
+         * @param what what is wrong
+         * @return an exception whose message starts with the field's full path
+         */
         public FormatException error(String key, String what) { return new FormatException(where(key) + ": " + what); }
 
         private Object need(String key) throws FormatException {
@@ -400,7 +487,12 @@ public final class Json {
             return v;
         }
 
-        /** Fails on any key not in {@code allowed}, so a misspelt field is an error rather than ignored. */
+        /**
+         * Fails on any key not in {@code allowed}, so a misspelt field is an error rather than ignored.
+         *
+         * @param allowed the field names this object may have
+         * @throws FormatException naming the first unknown field and the allowed ones
+         */
         public void allowOnly(Collection<String> allowed) throws FormatException {
             for (String k : map.keySet()) {
                 if (!allowed.contains(k)) {
@@ -409,36 +501,87 @@ public final class Json {
             }
         }
 
+        /**
+         * {@return the field as a string}
+         *
+         * @param key the field name
+         * @throws FormatException if the field is missing or not a string
+         */
         public String str(String key) throws FormatException {
             Object v = need(key);
             if (!(v instanceof String s)) throw error(key, "expected a string, got " + kind(v));
             return s;
         }
 
+        /**
+         * {@return the field as a string, or {@code def} if it is missing or null}
+         *
+         * @param key the field name
+         * @param def the value when the field is absent
+         * @throws FormatException if the field is present but not a string
+         */
         public String str(String key, String def) throws FormatException { return has(key) ? str(key) : def; }
 
+        /**
+         * {@return the field as a long}
+         *
+         * @param key the field name
+         * @throws FormatException if the field is missing or not an integral number
+         */
         public long longValue(String key) throws FormatException {
             Object v = need(key);
             if (!(v instanceof Num n) || !n.isIntegral()) throw error(key, "expected an integer, got " + describe(v));
             return n.longValue();
         }
 
+        /**
+         * {@return the field as an int}
+         *
+         * @param key the field name
+         * @throws FormatException if the field is missing or not an integral number or out of int range
+         */
         public int integer(String key) throws FormatException {
             long v = longValue(key);
             if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) throw error(key, "integer " + v + " is out of range");
             return (int) v;
         }
 
+        /**
+         * {@return the field as an int, or {@code def} if it is missing or null}
+         *
+         * @param key the field name
+         * @param def the value when the field is absent
+         * @throws FormatException if the field is present but not an integral number or out of int range
+         */
         public int integer(String key, int def) throws FormatException { return has(key) ? integer(key) : def; }
 
+        /**
+         * {@return the field as a double}
+         *
+         * @param key the field name
+         * @throws FormatException if the field is missing or not a number
+         */
         public double number(String key) throws FormatException {
             Object v = need(key);
             if (!(v instanceof Num n)) throw error(key, "expected a number, got " + describe(v));
             return n.doubleValue();
         }
 
+        /**
+         * {@return the field as a double, or {@code def} if it is missing or null}
+         *
+         * @param key the field name
+         * @param def the value when the field is absent
+         * @throws FormatException if the field is present but not a number
+         */
         public double number(String key, double def) throws FormatException { return has(key) ? number(key) : def; }
 
+        /**
+         * {@return the field as a finite float}
+         *
+         * @param key the field name
+         * @throws FormatException if the field is missing or not a number or out of float range
+         */
         public float float32(String key) throws FormatException {
             Object v = need(key);
             if (!(v instanceof Num n)) throw error(key, "expected a number, got " + describe(v));
@@ -447,22 +590,54 @@ public final class Json {
             return f;
         }
 
+        /**
+         * {@return the field as a finite float, or {@code def} if it is missing or null}
+         *
+         * @param key the field name
+         * @param def the value when the field is absent
+         * @throws FormatException if the field is present but not a number or out of float range
+         */
         public float float32(String key, float def) throws FormatException { return has(key) ? float32(key) : def; }
 
+        /**
+         * {@return the field as a boolean}
+         *
+         * @param key the field name
+         * @throws FormatException if the field is missing or not true or false
+         */
         public boolean bool(String key) throws FormatException {
             Object v = need(key);
             if (!(v instanceof Boolean b)) throw error(key, "expected true or false, got " + describe(v));
             return b;
         }
 
+        /**
+         * {@return the field as a boolean, or {@code def} if it is missing or null}
+         *
+         * @param key the field name
+         * @param def the value when the field is absent
+         * @throws FormatException if the field is present but not true or false
+         */
         public boolean bool(String key, boolean def) throws FormatException { return has(key) ? bool(key) : def; }
 
+        /**
+         * {@return the field as an object whose path extends this one's}
+         *
+         * @param key the field name
+         * @throws FormatException if the field is missing or not an object
+         */
         public Obj obj(String key) throws FormatException {
             Object v = need(key);
             if (!(v instanceof Map<?, ?>)) throw error(key, "expected an object, got " + kind(v));
             return new Obj(where(key), castMap(v));
         }
 
+        /**
+         * {@return the field as a list, not copied}
+         *
+         * @param key the field name
+         * @throws FormatException if the field is missing or not an array
+         */
         public List<Object> array(String key) throws FormatException {
             Object v = need(key);
             if (!(v instanceof List<?> l)) throw error(key, "expected an array, got " + kind(v));
@@ -470,7 +645,12 @@ public final class Json {
             return r;
         }
 
-        /** An array of objects, each wrapped with its own path ({@code key[i]}). */
+        /**
+         * {@return an array of objects, each wrapped with its own path ({@code key[i]})}
+         *
+         * @param key the field name
+         * @throws FormatException if the field is missing, not an array, or holds something other than objects
+         */
         public List<Obj> objects(String key) throws FormatException {
             List<Object> a = array(key);
             List<Obj> r = new ArrayList<>(a.size());
@@ -482,6 +662,12 @@ public final class Json {
             return r;
         }
 
+        /**
+         * {@return the field as an array of longs}
+         *
+         * @param key the field name
+         * @throws FormatException if the field is missing or not an array of integral numbers
+         */
         public long[] longArray(String key) throws FormatException {
             List<Object> a = array(key);
             long[] r = new long[a.size()];
@@ -495,6 +681,12 @@ public final class Json {
             return r;
         }
 
+        /**
+         * {@return the field as an array of ints}
+         *
+         * @param key the field name
+         * @throws FormatException if the field is missing or not an array of integral numbers in int range
+         */
         public int[] intArray(String key) throws FormatException {
             long[] l = longArray(key);
             int[] r = new int[l.length];
@@ -507,7 +699,12 @@ public final class Json {
             return r;
         }
 
-        /** An integer or an array of integers (torch style {@code kernel_size: 3} or {@code [3, 5]}). */
+        /**
+         * {@return an integer or a pair of integers as a pair (torch style {@code kernel_size: 3} or {@code [3, 5]})}
+         *
+         * @param key the field name
+         * @throws FormatException if the field is missing, or neither an integer nor an array of two integers
+         */
         public int[] intOrPair(String key) throws FormatException {
             Object v = need(key);
             if (v instanceof Num) { int x = integer(key); return new int[] {x, x}; }

@@ -38,16 +38,24 @@ import org.conv4j.tensor.Tensor;
 public final class Npy {
     /** The dtypes conv4j reads and writes, with numpy's descr strings. */
     public enum DType {
-        FLOAT32("<f4", 4), FLOAT64("<f8", 8), UINT8("|u1", 1), INT64("<i8", 8);
+        /** Little-endian 32-bit IEEE float, numpy's float32. */
+        FLOAT32("<f4", 4),
+        /** Little-endian 64-bit IEEE float, numpy's float64. */
+        FLOAT64("<f8", 8),
+        /** Unsigned byte, numpy's uint8 (image pixels, labels). */
+        UINT8("|u1", 1),
+        /** Little-endian 64-bit signed integer, numpy's int64. */
+        INT64("<i8", 8);
 
         private final String descr;
         private final int itemSize;
 
         DType(String descr, int itemSize) { this.descr = descr; this.itemSize = itemSize; }
 
-        /** numpy's type string, e.g. {@code "<f4"}. */
+        /** {@return numpy's type string, e.g. {@code "<f4"}} */
         public String descr() { return descr; }
 
+        /** {@return the bytes per element} */
         public int itemSize() { return itemSize; }
 
         static DType ofDescr(String d) {
@@ -72,24 +80,53 @@ public final class Npy {
 
     private Npy() {}
 
-    /** Reads a .npy file of at most {@link #DEFAULT_MAX_DATA_BYTES} bytes of data. */
+    /**
+     * Reads a .npy file of at most {@link #DEFAULT_MAX_DATA_BYTES} bytes of data.
+     *
+     * @param file the .npy file
+     * @return the array
+     * @throws IOException if the file cannot be read; a {@link FormatException} if it is not a .npy file conv4j
+     *                     reads (bad magic or header, unsupported dtype or order, truncated, or data beyond the ceiling)
+     */
     public static NpyArray read(Path file) throws IOException {
         return read(file, DEFAULT_MAX_DATA_BYTES);
     }
 
-    /** Reads a .npy file whose data may be at most {@code maxDataBytes} long. */
+    /**
+     * Reads a .npy file whose data may be at most {@code maxDataBytes} long.
+     *
+     * @param file         the .npy file
+     * @param maxDataBytes the ceiling on the declared data size
+     * @return the array
+     * @throws IOException if the file cannot be read; a {@link FormatException} if it is not a .npy file conv4j
+     *                     reads (bad magic or header, unsupported dtype or order, truncated, or data beyond the ceiling)
+     */
     public static NpyArray read(Path file, long maxDataBytes) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return read(ch, ch.size(), file.toString(), maxDataBytes);
         }
     }
 
-    /** Parses the bytes of a .npy file; {@code source} names it in error messages. */
+    /**
+     * Parses the bytes of a .npy file, with the ceiling {@link #DEFAULT_MAX_DATA_BYTES}.
+     *
+     * @param bytes  the whole file
+     * @param source names it in error messages
+     * @return the array
+     * @throws IOException a {@link FormatException} if the bytes are not a .npy file conv4j reads
+     */
     public static NpyArray read(byte[] bytes, String source) throws IOException {
         return read(Channels.newChannel(new ByteArrayInputStream(bytes)), bytes.length, source, DEFAULT_MAX_DATA_BYTES);
     }
 
-    /** Reads a float32 tensor; float64, uint8 and int64 files are converted to float32. */
+    /**
+     * Reads a float32 tensor; float64, uint8 and int64 files are converted to float32.
+     *
+     * @param file the .npy file
+     * @return a tensor of the file's shape
+     * @throws IOException if the file cannot be read; a {@link FormatException} if it is not a .npy file conv4j
+     *                     reads (bad magic or header, unsupported dtype or order, truncated, or data beyond the ceiling)
+     */
     public static Tensor readTensor(Path file) throws IOException {
         return read(file).toTensor();
     }
@@ -97,7 +134,12 @@ public final class Npy {
     /**
      * Reads a .npy stream of exactly {@code length} bytes.
      *
-     * @param source names the stream in error messages
+     * @param ch           the stream, positioned at the file's first byte
+     * @param length       the stream's length in bytes
+     * @param source       names the stream in error messages
+     * @param maxDataBytes the ceiling on the declared data size
+     * @return the array
+     * @throws IOException if reading fails; a {@link FormatException} if the bytes are not a .npy file conv4j reads
      */
     public static NpyArray read(ReadableByteChannel ch, long length, String source, long maxDataBytes) throws IOException {
         // Preamble: magic (6), version (2), header length (2 for 1.0, 4 for 2.0 and 3.0).
@@ -248,12 +290,24 @@ public final class Npy {
 
     // ------------------------------------------------------------------ writing
 
-    /** Writes {@code t} as a float32 .npy file (format 1.0), replacing the file atomically. */
+    /**
+     * Writes {@code t} as a float32 .npy file (format 1.0), replacing the file atomically.
+     *
+     * @param file the file to write
+     * @param t    the tensor
+     * @throws IOException if the file cannot be written; it is then unchanged
+     */
     public static void write(Path file, Tensor t) throws IOException {
         write(file, NpyArray.of(t));
     }
 
-    /** Writes {@code a} as a .npy file (format 1.0), via a temporary file renamed into place. */
+    /**
+     * Writes {@code a} as a .npy file (format 1.0), via a temporary file renamed into place.
+     *
+     * @param file the file to write
+     * @param a    the array
+     * @throws IOException if the file cannot be written; it is then unchanged
+     */
     public static void write(Path file, NpyArray a) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
@@ -267,7 +321,11 @@ public final class Npy {
         }
     }
 
-    /** The bytes of {@code a} as a .npy file. */
+    /**
+     * {@return the bytes of {@code a} as a .npy file}
+     *
+     * @param a the array
+     */
     public static byte[] toBytes(NpyArray a) {
         ByteArrayOutputStream bos = new ByteArrayOutputStream();
         try {
@@ -278,7 +336,13 @@ public final class Npy {
         return bos.toByteArray();
     }
 
-    /** Writes {@code a} as .npy to {@code ch}. */
+    /**
+     * Writes {@code a} as .npy to {@code ch}.
+     *
+     * @param ch the stream; not closed
+     * @param a  the array
+     * @throws IOException if writing fails
+     */
     public static void write(WritableByteChannel ch, NpyArray a) throws IOException {
         writeAll(ch, ByteBuffer.wrap(header(a)));
         ByteBuffer chunk = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);

@@ -25,39 +25,102 @@ public final class NpyArray {
         this.data = data;
     }
 
+    /**
+     * A float32 array over {@code data} (not copied).
+     *
+     * @param data  the values in C order
+     * @param shape the dimensions; their product must equal {@code data.length}
+     * @return the array
+     * @throws IllegalArgumentException if the shape does not hold {@code data.length} values
+     */
     public static NpyArray ofFloat32(float[] data, int... shape) { return new NpyArray(Npy.DType.FLOAT32, shape, data, data.length); }
 
+    /**
+     * A float64 array over {@code data} (not copied).
+     *
+     * @param data  the values in C order
+     * @param shape the dimensions; their product must equal {@code data.length}
+     * @return the array
+     * @throws IllegalArgumentException if the shape does not hold {@code data.length} values
+     */
     public static NpyArray ofFloat64(double[] data, int... shape) { return new NpyArray(Npy.DType.FLOAT64, shape, data, data.length); }
 
-    /** Unsigned bytes: Java's signed byte b stands for {@code b & 0xFF}. */
+    /**
+     * A uint8 array over {@code data} (not copied); Java's signed byte b stands for {@code b & 0xFF}.
+     *
+     * @param data  the values in C order
+     * @param shape the dimensions; their product must equal {@code data.length}
+     * @return the array
+     * @throws IllegalArgumentException if the shape does not hold {@code data.length} values
+     */
     public static NpyArray ofUint8(byte[] data, int... shape) { return new NpyArray(Npy.DType.UINT8, shape, data, data.length); }
 
+    /**
+     * A int64 array over {@code data} (not copied).
+     *
+     * @param data  the values in C order
+     * @param shape the dimensions; their product must equal {@code data.length}
+     * @return the array
+     * @throws IllegalArgumentException if the shape does not hold {@code data.length} values
+     */
     public static NpyArray ofInt64(long[] data, int... shape) { return new NpyArray(Npy.DType.INT64, shape, data, data.length); }
 
-    /** Integer labels as int64, numpy's default integer type. */
+    /**
+     * Integer labels as int64, numpy's default integer type (copied).
+     *
+     * @param data  the values in C order
+     * @param shape the dimensions; their product must equal {@code data.length}
+     * @return the array
+     * @throws IllegalArgumentException if the shape does not hold {@code data.length} values
+     */
     public static NpyArray ofInts(int[] data, int... shape) {
         long[] l = new long[data.length];
         for (int i = 0; i < data.length; i++) l[i] = data[i];
         return ofInt64(l, shape);
     }
 
-    /** A float32 array sharing the tensor's data. */
+    /**
+     * {@return a float32 array of the tensor's shape, sharing its data}
+     *
+     * @param t the tensor
+     */
     public static NpyArray of(Tensor t) { return ofFloat32(t.data(), t.shape()); }
 
+    /** {@return the element type, which says which of float32(), float64(), uint8() and int64() holds the values} */
     public Npy.DType dtype() { return dtype; }
 
-    /** A copy of the shape. */
+    /** {@return a copy of the shape} */
     public int[] shape() { return shape.clone(); }
 
+    /** {@return the number of values, the product of the shape} */
     public int size() { return Shapes.size(shape); }
 
-    /** The raw values; fails unless the dtype is float32. */
+    /**
+     * {@return the raw values, not copied}
+     *
+     * @throws IllegalStateException unless the dtype is FLOAT32
+     */
     public float[] float32() { return (float[]) expect(Npy.DType.FLOAT32); }
 
+    /**
+     * {@return the raw values, not copied}
+     *
+     * @throws IllegalStateException unless the dtype is FLOAT64
+     */
     public double[] float64() { return (double[]) expect(Npy.DType.FLOAT64); }
 
+    /**
+     * {@return the raw values, not copied}
+     *
+     * @throws IllegalStateException unless the dtype is UINT8
+     */
     public byte[] uint8() { return (byte[]) expect(Npy.DType.UINT8); }
 
+    /**
+     * {@return the raw values, not copied}
+     *
+     * @throws IllegalStateException unless the dtype is INT64
+     */
     public long[] int64() { return (long[]) expect(Npy.DType.INT64); }
 
     private Object expect(Npy.DType want) {
@@ -65,7 +128,7 @@ public final class NpyArray {
         return data;
     }
 
-    /** The values converted to double (exact for float32, uint8 and int64 up to 2^53). */
+    /** {@return a new array of the values converted to double (exact for float32, uint8 and int64 up to 2^53)} */
     public double[] toDoubles() {
         int n = size();
         double[] d = new double[n];
@@ -78,7 +141,7 @@ public final class NpyArray {
         return d;
     }
 
-    /** The values converted to float32 (rounding float64 and large int64 values). */
+    /** {@return a new array of the values converted to float32 (rounding float64 and large int64 values)} */
     public float[] toFloats() {
         if (dtype == Npy.DType.FLOAT32) return ((float[]) data).clone();
         double[] d = toDoubles();
@@ -87,13 +150,17 @@ public final class NpyArray {
         return f;
     }
 
-    /** A float32 tensor of this shape; shares the data when the dtype is float32, converts otherwise. */
+    /** {@return a float32 tensor of this shape; it shares the data when the dtype is float32 and converts otherwise} */
     public Tensor toTensor() {
         float[] f = dtype == Npy.DType.FLOAT32 ? (float[]) data : toFloats();
         return Tensor.wrap(f, shape);
     }
 
-    /** Integer values (labels) of an int64 or uint8 array; fails on values outside the int range. */
+    /**
+     * {@return the integer values (labels) of an int64 or uint8 array, in a new array}
+     *
+     * @throws IllegalStateException if the dtype is a float type or an int64 value is outside the int range
+     */
     public int[] toInts() {
         int n = size();
         int[] r = new int[n];

@@ -31,7 +31,16 @@ public final class ReadLimits {
     /** Upper bound of deflate's expansion (RFC 1951: at most 258 bytes per 2-bit code, about 1032:1). */
     public static final long MAX_DEFLATE_RATIO = 1032;
 
-    /** {@code a * b}, or a FormatException naming {@code what} if the product overflows a long or is negative. */
+    /**
+     * {@code a * b}, or a FormatException naming {@code what} if the product overflows a long or is negative.
+     *
+     * @param source the file or stream name errors start with
+     * @param what   names the product in errors, e.g. "image size"
+     * @param a      a non-negative factor
+     * @param b      a non-negative factor
+     * @return the product
+     * @throws FormatException if a factor is negative or the product overflows a long
+     */
     public static long multiply(String source, String what, long a, long b) throws FormatException {
         if (a < 0 || b < 0) throw new FormatException(source, what + " is negative (" + a + " x " + b + ")");
         try {
@@ -41,14 +50,30 @@ public final class ReadLimits {
         }
     }
 
-    /** Product of non-negative factors, overflow-checked. */
+    /**
+     * Product of non-negative factors, overflow-checked.
+     *
+     * @param source  the file or stream name errors start with
+     * @param what    names the product in errors
+     * @param factors non-negative factors
+     * @return their product, 1 for none
+     * @throws FormatException if a factor is negative or the product overflows a long
+     */
     public static long product(String source, String what, long... factors) throws FormatException {
         long p = 1;
         for (long f : factors) p = multiply(source, what, p, f);
         return p;
     }
 
-    /** Fails unless {@code 0 <= value <= max}; {@code what} names the field, e.g. "image count". */
+    /**
+     * Fails unless {@code 0 <= value <= max}.
+     *
+     * @param source the file or stream name errors start with
+     * @param what   names the field, e.g. "image count"
+     * @param value  the declared value
+     * @param max    the largest value accepted
+     * @throws FormatException if {@code value} is negative or above {@code max}
+     */
     public static void atMost(String source, String what, long value, long max) throws FormatException {
         if (value < 0) throw new FormatException(source, what + " is negative: " + value);
         if (value > max) {
@@ -61,6 +86,11 @@ public final class ReadLimits {
      * how to raise it, instead of an OutOfMemoryError halfway through a read. Compares with the heap's
      * free room (maximum minus used); only when that is too small does it collect garbage once and look
      * again, so a legitimate file is not refused because of garbage not yet collected.
+     *
+     * @param source the file or stream name errors start with
+     * @param what   names what would be allocated, e.g. "the image data"
+     * @param bytes  the allocation's size
+     * @throws FormatException if the heap has no room for {@code bytes}, saying how to raise it
      */
     public static void fitsHeap(String source, String what, long bytes) throws FormatException {
         Runtime rt = Runtime.getRuntime();

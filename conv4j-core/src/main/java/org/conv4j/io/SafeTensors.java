@@ -46,8 +46,22 @@ public final class SafeTensors {
 
     /** Element types conv4j reads. */
     public enum DType {
-        F32(4), F64(8), I64(8), I32(4), U8(1), F16(2), BF16(2);
+        /** 32-bit IEEE float. */
+        F32(4),
+        /** 64-bit IEEE float. */
+        F64(8),
+        /** 64-bit signed integer. */
+        I64(8),
+        /** 32-bit signed integer. */
+        I32(4),
+        /** Unsigned byte. */
+        U8(1),
+        /** 16-bit IEEE half float, read as float32. */
+        F16(2),
+        /** bfloat16 (the top half of a float32), read as float32. */
+        BF16(2);
 
+        /** Bytes per element. */
         public final int bytes;
 
         DType(int bytes) { this.bytes = bytes; }
@@ -56,24 +70,31 @@ public final class SafeTensors {
     /**
      * One tensor of a file: its type, shape and raw little-endian bytes.
      *
+     * @param name  the tensor's key in the file, e.g. {@code "features.0.weight"}
+     * @param dtype the element type
      * @param shape the dimensions (each ≥ 0)
      * @param data  {@code numel × dtype.bytes} bytes, little-endian
      */
     public record Entry(String name, DType dtype, long[] shape, byte[] data) {
+        /** {@return the number of elements, the product of the shape (1 for a scalar)} */
         public long numel() {
             long n = 1;
             for (long d : shape) n *= d;
             return n;
         }
 
-        /** Shape as ints (conv4j tensors are int-indexed). */
+        /**
+         * {@return the shape as ints (conv4j tensors are int-indexed)}
+         *
+         * @throws ArithmeticException if a dimension exceeds the int range
+         */
         public int[] intShape() {
             int[] s = new int[shape.length];
             for (int i = 0; i < s.length; i++) s[i] = Math.toIntExact(shape[i]);
             return s;
         }
 
-        /** The values as float32: F32 as is, F64 rounded, integer types converted. */
+        /** {@return a new array of the values as float32: F32 as is, F64 rounded, F16/BF16 widened, integer types converted} */
         public float[] floats() {
             ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
             int n = (int) numel();
@@ -90,7 +111,7 @@ public final class SafeTensors {
             return r;
         }
 
-        /** The values as doubles (F64 exactly). */
+        /** {@return a new array of the values as doubles (F64 exactly)} */
         public double[] doubles() {
             if (dtype == DType.F64) {
                 double[] r = new double[(int) numel()];
@@ -103,7 +124,11 @@ public final class SafeTensors {
             return r;
         }
 
-        /** The values as longs; only for integer types. */
+        /**
+         * {@return a new array of the values as longs}
+         *
+         * @throws IllegalStateException if the type is not an integer type
+         */
         public long[] longs() {
             ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
             long[] r = new long[(int) numel()];
@@ -116,9 +141,16 @@ public final class SafeTensors {
             return r;
         }
 
-        /** A conv4j tensor with these values (converted to float32). */
+        /** {@return a conv4j tensor of this shape with these values (converted to float32)} */
         public Tensor toTensor() { return Tensor.wrap(floats(), intShape()); }
 
+        /**
+         * A float32 entry with the tensor's shape and values (copied).
+         *
+         * @param name the key in the file
+         * @param t    the tensor
+         * @return the entry
+         */
         public static Entry of(String name, Tensor t) {
             float[] v = t.data();
             ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
@@ -129,12 +161,26 @@ public final class SafeTensors {
             return new Entry(name, DType.F32, shape, b.array());
         }
 
+        /**
+         * A one-dimensional I64 entry (copied).
+         *
+         * @param name   the key in the file
+         * @param values the values, shape [values.length]
+         * @return the entry
+         */
         public static Entry ofLongs(String name, long[] values) {
             ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
             b.asLongBuffer().put(values);
             return new Entry(name, DType.I64, new long[] {values.length}, b.array());
         }
 
+        /**
+         * A one-dimensional F64 entry (copied).
+         *
+         * @param name   the key in the file
+         * @param values the values, shape [values.length]
+         * @return the entry
+         */
         public static Entry ofDoubles(String name, double[] values) {
             ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
             b.asDoubleBuffer().put(values);
@@ -142,14 +188,33 @@ public final class SafeTensors {
         }
     }
 
-    /** A whole file: metadata and tensors, in the order of their offsets. */
+    /**
+     * A whole file: metadata and tensors, in the order of their offsets.
+     *
+     * @param metadata the header's {@code __metadata__} string pairs, empty if absent
+     * @param tensors  the tensors by name
+     */
     public record Contents(Map<String, String> metadata, Map<String, Entry> tensors) {
+        /**
+         * {@return the tensor of that name, or null if the file has none}
+         *
+         * @param name the tensor's key in the file
+         */
         public Entry get(String name) { return tensors.get(name); }
     }
 
     // ---------------------------------------------------------------- writing
 
-    /** Writes {@code tensors} (in the given order) and {@code metadata} to {@code out}. */
+    /**
+     * Writes {@code tensors} (in the given order) and {@code metadata} to {@code out}.
+     *
+     * @param out      the stream; not closed
+     * @param metadata string pairs for the header's {@code __metadata__}; null or empty for none
+     * @param tensors  the tensors, with distinct names
+     * @throws IOException if writing fails
+     * @throws IllegalArgumentException if a name repeats or is {@code __metadata__}, or an entry's bytes do not
+     *                                  match its shape and type
+     */
     public static void write(OutputStream out, Map<String, String> metadata, List<Entry> tensors) throws IOException {
         Map<String, Object> header = new LinkedHashMap<>();
         if (metadata != null && !metadata.isEmpty()) header.put("__metadata__", new LinkedHashMap<>(metadata));
@@ -179,14 +244,28 @@ public final class SafeTensors {
 
     // ---------------------------------------------------------------- reading
 
-    /** Reads and validates a whole file. */
+    /**
+     * Reads and validates a whole file.
+     *
+     * @param file the .safetensors file
+     * @return the metadata and the tensors
+     * @throws IOException if the file cannot be read; a {@link FormatException} if it is malformed or goes beyond
+     *                     a limit
+     */
     public static Contents read(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return read(ch, file.toString());
         }
     }
 
-    /** Reads and validates safetensors bytes held in memory. */
+    /**
+     * Reads and validates safetensors bytes held in memory.
+     *
+     * @param bytes  the whole file
+     * @param source names it in error messages
+     * @return the metadata and the tensors
+     * @throws FormatException if the bytes are malformed or go beyond a limit
+     */
     public static Contents read(byte[] bytes, String source) throws FormatException {
         try {
             return read(new ByteArrayChannel(bytes), source);

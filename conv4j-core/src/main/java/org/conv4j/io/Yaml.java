@@ -46,11 +46,31 @@ public final class Yaml {
     /** The dependency that reads YAML, as a user adds it. */
     static final String DEPENDENCY = "org.snakeyaml:snakeyaml-engine";
 
-    /** Parses YAML text into a tree of maps, lists, strings, {@link Json.Num}s, booleans and {@link Json#NULL}. */
+    /**
+     * Parses YAML text into a tree of maps, lists, strings, {@link Json.Num}s, booleans and {@link Json#NULL},
+     * within {@link Json.Limits#DEFAULT}.
+     *
+     * @param text   one YAML document
+     * @param source the file or resource name that errors start with
+     * @return the document's top-level value
+     * @throws FormatException if the text is not valid YAML, goes beyond a limit, or SnakeYAML Engine is not on
+     *                         the class path
+     */
     public static Object parse(String text, String source) throws FormatException {
         return parse(text, source, Json.Limits.DEFAULT);
     }
 
+    /**
+     * Parses YAML text into a tree of maps, lists, strings, {@link Json.Num}s, booleans and {@link Json#NULL},
+     * within the given limits (the value count capped at {@link #MAX_VALUES}).
+     *
+     * @param text   one YAML document
+     * @param source the file or resource name that errors start with
+     * @param limits the most characters, nesting depth and values accepted
+     * @return the document's top-level value
+     * @throws FormatException if the text is not valid YAML, goes beyond a limit, or SnakeYAML Engine is not on
+     *                         the class path
+     */
     public static Object parse(String text, String source, Json.Limits limits) throws FormatException {
         if (text.length() > limits.maxChars()) {
             throw new FormatException(source + ": YAML text has " + text.length() + " characters, more than the limit of "
@@ -69,11 +89,27 @@ public final class Yaml {
         }
     }
 
-    /** Parses text whose top level must be a mapping, wrapped for typed access with paths named from {@code source}. */
+    /**
+     * Parses text whose top level must be a mapping, wrapped for typed access with paths named from {@code source}.
+     *
+     * @param text   one YAML document
+     * @param source the file or resource name that errors and {@link Json.Obj} paths start with
+     * @return the mapping
+     * @throws FormatException as {@link #parse(String, String)}, or if the top level is not a mapping
+     */
     public static Json.Obj parseObject(String text, String source) throws FormatException {
         return parseObject(text, source, Json.Limits.DEFAULT);
     }
 
+    /**
+     * Parses text whose top level must be a mapping, within the given limits.
+     *
+     * @param text   one YAML document
+     * @param source the file or resource name that errors and {@link Json.Obj} paths start with
+     * @param limits the most characters, nesting depth and values accepted
+     * @return the mapping, wrapped for typed access
+     * @throws FormatException as {@link #parse(String, String, Json.Limits)}, or if the top level is not a mapping
+     */
     public static Json.Obj parseObject(String text, String source, Json.Limits limits) throws FormatException {
         Object v = parse(text, source, limits);
         if (!(v instanceof Map<?, ?>)) {

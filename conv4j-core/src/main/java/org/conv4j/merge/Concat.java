@@ -22,6 +22,11 @@ public final class Concat implements Merge {
     private Tensor out;            // reused
     private Tensor[] dXs;          // per input, reused
 
+    /**
+     * A concatenation layer; the dimension is resolved against each forward's input shapes.
+     *
+     * @param config the dimension to join along
+     */
     public Concat(ConcatConfig config) {
         this.config = config;
         this.name = "Concat(dim=" + config.dim() + ")";
@@ -30,6 +35,7 @@ public final class Concat implements Merge {
     /** Concatenation along the channels (dim 1). */
     public Concat() { this(ConcatConfig.of()); }
 
+    /** {@return the settings this layer was built with: the dimension to join along} */
     public ConcatConfig config() { return config; }
 
     @Override

@@ -21,24 +21,47 @@ import org.conv4j.tensor.Tensor;
  * <p>Shapes: every input is [N, ...] with the same N; {@link #outputShape} works on item shapes (without N).
  */
 public interface Merge {
-    /** The output for {@code xs} (at least {@link #minInputs()} tensors); keeps what backward needs. */
+    /**
+     * The output for {@code xs} (at least {@link #minInputs()} tensors); keeps what backward needs.
+     *
+     * @param xs the inputs, each [N, ...]
+     * @return the output, [N, ...]; possibly a buffer the merge overwrites on its next call
+     * @throws org.conv4j.tensor.ShapeException if the inputs' shapes do not fit together
+     */
     Tensor forward(List<Tensor> xs);
 
-    /** dX for each input of the last {@link #forward}, in input order, each with that input's shape. */
+    /**
+     * dX for each input of the last {@link #forward}, in input order, each with that input's shape.
+     *
+     * @param dOut the gradient of the loss with respect to the last output, of its shape
+     * @return one dX per input; possibly buffers the merge overwrites, or dOut itself
+     */
     List<Tensor> backward(Tensor dOut);
 
-    /** The output for {@code xs}, keeping nothing: safe to call concurrently. */
+    /**
+     * The output for {@code xs}, keeping nothing: safe to call concurrently.
+     *
+     * @param xs the inputs, each [N, ...]
+     * @return a new output tensor, [N, ...]
+     * @throws org.conv4j.tensor.ShapeException if the inputs' shapes do not fit together
+     */
     Tensor infer(List<Tensor> xs);
 
-    /** The output's item shape for inputs of these item shapes; a ShapeException naming the input that does not fit. */
+    /**
+     * The output's item shape for inputs of these item shapes.
+     *
+     * @param in the inputs' item shapes, without N
+     * @return the output's item shape
+     * @throws org.conv4j.tensor.ShapeException naming the input that does not fit
+     */
     int[] outputShape(List<int[]> in);
 
-    /** Fewest inputs this merge takes (2 for Add and Mul, 1 for Concat). */
+    /** {@return the fewest inputs this merge takes (2 for Add and Mul, 1 for Concat)} */
     int minInputs();
 
-    /** Most inputs this merge takes (2 for Mul; {@link Integer#MAX_VALUE} for Add and Concat). */
+    /** {@return the most inputs this merge takes (2 for Mul; {@link Integer#MAX_VALUE} for Add and Concat)} */
     int maxInputs();
 
-    /** Short human description, e.g. {@code Concat(dim=1)}. */
+    /** {@return a short human description, e.g. {@code Concat(dim=1)}} */
     String describe();
 }

@@ -63,14 +63,26 @@ import org.conv4j.util.Rng;
 public final class LayerBridge {
     private LayerBridge() {}
 
-    /** A Sequential's layers as a chain, nested Sequentials inlined. */
+    /**
+     * A Sequential's layers as a chain, nested Sequentials inlined.
+     *
+     * @param network the network
+     * @return one ONNX view per layer, sharing the layers' tensors
+     * @throws IllegalArgumentException if a layer has no ONNX form
+     */
     public static List<OnnxLayer> toOnnx(Sequential network) {
         List<OnnxLayer> out = new ArrayList<>();
         for (Layer l : network.layers()) add(l, out);
         return out;
     }
 
-    /** Torch-style names of {@link #toOnnx}'s layers: "0", "1", ..., and "3.0" for an inlined nested Sequential. */
+    /**
+     * Torch-style names of {@link #toOnnx(Sequential)}'s layers: "0", "1", ..., and "3.0" for an inlined nested
+     * Sequential.
+     *
+     * @param network the network
+     * @return one name per layer of {@link #toOnnx(Sequential)}, in the same order
+     */
     public static List<String> names(Sequential network) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < network.size(); i++) names(Integer.toString(i), network.get(i), out);
@@ -93,7 +105,13 @@ public final class LayerBridge {
         }
     }
 
-    /** One (non-Sequential) layer's ONNX view. */
+    /**
+     * One (non-Sequential) layer's ONNX view.
+     *
+     * @param layer the layer
+     * @return its settings and tensors (shared, not copied)
+     * @throws IllegalArgumentException if the layer has no ONNX form, naming it
+     */
     public static OnnxLayer toOnnx(Layer layer) {
         return switch (layer) {
             case Conv2d c -> {
@@ -189,7 +207,11 @@ public final class LayerBridge {
      * Builds a conv4j {@link Graph} from an imported DAG ({@link OnnxReader.Result#graph()}): each node keeps its
      * name, so parameters carry torch's names ({@code layer1.0.conv1.weight}).
      *
+     * @param nodes     the imported nodes, in topological order
      * @param itemShape the graph input's item shape [C, H, W]
+     * @param rng       draws the initial weights the imported ones then replace
+     * @return the graph
+     * @throws IllegalArgumentException if a node's layer does not accept its input shape or its merge is unknown
      */
     public static Graph graphFromOnnx(List<OnnxReader.Node> nodes, int[] itemShape, Rng rng) {
         Map<String, int[]> shapes = new HashMap<>();

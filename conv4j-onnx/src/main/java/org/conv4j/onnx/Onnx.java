@@ -31,7 +31,16 @@ import org.conv4j.util.Rng;
 public final class Onnx {
     private Onnx() {}
 
-    /** The network (a {@link Sequential} or a {@link Graph}) as an ONNX model taking {@code [N, itemShape...]}. */
+    /**
+     * The network (a {@link Sequential} or a {@link Graph}) as an ONNX model taking {@code [N, itemShape...]}.
+     *
+     * @param network   the layers to write; their current parameters and running statistics become initializers
+     * @param itemShape one input item's shape without the batch, e.g. [3, 32, 32]
+     * @param graphName the ONNX graph's name
+     * @return the model
+     * @throws IllegalArgumentException if the layers do not chain from {@code itemShape}, the network is neither a
+     *                                  Sequential nor a Graph, or a layer has no ONNX form
+     */
     public static ModelProto export(Container network, int[] itemShape, String graphName) {
         return export(network, itemShape, graphName, null, null);
     }
@@ -45,7 +54,16 @@ public final class Onnx {
         };
     }
 
-    /** Writes {@code network} to {@code out} as an .onnx file. */
+    /**
+     * Writes {@code network} to {@code out} as an .onnx file, replacing it atomically.
+     *
+     * @param network   the layers to write
+     * @param itemShape one input item's shape without the batch
+     * @param graphName the ONNX graph's name
+     * @param out       the file to write
+     * @throws IOException if the file cannot be written
+     * @throws IllegalArgumentException as {@link #export(Container, int[], String)}
+     */
     public static void export(Container network, int[] itemShape, String graphName, Path out) throws IOException {
         OnnxFile.write(export(network, itemShape, graphName), out);
     }
@@ -54,6 +72,10 @@ public final class Onnx {
      * A model file's network as ONNX. The graph takes what {@code conv4j predict} takes, pixels in [0, 1]:
      * the model's normalisation, when it has one, is the graph's first two nodes ({@code Sub} mean,
      * {@code Div} std), and import turns them back into the model's normalisation.
+     *
+     * @param model the model; its spec gives the input shape and the graph's name ({@code "conv4j"} if unnamed)
+     * @return the ONNX model
+     * @throws IllegalArgumentException as {@link #export(Container, int[], String)}
      */
     public static ModelProto export(Model model) {
         NetworkSpec spec = model.spec();
@@ -61,7 +83,14 @@ public final class Onnx {
         return export(model.network(), spec.input(), name, spec.mean(), spec.std());
     }
 
-    /** Writes {@link #export(Model)} to {@code out}. */
+    /**
+     * Writes {@link #export(Model)} to {@code out}, replacing it atomically.
+     *
+     * @param model the model
+     * @param out   the file to write
+     * @throws IOException if the file cannot be written
+     * @throws IllegalArgumentException as {@link #export(Container, int[], String)}
+     */
     public static void export(Model model, Path out) throws IOException {
         OnnxFile.write(export(model), out);
     }
@@ -80,13 +109,24 @@ public final class Onnx {
      */
     public record Imported(Container network, int[] inputShape, int[] outputShape, boolean softmaxOutput, List<String> notes,
                            float[] mean, float[] std) {
-        /** The network as a Sequential (a file that is a chain with residual blocks), or an error saying it is a graph. */
+        /**
+         * {@return the network as a Sequential (a file that is a chain with residual blocks)}
+         *
+         * @throws IllegalStateException if the network is a Graph
+         */
         public Sequential sequential() {
             if (network instanceof Sequential s) return s;
             throw new IllegalStateException("the imported network is a " + network.describe() + ", not a Sequential");
         }
 
-        /** A conv4j model around the network (spec named {@code name}, classes = output size); needs a [C, H, W] input. */
+        /**
+         * A conv4j model around the network (spec named {@code name}, classes = output size), with the file's
+         * normalisation when it had one. The network is shared, not copied.
+         *
+         * @param name the spec's name
+         * @return the model
+         * @throws IllegalArgumentException if the input item is not [C, H, W] or the output item not [classes]
+         */
         public Model toModel(String name) {
             if (inputShape.length != 3) {
                 throw new IllegalArgumentException("the imported network takes items of shape " + Arrays.toString(inputShape)
@@ -101,12 +141,29 @@ public final class Onnx {
         }
     }
 
-    /** Imports {@code file}; weights of layers that ONNX does not set (none today) are drawn from seed 0. */
+    /**
+     * Imports {@code file}; weights of layers that ONNX does not set (none today) are drawn from seed 0.
+     * External data files are read from the file's folder.
+     *
+     * @param file the .onnx file
+     * @return the network and what the import found
+     * @throws IOException if the file cannot be read; a {@link FormatException} if it is malformed, hostile or
+     *                     uses an op conv4j does not import
+     */
     public static Imported importFile(Path file) throws IOException {
         return build(OnnxReader.read(file), String.valueOf(file));
     }
 
-    /** Imports a parsed model; {@code folder} holds its external data files (may be null). */
+    /**
+     * Imports a parsed model.
+     *
+     * @param model  the parsed ONNX model
+     * @param where  the name errors start with, e.g. the file's path
+     * @param folder the folder of its external data files, or null if it has none
+     * @return the network and what the import found
+     * @throws IOException if an external data file cannot be read; a {@link FormatException} if the model is
+     *                     malformed, hostile or uses an op conv4j does not import
+     */
     public static Imported importModel(ModelProto model, String where, Path folder) throws IOException {
         return build(OnnxReader.read(model, where, folder), where);
     }

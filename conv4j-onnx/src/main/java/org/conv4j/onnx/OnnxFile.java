@@ -38,12 +38,27 @@ public final class OnnxFile {
 
     private OnnxFile() {}
 
-    /** Parses {@code file} with the default ceiling {@link #MAX_FILE_BYTES}. */
+    /**
+     * Parses {@code file} with the default ceiling {@link #MAX_FILE_BYTES}.
+     *
+     * @param file the .onnx file
+     * @return the model, its header checked (graph present, IR version 3 or newer, opset {@link #MIN_OPSET} or newer)
+     * @throws IOException if the file cannot be read; a {@link FormatException} if it is too long, empty, not an
+     *                     ONNX protobuf or its header fails the checks
+     */
     public static ModelProto read(Path file) throws IOException {
         return read(file, MAX_FILE_BYTES);
     }
 
-    /** Parses {@code file}, refusing files longer than {@code maxBytes} before reading them. */
+    /**
+     * Parses {@code file}, refusing files longer than {@code maxBytes} before reading them.
+     *
+     * @param file     the .onnx file
+     * @param maxBytes the longest file accepted; never more than {@link #MAX_FILE_BYTES}
+     * @return the model, its header checked
+     * @throws IOException if the file cannot be read; a {@link FormatException} if it is too long, empty, not an
+     *                     ONNX protobuf or its header fails the checks
+     */
     public static ModelProto read(Path file, long maxBytes) throws IOException {
         String where = String.valueOf(file);
         long length;
@@ -62,7 +77,14 @@ public final class OnnxFile {
         return parse(bytes, where);
     }
 
-    /** Parses an in-memory model; {@code where} names it in error messages. */
+    /**
+     * Parses an in-memory model. The model's raw tensor data views {@code bytes}, which must not change after.
+     *
+     * @param bytes a serialised onnx.ModelProto
+     * @param where the name error messages start with
+     * @return the model, its header checked
+     * @throws FormatException if the bytes are not an ONNX protobuf or its header fails the checks
+     */
     public static ModelProto parse(byte[] bytes, String where) throws FormatException {
         ModelProto model;
         try {
@@ -90,7 +112,14 @@ public final class OnnxFile {
         defaultOpset(model, where);
     }
 
-    /** The version of the default ("" or "ai.onnx") operator set the model imports. */
+    /**
+     * The version of the default ("" or "ai.onnx") operator set the model imports.
+     *
+     * @param model the model
+     * @param where the name error messages start with
+     * @return the opset version, {@link #MIN_OPSET} or newer
+     * @throws FormatException if the model imports no default opset or one older than {@link #MIN_OPSET}
+     */
     public static long defaultOpset(ModelProto model, String where) throws FormatException {
         long opset = -1;
         for (OperatorSetIdProto id : model.getOpsetImportList()) {
@@ -103,7 +132,13 @@ public final class OnnxFile {
         return opset;
     }
 
-    /** Writes {@code model} to {@code file} (through a temporary file, then a rename). */
+    /**
+     * Writes {@code model} to {@code file} (through a temporary file, then a rename), creating missing folders.
+     *
+     * @param model the model
+     * @param file  the file to write
+     * @throws IOException if the file or its folders cannot be written
+     */
     public static void write(ModelProto model, Path file) throws IOException {
         Path abs = file.toAbsolutePath();
         Path dir = abs.getParent();

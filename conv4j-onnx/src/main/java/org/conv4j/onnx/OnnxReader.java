@@ -53,9 +53,19 @@ public final class OnnxReader {
     /**
      * What an import produced: a chain of {@code layers} (with residual blocks), or, when the file branches
      * otherwise, the {@code graph} in topological order (then {@code layers} is empty).
+     *
+     * @param layers        the chain, residual blocks nested; empty for a graph
+     * @param names         each top-level layer's torch-style name, "0", "1", ...; same size as {@code layers}
+     * @param graph         the nodes in topological order, or null for a chain
+     * @param inputShape    one input item's shape, or null when the file leaves more than the batch symbolic
+     * @param softmaxOutput whether the file ended in a Softmax over the classes, which is left out
+     * @param notes         what the import changed or left out, for the user
+     * @param mean          per-channel mean the graph subtracts from its input first, or null
+     * @param std           per-channel std the graph then divides by, or null
      */
     public record Result(List<OnnxLayer> layers, List<String> names, List<Node> graph, int[] inputShape, boolean softmaxOutput,
                          List<String> notes, float[] mean, float[] std) {
+        /** {@return true if the import is a graph (then {@code layers} is empty), false if it is a chain} */
         public boolean isGraph() { return graph != null; }
     }
 
@@ -63,6 +73,13 @@ public final class OnnxReader {
      * One node of an imported graph: a layer, or a merge ("Add", "Mul" with broadcasting, "Concat" along
      * {@code axis}, counting the batch as 0) of several values. {@code name} names the node and its output
      * value; {@code inputs} name earlier nodes or {@link #GRAPH_INPUT}; {@code shape} is the output item shape.
+     *
+     * @param name   the node's name, torch's module path where the file gives one; also its output value's name
+     * @param layer  the layer, or null for a merge
+     * @param merge  "Add", "Mul" or "Concat", or null for a layer
+     * @param axis   Concat's axis of the batched shape
+     * @param inputs the values it reads: earlier nodes' names or {@link #GRAPH_INPUT}
+     * @param shape  the output item shape, or null if unknown
      */
     public record Node(String name, OnnxLayer layer, String merge, int axis, List<String> inputs, int[] shape) {}
 
@@ -162,14 +179,30 @@ public final class OnnxReader {
         this.graph = model.getGraph();
     }
 
-    /** Reads {@code file} (external data resolved in its folder). */
+    /**
+     * Reads {@code file} (external data resolved in its folder).
+     *
+     * @param file the .onnx file
+     * @return the layers or graph and what the import found
+     * @throws IOException if the file cannot be read; a {@link FormatException} if it is malformed or hostile, an
+     *                     {@link UnsupportedOpException} if it uses an op conv4j does not import
+     */
     public static Result read(Path file) throws IOException {
         ModelProto model = OnnxFile.read(file);
         Path folder = file.toAbsolutePath().getParent();
         return read(model, String.valueOf(file), folder);
     }
 
-    /** Reads a parsed model; {@code where} names it in messages, {@code folder} holds its external data (may be null). */
+    /**
+     * Reads a parsed model.
+     *
+     * @param model  the parsed model
+     * @param where  the name messages start with
+     * @param folder the folder of its external data files, or null if it has none
+     * @return the layers or graph and what the import found
+     * @throws IOException if an external data file cannot be read; a {@link FormatException} if the model is
+     *                     malformed or hostile, an {@link UnsupportedOpException} if it uses an op conv4j does not import
+     */
     public static Result read(ModelProto model, String where, Path folder) throws IOException {
         OnnxReader r = new OnnxReader(model, where, folder);
         try {

@@ -34,12 +34,24 @@ public final class OnnxTensors {
 
     private OnnxTensors() {}
 
-    /** Where a tensor came from, for messages, and the folder external data is resolved against. */
+    /**
+     * Where a tensor came from, for messages, and the folder external data is resolved against.
+     *
+     * @param file   the model's name that messages start with
+     * @param folder the folder of external data files, or null if the model may have none
+     */
     public record Source(String file, Path folder) {
         String at(String tensor) { return file + ": tensor '" + tensor + "'"; }
     }
 
-    /** Shape of a tensor, validated; a scalar has shape {@code []}. */
+    /**
+     * Shape of a tensor, validated; a scalar has shape {@code []}.
+     *
+     * @param t   the tensor
+     * @param src where it came from
+     * @return its dims as ints
+     * @throws FormatException if a dim is negative or they declare more than {@link #MAX_ELEMENTS} elements
+     */
     public static int[] shape(TensorProto t, Source src) throws FormatException {
         int[] shape = new int[t.getDimsCount()];
         long count = 1;
@@ -65,7 +77,15 @@ public final class OnnxTensors {
         return (int) n;
     }
 
-    /** A FLOAT (or DOUBLE, narrowed) tensor as a conv4j tensor of the same shape. */
+    /**
+     * A FLOAT (or DOUBLE, narrowed) tensor as a conv4j tensor of the same shape; a scalar becomes shape [1].
+     *
+     * @param t   the tensor, its data inline or in an external file
+     * @param src where it came from, and where external data is resolved
+     * @return the values
+     * @throws IOException if external data cannot be read; a {@link FormatException} if the type is not a float
+     *                     type or the data does not match the shape
+     */
     public static Tensor toFloat(TensorProto t, Source src) throws IOException {
         int[] shape = shape(t, src);
         int n = count(shape);
@@ -101,7 +121,15 @@ public final class OnnxTensors {
         return Tensor.wrap(out, shape.length == 0 ? new int[] {1} : shape);
     }
 
-    /** An INT64 (or INT32) tensor's values, e.g. a Reshape target shape or axes. */
+    /**
+     * An INT64 (or INT32) tensor's values, e.g. a Reshape target shape or axes.
+     *
+     * @param t   the tensor, its data inline or in an external file
+     * @param src where it came from, and where external data is resolved
+     * @return the values in C order
+     * @throws IOException if external data cannot be read; a {@link FormatException} if the type is not an integer
+     *                     type or the data does not match the shape
+     */
     public static long[] toLongs(TensorProto t, Source src) throws IOException {
         int[] shape = shape(t, src);
         int n = count(shape);
@@ -134,7 +162,11 @@ public final class OnnxTensors {
         return out;
     }
 
-    /** Whether the tensor holds integers (INT64/INT32) rather than floats. */
+    /**
+     * {@return whether the tensor holds integers (INT64/INT32) rather than floats}
+     *
+     * @param t the tensor
+     */
     public static boolean isInteger(TensorProto t) {
         return t.getDataType() == TensorProto.DataType.INT64_VALUE || t.getDataType() == TensorProto.DataType.INT32_VALUE;
     }
@@ -233,7 +265,14 @@ public final class OnnxTensors {
         return dt == null ? "unknown type " + type : dt.name();
     }
 
-    /** A FLOAT initializer holding {@code t}'s values as little-endian raw_data. */
+    /**
+     * A FLOAT initializer holding {@code t}'s values as little-endian raw_data (copied).
+     *
+     * @param name  the initializer's name
+     * @param t     the values
+     * @param shape the dims written, holding as many values as {@code t}; none for {@code t}'s own shape
+     * @return the initializer
+     */
     public static TensorProto fromFloat(String name, Tensor t, int... shape) {
         float[] v = t.data();
         ByteBuffer buf = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
@@ -244,7 +283,13 @@ public final class OnnxTensors {
         return b.build();
     }
 
-    /** A 1-D INT64 initializer, e.g. a Reshape target shape. */
+    /**
+     * A 1-D INT64 initializer, e.g. a Reshape target shape.
+     *
+     * @param name   the initializer's name
+     * @param values the values, dims [values.length]
+     * @return the initializer
+     */
     public static TensorProto fromLongs(String name, long... values) {
         TensorProto.Builder b = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64_VALUE).addDims(values.length);
         for (long v : values) b.addInt64Data(v);

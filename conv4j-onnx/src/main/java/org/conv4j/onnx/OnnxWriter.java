@@ -29,6 +29,7 @@ import org.conv4j.tensor.Tensor;
  * Batch normalisation is written in inference mode; dropout is the identity and writes no node.
  */
 public final class OnnxWriter {
+    /** The names of the graph's input value, its output value and the symbolic batch dimension. */
     public static final String INPUT = "input", OUTPUT = "output", BATCH = "N";
 
     private final GraphProto.Builder graph = GraphProto.newBuilder();
@@ -39,9 +40,13 @@ public final class OnnxWriter {
     /**
      * The model as an ONNX ModelProto.
      *
+     * @param graphName the ONNX graph's name
      * @param layers    the model's layers in order
-     * @param itemShape one input item's shape, e.g. {@code [1, 28, 28]}
      * @param names     torch-style name prefix of each top-level layer's parameters ("0", "1", ...), same size as layers
+     * @param itemShape one input item's shape, e.g. {@code [1, 28, 28]}
+     * @return the model
+     * @throws IllegalArgumentException if the names and layers differ in number or the layers do not chain from
+     *                                  {@code itemShape}
      */
     public static ModelProto toModel(String graphName, List<OnnxLayer> layers, List<String> names, int[] itemShape) {
         return toModel(graphName, layers, names, itemShape, null, null);
@@ -51,6 +56,16 @@ public final class OnnxWriter {
      * As {@link #toModel(String, List, List, int[])}, with the input first normalised per channel as
      * {@code (x - mean) / std} (Sub and Div nodes; one value, or one per channel of a [C, H, W] input), when
      * {@code mean} is not null.
+     *
+     * @param graphName the ONNX graph's name
+     * @param layers    the model's layers in order
+     * @param names     torch-style name prefix of each top-level layer's parameters, same size as layers
+     * @param itemShape one input item's shape
+     * @param mean      the mean subtracted from the input, one value or one per channel; null for no normalisation
+     * @param std       the std the input is then divided by, as long as {@code mean}; null with a null mean
+     * @return the model
+     * @throws IllegalArgumentException if the names and layers differ in number or the layers do not chain from
+     *                                  {@code itemShape}
      */
     public static ModelProto toModel(String graphName, List<OnnxLayer> layers, List<String> names, int[] itemShape, float[] mean, float[] std) {
         if (names.size() != layers.size()) throw new IllegalArgumentException("need one name per layer: " + names.size() + " names, " + layers.size() + " layers");
@@ -64,6 +79,15 @@ public final class OnnxWriter {
      * A conv4j {@link Graph} as an ONNX model: each layer node's nodes and initializers are named after the
      * graph node ({@code layer1.0.conv1.weight}), Add, Mul and Concat nodes become the ONNX ops of those names
      * (Add of more than two values a chain of Adds, in input order), and the graph's output value is {@code output}.
+     *
+     * @param graphName the ONNX graph's name
+     * @param g         the graph
+     * @param itemShape one input item's shape
+     * @param mean      the mean subtracted from the input, one value or one per channel; null for no normalisation
+     * @param std       the std the input is then divided by; null with a null mean
+     * @return the model
+     * @throws IllegalArgumentException if the graph's shapes do not work out from {@code itemShape} or a layer has
+     *                                  no ONNX form
      */
     public static ModelProto toModel(String graphName, Graph g, int[] itemShape, float[] mean, float[] std) {
         Map<String, int[]> shapes = g.valueShapes(itemShape);

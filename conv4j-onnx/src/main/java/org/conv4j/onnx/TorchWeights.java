@@ -34,19 +34,54 @@ import org.conv4j.layers.NamedParam;
 public final class TorchWeights {
     private TorchWeights() {}
 
-    /** What a load did. */
+    /**
+     * What a load did.
+     *
+     * @param loaded  the number of conv4j parameters and buffers written
+     * @param skipped the file's tensors not loaded ({@code num_batches_tracked}), by their names in the file
+     */
     public record Report(int loaded, List<String> skipped) {}
 
-    /** Loads {@code file} into {@code network} with no renames. */
+    /**
+     * Loads {@code file} into {@code network} with no renames.
+     *
+     * @param network the network whose parameters and buffers receive the values
+     * @param file    a .safetensors file
+     * @return how many parameters were loaded and which tensors were skipped
+     * @throws IOException if the file cannot be read; a {@link FormatException} if it is malformed or does not
+     *                     match the network's parameters (the network is then unchanged)
+     */
     public static Report load(Layer network, Path file) throws IOException {
         return load(network, file, Map.of());
     }
 
-    /** Loads {@code file} into {@code network}, first replacing name prefixes per {@code renames} (longest match wins). */
+    /**
+     * Loads {@code file} into {@code network}, first replacing name prefixes per {@code renames} (longest match wins).
+     *
+     * @param network the network whose parameters and buffers receive the values
+     * @param file    a .safetensors file
+     * @param renames prefix replacements applied to the file's names, e.g. {@code {"features.": ""}}; may be empty
+     * @return how many parameters were loaded and which tensors were skipped
+     * @throws IOException if the file cannot be read; a {@link FormatException} if it is malformed or does not
+     *                     match the network's parameters (the network is then unchanged)
+     */
     public static Report load(Layer network, Path file, Map<String, String> renames) throws IOException {
         return load(network, SafeTensors.read(file), String.valueOf(file), renames);
     }
 
+    /**
+     * Loads already-read safetensors contents into {@code network}, first replacing name prefixes per
+     * {@code renames} (longest match wins). Everything is checked before anything is written, so on an error
+     * the network is unchanged.
+     *
+     * @param network  the network whose parameters and buffers receive the values
+     * @param contents the tensors, by their names in the file
+     * @param source   the file or resource name that errors start with
+     * @param renames  prefix replacements applied to the file's names, e.g. {@code {"features.": ""}}; may be empty
+     * @return how many parameters were loaded and which tensors were skipped
+     * @throws FormatException if a tensor matches no parameter, two tensors map to one parameter, a parameter has
+     *                         no tensor, or a tensor has a non-float type or another shape
+     */
     public static Report load(Layer network, SafeTensors.Contents contents, String source, Map<String, String> renames) throws FormatException {
         Map<String, NamedParam> params = NamedParam.byName(network);
         Map<String, SafeTensors.Entry> byName = new LinkedHashMap<>();
@@ -93,7 +128,13 @@ public final class TorchWeights {
         return best == null ? name : renames.get(best) + name.substring(best.length());
     }
 
-    /** Parses {@code "features.=,fc.=7."} into a rename map. */
+    /**
+     * Parses {@code "features.=,fc.=7."} into a rename map.
+     *
+     * @param spec comma-separated FROM=TO pairs; TO may be empty; null or blank for none
+     * @return the map, in the order given
+     * @throws IllegalArgumentException if a pair has no '=' or an empty FROM
+     */
     public static Map<String, String> parseRenames(String spec) {
         Map<String, String> m = new LinkedHashMap<>();
         if (spec == null || spec.isBlank()) return m;
