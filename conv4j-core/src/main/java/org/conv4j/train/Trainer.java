@@ -309,13 +309,8 @@ public final class Trainer {
         say("%s", describe(m, topK));
         if (runDir != null) writeMetrics(history);
         for (TrainListener l : listeners) l.onEpoch(m, model);
-        double bestLoss = state.bestLoss();
-        int badEpochs = state.badEpochs();
-        if (config.patience() > 0 && !Double.isNaN(monitored)) {
-            if (monitored < bestLoss) { bestLoss = monitored; badEpochs = 0; } else badEpochs++;
-        }
         loader.nextEpoch();
-        state = state.afterEpoch(m, bestLoss, badEpochs);
+        state = state.nextEpoch(m, monitored, config.patience());
         if (runDir != null) saveCheckpoint();
     }
 

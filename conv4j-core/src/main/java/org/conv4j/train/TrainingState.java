@@ -43,6 +43,28 @@ public record TrainingState(int epochsDone, long globalStep, EpochTotals totals,
         return new TrainingState(epochsDone, globalStep, totals, seconds, bestLoss, badEpochs, history, trainSize, valSize);
     }
 
+    /**
+     * After the epoch in progress ended with {@code metrics}: the next epoch's start, with early stopping's state
+     * moved on by {@code monitored}, the epoch's validation loss (NaN when none is watched).
+     *
+     * @param patience how many epochs without improvement end training (0: early stopping off, the state stays)
+     * @return the next epoch's start; the best loss falls to {@code monitored} when that improves on it,
+     *         otherwise the count of epochs without improvement grows by one
+     */
+    public TrainingState nextEpoch(EpochMetrics metrics, double monitored, int patience) {
+        double best = bestLoss;
+        int bad = badEpochs;
+        if (patience > 0 && !Double.isNaN(monitored)) {
+            if (monitored < best) {
+                best = monitored;
+                bad = 0;
+            } else {
+                bad++;
+            }
+        }
+        return afterEpoch(metrics, best, bad);
+    }
+
     /** After the epoch in progress ended with {@code metrics} and this early-stopping state: the next epoch's start. */
     public TrainingState afterEpoch(EpochMetrics metrics, double bestLoss, int badEpochs) {
         List<EpochMetrics> h = new ArrayList<>(history);
