@@ -17,11 +17,17 @@ import org.conv4j.util.Rng;
  * @param resizedCrop    random resized crops
  */
 public record Augmentation(int cropPadding, boolean horizontalFlip, boolean resizedCrop) {
+    /** No augmentation: images pass through unchanged. */
     public static final Augmentation NONE = new Augmentation(0, false, false);
 
     /** torchvision's RandomResizedCrop defaults: area fraction and aspect ratio (w/h) ranges. */
     public static final double MIN_SCALE = 0.08, MAX_SCALE = 1.0, MIN_RATIO = 3.0 / 4, MAX_RATIO = 4.0 / 3;
 
+    /**
+     * Validates the settings.
+     *
+     * @throws IllegalArgumentException if {@code cropPadding} is outside 0..1024
+     */
     public Augmentation {
         if (cropPadding < 0 || cropPadding > 1024) {
             throw new IllegalArgumentException("Augmentation: cropPadding must be in 0..1024, got " + cropPadding);
@@ -31,6 +37,13 @@ public record Augmentation(int cropPadding, boolean horizontalFlip, boolean resi
     /** Padded crop and flip, no resized crop. */
     public Augmentation(int cropPadding, boolean horizontalFlip) { this(cropPadding, horizontalFlip, false); }
 
+    /**
+     * {@return a padded crop and flip, no resized crop}
+     *
+     * @param cropPadding    zero pixels added on each side before cropping; 0 = no crop
+     * @param horizontalFlip random horizontal flips
+     * @throws IllegalArgumentException if {@code cropPadding} is outside 0..1024
+     */
     public static Augmentation of(int cropPadding, boolean horizontalFlip) {
         return new Augmentation(cropPadding, horizontalFlip);
     }
@@ -38,6 +51,7 @@ public record Augmentation(int cropPadding, boolean horizontalFlip, boolean resi
     /** ImageNet-style: random resized crop and horizontal flip. */
     public static Augmentation imagenet() { return new Augmentation(0, true, true); }
 
+    /** {@return true if this augmentation leaves every image unchanged} */
     public boolean isNone() { return cropPadding == 0 && !horizontalFlip && !resizedCrop; }
 
     /**

@@ -24,10 +24,15 @@ import org.conv4j.io.ReadLimits;
 public final class Cifar {
     private Cifar() {}
 
+    /** Image side (32), channels (3, RGB) and values per image (3 * 32 * 32). */
     public static final int SIDE = 32, CHANNELS = 3, PIXELS = CHANNELS * SIDE * SIDE;
 
     /** Which CIFAR-100 label to use. */
-    public enum Labels { FINE, COARSE }
+    public enum Labels {
+        /** The 100 fine classes. */
+        FINE,
+        /** The 20 coarse superclasses. */
+        COARSE }
 
     /** One decoded batch file: [N, 3, 32, 32] pixel bytes and N labels. */
     record Part(byte[] pixels, int[] labels) {}
@@ -118,8 +123,20 @@ public final class Cifar {
         return Files.isRegularFile(s.resolve(probe)) ? s : null;
     }
 
+    /**
+     * {@return true if {@code dir}, or its {@code cifar-10-batches-bin} subdirectory, holds CIFAR-10's
+     * {@code test_batch.bin}}
+     *
+     * @param dir the directory to probe
+     */
     public static boolean isCifar10Dir(Path dir) { return batchDir(dir, "cifar-10-batches-bin", "test_batch.bin") != null; }
 
+    /**
+     * {@return true if {@code dir}, or its {@code cifar-100-binary} subdirectory, holds CIFAR-100's
+     * {@code test.bin} and {@code train.bin}}
+     *
+     * @param dir the directory to probe
+     */
     public static boolean isCifar100Dir(Path dir) { return batchDir(dir, "cifar-100-binary", "test.bin") != null
             && Files.isRegularFile(batchDir(dir, "cifar-100-binary", "test.bin").resolve("train.bin")); }
 

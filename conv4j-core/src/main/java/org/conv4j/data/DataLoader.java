@@ -53,8 +53,10 @@ public final class DataLoader {
         this.order = drawOrder();
     }
 
+    /** {@return the dataset this loader batches} */
     public Dataset dataset() { return data; }
 
+    /** {@return the batching settings} */
     public LoaderConfig config() { return config; }
 
     /** 0-based current epoch. */
@@ -74,6 +76,7 @@ public final class DataLoader {
     /** 0-based number of the batch {@link #next()} returns next. */
     public int batchIndex() { return position / config.batchSize(); }
 
+    /** {@return true while the current epoch has a batch left to yield} */
     public boolean hasNext() { return position < imagesPerEpoch(); }
 
     /** The next batch of this epoch; starts preparing the one after it. */

@@ -189,15 +189,19 @@ public final class Dataset {
         this.classNames = classNames;
     }
 
+    /** {@return the dataset's name, as shown in logs and reports} */
     public String name() { return name; }
 
     /** Number of images N. */
     public int size() { return rows == null ? labels.length : rows.length; }
 
+    /** {@return the channel count C of every image} */
     public int channels() { return channels; }
 
+    /** {@return the image height H in pixels} */
     public int height() { return height; }
 
+    /** {@return the image width W in pixels} */
     public int width() { return width; }
 
     /** {@code [C, H, W]}: the shape of one image, as a model's input shape. */
@@ -206,10 +210,17 @@ public final class Dataset {
     /** C * H * W. */
     public int itemSize() { return channels * height * width; }
 
+    /** {@return the number of classes, the size of {@link #classNames()}} */
     public int numClasses() { return classNames.size(); }
 
+    /** {@return the class names, indexed by label} */
     public List<String> classNames() { return classNames; }
 
+    /**
+     * {@return the class index of image {@code i}}
+     *
+     * @param i 0-based image index, in 0..N-1
+     */
     public int label(int i) { return labels[row(i)]; }
 
     /** A copy of all N labels, in order. */

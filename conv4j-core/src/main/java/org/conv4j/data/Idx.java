@@ -56,6 +56,16 @@ public final class Idx {
         return readImages(DataFiles.wrap(in, source, length));
     }
 
+    /**
+     * Reads an idx1 unsigned-byte label file from a stream (raw or gzip).
+     *
+     * @param in     the stream; not closed
+     * @param source the file name used in error messages
+     * @param length the stream's size in bytes, or -1 if unknown
+     * @return the N labels, each in 0..255
+     * @throws IOException on a read error, or a {@link org.conv4j.io.FormatException} if the header, count or
+     *                     length is malformed
+     */
     public static int[] readLabels(InputStream in, String source, long length) throws IOException {
         return readLabels(DataFiles.wrap(in, source, length));
     }

@@ -31,6 +31,7 @@ import org.conv4j.kernels.Parallel;
 public final class ImageFolder {
     private ImageFolder() {}
 
+    /** Deepest nesting of folders below the root that the walk enters; deeper is a format error. */
     public static final int MAX_DEPTH = 16;
 
     private static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp");

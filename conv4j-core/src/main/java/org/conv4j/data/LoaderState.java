@@ -20,6 +20,11 @@ public record LoaderState(long seed, int epoch, int position, int[] order, long[
     private static final int MAGIC = 0x434A4C31; // "CJL1": conv4j loader state, version 1
     private static final int HEADER = 24;
 
+    /**
+     * Validates the generator state and copies both arrays.
+     *
+     * @throws IllegalArgumentException if {@code rngState} is not the length of a known generator's state
+     */
     public LoaderState {
         if (!Rng.isStateLength(rngState.length)) {
             throw new IllegalArgumentException("loader Rng state has " + Rng.XOSHIRO_STATE_WORDS + " or " + Rng.TORCH_STATE_WORDS
@@ -29,9 +34,11 @@ public record LoaderState(long seed, int epoch, int position, int[] order, long[
         rngState = rngState.clone();
     }
 
+    /** {@return a copy of this epoch's permutation} */
     @Override
     public int[] order() { return order.clone(); }
 
+    /** {@return a copy of the shuffling generator's state} */
     @Override
     public long[] rngState() { return rngState.clone(); }
 

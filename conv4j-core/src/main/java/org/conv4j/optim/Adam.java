@@ -18,6 +18,18 @@ public final class Adam extends Optimizer {
     private final boolean decoupled;
     private final float[][] m, v;
 
+    /**
+     * Adam or AdamW over one group of parameters.
+     *
+     * @param params      the parameters to update
+     * @param lr          learning rate, ≥ 0
+     * @param beta1       decay of the first-moment average, in [0, 1)
+     * @param beta2       decay of the second-moment average, in [0, 1)
+     * @param eps         added to the denominator for stability, ≥ 0
+     * @param weightDecay L2 penalty (Adam) or decoupled decay (AdamW), ≥ 0
+     * @param decoupled   true for AdamW, false for Adam
+     * @throws IllegalArgumentException if a setting is out of range
+     */
     public Adam(List<NamedParam> params, double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled) {
         this(group(params, lr), beta1, beta2, eps, weightDecay, decoupled);
     }

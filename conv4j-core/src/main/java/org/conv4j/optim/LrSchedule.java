@@ -8,8 +8,14 @@ package org.conv4j.optim;
  */
 @FunctionalInterface
 public interface LrSchedule {
+    /**
+     * {@return the learning-rate multiplier for this step}
+     *
+     * @param step the 0-based optimizer step about to be taken
+     */
     double factor(long step);
 
+    /** {@return the schedule whose factor is always 1} */
     static LrSchedule constant() { return s -> 1.0; }
 
     /** torch StepLR: multiplied by {@code gamma} every {@code everySteps} steps. */

@@ -29,8 +29,10 @@ import org.conv4j.layers.NamedParam;
  * are allocated up front. Not thread-safe.
  */
 public abstract class Optimizer {
+    /** The parameters updated, every group's in group order. */
     protected final List<NamedParam> params;
     private double lr;                 // the first group's current rate
+    /** Number of {@link #step()} calls so far; a subclass's step increments it first. */
     protected long step;
     private final List<ParamGroup> groups;
     private final int[] group;         // per entry of params, the index of its group
@@ -38,6 +40,13 @@ public abstract class Optimizer {
     /** Slot name → one buffer per parameter, same order as {@link #params}. */
     private final Map<String, float[][]> slots = new LinkedHashMap<>();
 
+    /**
+     * An optimizer over one group "all".
+     *
+     * @param params the parameters to update
+     * @param lr     learning rate, ≥ 0
+     * @throws IllegalArgumentException if {@code lr} is negative, infinite or NaN
+     */
     protected Optimizer(List<NamedParam> params, double lr) {
         this(group(params, lr));
     }
@@ -140,6 +149,7 @@ public abstract class Optimizer {
     /** Number of {@link #step()} calls so far. */
     public long steps() { return step; }
 
+    /** {@return the parameters updated, every group's in group order} */
     public List<NamedParam> params() { return params; }
 
     /** The state needed to resume: step count, every group's current rate, and every slot buffer by parameter name. */
@@ -182,11 +192,14 @@ public abstract class Optimizer {
     /**
      * Exported optimizer state.
      *
+     * @param type     the optimizer's name; {@link #restore} checks it
+     * @param step     number of steps taken
      * @param lr       the first group's current rate
      * @param slots    "param name/slot name" → buffer, e.g. {@code "0.weight/exp_avg"}
      * @param groupLrs group name → current rate, in group order; empty in a state saved before groups existed
      */
     public record State(String type, long step, double lr, Map<String, float[]> slots, Map<String, Double> groupLrs) {
+        /** Copies {@code groupLrs}, keeping its order; null becomes empty. */
         public State {
             groupLrs = groupLrs == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(groupLrs));
         }

@@ -16,6 +16,18 @@ public final class RmsProp extends Optimizer {
     private final boolean centered;
     private final float[][] sq, gAvg, buf;
 
+    /**
+     * RMSprop over one group of parameters.
+     *
+     * @param params      the parameters to update
+     * @param lr          learning rate, ≥ 0
+     * @param alpha       smoothing constant of the squared-gradient average, in [0, 1]
+     * @param eps         added to the denominator for stability, ≥ 0
+     * @param weightDecay L2 penalty, ≥ 0
+     * @param momentum    momentum factor, ≥ 0; 0 = none
+     * @param centered    normalise by the estimated variance of the gradient rather than its raw second moment
+     * @throws IllegalArgumentException if a setting is out of range
+     */
     public RmsProp(List<NamedParam> params, double lr, double alpha, double eps, double weightDecay, double momentum, boolean centered) {
         this(group(params, lr), alpha, eps, weightDecay, momentum, centered);
     }

@@ -15,6 +15,17 @@ public final class Sgd extends Optimizer {
     private final boolean nesterov;
     private final float[][] buf;
 
+    /**
+     * SGD over one group of parameters.
+     *
+     * @param params      the parameters to update
+     * @param lr          learning rate, ≥ 0
+     * @param momentum    momentum factor, ≥ 0; 0 = none
+     * @param dampening   dampening of the momentum
+     * @param weightDecay L2 penalty, ≥ 0
+     * @param nesterov    Nesterov momentum
+     * @throws IllegalArgumentException if a setting is out of range
+     */
     public Sgd(List<NamedParam> params, double lr, double momentum, double dampening, double weightDecay, boolean nesterov) {
         this(group(params, lr), momentum, dampening, weightDecay, nesterov);
     }
