@@ -24,8 +24,10 @@ import org.conv4j.layers.NamedParam;
  *
  * @param until    the name the part was chosen by
  * @param children the frozen top-level children's names, in network order
+ * @param layers   the frozen layer instances, compared by identity
  */
 public record FrozenPart(String until, List<String> children, Set<Layer> layers) {
+    /** Copies {@code children} and {@code layers}; the layer set compares by identity. */
     public FrozenPart {
         children = List.copyOf(children);
         Set<Layer> s = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -86,6 +88,7 @@ public record FrozenPart(String until, List<String> children, Set<Layer> layers)
                 + "(nor any named '" + until + ".*'); its layers are " + shown);
     }
 
+    /** {@return true if nothing is frozen} */
     public boolean isEmpty() { return children.isEmpty(); }
 
     /** Whether {@code p} belongs to a frozen layer. */

@@ -56,8 +56,19 @@ public final class Graph implements Container {
      * One node: its name (the name of its output value), the values it reads, and what it runs: exactly one of
      * {@code layer} (reading one value) and {@code merge} (reading {@link Merge#minInputs()} to
      * {@link Merge#maxInputs()} values).
+     *
+     * @param name   the node's name, which is also the name of its output value
+     * @param inputs the names of the values it reads, in order
+     * @param layer  the layer it runs, or null for a merge node
+     * @param merge  the merge it runs, or null for a layer node
      */
     public record Node(String name, List<String> inputs, Layer layer, Merge merge) {
+        /**
+         * Validates the node and copies its inputs.
+         *
+         * @throws IllegalArgumentException if the name is empty or malformed, the node holds both or neither of
+         *                                  a layer and a merge, or its input count does not fit what it runs
+         */
         public Node {
             if (name == null || name.isEmpty()) throw new IllegalArgumentException("Graph: a node needs a name");
             checkName(name);
@@ -85,6 +96,7 @@ public final class Graph implements Container {
         /** A merge node reading {@code inputs} in order. */
         public static Node of(String name, Merge merge, String... inputs) { return of(name, merge, List.of(inputs)); }
 
+        /** {@return true if the node runs a merge rather than a layer} */
         public boolean isMerge() { return merge != null; }
 
         /** The layer's or the merge's description. */

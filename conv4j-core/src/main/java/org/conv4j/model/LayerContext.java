@@ -15,6 +15,13 @@ public final class LayerContext {
     /** Builds one nested layer ({@code {"type": ..., settings...}}) in this context. */
     @FunctionalInterface
     public interface Nested {
+        /**
+         * {@return the layer built from {@code config}}
+         *
+         * @param config  the layer's JSON object, with its "type"
+         * @param context the context to build it in
+         * @throws FormatException if the type is unknown or a setting is malformed
+         */
         Layer read(Json.Obj config, LayerContext context) throws FormatException;
     }
 

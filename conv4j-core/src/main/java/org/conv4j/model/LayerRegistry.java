@@ -55,6 +55,11 @@ public final class LayerRegistry {
     /** Names of every registered type, in registration order. */
     public static synchronized List<String> names() { return List.copyOf(BY_NAME.keySet()); }
 
+    /**
+     * {@return the registered type of this name, or null if none is}
+     *
+     * @param name the type's name, as in a spec's "type" ("Conv2d")
+     */
     public static synchronized LayerType<?> byName(String name) { return BY_NAME.get(name); }
 
     /** The registered type of a layer, or an error naming its class. */

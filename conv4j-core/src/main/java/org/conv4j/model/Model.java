@@ -51,6 +51,7 @@ public final class Model {
         throw new IllegalStateException("model " + spec.name() + ": the network is a " + network.describe() + ", not a Sequential");
     }
 
+    /** {@return the number of classes the model predicts} */
     public int classes() { return spec.classes(); }
 
     /** A normalised copy of {@code x} ([N, C, H, W], values in [0, 1]); the input itself is unchanged. */

@@ -29,7 +29,9 @@ import org.conv4j.layers.NamedParam;
 public final class ModelFile {
     private ModelFile() {}
 
+    /** The value of a model file's "format" metadata. */
     public static final String FORMAT = "conv4j-model";
+    /** The newest "format_version" this conv4j writes and reads. */
     public static final int VERSION = 1;
 
     /**
@@ -90,6 +92,15 @@ public final class ModelFile {
         return t;
     }
 
+    /**
+     * Reads a model file: builds the network its spec describes and loads its weights.
+     *
+     * @param file a safetensors file written by {@link #save}
+     * @return the model, with the saved weights
+     * @throws IOException on a read error, or a {@link FormatException} if the file is not a conv4j model, its
+     *                     version is newer than this conv4j reads, or a tensor's name, dtype or shape does not
+     *                     match the network
+     */
     public static Model load(Path file) throws IOException {
         SafeTensors.Contents c = SafeTensors.read(file);
         String format = c.metadata().get("format");

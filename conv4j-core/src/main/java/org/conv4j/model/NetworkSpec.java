@@ -44,15 +44,34 @@ import org.conv4j.util.Rng;
  * whose parameters are named {@code <node>.<param>}. Exactly one of the two is present; {@link #layers()} is empty
  * for a graph spec and {@link #graph()} null for a layer list.
  * Immutable. The input is bounded like every loader's: {@link #MAX_BYTES}, nesting depth 32, 2^18 values.
+ *
+ * @param name       the network's name
+ * @param input      [C, H, W] of one image; each at least 1
+ * @param classes    number of output classes, at least 1
+ * @param classNames one name per class, or null for none
+ * @param mean       input normalisation mean (1 or C values), or null with {@code std} for none
+ * @param std        input normalisation std (1 or C positive values), or null with {@code mean} for none
+ * @param init       weight initialisation scheme; null means {@link Init.Scheme#TORCH_DEFAULT}
+ * @param layers     the Sequential's layer settings, each with its "type"; empty for a graph spec
+ * @param graph      the graph's nodes and output, or null for a layer list
  */
 public record NetworkSpec(String name, int[] input, int classes, List<String> classNames,
                           float[] mean, float[] std, Init.Scheme init, List<Map<String, Object>> layers,
                           Map<String, Object> graph) {
+    /** The value of a spec's "format" key. */
     public static final String FORMAT = "conv4j-network";
+    /** The newest spec "version" this conv4j reads. */
     public static final int VERSION = 1;
     /** Largest spec file read. */
     public static final int MAX_BYTES = 4 << 20;
 
+    /**
+     * Validates the spec and copies its arrays and lists.
+     *
+     * @throws IllegalArgumentException if the input is not three positive sizes, classes is below 1, the class
+     *                                  names do not number {@code classes}, mean and std are not both given with
+     *                                  1 or C values (std positive), or both layers and a graph are given
+     */
     public NetworkSpec {
         if (input == null || input.length != 3) throw new IllegalArgumentException("spec input must be [C, H, W]");
         for (int d : input) if (d < 1) throw new IllegalArgumentException("spec input " + Arrays.toString(input) + " has a non-positive size");
@@ -83,14 +102,38 @@ public record NetworkSpec(String name, int[] input, int classes, List<String> cl
         this(name, input, classes, classNames, mean, std, init, layers, null);
     }
 
+    /** {@return a copy of [C, H, W]} */
     @Override public int[] input() { return input.clone(); }
 
+    /**
+     * {@return a copy with this name}
+     *
+     * @param n the network's name
+     */
     public NetworkSpec withName(String n) { return new NetworkSpec(n, input, classes, classNames, mean, std, init, layers, graph); }
 
+    /**
+     * {@return a copy with this input normalisation}
+     *
+     * @param m mean, 1 or C values; null with {@code s} for none
+     * @param s std, 1 or C positive values; null with {@code m} for none
+     * @throws IllegalArgumentException as the canonical constructor does
+     */
     public NetworkSpec withNormalize(float[] m, float[] s) { return new NetworkSpec(name, input, classes, classNames, m, s, init, layers, graph); }
 
+    /**
+     * {@return a copy with these class names}
+     *
+     * @param names one per class, or null for none
+     * @throws IllegalArgumentException if there are not {@code classes} names
+     */
     public NetworkSpec withClassNames(List<String> names) { return new NetworkSpec(name, input, classes, names, mean, std, init, layers, graph); }
 
+    /**
+     * {@return a copy with this initialisation scheme}
+     *
+     * @param scheme the scheme; null means {@link Init.Scheme#TORCH_DEFAULT}
+     */
     public NetworkSpec withInit(Init.Scheme scheme) { return new NetworkSpec(name, input, classes, classNames, mean, std, scheme, layers, graph); }
 
     /** A network's description as a spec, or (spec null) why it has none. */
@@ -272,6 +315,7 @@ public record NetworkSpec(String name, int[] input, int classes, List<String> cl
         return l;
     }
 
+    /** {@return the spec as pretty-printed JSON text, which {@link #parse} reads back} */
     public String toJsonText() { return Json.pretty(toJson()); }
 
     // ---------------------------------------------------------------- building

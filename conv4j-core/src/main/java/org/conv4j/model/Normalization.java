@@ -27,6 +27,12 @@ public record Normalization(float[] mean, float[] std) {
     public static final Normalization IMAGENET = new Normalization(
             new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f});
 
+    /**
+     * Validates and copies the values.
+     *
+     * @throws IllegalArgumentException if mean and std are empty or differ in length, a std is not positive, or a
+     *                                  value is not finite
+     */
     public Normalization {
         if (mean.length == 0 || mean.length != std.length) {
             throw new IllegalArgumentException("Normalization: mean has " + mean.length + " values and std "
@@ -55,6 +61,7 @@ public record Normalization(float[] mean, float[] std) {
         }
     }
 
+    /** {@return true if every mean is 0 and every std 1, so normalising changes nothing} */
     public boolean isIdentity() {
         for (int c = 0; c < mean.length; c++) if (mean[c] != 0f || std[c] != 1f) return false;
         return true;

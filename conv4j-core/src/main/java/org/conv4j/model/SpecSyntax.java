@@ -12,7 +12,10 @@ import org.conv4j.io.Yaml;
  * saying what to add, and JSON specs are unaffected.
  */
 public enum SpecSyntax {
-    JSON, YAML;
+    /** JSON, read by {@link Json}. */
+    JSON,
+    /** YAML, read by {@link Yaml}; needs SnakeYAML Engine. */
+    YAML;
 
     /**
      * The syntax of a spec file: by its extension ({@code .yaml} or {@code .yml}, {@code .json}, any case);

@@ -20,6 +20,7 @@ import java.util.List;
 public final class Zoo {
     private Zoo() {}
 
+    /** The names of the built-in specs. */
     public static final List<String> NAMES = List.of("reference", "recipe", "resnet-mini");
 
     /** The built-in spec called {@code name}. */
