@@ -65,6 +65,14 @@ public record Checkpoint(Model model, TrainConfig config, Optimizer.State optimi
         return m;
     }
 
+    /**
+     * Writes the checkpoint atomically: the model's spec and weights, the config, the optimizer's step, rates and
+     * slot buffers, the loader's position and every layer state.
+     *
+     * @param file the safetensors file to write; replaced if it exists
+     * @throws IOException              on a write error
+     * @throws IllegalArgumentException if the model's spec cannot describe its network
+     */
     public void save(Path file) throws IOException {
         ModelFile.checkSavable(model);
         Map<String, String> meta = new LinkedHashMap<>();
@@ -93,6 +101,14 @@ public record Checkpoint(Model model, TrainConfig config, Optimizer.State optimi
         AtomicFile.write(file, out -> SafeTensors.write(out, meta, tensors));
     }
 
+    /**
+     * Reads a checkpoint written by {@link #save}.
+     *
+     * @param file the checkpoint file
+     * @return the checkpoint, with the model rebuilt and its weights loaded
+     * @throws IOException on a read error, or a {@link FormatException} naming the file and entry if it is not a
+     *                     conv4j checkpoint or a tensor or the trainer state is missing or malformed
+     */
     public static Checkpoint load(Path file) throws IOException {
         String src = file.toString();
         SafeTensors.Contents c = SafeTensors.read(file);

@@ -75,6 +75,19 @@ public final class Progress {
         return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
     }
 
+    /**
+     * Shows the progress after a batch; draws only when the mode's rate allows (the bar at most 5 times a second,
+     * lines about every 10% of the epoch) and always after the epoch's last batch; nothing in mode NONE.
+     *
+     * @param epoch   1-based epoch number
+     * @param epochs  epochs in the run
+     * @param batch   batches done in this epoch, 1-based
+     * @param batches batches in the epoch
+     * @param images  images trained on in this epoch so far
+     * @param seconds seconds spent on this epoch so far
+     * @param loss    running mean loss of the epoch
+     * @param acc     running accuracy of the epoch, in [0, 1]
+     */
     public void update(int epoch, int epochs, int batch, int batches, long images, double seconds, double loss, double acc) {
         if (out == null) return;
         double rate = images / Math.max(seconds, 1e-9);

@@ -134,10 +134,13 @@ public final class Trainer {
         return t;
     }
 
+    /** {@return the model being trained} */
     public Model model() { return model; }
 
+    /** {@return the training settings} */
     public TrainConfig config() { return config; }
 
+    /** {@return the optimizer, over the trainable (not frozen) parameters} */
     public Optimizer optimizer() { return optimizer; }
 
     /** Where metrics, checkpoints and the final model go (created if missing); null for none. */
@@ -150,6 +153,12 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * Adds a listener, called on the training thread after the ones added before it.
+     *
+     * @param l the listener
+     * @return this trainer
+     */
     public Trainer addListener(TrainListener l) { listeners.add(l); return this; }
 
     /** The epochs finished before this run resumed (from the checkpoint); empty for a fresh run. */

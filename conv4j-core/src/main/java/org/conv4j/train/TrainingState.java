@@ -24,6 +24,7 @@ import org.conv4j.io.Json;
  */
 public record TrainingState(int epochsDone, long globalStep, EpochTotals totals, double elapsed, double bestLoss,
                             int badEpochs, List<EpochMetrics> history, int trainSize, int valSize) {
+    /** Copies {@code history}. */
     public TrainingState {
         history = List.copyOf(history);
     }
