@@ -25,6 +25,12 @@ public record ParamGroup(String name, List<NamedParam> params, double lr) {
         params = List.copyOf(params);
     }
 
-    /** The one group of an optimizer built on a plain parameter list. */
+    /**
+     * {@return the one group "all" of an optimizer built on a plain parameter list}
+     *
+     * @param params the parameters
+     * @param lr     the base learning rate, ≥ 0
+     * @throws IllegalArgumentException if {@code lr} is negative, infinite or NaN
+     */
     public static ParamGroup all(List<NamedParam> params, double lr) { return new ParamGroup("all", params, lr); }
 }
