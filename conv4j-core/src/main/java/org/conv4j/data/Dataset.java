@@ -28,9 +28,14 @@ public final class Dataset {
     private final List<String> classNames;
 
     /**
+     * A dataset of float32 pixels.
+     *
      * @param name       where the data came from, shown in messages (e.g. "Fashion-MNIST train")
      * @param pixels     [N, C, H, W] values in [0, 1]; not copied
      * @param labels     [N] class indices; not copied
+     * @param channels   C, at least 1
+     * @param height     H, at least 1
+     * @param width      W, at least 1
      * @param classNames one name per class; labels must be below its size
      */
     public Dataset(String name, float[] pixels, int[] labels, int channels, int height, int width,
@@ -41,7 +46,13 @@ public final class Dataset {
     /**
      * A dataset of 8-bit pixels, each byte {@code v} (unsigned) read as the float32 {@code v / 255f}.
      *
-     * @param pixels [N, C, H, W] unsigned bytes; not copied
+     * @param name       where the data came from, shown in messages
+     * @param pixels     [N, C, H, W] unsigned bytes; not copied
+     * @param labels     [N] class indices; not copied
+     * @param channels   C, at least 1
+     * @param height     H, at least 1
+     * @param width      W, at least 1
+     * @param classNames one name per class; labels must be below its size
      * @see #Dataset(String, float[], int[], int, int, int, List)
      */
     public Dataset(String name, byte[] pixels, int[] labels, int channels, int height, int width,
@@ -57,6 +68,7 @@ public final class Dataset {
      * @param images [N][C*H*W] pixel values in [0, 1]
      * @param labels [N] class indices, each at least 0
      * @param shape  {@code [C, H, W]} of one image
+     * @return the dataset
      * @throws IllegalArgumentException naming the image or label at fault if the counts differ, an image has the
      *                                  wrong length, a pixel is outside [0, 1] or a label is negative
      */
@@ -67,7 +79,12 @@ public final class Dataset {
     /**
      * As {@link #of(float[][], int[], int[])} with the classes' names.
      *
+     * @param images     [N][C*H*W] pixel values in [0, 1]; copied
+     * @param labels     [N] class indices
+     * @param shape      {@code [C, H, W]} of one image
      * @param classNames one name per class; every label must be below its size
+     * @return the dataset
+     * @throws IllegalArgumentException naming what is wrong, as {@link #of(float[][], int[], int[])}
      */
     public static Dataset of(float[][] images, int[] labels, int[] shape, List<String> classNames) {
         final String where = "Dataset.of";
@@ -99,6 +116,7 @@ public final class Dataset {
      *
      * @param images [N, C, H, W] pixel values in [0, 1]
      * @param labels [N] class indices, each at least 0
+     * @return the dataset
      * @throws IllegalArgumentException naming what is wrong, as {@link #of(float[][], int[], int[])}
      */
     public static Dataset of(Tensor images, int[] labels) {
@@ -108,7 +126,11 @@ public final class Dataset {
     /**
      * As {@link #of(Tensor, int[])} with the classes' names.
      *
+     * @param images     [N, C, H, W] pixel values in [0, 1]; copied
+     * @param labels     [N] class indices
      * @param classNames one name per class; every label must be below its size
+     * @return the dataset
+     * @throws IllegalArgumentException naming what is wrong, as {@link #of(float[][], int[], int[])}
      */
     public static Dataset of(Tensor images, int[] labels, List<String> classNames) {
         final String where = "Dataset.of";
