@@ -48,7 +48,7 @@ public record Augmentation(int cropPadding, boolean horizontalFlip, boolean resi
         return new Augmentation(cropPadding, horizontalFlip);
     }
 
-    /** ImageNet-style: random resized crop and horizontal flip. */
+    /** {@return the ImageNet-style augmentation: random resized crop and horizontal flip} */
     public static Augmentation imagenet() { return new Augmentation(0, true, true); }
 
     /** {@return true if this augmentation leaves every image unchanged} */

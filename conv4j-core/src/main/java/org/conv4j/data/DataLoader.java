@@ -59,27 +59,27 @@ public final class DataLoader {
     /** {@return the batching settings} */
     public LoaderConfig config() { return config; }
 
-    /** 0-based current epoch. */
+    /** {@return the 0-based current epoch} */
     public int epoch() { return epoch; }
 
-    /** Batches in one epoch. */
+    /** {@return the number of batches in one epoch} */
     public int batchesPerEpoch() {
         int n = data.size(), b = config.batchSize();
         return config.dropLast() ? n / b : (n + b - 1) / b;
     }
 
-    /** Images yielded per epoch (N, or fewer with dropLast). */
+    /** {@return the number of images yielded per epoch (N, or fewer with dropLast)} */
     public int imagesPerEpoch() {
         return config.dropLast() ? data.size() / config.batchSize() * config.batchSize() : data.size();
     }
 
-    /** 0-based number of the batch {@link #next()} returns next. */
+    /** {@return the 0-based number of the batch {@link #next()} returns next} */
     public int batchIndex() { return position / config.batchSize(); }
 
     /** {@return true while the current epoch has a batch left to yield} */
     public boolean hasNext() { return position < imagesPerEpoch(); }
 
-    /** The next batch of this epoch; starts preparing the one after it. */
+    /** {@return the next batch of this epoch; starts preparing the one after it} */
     public Batch next() {
         if (!hasNext()) throw new NoSuchElementException("epoch " + epoch + " has no more batches; call nextEpoch()");
         Batch b;
@@ -107,7 +107,7 @@ public final class DataLoader {
         position = 0;
     }
 
-    /** The loader's exact position, to store in a checkpoint. */
+    /** {@return the loader's exact position, to store in a checkpoint} */
     public LoaderState state() {
         return new LoaderState(augmentationSeed, epoch, position, order, shuffleRng.state());
     }

@@ -214,7 +214,7 @@ public final class Dataset {
     /** {@return the dataset's name, as shown in logs and reports} */
     public String name() { return name; }
 
-    /** Number of images N. */
+    /** {@return the number of images N} */
     public int size() { return rows == null ? labels.length : rows.length; }
 
     /** {@return the channel count C of every image} */
@@ -226,10 +226,10 @@ public final class Dataset {
     /** {@return the image width W in pixels} */
     public int width() { return width; }
 
-    /** {@code [C, H, W]}: the shape of one image, as a model's input shape. */
+    /** {@return the shape of one image, {@code [C, H, W]}, as a model's input shape} */
     public int[] itemShape() { return new int[] {channels, height, width}; }
 
-    /** C * H * W. */
+    /** {@return the number of values in one image, C * H * W} */
     public int itemSize() { return channels * height * width; }
 
     /** {@return the number of classes, the size of {@link #classNames()}} */
@@ -245,7 +245,7 @@ public final class Dataset {
      */
     public int label(int i) { return labels[row(i)]; }
 
-    /** A copy of all N labels, in order. */
+    /** {@return a copy of all N labels, in order} */
     public int[] labels() {
         int[] out = new int[size()];
         for (int i = 0; i < out.length; i++) out[i] = label(i);
@@ -258,7 +258,7 @@ public final class Dataset {
         pixels.copy(row(i) * n, dst, offset, n);
     }
 
-    /** Memory per pixel value of the storage: 1 for 8-bit pixels kept as bytes, 4 for float32. */
+    /** {@return the memory per pixel value of the storage: 1 for 8-bit pixels kept as bytes, 4 for float32} */
     public int bytesPerValue() { return pixels.bytesPerValue(); }
 
     /** Image {@code i} as a new {@code [C, H, W]} tensor. */
@@ -268,14 +268,14 @@ public final class Dataset {
         return t;
     }
 
-    /** All images as a new {@code [N, C, H, W]} tensor. */
+    /** {@return all images as a new {@code [N, C, H, W]} tensor} */
     public Tensor images() {
         Tensor t = new Tensor(size(), channels, height, width);
         for (int i = 0, n = itemSize(); i < size(); i++) copyImage(i, t.data(), i * n);
         return t;
     }
 
-    /** Images per class, indexed by label. */
+    /** {@return the number of images per class, indexed by label} */
     public int[] classCounts() {
         int[] counts = new int[numClasses()];
         for (int i = 0; i < size(); i++) counts[label(i)]++;

@@ -99,7 +99,7 @@ public final class Graph implements Container {
         /** {@return true if the node runs a merge rather than a layer} */
         public boolean isMerge() { return merge != null; }
 
-        /** The layer's or the merge's description. */
+        /** {@return the layer's or the merge's description} */
         public String describe() { return layer != null ? layer.describe() : merge.describe(); }
     }
 
@@ -241,13 +241,13 @@ public final class Graph implements Container {
         return r;
     }
 
-    /** The name of the input value. */
+    /** {@return the name of the input value} */
     public String input() { return input; }
 
-    /** The name of the node whose value is the output. */
+    /** {@return the name of the node whose value is the output} */
     public String output() { return output; }
 
-    /** The nodes in their run order. */
+    /** {@return the nodes in their run order} */
     public List<Node> nodes() { return nodes; }
 
     /** The node called {@code name}, or null. */

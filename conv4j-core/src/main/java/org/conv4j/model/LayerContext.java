@@ -82,7 +82,7 @@ public final class LayerContext {
         org.conv4j.io.ReadLimits.fitsHeap(c.path(), "the network's " + params + " parameters", 4 * params);
     }
 
-    /** The generator that initialises weights, layer after layer. */
+    /** {@return the generator that initialises weights, layer after layer} */
     public Rng rng() { return rng; }
 
     /**

@@ -52,7 +52,7 @@ public final class LayerRegistry {
     /** A context for building a network from its spec with {@link #read}, initialising weights from {@code rng}. */
     public static LayerContext context(Rng rng) { return new LayerContext(rng, LayerRegistry::read); }
 
-    /** Names of every registered type, in registration order. */
+    /** {@return the names of every registered type, in registration order} */
     public static synchronized List<String> names() { return List.copyOf(BY_NAME.keySet()); }
 
     /**

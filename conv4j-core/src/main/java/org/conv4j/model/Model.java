@@ -42,10 +42,10 @@ public final class Model {
     /** {@return the spec: architecture, input shape, classes and normalisation} */
     public NetworkSpec spec() { return spec; }
 
-    /** The network: a {@link Sequential} for a spec with "layers", a {@link Graph} for one with "graph". */
+    /** {@return the network: a {@link Sequential} for a spec with "layers", a {@link Graph} for one with "graph"} */
     public Container network() { return network; }
 
-    /** The network as a Sequential, or an error naming what it is (a graph) for callers that need its layer list. */
+    /** {@return the network as a Sequential; fails naming what it is (a graph) otherwise} */
     public Sequential sequential() {
         if (network instanceof Sequential s) return s;
         throw new IllegalStateException("model " + spec.name() + ": the network is a " + network.describe() + ", not a Sequential");
@@ -72,7 +72,7 @@ public final class Model {
         for (int off = 0; off < d.length; off += item) n.apply(d, off, in[0], in[1] * in[2]);
     }
 
-    /** The spec's normalisation (the same arithmetic the data loader applies while training). */
+    /** {@return the spec's normalisation (the same arithmetic the data loader applies while training)} */
     public Normalization normalization() {
         return spec.mean() == null ? Normalization.NONE : new Normalization(spec.mean(), spec.std());
     }

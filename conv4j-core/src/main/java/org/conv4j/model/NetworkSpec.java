@@ -288,7 +288,7 @@ public record NetworkSpec(String name, int[] input, int classes, List<String> cl
         return r;
     }
 
-    /** The JSON tree of this spec (maps, lists, numbers, strings). */
+    /** {@return the JSON tree of this spec (maps, lists, numbers, strings)} */
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", FORMAT);

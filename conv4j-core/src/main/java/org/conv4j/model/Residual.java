@@ -41,7 +41,7 @@ public final class Residual implements Container {
     /** {@return the main path} */
     public Sequential block() { return block; }
 
-    /** The projection, or null when the shortcut is the identity. */
+    /** {@return the projection, or null when the shortcut is the identity} */
     public Sequential shortcut() { return shortcut; }
 
     @Override

@@ -57,7 +57,7 @@ public final class Sequential implements Container {
         return c;
     }
 
-    /** The passes forward, backward and infer run, in forward order. */
+    /** {@return the passes forward, backward and infer run, in forward order} */
     public List<Fusion.Stage> stages() { return stages; }
 
     @Override

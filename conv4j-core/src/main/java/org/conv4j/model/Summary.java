@@ -127,7 +127,7 @@ public final class Summary {
     /** {@return the FLOPs of one image's forward pass} */
     public long totalFlops() { return totalFlops; }
 
-    /** A fixed-width table, then totals. */
+    /** {@return a fixed-width table, then totals} */
     public String format() {
         int wName = 4, wLayer = 5;
         for (Row r : rows) {

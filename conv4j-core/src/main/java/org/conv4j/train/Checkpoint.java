@@ -45,13 +45,13 @@ public record Checkpoint(Model model, TrainConfig config, Optimizer.State optimi
     public static final String FORMAT = "conv4j-checkpoint";
     public static final int VERSION = 1;
 
-    /** Finished epochs. */
+    /** {@return the number of finished epochs} */
     public int epochsDone() { return state.epochsDone(); }
 
-    /** Optimizer steps taken. */
+    /** {@return the number of optimizer steps taken} */
     public long globalStep() { return state.globalStep(); }
 
-    /** The metrics of the finished epochs. */
+    /** {@return the metrics of the finished epochs} */
     public List<EpochMetrics> history() { return state.history(); }
 
     /** Every layer state under {@code root} by its tensor name in a checkpoint ({@code "rng.5"}), in walk order. */

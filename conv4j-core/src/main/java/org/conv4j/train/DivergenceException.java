@@ -20,6 +20,6 @@ public final class DivergenceException extends RuntimeException {
         this.step = step;
     }
 
-    /** The 1-based global optimizer step whose gradients diverged (no update was applied). */
+    /** {@return the 1-based global optimizer step whose gradients diverged (no update was applied)} */
     public long step() { return step; }
 }

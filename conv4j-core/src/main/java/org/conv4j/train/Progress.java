@@ -25,7 +25,7 @@ public final class Progress {
         /** nothing */
         NONE;
 
-        /** AUTO resolved against this process's stderr; the other modes are themselves. */
+        /** {@return this mode, AUTO resolved against this process's stderr} */
         public Mode resolve() { return this != AUTO ? this : stderrIsTerminal() ? BAR : LINES; }
     }
 

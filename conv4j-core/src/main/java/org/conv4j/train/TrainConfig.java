@@ -101,7 +101,7 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
         if (!ok) throw new IllegalArgumentException("--" + field + " " + message);
     }
 
-    /** The reference recipe: Adam 1e-3, batch 64, 2 epochs, seed 0. */
+    /** {@return the reference recipe: Adam 1e-3, batch 64, 2 epochs, seed 0} */
     public static TrainConfig defaults() {
         return new TrainConfig(2, 64, 1e-3, "adam", 0, false, 0, "none", 1, 0.1, 0, 0, 0, 0, 0, 0, 5, false, 0, 0);
     }
@@ -214,7 +214,7 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
                 freezeUntil, backboneLr, on);
     }
 
-    /** Whether the run has more than one parameter group (a separate backbone rate or a frozen part). */
+    /** {@return true if the run has more than one parameter group (a separate backbone rate or a frozen part)} */
     public boolean fineTunes() { return !freezeUntil.isEmpty() || !Double.isNaN(backboneLr); }
 
     /** The optimizer this config names, over parameter groups (see {@link #newOptimizer(List)}). */
@@ -252,7 +252,7 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
         return warmupSteps > 0 ? s.after(warmupSteps) : s;
     }
 
-    /** JSON form, stored in checkpoints so a resumed run trains exactly as the original. */
+    /** {@return the JSON form, stored in checkpoints so a resumed run trains exactly as the original} */
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("epochs", epochs); m.put("batch_size", batchSize); m.put("lr", lr); m.put("optimizer", optimizer);

@@ -119,7 +119,7 @@ public final class Trainer {
         return g;
     }
 
-    /** The part of the network the run leaves untouched ({@link TrainConfig#freezeUntil}); empty when none. */
+    /** {@return the part of the network the run leaves untouched ({@link TrainConfig#freezeUntil}); empty when none} */
     public FrozenPart frozen() { return frozen; }
 
     /**
@@ -161,7 +161,7 @@ public final class Trainer {
      */
     public Trainer addListener(TrainListener l) { listeners.add(l); return this; }
 
-    /** The epochs finished before this run resumed (from the checkpoint); empty for a fresh run. */
+    /** {@return the epochs finished before this run resumed (from the checkpoint); empty for a fresh run} */
     public List<EpochMetrics> resumedHistory() { return resumeFrom == null ? List.of() : resumeFrom.history(); }
 
     /**
