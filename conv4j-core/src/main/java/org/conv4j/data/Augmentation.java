@@ -34,7 +34,13 @@ public record Augmentation(int cropPadding, boolean horizontalFlip, boolean resi
         }
     }
 
-    /** Padded crop and flip, no resized crop. */
+    /**
+     * Padded crop and flip, no resized crop.
+     *
+     * @param cropPadding    zero pixels added on each side before cropping; 0 = no crop
+     * @param horizontalFlip random horizontal flips
+     * @throws IllegalArgumentException if {@code cropPadding} is outside 0..1024
+     */
     public Augmentation(int cropPadding, boolean horizontalFlip) { this(cropPadding, horizontalFlip, false); }
 
     /**
@@ -57,6 +63,15 @@ public record Augmentation(int cropPadding, boolean horizontalFlip, boolean resi
     /**
      * Writes the augmented {@code src} ([C, H, W] at srcOff) to {@code dst} at dstOff. Draws, from {@code rng} in this
      * order: the resized crop's box ({@link #cropBox}), the padded crop's offsets (two ints), the flip (one boolean).
+     *
+     * @param src    the source pixels
+     * @param srcOff offset of the [C, H, W] image in {@code src}; read only
+     * @param dst    receives the augmented [C, H, W] image
+     * @param dstOff offset in {@code dst}
+     * @param c      channels C
+     * @param h      height H
+     * @param w      width W
+     * @param rng    the generator the random draws come from
      */
     public void apply(float[] src, int srcOff, float[] dst, int dstOff, int c, int h, int w, Rng rng) {
         if (resizedCrop) {
@@ -90,8 +105,10 @@ public record Augmentation(int cropPadding, boolean horizontalFlip, boolean resi
     /**
      * A crop box of an h × w image.
      *
-     * @param top  first row
-     * @param left first column
+     * @param top    first row
+     * @param left   first column
+     * @param height rows in the box
+     * @param width  columns in the box
      */
     public record Box(int top, int left, int height, int width) {}
 
@@ -100,6 +117,11 @@ public record Augmentation(int cropPadding, boolean horizontalFlip, boolean resi
      * [{@link #MIN_SCALE}, {@link #MAX_SCALE}) and a log-uniform aspect ratio in [{@link #MIN_RATIO}, {@link #MAX_RATIO}),
      * the first box that fits placed uniformly; else the centre crop clamped to the ratio range. Draws two doubles
      * per try and two ints for the place.
+     *
+     * @param h   the image height
+     * @param w   the image width
+     * @param rng the generator the draws come from
+     * @return the box, inside the h × w image
      */
     public static Box cropBox(int h, int w, Rng rng) {
         double area = (double) h * w;

@@ -50,7 +50,14 @@ public final class Cifar {
         }
     }
 
-    /** Reads one batch held in memory; {@code source} names it in errors. */
+    /**
+     * Checks one batch file held in memory by reading it.
+     *
+     * @param data     the file's bytes
+     * @param source   names the file in errors
+     * @param cifar100 true for CIFAR-100's record layout (two label bytes), false for CIFAR-10's
+     * @throws IOException a {@link FormatException} naming the source and record if the batch is malformed
+     */
     public static void checkBatch(byte[] data, String source, boolean cifar100) throws IOException {
         readBatch(DataFiles.wrap(new java.io.ByteArrayInputStream(data), source, data.length),
                 cifar100 ? 2 : 1, cifar100 ? 1 : 0, cifar100 ? 100 : 10);
@@ -140,7 +147,15 @@ public final class Cifar {
     public static boolean isCifar100Dir(Path dir) { return batchDir(dir, "cifar-100-binary", "test.bin") != null
             && Files.isRegularFile(batchDir(dir, "cifar-100-binary", "test.bin").resolve("train.bin")); }
 
-    /** CIFAR-10 from {@code dir} or {@code dir/cifar-10-batches-bin}: every data_batch_N.bin (by N), and test_batch.bin. */
+    /**
+     * Reads CIFAR-10 from {@code dir} or {@code dir/cifar-10-batches-bin}: every data_batch_N.bin (by N), and
+     * test_batch.bin.
+     *
+     * @param dir the directory
+     * @return the training and test sets, classes named by batches.meta.txt if present
+     * @throws IOException on a read error, or a {@link FormatException} naming the file if the batches are missing or
+     *                    malformed
+     */
     public static TrainTest load10(Path dir) throws IOException {
         Path d = batchDir(dir, "cifar-10-batches-bin", "test_batch.bin");
         if (d == null) throw new FormatException(dir, "holds no CIFAR-10 binary batches (test_batch.bin not found)");
@@ -160,7 +175,15 @@ public final class Cifar {
                 readAll(List.of(d.resolve("test_batch.bin")), 1, 0, names, "CIFAR-10 test"), "CIFAR-10 from " + d);
     }
 
-    /** CIFAR-100 from {@code dir} or {@code dir/cifar-100-binary}: train.bin and test.bin. */
+    /**
+     * Reads CIFAR-100 from {@code dir} or {@code dir/cifar-100-binary}: train.bin and test.bin.
+     *
+     * @param dir   the directory
+     * @param which the fine (100) or coarse (20) labels
+     * @return the training and test sets
+     * @throws IOException on a read error, or a {@link FormatException} naming the file if the batches are missing or
+     *                    malformed
+     */
     public static TrainTest load100(Path dir, Labels which) throws IOException {
         Path d = batchDir(dir, "cifar-100-binary", "test.bin");
         if (d == null) throw new FormatException(dir, "holds no CIFAR-100 binary batches (test.bin not found)");

@@ -50,7 +50,11 @@ public final class ClassNames {
     /** Largest name file read (bytes): a list of class names, not a data file. */
     static final long MAX_NAME_FILE = 1 << 20;
 
-    /** "0", "1", ... "k-1". */
+    /**
+     * {@return the names "0", "1", ... "k-1"}
+     *
+     * @param k the number of classes
+     */
     public static List<String> numbered(int k) {
         List<String> names = new ArrayList<>(k);
         for (int i = 0; i < k; i++) names.add(Integer.toString(i));

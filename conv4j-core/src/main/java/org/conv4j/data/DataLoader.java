@@ -36,13 +36,24 @@ public final class DataLoader {
     private ForkJoinTask<Batch> pending;   // preparing the batch at pendingPosition, or null
     private int pendingPosition = -1;
 
-    /** A loader whose epoch orders are {@code torch.randperm(N)} after {@code torch.manual_seed(config.seed())}. */
+    /**
+     * A loader whose epoch orders are {@code torch.randperm(N)} after {@code torch.manual_seed(config.seed())}.
+     *
+     * @param data   the dataset
+     * @param config the batching settings
+     * @throws IllegalArgumentException if the normalisation does not fit the dataset's channels
+     */
     public DataLoader(Dataset data, LoaderConfig config) { this(data, config, Rng.torch(config.seed())); }
 
     /**
      * A loader that draws each epoch's order from {@code shuffleRng}, which it takes over (with
      * {@link Rng#torch} that is {@code torch.randperm(N)} from the generator's current state). The
      * augmentation draws still come from {@code config.seed()}.
+     *
+     * @param data       the dataset
+     * @param config     the batching settings
+     * @param shuffleRng the generator of the epoch orders
+     * @throws IllegalArgumentException if the normalisation does not fit the dataset's channels
      */
     public DataLoader(Dataset data, LoaderConfig config, Rng shuffleRng) {
         config.normalization().checkChannels(data.channels());
@@ -115,6 +126,9 @@ public final class DataLoader {
     /**
      * Moves this loader to a saved position, seeds included. The state must come from a loader over a
      * dataset of the same size; the config's own seed is then ignored.
+     *
+     * @param s the saved position
+     * @throws IllegalArgumentException if the state is for a dataset of another size
      */
     public void restore(LoaderState s) {
         if (s.order().length != data.size()) {

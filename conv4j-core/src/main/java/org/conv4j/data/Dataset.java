@@ -252,7 +252,13 @@ public final class Dataset {
         return out;
     }
 
-    /** Copies image {@code i} ([C, H, W], values in [0, 1]) as float32 into {@code dst} at {@code offset}. */
+    /**
+     * Copies image {@code i} ([C, H, W], values in [0, 1]) as float32 into {@code dst} at {@code offset}.
+     *
+     * @param i      0-based image index
+     * @param dst    receives C * H * W values
+     * @param offset where in {@code dst} the image starts
+     */
     public void copyImage(int i, float[] dst, int offset) {
         int n = itemSize();
         pixels.copy(row(i) * n, dst, offset, n);
@@ -261,7 +267,11 @@ public final class Dataset {
     /** {@return the memory per pixel value of the storage: 1 for 8-bit pixels kept as bytes, 4 for float32} */
     public int bytesPerValue() { return pixels.bytesPerValue(); }
 
-    /** Image {@code i} as a new {@code [C, H, W]} tensor. */
+    /**
+     * {@return image {@code i} as a new {@code [C, H, W]} tensor}
+     *
+     * @param i 0-based image index
+     */
     public Tensor image(int i) {
         Tensor t = new Tensor(channels, height, width);
         copyImage(i, t.data(), 0);
@@ -282,7 +292,13 @@ public final class Dataset {
         return counts;
     }
 
-    /** A view of the images at {@code indices} (in that order), sharing pixel storage. */
+    /**
+     * {@return a view of the images at {@code indices} (in that order), sharing pixel storage}
+     *
+     * @param indices    0-based indices into this dataset; may repeat
+     * @param subsetName the view's name
+     * @throws IndexOutOfBoundsException if an index is outside 0..N-1
+     */
     public Dataset subset(int[] indices, String subsetName) {
         int[] r = new int[indices.length];
         for (int k = 0; k < indices.length; k++) {
@@ -295,7 +311,12 @@ public final class Dataset {
         return new Dataset(subsetName, pixels, labels, r, channels, height, width, classNames);
     }
 
-    /** The same images under other class names (same count), e.g. names read from a classes.txt. */
+    /**
+     * {@return the same images under other class names, e.g. names read from a classes.txt}
+     *
+     * @param names one per class, as many as this dataset has
+     * @throws IllegalArgumentException if the count differs
+     */
     public Dataset withClassNames(List<String> names) {
         if (names.size() != classNames.size()) {
             throw new IllegalArgumentException(name + ": " + names.size() + " class names given for "
@@ -304,13 +325,23 @@ public final class Dataset {
         return new Dataset(name, pixels, labels, rows, channels, height, width, List.copyOf(names));
     }
 
-    /** A training set and the validation set held out of it. */
+    /**
+     * A training set and the validation set held out of it.
+     *
+     * @param train      the images kept for training
+     * @param validation the images held out
+     */
     public record Split(Dataset train, Dataset validation) {}
 
     /**
      * Holds out {@code round(fraction * N)} images, chosen by a seeded shuffle, as a validation set
      * (like torch.utils.data.random_split). The same seed always gives the same split; both parts keep
      * the original order of their images.
+     *
+     * @param validationFraction the fraction held out, in (0, 1)
+     * @param seed               seeds the shuffle
+     * @return the two parts
+     * @throws IllegalArgumentException if the fraction is outside (0, 1) or leaves a part empty
      */
     public Split split(double validationFraction, long seed) {
         if (!(validationFraction > 0 && validationFraction < 1)) {
@@ -333,7 +364,11 @@ public final class Dataset {
 
     /**
      * The first {@code perClass} images of each class in a seeded random order: a class-balanced subset.
-     * Fails if a class has fewer images.
+     *
+     * @param perClass images taken from each class
+     * @param seed     seeds the order
+     * @return the subset, {@code perClass} images per class
+     * @throws IllegalArgumentException if a class has fewer than {@code perClass} images
      */
     public Dataset balancedSubset(int perClass, long seed) {
         int[] perm = identity(size());
@@ -371,6 +406,8 @@ public final class Dataset {
     /**
      * This dataset's mean and (population) std per channel, accumulated in double: the normalisation that
      * centres and scales it, as torchvision users compute by hand.
+     *
+     * @return the per-channel normalisation
      */
     public Normalization channelNormalization() {
         int c = channels(), hw = height() * width();

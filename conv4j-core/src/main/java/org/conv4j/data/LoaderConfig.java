@@ -26,12 +26,22 @@ public record LoaderConfig(int batchSize, boolean shuffle, boolean dropLast, Aug
         if (normalization == null) throw new IllegalArgumentException("LoaderConfig: normalization is null; use Normalization.NONE");
     }
 
-    /** Training: shuffled every epoch, last batch kept, no augmentation or normalisation, background on. */
+    /**
+     * {@return the training settings: shuffled every epoch, last batch kept, no augmentation or normalisation,
+     * background on}
+     *
+     * @param batchSize images per batch, at least 1
+     * @param seed      decides every permutation and augmentation draw
+     */
     public static LoaderConfig train(int batchSize, long seed) {
         return new LoaderConfig(batchSize, true, false, Augmentation.NONE, Normalization.NONE, seed, true);
     }
 
-    /** Evaluation: in order, no augmentation, background on. */
+    /**
+     * {@return the evaluation settings: in order, no augmentation, background on}
+     *
+     * @param batchSize images per batch, at least 1
+     */
     public static LoaderConfig eval(int batchSize) {
         return new LoaderConfig(batchSize, false, false, Augmentation.NONE, Normalization.NONE, 0L, true);
     }

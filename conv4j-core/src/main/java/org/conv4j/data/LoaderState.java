@@ -45,6 +45,8 @@ public record LoaderState(long seed, int epoch, int position, int[] order, long[
     /**
      * Little-endian bytes: magic, epoch, position, N as int32, seed as int64, order[N] as int32, then the
      * Rng state as int64 (6 or 627 words, by engine).
+     *
+     * @return the encoded state
      */
     public byte[] encode() {
         ByteBuffer b = ByteBuffer.allocate(HEADER + 4 * order.length + 8 * rngState.length).order(ByteOrder.LITTLE_ENDIAN);
@@ -54,7 +56,14 @@ public record LoaderState(long seed, int epoch, int position, int[] order, long[
         return b.array();
     }
 
-    /** Reads {@link #encode}'s bytes, checking every field; {@code source} names them in errors. */
+    /**
+     * Reads {@link #encode}'s bytes, checking every field.
+     *
+     * @param bytes  the encoded state
+     * @param source names the bytes in errors
+     * @return the state
+     * @throws FormatException naming the source and field if the bytes are malformed
+     */
     public static LoaderState decode(byte[] bytes, String source) throws FormatException {
         if (bytes.length < HEADER) throw new FormatException(source, "loader state is " + bytes.length + " bytes, too short");
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
