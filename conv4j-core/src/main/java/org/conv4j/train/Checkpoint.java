@@ -36,6 +36,7 @@ import org.conv4j.tensor.Tensor;
  * model of a loaded checkpoint is ready to continue.
  *
  * @param model     the model, with its layer state
+ * @param config    the run's training settings
  * @param optimizer the optimizer's state
  * @param loader    the data loader's position
  * @param state     the rest of the run's state
@@ -54,7 +55,13 @@ public record Checkpoint(Model model, TrainConfig config, Optimizer.State optimi
     /** {@return the metrics of the finished epochs} */
     public List<EpochMetrics> history() { return state.history(); }
 
-    /** Every layer state under {@code root} by its tensor name in a checkpoint ({@code "rng.5"}), in walk order. */
+    /**
+     * {@return every layer state under {@code root} by its tensor name in a checkpoint ({@code "rng.5"}), in walk
+     * order}
+     *
+     * @param root the network
+     * @throws IllegalStateException if two layer states get the same name
+     */
     public static Map<String, LayerState> layerStates(Layer root) {
         Map<String, LayerState> m = new LinkedHashMap<>();
         Layers.walk(root, (path, layer) -> {

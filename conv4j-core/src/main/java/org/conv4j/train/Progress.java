@@ -34,13 +34,24 @@ public final class Progress {
     private long lastDraw;
     private int lastDecile = -1;
 
-    /** @param tty true to redraw a bar, false for plain lines */
+    /**
+     * A progress display on {@code out}.
+     *
+     * @param out the stream drawn on, usually stderr
+     * @param tty true to redraw a bar, false for plain lines
+     */
     public Progress(PrintStream out, boolean tty) {
         this.out = out;
         this.tty = tty;
     }
 
-    /** Progress written to {@code out} as {@code mode} says; null for {@link Mode#NONE} (the trainer then shows none). */
+    /**
+     * {@return progress written to {@code out} as {@code mode} says; null for {@link Mode#NONE} (the trainer then
+     * shows none)}
+     *
+     * @param out  the stream drawn on, usually stderr
+     * @param mode how to show it; AUTO is resolved here
+     */
     public static Progress of(PrintStream out, Mode mode) {
         return switch (mode.resolve()) {
             case BAR -> new Progress(out, true);
@@ -55,6 +66,8 @@ public final class Progress {
      * {@link System#console()} only describes stdin and stdout, so {@code train 2>log} on a terminal would
      * pass it. On Linux, /proc/self/fd/2 names the file behind fd 2, a terminal being /dev/pts/N or
      * /dev/ttyN; elsewhere the console's answer is the best there is.
+     *
+     * @return true if a bar can be drawn on stderr
      */
     public static boolean stderrIsTerminal() {
         if (System.getenv("CI") != null || "dumb".equals(System.getenv("TERM"))) return false;

@@ -88,7 +88,32 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
         require(Double.isNaN(backboneLr) || (backboneLr >= 0 && Double.isFinite(backboneLr)), "backbone-lr", "must be >= 0, got " + backboneLr);
     }
 
-    /** A config without fine-tuning settings or resized crops. */
+    /**
+     * A config without fine-tuning settings or resized crops; each setting is the record component of the same
+     * name.
+     *
+     * @param epochs          as {@link #epochs()}
+     * @param batchSize       as {@link #batchSize()}
+     * @param lr              as {@link #lr()}
+     * @param optimizer       as {@link #optimizer()}
+     * @param momentum        as {@link #momentum()}
+     * @param nesterov        as {@link #nesterov()}
+     * @param weightDecay     as {@link #weightDecay()}
+     * @param schedule        as {@link #schedule()}
+     * @param stepEpochs      as {@link #stepEpochs()}
+     * @param gamma           as {@link #gamma()}
+     * @param warmupSteps     as {@link #warmupSteps()}
+     * @param clipNorm        as {@link #clipNorm()}
+     * @param labelSmoothing  as {@link #labelSmoothing()}
+     * @param validationSplit as {@link #validationSplit()}
+     * @param patience        as {@link #patience()}
+     * @param checkpointEvery as {@link #checkpointEvery()}
+     * @param topK            as {@link #topK()}
+     * @param flip            as {@link #flip()}
+     * @param cropPadding     as {@link #cropPadding()}
+     * @param seed            as {@link #seed()}
+     * @throws IllegalArgumentException as the canonical constructor does
+     */
     public TrainConfig(int epochs, int batchSize, double lr, String optimizer, double momentum, boolean nesterov,
                        double weightDecay, String schedule, int stepEpochs, double gamma, int warmupSteps,
                        double clipNorm, double labelSmoothing, double validationSplit, int patience,
@@ -200,14 +225,23 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
                 warmupSteps, c, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed, freezeUntil, backboneLr, resizedCrop);
     }
 
-    /** With fine-tuning: freeze up to {@code until} ("" none); {@code backbone} the backbone's lr (NaN: {@link #lr}). */
+    /**
+     * {@return a copy with these fine-tuning settings}
+     *
+     * @param until    freeze the layers up to and including this one; "" freezes nothing
+     * @param backbone the backbone's learning rate; NaN for {@link #lr} everywhere
+     */
     public TrainConfig withFineTuning(String until, double backbone) {
         return new TrainConfig(epochs, batchSize, lr, optimizer, momentum, nesterov, weightDecay, schedule, stepEpochs, gamma,
                 warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed,
                 until, backbone, resizedCrop);
     }
 
-    /** With or without torchvision's RandomResizedCrop. */
+    /**
+     * {@return a copy with or without torchvision's RandomResizedCrop}
+     *
+     * @param on apply random resized crops
+     */
     public TrainConfig withResizedCrop(boolean on) {
         return new TrainConfig(epochs, batchSize, lr, optimizer, momentum, nesterov, weightDecay, schedule, stepEpochs, gamma,
                 warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed,
@@ -217,7 +251,11 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
     /** {@return true if the run has more than one parameter group (a separate backbone rate or a frozen part)} */
     public boolean fineTunes() { return !freezeUntil.isEmpty() || !Double.isNaN(backboneLr); }
 
-    /** The optimizer this config names, over parameter groups (see {@link #newOptimizer(List)}). */
+    /**
+     * {@return the optimizer this config names, over parameter groups (see {@link #newOptimizer(List)})}
+     *
+     * @param groups the parameter groups, each with its base rate
+     */
     public Optimizer newGroupedOptimizer(List<ParamGroup> groups) {
         return switch (optimizer) {
             case "adam" -> new Adam(groups, 0.9, 0.999, 1e-8, weightDecay, false);
@@ -228,7 +266,11 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
         };
     }
 
-    /** The optimizer this config names, over {@code params}, with one rate {@link #lr}. */
+    /**
+     * {@return the optimizer this config names, over {@code params}, with one rate {@link #lr}}
+     *
+     * @param params the parameters to update
+     */
     public Optimizer newOptimizer(List<NamedParam> params) {
         return switch (optimizer) {
             case "adam" -> new Adam(params, lr, 0.9, 0.999, 1e-8, weightDecay, false);
@@ -239,7 +281,11 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
         };
     }
 
-    /** The LR multiplier per step, for {@code stepsPerEpoch} steps per epoch. */
+    /**
+     * {@return the learning-rate multiplier per step: the warm-up if any, then the schedule}
+     *
+     * @param stepsPerEpoch optimizer steps per epoch, to turn epochs into steps
+     */
     public LrSchedule newSchedule(long stepsPerEpoch) {
         long total = stepsPerEpoch * epochs;
         LrSchedule s = switch (schedule) {

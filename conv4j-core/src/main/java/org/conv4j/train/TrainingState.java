@@ -29,22 +29,41 @@ public record TrainingState(int epochsDone, long globalStep, EpochTotals totals,
         history = List.copyOf(history);
     }
 
-    /** A run that has not taken a step, on data of these sizes. */
+    /**
+     * {@return a run that has not taken a step, on data of these sizes}
+     *
+     * @param trainSize images trained on per epoch
+     * @param valSize   images held out for validation
+     */
     public static TrainingState start(int trainSize, int valSize) {
         return new TrainingState(0, 0, EpochTotals.ZERO, 0, Double.POSITIVE_INFINITY, 0, List.of(), trainSize, valSize);
     }
 
-    /** After one more step whose batch gave {@code r}. */
+    /**
+     * {@return the state after one more step whose batch gave {@code r}}
+     *
+     * @param r the batch's result
+     */
     public TrainingState afterStep(Gradients.Result r) {
         return new TrainingState(epochsDone, globalStep + 1, totals.plus(r), elapsed, bestLoss, badEpochs, history, trainSize, valSize);
     }
 
-    /** With {@code seconds} spent in the epoch in progress. */
+    /**
+     * {@return a copy with {@code seconds} spent in the epoch in progress}
+     *
+     * @param seconds training seconds spent in the epoch so far
+     */
     public TrainingState withElapsed(double seconds) {
         return new TrainingState(epochsDone, globalStep, totals, seconds, bestLoss, badEpochs, history, trainSize, valSize);
     }
 
-    /** After the epoch in progress ended with {@code metrics} and this early-stopping state: the next epoch's start. */
+    /**
+     * {@return the state after the epoch in progress ended: the next epoch's start}
+     *
+     * @param metrics   the finished epoch's figures, appended to the history
+     * @param bestLoss  the best monitored loss so far
+     * @param badEpochs epochs since the monitored loss last improved
+     */
     public TrainingState afterEpoch(EpochMetrics metrics, double bestLoss, int badEpochs) {
         List<EpochMetrics> h = new ArrayList<>(history);
         h.add(metrics);
