@@ -96,7 +96,20 @@ public record NetworkSpec(String name, int[] input, int classes, List<String> cl
         graph = graph == null ? null : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(graph));
     }
 
-    /** A spec whose network is the Sequential of {@code layers}. */
+    /**
+     * A spec whose network is the Sequential of {@code layers}; each argument is the record component of the
+     * same name.
+     *
+     * @param name       as {@link #name()}
+     * @param input      as {@link #input()}
+     * @param classes    as {@link #classes()}
+     * @param classNames as {@link #classNames()}
+     * @param mean       as {@link #mean()}
+     * @param std        as {@link #std()}
+     * @param init       as {@link #init()}
+     * @param layers     as {@link #layers()}
+     * @throws IllegalArgumentException as the canonical constructor does
+     */
     public NetworkSpec(String name, int[] input, int classes, List<String> classNames, float[] mean, float[] std,
                        Init.Scheme init, List<Map<String, Object>> layers) {
         this(name, input, classes, classNames, mean, std, init, layers, null);
@@ -171,12 +184,21 @@ public record NetworkSpec(String name, int[] input, int classes, List<String> cl
      * Whether {@link #layers} (or {@link #graph}) describes the network: true for every spec read from a file. False only for
      * a spec {@link Model#of} made for a network it cannot describe ({@code layers} is then empty); such a
      * spec cannot be built or saved.
+     *
+     * @return true if the spec describes the network
      */
     public boolean describesLayers() { return !layers.isEmpty() || graph != null; }
 
     /**
      * Describes an existing network, a {@link Sequential} (as "layers") or a {@link Graph} (as "graph"); every layer
      * must be of a registered type.
+     *
+     * @param name    the network's name
+     * @param network the network
+     * @param input   [C, H, W] of one image
+     * @param classes the network's output size per image
+     * @return the spec
+     * @throws IllegalArgumentException naming the layer if one has no registered type
      */
     public static NetworkSpec describe(String name, Container network, int[] input, int classes) {
         if (network instanceof Graph g) {
@@ -199,6 +221,11 @@ public record NetworkSpec(String name, int[] input, int classes, List<String> cl
     /**
      * Reads a spec file, JSON or YAML as {@link SpecSyntax#of} decides from its name and first character.
      * Errors name the file and the field's path, e.g. {@code net.yaml.layers[3] (Linear(3136->128)): ...}.
+     *
+     * @param file the spec file, at most {@link #MAX_BYTES}
+     * @return the validated spec
+     * @throws IOException on a read error, or a {@link FormatException} naming the file and field if the spec is
+     *                     malformed
      */
     public static NetworkSpec read(Path file) throws IOException {
         long size = Files.size(file);
@@ -208,17 +235,38 @@ public record NetworkSpec(String name, int[] input, int classes, List<String> cl
         return parse(text, file.toString(), SpecSyntax.of(name == null ? "" : name.toString(), text));
     }
 
-    /** Parses a spec written in JSON (as model files and checkpoints store it). */
+    /**
+     * Parses a spec written in JSON (as model files and checkpoints store it).
+     *
+     * @param text   the JSON text
+     * @param source names the text in errors
+     * @return the validated spec
+     * @throws FormatException naming the source and the field's path if the spec is malformed or a layer does not fit its input
+     */
     public static NetworkSpec parse(String text, String source) throws FormatException {
         return parse(text, source, SpecSyntax.JSON);
     }
 
-    /** Parses a spec written in {@code syntax}; {@code source} names it in errors. */
+    /**
+     * Parses a spec written in {@code syntax}.
+     *
+     * @param text   the spec text
+     * @param source names the text in errors
+     * @param syntax JSON or YAML
+     * @return the validated spec
+     * @throws FormatException naming the source and the field's path if the spec is malformed or a layer does not fit its input
+     */
     public static NetworkSpec parse(String text, String source, SpecSyntax syntax) throws FormatException {
         return fromJson(syntax.parseObject(text, source, LIMITS));
     }
 
-    /** Validates a parsed spec tree (from JSON or YAML) and builds it once to check every layer's shapes. */
+    /**
+     * Validates a parsed spec tree (from JSON or YAML) and builds it once to check every layer's shapes.
+     *
+     * @param o the spec's top-level object
+     * @return the validated spec
+     * @throws FormatException naming the source and the field's path if the spec is malformed or a layer does not fit its input
+     */
     public static NetworkSpec fromJson(Json.Obj o) throws FormatException {
         o.allowOnly(List.of("format", "version", "name", "input", "classes", "class_names", "normalize", "init", "layers", "graph"));
         String format = o.str("format", FORMAT);
@@ -324,6 +372,9 @@ public record NetworkSpec(String name, int[] input, int classes, List<String> cl
      * Builds the network with weights initialised from {@link Rng#torch Rng.torch(seed)}: for layers that
      * torch.nn also has, declared in the same order, the same weights as {@code torch.manual_seed(seed)}
      * followed by building the torch.nn twin.
+     *
+     * @param seed the torch seed of the initial weights
+     * @return a new model
      */
     public Model build(long seed) { return build(Rng.torch(seed)); }
 
@@ -331,6 +382,10 @@ public record NetworkSpec(String name, int[] input, int classes, List<String> cl
      * Builds the network, drawing its initial weights from {@code rng}, layer after layer, weight before bias.
      * The generator is left after the last draw, so training can continue the stream as torch's global
      * generator does ({@link org.conv4j.train.Trainer#Trainer(Model, org.conv4j.train.TrainConfig, Rng)}).
+     *
+     * @param rng the generator of the initial weights
+     * @return a new model
+     * @throws IllegalArgumentException naming the layer if the network cannot be built from the spec
      */
     public Model build(Rng rng) {
         try {
