@@ -27,7 +27,11 @@ public record LayerType<L extends Layer>(String name, Class<L> layerClass, List<
     @SuppressWarnings("unchecked")
     long flopsOf(Layer l, int[] in, int[] out) { return flops.flops((L) l, in, out); }
 
-    /** Builds one layer from its JSON settings. */
+    /**
+     * Builds one layer from its JSON settings.
+     *
+     * @param <L> the layer class
+     */
     @FunctionalInterface
     public interface Reader<L extends Layer> {
         /**
@@ -40,7 +44,11 @@ public record LayerType<L extends Layer>(String name, Class<L> layerClass, List<
         L read(Json.Obj config, LayerContext context) throws FormatException;
     }
 
-    /** Writes one layer's settings (without "type") so that {@link Reader} rebuilds the same layer. */
+    /**
+     * Writes one layer's settings (without "type") so that {@link Reader} rebuilds the same layer.
+     *
+     * @param <L> the layer class
+     */
     @FunctionalInterface
     public interface Writer<L extends Layer> {
         /**
@@ -52,7 +60,11 @@ public record LayerType<L extends Layer>(String name, Class<L> layerClass, List<
         void write(L layer, Map<String, Object> out);
     }
 
-    /** Floating-point operations (a multiply-add counts 2) of one item's forward pass. */
+    /**
+     * Floating-point operations (a multiply-add counts 2) of one item's forward pass.
+     *
+     * @param <L> the layer class
+     */
     @FunctionalInterface
     public interface Flops<L extends Layer> {
         /**
@@ -65,7 +77,11 @@ public record LayerType<L extends Layer>(String name, Class<L> layerClass, List<
         long flops(L layer, int[] inShape, int[] outShape);
     }
 
-    /** Number of values in a shape, as a long. */
+    /**
+     * {@return the number of values in {@code shape}, as a long}
+     *
+     * @param shape the dimensions
+     */
     public static long elements(int[] shape) {
         long n = 1;
         for (int d : shape) n *= d;

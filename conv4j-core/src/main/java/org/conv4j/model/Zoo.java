@@ -40,7 +40,8 @@ public final class Zoo {
     }
 
     /**
-     * {@return the spec a built-in name, or a path to a spec file in JSON or YAML ({@link NetworkSpec#read}), names}
+     * {@return the spec {@code nameOrPath} names: a built-in, or a spec file in JSON or YAML
+     * ({@link NetworkSpec#read})}
      *
      * @param nameOrPath one of {@link #NAMES}, or a file path
      * @throws IOException on a read error, or a {@link org.conv4j.io.FormatException} if the file is malformed
