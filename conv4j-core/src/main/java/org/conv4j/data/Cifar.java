@@ -32,7 +32,8 @@ public final class Cifar {
         /** The 100 fine classes. */
         FINE,
         /** The 20 coarse superclasses. */
-        COARSE }
+        COARSE
+    }
 
     /** One decoded batch file: [N, 3, 32, 32] pixel bytes and N labels. */
     record Part(byte[] pixels, int[] labels) {}
