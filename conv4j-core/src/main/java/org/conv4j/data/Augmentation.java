@@ -17,32 +17,61 @@ import org.conv4j.util.Rng;
  * @param resizedCrop    random resized crops
  */
 public record Augmentation(int cropPadding, boolean horizontalFlip, boolean resizedCrop) {
+    /** No augmentation: images pass through unchanged. */
     public static final Augmentation NONE = new Augmentation(0, false, false);
 
     /** torchvision's RandomResizedCrop defaults: area fraction and aspect ratio (w/h) ranges. */
     public static final double MIN_SCALE = 0.08, MAX_SCALE = 1.0, MIN_RATIO = 3.0 / 4, MAX_RATIO = 4.0 / 3;
 
+    /**
+     * Validates the settings.
+     *
+     * @throws IllegalArgumentException if {@code cropPadding} is outside 0..1024
+     */
     public Augmentation {
         if (cropPadding < 0 || cropPadding > 1024) {
             throw new IllegalArgumentException("Augmentation: cropPadding must be in 0..1024, got " + cropPadding);
         }
     }
 
-    /** Padded crop and flip, no resized crop. */
+    /**
+     * Padded crop and flip, no resized crop.
+     *
+     * @param cropPadding    zero pixels added on each side before cropping; 0 = no crop
+     * @param horizontalFlip random horizontal flips
+     * @throws IllegalArgumentException if {@code cropPadding} is outside 0..1024
+     */
     public Augmentation(int cropPadding, boolean horizontalFlip) { this(cropPadding, horizontalFlip, false); }
 
+    /**
+     * {@return a padded crop and flip, no resized crop}
+     *
+     * @param cropPadding    zero pixels added on each side before cropping; 0 = no crop
+     * @param horizontalFlip random horizontal flips
+     * @throws IllegalArgumentException if {@code cropPadding} is outside 0..1024
+     */
     public static Augmentation of(int cropPadding, boolean horizontalFlip) {
         return new Augmentation(cropPadding, horizontalFlip);
     }
 
-    /** ImageNet-style: random resized crop and horizontal flip. */
+    /** {@return the ImageNet-style augmentation: random resized crop and horizontal flip} */
     public static Augmentation imagenet() { return new Augmentation(0, true, true); }
 
+    /** {@return true if this augmentation leaves every image unchanged} */
     public boolean isNone() { return cropPadding == 0 && !horizontalFlip && !resizedCrop; }
 
     /**
      * Writes the augmented {@code src} ([C, H, W] at srcOff) to {@code dst} at dstOff. Draws, from {@code rng} in this
      * order: the resized crop's box ({@link #cropBox}), the padded crop's offsets (two ints), the flip (one boolean).
+     *
+     * @param src    the source pixels
+     * @param srcOff offset of the [C, H, W] image in {@code src}; read only
+     * @param dst    receives the augmented [C, H, W] image
+     * @param dstOff offset in {@code dst}
+     * @param c      channels C
+     * @param h      height H
+     * @param w      width W
+     * @param rng    the generator the random draws come from
      */
     public void apply(float[] src, int srcOff, float[] dst, int dstOff, int c, int h, int w, Rng rng) {
         if (resizedCrop) {
@@ -76,8 +105,10 @@ public record Augmentation(int cropPadding, boolean horizontalFlip, boolean resi
     /**
      * A crop box of an h × w image.
      *
-     * @param top  first row
-     * @param left first column
+     * @param top    first row
+     * @param left   first column
+     * @param height rows in the box
+     * @param width  columns in the box
      */
     public record Box(int top, int left, int height, int width) {}
 
@@ -86,6 +117,11 @@ public record Augmentation(int cropPadding, boolean horizontalFlip, boolean resi
      * [{@link #MIN_SCALE}, {@link #MAX_SCALE}) and a log-uniform aspect ratio in [{@link #MIN_RATIO}, {@link #MAX_RATIO}),
      * the first box that fits placed uniformly; else the centre crop clamped to the ratio range. Draws two doubles
      * per try and two ints for the place.
+     *
+     * @param h   the image height
+     * @param w   the image width
+     * @param rng the generator the draws come from
+     * @return the box, inside the h × w image
      */
     public static Box cropBox(int h, int w, Rng rng) {
         double area = (double) h * w;

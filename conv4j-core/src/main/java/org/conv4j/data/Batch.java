@@ -12,5 +12,6 @@ import org.conv4j.tensor.Tensor;
  * @param index   0-based batch number within the epoch
  */
 public record Batch(Tensor x, int[] labels, int[] indices, int epoch, int index) {
+    /** {@return the number of images in the batch, B} */
     public int size() { return labels.length; }
 }

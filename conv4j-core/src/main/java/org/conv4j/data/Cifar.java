@@ -24,10 +24,16 @@ import org.conv4j.io.ReadLimits;
 public final class Cifar {
     private Cifar() {}
 
+    /** Image side (32), channels (3, RGB) and values per image (3 * 32 * 32). */
     public static final int SIDE = 32, CHANNELS = 3, PIXELS = CHANNELS * SIDE * SIDE;
 
     /** Which CIFAR-100 label to use. */
-    public enum Labels { FINE, COARSE }
+    public enum Labels {
+        /** The 100 fine classes. */
+        FINE,
+        /** The 20 coarse superclasses. */
+        COARSE
+    }
 
     /** One decoded batch file: [N, 3, 32, 32] pixel bytes and N labels. */
     record Part(byte[] pixels, int[] labels) {}
@@ -45,7 +51,14 @@ public final class Cifar {
         }
     }
 
-    /** Reads one batch held in memory; {@code source} names it in errors. */
+    /**
+     * Checks one batch file held in memory by reading it.
+     *
+     * @param data     the file's bytes
+     * @param source   names the file in errors
+     * @param cifar100 true for CIFAR-100's record layout (two label bytes), false for CIFAR-10's
+     * @throws IOException a {@link FormatException} naming the source and record if the batch is malformed
+     */
     public static void checkBatch(byte[] data, String source, boolean cifar100) throws IOException {
         readBatch(DataFiles.wrap(new java.io.ByteArrayInputStream(data), source, data.length),
                 cifar100 ? 2 : 1, cifar100 ? 1 : 0, cifar100 ? 100 : 10);
@@ -118,12 +131,32 @@ public final class Cifar {
         return Files.isRegularFile(s.resolve(probe)) ? s : null;
     }
 
+    /**
+     * {@return true if {@code dir}, or its {@code cifar-10-batches-bin} subdirectory, holds CIFAR-10's
+     * {@code test_batch.bin}}
+     *
+     * @param dir the directory to probe
+     */
     public static boolean isCifar10Dir(Path dir) { return batchDir(dir, "cifar-10-batches-bin", "test_batch.bin") != null; }
 
+    /**
+     * {@return true if {@code dir}, or its {@code cifar-100-binary} subdirectory, holds CIFAR-100's
+     * {@code test.bin} and {@code train.bin}}
+     *
+     * @param dir the directory to probe
+     */
     public static boolean isCifar100Dir(Path dir) { return batchDir(dir, "cifar-100-binary", "test.bin") != null
             && Files.isRegularFile(batchDir(dir, "cifar-100-binary", "test.bin").resolve("train.bin")); }
 
-    /** CIFAR-10 from {@code dir} or {@code dir/cifar-10-batches-bin}: every data_batch_N.bin (by N), and test_batch.bin. */
+    /**
+     * Reads CIFAR-10 from {@code dir} or {@code dir/cifar-10-batches-bin}: every data_batch_N.bin (by N), and
+     * test_batch.bin.
+     *
+     * @param dir the directory
+     * @return the training and test sets, classes named by batches.meta.txt if present
+     * @throws IOException on a read error, or a {@link FormatException} naming the file if the batches are missing or
+     *                    malformed
+     */
     public static TrainTest load10(Path dir) throws IOException {
         Path d = batchDir(dir, "cifar-10-batches-bin", "test_batch.bin");
         if (d == null) throw new FormatException(dir, "holds no CIFAR-10 binary batches (test_batch.bin not found)");
@@ -143,7 +176,15 @@ public final class Cifar {
                 readAll(List.of(d.resolve("test_batch.bin")), 1, 0, names, "CIFAR-10 test"), "CIFAR-10 from " + d);
     }
 
-    /** CIFAR-100 from {@code dir} or {@code dir/cifar-100-binary}: train.bin and test.bin. */
+    /**
+     * Reads CIFAR-100 from {@code dir} or {@code dir/cifar-100-binary}: train.bin and test.bin.
+     *
+     * @param dir   the directory
+     * @param which the fine (100) or coarse (20) labels
+     * @return the training and test sets
+     * @throws IOException on a read error, or a {@link FormatException} naming the file if the batches are missing or
+     *                    malformed
+     */
     public static TrainTest load100(Path dir, Labels which) throws IOException {
         Path d = batchDir(dir, "cifar-100-binary", "test.bin");
         if (d == null) throw new FormatException(dir, "holds no CIFAR-100 binary batches (test.bin not found)");

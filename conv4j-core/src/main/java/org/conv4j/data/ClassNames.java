@@ -13,17 +13,21 @@ import org.conv4j.io.FormatException;
 public final class ClassNames {
     private ClassNames() {}
 
+    /** MNIST's ten digits, "0" to "9". */
     public static final List<String> MNIST = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
 
+    /** Fashion-MNIST's ten clothing classes, in label order. */
     public static final List<String> FASHION_MNIST = List.of("T-shirt/top", "Trouser", "Pullover", "Dress",
             "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
 
     /** KMNIST's ten hiragana, romanised as in its classmap (o, ki, su, tsu, na, ha, ma, ya, re, wo). */
     public static final List<String> KMNIST = List.of("o", "ki", "su", "tsu", "na", "ha", "ma", "ya", "re", "wo");
 
+    /** CIFAR-10's ten classes, in label order. */
     public static final List<String> CIFAR10 = List.of("airplane", "automobile", "bird", "cat", "deer", "dog",
             "frog", "horse", "ship", "truck");
 
+    /** CIFAR-100's 100 fine classes, in label order. */
     public static final List<String> CIFAR100 = List.of("apple", "aquarium_fish", "baby", "bear", "beaver", "bed",
             "bee", "beetle", "bicycle", "bottle", "bowl", "boy", "bridge", "bus", "butterfly", "camel", "can",
             "castle", "caterpillar", "cattle", "chair", "chimpanzee", "clock", "cloud", "cockroach", "couch", "crab",
@@ -36,6 +40,7 @@ public final class ClassNames {
             "tank", "telephone", "television", "tiger", "tractor", "train", "trout", "tulip", "turtle", "wardrobe",
             "whale", "willow_tree", "wolf", "woman", "worm");
 
+    /** CIFAR-100's 20 coarse superclasses, in label order. */
     public static final List<String> CIFAR100_COARSE = List.of("aquatic_mammals", "fish", "flowers",
             "food_containers", "fruit_and_vegetables", "household_electrical_devices", "household_furniture",
             "insects", "large_carnivores", "large_man-made_outdoor_things", "large_natural_outdoor_scenes",
@@ -45,7 +50,11 @@ public final class ClassNames {
     /** Largest name file read (bytes): a list of class names, not a data file. */
     static final long MAX_NAME_FILE = 1 << 20;
 
-    /** "0", "1", ... "k-1". */
+    /**
+     * {@return the names "0", "1", ... "k-1"}
+     *
+     * @param k the number of classes
+     */
     public static List<String> numbered(int k) {
         List<String> names = new ArrayList<>(k);
         for (int i = 0; i < k; i++) names.add(Integer.toString(i));

@@ -36,13 +36,24 @@ public final class DataLoader {
     private ForkJoinTask<Batch> pending;   // preparing the batch at pendingPosition, or null
     private int pendingPosition = -1;
 
-    /** A loader whose epoch orders are {@code torch.randperm(N)} after {@code torch.manual_seed(config.seed())}. */
+    /**
+     * A loader whose epoch orders are {@code torch.randperm(N)} after {@code torch.manual_seed(config.seed())}.
+     *
+     * @param data   the dataset
+     * @param config the batching settings
+     * @throws IllegalArgumentException if the normalisation does not fit the dataset's channels
+     */
     public DataLoader(Dataset data, LoaderConfig config) { this(data, config, Rng.torch(config.seed())); }
 
     /**
      * A loader that draws each epoch's order from {@code shuffleRng}, which it takes over (with
      * {@link Rng#torch} that is {@code torch.randperm(N)} from the generator's current state). The
      * augmentation draws still come from {@code config.seed()}.
+     *
+     * @param data       the dataset
+     * @param config     the batching settings
+     * @param shuffleRng the generator of the epoch orders
+     * @throws IllegalArgumentException if the normalisation does not fit the dataset's channels
      */
     public DataLoader(Dataset data, LoaderConfig config, Rng shuffleRng) {
         config.normalization().checkChannels(data.channels());
@@ -53,30 +64,33 @@ public final class DataLoader {
         this.order = drawOrder();
     }
 
+    /** {@return the dataset this loader batches} */
     public Dataset dataset() { return data; }
 
+    /** {@return the batching settings} */
     public LoaderConfig config() { return config; }
 
-    /** 0-based current epoch. */
+    /** {@return the 0-based current epoch} */
     public int epoch() { return epoch; }
 
-    /** Batches in one epoch. */
+    /** {@return the number of batches in one epoch} */
     public int batchesPerEpoch() {
         int n = data.size(), b = config.batchSize();
         return config.dropLast() ? n / b : (n + b - 1) / b;
     }
 
-    /** Images yielded per epoch (N, or fewer with dropLast). */
+    /** {@return the number of images yielded per epoch (N, or fewer with dropLast)} */
     public int imagesPerEpoch() {
         return config.dropLast() ? data.size() / config.batchSize() * config.batchSize() : data.size();
     }
 
-    /** 0-based number of the batch {@link #next()} returns next. */
+    /** {@return the 0-based number of the batch {@link #next()} returns next} */
     public int batchIndex() { return position / config.batchSize(); }
 
+    /** {@return true while the current epoch has a batch left to yield} */
     public boolean hasNext() { return position < imagesPerEpoch(); }
 
-    /** The next batch of this epoch; starts preparing the one after it. */
+    /** {@return the next batch of this epoch; starts preparing the one after it} */
     public Batch next() {
         if (!hasNext()) throw new NoSuchElementException("epoch " + epoch + " has no more batches; call nextEpoch()");
         Batch b;
@@ -104,7 +118,7 @@ public final class DataLoader {
         position = 0;
     }
 
-    /** The loader's exact position, to store in a checkpoint. */
+    /** {@return the loader's exact position, to store in a checkpoint} */
     public LoaderState state() {
         return new LoaderState(augmentationSeed, epoch, position, order, shuffleRng.state());
     }
@@ -112,6 +126,9 @@ public final class DataLoader {
     /**
      * Moves this loader to a saved position, seeds included. The state must come from a loader over a
      * dataset of the same size; the config's own seed is then ignored.
+     *
+     * @param s the saved position
+     * @throws IllegalArgumentException if the state is for a dataset of another size
      */
     public void restore(LoaderState s) {
         if (s.order().length != data.size()) {

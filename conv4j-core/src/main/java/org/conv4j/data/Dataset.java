@@ -28,9 +28,14 @@ public final class Dataset {
     private final List<String> classNames;
 
     /**
+     * A dataset of float32 pixels.
+     *
      * @param name       where the data came from, shown in messages (e.g. "Fashion-MNIST train")
      * @param pixels     [N, C, H, W] values in [0, 1]; not copied
      * @param labels     [N] class indices; not copied
+     * @param channels   C, at least 1
+     * @param height     H, at least 1
+     * @param width      W, at least 1
      * @param classNames one name per class; labels must be below its size
      */
     public Dataset(String name, float[] pixels, int[] labels, int channels, int height, int width,
@@ -41,7 +46,13 @@ public final class Dataset {
     /**
      * A dataset of 8-bit pixels, each byte {@code v} (unsigned) read as the float32 {@code v / 255f}.
      *
-     * @param pixels [N, C, H, W] unsigned bytes; not copied
+     * @param name       where the data came from, shown in messages
+     * @param pixels     [N, C, H, W] unsigned bytes; not copied
+     * @param labels     [N] class indices; not copied
+     * @param channels   C, at least 1
+     * @param height     H, at least 1
+     * @param width      W, at least 1
+     * @param classNames one name per class; labels must be below its size
      * @see #Dataset(String, float[], int[], int, int, int, List)
      */
     public Dataset(String name, byte[] pixels, int[] labels, int channels, int height, int width,
@@ -57,6 +68,7 @@ public final class Dataset {
      * @param images [N][C*H*W] pixel values in [0, 1]
      * @param labels [N] class indices, each at least 0
      * @param shape  {@code [C, H, W]} of one image
+     * @return the dataset
      * @throws IllegalArgumentException naming the image or label at fault if the counts differ, an image has the
      *                                  wrong length, a pixel is outside [0, 1] or a label is negative
      */
@@ -67,7 +79,12 @@ public final class Dataset {
     /**
      * As {@link #of(float[][], int[], int[])} with the classes' names.
      *
+     * @param images     [N][C*H*W] pixel values in [0, 1]; copied
+     * @param labels     [N] class indices
+     * @param shape      {@code [C, H, W]} of one image
      * @param classNames one name per class; every label must be below its size
+     * @return the dataset
+     * @throws IllegalArgumentException naming what is wrong, as {@link #of(float[][], int[], int[])}
      */
     public static Dataset of(float[][] images, int[] labels, int[] shape, List<String> classNames) {
         final String where = "Dataset.of";
@@ -99,6 +116,7 @@ public final class Dataset {
      *
      * @param images [N, C, H, W] pixel values in [0, 1]
      * @param labels [N] class indices, each at least 0
+     * @return the dataset
      * @throws IllegalArgumentException naming what is wrong, as {@link #of(float[][], int[], int[])}
      */
     public static Dataset of(Tensor images, int[] labels) {
@@ -108,7 +126,11 @@ public final class Dataset {
     /**
      * As {@link #of(Tensor, int[])} with the classes' names.
      *
+     * @param images     [N, C, H, W] pixel values in [0, 1]; copied
+     * @param labels     [N] class indices
      * @param classNames one name per class; every label must be below its size
+     * @return the dataset
+     * @throws IllegalArgumentException naming what is wrong, as {@link #of(float[][], int[], int[])}
      */
     public static Dataset of(Tensor images, int[] labels, List<String> classNames) {
         final String where = "Dataset.of";
@@ -189,67 +211,94 @@ public final class Dataset {
         this.classNames = classNames;
     }
 
+    /** {@return the dataset's name, as shown in logs and reports} */
     public String name() { return name; }
 
-    /** Number of images N. */
+    /** {@return the number of images N} */
     public int size() { return rows == null ? labels.length : rows.length; }
 
+    /** {@return the channel count C of every image} */
     public int channels() { return channels; }
 
+    /** {@return the image height H in pixels} */
     public int height() { return height; }
 
+    /** {@return the image width W in pixels} */
     public int width() { return width; }
 
-    /** {@code [C, H, W]}: the shape of one image, as a model's input shape. */
+    /** {@return the shape of one image, {@code [C, H, W]}, as a model's input shape} */
     public int[] itemShape() { return new int[] {channels, height, width}; }
 
-    /** C * H * W. */
+    /** {@return the number of values in one image, C * H * W} */
     public int itemSize() { return channels * height * width; }
 
+    /** {@return the number of classes, the size of {@link #classNames()}} */
     public int numClasses() { return classNames.size(); }
 
+    /** {@return the class names, indexed by label} */
     public List<String> classNames() { return classNames; }
 
+    /**
+     * {@return the class index of image {@code i}}
+     *
+     * @param i 0-based image index, in 0..N-1
+     */
     public int label(int i) { return labels[row(i)]; }
 
-    /** A copy of all N labels, in order. */
+    /** {@return a copy of all N labels, in order} */
     public int[] labels() {
         int[] out = new int[size()];
         for (int i = 0; i < out.length; i++) out[i] = label(i);
         return out;
     }
 
-    /** Copies image {@code i} ([C, H, W], values in [0, 1]) as float32 into {@code dst} at {@code offset}. */
+    /**
+     * Copies image {@code i} ([C, H, W], values in [0, 1]) as float32 into {@code dst} at {@code offset}.
+     *
+     * @param i      0-based image index
+     * @param dst    receives C * H * W values
+     * @param offset where in {@code dst} the image starts
+     */
     public void copyImage(int i, float[] dst, int offset) {
         int n = itemSize();
         pixels.copy(row(i) * n, dst, offset, n);
     }
 
-    /** Memory per pixel value of the storage: 1 for 8-bit pixels kept as bytes, 4 for float32. */
+    /** {@return the memory per pixel value of the storage: 1 for 8-bit pixels kept as bytes, 4 for float32} */
     public int bytesPerValue() { return pixels.bytesPerValue(); }
 
-    /** Image {@code i} as a new {@code [C, H, W]} tensor. */
+    /**
+     * {@return image {@code i} as a new {@code [C, H, W]} tensor}
+     *
+     * @param i 0-based image index
+     */
     public Tensor image(int i) {
         Tensor t = new Tensor(channels, height, width);
         copyImage(i, t.data(), 0);
         return t;
     }
 
-    /** All images as a new {@code [N, C, H, W]} tensor. */
+    /** {@return all images as a new {@code [N, C, H, W]} tensor} */
     public Tensor images() {
         Tensor t = new Tensor(size(), channels, height, width);
         for (int i = 0, n = itemSize(); i < size(); i++) copyImage(i, t.data(), i * n);
         return t;
     }
 
-    /** Images per class, indexed by label. */
+    /** {@return the number of images per class, indexed by label} */
     public int[] classCounts() {
         int[] counts = new int[numClasses()];
         for (int i = 0; i < size(); i++) counts[label(i)]++;
         return counts;
     }
 
-    /** A view of the images at {@code indices} (in that order), sharing pixel storage. */
+    /**
+     * {@return a view of the images at {@code indices} (in that order), sharing pixel storage}
+     *
+     * @param indices    0-based indices into this dataset; may repeat
+     * @param subsetName the view's name
+     * @throws IndexOutOfBoundsException if an index is outside 0..N-1
+     */
     public Dataset subset(int[] indices, String subsetName) {
         int[] r = new int[indices.length];
         for (int k = 0; k < indices.length; k++) {
@@ -262,7 +311,12 @@ public final class Dataset {
         return new Dataset(subsetName, pixels, labels, r, channels, height, width, classNames);
     }
 
-    /** The same images under other class names (same count), e.g. names read from a classes.txt. */
+    /**
+     * {@return the same images under other class names, e.g. names read from a classes.txt}
+     *
+     * @param names one per class, as many as this dataset has
+     * @throws IllegalArgumentException if the count differs
+     */
     public Dataset withClassNames(List<String> names) {
         if (names.size() != classNames.size()) {
             throw new IllegalArgumentException(name + ": " + names.size() + " class names given for "
@@ -271,13 +325,23 @@ public final class Dataset {
         return new Dataset(name, pixels, labels, rows, channels, height, width, List.copyOf(names));
     }
 
-    /** A training set and the validation set held out of it. */
+    /**
+     * A training set and the validation set held out of it.
+     *
+     * @param train      the images kept for training
+     * @param validation the images held out
+     */
     public record Split(Dataset train, Dataset validation) {}
 
     /**
      * Holds out {@code round(fraction * N)} images, chosen by a seeded shuffle, as a validation set
      * (like torch.utils.data.random_split). The same seed always gives the same split; both parts keep
      * the original order of their images.
+     *
+     * @param validationFraction the fraction held out, in (0, 1)
+     * @param seed               seeds the shuffle
+     * @return the two parts
+     * @throws IllegalArgumentException if the fraction is outside (0, 1) or leaves a part empty
      */
     public Split split(double validationFraction, long seed) {
         if (!(validationFraction > 0 && validationFraction < 1)) {
@@ -300,7 +364,11 @@ public final class Dataset {
 
     /**
      * The first {@code perClass} images of each class in a seeded random order: a class-balanced subset.
-     * Fails if a class has fewer images.
+     *
+     * @param perClass images taken from each class
+     * @param seed     seeds the order
+     * @return the subset, {@code perClass} images per class
+     * @throws IllegalArgumentException if a class has fewer than {@code perClass} images
      */
     public Dataset balancedSubset(int perClass, long seed) {
         int[] perm = identity(size());
@@ -338,6 +406,8 @@ public final class Dataset {
     /**
      * This dataset's mean and (population) std per channel, accumulated in double: the normalisation that
      * centres and scales it, as torchvision users compute by hand.
+     *
+     * @return the per-channel normalisation
      */
     public Normalization channelNormalization() {
         int c = channels(), hw = height() * width();

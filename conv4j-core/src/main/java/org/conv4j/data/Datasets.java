@@ -26,6 +26,11 @@ public final class Datasets {
      * installed, else the balanced subset that ships in the {@code conv4j-datasets} artifact (6,000 training
      * and 1,000 test images, 600 and 100 per class) when that artifact is on the class path. {@link TrainTest#source} says which was used, and for the subset how to
      * get the full set.
+     *
+     * @param dir the directory of the IDX files, or null to look elsewhere
+     * @return the training and test sets
+     * @throws IOException on a read error, a {@link org.conv4j.io.FormatException} naming the file if one is
+     *                     malformed, or when no source is available, saying how to get one
      */
     public static TrainTest fashionMnist(Path dir) throws IOException {
         if (dir != null) {
@@ -48,6 +53,12 @@ public final class Datasets {
      *   <li>image folders {@code dir/train/CLASS/*.png} and {@code dir/test/CLASS/*} (or {@code val}),
      *       decoded to {@code spec} (null: the first image's size; see {@link ImageFolder}).</li>
      * </ul>
+     *
+     * @param dir  the directory
+     * @param spec the size images from folders are decoded to, or null for the first image's size
+     * @return the training and test sets
+     * @throws IOException on a read error, or a {@link org.conv4j.io.FormatException} naming the file if a file is
+     *                     malformed or the layout is none of these
      */
     public static TrainTest load(Path dir, ImageSpec spec) throws IOException {
         if (!Files.isDirectory(dir)) {
@@ -72,6 +83,7 @@ public final class Datasets {
     /**
      * The balanced Fashion-MNIST subset shipped in {@code org.conv4j:conv4j-datasets}.
      *
+     * @return the subset's training and test sets
      * @throws IOException naming the artifact to add when it is not on the class path
      */
     public static TrainTest shippedFashionMnist() throws IOException {

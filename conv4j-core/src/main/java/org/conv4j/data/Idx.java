@@ -34,28 +34,65 @@ public final class Idx {
 
     static final int TYPE_UBYTE = 0x08;
 
-    /** Images as [N, H, W] unsigned bytes. */
+    /**
+     * Images as [N, H, W] unsigned bytes.
+     *
+     * @param count  N
+     * @param height H
+     * @param width  W
+     * @param pixels [N, H, W] unsigned bytes
+     */
     public record Images(int count, int height, int width, byte[] pixels) {}
 
-    /** Reads an idx3 unsigned-byte image file. */
+    /**
+     * Reads an idx3 unsigned-byte image file (raw or gzip).
+     *
+     * @param file the file
+     * @return the images
+     * @throws IOException on a read error, or a {@link FormatException} naming the file if it is malformed
+     */
     public static Images readImages(Path file) throws IOException {
         try (DataFiles.Opened o = DataFiles.open(file)) {
             return readImages(o);
         }
     }
 
-    /** Reads an idx1 unsigned-byte label file. */
+    /**
+     * Reads an idx1 unsigned-byte label file (raw or gzip).
+     *
+     * @param file the file
+     * @return the N labels, each in 0..255
+     * @throws IOException on a read error, or a {@link FormatException} naming the file if it is malformed
+     */
     public static int[] readLabels(Path file) throws IOException {
         try (DataFiles.Opened o = DataFiles.open(file)) {
             return readLabels(o);
         }
     }
 
-    /** Reads images from a stream (raw or gzip); {@code length} is its size in bytes, or -1 if unknown. */
+    /**
+     * Reads an idx3 unsigned-byte image file from a stream (raw or gzip).
+     *
+     * @param in     the stream; not closed
+     * @param source the file name used in error messages
+     * @param length the stream's size in bytes, or -1 if unknown
+     * @return the images
+     * @throws IOException on a read error, or a {@link FormatException} naming the file if it is malformed
+     */
     public static Images readImages(InputStream in, String source, long length) throws IOException {
         return readImages(DataFiles.wrap(in, source, length));
     }
 
+    /**
+     * Reads an idx1 unsigned-byte label file from a stream (raw or gzip).
+     *
+     * @param in     the stream; not closed
+     * @param source the file name used in error messages
+     * @param length the stream's size in bytes, or -1 if unknown
+     * @return the N labels, each in 0..255
+     * @throws IOException on a read error, or a {@link org.conv4j.io.FormatException} if the header, count or
+     *                     length is malformed
+     */
     public static int[] readLabels(InputStream in, String source, long length) throws IOException {
         return readLabels(DataFiles.wrap(in, source, length));
     }
@@ -123,8 +160,14 @@ public final class Idx {
     /**
      * Builds a dataset from an image file and a label file.
      *
-     * @param transpose true for EMNIST, whose images are stored transposed
+     * @param images     the idx3 image file
+     * @param labels     the idx1 label file
+     * @param name       the dataset's name
      * @param classNames names for labels 0..K-1; labels beyond get an error naming the file
+     * @param transpose  true for EMNIST, whose images are stored transposed
+     * @return the dataset, [N, 1, H, W]
+     * @throws IOException on a read error, or a {@link FormatException} naming the file if a file is malformed or
+     *                     the counts differ
      */
     public static Dataset load(Path images, Path labels, String name, List<String> classNames, boolean transpose)
             throws IOException {
@@ -158,7 +201,15 @@ public final class Idx {
         return dst;
     }
 
-    /** The four files of one IDX train/test set in a directory. */
+    /**
+     * The four files of one IDX train/test set in a directory.
+     *
+     * @param prefix      the set's file-name prefix ("" for MNIST's, "emnist-balanced-")
+     * @param trainImages the training images
+     * @param trainLabels the training labels
+     * @param testImages  the test images
+     * @param testLabels  the test labels
+     */
     public record DirFiles(String prefix, Path trainImages, Path trainLabels, Path testImages, Path testLabels) {}
 
     private static final Pattern NAME = Pattern.compile(
@@ -167,6 +218,11 @@ public final class Idx {
     /**
      * Finds the IDX set in {@code dir}. With several sets (EMNIST's splits), {@code prefix} picks one,
      * e.g. "emnist-balanced-"; null accepts a directory with exactly one set.
+     *
+     * @param dir    the directory
+     * @param prefix the set's prefix, or null
+     * @return the set's files
+     * @throws IOException on a read error, or a {@link FormatException} if no set, or several and no prefix, is found
      */
     public static DirFiles find(Path dir, String prefix) throws IOException {
         Map<String, Path[]> sets = new TreeMap<>();
@@ -201,7 +257,11 @@ public final class Idx {
         return new DirFiles(p, f[0], f[1], f[2], f[3]);
     }
 
-    /** True if {@code dir} holds at least one complete IDX train/test set. */
+    /**
+     * {@return true if {@code dir} holds at least one complete IDX train/test set}
+     *
+     * @param dir the directory to probe
+     */
     public static boolean isIdxDir(Path dir) {
         try {
             find(dir, null);
@@ -217,6 +277,11 @@ public final class Idx {
      * Loads train and test sets from a directory (see the class comment). Class names come from a
      * {@code classes.txt} (one per line) or an EMNIST mapping file if present, else from the directory's
      * name: Fashion-MNIST if it contains "fashion", KMNIST if "kmnist", digits otherwise.
+     *
+     * @param dir    the directory
+     * @param prefix picks a set as {@link #find} does, or null
+     * @return the training and test sets
+     * @throws IOException on a read error, or a {@link FormatException} naming the file if a file is malformed
      */
     public static TrainTest loadDir(Path dir, String prefix) throws IOException {
         DirFiles f = find(dir, prefix);

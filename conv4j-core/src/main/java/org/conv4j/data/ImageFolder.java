@@ -31,14 +31,29 @@ import org.conv4j.kernels.Parallel;
 public final class ImageFolder {
     private ImageFolder() {}
 
+    /** Deepest nesting of folders below the root that the walk enters; deeper is a format error. */
     public static final int MAX_DEPTH = 16;
 
     private static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp");
 
-    /** The image files of an image folder, by class, in a fixed (sorted) order. */
+    /**
+     * The image files of an image folder, by class, in a fixed (sorted) order.
+     *
+     * @param root       the folder
+     * @param classNames the class subfolders' names, sorted
+     * @param files      the image files
+     * @param labels     per file, the index of its class
+     */
     public record Listing(Path root, List<String> classNames, List<Path> files, int[] labels) {}
 
-    /** Lists an image folder, checking every path stays inside it. */
+    /**
+     * Lists an image folder, checking every path stays inside it.
+     *
+     * @param root the folder, one subfolder per class
+     * @return the listing
+     * @throws IOException on a read error, or a {@link FormatException} naming the path if the folder is not one,
+     *                    a path leaves it or it is nested too deep
+     */
     public static Listing list(Path root) throws IOException {
         if (!Files.isDirectory(root)) throw new FormatException(root, "is not a directory");
         Path realRoot = root.toRealPath();
@@ -120,6 +135,14 @@ public final class ImageFolder {
      * Loads an image folder; {@code spec} null takes the size of the first image and RGB unless it is grey.
      * {@code classNames}, if not null, fixes the class list (a test set uses its training set's classes);
      * a subfolder not in it is an error.
+     *
+     * @param root       the folder, one subfolder per class
+     * @param spec       the size and colour images are decoded to, or null
+     * @param classNames the class list to use, or null for the subfolders'
+     * @param name       the dataset's name
+     * @return the dataset
+     * @throws IOException on a read error, or a {@link FormatException} naming the file if an image cannot be decoded
+     *                     or a subfolder is not a known class
      */
     public static Dataset load(Path root, ImageSpec spec, List<String> classNames, String name) throws IOException {
         Listing l = list(root);

@@ -20,6 +20,11 @@ public record LoaderState(long seed, int epoch, int position, int[] order, long[
     private static final int MAGIC = 0x434A4C31; // "CJL1": conv4j loader state, version 1
     private static final int HEADER = 24;
 
+    /**
+     * Validates the generator state and copies both arrays.
+     *
+     * @throws IllegalArgumentException if {@code rngState} is not the length of a known generator's state
+     */
     public LoaderState {
         if (!Rng.isStateLength(rngState.length)) {
             throw new IllegalArgumentException("loader Rng state has " + Rng.XOSHIRO_STATE_WORDS + " or " + Rng.TORCH_STATE_WORDS
@@ -29,15 +34,19 @@ public record LoaderState(long seed, int epoch, int position, int[] order, long[
         rngState = rngState.clone();
     }
 
+    /** {@return a copy of this epoch's permutation} */
     @Override
     public int[] order() { return order.clone(); }
 
+    /** {@return a copy of the shuffling generator's state} */
     @Override
     public long[] rngState() { return rngState.clone(); }
 
     /**
      * Little-endian bytes: magic, epoch, position, N as int32, seed as int64, order[N] as int32, then the
      * Rng state as int64 (6 or 627 words, by engine).
+     *
+     * @return the encoded state
      */
     public byte[] encode() {
         ByteBuffer b = ByteBuffer.allocate(HEADER + 4 * order.length + 8 * rngState.length).order(ByteOrder.LITTLE_ENDIAN);
@@ -47,7 +56,14 @@ public record LoaderState(long seed, int epoch, int position, int[] order, long[
         return b.array();
     }
 
-    /** Reads {@link #encode}'s bytes, checking every field; {@code source} names them in errors. */
+    /**
+     * Reads {@link #encode}'s bytes, checking every field.
+     *
+     * @param bytes  the encoded state
+     * @param source names the bytes in errors
+     * @return the state
+     * @throws FormatException naming the source and field if the bytes are malformed
+     */
     public static LoaderState decode(byte[] bytes, String source) throws FormatException {
         if (bytes.length < HEADER) throw new FormatException(source, "loader state is " + bytes.length + " bytes, too short");
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);

@@ -21,6 +21,9 @@ public final class Add implements Merge {
     private Tensor out;             // [N, ...] reused
     private Tensor[] dXs;           // per broadcast input, reused
 
+    /** An element-wise sum of two or more inputs, broadcast over the item dimensions; it has no settings. */
+    public Add() {}
+
     @Override
     public Tensor forward(List<Tensor> xs) {
         plan = plan(xs);

@@ -21,6 +21,9 @@ public final class Mul implements Merge {
     private Tensor out;          // [N, ...] reused
     private Tensor dA, dB;       // reused
 
+    /** An element-wise product of two inputs, broadcast over the item dimensions; it has no settings. */
+    public Mul() {}
+
     @Override
     public Tensor forward(List<Tensor> xs) {
         plan = plan(xs);

@@ -24,8 +24,10 @@ import org.conv4j.layers.NamedParam;
  *
  * @param until    the name the part was chosen by
  * @param children the frozen top-level children's names, in network order
+ * @param layers   the frozen layer instances, compared by identity
  */
 public record FrozenPart(String until, List<String> children, Set<Layer> layers) {
+    /** Copies {@code children} and {@code layers}; the layer set compares by identity. */
     public FrozenPart {
         children = List.copyOf(children);
         Set<Layer> s = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -38,7 +40,12 @@ public record FrozenPart(String until, List<String> children, Set<Layer> layers)
 
     /**
      * The part of {@code network} up to and including {@code until} (a top-level child's name, or a prefix of
-     * child names at a dot). Fails naming some children when nothing matches.
+     * child names at a dot).
+     *
+     * @param network the network
+     * @param until   the last frozen layer's name; null or "" freezes nothing
+     * @return the frozen part; {@link #NONE} when {@code until} is empty
+     * @throws IllegalArgumentException naming some children when nothing matches
      */
     public static FrozenPart of(Container network, String until) {
         if (until == null || until.isEmpty()) return NONE;
@@ -86,12 +93,21 @@ public record FrozenPart(String until, List<String> children, Set<Layer> layers)
                 + "(nor any named '" + until + ".*'); its layers are " + shown);
     }
 
+    /** {@return true if nothing is frozen} */
     public boolean isEmpty() { return children.isEmpty(); }
 
-    /** Whether {@code p} belongs to a frozen layer. */
+    /**
+     * {@return true if {@code p} belongs to a frozen layer}
+     *
+     * @param p the parameter
+     */
     public boolean contains(NamedParam p) { return p.owner() != null && layers.contains(p.owner()); }
 
-    /** The parameters of {@code params} outside the frozen part. */
+    /**
+     * {@return the parameters of {@code params} outside the frozen part, in order}
+     *
+     * @param params the parameters
+     */
     public List<NamedParam> trainable(List<NamedParam> params) {
         List<NamedParam> r = new ArrayList<>();
         for (NamedParam p : params) if (!contains(p)) r.add(p);
@@ -101,6 +117,8 @@ public record FrozenPart(String until, List<String> children, Set<Layer> layers)
     /**
      * Puts the frozen layers in evaluation mode; call after the network's {@code setTraining(true)}. Each frozen
      * top-level child (and so everything in it) is switched as a whole.
+     *
+     * @param network the network this part was chosen in
      */
     public void setEval(Container network) {
         for (Container.Child c : network.children()) if (children.contains(c.name())) c.layer().setTraining(false);

@@ -25,6 +25,9 @@ public final class Fusion {
     /**
      * The stages that run {@code layers} in order: from the left, each layer fuses with the next when that one
      * is {@link Fusable} and {@link Fusable#fuseAfter} accepts it, and a layer fused once is not fused again.
+     *
+     * @param layers the layers, in run order
+     * @return the stages, in run order
      */
     public static List<Stage> plan(List<? extends Layer> layers) {
         List<Stage> stages = new ArrayList<>(layers.size());

@@ -56,8 +56,19 @@ public final class Graph implements Container {
      * One node: its name (the name of its output value), the values it reads, and what it runs: exactly one of
      * {@code layer} (reading one value) and {@code merge} (reading {@link Merge#minInputs()} to
      * {@link Merge#maxInputs()} values).
+     *
+     * @param name   the node's name, which is also the name of its output value
+     * @param inputs the names of the values it reads, in order
+     * @param layer  the layer it runs, or null for a merge node
+     * @param merge  the merge it runs, or null for a layer node
      */
     public record Node(String name, List<String> inputs, Layer layer, Merge merge) {
+        /**
+         * Validates the node and copies its inputs.
+         *
+         * @throws IllegalArgumentException if the name is empty or malformed, the node holds both or neither of
+         *                                  a layer and a merge, or its input count does not fit what it runs
+         */
         public Node {
             if (name == null || name.isEmpty()) throw new IllegalArgumentException("Graph: a node needs a name");
             checkName(name);
@@ -76,18 +87,37 @@ public final class Graph implements Container {
             }
         }
 
-        /** A layer node reading the value {@code input}. */
+        /**
+         * {@return a layer node reading the value {@code input}}
+         *
+         * @param name  the node's name
+         * @param layer the layer it runs
+         * @param input the value it reads
+         */
         public static Node of(String name, Layer layer, String input) { return new Node(name, List.of(input), layer, null); }
 
-        /** A merge node reading {@code inputs} in order. */
+        /**
+         * {@return a merge node reading {@code inputs} in order}
+         *
+         * @param name   the node's name
+         * @param merge  the merge it runs
+         * @param inputs the values it reads
+         */
         public static Node of(String name, Merge merge, List<String> inputs) { return new Node(name, inputs, null, merge); }
 
-        /** A merge node reading {@code inputs} in order. */
+        /**
+         * {@return a merge node reading {@code inputs} in order}
+         *
+         * @param name   the node's name
+         * @param merge  the merge it runs
+         * @param inputs the values it reads
+         */
         public static Node of(String name, Merge merge, String... inputs) { return of(name, merge, List.of(inputs)); }
 
+        /** {@return true if the node runs a merge rather than a layer} */
         public boolean isMerge() { return merge != null; }
 
-        /** The layer's or the merge's description. */
+        /** {@return the layer's or the merge's description} */
         public String describe() { return layer != null ? layer.describe() : merge.describe(); }
     }
 
@@ -102,13 +132,23 @@ public final class Graph implements Container {
     private final Tensor[] sums;       // per value id with several consumers, its gradient sum, reused
     private boolean inputGradient = true;
 
-    /** A graph reading the value {@value #DEFAULT_INPUT}. */
+    /**
+     * A graph reading the value {@value #DEFAULT_INPUT}.
+     *
+     * @param nodes  in topological order
+     * @param output the name of the node whose value the graph outputs
+     * @throws IllegalArgumentException as {@link #Graph(String, List, String)}
+     */
     public Graph(List<Node> nodes, String output) { this(DEFAULT_INPUT, nodes, output); }
 
     /**
+     * A graph of {@code nodes} from {@code input} to {@code output}.
+     *
      * @param input  the name of the graph's input value
      * @param nodes  in topological order
      * @param output the name of the node whose value the graph outputs
+     * @throws IllegalArgumentException naming what is wrong if a name is empty or malformed, there is no node, or
+     *                                  the nodes do not form a graph from {@code input} to {@code output}
      */
     public Graph(String input, List<Node> nodes, String output) {
         if (input == null || input.isEmpty()) throw new IllegalArgumentException("Graph: the input needs a name");
@@ -229,16 +269,20 @@ public final class Graph implements Container {
         return r;
     }
 
-    /** The name of the input value. */
+    /** {@return the name of the input value} */
     public String input() { return input; }
 
-    /** The name of the node whose value is the output. */
+    /** {@return the name of the node whose value is the output} */
     public String output() { return output; }
 
-    /** The nodes in their run order. */
+    /** {@return the nodes in their run order} */
     public List<Node> nodes() { return nodes; }
 
-    /** The node called {@code name}, or null. */
+    /**
+     * {@return the node called {@code name}, or null if there is none}
+     *
+     * @param name the node's name
+     */
     public Node node(String name) {
         Integer i = index.get(name);
         return i == null ? null : nodes.get(i);
@@ -370,8 +414,11 @@ public final class Graph implements Container {
 
     /**
      * The item shape (without the batch) of every value for an input item of shape {@code in}, the input first,
-     * then each node's in run order. A shape that does not fit fails with a ShapeException naming the node and the
-     * values it reads.
+     * then each node's in run order.
+     *
+     * @param in one input item's shape
+     * @return value name → item shape, in run order
+     * @throws org.conv4j.tensor.ShapeException naming the node and the values it reads if a shape does not fit
      */
     public Map<String, int[]> valueShapes(int[] in) {
         int[][] shapes = new int[nodes.size() + 1][];
@@ -392,7 +439,12 @@ public final class Graph implements Container {
         return Collections.unmodifiableMap(r);
     }
 
-    /** How many nodes read the value {@code name} (the input or a node), counting a node that reads it twice twice. */
+    /**
+     * {@return how many nodes read the value {@code name} (the input or a node), counting a node that reads it
+     * twice twice}
+     *
+     * @param name the value's name
+     */
     public int consumers(String name) {
         if (name.equals(input)) return consumers[0];
         Integer i = index.get(name);

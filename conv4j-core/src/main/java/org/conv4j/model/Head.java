@@ -26,8 +26,11 @@ public final class Head {
     private Head() {}
 
     /**
-     * The name of the head in {@code network}: the last top-level child that holds trainable parameters. Fails
-     * when no child has any.
+     * The name of the head in {@code network}: the last top-level child that holds trainable parameters.
+     *
+     * @param network the network
+     * @return the head's child name
+     * @throws IllegalArgumentException when no child has trainable parameters
      */
     public static String name(Container network) {
         String last = null;
@@ -50,6 +53,14 @@ public final class Head {
      *
      * <p>The returned model shares every other layer (weights included) with {@code model}, which must not be
      * used afterwards.
+     *
+     * @param model      the model whose head is replaced
+     * @param classes    the new head's output count, at least 1
+     * @param classNames one name per class, or null
+     * @param rng        the generator of the new head's weights
+     * @return the new model
+     * @throws IllegalArgumentException if {@code classes} is below 1, the head is not a Linear or an ungrouped Conv2d,
+     *                                  or the new network does not end in [classes]
      */
     public static Model replace(Model model, int classes, List<String> classNames, Rng rng) {
         if (classes < 1) throw new IllegalArgumentException("a new head needs at least 1 class, got " + classes);
@@ -88,7 +99,13 @@ public final class Head {
         return new Model(s, rebuilt);
     }
 
-    /** The top-level child {@code name} of {@code net} (a Sequential index or a Graph layer node's name). */
+    /**
+     * {@return the top-level child {@code name} of {@code net} (a Sequential index or a Graph layer node's name)}
+     *
+     * @param net  the network
+     * @param name the child's name
+     * @throws IllegalArgumentException if {@code net} has no such child
+     */
     public static Layer child(Container net, String name) {
         for (Container.Child c : net.children()) if (c.name().equals(name)) return c.layer();
         throw new IllegalArgumentException(net.describe() + " has no layer " + name);

@@ -15,6 +15,13 @@ public final class LayerContext {
     /** Builds one nested layer ({@code {"type": ..., settings...}}) in this context. */
     @FunctionalInterface
     public interface Nested {
+        /**
+         * {@return the layer built from {@code config}}
+         *
+         * @param config  the layer's JSON object, with its "type"
+         * @param context the context to build it in
+         * @throws FormatException if the type is unknown or a setting is malformed
+         */
         Layer read(Json.Obj config, LayerContext context) throws FormatException;
     }
 
@@ -27,6 +34,8 @@ public final class LayerContext {
     private long params;       // parameters declared so far, counted before each layer allocates them
 
     /**
+     * A context that initialises weights from {@code rng}.
+     *
      * @param rng    the generator that initialises weights
      * @param nested builds a nested layer from its settings (the registry's {@link LayerRegistry#read})
      */
@@ -75,20 +84,35 @@ public final class LayerContext {
         org.conv4j.io.ReadLimits.fitsHeap(c.path(), "the network's " + params + " parameters", 4 * params);
     }
 
-    /** The generator that initialises weights, layer after layer. */
+    /** {@return the generator that initialises weights, layer after layer} */
     public Rng rng() { return rng; }
 
     /**
      * A new generator for a layer's own draws while it runs (dropout masks). It comes from a side stream,
      * so building such a layer leaves {@link #rng()} where it was: as in torch.nn, where only parameter
      * initialisation draws, the layers after it get the weights their torch.nn twins get.
+     *
+     * @return a new generator, split from the side stream
      */
     public Rng layerRng() { return layerStreams.split(); }
 
-    /** Builds the one layer {@code config} describes ({@code {"type": ..., settings...}}), as a container's child. */
+    /**
+     * Builds the one layer {@code config} describes ({@code {"type": ..., settings...}}), as a container's child.
+     *
+     * @param config the layer's JSON object
+     * @return the layer
+     * @throws FormatException naming the path if the type is unknown or a setting is malformed
+     */
     public Layer layer(Json.Obj config) throws FormatException { return nested.read(config, this); }
 
-    /** Builds each object of {@code config[key]} as a layer, in order. */
+    /**
+     * Builds each object of {@code config[key]} as a layer, in order.
+     *
+     * @param config the container's JSON object
+     * @param key    the key of the list of layers
+     * @return the layers, as a Sequential
+     * @throws FormatException naming the path if the key is missing or a layer is malformed
+     */
     public Sequential sequential(Json.Obj config, String key) throws FormatException {
         List<Layer> layers = new ArrayList<>();
         for (Json.Obj o : config.objects(key)) layers.add(nested.read(o, this));

@@ -32,7 +32,14 @@ public final class LayerRegistry {
     /**
      * Registers a type.
      *
-     * @param keys the JSON keys the reader accepts besides "type" (anything else is an error)
+     * @param name       the type's name in a spec ("Conv2d")
+     * @param layerClass the class of the layers it builds
+     * @param keys       the JSON keys the reader accepts besides "type" (anything else is an error)
+     * @param reader     builds a layer from its settings
+     * @param writer     writes a layer's settings
+     * @param flops      counts a layer's FLOPs
+     * @param <L>        the layer class
+     * @throws IllegalArgumentException if the name is already registered for another class
      */
     public static synchronized <L extends Layer> void register(String name, Class<L> layerClass, List<String> keys,
                                                                LayerType.Reader<L> reader, LayerType.Writer<L> writer,
@@ -49,15 +56,30 @@ public final class LayerRegistry {
         BY_CLASS.put(t.layerClass(), t);
     }
 
-    /** A context for building a network from its spec with {@link #read}, initialising weights from {@code rng}. */
+    /**
+     * {@return a context for building a network from its spec with {@link #read}, initialising weights from
+     * {@code rng}}
+     *
+     * @param rng the generator of the initial weights
+     */
     public static LayerContext context(Rng rng) { return new LayerContext(rng, LayerRegistry::read); }
 
-    /** Names of every registered type, in registration order. */
+    /** {@return the names of every registered type, in registration order} */
     public static synchronized List<String> names() { return List.copyOf(BY_NAME.keySet()); }
 
+    /**
+     * {@return the registered type of this name, or null if none is}
+     *
+     * @param name the type's name, as in a spec's "type" ("Conv2d")
+     */
     public static synchronized LayerType<?> byName(String name) { return BY_NAME.get(name); }
 
-    /** The registered type of a layer, or an error naming its class. */
+    /**
+     * {@return the registered type of {@code layer}}
+     *
+     * @param layer the layer
+     * @throws IllegalArgumentException naming the layer's class if no type is registered for it
+     */
     public static synchronized LayerType<?> typeOf(Layer layer) {
         LayerType<?> t = BY_CLASS.get(layer.getClass());
         if (t == null) {
@@ -67,7 +89,14 @@ public final class LayerRegistry {
         return t;
     }
 
-    /** Builds the layer described by {@code config} ({@code {"type": ..., settings...}}). */
+    /**
+     * {@return the layer described by {@code config} ({@code {"type": ..., settings...}})}
+     *
+     * @param config  the layer's JSON object
+     * @param context the context to build it in
+     * @throws FormatException naming the path if the type is unknown, a key is not the type's or a setting is
+     *                         malformed
+     */
     public static Layer read(Json.Obj config, LayerContext context) throws FormatException {
         String name = config.str("type");
         LayerType<?> t = byName(name);
@@ -83,7 +112,12 @@ public final class LayerRegistry {
         }
     }
 
-    /** The JSON settings of {@code layer}, type first. */
+    /**
+     * {@return the JSON settings of {@code layer}, type first}
+     *
+     * @param layer a layer of a registered type
+     * @throws IllegalArgumentException naming the layer's class if no type is registered for it
+     */
     public static Map<String, Object> write(Layer layer) {
         LayerType<?> t = typeOf(layer);
         Map<String, Object> m = new LinkedHashMap<>();
@@ -92,7 +126,13 @@ public final class LayerRegistry {
         return m;
     }
 
-    /** FLOPs of one item through {@code layer}. */
+    /**
+     * {@return the FLOPs of one item's forward pass through {@code layer}}
+     *
+     * @param layer a layer of a registered type
+     * @param in    one item's input shape, without the batch dimension
+     * @throws IllegalArgumentException naming the layer's class if no type is registered for it
+     */
     public static long flops(Layer layer, int[] in) {
         int[] out = layer.outputShape(in);
         return typeOf(layer).flopsOf(layer, in, out);

@@ -31,6 +31,8 @@ public final class Model {
     private final Container network;
 
     /**
+     * A model of {@code network} described by {@code spec}.
+     *
      * @param spec    what the network is, its input, classes and normalisation
      * @param network a {@link Sequential} or a {@link Graph} (any container with one input and one output)
      */
@@ -42,25 +44,34 @@ public final class Model {
     /** {@return the spec: architecture, input shape, classes and normalisation} */
     public NetworkSpec spec() { return spec; }
 
-    /** The network: a {@link Sequential} for a spec with "layers", a {@link Graph} for one with "graph". */
+    /** {@return the network: a {@link Sequential} for a spec with "layers", a {@link Graph} for one with "graph"} */
     public Container network() { return network; }
 
-    /** The network as a Sequential, or an error naming what it is (a graph) for callers that need its layer list. */
+    /** {@return the network as a Sequential; fails naming what it is (a graph) otherwise} */
     public Sequential sequential() {
         if (network instanceof Sequential s) return s;
         throw new IllegalStateException("model " + spec.name() + ": the network is a " + network.describe() + ", not a Sequential");
     }
 
+    /** {@return the number of classes the model predicts} */
     public int classes() { return spec.classes(); }
 
-    /** A normalised copy of {@code x} ([N, C, H, W], values in [0, 1]); the input itself is unchanged. */
+    /**
+     * {@return a normalised copy of {@code x}; the input itself is unchanged}
+     *
+     * @param x [N, C, H, W] pixels in [0, 1]
+     */
     public Tensor preprocess(Tensor x) {
         Tensor r = x.copy();
         normalizeInPlace(r);
         return r;
     }
 
-    /** Applies the spec's per-channel {@code (x - mean) / std} to {@code x} in place; no-op without one. */
+    /**
+     * Applies the spec's per-channel {@code (x - mean) / std} to {@code x} in place; no-op without one.
+     *
+     * @param x [N, C, H, W] pixels in [0, 1], normalised in place
+     */
     public void normalizeInPlace(Tensor x) {
         int[] in = spec.input();
         Shapes.check("Model(" + spec.name() + ")", "input", x, -1, in[0], in[1], in[2]);
@@ -71,18 +82,30 @@ public final class Model {
         for (int off = 0; off < d.length; off += item) n.apply(d, off, in[0], in[1] * in[2]);
     }
 
-    /** The spec's normalisation (the same arithmetic the data loader applies while training). */
+    /** {@return the spec's normalisation (the same arithmetic the data loader applies while training)} */
     public Normalization normalization() {
         return spec.mean() == null ? Normalization.NONE : new Normalization(spec.mean(), spec.std());
     }
 
-    /** Logits [N, classes] for raw images in [0, 1]. Thread-safe. */
+    /**
+     * {@return the logits [N, classes] for raw images in [0, 1]} Thread-safe.
+     *
+     * @param x [N, C, H, W] pixels in [0, 1]; not modified
+     */
     public Tensor logits(Tensor x) { return network.infer(preprocess(x)); }
 
-    /** Class probabilities [N, classes] (softmax of the logits, computed stably). Thread-safe. */
+    /**
+     * {@return the class probabilities [N, classes] (softmax of the logits, computed stably)} Thread-safe.
+     *
+     * @param x [N, C, H, W] pixels in [0, 1]; not modified
+     */
     public Tensor predict(Tensor x) { return softmax(logits(x)); }
 
-    /** Row-wise softmax of [N, K] logits into a new tensor. */
+    /**
+     * {@return the row-wise softmax of [N, K] logits, as a new [N, K] tensor}
+     *
+     * @param logits [N, K] scores; not modified
+     */
     public static Tensor softmax(Tensor logits) {
         int n = logits.dim(0), k = logits.dim(1);
         Tensor p = new Tensor(n, k);
@@ -97,7 +120,11 @@ public final class Model {
         return p;
     }
 
-    /** Name of class {@code c}: the spec's class name, or the number. */
+    /**
+     * {@return the name of class {@code c}: the spec's class name, or the number}
+     *
+     * @param c the class index, in 0..classes()-1
+     */
     public String className(int c) {
         return spec.classNames() == null ? Integer.toString(c) : spec.classNames().get(c);
     }
@@ -123,6 +150,7 @@ public final class Model {
      *                   per image
      * @throws IllegalArgumentException if the input shape is not three positive sizes, there are no class names,
      *                                  or the network's output for one image is not {@code [classes]}
+     * @return the model
      */
     public static Model of(Layer network, int[] inputShape, List<String> classNames) {
         Objects.requireNonNull(classNames, "classNames");
@@ -133,7 +161,11 @@ public final class Model {
     /**
      * As {@link #of(Layer, int[], List)} with classes named by their index ("0", "1", ...).
      *
-     * @param classes the network's output size per image, at least 1
+     * @param network    the layers, as {@link #of(Layer, int[], List)} takes them
+     * @param inputShape {@code [C, H, W]} of one image
+     * @param classes    the network's output size per image, at least 1
+     * @return the model
+     * @throws IllegalArgumentException as {@link #of(Layer, int[], List)}
      */
     public static Model of(Layer network, int[] inputShape, int classes) {
         if (classes < 1) throw new IllegalArgumentException("Model.of: classes must be at least 1, got " + classes);
@@ -164,10 +196,22 @@ public final class Model {
         return new Model(spec, seq);
     }
 
-    /** Reads a model file written by {@link #save} or {@code conv4j train}; see {@link ModelFile#load}. */
+    /**
+     * Reads a model file written by {@link #save} or {@code conv4j train}; see {@link ModelFile#load}.
+     *
+     * @param file the model file
+     * @return the model, with the saved weights
+     * @throws IOException on a read error, or a {@link org.conv4j.io.FormatException} if the file is malformed
+     */
     public static Model load(Path file) throws IOException { return ModelFile.load(file); }
 
-    /** Writes this model to {@code file}; see {@link ModelFile#save(Model, Path, SaveOption...)}. */
+    /**
+     * Writes this model to {@code file}; see {@link ModelFile#save(Model, Path, SaveOption...)}.
+     *
+     * @param file    the file to write
+     * @param options {@link SaveOption#REPLACE_EXISTING} to replace an existing file
+     * @throws IOException on a write error, or if the file exists and may not be replaced
+     */
     public void save(Path file, SaveOption... options) throws IOException { ModelFile.save(this, file, options); }
 
     // ---------------------------------------------------------------- classifying one image
@@ -180,7 +224,9 @@ public final class Model {
      * {@code conv4j predict} read image files ({@link ImageFiles#read}); then normalised and run as
      * {@link #predict}. Thread-safe.
      *
-     * @param k how many classes to return, in {@code 1..classes()}
+     * @param imageFile the image file
+     * @param k         how many classes to return, in {@code 1..classes()}
+     * @return the {@code k} predictions, most probable first
      * @throws IllegalArgumentException if {@code k} is out of range, or the model's input has neither 1 nor 3 channels
      * @throws org.conv4j.io.FormatException naming the file if it is no readable PNG, JPEG or BMP
      * @throws IOException if the file cannot be read
@@ -194,6 +240,12 @@ public final class Model {
     /**
      * As {@link #classify(Path, int)} for an image file's bytes read from {@code image} (up to
      * {@link ImageFiles#MAX_FILE_BYTES}; the stream is not closed). Errors name it "image stream".
+     *
+     * @param image the stream of an image file's bytes
+     * @param k how many classes to return, in {@code 1..classes()}
+     * @return the {@code k} predictions, most probable first
+     * @throws IOException on a read error, or a {@link org.conv4j.io.FormatException} if the bytes are no readable
+     *                     PNG, JPEG or BMP
      */
     public List<Prediction> classify(InputStream image, int k) throws IOException {
         Objects.requireNonNull(image, "image");
@@ -207,6 +259,9 @@ public final class Model {
      * alpha) is read as one channel, anything else as RGB through {@link BufferedImage#getRGB} (alpha dropped),
      * then converted and resized the same way.
      *
+     * @param image the image
+     * @param k how many classes to return, in {@code 1..classes()}
+     * @return the {@code k} predictions, most probable first
      * @throws IllegalArgumentException if {@code k} is out of range or the image is empty
      */
     public List<Prediction> classify(BufferedImage image, int k) {
@@ -219,6 +274,9 @@ public final class Model {
      * The {@code k} most probable classes for one image already at the model's input: a {@code [C, H, W]}
      * (or {@code [1, C, H, W]}) tensor with pixels in [0, 1], as {@link #predict} takes them. Thread-safe.
      *
+     * @param image [C, H, W] or [1, C, H, W] pixels in [0, 1]
+     * @param k how many classes to return, in {@code 1..classes()}
+     * @return the {@code k} predictions, most probable first
      * @throws org.conv4j.tensor.ShapeException if the image is not the model's input shape
      */
     public List<Prediction> classify(Tensor image, int k) {

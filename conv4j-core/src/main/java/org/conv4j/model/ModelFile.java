@@ -29,13 +29,18 @@ import org.conv4j.layers.NamedParam;
 public final class ModelFile {
     private ModelFile() {}
 
+    /** The value of a model file's "format" metadata. */
     public static final String FORMAT = "conv4j-model";
+    /** The newest "format_version" this conv4j writes and reads. */
     public static final int VERSION = 1;
 
     /**
      * Writes {@code model} to {@code file}, atomically (see {@link AtomicFile}). Without
      * {@link SaveOption#REPLACE_EXISTING} an existing file is left alone and the save fails.
      *
+     * @param model   the model
+     * @param file    the file to write
+     * @param options {@link SaveOption#REPLACE_EXISTING} to replace an existing file
      * @throws FileAlreadyExistsException if {@code file} exists and the options do not say to replace it
      * @throws IllegalArgumentException   if the model's spec cannot describe its network (see {@link #checkSavable})
      * @throws IOException                if writing fails; {@code file} is then unchanged
@@ -58,6 +63,10 @@ public final class ModelFile {
     /**
      * Writes {@code model} to {@code file}; an existing file is replaced only if {@code overwrite}.
      *
+     * @param model     the model
+     * @param file      the file to write
+     * @param overwrite replace an existing file
+     * @throws IOException if writing fails, or the file exists and {@code overwrite} is false
      * @deprecated a bare boolean reads badly at the call site; use {@link #save(Model, Path, SaveOption...)},
      *             with {@link SaveOption#REPLACE_EXISTING} for {@code true}
      */
@@ -72,6 +81,7 @@ public final class ModelFile {
      * {@link Model#of} whose network has a layer no registered type describes. Everything that stores a
      * model's spec beside its weights (model files, checkpoints, a trainer's run folder) calls this first.
      *
+     * @param model the model to check
      * @throws IllegalArgumentException saying which layer and how to make it savable
      */
     public static void checkSavable(Model model) {
@@ -83,13 +93,27 @@ public final class ModelFile {
                 + ". Build the network from conv4j's layers, or register the custom layer type with LayerRegistry.register");
     }
 
-    /** The model's parameters and buffers as safetensors entries, names prefixed with {@code prefix}. */
+    /**
+     * {@return the model's parameters and buffers as safetensors entries, names prefixed with {@code prefix}}
+     *
+     * @param model  the model
+     * @param prefix prepended to every parameter name
+     */
     public static List<SafeTensors.Entry> tensors(Model model, String prefix) {
         List<SafeTensors.Entry> t = new ArrayList<>();
         for (NamedParam p : NamedParam.of(model.network())) t.add(SafeTensors.Entry.of(prefix + p.name(), p.param().value()));
         return t;
     }
 
+    /**
+     * Reads a model file: builds the network its spec describes and loads its weights.
+     *
+     * @param file a safetensors file written by {@link #save}
+     * @return the model, with the saved weights
+     * @throws IOException on a read error, or a {@link FormatException} if the file is not a conv4j model, its
+     *                     version is newer than this conv4j reads, or a tensor's name, dtype or shape does not
+     *                     match the network
+     */
     public static Model load(Path file) throws IOException {
         SafeTensors.Contents c = SafeTensors.read(file);
         String format = c.metadata().get("format");
@@ -100,7 +124,16 @@ public final class ModelFile {
         return fromContents(c, file.toString(), "");
     }
 
-    /** Builds the model described by {@code c}'s metadata and fills its weights from tensors named {@code prefix + name}. */
+    /**
+     * Builds the model described by {@code c}'s metadata and fills its weights from tensors named
+     * {@code prefix + name}.
+     *
+     * @param c      the safetensors contents
+     * @param source names the file in errors
+     * @param prefix the prefix of the model's tensor names ("" in a model file, "model." in a checkpoint)
+     * @return the model
+     * @throws FormatException naming the source if the version, the spec or a tensor is missing or malformed
+     */
     public static Model fromContents(SafeTensors.Contents c, String source, String prefix) throws FormatException {
         String v = c.metadata().get("format_version");
         int version;
@@ -123,6 +156,13 @@ public final class ModelFile {
     /**
      * Copies tensors into the model's parameters by name. Every parameter must be present with its exact
      * shape; with {@code strict}, tensors that name no parameter are an error too.
+     *
+     * @param m      the model whose parameters are filled
+     * @param c      the safetensors contents
+     * @param source names the file in errors
+     * @param prefix the prefix of the model's tensor names
+     * @param strict fail on a tensor under {@code prefix} that names no parameter
+     * @throws FormatException naming the tensor if one is missing, or of another dtype or shape
      */
     public static void loadWeights(Model m, SafeTensors.Contents c, String source, String prefix, boolean strict) throws FormatException {
         Map<String, NamedParam> params = NamedParam.byName(m.network());

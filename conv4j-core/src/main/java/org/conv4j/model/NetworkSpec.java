@@ -44,15 +44,34 @@ import org.conv4j.util.Rng;
  * whose parameters are named {@code <node>.<param>}. Exactly one of the two is present; {@link #layers()} is empty
  * for a graph spec and {@link #graph()} null for a layer list.
  * Immutable. The input is bounded like every loader's: {@link #MAX_BYTES}, nesting depth 32, 2^18 values.
+ *
+ * @param name       the network's name
+ * @param input      [C, H, W] of one image; each at least 1
+ * @param classes    number of output classes, at least 1
+ * @param classNames one name per class, or null for none
+ * @param mean       input normalisation mean (1 or C values), or null with {@code std} for none
+ * @param std        input normalisation std (1 or C positive values), or null with {@code mean} for none
+ * @param init       weight initialisation scheme; null means {@link Init.Scheme#TORCH_DEFAULT}
+ * @param layers     the Sequential's layer settings, each with its "type"; empty for a graph spec
+ * @param graph      the graph's nodes and output, or null for a layer list
  */
 public record NetworkSpec(String name, int[] input, int classes, List<String> classNames,
                           float[] mean, float[] std, Init.Scheme init, List<Map<String, Object>> layers,
                           Map<String, Object> graph) {
+    /** The value of a spec's "format" key. */
     public static final String FORMAT = "conv4j-network";
+    /** The newest spec "version" this conv4j reads. */
     public static final int VERSION = 1;
     /** Largest spec file read. */
     public static final int MAX_BYTES = 4 << 20;
 
+    /**
+     * Validates the spec and copies its arrays and lists.
+     *
+     * @throws IllegalArgumentException if the input is not three positive sizes, classes is below 1, the class
+     *                                  names do not number {@code classes}, mean and std are not both given with
+     *                                  1 or C values (std positive), or both layers and a graph are given
+     */
     public NetworkSpec {
         if (input == null || input.length != 3) throw new IllegalArgumentException("spec input must be [C, H, W]");
         for (int d : input) if (d < 1) throw new IllegalArgumentException("spec input " + Arrays.toString(input) + " has a non-positive size");
@@ -77,20 +96,57 @@ public record NetworkSpec(String name, int[] input, int classes, List<String> cl
         graph = graph == null ? null : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(graph));
     }
 
-    /** A spec whose network is the Sequential of {@code layers}. */
+    /**
+     * A spec whose network is the Sequential of {@code layers}; each argument is the record component of the
+     * same name.
+     *
+     * @param name       as {@link #name()}
+     * @param input      as {@link #input()}
+     * @param classes    as {@link #classes()}
+     * @param classNames as {@link #classNames()}
+     * @param mean       as {@link #mean()}
+     * @param std        as {@link #std()}
+     * @param init       as {@link #init()}
+     * @param layers     as {@link #layers()}
+     * @throws IllegalArgumentException as the canonical constructor does
+     */
     public NetworkSpec(String name, int[] input, int classes, List<String> classNames, float[] mean, float[] std,
                        Init.Scheme init, List<Map<String, Object>> layers) {
         this(name, input, classes, classNames, mean, std, init, layers, null);
     }
 
+    /** {@return a copy of [C, H, W]} */
     @Override public int[] input() { return input.clone(); }
 
+    /**
+     * {@return a copy with this name}
+     *
+     * @param n the network's name
+     */
     public NetworkSpec withName(String n) { return new NetworkSpec(n, input, classes, classNames, mean, std, init, layers, graph); }
 
+    /**
+     * {@return a copy with this input normalisation}
+     *
+     * @param m mean, 1 or C values; null with {@code s} for none
+     * @param s std, 1 or C positive values; null with {@code m} for none
+     * @throws IllegalArgumentException as the canonical constructor does
+     */
     public NetworkSpec withNormalize(float[] m, float[] s) { return new NetworkSpec(name, input, classes, classNames, m, s, init, layers, graph); }
 
+    /**
+     * {@return a copy with these class names}
+     *
+     * @param names one per class, or null for none
+     * @throws IllegalArgumentException if there are not {@code classes} names
+     */
     public NetworkSpec withClassNames(List<String> names) { return new NetworkSpec(name, input, classes, names, mean, std, init, layers, graph); }
 
+    /**
+     * {@return a copy with this initialisation scheme}
+     *
+     * @param scheme the scheme; null means {@link Init.Scheme#TORCH_DEFAULT}
+     */
     public NetworkSpec withInit(Init.Scheme scheme) { return new NetworkSpec(name, input, classes, classNames, mean, std, scheme, layers, graph); }
 
     /** A network's description as a spec, or (spec null) why it has none. */
@@ -128,12 +184,21 @@ public record NetworkSpec(String name, int[] input, int classes, List<String> cl
      * Whether {@link #layers} (or {@link #graph}) describes the network: true for every spec read from a file. False only for
      * a spec {@link Model#of} made for a network it cannot describe ({@code layers} is then empty); such a
      * spec cannot be built or saved.
+     *
+     * @return true if the spec describes the network
      */
     public boolean describesLayers() { return !layers.isEmpty() || graph != null; }
 
     /**
      * Describes an existing network, a {@link Sequential} (as "layers") or a {@link Graph} (as "graph"); every layer
      * must be of a registered type.
+     *
+     * @param name    the network's name
+     * @param network the network
+     * @param input   [C, H, W] of one image
+     * @param classes the network's output size per image
+     * @return the spec
+     * @throws IllegalArgumentException naming the layer if one has no registered type
      */
     public static NetworkSpec describe(String name, Container network, int[] input, int classes) {
         if (network instanceof Graph g) {
@@ -156,6 +221,11 @@ public record NetworkSpec(String name, int[] input, int classes, List<String> cl
     /**
      * Reads a spec file, JSON or YAML as {@link SpecSyntax#of} decides from its name and first character.
      * Errors name the file and the field's path, e.g. {@code net.yaml.layers[3] (Linear(3136->128)): ...}.
+     *
+     * @param file the spec file, at most {@link #MAX_BYTES}
+     * @return the validated spec
+     * @throws IOException on a read error, or a {@link FormatException} naming the file and field if the spec is
+     *                     malformed
      */
     public static NetworkSpec read(Path file) throws IOException {
         long size = Files.size(file);
@@ -165,17 +235,38 @@ public record NetworkSpec(String name, int[] input, int classes, List<String> cl
         return parse(text, file.toString(), SpecSyntax.of(name == null ? "" : name.toString(), text));
     }
 
-    /** Parses a spec written in JSON (as model files and checkpoints store it). */
+    /**
+     * Parses a spec written in JSON (as model files and checkpoints store it).
+     *
+     * @param text   the JSON text
+     * @param source names the text in errors
+     * @return the validated spec
+     * @throws FormatException naming the source and the field's path if the spec is malformed or a layer does not fit its input
+     */
     public static NetworkSpec parse(String text, String source) throws FormatException {
         return parse(text, source, SpecSyntax.JSON);
     }
 
-    /** Parses a spec written in {@code syntax}; {@code source} names it in errors. */
+    /**
+     * Parses a spec written in {@code syntax}.
+     *
+     * @param text   the spec text
+     * @param source names the text in errors
+     * @param syntax JSON or YAML
+     * @return the validated spec
+     * @throws FormatException naming the source and the field's path if the spec is malformed or a layer does not fit its input
+     */
     public static NetworkSpec parse(String text, String source, SpecSyntax syntax) throws FormatException {
         return fromJson(syntax.parseObject(text, source, LIMITS));
     }
 
-    /** Validates a parsed spec tree (from JSON or YAML) and builds it once to check every layer's shapes. */
+    /**
+     * Validates a parsed spec tree (from JSON or YAML) and builds it once to check every layer's shapes.
+     *
+     * @param o the spec's top-level object
+     * @return the validated spec
+     * @throws FormatException naming the source and the field's path if the spec is malformed or a layer does not fit its input
+     */
     public static NetworkSpec fromJson(Json.Obj o) throws FormatException {
         o.allowOnly(List.of("format", "version", "name", "input", "classes", "class_names", "normalize", "init", "layers", "graph"));
         String format = o.str("format", FORMAT);
@@ -245,7 +336,7 @@ public record NetworkSpec(String name, int[] input, int classes, List<String> cl
         return r;
     }
 
-    /** The JSON tree of this spec (maps, lists, numbers, strings). */
+    /** {@return the JSON tree of this spec (maps, lists, numbers, strings)} */
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", FORMAT);
@@ -272,6 +363,7 @@ public record NetworkSpec(String name, int[] input, int classes, List<String> cl
         return l;
     }
 
+    /** {@return the spec as pretty-printed JSON text, which {@link #parse} reads back} */
     public String toJsonText() { return Json.pretty(toJson()); }
 
     // ---------------------------------------------------------------- building
@@ -280,6 +372,9 @@ public record NetworkSpec(String name, int[] input, int classes, List<String> cl
      * Builds the network with weights initialised from {@link Rng#torch Rng.torch(seed)}: for layers that
      * torch.nn also has, declared in the same order, the same weights as {@code torch.manual_seed(seed)}
      * followed by building the torch.nn twin.
+     *
+     * @param seed the torch seed of the initial weights
+     * @return a new model
      */
     public Model build(long seed) { return build(Rng.torch(seed)); }
 
@@ -287,6 +382,10 @@ public record NetworkSpec(String name, int[] input, int classes, List<String> cl
      * Builds the network, drawing its initial weights from {@code rng}, layer after layer, weight before bias.
      * The generator is left after the last draw, so training can continue the stream as torch's global
      * generator does ({@link org.conv4j.train.Trainer#Trainer(Model, org.conv4j.train.TrainConfig, Rng)}).
+     *
+     * @param rng the generator of the initial weights
+     * @return a new model
+     * @throws IllegalArgumentException naming the layer if the network cannot be built from the spec
      */
     public Model build(Rng rng) {
         try {

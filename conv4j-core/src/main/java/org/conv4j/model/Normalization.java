@@ -27,6 +27,12 @@ public record Normalization(float[] mean, float[] std) {
     public static final Normalization IMAGENET = new Normalization(
             new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f});
 
+    /**
+     * Validates and copies the values.
+     *
+     * @throws IllegalArgumentException if mean and std are empty or differ in length, a std is not positive, or a
+     *                                  value is not finite
+     */
     public Normalization {
         if (mean.length == 0 || mean.length != std.length) {
             throw new IllegalArgumentException("Normalization: mean has " + mean.length + " values and std "
@@ -42,12 +48,23 @@ public record Normalization(float[] mean, float[] std) {
         }
     }
 
-    /** The same mean and std for every channel. */
+    /**
+     * {@return the same mean and std for every channel}
+     *
+     * @param mean the mean, finite
+     * @param std  the std, positive and finite
+     * @throws IllegalArgumentException if {@code std} is not positive or a value is not finite
+     */
     public static Normalization of(float mean, float std) {
         return new Normalization(new float[] {mean}, new float[] {std});
     }
 
-    /** Fails unless this normalisation fits images of {@code channels} channels. */
+    /**
+     * Fails unless this normalisation fits images of {@code channels} channels.
+     *
+     * @param channels the images' channel count C
+     * @throws IllegalArgumentException if there are neither 1 nor C values
+     */
     public void checkChannels(int channels) {
         if (mean.length != 1 && mean.length != channels) {
             throw new IllegalArgumentException("Normalization has " + mean.length + " channel values but the images have "
@@ -55,12 +72,20 @@ public record Normalization(float[] mean, float[] std) {
         }
     }
 
+    /** {@return true if every mean is 0 and every std 1, so normalising changes nothing} */
     public boolean isIdentity() {
         for (int c = 0; c < mean.length; c++) if (mean[c] != 0f || std[c] != 1f) return false;
         return true;
     }
 
-    /** Normalises one [C, H, W] image in place at {@code offset}. */
+    /**
+     * Normalises one [C, H, W] image in place at {@code offset}.
+     *
+     * @param x        the buffer holding the image
+     * @param offset   where the image starts in {@code x}
+     * @param channels C
+     * @param hw       H * W
+     */
     public void apply(float[] x, int offset, int channels, int hw) {
         for (int ch = 0; ch < channels; ch++) {
             int k = mean.length == 1 ? 0 : ch;

@@ -10,6 +10,12 @@ import java.util.Objects;
  * @param probability the softmax of the logits at {@code classIndex}, as {@link Model#predict} computes it
  */
 public record Prediction(int classIndex, String label, float probability) {
+    /**
+     * Validates the prediction.
+     *
+     * @throws IllegalArgumentException if {@code classIndex} is negative
+     * @throws NullPointerException     if {@code label} is null
+     */
     public Prediction {
         if (classIndex < 0) throw new IllegalArgumentException("Prediction: class index must be >= 0, got " + classIndex);
         Objects.requireNonNull(label, "label");

@@ -24,7 +24,13 @@ public final class Residual implements Container {
     private Tensor dX;
     private boolean inputGradient = true;
 
-    /** @param shortcut the projection, or null for the identity */
+    /**
+     * A block with a shortcut.
+     *
+     * @param block    the main path; at least one layer
+     * @param shortcut the projection, or null (or empty) for the identity
+     * @throws IllegalArgumentException if {@code block} is null or empty
+     */
     public Residual(Sequential block, Sequential shortcut) {
         if (block == null || block.size() == 0) throw new IllegalArgumentException("Residual: the block needs at least one layer");
         if (shortcut != null && shortcut.size() == 0) shortcut = null;
@@ -32,9 +38,10 @@ public final class Residual implements Container {
         this.shortcut = shortcut;
     }
 
+    /** {@return the main path} */
     public Sequential block() { return block; }
 
-    /** The projection, or null when the shortcut is the identity. */
+    /** {@return the projection, or null when the shortcut is the identity} */
     public Sequential shortcut() { return shortcut; }
 
     @Override

@@ -19,17 +19,35 @@ public final class Sequential implements Container {
     /** What forward, backward and infer run: the layers, with fusable neighbours as one ({@link Fusion}). */
     private final List<Fusion.Stage> stages;
 
+    /**
+     * Runs {@code layers} in order.
+     *
+     * @param layers the layers; copied
+     */
     public Sequential(List<? extends Layer> layers) {
         this.layers = List.copyOf(layers);
         this.stages = Fusion.plan(this.layers);
     }
 
+    /**
+     * Runs {@code layers} in order.
+     *
+     * @param layers the layers
+     */
     public Sequential(Layer... layers) { this(List.of(layers)); }
 
+    /** {@return the layers, in order; unmodifiable} */
     public List<Layer> layers() { return layers; }
 
+    /** {@return the number of layers} */
     public int size() { return layers.size(); }
 
+    /**
+     * {@return layer {@code i}, the child named {@code "i"}}
+     *
+     * @param i 0-based index
+     * @throws IndexOutOfBoundsException if {@code i} is outside 0..size()-1
+     */
     public Layer get(int i) { return layers.get(i); }
 
     @Override
@@ -39,7 +57,7 @@ public final class Sequential implements Container {
         return c;
     }
 
-    /** The passes forward, backward and infer run, in forward order. */
+    /** {@return the passes forward, backward and infer run, in forward order} */
     public List<Fusion.Stage> stages() { return stages; }
 
     @Override

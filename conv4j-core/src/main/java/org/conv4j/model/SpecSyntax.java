@@ -12,11 +12,18 @@ import org.conv4j.io.Yaml;
  * saying what to add, and JSON specs are unaffected.
  */
 public enum SpecSyntax {
-    JSON, YAML;
+    /** JSON, read by {@link Json}. */
+    JSON,
+    /** YAML, read by {@link Yaml}; needs SnakeYAML Engine. */
+    YAML;
 
     /**
      * The syntax of a spec file: by its extension ({@code .yaml} or {@code .yml}, {@code .json}, any case);
      * with another extension, JSON when the first character other than white space is '{', else YAML.
+     *
+     * @param fileName the file's name
+     * @param text     the file's text
+     * @return the syntax
      */
     public static SpecSyntax of(String fileName, String text) {
         String n = fileName.toLowerCase(Locale.ROOT);
@@ -31,7 +38,15 @@ public enum SpecSyntax {
         return YAML;
     }
 
-    /** Parses {@code text}, whose top level must be a mapping (object), naming {@code source} in every error. */
+    /**
+     * Parses {@code text}, whose top level must be a mapping (object).
+     *
+     * @param text   the text
+     * @param source named in every error
+     * @param limits the size and nesting bounds
+     * @return the top-level object
+     * @throws FormatException naming the source if the text is malformed, exceeds the limits or is not a mapping
+     */
     public Json.Obj parseObject(String text, String source, Json.Limits limits) throws FormatException {
         return this == JSON ? Json.parseObject(text, source, limits) : Yaml.parseObject(text, source, limits);
     }

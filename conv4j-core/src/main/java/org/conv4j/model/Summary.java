@@ -14,7 +14,16 @@ import org.conv4j.tensor.Shapes;
  * like torchinfo's summary. Containers show their children indented below them.
  */
 public final class Summary {
-    /** One row: {@code name} is the parameter-name prefix ("3", "4.block.0"). */
+    /**
+     * One row of the summary.
+     *
+     * @param name        the parameter-name prefix ("3", "4.block.0")
+     * @param depth       nesting depth, 0 for a top-level layer
+     * @param layer       the layer's description
+     * @param outputShape one item's output shape, without the batch dimension
+     * @param params      number of parameter values
+     * @param flops       FLOPs of one item's forward pass
+     */
     public record Row(String name, int depth, String layer, int[] outputShape, long params, long flops) {}
 
     private final List<Row> rows;
@@ -29,6 +38,11 @@ public final class Summary {
         this.totalFlops = totalFlops;
     }
 
+    /**
+     * {@return the summary of {@code model}'s network, at its spec's input shape}
+     *
+     * @param model the model
+     */
     public static Summary of(Model model) {
         List<Row> rows = new ArrayList<>();
         int[] in = model.spec().input();
@@ -101,15 +115,19 @@ public final class Summary {
         return n;
     }
 
+    /** {@return one row per layer, in network order, children after their container} */
     public List<Row> rows() { return rows; }
 
+    /** {@return the number of parameter values, trainable or not} */
     public long totalParams() { return totalParams; }
 
+    /** {@return the number of trainable parameter values} */
     public long trainableParams() { return trainableParams; }
 
+    /** {@return the FLOPs of one image's forward pass} */
     public long totalFlops() { return totalFlops; }
 
-    /** A fixed-width table, then totals. */
+    /** {@return a fixed-width table, then totals} */
     public String format() {
         int wName = 4, wLayer = 5;
         for (Row r : rows) {

@@ -20,9 +20,15 @@ import java.util.List;
 public final class Zoo {
     private Zoo() {}
 
+    /** The names of the built-in specs. */
     public static final List<String> NAMES = List.of("reference", "recipe", "resnet-mini");
 
-    /** The built-in spec called {@code name}. */
+    /**
+     * {@return the built-in spec called {@code name}}
+     *
+     * @param name one of {@link #NAMES}
+     * @throws IllegalArgumentException if there is no built-in of that name
+     */
     public static NetworkSpec spec(String name) {
         if (!NAMES.contains(name)) throw new IllegalArgumentException("no built-in network \"" + name + "\"; built-ins: " + NAMES);
         try (InputStream in = Zoo.class.getResourceAsStream(name + ".json")) {
@@ -33,7 +39,13 @@ public final class Zoo {
         }
     }
 
-    /** A built-in name, or a path to a spec file in JSON or YAML ({@link NetworkSpec#read}). */
+    /**
+     * {@return the spec {@code nameOrPath} names: a built-in, or a spec file in JSON or YAML
+     * ({@link NetworkSpec#read})}
+     *
+     * @param nameOrPath one of {@link #NAMES}, or a file path
+     * @throws IOException on a read error, or a {@link org.conv4j.io.FormatException} if the file is malformed
+     */
     public static NetworkSpec resolve(String nameOrPath) throws IOException {
         if (NAMES.contains(nameOrPath)) return spec(nameOrPath);
         Path p = Path.of(nameOrPath);

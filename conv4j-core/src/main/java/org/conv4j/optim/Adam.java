@@ -18,11 +18,33 @@ public final class Adam extends Optimizer {
     private final boolean decoupled;
     private final float[][] m, v;
 
+    /**
+     * Adam or AdamW over one group of parameters.
+     *
+     * @param params      the parameters to update
+     * @param lr          learning rate, ≥ 0
+     * @param beta1       decay of the first-moment average, in [0, 1)
+     * @param beta2       decay of the second-moment average, in [0, 1)
+     * @param eps         added to the denominator for stability, ≥ 0
+     * @param weightDecay L2 penalty (Adam) or decoupled decay (AdamW), ≥ 0
+     * @param decoupled   true for AdamW, false for Adam
+     * @throws IllegalArgumentException if a setting is out of range
+     */
     public Adam(List<NamedParam> params, double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled) {
         this(group(params, lr), beta1, beta2, eps, weightDecay, decoupled);
     }
 
-    /** Adam or AdamW over parameter groups, each with its own learning rate. */
+    /**
+     * Adam or AdamW over parameter groups, each with its own learning rate.
+     *
+     * @param groups      the parameter groups, at least one
+     * @param beta1       decay of the first-moment average, in [0, 1)
+     * @param beta2       decay of the second-moment average, in [0, 1)
+     * @param eps         added to the denominator for stability, ≥ 0
+     * @param weightDecay L2 penalty (Adam) or decoupled decay (AdamW), ≥ 0
+     * @param decoupled   true for AdamW, false for Adam
+     * @throws IllegalArgumentException if a setting is out of range
+     */
     public Adam(List<ParamGroup> groups, double beta1, double beta2, double eps, double weightDecay, boolean decoupled) {
         super(groups);
         if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
@@ -39,10 +61,21 @@ public final class Adam extends Optimizer {
         this.v = slot("exp_avg_sq");
     }
 
-    /** torch defaults: Adam(lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0). */
+    /**
+     * {@return Adam with torch's defaults: betas (0.9, 0.999), eps 1e-8, no weight decay}
+     *
+     * @param params the parameters to update
+     * @param lr     learning rate, ≥ 0
+     */
     public static Adam adam(List<NamedParam> params, double lr) { return new Adam(params, lr, 0.9, 0.999, 1e-8, 0, false); }
 
-    /** torch defaults: AdamW(lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=wd). */
+    /**
+     * {@return AdamW with torch's defaults: betas (0.9, 0.999), eps 1e-8}
+     *
+     * @param params      the parameters to update
+     * @param lr          learning rate, ≥ 0
+     * @param weightDecay decoupled weight decay, ≥ 0
+     */
     public static Adam adamW(List<NamedParam> params, double lr, double weightDecay) {
         return new Adam(params, lr, 0.9, 0.999, 1e-8, weightDecay, true);
     }
@@ -50,16 +83,37 @@ public final class Adam extends Optimizer {
     /**
      * Adam with torch's defaults over every trainable parameter of {@code network} ({@link NamedParam#of}, in
      * state_dict order), e.g. {@code Adam.adam(mySequential, 1e-3)}.
+     *
+     * @param network the network whose parameters to update
+     * @param lr      learning rate, ≥ 0
+     * @return the optimizer
      */
     public static Adam adam(Layer network, double lr) { return adam(NamedParam.of(network), lr); }
 
-    /** Adam with torch's defaults over the model's network: {@code Adam.adam(model, 1e-3)}. */
+    /**
+     * {@return Adam with torch's defaults over the model's network: {@code Adam.adam(model, 1e-3)}}
+     *
+     * @param model the model whose parameters to update
+     * @param lr    learning rate, ≥ 0
+     */
     public static Adam adam(Model model, double lr) { return adam(model.network(), lr); }
 
-    /** AdamW with torch's defaults over every trainable parameter of {@code network}. */
+    /**
+     * {@return AdamW with torch's defaults over every trainable parameter of {@code network}}
+     *
+     * @param network     the network whose parameters to update
+     * @param lr          learning rate, ≥ 0
+     * @param weightDecay decoupled weight decay, ≥ 0
+     */
     public static Adam adamW(Layer network, double lr, double weightDecay) { return adamW(NamedParam.of(network), lr, weightDecay); }
 
-    /** AdamW with torch's defaults over the model's network. */
+    /**
+     * {@return AdamW with torch's defaults over the model's network}
+     *
+     * @param model       the model whose parameters to update
+     * @param lr          learning rate, ≥ 0
+     * @param weightDecay decoupled weight decay, ≥ 0
+     */
     public static Adam adamW(Model model, double lr, double weightDecay) { return adamW(model.network(), lr, weightDecay); }
 
     private static String kind(boolean decoupled) { return decoupled ? "AdamW" : "Adam"; }

@@ -7,7 +7,11 @@ import org.conv4j.layers.NamedParam;
 public final class GradClip {
     private GradClip() {}
 
-    /** The global L2 norm of all trainable gradients (summed in double, in parameter order). */
+    /**
+     * {@return the global L2 norm of all trainable gradients (summed in double, in parameter order)}
+     *
+     * @param params the parameters; those not trainable are skipped
+     */
     public static double globalNorm(List<NamedParam> params) {
         double sum = 0;
         for (NamedParam p : params) {
@@ -19,7 +23,12 @@ public final class GradClip {
 
     /**
      * If the global norm exceeds {@code maxNorm}, multiplies every gradient by {@code maxNorm / (norm + 1e-6)},
-     * as torch does. Returns the norm before clipping.
+     * as torch does.
+     *
+     * @param params  the parameters; those not trainable are skipped
+     * @param maxNorm the bound, positive
+     * @return the global norm before clipping
+     * @throws IllegalArgumentException if {@code maxNorm} is not positive
      */
     public static double clipGlobalNorm(List<NamedParam> params, double maxNorm) {
         if (!(maxNorm > 0)) throw new IllegalArgumentException("max gradient norm must be positive, got " + maxNorm);

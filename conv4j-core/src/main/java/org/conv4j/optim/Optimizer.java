@@ -29,8 +29,10 @@ import org.conv4j.layers.NamedParam;
  * are allocated up front. Not thread-safe.
  */
 public abstract class Optimizer {
+    /** The parameters updated, every group's in group order. */
     protected final List<NamedParam> params;
     private double lr;                 // the first group's current rate
+    /** Number of {@link #step()} calls so far; a subclass's step increments it first. */
     protected long step;
     private final List<ParamGroup> groups;
     private final int[] group;         // per entry of params, the index of its group
@@ -38,6 +40,13 @@ public abstract class Optimizer {
     /** Slot name → one buffer per parameter, same order as {@link #params}. */
     private final Map<String, float[][]> slots = new LinkedHashMap<>();
 
+    /**
+     * An optimizer over one group "all".
+     *
+     * @param params the parameters to update
+     * @param lr     learning rate, ≥ 0
+     * @throws IllegalArgumentException if {@code lr} is negative, infinite or NaN
+     */
     protected Optimizer(List<NamedParam> params, double lr) {
         this(group(params, lr));
     }
@@ -45,7 +54,12 @@ public abstract class Optimizer {
     /** The one group "all" of an optimizer on a plain list; a bad lr fails as "lr must be >= 0". */
     static List<ParamGroup> group(List<NamedParam> params, double lr) { return List.of(ParamGroup.all(params, lr)); }
 
-    /** An optimizer over {@code groups} (at least one, distinct names); a parameter may be in one group only. */
+    /**
+     * An optimizer over {@code groups} (at least one, distinct names); a parameter may be in one group only.
+     *
+     * @param groups the parameter groups, in order
+     * @throws IllegalArgumentException if there is no group, two share a name, or a parameter is in two groups
+     */
     protected Optimizer(List<ParamGroup> groups) {
         if (groups.isEmpty()) throw new IllegalArgumentException(getClass().getSimpleName() + ": needs at least one parameter group");
         List<NamedParam> t = new ArrayList<>();
@@ -73,10 +87,19 @@ public abstract class Optimizer {
         this.lr = groupLr[0];
     }
 
-    /** The rate parameter {@code i} uses in this step: its group's current rate. */
+    /**
+     * {@return the rate parameter {@code i} uses in this step: its group's current rate}
+     *
+     * @param i index into {@link #params}
+     */
     protected final double lr(int i) { return groupLr[group[i]]; }
 
-    /** Allocates a zero buffer per parameter for the named slot (e.g. "exp_avg"). */
+    /**
+     * Allocates a zero buffer per parameter for the named slot (e.g. "exp_avg"); exported by {@link #state()}.
+     *
+     * @param name the slot's name, as torch's optimizer state names it
+     * @return one buffer per parameter, in {@link #params} order, each the parameter's size
+     */
     protected final float[][] slot(String name) {
         return slots.computeIfAbsent(name, k -> {
             float[][] b = new float[params.size()][];
@@ -85,7 +108,7 @@ public abstract class Optimizer {
         });
     }
 
-    /** Type name as in checkpoints: "SGD", "Adam", ... */
+    /** {@return the type name as in checkpoints: "SGD", "Adam", ...} */
     public abstract String name();
 
     /** Updates every parameter from its gradient; increments the step count first, as torch does. */
@@ -94,7 +117,13 @@ public abstract class Optimizer {
         for (int i = 0; i < params.size(); i++) update(i, params.get(i).param().value().data(), params.get(i).param().grad().data());
     }
 
-    /** Updates parameter {@code i} (values {@code p}) from gradient {@code g}; {@link #step} is already incremented. */
+    /**
+     * Updates parameter {@code i} in place from its gradient; {@link #step} is already incremented.
+     *
+     * @param i index into {@link #params}
+     * @param p the parameter's values, updated in place
+     * @param g the parameter's gradient, same length; read only
+     */
     protected abstract void update(int i, float[] p, float[] g);
 
     /** Zeroes every trainable parameter's gradient. */
@@ -102,16 +131,21 @@ public abstract class Optimizer {
         for (NamedParam p : params) p.param().grad().zero();
     }
 
-    /** The current rate of the first group (the only one of a plain optimizer). */
+    /** {@return the current rate of the first group (the only one of a plain optimizer)} */
     public double lr() { return lr; }
 
-    /** The current rate of the group named {@code group}. */
+    /**
+     * {@return the current rate of the group named {@code group}}
+     *
+     * @param group the group's name
+     * @throws IllegalArgumentException if there is no such group
+     */
     public double lr(String group) {
         for (int k = 0; k < groups.size(); k++) if (groups.get(k).name().equals(group)) return groupLr[k];
         throw new IllegalArgumentException(name() + ": no parameter group " + group + "; groups: " + groupNames());
     }
 
-    /** The parameter groups, with their base rates, in order. */
+    /** {@return the parameter groups, with their base rates, in order} */
     public List<ParamGroup> groups() { return groups; }
 
     private List<String> groupNames() {
@@ -120,7 +154,12 @@ public abstract class Optimizer {
         return n;
     }
 
-    /** Sets every group's current rate to {@code lr}. */
+    /**
+     * Sets every group's current rate to {@code lr}.
+     *
+     * @param lr the rate, ≥ 0 and finite
+     * @throws IllegalArgumentException if {@code lr} is negative, infinite or NaN
+     */
     public void setLr(double lr) {
         if (!(lr >= 0) || Double.isInfinite(lr)) throw new IllegalArgumentException(name() + ": lr must be >= 0, got " + lr);
         java.util.Arrays.fill(groupLr, lr);
@@ -130,6 +169,9 @@ public abstract class Optimizer {
     /**
      * Sets each group's current rate to its base rate times {@code factor} (a schedule's factor for the step about
      * to be taken), as torch's LambdaLR does for every group.
+     *
+     * @param factor the multiplier, ≥ 0 and finite
+     * @throws IllegalArgumentException if {@code factor} is negative, infinite or NaN
      */
     public void setLrFactor(double factor) {
         if (!(factor >= 0) || Double.isInfinite(factor)) throw new IllegalArgumentException(name() + ": lr factor must be >= 0, got " + factor);
@@ -137,12 +179,13 @@ public abstract class Optimizer {
         this.lr = groupLr[0];
     }
 
-    /** Number of {@link #step()} calls so far. */
+    /** {@return the number of {@link #step()} calls so far} */
     public long steps() { return step; }
 
+    /** {@return the parameters updated, every group's in group order} */
     public List<NamedParam> params() { return params; }
 
-    /** The state needed to resume: step count, every group's current rate, and every slot buffer by parameter name. */
+    /** {@return the state needed to resume: step count, every group's current rate, and a copy of every slot buffer by parameter name} */
     public State state() {
         Map<String, float[]> m = new LinkedHashMap<>();
         for (Map.Entry<String, float[][]> e : slots.entrySet()) {
@@ -153,7 +196,13 @@ public abstract class Optimizer {
         return new State(name(), step, lr, m, lrs);
     }
 
-    /** Restores what {@link #state()} exported; the parameter names and shapes must match. */
+    /**
+     * Restores what {@link #state()} exported; the parameter names and shapes must match.
+     *
+     * @param s the exported state
+     * @throws IllegalArgumentException if the state is another optimizer's, or lacks a buffer, has one of another
+     *                                  size or has other parameter groups
+     */
     public void restore(State s) {
         if (!s.type().equals(name())) throw new IllegalArgumentException("optimizer state is for " + s.type() + ", not " + name());
         for (Map.Entry<String, float[][]> e : slots.entrySet()) {
@@ -182,16 +231,26 @@ public abstract class Optimizer {
     /**
      * Exported optimizer state.
      *
+     * @param type     the optimizer's name; {@link #restore} checks it
+     * @param step     number of steps taken
      * @param lr       the first group's current rate
      * @param slots    "param name/slot name" → buffer, e.g. {@code "0.weight/exp_avg"}
      * @param groupLrs group name → current rate, in group order; empty in a state saved before groups existed
      */
     public record State(String type, long step, double lr, Map<String, float[]> slots, Map<String, Double> groupLrs) {
+        /** Copies {@code groupLrs}, keeping its order; null becomes empty. */
         public State {
             groupLrs = groupLrs == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(groupLrs));
         }
 
-        /** A state with one rate for every group. */
+        /**
+         * A state with one rate for every group.
+         *
+         * @param type  the optimizer's name
+         * @param step  number of steps taken
+         * @param lr    the rate of every group
+         * @param slots "param name/slot name" → buffer
+         */
         public State(String type, long step, double lr, Map<String, float[]> slots) { this(type, step, lr, slots, Map.of()); }
     }
 }

@@ -14,12 +14,23 @@ import org.conv4j.layers.NamedParam;
  * @param lr     the base learning rate, ≥ 0
  */
 public record ParamGroup(String name, List<NamedParam> params, double lr) {
+    /**
+     * Validates the group and copies its parameter list.
+     *
+     * @throws IllegalArgumentException if the name is empty or lr is negative, infinite or NaN
+     */
     public ParamGroup {
         if (name == null || name.isEmpty()) throw new IllegalArgumentException("ParamGroup: needs a name");
         if (!(lr >= 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("ParamGroup " + name + ": lr must be >= 0, got " + lr);
         params = List.copyOf(params);
     }
 
-    /** The one group of an optimizer built on a plain parameter list. */
+    /**
+     * {@return the one group "all" of an optimizer built on a plain parameter list}
+     *
+     * @param params the parameters
+     * @param lr     the base learning rate, ≥ 0
+     * @throws IllegalArgumentException if {@code lr} is negative, infinite or NaN
+     */
     public static ParamGroup all(List<NamedParam> params, double lr) { return new ParamGroup("all", params, lr); }
 }

@@ -36,6 +36,7 @@ import org.conv4j.tensor.Tensor;
  * model of a loaded checkpoint is ready to continue.
  *
  * @param model     the model, with its layer state
+ * @param config    the run's training settings
  * @param optimizer the optimizer's state
  * @param loader    the data loader's position
  * @param state     the rest of the run's state
@@ -45,16 +46,22 @@ public record Checkpoint(Model model, TrainConfig config, Optimizer.State optimi
     public static final String FORMAT = "conv4j-checkpoint";
     public static final int VERSION = 1;
 
-    /** Finished epochs. */
+    /** {@return the number of finished epochs} */
     public int epochsDone() { return state.epochsDone(); }
 
-    /** Optimizer steps taken. */
+    /** {@return the number of optimizer steps taken} */
     public long globalStep() { return state.globalStep(); }
 
-    /** The metrics of the finished epochs. */
+    /** {@return the metrics of the finished epochs} */
     public List<EpochMetrics> history() { return state.history(); }
 
-    /** Every layer state under {@code root} by its tensor name in a checkpoint ({@code "rng.5"}), in walk order. */
+    /**
+     * {@return every layer state under {@code root} by its tensor name in a checkpoint ({@code "rng.5"}), in walk
+     * order}
+     *
+     * @param root the network
+     * @throws IllegalStateException if two layer states get the same name
+     */
     public static Map<String, LayerState> layerStates(Layer root) {
         Map<String, LayerState> m = new LinkedHashMap<>();
         Layers.walk(root, (path, layer) -> {
@@ -65,6 +72,14 @@ public record Checkpoint(Model model, TrainConfig config, Optimizer.State optimi
         return m;
     }
 
+    /**
+     * Writes the checkpoint atomically: the model's spec and weights, the config, the optimizer's step, rates and
+     * slot buffers, the loader's position and every layer state.
+     *
+     * @param file the safetensors file to write; replaced if it exists
+     * @throws IOException              on a write error
+     * @throws IllegalArgumentException if the model's spec cannot describe its network
+     */
     public void save(Path file) throws IOException {
         ModelFile.checkSavable(model);
         Map<String, String> meta = new LinkedHashMap<>();
@@ -93,6 +108,14 @@ public record Checkpoint(Model model, TrainConfig config, Optimizer.State optimi
         AtomicFile.write(file, out -> SafeTensors.write(out, meta, tensors));
     }
 
+    /**
+     * Reads a checkpoint written by {@link #save}.
+     *
+     * @param file the checkpoint file
+     * @return the checkpoint, with the model rebuilt and its weights loaded
+     * @throws IOException on a read error, or a {@link FormatException} naming the file and entry if it is not a
+     *                     conv4j checkpoint or a tensor or the trainer state is missing or malformed
+     */
     public static Checkpoint load(Path file) throws IOException {
         String src = file.toString();
         SafeTensors.Contents c = SafeTensors.read(file);

@@ -6,13 +6,20 @@ package org.conv4j.train;
  */
 public final class DivergenceException extends RuntimeException {
     private static final long serialVersionUID = 1L;
+    /** The 1-based optimizer step whose gradients diverged. */
     private final long step;
 
+    /**
+     * A divergence at {@code step}.
+     *
+     * @param step    the 1-based global optimizer step whose gradients diverged
+     * @param message names the step and the parameter or layer where the non-finite value was first seen
+     */
     public DivergenceException(long step, String message) {
         super(message);
         this.step = step;
     }
 
-    /** The 1-based global optimizer step whose gradients diverged (no update was applied). */
+    /** {@return the 1-based global optimizer step whose gradients diverged (no update was applied)} */
     public long step() { return step; }
 }

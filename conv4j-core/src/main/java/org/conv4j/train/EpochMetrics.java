@@ -10,6 +10,19 @@ import org.conv4j.io.Json;
  * One epoch's figures: one row of {@code metrics.csv}, one entry of a checkpoint's history, one point of a
  * training report's charts. Accuracies are fractions in [0, 1]; validation and test figures are NaN when
  * there is no such set. Epochs are numbered from 1.
+ *
+ * @param epoch           1-based epoch number
+ * @param trainLoss       mean training loss over the epoch
+ * @param trainAcc        training top-1 accuracy
+ * @param trainTopK       training top-k accuracy
+ * @param valLoss         validation loss, NaN without a validation set
+ * @param valAcc          validation accuracy, NaN without a validation set
+ * @param testLoss        test loss, NaN without a test set
+ * @param testAcc         test top-1 accuracy, NaN without a test set
+ * @param testTopK        test top-k accuracy, NaN without a test set
+ * @param seconds         wall-clock seconds the epoch's training took
+ * @param imagesPerSecond training throughput
+ * @param lr              the learning rate at the end of the epoch
  */
 public record EpochMetrics(int epoch, double trainLoss, double trainAcc, double trainTopK,
                            double valLoss, double valAcc, double testLoss, double testAcc, double testTopK,
@@ -19,10 +32,16 @@ public record EpochMetrics(int epoch, double trainLoss, double trainAcc, double 
     public static final String CSV_HEADER =
             "epoch,train_loss,train_acc,test_loss,test_acc,seconds,images_per_s,train_topk,test_topk,val_loss,val_acc,lr";
 
+    /**
+     * Validates the epoch number.
+     *
+     * @throws IllegalArgumentException if {@code epoch} is below 1
+     */
     public EpochMetrics {
         if (epoch < 1) throw new IllegalArgumentException("EpochMetrics: epoch numbers start at 1, got " + epoch);
     }
 
+    /** {@return this epoch as one CSV line in {@link #CSV_HEADER}'s column order, without a line break} */
     public String csvRow() {
         return String.format(Locale.ROOT, "%d,%s,%s,%s,%s,%.3f,%.1f,%s,%s,%s,%s,%s", epoch, f(trainLoss), f(trainAcc),
                 f(testLoss), f(testAcc), seconds, imagesPerSecond, f(trainTopK), f(testTopK), f(valLoss), f(valAcc), f(lr));

@@ -11,14 +11,26 @@ import org.conv4j.tensor.Tensor;
 /**
  * A model's loss and accuracy over a dataset, in inference mode (running statistics, no dropout).
  *
+ * @param size        number of images evaluated
  * @param loss        mean cross-entropy (no label smoothing)
  * @param accuracy    top-1 accuracy in [0, 1]
  * @param topK        top-k accuracy in [0, 1]
+ * @param k           the k of {@code topK}
  * @param predictions top-1 class per image, in dataset order
+ * @param seconds     wall-clock seconds the evaluation took
  */
 public record Evaluation(int size, double loss, double accuracy, double topK, int k, int[] predictions, double seconds) {
 
-    /** Evaluates {@code model} on {@code data} in batches of {@code batchSize}. */
+    /**
+     * Evaluates {@code model} on {@code data} in batches of {@code batchSize}, in inference mode, with the model's
+     * normalisation.
+     *
+     * @param model     the model
+     * @param data      the images and labels
+     * @param batchSize images per batch, at least 1
+     * @param k         the k of the top-k accuracy
+     * @return the loss, accuracies and predictions
+     */
     public static Evaluation of(Model model, Dataset data, int batchSize, int k) {
         long t0 = System.nanoTime();
         DataLoader loader = new DataLoader(data, LoaderConfig.eval(batchSize).withNormalization(model.normalization()));

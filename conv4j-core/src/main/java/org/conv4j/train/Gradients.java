@@ -25,10 +25,20 @@ public final class Gradients {
      * @param loss     mean loss over the batch
      * @param correct  images whose top-1 prediction is right
      * @param topK     images whose label is among the top k predictions
+     * @param size     images in the batch
      */
     public record Result(float loss, int correct, int topK, int size) {}
 
-    /** Forward, loss and backward of {@code network} over one batch; gradients are added into the parameters. */
+    /**
+     * Forward, loss and backward of {@code network} over one batch; gradients are added into the parameters.
+     *
+     * @param network the network, in training mode
+     * @param loss    the loss of the logits against the labels
+     * @param x       [N, ...] the batch's inputs
+     * @param labels  [N] class indices
+     * @param k       the k of the top-k hits
+     * @return the batch's mean loss, hits and size
+     */
     public static Result compute(Layer network, Loss loss, Tensor x, int[] labels, int k) {
         Tensor logits = network.forward(x);
         float l = loss.forward(logits, labels);
@@ -42,6 +52,11 @@ public final class Gradients {
      * step and where the bad value sits. Gradients are scanned in backward order (last layer first), so the
      * parameter named is the first one backward made non-finite. Without the batch, a bad loss cannot be
      * traced to a layer; prefer {@link #checkFinite(Layer, Tensor, float, List, long)}.
+     *
+     * @param loss   the batch's mean loss
+     * @param params the parameters whose gradients are scanned
+     * @param step   the 1-based step, named in the message
+     * @throws DivergenceException if the loss or a gradient is not finite
      */
     public static void checkFinite(float loss, List<NamedParam> params, long step) {
         checkFinite(null, null, loss, params, step);
@@ -52,6 +67,13 @@ public final class Gradients {
      * from: a non-finite input image, else a parameter or buffer whose value is non-finite, else the first
      * layer of {@code network} (a top-level child, run in inference mode on {@code x}) whose output is
      * non-finite. Only runs that search when the loss is bad, so a healthy step pays one scan of the gradients.
+     *
+     * @param network the network the batch ran through
+     * @param x       the batch's inputs, or null
+     * @param loss    the batch's mean loss
+     * @param params  the parameters whose gradients are scanned
+     * @param step    the 1-based step, named in the message
+     * @throws DivergenceException if the loss or a gradient is not finite
      */
     public static void checkFinite(Layer network, Tensor x, float loss, List<NamedParam> params, long step) {
         if (!Float.isFinite(loss)) {
@@ -76,7 +98,12 @@ public final class Gradients {
     /**
      * Fails with a {@link DivergenceException} if any parameter or buffer of {@code params} holds a NaN or
      * infinity: after an update (an overflowing step) and before a checkpoint is written, so that no
-     * checkpoint ever holds one. {@code when} says at which point, e.g. "after the update".
+     * checkpoint ever holds one.
+     *
+     * @param params the parameters and buffers to scan
+     * @param step   the 1-based step, named in the message
+     * @param when   says at which point, e.g. "after the update"
+     * @throws DivergenceException if a value is NaN or infinite
      */
     public static void checkValues(List<NamedParam> params, long step, String when) {
         String bad = firstNonFiniteValue(params);

@@ -6,7 +6,14 @@ import org.conv4j.tensor.Tensor;
 public final class Metrics {
     private Metrics() {}
 
-    /** {top-1 hits, top-k hits} of [N, K] logits against labels. A tie counts against the label. */
+    /**
+     * Counts the hits of [N, K] logits against labels. A tie counts against the label.
+     *
+     * @param logits [N, K] scores
+     * @param labels [N] class indices
+     * @param k      the k of the top-k hits
+     * @return {top-1 hits, top-k hits}
+     */
     public static int[] hits(Tensor logits, int[] labels, int k) {
         int n = logits.dim(0), c = logits.dim(1);
         float[] z = logits.data();
@@ -25,7 +32,12 @@ public final class Metrics {
         return new int[] {top1, topk};
     }
 
-    /** Index of the largest value of row {@code i} (first on ties). */
+    /**
+     * {@return the index of the largest value of row {@code i} (first on ties)}
+     *
+     * @param logits [N, K] scores
+     * @param i      the row, in 0..N-1
+     */
     public static int argmax(Tensor logits, int i) {
         int c = logits.dim(1);
         float[] z = logits.data();

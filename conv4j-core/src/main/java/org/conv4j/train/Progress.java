@@ -25,7 +25,7 @@ public final class Progress {
         /** nothing */
         NONE;
 
-        /** AUTO resolved against this process's stderr; the other modes are themselves. */
+        /** {@return this mode, AUTO resolved against this process's stderr} */
         public Mode resolve() { return this != AUTO ? this : stderrIsTerminal() ? BAR : LINES; }
     }
 
@@ -34,13 +34,24 @@ public final class Progress {
     private long lastDraw;
     private int lastDecile = -1;
 
-    /** @param tty true to redraw a bar, false for plain lines */
+    /**
+     * A progress display on {@code out}.
+     *
+     * @param out the stream drawn on, usually stderr
+     * @param tty true to redraw a bar, false for plain lines
+     */
     public Progress(PrintStream out, boolean tty) {
         this.out = out;
         this.tty = tty;
     }
 
-    /** Progress written to {@code out} as {@code mode} says; null for {@link Mode#NONE} (the trainer then shows none). */
+    /**
+     * {@return progress written to {@code out} as {@code mode} says; null for {@link Mode#NONE} (the trainer then
+     * shows none)}
+     *
+     * @param out  the stream drawn on, usually stderr
+     * @param mode how to show it; AUTO is resolved here
+     */
     public static Progress of(PrintStream out, Mode mode) {
         return switch (mode.resolve()) {
             case BAR -> new Progress(out, true);
@@ -55,6 +66,8 @@ public final class Progress {
      * {@link System#console()} only describes stdin and stdout, so {@code train 2>log} on a terminal would
      * pass it. On Linux, /proc/self/fd/2 names the file behind fd 2, a terminal being /dev/pts/N or
      * /dev/ttyN; elsewhere the console's answer is the best there is.
+     *
+     * @return true if a bar can be drawn on stderr
      */
     public static boolean stderrIsTerminal() {
         if (System.getenv("CI") != null || "dumb".equals(System.getenv("TERM"))) return false;
@@ -75,6 +88,19 @@ public final class Progress {
         return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
     }
 
+    /**
+     * Shows the progress after a batch; draws only when the mode's rate allows (the bar at most 5 times a second,
+     * lines about every 10% of the epoch) and always after the epoch's last batch; nothing in mode NONE.
+     *
+     * @param epoch   1-based epoch number
+     * @param epochs  epochs in the run
+     * @param batch   batches done in this epoch, 1-based
+     * @param batches batches in the epoch
+     * @param images  images trained on in this epoch so far
+     * @param seconds seconds spent on this epoch so far
+     * @param loss    running mean loss of the epoch
+     * @param acc     running accuracy of the epoch, in [0, 1]
+     */
     public void update(int epoch, int epochs, int batch, int batches, long images, double seconds, double loss, double acc) {
         if (out == null) return;
         double rate = images / Math.max(seconds, 1e-9);

@@ -18,9 +18,13 @@ import org.conv4j.optim.Sgd;
  * How a {@link Trainer} trains. Defaults (in {@link #defaults()}) are the reference recipe: Adam, lr 1e-3,
  * batch 64, 2 epochs, no schedule, no validation split.
  *
+ * @param epochs          epochs to train, at least 1
+ * @param batchSize       images per batch, at least 1
+ * @param lr              the learning rate (the head's, when fine-tuning with {@code backboneLr}); positive
  * @param optimizer       "adam", "adamw", "sgd" or "rmsprop"
  * @param momentum        SGD / RMSprop momentum
  * @param nesterov        SGD Nesterov momentum
+ * @param weightDecay     L2 penalty (decoupled for AdamW), ≥ 0
  * @param schedule        "none", "step", "cosine" or "onecycle"
  * @param stepEpochs      "step" schedule: multiply by {@code gamma} every this many epochs
  * @param gamma           "step" schedule factor
@@ -34,6 +38,7 @@ import org.conv4j.optim.Sgd;
  * @param topK            the k of the top-k accuracy
  * @param flip            augmentation: random horizontal flips
  * @param cropPadding     augmentation: random crops after zero padding by this many pixels (0 = off)
+ * @param seed            seeds the data order, the validation split and the augmentation draws
  * @param freezeUntil     fine-tuning: the layers up to and including this one ({@link org.conv4j.model.FrozenPart})
  *                        get no update and run in evaluation mode; "" freezes nothing
  * @param backboneLr      fine-tuning: the learning rate of the trainable layers before the {@link org.conv4j.model.Head
@@ -46,9 +51,18 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
                           int checkpointEvery, int topK, boolean flip, int cropPadding, long seed, String freezeUntil,
                           double backboneLr, boolean resizedCrop) {
 
+    /** The accepted {@code optimizer} names. */
     public static final List<String> OPTIMIZERS = List.of("adam", "adamw", "sgd", "rmsprop");
+    /** The accepted {@code schedule} names. */
     public static final List<String> SCHEDULES = List.of("none", "step", "cosine", "onecycle");
 
+    /**
+     * Validates every setting and lower-cases the optimizer and schedule names; a null {@code freezeUntil}
+     * becomes "".
+     *
+     * @throws IllegalArgumentException naming the command-line option ({@code --lr}) of the first setting out of
+     *                                  range, and the range
+     */
     public TrainConfig {
         require(epochs >= 1, "epochs", "must be at least 1, got " + epochs);
         require(batchSize >= 1, "batch", "must be at least 1, got " + batchSize);
@@ -74,7 +88,32 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
         require(Double.isNaN(backboneLr) || (backboneLr >= 0 && Double.isFinite(backboneLr)), "backbone-lr", "must be >= 0, got " + backboneLr);
     }
 
-    /** A config without fine-tuning settings or resized crops. */
+    /**
+     * A config without fine-tuning settings or resized crops; each setting is the record component of the same
+     * name.
+     *
+     * @param epochs          as {@link #epochs()}
+     * @param batchSize       as {@link #batchSize()}
+     * @param lr              as {@link #lr()}
+     * @param optimizer       as {@link #optimizer()}
+     * @param momentum        as {@link #momentum()}
+     * @param nesterov        as {@link #nesterov()}
+     * @param weightDecay     as {@link #weightDecay()}
+     * @param schedule        as {@link #schedule()}
+     * @param stepEpochs      as {@link #stepEpochs()}
+     * @param gamma           as {@link #gamma()}
+     * @param warmupSteps     as {@link #warmupSteps()}
+     * @param clipNorm        as {@link #clipNorm()}
+     * @param labelSmoothing  as {@link #labelSmoothing()}
+     * @param validationSplit as {@link #validationSplit()}
+     * @param patience        as {@link #patience()}
+     * @param checkpointEvery as {@link #checkpointEvery()}
+     * @param topK            as {@link #topK()}
+     * @param flip            as {@link #flip()}
+     * @param cropPadding     as {@link #cropPadding()}
+     * @param seed            as {@link #seed()}
+     * @throws IllegalArgumentException as the canonical constructor does
+     */
     public TrainConfig(int epochs, int batchSize, double lr, String optimizer, double momentum, boolean nesterov,
                        double weightDecay, String schedule, int stepEpochs, double gamma, int warmupSteps,
                        double clipNorm, double labelSmoothing, double validationSplit, int patience,
@@ -87,74 +126,136 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
         if (!ok) throw new IllegalArgumentException("--" + field + " " + message);
     }
 
-    /** The reference recipe: Adam 1e-3, batch 64, 2 epochs, seed 0. */
+    /** {@return the reference recipe: Adam 1e-3, batch 64, 2 epochs, seed 0} */
     public static TrainConfig defaults() {
         return new TrainConfig(2, 64, 1e-3, "adam", 0, false, 0, "none", 1, 0.1, 0, 0, 0, 0, 0, 0, 5, false, 0, 0);
     }
 
+    /**
+     * {@return a copy with this epoch count}
+     *
+     * @param e epochs, at least 1
+     */
     public TrainConfig withEpochs(int e) {
         return new TrainConfig(e, batchSize, lr, optimizer, momentum, nesterov, weightDecay, schedule, stepEpochs, gamma,
                 warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed, freezeUntil, backboneLr, resizedCrop);
     }
 
+    /**
+     * {@return a copy with this batch size}
+     *
+     * @param b images per batch, at least 1
+     */
     public TrainConfig withBatchSize(int b) {
         return new TrainConfig(epochs, b, lr, optimizer, momentum, nesterov, weightDecay, schedule, stepEpochs, gamma,
                 warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed, freezeUntil, backboneLr, resizedCrop);
     }
 
+    /**
+     * {@return a copy with this optimizer, learning rate and weight decay}
+     *
+     * @param o  one of {@link #OPTIMIZERS}, any case
+     * @param l  the learning rate, positive
+     * @param wd weight decay, ≥ 0
+     */
     public TrainConfig withOptimizer(String o, double l, double wd) {
         return new TrainConfig(epochs, batchSize, l, o, momentum, nesterov, wd, schedule, stepEpochs, gamma,
                 warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed, freezeUntil, backboneLr, resizedCrop);
     }
 
+    /**
+     * {@return a copy with this learning-rate schedule}
+     *
+     * @param s one of {@link #SCHEDULES}, any case
+     */
     public TrainConfig withSchedule(String s) {
         return new TrainConfig(epochs, batchSize, lr, optimizer, momentum, nesterov, weightDecay, s, stepEpochs, gamma,
                 warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed, freezeUntil, backboneLr, resizedCrop);
     }
 
+    /**
+     * {@return a copy that also checkpoints every {@code steps} steps within an epoch}
+     *
+     * @param steps steps between checkpoints, ≥ 0; 0 = only at epoch ends
+     */
     public TrainConfig withCheckpointEvery(int steps) {
         return new TrainConfig(epochs, batchSize, lr, optimizer, momentum, nesterov, weightDecay, schedule, stepEpochs, gamma,
                 warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, steps, topK, flip, cropPadding, seed, freezeUntil, backboneLr, resizedCrop);
     }
 
+    /**
+     * {@return a copy with this seed}
+     *
+     * @param s the run's seed
+     */
     public TrainConfig withSeed(long s) {
         return new TrainConfig(epochs, batchSize, lr, optimizer, momentum, nesterov, weightDecay, schedule, stepEpochs, gamma,
                 warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, s, freezeUntil, backboneLr, resizedCrop);
     }
 
+    /**
+     * {@return a copy with this flip and padded-crop augmentation}
+     *
+     * @param f    random horizontal flips
+     * @param crop zero padding before the random crop, ≥ 0; 0 = no crop
+     */
     public TrainConfig withAugmentation(boolean f, int crop) {
         return new TrainConfig(epochs, batchSize, lr, optimizer, momentum, nesterov, weightDecay, schedule, stepEpochs, gamma,
                 warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, f, crop, seed, freezeUntil, backboneLr, resizedCrop);
     }
 
+    /**
+     * {@return a copy with this validation split and early-stopping patience}
+     *
+     * @param split fraction of the training set held out, in [0, 1)
+     * @param pat   epochs without a better monitored loss before stopping, ≥ 0; 0 = off
+     */
     public TrainConfig withValidation(double split, int pat) {
         return new TrainConfig(epochs, batchSize, lr, optimizer, momentum, nesterov, weightDecay, schedule, stepEpochs, gamma,
                 warmupSteps, clipNorm, labelSmoothing, split, pat, checkpointEvery, topK, flip, cropPadding, seed, freezeUntil, backboneLr, resizedCrop);
     }
 
+    /**
+     * {@return a copy that clips gradients to this global L2 norm}
+     *
+     * @param c the norm, ≥ 0; 0 = off
+     */
     public TrainConfig withClipNorm(double c) {
         return new TrainConfig(epochs, batchSize, lr, optimizer, momentum, nesterov, weightDecay, schedule, stepEpochs, gamma,
                 warmupSteps, c, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed, freezeUntil, backboneLr, resizedCrop);
     }
 
-    /** With fine-tuning: freeze up to {@code until} ("" none); {@code backbone} the backbone's lr (NaN: {@link #lr}). */
+    /**
+     * {@return a copy with these fine-tuning settings}
+     *
+     * @param until    freeze the layers up to and including this one; "" freezes nothing
+     * @param backbone the backbone's learning rate; NaN for {@link #lr} everywhere
+     */
     public TrainConfig withFineTuning(String until, double backbone) {
         return new TrainConfig(epochs, batchSize, lr, optimizer, momentum, nesterov, weightDecay, schedule, stepEpochs, gamma,
                 warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed,
                 until, backbone, resizedCrop);
     }
 
-    /** With or without torchvision's RandomResizedCrop. */
+    /**
+     * {@return a copy with or without torchvision's RandomResizedCrop}
+     *
+     * @param on apply random resized crops
+     */
     public TrainConfig withResizedCrop(boolean on) {
         return new TrainConfig(epochs, batchSize, lr, optimizer, momentum, nesterov, weightDecay, schedule, stepEpochs, gamma,
                 warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed,
                 freezeUntil, backboneLr, on);
     }
 
-    /** Whether the run has more than one parameter group (a separate backbone rate or a frozen part). */
+    /** {@return true if the run has more than one parameter group (a separate backbone rate or a frozen part)} */
     public boolean fineTunes() { return !freezeUntil.isEmpty() || !Double.isNaN(backboneLr); }
 
-    /** The optimizer this config names, over parameter groups (see {@link #newOptimizer(List)}). */
+    /**
+     * {@return the optimizer this config names, over parameter groups (see {@link #newOptimizer(List)})}
+     *
+     * @param groups the parameter groups, each with its base rate
+     */
     public Optimizer newGroupedOptimizer(List<ParamGroup> groups) {
         return switch (optimizer) {
             case "adam" -> new Adam(groups, 0.9, 0.999, 1e-8, weightDecay, false);
@@ -165,7 +266,11 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
         };
     }
 
-    /** The optimizer this config names, over {@code params}, with one rate {@link #lr}. */
+    /**
+     * {@return the optimizer this config names, over {@code params}, with one rate {@link #lr}}
+     *
+     * @param params the parameters to update
+     */
     public Optimizer newOptimizer(List<NamedParam> params) {
         return switch (optimizer) {
             case "adam" -> new Adam(params, lr, 0.9, 0.999, 1e-8, weightDecay, false);
@@ -176,7 +281,11 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
         };
     }
 
-    /** The LR multiplier per step, for {@code stepsPerEpoch} steps per epoch. */
+    /**
+     * {@return the learning-rate multiplier per step: the warm-up if any, then the schedule}
+     *
+     * @param stepsPerEpoch optimizer steps per epoch, to turn epochs into steps
+     */
     public LrSchedule newSchedule(long stepsPerEpoch) {
         long total = stepsPerEpoch * epochs;
         LrSchedule s = switch (schedule) {
@@ -189,7 +298,7 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
         return warmupSteps > 0 ? s.after(warmupSteps) : s;
     }
 
-    /** JSON form, stored in checkpoints so a resumed run trains exactly as the original. */
+    /** {@return the JSON form, stored in checkpoints so a resumed run trains exactly as the original} */
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("epochs", epochs); m.put("batch_size", batchSize); m.put("lr", lr); m.put("optimizer", optimizer);
@@ -205,6 +314,12 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
         return m;
     }
 
+    /**
+     * {@return the config a checkpoint's "config" object describes, as written by {@link #toJson}}
+     *
+     * @param o the JSON object
+     * @throws FormatException naming the path and key if a key is missing, of the wrong type or out of range
+     */
     public static TrainConfig fromJson(Json.Obj o) throws FormatException {
         try {
             return new TrainConfig(o.integer("epochs"), o.integer("batch_size"), o.number("lr"), o.str("optimizer"),

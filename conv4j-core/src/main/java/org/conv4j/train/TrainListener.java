@@ -8,18 +8,40 @@ import org.conv4j.model.Model;
  * All methods have empty defaults.
  */
 public interface TrainListener {
-    /** After each optimizer step: 1-based global step, epoch (1-based), that batch's mean loss and the lr used. */
+    /**
+     * Called after each optimizer step.
+     *
+     * @param step  the 1-based global step
+     * @param epoch the 1-based epoch
+     * @param loss  that batch's mean loss
+     * @param lr    the learning rate the step used (the first group's)
+     */
     default void onStep(long step, int epoch, float loss, double lr) {}
 
     /**
      * After each epoch's pass over the test set, before {@link #onEpoch}: the test set and the evaluation,
      * whose {@code predictions} give each test image's top-1 class (the run report's confusion matrix).
+     *
+     * @param epoch      the 1-based epoch
+     * @param test       the test set
+     * @param evaluation the model's evaluation on it
+     * @param model      the model being trained; do not modify
      */
     default void onTest(int epoch, Dataset test, Evaluation evaluation, Model model) {}
 
-    /** After each epoch's evaluation and its metrics.csv row. */
+    /**
+     * Called after each epoch's evaluation and its metrics.csv row.
+     *
+     * @param metrics the epoch's figures
+     * @param model   the model being trained; do not modify
+     */
     default void onEpoch(EpochMetrics metrics, Model model) {}
 
-    /** After training ends normally (the final model is written). */
+    /**
+     * Called after training ends normally (the final model is written).
+     *
+     * @param model  the trained model
+     * @param result the run's outcome
+     */
     default void onEnd(Model model, TrainResult result) {}
 }

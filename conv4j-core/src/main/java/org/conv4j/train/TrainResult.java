@@ -12,6 +12,6 @@ import java.util.List;
  * @param steps        optimizer steps taken in all
  */
 public record TrainResult(List<EpochMetrics> epochs, boolean stoppedEarly, boolean interrupted, long steps) {
-    /** The last finished epoch's metrics; fails if no epoch finished. */
+    /** {@return the last finished epoch's metrics; fails if no epoch finished} */
     public EpochMetrics last() { return epochs.get(epochs.size() - 1); }
 }

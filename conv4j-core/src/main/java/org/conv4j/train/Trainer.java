@@ -76,7 +76,12 @@ public final class Trainer {
     private TrainStep trainStep;
     private int topK;
 
-    /** A trainer whose data order comes from {@link Rng#torch Rng.torch(config.seed())}. */
+    /**
+     * A trainer whose data order comes from {@link Rng#torch Rng.torch(config.seed())}.
+     *
+     * @param model  the model to train
+     * @param config the training settings
+     */
     public Trainer(Model model, TrainConfig config) { this(model, config, Rng.torch(config.seed())); }
 
     /**
@@ -85,6 +90,11 @@ public final class Trainer {
      * uses one stream, as a torch script's global generator: with {@code Rng.torch(seed)} the initial weights
      * and every epoch's order are those of {@code torch.manual_seed(seed)}, the torch.nn twin and
      * {@code torch.randperm(N)}. This is what {@code conv4j train} does.
+     *
+     * @param model     the model to train
+     * @param config    the training settings
+     * @param generator the generator of the data order
+     * @throws IllegalArgumentException if {@code config.freezeUntil()} names no layer of the model
      */
     public Trainer(Model model, TrainConfig config, Rng generator) {
         this.model = model;
@@ -119,12 +129,16 @@ public final class Trainer {
         return g;
     }
 
-    /** The part of the network the run leaves untouched ({@link TrainConfig#freezeUntil}); empty when none. */
+    /** {@return the part of the network the run leaves untouched ({@link TrainConfig#freezeUntil}); empty when none} */
     public FrozenPart frozen() { return frozen; }
 
     /**
      * A trainer that continues the run saved in {@code checkpoint} (whose model already holds the saved layer
      * state); {@code epochs} > 0 overrides the planned epoch count.
+     *
+     * @param checkpoint the saved run
+     * @param epochs     the total epoch count, or 0 to keep the saved one
+     * @return the trainer, ready for {@link #fit}
      */
     public static Trainer resume(Checkpoint checkpoint, int epochs) {
         TrainConfig c = epochs > 0 ? checkpoint.config().withEpochs(epochs) : checkpoint.config();
@@ -134,25 +148,45 @@ public final class Trainer {
         return t;
     }
 
+    /** {@return the model being trained} */
     public Model model() { return model; }
 
+    /** {@return the training settings} */
     public TrainConfig config() { return config; }
 
+    /** {@return the optimizer, over the trainable (not frozen) parameters} */
     public Optimizer optimizer() { return optimizer; }
 
-    /** Where metrics, checkpoints and the final model go (created if missing); null for none. */
+    /**
+     * Sets where metrics, checkpoints and the final model go.
+     *
+     * @param dir the run folder, created if missing; null for none
+     * @return this trainer
+     */
     public Trainer setRunDir(Path dir) { this.runDir = dir; return this; }
 
-    /** Plain messages (data, epochs) go to {@code log}; the progress bar goes to {@code progress}. Either may be null. */
+    /**
+     * Plain messages (data, epochs) go to {@code log}; the progress bar goes to {@code progress}.
+     *
+     * @param log      the message stream, or null for none
+     * @param progress the progress display, or null for none
+     * @return this trainer
+     */
     public Trainer setOutput(PrintStream log, Progress progress) {
         this.log = log;
         this.progress = progress;
         return this;
     }
 
+    /**
+     * Adds a listener, called on the training thread after the ones added before it.
+     *
+     * @param l the listener
+     * @return this trainer
+     */
     public Trainer addListener(TrainListener l) { listeners.add(l); return this; }
 
-    /** The epochs finished before this run resumed (from the checkpoint); empty for a fresh run. */
+    /** {@return the epochs finished before this run resumed (from the checkpoint); empty for a fresh run} */
     public List<EpochMetrics> resumedHistory() { return resumeFrom == null ? List.of() : resumeFrom.history(); }
 
     /**
@@ -167,6 +201,12 @@ public final class Trainer {
     /**
      * Trains on {@code train} (minus the validation split) for the configured epochs, evaluating on the
      * validation part and on {@code test} (may be null) after each epoch.
+     *
+     * @param train the training set
+     * @param test  the test set, or null
+     * @return the run's outcome
+     * @throws IOException                if writing the run folder (metrics, checkpoints, model) fails
+     * @throws DivergenceException        if the loss or a gradient becomes NaN or infinite
      */
     public TrainResult fit(Dataset train, Dataset test) throws IOException {
         // Nothing needs the gradient of the input images: the first layer skips computing it.

@@ -24,21 +24,35 @@ import org.conv4j.io.Json;
  */
 public record TrainingState(int epochsDone, long globalStep, EpochTotals totals, double elapsed, double bestLoss,
                             int badEpochs, List<EpochMetrics> history, int trainSize, int valSize) {
+    /** Copies {@code history}. */
     public TrainingState {
         history = List.copyOf(history);
     }
 
-    /** A run that has not taken a step, on data of these sizes. */
+    /**
+     * {@return a run that has not taken a step, on data of these sizes}
+     *
+     * @param trainSize images trained on per epoch
+     * @param valSize   images held out for validation
+     */
     public static TrainingState start(int trainSize, int valSize) {
         return new TrainingState(0, 0, EpochTotals.ZERO, 0, Double.POSITIVE_INFINITY, 0, List.of(), trainSize, valSize);
     }
 
-    /** After one more step whose batch gave {@code r}. */
+    /**
+     * {@return the state after one more step whose batch gave {@code r}}
+     *
+     * @param r the batch's result
+     */
     public TrainingState afterStep(Gradients.Result r) {
         return new TrainingState(epochsDone, globalStep + 1, totals.plus(r), elapsed, bestLoss, badEpochs, history, trainSize, valSize);
     }
 
-    /** With {@code seconds} spent in the epoch in progress. */
+    /**
+     * {@return a copy with {@code seconds} spent in the epoch in progress}
+     *
+     * @param seconds training seconds spent in the epoch so far
+     */
     public TrainingState withElapsed(double seconds) {
         return new TrainingState(epochsDone, globalStep, totals, seconds, bestLoss, badEpochs, history, trainSize, valSize);
     }
@@ -47,7 +61,9 @@ public record TrainingState(int epochsDone, long globalStep, EpochTotals totals,
      * After the epoch in progress ended with {@code metrics}: the next epoch's start, with early stopping's state
      * moved on by {@code monitored}, the epoch's validation loss (NaN when none is watched).
      *
-     * @param patience how many epochs without improvement end training (0: early stopping off, the state stays)
+     * @param metrics   the finished epoch's figures, appended to the history
+     * @param monitored the loss early stopping watches, NaN for none
+     * @param patience  how many epochs without improvement end training (0: early stopping off, the state stays)
      * @return the next epoch's start; the best loss falls to {@code monitored} when that improves on it,
      *         otherwise the count of epochs without improvement grows by one
      */
@@ -65,7 +81,13 @@ public record TrainingState(int epochsDone, long globalStep, EpochTotals totals,
         return afterEpoch(metrics, best, bad);
     }
 
-    /** After the epoch in progress ended with {@code metrics} and this early-stopping state: the next epoch's start. */
+    /**
+     * {@return the state after the epoch in progress ended: the next epoch's start}
+     *
+     * @param metrics   the finished epoch's figures, appended to the history
+     * @param bestLoss  the best monitored loss so far
+     * @param badEpochs epochs since the monitored loss last improved
+     */
     public TrainingState afterEpoch(EpochMetrics metrics, double bestLoss, int badEpochs) {
         List<EpochMetrics> h = new ArrayList<>(history);
         h.add(metrics);
