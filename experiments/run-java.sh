@@ -11,7 +11,9 @@ cd "$root"
 # The CLI module is built last and its test class path holds every module, with their test helpers.
 mkdir -p conv4j-cli/target
 cp="$root/conv4j-cli/target/experiments-classpath.txt"
-mvn -q -B -Dquick -Dstyle.color=never -DskipTests package dependency:build-classpath \
+# -pl conv4j-cli -am: the CLI module is the last of the reactor that writes $cp, so the file holds its class path.
+MAVEN_OPTS="${MAVEN_OPTS:-} -Djansi.noreset=true" mvn -q -B -Dquick -Dstyle.color=never -DskipTests -pl conv4j-cli -am \
+  package dependency:build-classpath \
   -Dmdep.includeScope=test -Dmdep.outputFile="$cp" >&2
 exec "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
   --sun-misc-unsafe-memory-access=allow -XX:+UseParallelGC ${JAVA_OPTS:-} \
