@@ -32,6 +32,7 @@ public final class InferenceBench {
         float[] pixels = new float[BATCH * per];
         for (int i = 0; i < pixels.length; i++) pixels[i] = (float) rng.nextDouble();
         model.network().setTraining(false);
+        model.prepareInference();
         return Timing.best(() -> {
             for (int done = 0; done < images; done += BATCH) {
                 Tensor x = Tensor.wrap(pixels.clone(), BATCH, in[0], in[1], in[2]);

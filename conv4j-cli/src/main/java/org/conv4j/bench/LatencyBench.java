@@ -45,6 +45,7 @@ public final class LatencyBench {
         if (batch < 1 || calls < 1 || warmup < 0) throw new IllegalArgumentException("batch and calls must be at least 1, warm-up at least 0");
         Tensor x = input(model, batch, seed);
         model.network().setTraining(false);
+        model.prepareInference();
         Timing.warmUp(() -> model.logits(x), warmup);
         System.gc();
         for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) if (p.getType() == MemoryType.HEAP) p.resetPeakUsage();

@@ -71,7 +71,7 @@ final class PredictCommand extends Command {
         if (json && format != null && format != Format.JSON) throw new UsageException("--json and --format " + name(format) + " disagree");
         Format f = json ? Format.JSON : format == null ? Format.TEXT : format;
         if (inputs.isEmpty()) throw new UsageException("give at least one image file, folder, glob or IDX image file");
-        Model m = loadModel(modelFile);
+        Model m = loadModel(modelFile).prepareInference();
         List<Path> files = PredictInputs.expand(inputs);
         int[] in = m.spec().input();
         ImageSpec spec = ImageSpec.of(in[0], in[1], in[2]);

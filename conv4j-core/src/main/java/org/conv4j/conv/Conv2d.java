@@ -1,6 +1,9 @@
 package org.conv4j.conv;
 
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.conv4j.kernels.conv.KernelCache;
 import org.conv4j.kernels.conv.Workspace;
 import org.conv4j.layers.Init;
 import org.conv4j.layers.Layer;
@@ -26,6 +29,10 @@ public final class Conv2d implements SchemeInitialised {
     private final Param bias;    // [F], or null
     private final String name;
     private final Workspace workspace = new Workspace();
+    /** Scratch of {@link #infer} calls, one per concurrent call: each call takes one and gives it back. */
+    private final Queue<Workspace> inferWorkspaces = new ConcurrentLinkedQueue<>();
+    /** Kernels infer keeps between calls, from {@link #prepareInference} to the next forward; else null. */
+    private volatile KernelCache inferenceKernels;
 
     private Tensor x;            // [N, C, H, W] last forward input, kept for backward
     private WindowGeometry geometry;
@@ -62,8 +69,17 @@ public final class Conv2d implements SchemeInitialised {
      */
     public Param bias() { return bias; }
 
+    /**
+     * Lets {@link #infer} derive the kernels it computes from the weights (Winograd's transformed filters)
+     * once and keep them, instead of at every call: for serving, where the weights are fixed. They are dropped
+     * by the next {@link #forward} (training) or {@link #reinitialise}; a write to the weights' values from
+     * anywhere else is not seen until this is called again. Results are bitwise those without it.
+     */
+    public void prepareInference() { inferenceKernels = new KernelCache(); }
+
     @Override
     public void reinitialise(Init.Scheme scheme, Rng rng) {
+        inferenceKernels = null;
         Init.apply(scheme, weight.value(), bias == null ? null : bias.value(), rng);
     }
 
@@ -73,6 +89,7 @@ public final class Conv2d implements SchemeInitialised {
         int n = x.dim(0);
         int[] outShape = {n, config.outChannels(), g.outH(), g.outW()};
         if (out == null || !out.hasShape(outShape)) out = new Tensor(outShape);
+        inferenceKernels = null;
         ConvAlgorithm.forward(config, g, n, x.data(), weight.value().data(), bias == null ? null : bias.value().data(),
                 out.data(), workspace);
         this.x = x;
@@ -99,8 +116,15 @@ public final class Conv2d implements SchemeInitialised {
         WindowGeometry g = geometryFor(x);
         int n = x.dim(0);
         Tensor y = new Tensor(n, config.outChannels(), g.outH(), g.outW());
-        ConvAlgorithm.forward(config, g, n, x.data(), weight.value().data(), bias == null ? null : bias.value().data(),
-                y.data(), new Workspace());
+        Workspace ws = inferWorkspaces.poll();
+        if (ws == null) ws = new Workspace();
+        ws.useKernels(inferenceKernels);
+        try {
+            ConvAlgorithm.forward(config, g, n, x.data(), weight.value().data(), bias == null ? null : bias.value().data(),
+                    y.data(), ws);
+        } finally {
+            inferWorkspaces.offer(ws);
+        }
         return y;
     }
 

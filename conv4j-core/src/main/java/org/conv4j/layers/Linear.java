@@ -1,6 +1,7 @@
 package org.conv4j.layers;
 
 import java.util.List;
+import org.conv4j.kernels.gemm.PackedB;
 import org.conv4j.tensor.ShapeException;
 import org.conv4j.tensor.Shapes;
 import org.conv4j.tensor.Tensor;
@@ -20,6 +21,9 @@ public final class Linear implements SchemeInitialised {
     private Tensor out;          // [N, out] reused
     private Tensor dX;           // [N, in] reused
     private boolean inputGradient = true;
+    /** Whether infer keeps W packed: from {@link #prepareInference} to the next forward or reinitialise. */
+    private volatile boolean keepPacked;
+    private volatile PackedB packed;  // Wᵀ [in, out] packed, when keepPacked
 
     /**
      * A layer initialised per {@code config.init()} (torch.nn's default unless changed) from {@code rng}.
@@ -50,8 +54,21 @@ public final class Linear implements SchemeInitialised {
      */
     public Param bias() { return bias; }
 
+    /**
+     * Lets {@link #infer} pack the weights for the matrix product once and keep them, instead of at every call:
+     * for serving, where the weights are fixed (at batch 1 the packing costs more than the product). Dropped by
+     * the next {@link #forward} (training) or {@link #reinitialise}; a write to the weights' values from anywhere
+     * else is not seen until this is called again. Results are bitwise those without it.
+     */
+    public void prepareInference() {
+        packed = null;
+        keepPacked = true;
+    }
+
     @Override
     public void reinitialise(Init.Scheme scheme, Rng rng) {
+        keepPacked = false;
+        packed = null;
         Init.apply(scheme, weight.value(), bias == null ? null : bias.value(), rng);
     }
 
@@ -60,6 +77,8 @@ public final class Linear implements SchemeInitialised {
         Shapes.check(name, "x", x, -1, config.inFeatures());
         int n = x.dim(0);
         if (out == null || !out.hasShape(n, config.outFeatures())) out = new Tensor(n, config.outFeatures());
+        keepPacked = false;
+        packed = null;
         LinearOps.forward(n, config.inFeatures(), config.outFeatures(), x.data(), weight.value().data(),
                 bias == null ? null : bias.value().data(), out.data());
         this.x = x;
@@ -84,8 +103,18 @@ public final class Linear implements SchemeInitialised {
     public Tensor infer(Tensor x) {
         Shapes.check(name, "x", x, -1, config.inFeatures());
         Tensor y = new Tensor(x.dim(0), config.outFeatures());
+        float[] b = bias == null ? null : bias.value().data();
+        if (keepPacked) {
+            PackedB w = packed;
+            if (w == null || w.b() != weight.value().data()) {
+                // Two first calls may both pack: each result is right, one is kept.
+                packed = w = LinearOps.pack(config.inFeatures(), config.outFeatures(), weight.value().data());
+            }
+            LinearOps.forward(x.dim(0), config.inFeatures(), config.outFeatures(), x.data(), w, b, y.data());
+            return y;
+        }
         LinearOps.forward(x.dim(0), config.inFeatures(), config.outFeatures(), x.data(), weight.value().data(),
-                bias == null ? null : bias.value().data(), y.data());
+                b, y.data());
         return y;
     }
 

@@ -2,6 +2,7 @@ package org.conv4j.layers;
 
 import org.conv4j.kernels.Kernels;
 import org.conv4j.kernels.gemm.Gemm;
+import org.conv4j.kernels.gemm.PackedB;
 
 /**
  * The affine map shared by {@link Linear} and {@code F.linear}: y = x·Wᵀ + b with W stored [out, in]
@@ -29,6 +30,37 @@ public final class LinearOps {
         }
         // out [N, O] (+)= x [N, I] · Wᵀ [I, O]
         gemm.sgemm(false, true, n, outF, in, x, 0, in, w, 0, in, b != null ? 1f : 0f, out, 0, outF);
+    }
+
+    /**
+     * W packed as the right operand Wᵀ [I, O] of {@link #forward(int, int, int, float[], PackedB, float[], float[])},
+     * for calls that share fixed weights.
+     *
+     * @param in   I, the input features
+     * @param outF O, the output features
+     * @param w    [O, I]; must not change while the result is in use
+     * @return the packed Wᵀ
+     */
+    static PackedB pack(int in, int outF, float[] w) {
+        return Kernels.gemm().packB(true, in, outF, w, 0, in);
+    }
+
+    /**
+     * out = x·Wᵀ + b with W packed by {@link #pack}: bitwise the same as the other forward.
+     *
+     * @param n    N, the batch size
+     * @param in   I, the input features
+     * @param outF O, the output features
+     * @param x    [N, I]
+     * @param w    Wᵀ [I, O], packed
+     * @param b    [O] or null
+     * @param out  [N, O], overwritten
+     */
+    static void forward(int n, int in, int outF, float[] x, PackedB w, float[] b, float[] out) {
+        if (b != null) {
+            for (int i = 0; i < n; i++) System.arraycopy(b, 0, out, i * outF, outF);
+        }
+        Kernels.gemm().sgemm(false, n, x, 0, in, w, b != null ? 1f : 0f, out, 0, outF);
     }
 
     /**

@@ -103,6 +103,10 @@ final class VectorDirectConv {
         float[][] packed = new float[groups][];
         for (int gi = 0; gi < groups; gi++) packed[gi] = packRows(w, gi * fg, fg, plan.k, false, g, cg);
         int xItem = c.inChannels() * g.inH() * g.inW(), outItem = c.outChannels() * plan.outH * plan.outW;
+        if (n < Parallel.threads()) {
+            forwardWithinImages(plan, groups, cg, fg, n, x, xItem, packed, b, out, outItem, ws);
+            return;
+        }
         Parallel.forChunks(n, 1, (lo, hi) -> {
             float[] xp = ws.take(plan.paddedSize);
             float[] o = ws.take(roundUp(fg, MR) * plan.qPadded);
@@ -112,8 +116,8 @@ final class VectorDirectConv {
                 for (int item = lo; item < hi; item++) {
                     for (int gi = 0; gi < groups; gi++) {
                         plan.pad(x, item * xItem + gi * cg * g.inH() * g.inW(), xp);
-                        plan.multiply(packed[gi], fg, xp, o, pb);
-                        plan.copyOut(o, fg, b, gi * fg, out, item * outItem + gi * fg * plan.outH * plan.outW);
+                        plan.multiply(packed[gi], fg, xp, o, pb, 0, plan.qPadded);
+                        plan.copyOut(o, 0, fg, b, gi * fg, out, item * outItem + gi * fg * plan.outH * plan.outW);
                     }
                 }
             } finally {
@@ -122,6 +126,44 @@ final class VectorDirectConv {
                 ws.give(pb);
             }
         });
+    }
+
+    /**
+     * {@link #forward}'s work when there are fewer images than threads (batch 1, when serving): each image is
+     * padded once, then its product is cut into ranges of NR output positions run on the pool, and its output
+     * channels are copied out in ranges too. Every output is the same sequence of operations as in the
+     * one-task-per-image loop, so the results are bitwise the same.
+     */
+    private static void forwardWithinImages(PhasePlanes plan, int groups, int cg, int fg, int n, float[] x, int xItem,
+                                            float[][] packed, float[] b, float[] out, int outItem, Workspace ws) {
+        float[] xp = ws.take(plan.paddedSize);
+        float[] o = ws.take(roundUp(fg, MR) * plan.qPadded);
+        int panels = plan.qPadded / NR, inItem = cg * plan.inH * plan.inW;
+        // Ranges of about 8 panels: enough of them to balance two to four threads on a 56 × 56 output.
+        int grain = Math.max(1, Math.min(8, panels / (4 * Parallel.threads())));
+        try {
+            plan.clear(xp);
+            for (int item = 0; item < n; item++) {
+                for (int gi = 0; gi < groups; gi++) {
+                    plan.pad(x, item * xItem + gi * inItem, xp);
+                    float[] weights = packed[gi];
+                    Parallel.forChunks(panels, grain, (lo, hi) -> {
+                        float[] pb = ws.take(KC * NR);
+                        try {
+                            plan.multiply(weights, fg, xp, o, pb, lo * NR, hi * NR);
+                        } finally {
+                            ws.give(pb);
+                        }
+                    });
+                    int dstOff = item * outItem + gi * fg * plan.outH * plan.outW, group = gi;
+                    Parallel.forChunks(fg, Math.max(1, fg / (2 * Parallel.threads())), (lo, hi) ->
+                            plan.copyOut(o, lo, hi, b, group * fg, out, dstOff));
+                }
+            }
+        } finally {
+            ws.give(xp);
+            ws.give(o);
+        }
     }
 
     /**
@@ -190,11 +232,11 @@ final class VectorDirectConv {
                         if (correlated) {
                             tplan.pad(dOut, dOutAt, dp);
                             if (transposed) {
-                                tplan.multiply(flipped[gi], cg, dp, o, pb);
+                                tplan.multiply(flipped[gi], cg, dp, o, pb, 0, tplan.qPadded);
                             } else {
                                 for (int ci = 0; ci < cg; ci++) tplan.correlateRow(flipped[gi], ci, dp, o);
                             }
-                            tplan.copyOut(o, cg, null, 0, dX, dxAt);
+                            tplan.copyOut(o, 0, cg, null, 0, dX, dxAt);
                         } else if (folded) {
                             plan.onPitch(dOut, dOutAt, fg, dOutQ);
                             gemm.sgemm(wgT[gi], false, plan.qPadded, dOutQ, 0, plan.qPadded, 0f, dCols, 0, plan.qPadded);
@@ -353,13 +395,13 @@ final class VectorDirectConv {
          * micro-kernel over it: the copy costs about 1/(rows/4) of the FMAs, and the kernel then runs at
          * its full speed, which it does not when it reads xp through the offsets table itself.
          */
-        void multiply(float[] packed, int rows, float[] xp, float[] o, float[] pb) {
+        void multiply(float[] packed, int rows, float[] xp, float[] o, float[] pb, int qLo, int qHi) {
             int rowPanels = roundUp(rows, MR) / MR;
             int slices = (k + KC - 1) / KC, kc = (k + slices - 1) / slices;
             for (int p0 = 0; p0 < k; p0 += kc) {
                 int depth = Math.min(k, p0 + kc) - p0;
                 float beta = p0 == 0 ? 0f : 1f;
-                for (int q0 = 0; q0 < qPadded; q0 += NR) {
+                for (int q0 = qLo; q0 < qHi; q0 += NR) {
                     // Two vector moves per row: cheaper than a System.arraycopy call per 32 floats.
                     for (int p = 0; p < depth; p++) {
                         int at = kOff[p0 + p] + q0;
@@ -412,8 +454,8 @@ final class VectorDirectConv {
          * bias is added here, a vector and a masked tail per row, not by a call to the elementwise kernels
          * per row of a few floats.
          */
-        void copyOut(float[] o, int rows, float[] bias, int biasAt, float[] dst, int dstOff) {
-            for (int r = 0; r < rows; r++) {
+        void copyOut(float[] o, int rowLo, int rowHi, float[] bias, int biasAt, float[] dst, int dstOff) {
+            for (int r = rowLo; r < rowHi; r++) {
                 FloatVector add = FloatVector.broadcast(S, bias == null ? 0f : bias[biasAt + r]);
                 for (int y = 0; y < outH; y++) {
                     int from = r * qPadded + y * pitch, to = dstOff + (r * outH + y) * outW;

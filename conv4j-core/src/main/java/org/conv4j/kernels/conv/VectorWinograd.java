@@ -21,7 +21,7 @@ import org.conv4j.tensor.WindowGeometry;
  * <pre>
  *   per tile t (2×2 outputs, 4×4 inputs at stride 2) and position e = (ξ, ν) of the 4×4 transform:
  *   V [16][T, C]  = Bᵀ d B          input transform, MR tiles per vector (4 or 8), per channel
- *   U [16][C, F]  = G g Gᵀ          once per call, in double, rounded once
+ *   U [16][C, F]  = G g Gᵀ          once per call (or kept: KernelCache), in double, rounded once
  *   M [16][T, F]  = V[e] · U[e]      16 GEMMs on the MR×NR MicroKernel, one FMA per channel
  *   Y             = Aᵀ M A + bias     output transform, F in vector lanes; odd edges cropped
  *   dX            = the same forward on dOut padded by 2 − pad, with the kernel rotated 180°, C↔F swapped
@@ -83,6 +83,11 @@ final class VectorWinograd {
         ConvKernels.requireWinograd(c, g);
         int cin = c.inChannels(), f = c.outChannels();
         Tiling tiling = new Tiling(cin, f, g.inH(), g.inW(), g.padTop(), g.padLeft(), g.outH(), g.outW());
+        KernelCache cache = ws.kernels();
+        if (cache != null) {
+            tiling.run(n, x, cache.winograd(w, () -> packKernel(w, cin, f, false, new float[kernelSize(cin, f)])), b, out, ws);
+            return;
+        }
         float[] ub = ws.take(kernelSize(cin, f));
         try {
             tiling.run(n, x, packKernel(w, cin, f, false, ub), b, out, ws);
@@ -229,28 +234,41 @@ final class VectorWinograd {
             this.rowVector = wp >= V && inW <= V && landed == inW;
         }
 
-        /** dst [n, cout, outH, outW] = the Winograd correlation of src [n, cin, inH, inW] with ub, + bias. */
+        /**
+         * dst [n, cout, outH, outW] = the Winograd correlation of src [n, cin, inH, inW] with ub, + bias.
+         * Tasks are the (image, block) pairs; when there are fewer than the pool's threads (one image whose
+         * few tile rows make one block, as at batch 1 deep in a network), each is cut further into ranges of
+         * whole output-channel panels, so both cores work. A range repeats the block's padding and input
+         * transform, and computes every one of its outputs by the same operations as the whole block would:
+         * the results do not depend on the cut.
+         */
         void run(int n, float[] src, float[] ub, float[] bias, float[] dst, Workspace ws) {
             float[] biasPadded = new float[out16];
             if (bias != null) System.arraycopy(bias, 0, biasPadded, 0, cout);
-            Parallel.forChunks(n * blocksPerImage, 1, (lo, hi) -> {
+            int blocks = n * blocksPerImage, threads = Parallel.threads();
+            int parts = blocks >= threads ? 1 : Math.min(outPanels, (threads + blocks - 1) / blocks);
+            Parallel.forChunks(blocks * parts, 1, (lo, hi) -> {
                 float[] xp = ws.take(cin * hp * wp);
                 float[] va = ws.take(16 * (blockTiles * cin + SKEW));
                 float[] m = ws.take(16 * (blockTiles * out16 + SKEW));
                 float[] y = ws.take(2 * V * V);
                 float[] stage = ws.take(stageChannels * stageStride);
                 try {
-                    for (int task = lo; task < hi; task++) {
+                    for (int job = lo; job < hi; job++) {
+                        int task = job / parts, part = job % parts;
                         int item = task / blocksPerImage, ty0 = (task % blocksPerImage) * blockRows;
                         int ty1 = Math.min(tH, ty0 + blockRows), t0 = ty0 * tWp, t1 = ty1 * tWp;
+                        // Output channels [o0, o1): whole panels, the last range ending at cout.
+                        int p0 = part * outPanels / parts, p1 = (part + 1) * outPanels / parts;
+                        int o0 = p0 * NR, o1 = Math.min(cout, p1 * NR);
                         pad(src, item * cin * inH * inW, 2 * ty0, 2 * ty1 + 2, xp);
                         inputTransform(xp, t0, t1, va);
-                        multiply(va, ub, t1 - t0, m);
-                        if (Transpose.VECTOR) outputRows(m, t0, t1, biasPadded, stage, y);
-                        else outputTransform(m, t0, t1, biasPadded, stage, y);
+                        multiply(va, ub, t1 - t0, p0, p1, m);
+                        if (Transpose.VECTOR) outputRows(m, t0, t1, o0, o1, biasPadded, stage, y);
+                        else outputTransform(m, t0, t1, o0, o1, biasPadded, stage, y);
                         // The task's output rows [2·ty0, 2·ty1) ∩ [0, outH) of every channel, contiguous.
                         int y0 = 2 * ty0, len = (Math.min(outH, 2 * ty1) - y0) * outW;
-                        for (int o = 0; o < cout; o++) {
+                        for (int o = o0; o < o1; o++) {
                             System.arraycopy(stage, o * stageStride, dst, ((item * cout + o) * outH + y0) * outW, len);
                         }
                     }
@@ -346,14 +364,15 @@ final class VectorWinograd {
         }
 
         /**
-         * m[e][tile][out16] = va[e] [tiles, cin] · ub[e] [cin, out16] for each of the 16 positions: e, then
-         * the output-channel panel (its cin·NR floats stay in L1), then the groups of MR tiles.
+         * m[e][tile][out16] = va[e] [tiles, cin] · ub[e] [cin, out16] for each of the 16 positions, for the
+         * output-channel panels [p0, p1): e, then the panel (its cin·NR floats stay in L1), then the groups of
+         * MR tiles.
          */
-        void multiply(float[] va, float[] ub, int tiles, float[] m) {
+        void multiply(float[] va, float[] ub, int tiles, int p0, int p1, float[] m) {
             int groups = tiles / MR;
             for (int e = 0; e < 16; e++) {
                 int aBase = e * (groups * cin * MR + SKEW), mBase = e * (tiles * out16 + SKEW);
-                for (int op = 0; op < outPanels; op++) {
+                for (int op = p0; op < p1; op++) {
                     int bBase = e * (outPanels * cin * NR + SKEW) + op * cin * NR;
                     for (int gr = 0; gr < groups; gr++) {
                         MicroKernel.multiply(va, aBase + gr * cin * MR, ub, bBase, cin,
@@ -373,15 +392,15 @@ final class VectorWinograd {
          * written after them, or in the skew after a channel's last row (stageStride has SKEW = 16
          * floats of it), never in anything kept: so each row's groups go right to left, and top before
          * bottom. Needs whole V/2-tile groups (tWp is a multiple of MR = V/2) and stage rows for
-         * roundUp(cout, V) channels.
+         * roundUp(cout, V) channels. Writes output channels [oLo, oHi) (oLo a multiple of V), V at a time.
          *
          * @param y two V × V blocks of scratch
          */
-        void outputRows(float[] m, int t0, int t1, float[] bias, float[] stage, float[] y) {
+        void outputRows(float[] m, int t0, int t1, int oLo, int oHi, float[] bias, float[] stage, float[] y) {
             int tiles = t1 - t0, eStride = tiles * out16 + SKEW, row0 = 2 * (t0 / tWp), half = V / 2;
             for (int ty = t0 / tWp; ty < t1 / tWp; ty++) {
                 int rowAt = (2 * ty - row0) * outW;
-                for (int o0 = 0; o0 < cout; o0 += V) {
+                for (int o0 = oLo; o0 < oHi; o0 += V) {
                     FloatVector bv = FloatVector.fromArray(S, bias, o0);
                     for (int tx0 = tWp - half; tx0 >= 0; tx0 -= half) {
                         for (int j = 0; j < half; j++) {
@@ -407,16 +426,17 @@ final class VectorWinograd {
         /**
          * stage [cout][stageStride], rows of outW from output row 2·(t0 / tWp) = the 2×2 outputs of tiles
          * [t0, t1) = Aᵀ M A + bias, V output channels at a time (the vector lanes), then scattered to their
-         * four places (cropped at an odd bottom or right edge).
+         * four places (cropped at an odd bottom or right edge). Writes output channels [oLo, oHi) (oLo a
+         * multiple of V).
          */
-        void outputTransform(float[] m, int t0, int t1, float[] bias, float[] stage, float[] y) {
+        void outputTransform(float[] m, int t0, int t1, int oLo, int oHi, float[] bias, float[] stage, float[] y) {
             int tiles = t1 - t0, eStride = tiles * out16 + SKEW, row0 = 2 * (t0 / tWp);
             for (int t = t0; t < t1; t++) {
                 int ty = t / tWp, tx = t % tWp, oy = 2 * ty, ox = 2 * tx;
                 if (tx >= tW) continue;   // a padding tile of the row
                 boolean right = ox + 1 < outW, down = oy + 1 < outH;
                 int at0 = (oy - row0) * outW + ox;
-                for (int o0 = 0; o0 < out16; o0 += V) {
+                for (int o0 = oLo; o0 < oHi; o0 += V) {
                     int at = (t - t0) * out16 + o0;
                     FloatVector bv = FloatVector.fromArray(S, bias, o0);
                     // M A along each row ξ: (m0 + m1 + m2, m1 − m2 − m3).

@@ -14,6 +14,7 @@ public final class Workspace {
     private final List<float[]> free = new ArrayList<>(); // guarded by itself
     private float[][] partials = new float[0][];
     private final PackedA[][] packed = new PackedA[2][0];
+    private volatile KernelCache kernels;
 
     /**
      * A buffer of at least {@code size} floats (contents undefined); hand it back with {@link #give}. The
@@ -42,6 +43,17 @@ public final class Workspace {
             free.add(a);
         }
     }
+
+    /**
+     * Lets the calls that use this workspace take derived kernels from {@code cache} (null: derive them at
+     * every call). Only for weights that stay fixed while the cache is in use; see {@link KernelCache}.
+     *
+     * @param cache the cache, or null
+     */
+    public void useKernels(KernelCache cache) { kernels = cache; }
+
+    /** {@return the cache set by {@link #useKernels}, or null} */
+    KernelCache kernels() { return kernels; }
 
     /**
      * The layer's packed weights per group from the last call that used {@code slot} (0: forward, 1:

@@ -34,6 +34,43 @@ public interface Gemm {
         sgemm(a.transA(), transB, a.m(), n, a.k(), a.a(), a.aOff(), a.lda(), b, bOff, ldb, beta, c, cOff, ldc);
     }
 
+    /**
+     * op(B) [k, n] packed for several products {@link #sgemm(boolean, int, float[], int, int, PackedB, float,
+     * float[], int, int)} that share it; B must not change while it is in use. The products are bitwise the
+     * same as the plain sgemm's.
+     *
+     * @param transB whether B is stored transposed, [n, k]
+     * @param k      rows of op(B)
+     * @param n      columns of op(B)
+     * @param b      the array holding B
+     * @param bOff   offset of B in {@code b}
+     * @param ldb    B's row stride
+     * @return the packed operand, referring to {@code b}
+     */
+    default PackedB packB(boolean transB, int k, int n, float[] b, int bOff, int ldb) {
+        GemmChecks.checkB(transB, k, n, b, bOff, ldb);
+        return new PackedB(transB, k, n, b, bOff, ldb, null);
+    }
+
+    /**
+     * C = op(A) · op(B) + beta · C with a packed B; otherwise as {@link #sgemm}.
+     *
+     * @param transA whether A is stored transposed, [k, m]
+     * @param m      rows of op(A) and C
+     * @param a      the array holding A
+     * @param aOff   offset of A in {@code a}
+     * @param lda    A's row stride
+     * @param b      op(B), packed by {@link #packB}
+     * @param beta   0 to overwrite C, 1 to accumulate, or any other factor
+     * @param c      the array holding C
+     * @param cOff   offset of C in {@code c}
+     * @param ldc    C's row stride
+     */
+    default void sgemm(boolean transA, int m, float[] a, int aOff, int lda, PackedB b,
+                       float beta, float[] c, int cOff, int ldc) {
+        sgemm(transA, b.transB(), m, b.n(), b.k(), a, aOff, lda, b.b(), b.bOff(), b.ldb(), beta, c, cOff, ldc);
+    }
+
     /** Short name for logs and benchmarks. */
     String name();
 

@@ -24,6 +24,12 @@ final class GemmChecks {
         operand("A", a, aOff, lda, transA ? k : m, transA ? m : k);
     }
 
+    /** The checks of {@link #check} on B alone (for {@link Gemm#packB}). */
+    static void checkB(boolean transB, int k, int n, float[] b, int bOff, int ldb) {
+        if (n < 0 || k < 0) throw new IllegalArgumentException("sgemm: negative size n=" + n + " k=" + k);
+        operand("B", b, bOff, ldb, transB ? n : k, transB ? k : n);
+    }
+
     private static void operand(String name, float[] x, int off, int ld, int rows, int cols) {
         if (rows == 0 || cols == 0) return;
         if (ld < cols) {

@@ -79,6 +79,27 @@ public final class MicroKernel {
     }
 
     /** {@link #multiply} for MR = 8. */
+    /**
+     * Rows [0, rows) of the tile {@link #multiply} computes with beta 0, into {@code tile} (rows NR apart): each
+     * element the same k-ordered chain of FMAs from zero, so bitwise the same values. For edge tiles with a
+     * few rows (a batch-1 product), where the full tile would spend most of its FMAs on padding rows.
+     *
+     * @param rows rows wanted, at most MR
+     */
+    public static void multiplyRows(float[] pa, int aBase, float[] pb, int bBase, int kc, int rows, float[] tile) {
+        for (int r = 0; r < rows; r++) {
+            FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S);
+            for (int p = 0; p < kc; p++) {
+                int ib = bBase + p * NR;
+                FloatVector av = FloatVector.broadcast(S, pa[aBase + p * MR + r]);
+                c0 = av.fma(FloatVector.fromArray(S, pb, ib), c0);
+                c1 = av.fma(FloatVector.fromArray(S, pb, ib + V), c1);
+            }
+            c0.intoArray(tile, r * NR);
+            c1.intoArray(tile, r * NR + V);
+        }
+    }
+
     private static void kernel8(float[] pa, int aBase, float[] pb, int bBase, int kc,
                                 float[] c, int cIdx, int ldc, float beta) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);

@@ -93,39 +93,71 @@ public final class VectorGemm implements Gemm {
             sgemm(a.transA(), transB, m, n, k, a.a(), a.aOff(), a.lda(), b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
-        blocked(a.panels(), a.transA(), transB, m, n, k, a.a(), a.aOff(), a.lda(), b, bOff, ldb, beta, c, cOff, ldc);
+        blocked(a.panels(), null, a.transA(), transB, m, n, k, a.a(), a.aOff(), a.lda(), b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /**
+     * Packs op(B) once, in the panels {@link #packed} would build for each product: one array per k slice.
+     */
+    @Override
+    public PackedB packB(boolean transB, int k, int n, float[] b, int bOff, int ldb) {
+        GemmChecks.checkB(transB, k, n, b, bOff, ldb);
+        if (n == 0 || k == 0) return new PackedB(transB, k, n, b, bOff, ldb, null);
+        int nPanels = (n + NR - 1) / NR, slices = (k + KC - 1) / KC, kcMax = (k + slices - 1) / slices;
+        float[][] panels = new float[slices][];
+        for (int s = 0, pc = 0; pc < k; s++, pc += kcMax) {
+            int kc = Math.min(kcMax, k - pc);
+            panels[s] = new float[nPanels * NR * kc];
+            for (int q = 0; q < nPanels; q++) packB(transB, b, bOff, ldb, n, q * NR, pc, kc, panels[s], q * NR * kc);
+        }
+        return new PackedB(transB, k, n, b, bOff, ldb, panels);
+    }
+
+    @Override
+    public void sgemm(boolean transA, int m, float[] a, int aOff, int lda, PackedB b,
+                      float beta, float[] c, int cOff, int ldc) {
+        int n = b.n(), k = b.k();
+        GemmChecks.check(transA, b.transB(), m, n, k, a, aOff, lda, b.b(), b.bOff(), b.ldb(), c, cOff, ldc);
+        if (b.panels() == null || m == 0 || n == 0 || (long) m * n * k < SMALL) {
+            sgemm(transA, b.transB(), m, n, k, a, aOff, lda, b.b(), b.bOff(), b.ldb(), beta, c, cOff, ldc);
+            return;
+        }
+        blocked(null, b.panels(), transA, b.transB(), m, n, k, a, aOff, lda, b.b(), b.bOff(), b.ldb(), beta, c, cOff, ldc);
     }
 
     /** The blocked path at any size, for tests: the edges exercised at tiny sizes. Otherwise as sgemm. */
     public void packed(boolean transA, boolean transB, int m, int n, int k,
                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                 float beta, float[] c, int cOff, int ldc) {
-        blocked(null, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        blocked(null, null, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
-    /** The blocked product; {@code aPanels}, when not null, are op(A)'s panels per k slice from {@link #pack}. */
-    private void blocked(float[][] aPanels, boolean transA, boolean transB, int m, int n, int k,
+    /**
+     * The blocked product; {@code aPanels}, when not null, are op(A)'s panels per k slice from {@link #pack},
+     * and {@code bPanels} op(B)'s from {@link #packB}.
+     */
+    private void blocked(float[][] aPanels, float[][] bPanels, boolean transA, boolean transB, int m, int n, int k,
                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                          float beta, float[] c, int cOff, int ldc) {
         int mPanels = (m + MR - 1) / MR, nPanels = (n + NR - 1) / NR;
         int slices = (k + KC - 1) / KC, kcMax = (k + slices - 1) / slices;
         float[][] buf = buffers.get();
-        int needA = aPanels != null ? 0 : mPanels * MR * kcMax, needB = nPanels * NR * kcMax;
+        int needA = aPanels != null ? 0 : mPanels * MR * kcMax, needB = bPanels != null ? 0 : nPanels * NR * kcMax;
         if (buf[0].length < needA) buf[0] = new float[needA];
         if (buf[1].length < needB) buf[1] = new float[needB];
-        float[] pb = buf[1];
         int mBlocks = (m + MC - 1) / MC;
         // Narrower column blocks when the grid is too coarse to keep every thread busy to the end.
         int nctWidth = NCT;
         while (mBlocks * ((n + nctWidth - 1) / nctWidth) < 8 && nctWidth > 4 * NR) nctWidth /= 2;
         int nct = nctWidth, nBlocks = (n + nct - 1) / nct;
-        int aCount = aPanels != null ? 0 : mPanels;
+        int aCount = aPanels != null ? 0 : mPanels, bCount = bPanels != null ? 0 : nPanels;
         for (int pc = 0, slice = 0; pc < k; pc += kcMax, slice++) {
             int kc = Math.min(kcMax, k - pc);
             int p0 = pc;
             float betaNow = pc == 0 ? beta : 1f;
             float[] pa = aPanels != null ? aPanels[slice] : buf[0];
-            Parallel.forChunks(aCount + nPanels, packGrain(kc), (lo, hi) -> {
+            float[] pb = bPanels != null ? bPanels[slice] : buf[1];
+            Parallel.forChunks(aCount + bCount, packGrain(kc), (lo, hi) -> {
                 for (int q = lo; q < hi; q++) {
                     if (q < aCount) packA(transA, a, aOff, lda, m, q * MR, p0, kc, pa, q * MR * kc);
                     else packB(transB, b, bOff, ldb, n, (q - aCount) * NR, p0, kc, pb, (q - aCount) * NR * kc);
@@ -169,7 +201,9 @@ public final class VectorGemm implements Gemm {
     /** A partial tile at the bottom or right edge: full kernel into {@code tile}, then the valid part. */
     private static void kernelEdge(float[] pa, int aBase, float[] pb, int bBase, int kc,
                                    float[] c, int cIdx, int ldc, float beta, int mr, int nr, float[] tile) {
-        MicroKernel.multiply(pa, aBase, pb, bBase, kc, tile, 0, NR, 0f);
+        // One or two rows (a batch-1 product): only those rows' FMAs, not the full tile's MR.
+        if (mr <= MR / 4) MicroKernel.multiplyRows(pa, aBase, pb, bBase, kc, mr, tile);
+        else MicroKernel.multiply(pa, aBase, pb, bBase, kc, tile, 0, NR, 0f);
         for (int r = 0; r < mr; r++) {
             int row = cIdx + r * ldc;
             for (int q = 0; q < nr; q++) {

@@ -51,6 +51,13 @@ class VectorGemmTest {
             return c;
         }
 
+        float[] runPreparedB(Gemm g) {
+            float[] c = c0.clone();
+            PackedB prepared = g.packB(tb, k, n, b, bOff, ldb);
+            g.sgemm(ta, m, a, aOff, lda, prepared, beta, c, cOff, ldc);
+            return c;
+        }
+
         float[] runPacked(VectorGemm g) {
             float[] c = c0.clone();
             g.packed(ta, tb, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
@@ -199,6 +206,46 @@ class VectorGemmTest {
         }
         var e = assertThrows(IllegalArgumentException.class, () -> vector.pack(false, 4, 4, new float[15], 0, 4, null));
         assertTrue(e.getMessage().contains("stored A"), e.getMessage());
+    }
+
+    @Test
+    void bPreparedOnceGivesBitwiseThePlainProduct() {
+        Rng rng = new Rng(78);
+        int[][] shapes = {{1, 1, 1}, {1, 128, 3136}, {2, 13, 5}, {3, 207, 13}, {64, 64, 256}, {13, 33, 500}, {1, 17, 800}};
+        for (int[] s : shapes) {
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    for (float beta : new float[] {0f, 1f}) {
+                        Case c = Case.random(rng, ta, tb, s[0], s[1], s[2], 2, beta, false);
+                        String what = "B prepared " + (ta ? "Aᵀ" : "A") + (tb ? "·Bᵀ" : "·B") + " " + s[0] + "x" + s[1] + "x" + s[2];
+                        org.junit.jupiter.api.Assertions.assertArrayEquals(c.run(vector), c.runPreparedB(vector), what);
+                        org.junit.jupiter.api.Assertions.assertArrayEquals(c.run(scalar), c.runPreparedB(scalar), what + " (scalar)");
+                    }
+                }
+            }
+        }
+        var e = assertThrows(IllegalArgumentException.class, () -> vector.packB(false, 4, 4, new float[15], 0, 4));
+        assertTrue(e.getMessage().contains("stored B"), e.getMessage());
+    }
+
+    @Test
+    void aFewRowsAreBitwiseTheRowsOfAFullTile() {
+        // Products of 1 and 2 rows run only their rows' FMAs; each row must be what the same row gets as part of
+        // a product of many rows, where it sits in a full micro-tile.
+        Rng rng = new Rng(79);
+        for (int[] s : new int[][] {{128, 3136}, {1000, 512}, {33, 700}}) {
+            int n = s[0], k = s[1], m = 16;
+            for (float beta : new float[] {0f, 1f}) {
+                Case full = Case.random(rng, false, true, m, n, k, 0, beta, false);
+                float[] all = full.run(vector);
+                for (int rows : new int[] {1, 2}) {
+                    float[] c = java.util.Arrays.copyOf(full.c0(), rows * n);
+                    vector.sgemm(false, true, rows, n, k, full.a(), 0, k, full.b(), 0, k, beta, c, 0, n);
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(java.util.Arrays.copyOf(all, rows * n), c,
+                            rows + " row(s) of " + n + "x" + k + ", beta " + beta);
+                }
+            }
+        }
     }
 
     @Test
