@@ -145,7 +145,10 @@ public final class SparkTrainer {
      * Trains on {@code data}, each step's {@link TrainConfig#shards} shards computed by {@code partitions} tasks,
      * evaluating on its validation part and test set after each epoch.
      *
+     * @param data       the data folder, read by the executors
      * @param partitions P, 1 ≤ P ≤ the config's shard count
+     * @return the run's outcome
+     * @throws IllegalArgumentException if P exceeds the shard count, or the data does not fit the model
      */
     public TrainResult fit(DataSource data, int partitions) throws IOException {
         ShardPlan plan = new ShardPlan(config.shards(), partitions);
@@ -192,6 +195,9 @@ public final class SparkTrainer {
      * each step, Spark moves the batch's images to the partitions that compute their shards (a filter and a
      * partitionBy over the cached rows); the driver receives only the row count and the largest label. No
      * validation split and no test set: the metrics hold the training figures only.
+     *
+     * @param partitions P, 1 ≤ P ≤ the config's shard count ({@link TrainConfig#shards})
+     * @return the run's outcome
      */
     public TrainResult fit(org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame, String imageCol, String labelCol, int partitions)
             throws IOException {
