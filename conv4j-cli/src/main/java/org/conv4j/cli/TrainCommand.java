@@ -50,7 +50,7 @@ final class TrainCommand extends Command {
     private static final TrainConfig D = TrainConfig.defaults();
 
     /** Options that decide how training runs; a resumed run takes them from its checkpoint. */
-    private static final List<String> RECIPE_OPTIONS = List.of("--model", "--batch", "--lr", "--optimizer", "--momentum", "--nesterov",
+    private static final List<String> RECIPE_OPTIONS = List.of("--model", "--batch", "--shards", "--lr", "--optimizer", "--momentum", "--nesterov",
             "--weight-decay", "--schedule", "--step-epochs", "--gamma", "--warmup", "--clip", "--label-smoothing", "--val-split",
             "--patience", "--checkpoint-every", "--top-k", "--flip", "--crop-padding", "--seed", "--init", "--replace-head", "--freeze",
             "--backbone-lr", "--resized-crop", "--imagenet-norm");
@@ -110,6 +110,10 @@ final class TrainCommand extends Command {
     int epochs = D.epochs();
     @Option(names = "--batch", paramLabel = "B", description = "batch size (default ${DEFAULT-VALUE})")
     int batch = D.batchSize();
+    @Option(names = "--shards", paramLabel = "S", description = "compute each step's gradient as S shards of the batch, folded "
+            + "in order: bitwise the weights of conv4j spark train --shards S on any partition count (default ${DEFAULT-VALUE}: "
+            + "the whole batch at once; S > 1 needs a model without BatchNorm or dropout)")
+    int shards = D.shards();
     @Option(names = "--optimizer", paramLabel = "NAME", description = "adam | adamw | sgd | rmsprop (default ${DEFAULT-VALUE})")
     String optimizer = D.optimizer();
     @Option(names = "--lr", paramLabel = "LR", description = "learning rate (default ${DEFAULT-VALUE})")
@@ -173,7 +177,7 @@ final class TrainCommand extends Command {
         TrainConfig cfg = new TrainConfig(positive("--epochs", epochs), positive("--batch", batch), lr, optimizer, momentum,
                 nesterov, weightDecay, schedule, positive("--step-epochs", stepEpochs), gamma, warmup, clip, labelSmoothing,
                 valSplit, patience, checkpointEvery, positive("--top-k", topK), flip, cropPadding, seed, freeze == null ? "" : freeze,
-                backboneLr == null ? Double.NaN : backboneLr, resizedCrop);
+                backboneLr == null ? Double.NaN : backboneLr, resizedCrop, positive("--shards", shards));
         if (model.endsWith(".safetensors")) return fineTune(cfg, mode);
         if (replaceHead || freeze != null || backboneLr != null) {
             throw new UsageException("--replace-head, --freeze and --backbone-lr fine-tune a trained model: give --model a model file "

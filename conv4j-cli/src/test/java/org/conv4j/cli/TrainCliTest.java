@@ -197,4 +197,34 @@ class TrainCliTest {
         assertEquals(Command.IO_ERROR, bad.code());
         assertEquals(Command.USAGE, run("predict", "--model", "x.safetensors").code());
     }
+
+    @Test
+    void shardsAreARecipeOptionKeptByTheCheckpoint() throws Exception {
+        // No BatchNorm or dropout: a model whose step more shards may cut.
+        Path stateless = dir.resolve("stateless.json");
+        Files.writeString(stateless, """
+                {"input": [1, 8, 8], "classes": 3, "layers": [
+                  {"type": "Conv2d", "in_channels": 1, "out_channels": 2, "kernel_size": 3}, {"type": "ReLU"},
+                  {"type": "Flatten"}, {"type": "Linear", "in_features": 72, "out_features": 3}]}""");
+        Path out = dir.resolve("sharded");
+        Run t = run("train", "--data", data.toString(), "--model", stateless.toString(), "--out", out.toString(), "--epochs", "1",
+                "--batch", "10", "--shards", "3", "--quiet");
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.err().contains("batches of 10, each in 3 shards"), t.err());
+        Path ckpt = out.resolve("checkpoint.safetensors");
+        assertEquals(3, org.conv4j.train.Checkpoint.load(ckpt).config().shards());
+        // The checkpoint fixes S: a resume continues with it and takes no --shards.
+        Run again = run("train", "--resume", ckpt.toString(), "--shards", "2", "--data", data.toString(), "--quiet");
+        assertEquals(Command.USAGE, again.code());
+        assertTrue(again.err().contains("--shards cannot be combined with --resume"), again.err());
+
+        Run bn = run("train", "--data", data.toString(), "--model", spec.toString(), "--out", dir.resolve("bn").toString(),
+                "--batch", "10", "--shards", "2", "--quiet");
+        assertEquals(Command.USAGE, bn.code());
+        assertTrue(bn.err().contains("--shards 2: the model has running statistics (BatchNorm) or dropout"), bn.err());
+        Run big = run("train", "--data", data.toString(), "--model", stateless.toString(), "--out", dir.resolve("big").toString(),
+                "--batch", "10", "--shards", "11", "--quiet");
+        assertEquals(Command.USAGE, big.code());
+        assertTrue(big.err().contains("--shards 11 exceeds --batch 10"), big.err());
+    }
 }

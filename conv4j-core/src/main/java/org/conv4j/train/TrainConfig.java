@@ -44,12 +44,15 @@ import org.conv4j.optim.Sgd;
  * @param backboneLr      fine-tuning: the learning rate of the trainable layers before the {@link org.conv4j.model.Head
  *                        head}, which keeps {@code lr}; NaN for one rate everywhere (one parameter group)
  * @param resizedCrop     augmentation: torchvision's RandomResizedCrop to the image's own size, before the other two
+ * @param shards          S, 1 ≤ S ≤ {@code batchSize}: each step's gradient is the {@link ShardFold} of the gradients of S
+ *                        {@link Shards shards} of the batch, as {@code conv4j spark train --shards S} computes it on any
+ *                        partition count; 1 is plain whole-batch training
  */
 public record TrainConfig(int epochs, int batchSize, double lr, String optimizer, double momentum, boolean nesterov,
                           double weightDecay, String schedule, int stepEpochs, double gamma, int warmupSteps,
                           double clipNorm, double labelSmoothing, double validationSplit, int patience,
                           int checkpointEvery, int topK, boolean flip, int cropPadding, long seed, String freezeUntil,
-                          double backboneLr, boolean resizedCrop) {
+                          double backboneLr, boolean resizedCrop, int shards) {
 
     /** The accepted {@code optimizer} names. */
     public static final List<String> OPTIMIZERS = List.of("adam", "adamw", "sgd", "rmsprop");
@@ -86,11 +89,13 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
         require(cropPadding >= 0, "crop-padding", "must be >= 0, got " + cropPadding);
         if (freezeUntil == null) freezeUntil = "";
         require(Double.isNaN(backboneLr) || (backboneLr >= 0 && Double.isFinite(backboneLr)), "backbone-lr", "must be >= 0, got " + backboneLr);
+        require(shards >= 1, "shards", "must be at least 1, got " + shards);
+        require(shards <= batchSize, "shards", shards + " exceeds --batch " + batchSize + ": each shard of a batch needs an image");
     }
 
     /**
-     * A config without fine-tuning settings or resized crops; each setting is the record component of the same
-     * name.
+     * A config without fine-tuning settings or resized crops, with one shard; each setting is the record component
+     * of the same name.
      *
      * @param epochs          as {@link #epochs()}
      * @param batchSize       as {@link #batchSize()}
@@ -119,7 +124,7 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
                        double clipNorm, double labelSmoothing, double validationSplit, int patience,
                        int checkpointEvery, int topK, boolean flip, int cropPadding, long seed) {
         this(epochs, batchSize, lr, optimizer, momentum, nesterov, weightDecay, schedule, stepEpochs, gamma, warmupSteps, clipNorm,
-                labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed, "", Double.NaN, false);
+                labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed, "", Double.NaN, false, 1);
     }
 
     private static void require(boolean ok, String field, String message) {
@@ -138,7 +143,7 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
      */
     public TrainConfig withEpochs(int e) {
         return new TrainConfig(e, batchSize, lr, optimizer, momentum, nesterov, weightDecay, schedule, stepEpochs, gamma,
-                warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed, freezeUntil, backboneLr, resizedCrop);
+                warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed, freezeUntil, backboneLr, resizedCrop, shards);
     }
 
     /**
@@ -148,7 +153,7 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
      */
     public TrainConfig withBatchSize(int b) {
         return new TrainConfig(epochs, b, lr, optimizer, momentum, nesterov, weightDecay, schedule, stepEpochs, gamma,
-                warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed, freezeUntil, backboneLr, resizedCrop);
+                warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed, freezeUntil, backboneLr, resizedCrop, shards);
     }
 
     /**
@@ -160,7 +165,7 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
      */
     public TrainConfig withOptimizer(String o, double l, double wd) {
         return new TrainConfig(epochs, batchSize, l, o, momentum, nesterov, wd, schedule, stepEpochs, gamma,
-                warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed, freezeUntil, backboneLr, resizedCrop);
+                warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed, freezeUntil, backboneLr, resizedCrop, shards);
     }
 
     /**
@@ -170,7 +175,7 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
      */
     public TrainConfig withSchedule(String s) {
         return new TrainConfig(epochs, batchSize, lr, optimizer, momentum, nesterov, weightDecay, s, stepEpochs, gamma,
-                warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed, freezeUntil, backboneLr, resizedCrop);
+                warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed, freezeUntil, backboneLr, resizedCrop, shards);
     }
 
     /**
@@ -180,7 +185,7 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
      */
     public TrainConfig withCheckpointEvery(int steps) {
         return new TrainConfig(epochs, batchSize, lr, optimizer, momentum, nesterov, weightDecay, schedule, stepEpochs, gamma,
-                warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, steps, topK, flip, cropPadding, seed, freezeUntil, backboneLr, resizedCrop);
+                warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, steps, topK, flip, cropPadding, seed, freezeUntil, backboneLr, resizedCrop, shards);
     }
 
     /**
@@ -190,7 +195,7 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
      */
     public TrainConfig withSeed(long s) {
         return new TrainConfig(epochs, batchSize, lr, optimizer, momentum, nesterov, weightDecay, schedule, stepEpochs, gamma,
-                warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, s, freezeUntil, backboneLr, resizedCrop);
+                warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, s, freezeUntil, backboneLr, resizedCrop, shards);
     }
 
     /**
@@ -201,7 +206,7 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
      */
     public TrainConfig withAugmentation(boolean f, int crop) {
         return new TrainConfig(epochs, batchSize, lr, optimizer, momentum, nesterov, weightDecay, schedule, stepEpochs, gamma,
-                warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, f, crop, seed, freezeUntil, backboneLr, resizedCrop);
+                warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, f, crop, seed, freezeUntil, backboneLr, resizedCrop, shards);
     }
 
     /**
@@ -212,7 +217,7 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
      */
     public TrainConfig withValidation(double split, int pat) {
         return new TrainConfig(epochs, batchSize, lr, optimizer, momentum, nesterov, weightDecay, schedule, stepEpochs, gamma,
-                warmupSteps, clipNorm, labelSmoothing, split, pat, checkpointEvery, topK, flip, cropPadding, seed, freezeUntil, backboneLr, resizedCrop);
+                warmupSteps, clipNorm, labelSmoothing, split, pat, checkpointEvery, topK, flip, cropPadding, seed, freezeUntil, backboneLr, resizedCrop, shards);
     }
 
     /**
@@ -222,7 +227,7 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
      */
     public TrainConfig withClipNorm(double c) {
         return new TrainConfig(epochs, batchSize, lr, optimizer, momentum, nesterov, weightDecay, schedule, stepEpochs, gamma,
-                warmupSteps, c, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed, freezeUntil, backboneLr, resizedCrop);
+                warmupSteps, c, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed, freezeUntil, backboneLr, resizedCrop, shards);
     }
 
     /**
@@ -234,7 +239,7 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
     public TrainConfig withFineTuning(String until, double backbone) {
         return new TrainConfig(epochs, batchSize, lr, optimizer, momentum, nesterov, weightDecay, schedule, stepEpochs, gamma,
                 warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed,
-                until, backbone, resizedCrop);
+                until, backbone, resizedCrop, shards);
     }
 
     /**
@@ -245,7 +250,18 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
     public TrainConfig withResizedCrop(boolean on) {
         return new TrainConfig(epochs, batchSize, lr, optimizer, momentum, nesterov, weightDecay, schedule, stepEpochs, gamma,
                 warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed,
-                freezeUntil, backboneLr, on);
+                freezeUntil, backboneLr, on, shards);
+    }
+
+    /**
+     * {@return a copy whose steps fold the gradients of this many shards of the batch}
+     *
+     * @param s shards per batch, 1 ≤ s ≤ {@link #batchSize}; 1 = whole-batch steps
+     */
+    public TrainConfig withShards(int s) {
+        return new TrainConfig(epochs, batchSize, lr, optimizer, momentum, nesterov, weightDecay, schedule, stepEpochs, gamma,
+                warmupSteps, clipNorm, labelSmoothing, validationSplit, patience, checkpointEvery, topK, flip, cropPadding, seed,
+                freezeUntil, backboneLr, resizedCrop, s);
     }
 
     /** {@return true if the run has more than one parameter group (a separate backbone rate or a frozen part)} */
@@ -311,6 +327,7 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
         if (!freezeUntil.isEmpty()) m.put("freeze_until", freezeUntil);
         if (!Double.isNaN(backboneLr)) m.put("backbone_lr", backboneLr);
         if (resizedCrop) m.put("resized_crop", true);
+        if (shards != 1) m.put("shards", shards);
         return m;
     }
 
@@ -327,7 +344,8 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
                     o.number("gamma"), o.integer("warmup_steps"), o.number("clip_norm"), o.number("label_smoothing"),
                     o.number("validation_split"), o.integer("patience"), o.integer("checkpoint_every"), o.integer("top_k"),
                     o.bool("flip"), o.integer("crop_padding"), o.longValue("seed"), o.has("freeze_until") ? o.str("freeze_until") : "",
-                    o.has("backbone_lr") ? o.number("backbone_lr") : Double.NaN, o.has("resized_crop") && o.bool("resized_crop"));
+                    o.has("backbone_lr") ? o.number("backbone_lr") : Double.NaN, o.has("resized_crop") && o.bool("resized_crop"),
+                    o.has("shards") ? o.integer("shards") : 1);
         } catch (IllegalArgumentException e) {
             throw new FormatException(o.path() + ": " + e.getMessage(), e);
         }

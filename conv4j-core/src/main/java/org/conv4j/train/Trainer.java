@@ -30,6 +30,7 @@ import java.util.IdentityHashMap;
 import java.util.Set;
 import org.conv4j.layers.NamedParam;
 import org.conv4j.optim.Optimizer;
+import org.conv4j.tensor.Tensor;
 import org.conv4j.util.Rng;
 
 /**
@@ -48,6 +49,11 @@ import org.conv4j.util.Rng;
  * test sets, then a checkpoint. Where the run stands is one {@link TrainingState}, advanced by each step and
  * epoch and stored by {@link Checkpoint}. A checkpoint is never written while a weight or buffer is non-finite.
  *
+ * <p>Shards: with {@link TrainConfig#shards} S &gt; 1 a step's gradient is the {@link ShardFold} of the gradients of
+ * the batch's S {@link Shards shards}, each {@link TrainStep#gradients} of the shard's images; that is the step of
+ * {@code conv4j spark train --shards S}, whose weights are bitwise these on any partition count. S = 1 (the
+ * default) is the plain whole-batch step.
+ *
  * <p>Run folder (when set): {@code metrics.csv} (one row per epoch, written as each epoch ends),
  * {@code checkpoint.safetensors} (after every epoch and every {@code checkpointEvery} steps; atomic),
  * {@code spec.json}, and {@code model.safetensors} (the final model).
@@ -61,6 +67,7 @@ public final class Trainer {
     private final TrainConfig config;
     private final Optimizer optimizer;
     private final List<NamedParam> params;
+    private final Shards shards;     // how each step's batch is cut ({@link TrainConfig#shards})
     private final FrozenPart frozen;
     private final Rng generator;     // draws the data order; replaced by the checkpoint's state on resume
     private final List<TrainListener> listeners = new ArrayList<>();
@@ -94,13 +101,16 @@ public final class Trainer {
      * @param model     the model to train
      * @param config    the training settings
      * @param generator the generator of the data order
-     * @throws IllegalArgumentException if {@code config.freezeUntil()} names no layer of the model
+     * @throws IllegalArgumentException if {@code config.freezeUntil()} names no layer of the model, or
+     *                                  {@code config.shards()} &gt; 1 and the model has running statistics or dropout
      */
     public Trainer(Model model, TrainConfig config, Rng generator) {
         this.model = model;
         this.config = config;
         this.generator = generator;
         this.params = NamedParam.of(model.network());
+        this.shards = new Shards(config.shards());
+        shards.requireStateless(model);
         this.frozen = FrozenPart.of(model.network(), config.freezeUntil());
         this.optimizer = config.fineTunes() ? config.newGroupedOptimizer(groups(model, params, frozen, config)) : config.newOptimizer(params);
     }
@@ -254,8 +264,9 @@ public final class Trainer {
             AtomicFile.write(runDir.resolve("spec.json"), o -> o.write(model.spec().toJsonText().getBytes(StandardCharsets.UTF_8)));
             writeMetrics(state.history());
         }
-        say("training %s on %s: %d images (%d batches of %d) per epoch%s%s", describeModel(), train.name(), train.size(), batches,
-                config.batchSize(), val == null ? "" : ", " + val.size() + " held out for validation",
+        say("training %s on %s: %d images (%d batches of %d%s) per epoch%s%s", describeModel(), train.name(), train.size(), batches,
+                config.batchSize(), shards.count() == 1 ? "" : ", each in " + shards.count() + " shards",
+                val == null ? "" : ", " + val.size() + " held out for validation",
                 test == null ? "" : ", testing on " + test.size());
         if (config.fineTunes()) {
             StringBuilder g = new StringBuilder();
@@ -306,7 +317,7 @@ public final class Trainer {
         while (loader.hasNext()) {
             Batch b = loader.next();
             double lr = trainStep.lr(state.globalStep());
-            Gradients.Result r = trainStep.run(b.x(), b.labels(), state.globalStep());
+            Gradients.Result r = shards.count() == 1 ? trainStep.run(b.x(), b.labels(), state.globalStep()) : shardedStep(b);
             state = state.afterStep(r).withElapsed(elapsed0 + (System.nanoTime() - t0) / 1e9);
             EpochTotals sums = state.totals();
             if (progress != null) {
@@ -325,6 +336,30 @@ public final class Trainer {
         state = state.withElapsed(elapsed0 + (System.nanoTime() - t0) / 1e9);
         if (progress != null) progress.endEpoch();
         return true;
+    }
+
+    /**
+     * One step whose gradient is the {@link ShardFold} of the shards' gradients, each {@link TrainStep#gradients} of
+     * the shard's rows of the batch, as a data-parallel trainer's workers compute them; then the update.
+     */
+    private Gradients.Result shardedStep(Batch b) {
+        Tensor x = b.x();                       // [B, C, H, W]
+        int[] labels = b.labels();              // [B]
+        int n = labels.length, item = x.itemSize();
+        int[] shape = x.shape();
+        ShardFold fold = new ShardFold(n);
+        for (int s = 0; s < shards.count(); s++) {
+            int from = shards.start(n, s), to = shards.end(n, s);
+            if (from == to) continue;
+            shape[0] = to - from;
+            Tensor xs = new Tensor(shape);      // [n_s, C, H, W]
+            System.arraycopy(x.data(), from * item, xs.data(), 0, (to - from) * item);
+            Gradients.Result r = trainStep.gradients(xs, Arrays.copyOfRange(labels, from, to));
+            fold.add(ShardFold.gradients(params), r);
+        }
+        Gradients.Result r = fold.writeTo(params);
+        trainStep.update(state.globalStep(), r.loss(), x);
+        return r;
     }
 
     /** Evaluates the model after the epoch in progress: its metrics, with validation and test figures if there are sets. */

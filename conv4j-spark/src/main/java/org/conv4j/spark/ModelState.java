@@ -10,8 +10,9 @@ import org.conv4j.train.Checkpoint;
 import org.conv4j.model.Model;
 
 /**
- * A model's numbers as flat arrays for the wire: every parameter and buffer value, every trainable
- * gradient, or the buffers alone, each in {@link NamedParam#of} order. Copies are exact (no arithmetic).
+ * A model's numbers as flat arrays for the wire: every parameter and buffer value, or the buffers alone, each in
+ * {@link NamedParam#of} order (the trainable gradients travel as {@code ShardFold.gradients} lays them out).
+ * Copies are exact (no arithmetic).
  */
 final class ModelState {
     private ModelState() {}
@@ -29,13 +30,10 @@ final class ModelState {
     }
 
     /** Every value (parameters and buffers), in order. */
-    static float[] values(List<NamedParam> params) { return gather(params, false, false, false); }
+    static float[] values(List<NamedParam> params) { return gather(params, false); }
 
     /** The buffers' values, in order. */
-    static float[] buffers(List<NamedParam> params) { return gather(params, false, true, false); }
-
-    /** The trainable parameters' gradients, in order. */
-    static float[] gradients(List<NamedParam> params) { return gather(params, true, false, true); }
+    static float[] buffers(List<NamedParam> params) { return gather(params, true); }
 
     /** Puts {@link #values} back into the parameters. */
     static void setValues(List<NamedParam> params, float[] v) { scatter(params, v, false); }
@@ -43,12 +41,12 @@ final class ModelState {
     /** Puts {@link #buffers} back into the buffers. */
     static void setBuffers(List<NamedParam> params, float[] v) { scatter(params, v, true); }
 
-    private static float[] gather(List<NamedParam> params, boolean trainableOnly, boolean buffersOnly, boolean grad) {
-        float[] out = new float[size(params, trainableOnly, buffersOnly)];
+    private static float[] gather(List<NamedParam> params, boolean buffersOnly) {
+        float[] out = new float[size(params, false, buffersOnly)];
         int at = 0;
         for (NamedParam p : params) {
-            if (!selected(p.param(), trainableOnly, buffersOnly)) continue;
-            float[] src = (grad ? p.param().grad() : p.param().value()).data();
+            if (!selected(p.param(), false, buffersOnly)) continue;
+            float[] src = p.param().value().data();
             System.arraycopy(src, 0, out, at, src.length);
             at += src.length;
         }
@@ -64,12 +62,6 @@ final class ModelState {
             at += dst.length;
         }
         if (at != v.length) throw new IllegalStateException("expected " + at + " values, got " + v.length);
-    }
-
-    /** Whether the model has buffers (running statistics) or layer states (dropout generators). */
-    static boolean hasRunningState(Model model) {
-        for (NamedParam p : NamedParam.of(model.network())) if (!p.param().isTrainable()) return true;
-        return !Checkpoint.layerStates(model.network()).isEmpty();
     }
 
     /** Every layer state, saved, by checkpoint name. */

@@ -14,6 +14,8 @@ import org.conv4j.model.Model;
 import org.conv4j.model.Normalization;
 import org.conv4j.tensor.Tensor;
 import org.conv4j.train.Gradients;
+import org.conv4j.train.ShardFold;
+import org.conv4j.train.Shards;
 import org.conv4j.train.TrainConfig;
 import org.conv4j.train.TrainStep;
 import org.conv4j.util.Rng;
@@ -47,7 +49,7 @@ final class ShardWorker {
                 config.newSchedule(1), config.clipNorm());
         this.train = run.data() == null ? null : SparkTrainer.trainPart(run.data().open().train(), config);
         this.normalization = model.normalization();
-        this.runningState = ModelState.hasRunningState(model);
+        this.runningState = Shards.hasRunningState(model);
         model.network().setInputGradient(false);
     }
 
@@ -131,7 +133,7 @@ final class ShardWorker {
         Gradients.Result r = step.gradients(x, labels);
         float[] buffers = sendState && runningState ? ModelState.buffers(params) : null;
         Map<String, long[]> states = sendState && runningState ? ModelState.layerStates(model) : null;
-        return new ShardResult(s, ModelState.gradients(params), r.loss(), r.correct(), r.topK(), r.size(), buffers, states,
+        return new ShardResult(s, ShardFold.gradients(params), r.loss(), r.correct(), r.topK(), r.size(), buffers, states,
                 System.nanoTime() - t0, fetch);
     }
 }

@@ -69,12 +69,14 @@ public final class SparkMain {
                    conv4j spark predict [--master URL] --model FILE --input PATH --output PATH.parquet [--top-k K] [--batch B]
 
             train: synchronous data-parallel training on Spark. Each step's batch is cut into S shards computed by
-              P partitions (P <= S; default P = the cluster's cores, S = P); the weights depend on S only, and with
-              S = 1 they are bitwise those of `conv4j train`. The run folder is conv4j train's, plus steps.csv.
+              P partitions (P <= S; default P = the cluster's cores, S = P; with --shards alone P = min(cores, S));
+              the weights depend on S only: bitwise those of `conv4j train --shards S` on any P (S = 1: plain
+              `conv4j train`). The run folder is conv4j train's, plus steps.csv.
               --data DIR          IDX files, CIFAR batches or image folders, at a path every executor reads
                                   (default /usr/share/datasets/fashion-mnist)
               --out RUNDIR        run folder (default runs/spark-YYYYMMDD-HHMMSS)   --force  reuse a folder holding a model
-              --resume CKPT       continue a run (from this trainer or conv4j train) exactly; --epochs may extend it
+              --resume CKPT       continue a run (from this trainer or conv4j train) exactly, with its --shards;
+                                  --epochs may extend it
               --model SPEC        reference | recipe | resnet-mini | a spec file (default reference)
               --epochs N --batch B --lr LR --optimizer NAME --momentum M --weight-decay WD --schedule S
               --step-epochs E --gamma G --warmup STEPS --clip NORM --label-smoothing E --val-split F
@@ -115,7 +117,7 @@ public final class SparkMain {
         return SparkSession.builder().config(conf).getOrCreate();
     }
 
-    private static final List<String> RECIPE = List.of("model", "batch", "lr", "optimizer", "momentum", "weight-decay", "schedule",
+    private static final List<String> RECIPE = List.of("shards", "model", "batch", "lr", "optimizer", "momentum", "weight-decay", "schedule",
             "step-epochs", "gamma", "warmup", "clip", "label-smoothing", "val-split", "patience", "checkpoint-every", "top-k", "seed");
     private static final Set<String> TRAIN_OPTIONS = Set.of("master", "partitions", "shards", "data", "out", "resume", "epochs",
             "quiet", "force", "conf", "model", "batch", "lr", "optimizer", "momentum", "weight-decay", "schedule", "step-epochs",
@@ -136,8 +138,10 @@ public final class SparkMain {
         SparkSession spark = session(o, "conv4j train");
         try {
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-            int p = positive(o, "partitions", sc.defaultParallelism());
-            ShardPlan plan = new ShardPlan(positive(o, "shards", p), p);
+            // S is part of the recipe (a checkpoint keeps it); P only spreads the shards, up to one per partition.
+            int cores = sc.defaultParallelism();
+            int shards = ck != null ? ck.config().shards() : o.containsKey("shards") ? positive(o, "shards", 1) : positive(o, "partitions", cores);
+            ShardPlan plan = new ShardPlan(shards, positive(o, "partitions", Math.min(cores, shards)));
             SparkTrainer trainer;
             if (ck != null) {
                 trainer = SparkTrainer.resume(sc, ck, positive(o, "epochs", 0 + ck.config().epochs()));
@@ -150,7 +154,7 @@ public final class SparkMain {
                         number(o, "clip", d.clipNorm()), number(o, "label-smoothing", d.labelSmoothing()),
                         number(o, "val-split", d.validationSplit()), integer(o, "patience", d.patience()),
                         integer(o, "checkpoint-every", d.checkpointEvery()), positive(o, "top-k", d.topK()), false, 0,
-                        o.containsKey("seed") ? Long.parseLong(o.get("seed")) : d.seed());
+                        o.containsKey("seed") ? Long.parseLong(o.get("seed")) : d.seed()).withShards(plan.shards());
                 NetworkSpec spec = Zoo.resolve(o.getOrDefault("model", "reference"));
                 Rng generator = Rng.torch(cfg.seed());
                 Model model = spec.build(generator);
@@ -160,7 +164,7 @@ public final class SparkMain {
             err.println("run folder: " + runDir + "  (master " + sc.master() + ", " + plan.partitions() + " partitions, "
                     + plan.shards() + " shards)");
             trainer.setRunDir(runDir).setOutput(err, o.containsKey("quiet") ? null : new Progress(err, Progress.stderrIsTerminal()));
-            TrainResult r = trainer.fit(DataSource.of(data, ImageSpec.of(in[0], in[1], in[2])), plan);
+            TrainResult r = trainer.fit(DataSource.of(data, ImageSpec.of(in[0], in[1], in[2])), plan.partitions());
             List<StepTimes> t = trainer.stepTimes();
             if (!t.isEmpty()) {
                 double total = 0, compute = 0, comm = 0, sched = 0;

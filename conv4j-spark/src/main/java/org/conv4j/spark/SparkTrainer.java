@@ -34,6 +34,8 @@ import org.conv4j.train.EpochTotals;
 import org.conv4j.train.Gradients;
 import org.conv4j.train.Metrics;
 import org.conv4j.train.Progress;
+import org.conv4j.train.ShardFold;
+import org.conv4j.train.Shards;
 import org.conv4j.train.TrainConfig;
 import org.conv4j.train.TrainListener;
 import org.conv4j.train.TrainResult;
@@ -49,16 +51,18 @@ import org.conv4j.util.Rng;
  * task p of the step's job builds the images of its shards of the batch from the data its executor
  * loaded ({@link DataSource}), and computes each shard's gradient with the trainer's own
  * {@link TrainStep#gradients}; the driver fetches the shard gradients as task results, folds them in shard
- * order ({@link GradientFold}) into its parameters' gradients and takes the step with
- * {@link TrainStep#update}. Per step and partition the wire carries the model down once and S/P
- * gradients up: twice the model with S = P.
+ * order ({@link ShardFold}, the core trainer's own fold) into its parameters' gradients and takes the step with
+ * {@link TrainStep#update}. The shard count S is the config's {@link TrainConfig#shards}; the partition count
+ * P ≤ S is {@link #fit}'s. Per step and partition the wire carries the model down once and S/P gradients up:
+ * twice the model with S = P.
  *
  * <p>Exactness: the data order is the single-JVM loader's (the driver runs the same {@link DataLoader}, over
- * image numbers only), shard gradients do not depend on where they run, and the fold's order is the shard
- * order. So for a shard count S the weights after every step are bitwise the same on any partition count,
- * thread count or cluster, and after a task is lost and rerun; with S = 1 they are bitwise those of
- * {@code conv4j train}. (With S > 1 they differ from one JVM's in the last bits: the batch's reductions, such
- * as a Linear layer's weight gradient, one chain of FMAs over the whole batch, are cut at the shards.)
+ * image numbers only), the shards are the core's {@link Shards}, shard gradients do not depend on where they run,
+ * and the fold's order is the shard order. So the weights after every step are bitwise those of the core
+ * {@code Trainer} with the same config ({@code conv4j train --shards S}), on any partition count, thread count
+ * or cluster, and after a task is lost and rerun; with S = 1 they are those of plain {@code conv4j train}.
+ * (Different S give different last bits: the batch's reductions, such as a Linear layer's weight gradient, one
+ * chain of FMAs over the whole batch, are cut at the shards.)
  *
  * <p>Run folder: as the single-JVM trainer's ({@code metrics.csv}, {@code checkpoint.safetensors},
  * {@code spec.json}, {@code model.safetensors}; a checkpoint resumes here or in {@code conv4j train}), plus
@@ -86,8 +90,14 @@ public final class SparkTrainer {
     private TrainStep trainStep;
     private int topK;
 
-    /** A run whose data order comes from {@code generator}, as {@code Trainer(model, config, generator)}. */
+    /**
+     * A run whose data order comes from {@code generator}, as {@code Trainer(model, config, generator)}.
+     *
+     * @throws IllegalArgumentException if {@code config.shards()} &gt; 1 and the model has running statistics or
+     *                                  dropout ({@link Shards#requireStateless}, as the core trainer)
+     */
     public SparkTrainer(JavaSparkContext sc, Model model, TrainConfig config, Rng generator) {
+        new Shards(config.shards()).requireStateless(model);
         this.sc = sc;
         this.model = model;
         this.config = config;
@@ -96,7 +106,10 @@ public final class SparkTrainer {
         this.optimizer = config.newOptimizer(params);
     }
 
-    /** Continues the run saved in {@code checkpoint} (written here or by {@code conv4j train}); {@code epochs} > 0 overrides the plan. */
+    /**
+     * Continues the run saved in {@code checkpoint} (written here or by {@code conv4j train}), with its config and so
+     * its shard count; {@code epochs} > 0 overrides the plan.
+     */
     public static SparkTrainer resume(JavaSparkContext sc, Checkpoint checkpoint, int epochs) {
         TrainConfig c = epochs > 0 ? checkpoint.config().withEpochs(epochs) : checkpoint.config();
         SparkTrainer t = new SparkTrainer(sc, checkpoint.model(), c, Rng.torch(c.seed()));
@@ -129,15 +142,18 @@ public final class SparkTrainer {
     record DataFacts(int trainSize, int valSize, int testSize, int classes, int[] itemShape, String name) implements Serializable {}
 
     /**
-     * Trains on {@code data} with {@code plan}, evaluating on its validation part and test set after each epoch.
+     * Trains on {@code data}, each step's {@link TrainConfig#shards} shards computed by {@code partitions} tasks,
+     * evaluating on its validation part and test set after each epoch.
+     *
+     * @param data       the data folder, read by the executors
+     * @param partitions P, 1 ≤ P ≤ the config's shard count
+     * @return the run's outcome
+     * @throws IllegalArgumentException if P exceeds the shard count, or the data does not fit the model
      */
-    public TrainResult fit(DataSource data, ShardPlan plan) throws IOException {
+    public TrainResult fit(DataSource data, int partitions) throws IOException {
+        ShardPlan plan = new ShardPlan(config.shards(), partitions);
         if (config.flip() || config.cropPadding() > 0) {
             throw new IllegalArgumentException("--flip and --crop-padding are not supported on Spark yet: train without augmentation");
-        }
-        if (plan.shards() > 1 && ModelState.hasRunningState(model)) {
-            throw new IllegalArgumentException("the model has running statistics or dropout, which depend on the whole batch: "
-                    + "train it with --shards 1 (one partition per step)");
         }
         String cfgJson = org.conv4j.io.Json.write(config.toJson());
         List<DataFacts> factsList = sc.parallelize(List.of(0), 1).map(i -> facts(data, cfgJson)).collect();
@@ -179,16 +195,16 @@ public final class SparkTrainer {
      * each step, Spark moves the batch's images to the partitions that compute their shards (a filter and a
      * partitionBy over the cached rows); the driver receives only the row count and the largest label. No
      * validation split and no test set: the metrics hold the training figures only.
+     *
+     * @param partitions P, 1 ≤ P ≤ the config's shard count ({@link TrainConfig#shards})
+     * @return the run's outcome
      */
-    public TrainResult fit(org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame, String imageCol, String labelCol, ShardPlan plan)
+    public TrainResult fit(org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame, String imageCol, String labelCol, int partitions)
             throws IOException {
+        ShardPlan plan = new ShardPlan(config.shards(), partitions);
         if (config.validationSplit() > 0) throw new IllegalArgumentException("--val-split is not supported for DataFrame data yet");
         if (config.flip() || config.cropPadding() > 0) {
             throw new IllegalArgumentException("--flip and --crop-padding are not supported on Spark yet: train without augmentation");
-        }
-        if (plan.shards() > 1 && ModelState.hasRunningState(model)) {
-            throw new IllegalArgumentException("the model has running statistics or dropout, which depend on the whole batch: "
-                    + "train it with --shards 1 (one partition per step)");
         }
         int[] in = model.spec().input();
         int image = frame.schema().fieldIndex(imageCol), label = frame.schema().fieldIndex(labelCol);
@@ -324,7 +340,9 @@ public final class SparkTrainer {
         if (results.size() != plan.shards()) {
             throw new IllegalStateException("the step got " + results.size() + " shard results, expected " + plan.shards());
         }
-        Gradients.Result r = GradientFold.fold(results, batch.length, params);
+        ShardFold fold = new ShardFold(batch.length);
+        for (ShardResult s : results) fold.add(s.gradient(), new Gradients.Result(s.loss(), s.correct(), s.topK(), s.size()));
+        Gradients.Result r = fold.writeTo(params);
         if (plan.shards() == 1 && results.get(0).buffers() != null) {
             ModelState.setBuffers(params, results.get(0).buffers());
             ModelState.setLayerStates(model, results.get(0).layerStates());

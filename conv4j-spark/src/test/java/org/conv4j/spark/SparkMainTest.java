@@ -12,6 +12,7 @@ import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.conv4j.model.ModelFile;
+import org.conv4j.train.Checkpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,6 +36,13 @@ class SparkMainTest {
         assertEquals(3 + 1, Files.readAllLines(run.resolve("steps.csv")).size());
         assertEquals(2, Files.readAllLines(run.resolve("metrics.csv")).size());
         ModelFile.load(run.resolve("model.safetensors"));
+        // --partitions 2 alone: S = P = 2, kept in the checkpoint, which fixes it for a resume.
+        assertEquals(2, Checkpoint.load(run.resolve("checkpoint.safetensors")).config().shards());
+        ByteArrayOutputStream refused = new ByteArrayOutputStream();
+        assertEquals(2, SparkMain.run(new String[] {"train", "--resume", run.resolve("checkpoint.safetensors").toString(), "--shards", "3"},
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(refused, true, StandardCharsets.UTF_8)));
+        assertTrue(refused.toString(StandardCharsets.UTF_8).contains("--shards cannot be combined with --resume"),
+                refused.toString(StandardCharsets.UTF_8));
 
         Path images = Files.createDirectories(tmp.resolve("images"));
         for (String f : List.of("rgb_13x17.png", "rgb_13x17_grey.png")) {

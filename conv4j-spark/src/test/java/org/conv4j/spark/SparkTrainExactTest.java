@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Data-parallel training on local[2] against the single-JVM trainer, weights compared bit for bit after
- * every step.
+ * Data-parallel training on local[2] against the single-JVM trainer with the same shard count, weights compared
+ * bit for bit after every step.
  */
 class SparkTrainExactTest {
     @TempDir static Path tmp;
@@ -81,27 +81,17 @@ class SparkTrainExactTest {
         return s.steps;
     }
 
-    /** The weights after every step of a run on a local[2] session of its own (none may be active). */
-    static List<float[]> localRun(Path dir, TrainConfig config, int shards, int partitions) throws Exception {
-        SparkSession s = SparkSession.builder().master("local[2]").appName("conv4j-test-local")
-                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1").getOrCreate();
-        try {
-            return onSpark(JavaSparkContext.fromSparkContext(s.sparkContext()), dir, config, shards, partitions, null);
-        } finally {
-            s.stop();
-        }
-    }
-
     static List<float[]> onSpark(TrainConfig config, int shards, int partitions, Path runDir) throws Exception {
         return onSpark(sc, data, config, shards, partitions, runDir);
     }
 
+    /** The weights after every step of {@code config} with S = {@code shards} on P = {@code partitions}. */
     static List<float[]> onSpark(JavaSparkContext sc, Path data, TrainConfig config, int shards, int partitions, Path runDir) throws Exception {
         Rng g = Rng.torch(config.seed());
         Model m = TinyData.spec().build(g);
         Snapshots s = new Snapshots(m);
-        SparkTrainer t = new SparkTrainer(sc, m, config, g).addListener(s).setRunDir(runDir);
-        TrainResult r = t.fit(DataSource.of(data.toString(), ImageSpec.of(1, 8, 8)), new ShardPlan(shards, partitions));
+        SparkTrainer t = new SparkTrainer(sc, m, config.withShards(shards), g).addListener(s).setRunDir(runDir);
+        TrainResult r = t.fit(DataSource.of(data.toString(), ImageSpec.of(1, 8, 8)), partitions);
         assertEquals(s.steps.size(), r.steps());
         return s.steps;
     }
@@ -126,12 +116,15 @@ class SparkTrainExactTest {
     }
 
     @Test
-    void anyPartitionCountGivesTheSameWeights() throws Exception {
-        List<float[]> p1 = onSpark(CONFIG, 4, 1, null);
-        for (int p = 2; p <= 4; p++) assertSameEveryStep(p1, onSpark(CONFIG, 4, p, null), "S=4, P=1 vs P=" + p);
+    void anyPartitionCountGivesTheSingleJvmTrainersWeightsWithTheSameShards() throws Exception {
+        // conv4j train --shards 4: the core Trainer folding 4 shard gradients per step in one JVM.
+        List<float[]> oneJvm = singleJvm(CONFIG.withShards(4));
+        for (int p = 1; p <= 4; p++) assertSameEveryStep(oneJvm, onSpark(CONFIG, 4, p, null), "spark S=4 P=" + p + " vs conv4j train --shards 4");
         // Cutting the batch into shards does change the last bits (a Linear layer's weight gradient is one
-        // FMA chain over the whole batch): S=4 is its own, P-independent, trajectory.
-        assertFalse(java.util.Arrays.equals(singleJvm(CONFIG).getLast(), p1.getLast()));
+        // FMA chain over the whole batch): S=4 is its own trajectory, the same on one JVM and on any P.
+        assertFalse(java.util.Arrays.equals(singleJvm(CONFIG).getLast(), oneJvm.getLast()));
+        // S = P = 3: the last batch of 4 images leaves shards of 1, 1 and 2.
+        assertSameEveryStep(singleJvm(CONFIG.withShards(3)), onSpark(CONFIG, 3, 3, null), "spark S=P=3 vs conv4j train --shards 3");
     }
 
     @Test
@@ -157,13 +150,13 @@ class SparkTrainExactTest {
         Rng g = Rng.torch(CONFIG.seed());
         Model m = TinyData.spec().build(g);
         Snapshots s = new Snapshots(m);
-        new SparkTrainer(sc, m, CONFIG, g).addListener(s).fit(frame, "pixels", "label", new ShardPlan(shards, partitions));
+        new SparkTrainer(sc, m, CONFIG.withShards(shards), g).addListener(s).fit(frame, "pixels", "label", partitions);
         return s.steps;
     }
 
     @Test
     void resumeFromAStepCheckpointEndsTheSame() throws Exception {
-        TrainConfig c = CONFIG.withCheckpointEvery(3);
+        TrainConfig c = CONFIG.withCheckpointEvery(3).withShards(2);
         List<float[]> whole = onSpark(c, 2, 2, null);
         // A run stopped after step 6 (killed driver: only its checkpoint is left), then resumed.
         Path run = tmp.resolve("run-resume");
@@ -175,13 +168,22 @@ class SparkTrainExactTest {
                 if (step == 7) throw new IllegalStateException("driver killed");
             }
         });
-        assertThrows(IllegalStateException.class, () -> first.fit(DataSource.of(data.toString(), ImageSpec.of(1, 8, 8)), new ShardPlan(2, 2)));
+        assertThrows(IllegalStateException.class, () -> first.fit(DataSource.of(data.toString(), ImageSpec.of(1, 8, 8)), 2));
         Checkpoint ck = Checkpoint.load(run.resolve("checkpoint.safetensors"));
         assertEquals(6, ck.globalStep());
+        assertEquals(2, ck.config().shards(), "the checkpoint keeps the shard count");
+        Checkpoint forCore = Checkpoint.load(run.resolve("checkpoint.safetensors"));  // before the resumed run replaces it
+        // Resumed on one partition: the checkpoint's two shards, so the uninterrupted run's weights.
         SparkTrainer resumed = SparkTrainer.resume(sc, ck, 0).setRunDir(run);
         Snapshots s = new Snapshots(resumed.model());
-        resumed.addListener(s).fit(DataSource.of(data.toString(), ImageSpec.of(1, 8, 8)), new ShardPlan(2, 1));
+        resumed.addListener(s).fit(DataSource.of(data.toString(), ImageSpec.of(1, 8, 8)), 1);
         assertSameEveryStep(whole.subList(6, whole.size()), s.steps, "resumed vs uninterrupted");
+        // The core trainer continues the same checkpoint with the same two shards, bitwise.
+        Trainer core = Trainer.resume(forCore, 0);
+        Snapshots cs = new Snapshots(core.model());
+        TrainTest t = Datasets.load(data, ImageSpec.of(1, 8, 8));
+        core.addListener(cs).fit(t.train(), t.test());
+        assertSameEveryStep(whole.subList(6, whole.size()), cs.steps, "conv4j train --resume of a spark checkpoint");
     }
 
     @Test
@@ -189,8 +191,8 @@ class SparkTrainExactTest {
         Path bad = TinyData.write(tmp.resolve("bad"), 30, 10, 2);
         Files.write(bad.resolve("train-images-idx3-ubyte"), new byte[] {0, 0, 8, 3, 0, 0, 0, 30});
         Rng g = Rng.torch(1);
-        SparkTrainer t = new SparkTrainer(sc, TinyData.spec().build(g), CONFIG, g);
-        Exception e = assertThrows(SparkException.class, () -> t.fit(DataSource.of(bad.toString(), ImageSpec.of(1, 8, 8)), new ShardPlan(2, 2)));
+        SparkTrainer t = new SparkTrainer(sc, TinyData.spec().build(g), CONFIG.withShards(2), g);
+        Exception e = assertThrows(SparkException.class, () -> t.fit(DataSource.of(bad.toString(), ImageSpec.of(1, 8, 8)), 2));
         assertTrue(e.getMessage().contains("train-images-idx3-ubyte"), e.getMessage());
     }
 
@@ -198,5 +200,19 @@ class SparkTrainExactTest {
     void partitionsBeyondShardsAreRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ShardPlan(2, 3));
         assertTrue(e.getMessage().contains("--shards"), e.getMessage());
+    }
+
+    @Test
+    void runningStateWithShardsIsRefusedAsByTheCoreTrainer() throws Exception {
+        NetworkSpec bn = NetworkSpec.parse("""
+                {"input": [1, 8, 8], "classes": 4, "layers": [
+                  {"type": "Conv2d", "in_channels": 1, "out_channels": 2, "kernel_size": 3},
+                  {"type": "BatchNorm2d", "num_features": 2}, {"type": "Flatten"},
+                  {"type": "Linear", "in_features": 72, "out_features": 4}]}""", "bn.json");
+        TrainConfig two = CONFIG.withShards(2);
+        IllegalArgumentException spark = assertThrows(IllegalArgumentException.class, () -> new SparkTrainer(sc, bn.build(1), two, Rng.torch(1)));
+        IllegalArgumentException core = assertThrows(IllegalArgumentException.class, () -> new Trainer(bn.build(1), two));
+        assertEquals(core.getMessage(), spark.getMessage());
+        assertTrue(spark.getMessage().startsWith("--shards 2: "), spark.getMessage());
     }
 }

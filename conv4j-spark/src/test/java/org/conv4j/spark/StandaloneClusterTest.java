@@ -143,8 +143,7 @@ class StandaloneClusterTest {
     @Test
     void twoWorkersTrainAsOneJvmEvenWhenAnExecutorDies() throws Exception {
         List<float[]> oneJvm = SparkTrainExactTest.singleJvmOn(data, CONFIG);
-        // One SparkContext per JVM: the local[2] reference runs before the cluster's session starts.
-        List<float[]> local = SparkTrainExactTest.localRun(data, CONFIG, 2, 2);
+        List<float[]> oneJvmTwoShards = SparkTrainExactTest.singleJvmOn(data, CONFIG.withShards(2));
         SparkSession spark = session();
         try {
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -153,19 +152,20 @@ class StandaloneClusterTest {
             assertEquals(2, executors(app).size(), () -> "executor JVMs of application " + app + "; logs:\n" + logs());
 
             // One shard: bitwise the single-JVM trainer, every step, computed on the other JVMs.
-            assertSameEveryStep(oneJvm, train(sc, CONFIG, new ShardPlan(1, 1), 0), "cluster S=1");
+            assertSameEveryStep(oneJvm, train(sc, CONFIG, 1, 0), "cluster S=1");
 
-            // Two shards on two executors, once undisturbed and once with an executor JVM killed at step 4.
-            List<float[]> calm = train(sc, CONFIG, new ShardPlan(2, 2), 0);
-            assertSameEveryStep(local, calm, "cluster S=2 P=2 vs local[2]");
-            List<float[]> killed = train(sc, CONFIG, new ShardPlan(2, 2), 4);
+            // Two shards on two executors: conv4j train --shards 2, once undisturbed and once with an executor JVM
+            // killed at step 4.
+            List<float[]> calm = train(sc, CONFIG.withShards(2), 2, 0);
+            assertSameEveryStep(oneJvmTwoShards, calm, "cluster S=2 P=2 vs conv4j train --shards 2");
+            List<float[]> killed = train(sc, CONFIG.withShards(2), 2, 4);
             assertSameEveryStep(calm, killed, "an executor killed at step 4");
         } finally {
             spark.stop();
         }
     }
 
-    static List<float[]> train(JavaSparkContext sc, TrainConfig c, ShardPlan plan, long killAtStep) throws Exception {
+    static List<float[]> train(JavaSparkContext sc, TrainConfig c, int partitions, long killAtStep) throws Exception {
         Rng g = Rng.torch(c.seed());
         Model m = TinyData.spec().build(g);
         List<float[]> steps = new ArrayList<>();
@@ -181,7 +181,7 @@ class StandaloneClusterTest {
                 }
             }
         });
-        t.fit(DataSource.of(data.toString(), ImageSpec.of(1, 8, 8)), plan);
+        t.fit(DataSource.of(data.toString(), ImageSpec.of(1, 8, 8)), partitions);
         if (killAtStep > 0) assertTrue(killed.get() > 0);
         return steps;
     }
