@@ -176,7 +176,7 @@ public final class Conv4jClassifierModel extends Transformer {
     private static Iterator<Row> score(Iterator<Row> it, Broadcast<byte[]> bytes, String key, String source, int col, int k, int batch) {
         ConcurrentLinkedDeque<Model> idle = IDLE.computeIfAbsent(key, x -> new ConcurrentLinkedDeque<>());
         Model m = idle.pollFirst();
-        if (m == null) m = parse(bytes.value(), source);
+        if (m == null) m = parse(bytes.value(), source).prepareInference();   // the weights are fixed: keep derived kernels
         Model model = m;
         model.network().setTraining(false);
         int[] in = model.spec().input();
