@@ -1,5 +1,7 @@
 package org.conv4j.activation;
 
+import org.conv4j.kernels.Kernels;
+
 /**
  * out = min(max(x, min_val), max_val) element-wise, any shape: torch.nn.Hardtanh(min_val, max_val), the
  * same values as torch.clamp. Backward follows Hardtanh (not clamp): dX = dOut strictly inside
@@ -36,10 +38,7 @@ public final class Clip extends PointwiseActivation {
 
     /** y = x clamped to [lo, hi]; written with comparisons so NaN and −0 pass through as in torch. */
     static void clamp(float lo, float hi, float[] x, float[] y, int from, int to) {
-        for (int i = from; i < to; i++) {
-            float v = x[i];
-            y[i] = v < lo ? lo : v > hi ? hi : v;
-        }
+        Kernels.arrays().clamp(to - from, lo, hi, x, from, y, from);
     }
 
     /** dX = dOut where lo &lt; x &lt; hi, else 0; NaN x lets dOut through (torch's scalar hardtanh_backward). */

@@ -2,6 +2,6 @@
  * Activation layers: ReLU, ReLU6 and Clip, LeakyReLU, Sigmoid, Tanh, GELU, SiLU, Hardswish,
  * HardSigmoid, Softmax and LogSoftmax.
  *
- * <p>Depends on: kernels, kernels.activation, layers, tensor.
+ * <p>Depends on: kernels, kernels.activation, kernels.array, layers, tensor.
  */
 package org.conv4j.activation;

@@ -26,7 +26,9 @@ public enum ConvAlgorithm {
     /** Direct convolution without a column matrix; see {@link #direct}. */
     DIRECT,
     /** Winograd F(2×2, 3×3): 3×3, stride 1, undilated, ungrouped; see {@link #winograd}. */
-    WINOGRAD;
+    WINOGRAD,
+    /** One filter per channel (groups = C = F), positions in the vector lanes; forward only, see {@link #depthwise}. */
+    DEPTHWISE;
 
     /** auto, im2col or winograd; a field rather than a constant so that tests can force a path. */
     private static volatile String mode = parse(System.getProperty("conv4j.conv", "auto"));
@@ -58,6 +60,7 @@ public enum ConvAlgorithm {
         String m = mode;
         if (m.equals("im2col") || !Kernels.vectorApi()) return IM2COL;
         if (winograd(c, g) && (m.equals("winograd") || winogradPays(c, g))) return WINOGRAD;
+        if (depthwise(c)) return DEPTHWISE;
         return direct(c, g) && directPaysForward(c, g) ? DIRECT : IM2COL;
     }
 
@@ -94,6 +97,7 @@ public enum ConvAlgorithm {
         switch (choose(c, g)) {
             case WINOGRAD -> Kernels.conv().winogradForward(ch, g, n, x, w, b, out, ws);
             case DIRECT -> Kernels.conv().directForward(ch, g, n, x, w, b, out, ws);
+            case DEPTHWISE -> Kernels.conv().depthwiseForward(ch, g, n, x, w, b, out, ws);
             case IM2COL -> Im2colConv.forward(ch, g, n, x, w, b, out, ws);
         }
     }
@@ -130,8 +134,20 @@ public enum ConvAlgorithm {
                 if (dX != null) k.winogradInputGrad(ch, g, n, w, dOut, dX, ws);
             }
             case DIRECT -> k.directBackward(ch, g, n, x, w, dOut, dX, dW, dB, ws);
-            case IM2COL -> Im2colConv.backward(ch, g, n, x, w, dOut, dX, dW, dB, ws);
+            case IM2COL, DEPTHWISE -> Im2colConv.backward(ch, g, n, x, w, dOut, dX, dW, dB, ws);
         }
+    }
+
+    /**
+     * True when the depthwise kernel computes the forward pass: one filter per channel (groups = C = F), any
+     * kernel, stride, padding and dilation. Its backward is im2col's or the direct convolution's, whichever
+     * {@link #chooseBackward} takes.
+     *
+     * @param c the layer's settings
+     * @return whether the forward takes the depthwise kernel (with the Vector API kernels, in auto mode)
+     */
+    public static boolean depthwise(Conv2dConfig c) {
+        return ConvKernels.depthwiseApplies(c.channels());
     }
 
     /**

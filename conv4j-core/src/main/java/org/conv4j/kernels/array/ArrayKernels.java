@@ -14,6 +14,12 @@ public interface ArrayKernels {
     /** y[i] = x[i] · scale + shift (one channel plane scaled and shifted, or a bias added); y may be x. */
     void scaleShift(int n, float[] x, int xOff, float scale, float shift, float[] y, int yOff);
 
+    /**
+     * y[i] = x[i] &lt; lo ? lo : x[i] &gt; hi ? hi : x[i] (ReLU6, Hardtanh): written with comparisons, so NaN
+     * and −0 pass through; y may be x.
+     */
+    void clamp(int n, float lo, float hi, float[] x, int xOff, float[] y, int yOff);
+
     /** Σ x[i] (accumulated in several float lanes, returned as double). */
     double sum(int n, float[] x, int xOff);
 

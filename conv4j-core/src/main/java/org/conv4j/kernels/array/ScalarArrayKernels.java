@@ -13,6 +13,14 @@ public final class ScalarArrayKernels implements ArrayKernels {
     }
 
     @Override
+    public void clamp(int n, float lo, float hi, float[] x, int xOff, float[] y, int yOff) {
+        for (int i = 0; i < n; i++) {
+            float v = x[xOff + i];
+            y[yOff + i] = v < lo ? lo : v > hi ? hi : v;
+        }
+    }
+
+    @Override
     public double sum(int n, float[] x, int xOff) {
         double s = 0;
         for (int i = 0; i < n; i++) s += x[xOff + i];

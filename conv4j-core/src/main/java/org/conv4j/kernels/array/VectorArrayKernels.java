@@ -1,6 +1,7 @@
 package org.conv4j.kernels.array;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.conv4j.kernels.Lanes;
 
@@ -34,6 +35,17 @@ public final class VectorArrayKernels implements ArrayKernels {
             FloatVector.fromArray(S, x, xOff + i).fma(scale, shift).intoArray(y, yOff + i);
         }
         TAIL.scaleShift(n - i, x, xOff + i, scale, shift, y, yOff + i);
+    }
+
+    @Override
+    public void clamp(int n, float lo, float hi, float[] x, int xOff, float[] y, int yOff) {
+        int i = 0, bound = S.loopBound(n);
+        for (; i < bound; i += V) {
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+            // Blends on the two comparisons (false for NaN), not min/max, which would turn NaN and −0 around.
+            v.blend(lo, v.compare(VectorOperators.LT, lo)).blend(hi, v.compare(VectorOperators.GT, hi)).intoArray(y, yOff + i);
+        }
+        TAIL.clamp(n - i, lo, hi, x, xOff + i, y, yOff + i);
     }
 
     @Override

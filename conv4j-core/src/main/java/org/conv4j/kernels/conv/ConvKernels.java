@@ -3,8 +3,8 @@ package org.conv4j.kernels.conv;
 import org.conv4j.tensor.WindowGeometry;
 
 /**
- * The convolution kernels that have a Vector API version: the direct convolution (no column matrix) and
- * Winograd F(2×2, 3×3). {@link ScalarConvKernels} is the readable reference, {@link VectorConvKernels} the
+ * The convolution kernels that have a Vector API version: the direct convolution (no column matrix),
+ * Winograd F(2×2, 3×3) and the depthwise convolution's forward pass. {@link ScalarConvKernels} is the readable reference, {@link VectorConvKernels} the
  * fast version; {@link org.conv4j.kernels.Kernels#conv} chooses one at start-up. The im2col algorithm
  * ({@link Im2colConv}) needs no family of its own: it runs on the chosen GEMM.
  *
@@ -37,6 +37,28 @@ public interface ConvKernels {
     /** dW and dB by Winograd's adjoint: products in the transform domain summed over the tiles. */
     void winogradWeightGrad(ConvChannels c, WindowGeometry g, int n, float[] x, float[] dOut, float[] dW,
                             float[] dB, Workspace ws);
+
+    /**
+     * out = conv(x, w) + b for a depthwise convolution, one filter per channel (groups = C = F); requires
+     * {@link #depthwiseApplies}. Any kernel size, stride, padding and dilation.
+     */
+    void depthwiseForward(ConvChannels c, WindowGeometry g, int n, float[] x, float[] w, float[] b, float[] out,
+                          Workspace ws);
+
+    /**
+     * True when the depthwise kernel computes this convolution: as many groups as input and output channels.
+     *
+     * @param c the channels and groups
+     * @return whether every group is one input and one output channel
+     */
+    static boolean depthwiseApplies(ConvChannels c) {
+        return c.groups() == c.inChannels() && c.groups() == c.outChannels();
+    }
+
+    /** Throws IllegalArgumentException unless {@link #depthwiseApplies}. */
+    static void requireDepthwise(ConvChannels c) {
+        if (!depthwiseApplies(c)) throw new IllegalArgumentException("the depthwise kernel does not apply to " + c.describe());
+    }
 
     /**
      * True when the Winograd kernels compute this convolution: a 3×3 kernel, stride 1, dilation 1, one

@@ -4,8 +4,8 @@ import org.conv4j.kernels.Parallel;
 import org.conv4j.tensor.WindowGeometry;
 
 /**
- * The readable convolution kernels, with no Vector API code: {@link ScalarDirectConv}'s loops and
- * {@link ScalarWinograd}'s textbook matrices, the references the vector kernels are tested against. The
+ * The readable convolution kernels, with no Vector API code: {@link ScalarDirectConv}'s and
+ * {@link ScalarDepthwiseConv}'s loops and {@link ScalarWinograd}'s textbook matrices, the references the vector kernels are tested against. The
  * family {@link org.conv4j.kernels.Kernels#conv} returns when the Vector API is unusable or
  * {@code -Dconv4j.kernels=scalar}.
  */
@@ -23,6 +23,12 @@ public final class ScalarConvKernels implements ConvKernels {
     public void directBackward(ConvChannels c, WindowGeometry g, int n, float[] x, float[] w, float[] dOut,
                                float[] dX, float[] dW, float[] dB, Workspace ws) {
         ScalarDirectConv.backward(c, g, n, x, w, dOut, dX, dW, dB);
+    }
+
+    @Override
+    public void depthwiseForward(ConvChannels c, WindowGeometry g, int n, float[] x, float[] w, float[] b,
+                                 float[] out, Workspace ws) {
+        ScalarDepthwiseConv.forward(c, g, n, x, w, b, out);
     }
 
     @Override

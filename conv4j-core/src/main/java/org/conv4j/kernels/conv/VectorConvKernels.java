@@ -4,7 +4,8 @@ import org.conv4j.tensor.WindowGeometry;
 
 /**
  * The Vector API convolutions: {@link VectorDirectConv}, {@link VectorWinograd} and
- * {@link VectorWinogradWeightGrad}, all on the GEMM's {@link org.conv4j.kernels.gemm.MicroKernel}. Loaded
+ * {@link VectorWinogradWeightGrad}, all on the GEMM's {@link org.conv4j.kernels.gemm.MicroKernel}, and
+ * {@link VectorDepthwiseConv}. Loaded
  * by name from {@link org.conv4j.kernels.Kernels} only when the Vector API is usable.
  */
 public final class VectorConvKernels implements ConvKernels {
@@ -21,6 +22,12 @@ public final class VectorConvKernels implements ConvKernels {
     public void directBackward(ConvChannels c, WindowGeometry g, int n, float[] x, float[] w, float[] dOut,
                                float[] dX, float[] dW, float[] dB, Workspace ws) {
         VectorDirectConv.backward(c, g, n, x, w, dOut, dX, dW, dB, ws);
+    }
+
+    @Override
+    public void depthwiseForward(ConvChannels c, WindowGeometry g, int n, float[] x, float[] w, float[] b,
+                                 float[] out, Workspace ws) {
+        VectorDepthwiseConv.forward(c, g, n, x, w, b, out, ws);
     }
 
     @Override

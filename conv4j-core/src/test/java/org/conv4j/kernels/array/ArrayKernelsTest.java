@@ -52,6 +52,20 @@ class ArrayKernelsTest {
             vec.scaleShift(n, x, off, 1.7f, -0.2f, z1, 0);
             ref.scaleShift(n, x, off, 1.7f, -0.2f, z2, 0);
             assertArrayEquals(z2, z1, "scaleShift n=" + n);
+            // Clamp to [−0.5, 0.25] and to ReLU6's [0, 6] (scaled x): NaN and −0 pass, the bounds are exact.
+            for (float[] b : new float[][] {{-0.5f, 0.25f}, {0f, 6f}}) {
+                float[] xs = x.clone();
+                for (int i = 0; i < xs.length; i++) xs[i] *= b[1] == 6f ? 10f : 1f;
+                if (n > 5) { xs[off + 3] = Float.POSITIVE_INFINITY; xs[off + 4] = Float.NEGATIVE_INFINITY; xs[off + 5] = b[1]; }
+                vec.clamp(n, b[0], b[1], xs, off, z1, 0);
+                ref.clamp(n, b[0], b[1], xs, off, z2, 0);
+                assertArrayEquals(z2, z1, "clamp n=" + n);
+                for (int i = 0; i < n; i++) {
+                    float v = xs[off + i], want = v < b[0] ? b[0] : v > b[1] ? b[1] : v;
+                    org.junit.jupiter.api.Assertions.assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(z1[i]),
+                            "clamp of " + v);
+                }
+            }
         }
     }
 

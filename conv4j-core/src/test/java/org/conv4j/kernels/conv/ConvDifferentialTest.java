@@ -65,22 +65,22 @@ class ConvDifferentialTest {
     void everyPathAgreesWithTheOracleOnRandomCases() {
         long only = Long.getLong("conv4j.diff.seed", -1L);
         int cases = Long.getLong("conv4j.diff.seed") != null ? 1 : CASES;
-        int[] ran = new int[3];   // cases computed by direct, by Winograd, by Winograd's dW
+        int[] ran = new int[4];   // cases computed by direct, by Winograd, by Winograd's dW, by the depthwise forward
         for (int i = 0; i < cases; i++) {
             long seed = only >= 0 && cases == 1 ? only : SEED * 1_000_003L + i;
             Case c = Case.random(seed);
             String what = "seed " + seed + " (replay: -Dconv4j.diff.seed=" + seed + "): " + c;
             try {
                 int[] r = checkCase(c.cfg, c.n, c.h, c.w, seed, what);
-                for (int k = 0; k < 3; k++) ran[k] += r[k];
+                for (int k = 0; k < 4; k++) ran[k] += r[k];
             } catch (AssertionError e) {
                 throw e;
             } catch (RuntimeException e) {
                 fail(what + " threw " + e, e);
             }
         }
-        System.out.printf("ConvDifferentialTest: %d cases from seed %d; direct %d, Winograd %d, Winograd dW %d%n",
-                cases, SEED, ran[0], ran[1], ran[2]);
+        System.out.printf("ConvDifferentialTest: %d cases from seed %d; direct %d, Winograd %d, Winograd dW %d, depthwise %d%n",
+                cases, SEED, ran[0], ran[1], ran[2], ran[3]);
         if (cases == CASES && CASES >= 1000) {
             // The generator must reach every path often, or the test would pass by not trying.
             assertTrue(ran[0] >= CASES / 10 && ran[1] >= CASES / 20 && ran[2] >= 5,
@@ -176,9 +176,16 @@ class ConvDifferentialTest {
         run(what + " [auto: " + fwd + "/" + bwd + "]", cfg, g, n, d, want, abs, lengths, ConvAlgorithm::forward,
                 ConvAlgorithm::backward, new Winograd(fwd == ConvAlgorithm.WINOGRAD, bwd == ConvAlgorithm.WINOGRAD,
                         bwd == ConvAlgorithm.WINOGRAD && ConvAlgorithm.winogradPays(cfg, g)));
-        int[] ran = new int[3];
+        int[] ran = new int[4];
         for (ConvKernels k : families()) {
             String family = " [" + k.name() + " ";
+            if (ConvKernels.depthwiseApplies(cfg.channels())) {
+                run(what + family + "depthwise]", cfg, g, n, d, want, abs, lengths,
+                        (c, gg, nn, x, wt, b, out, ws) -> k.depthwiseForward(c.channels(), gg, nn, x, wt, b, out, ws),
+                        (c, gg, nn, x, wt, dOut, dX, dW, dB, ws) -> Im2colConv.backward(c.channels(), gg, nn, x, wt, dOut, dX, dW, dB, ws),
+                        Winograd.NONE);
+                ran[3] = 1;
+            }
             if (ConvAlgorithm.direct(cfg, g)) {
                 run(what + family + "direct]", cfg, g, n, d, want, abs, lengths,
                         (c, gg, nn, x, wt, b, out, ws) -> k.directForward(c.channels(), gg, nn, x, wt, b, out, ws),
