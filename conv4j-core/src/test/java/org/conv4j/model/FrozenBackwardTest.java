@@ -31,8 +31,12 @@ class FrozenBackwardTest {
     }
 
     @Test
-    void sequentialsWithAFrozenPrefix() {
+    void sequentialWithAFrozenPrefix() {
         check("reference, frozen up to 2", () -> Zoo.spec("reference").build(4).network(), "2", new int[] {3, 1, 28, 28});
+    }
+
+    @Test
+    void sequentialWithResidualBlocksAndAFrozenPrefix() {
         Container resnet = Zoo.spec("resnet-mini").build(4).network();
         String last = resnet.children().get(resnet.children().size() / 2).name();
         int[] item = Zoo.spec("resnet-mini").input();
