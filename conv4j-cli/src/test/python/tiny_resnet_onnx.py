@@ -6,10 +6,9 @@
 A conv-BN-ReLU stem (stride 2), one torchvision BasicBlock (conv-BN-ReLU-conv-BN plus the identity, ReLU), an
 Inception-style fork into a 1x1 and a 3x3 conv-BN-ReLU branch joined by concatenation (which makes conv4j import it as
 a graph rather than a chain), a strided conv-BN-ReLU stage, global average pooling and a 10-class fc, on 3x32x32
-input. Built with
-torch.manual_seed(0); every batch norm gets random running statistics and affine parameters, so a fine-tune that
-moves them is caught. Exported in eval mode by torch.onnx.export at opset 13 with a symbolic batch; TrainingMode.PRESERVE
-keeps the BatchNormalization nodes, which EVAL would fold into the convolutions.
+input. Built with torch.manual_seed(0); every batch norm gets random running statistics and affine parameters, so a
+fine-tune that moves them is caught. Exported in eval mode by torch.onnx.export at opset 13 with a symbolic batch;
+TrainingMode.PRESERVE keeps the BatchNormalization nodes, which EVAL would fold into the convolutions.
 """
 import sys
 
