@@ -49,7 +49,7 @@ public interface Layer {
      * null; other layers ignore the hint and return dX as before. A container passes it to the children whose
      * dX is its own (the first layer of a Sequential, both branches of a Residual). The trainer turns it off
      * on the network, as nothing needs the gradient of the input images, so a first convolution skips its
-     * whole input-gradient pass.
+     * whole input-gradient pass ({@link Container#setFrozen} extends that past a frozen part).
      *
      * @param needed false when the caller does not use dX
      */

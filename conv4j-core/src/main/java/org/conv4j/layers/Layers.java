@@ -52,6 +52,17 @@ public final class Layers {
     }
 
     /**
+     * Whether backward has a parameter gradient to compute in {@code layer}.
+     *
+     * @param layer any layer
+     * @return true if it (or a layer inside it) holds a trainable parameter, not only buffers
+     */
+    public static boolean hasTrainable(Layer layer) {
+        for (Param p : layer.params()) if (p.isTrainable()) return true;
+        return false;
+    }
+
+    /**
      * The path of {@code name} inside the layer at {@code path}: {@code "4" + "block"} is {@code "4.block"}.
      *
      * @param path the parent's path, {@code ""} for the root

@@ -20,7 +20,8 @@ import org.conv4j.layers.NamedParam;
  *
  * <p>What frozen means to the trainer: the optimizer holds no frozen parameter (they get no update, so they stay
  * bitwise the same), and the frozen layers run in evaluation mode even while the rest trains ({@link #setEval}):
- * BatchNorm normalises with its running statistics and does not update them, Dropout passes values through.
+ * BatchNorm normalises with its running statistics and does not update them, Dropout passes values through. The
+ * trainer also names the frozen children to the network ({@link Container#setFrozen}), so that they run no backward.
  *
  * @param until    the name the part was chosen by
  * @param children the frozen top-level children's names, in network order

@@ -1,12 +1,14 @@
 package org.conv4j.model;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.conv4j.layers.Buffers;
 import org.conv4j.layers.Container;
 import org.conv4j.layers.Layer;
@@ -131,6 +133,10 @@ public final class Graph implements Container {
     private final int[] lastRead;      // per value id, the last node that reads it (infer releases it there)
     private final Tensor[] sums;       // per value id with several consumers, its gradient sum, reused
     private boolean inputGradient = true;
+    private Set<String> frozen = Set.of();
+    /** Per value id, whether backward needs its gradient: it is the input with the input gradient on, or is computed
+     *  from a layer with a trainable parameter outside the frozen children ({@link #setFrozen}). */
+    private final boolean[] needsGradient;
 
     /**
      * A graph reading the value {@value #DEFAULT_INPUT}.
@@ -185,6 +191,8 @@ public final class Graph implements Container {
         checkAllLeadToOutput();
         checkDistinctLayers();
         sums = new Tensor[count + 1];
+        needsGradient = new boolean[count + 1];
+        Arrays.fill(needsGradient, true);
     }
 
     /** Node names: not blank, no white space, no empty dot-separated part (they prefix parameter names). */
@@ -318,6 +326,7 @@ public final class Graph implements Container {
         boolean[] summed = new boolean[nodes.size() + 1];  // whether grads[v] is the graph's own sum buffer
         grads[outputId] = dOut;
         for (int i = nodes.size() - 1; i >= 0; i--) {
+            if (!needsGradient[i + 1]) continue;     // nothing before it trains: no backward (and nothing arrived)
             Node n = nodes.get(i);
             Tensor d = grads[i + 1];
             grads[i + 1] = null;
@@ -335,7 +344,7 @@ public final class Graph implements Container {
     /** Adds node i's gradient for its input k into that value's gradient, in arrival order. */
     private void accumulate(Tensor[] grads, boolean[] summed, int i, int k, Tensor d) {
         int v = reads[i][k];
-        if (v == 0 && !inputGradient) return;
+        if (!needsGradient[v]) return;
         Tensor g = grads[v];
         if (g == null) {
             grads[v] = d;                       // by reference: nothing writes into it
@@ -362,9 +371,29 @@ public final class Graph implements Container {
     @Override
     public void setInputGradient(boolean needed) {
         inputGradient = needed;
+        planBackward();
+    }
+
+    /**
+     * With the input gradient off, a node runs no backward unless it or a node it reads from, directly or not, holds a
+     * trainable parameter outside the frozen children; a layer node that runs computes dX only if its input's
+     * gradient is needed, and a merge hands on only the gradients needed.
+     */
+    @Override
+    public void setFrozen(Set<String> children) {
+        frozen = Set.copyOf(children);
+        planBackward();
+    }
+
+    /** Sets {@link #needsGradient} in run order, and each layer node's input-gradient flag from it. */
+    private void planBackward() {
+        needsGradient[0] = inputGradient;
         for (int i = 0; i < nodes.size(); i++) {
-            Layer l = nodes.get(i).layer();
-            if (l != null) l.setInputGradient(needed || reads[i][0] != 0);
+            Node n = nodes.get(i);
+            boolean needed = n.layer() != null && !frozen.contains(n.name()) && Layers.hasTrainable(n.layer());
+            for (int v : reads[i]) needed |= needsGradient[v];
+            needsGradient[i + 1] = needed;
+            if (n.layer() != null) n.layer().setInputGradient(needsGradient[reads[i][0]]);
         }
     }
 

@@ -2,8 +2,10 @@ package org.conv4j.model;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.conv4j.layers.Container;
 import org.conv4j.layers.Layer;
+import org.conv4j.layers.Layers;
 import org.conv4j.layers.Param;
 import org.conv4j.tensor.Tensor;
 
@@ -18,6 +20,10 @@ public final class Sequential implements Container {
     private final List<Layer> layers;
     /** What forward, backward and infer run: the layers, with fusable neighbours as one ({@link Fusion}). */
     private final List<Fusion.Stage> stages;
+    private boolean inputGradient = true;
+    private Set<String> frozen = Set.of();
+    /** The first stage backward runs: the ones before it need no gradient ({@link #setFrozen}). */
+    private int firstBackward;
 
     /**
      * Runs {@code layers} in order.
@@ -68,15 +74,46 @@ public final class Sequential implements Container {
 
     @Override
     public Tensor backward(Tensor dOut) {
-        for (int i = stages.size() - 1; i >= 0; i--) dOut = stages.get(i).layer().backward(dOut);
-        return dOut;
+        for (int i = stages.size() - 1; i >= firstBackward; i--) dOut = stages.get(i).layer().backward(dOut);
+        return firstBackward == 0 ? dOut : null;
     }
 
     /** Only the first layer's dX is this container's; every later layer's feeds its predecessor. */
     @Override
     public void setInputGradient(boolean needed) {
-        for (int i = 0; i < layers.size(); i++) layers.get(i).setInputGradient(i > 0 || needed);
-        for (Fusion.Stage s : stages) if (s.span() > 1) s.layer().setInputGradient(s.first() > 0 || needed);
+        inputGradient = needed;
+        planBackward();
+    }
+
+    /**
+     * With the input gradient off, backward stops at the first stage holding a trainable parameter outside the
+     * frozen children: nothing before it has a gradient to compute, and it needs no dX.
+     */
+    @Override
+    public void setFrozen(Set<String> children) {
+        frozen = Set.copyOf(children);
+        planBackward();
+    }
+
+    /** Sets {@link #firstBackward} and which layers compute dX: all after the first one backward runs. */
+    private void planBackward() {
+        int first = 0;
+        if (!inputGradient) {
+            first = stages.size();
+            for (int s = stages.size() - 1; s >= 0; s--) if (trains(stages.get(s))) first = s;
+        }
+        firstBackward = first;
+        int firstLayer = first < stages.size() ? stages.get(first).first() : layers.size();
+        for (int i = 0; i < layers.size(); i++) layers.get(i).setInputGradient(inputGradient || i > firstLayer);
+        for (Fusion.Stage s : stages) if (s.span() > 1) s.layer().setInputGradient(inputGradient || s.first() > firstLayer);
+    }
+
+    /** True if a layer of {@code s} holds a trainable parameter and is not frozen. */
+    private boolean trains(Fusion.Stage s) {
+        for (int i = s.first(); i < s.first() + s.span(); i++) {
+            if (!frozen.contains(Integer.toString(i)) && Layers.hasTrainable(layers.get(i))) return true;
+        }
+        return false;
     }
 
     @Override

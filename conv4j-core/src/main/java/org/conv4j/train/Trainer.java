@@ -219,11 +219,14 @@ public final class Trainer {
      * @throws DivergenceException        if the loss or a gradient becomes NaN or infinite
      */
     public TrainResult fit(Dataset train, Dataset test) throws IOException {
-        // Nothing needs the gradient of the input images: the first layer skips computing it.
+        // Nothing needs the gradient of the input images: the first layer skips computing it, and the frozen part
+        // runs no backward at all.
         model.network().setInputGradient(false);
+        model.network().setFrozen(Set.copyOf(frozen.children()));
         try {
             return run(train, test);
         } finally {
+            model.network().setFrozen(Set.of());
             model.network().setInputGradient(true);
         }
     }

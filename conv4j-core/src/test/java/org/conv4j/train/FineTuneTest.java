@@ -69,27 +69,33 @@ public class FineTuneTest {
 
     static final List<String> CLASSES = List.of("disk", "square", "bar");
 
-    /** dir/train/CLASS/*.png and dir/test/CLASS/*.png: a reddish disk, a greenish square or a bluish bar on grey noise. */
+    /** dir/train/CLASS/*.png and dir/test/CLASS/*.png, 16x16: a reddish disk, a greenish square or a bluish bar on grey noise. */
     public static void writeShapes(Path root, int trainPer, int testPer, long seed) throws Exception {
+        writeShapes(root, 16, trainPer, testPer, seed);
+    }
+
+    /** As {@link #writeShapes(Path, int, int, long)} with {@code size}x{@code size} images; the shapes scale with the size. */
+    public static void writeShapes(Path root, int size, int trainPer, int testPer, long seed) throws Exception {
         Random r = new Random(seed);
+        int k = size / 16;
         for (String split : List.of("train", "test")) {
             int per = split.equals("train") ? trainPer : testPer;
             for (int c = 0; c < CLASSES.size(); c++) {
                 Path d = Files.createDirectories(root.resolve(split).resolve(CLASSES.get(c)));
                 for (int i = 0; i < per; i++) {
-                    BufferedImage img = new BufferedImage(16, 16, BufferedImage.TYPE_INT_RGB);
-                    for (int y = 0; y < 16; y++)
-                        for (int x = 0; x < 16; x++) {
+                    BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+                    for (int y = 0; y < size; y++)
+                        for (int x = 0; x < size; x++) {
                             int g = 90 + r.nextInt(60);
                             img.setRGB(x, y, new Color(g, g, g).getRGB());
                         }
                     Graphics2D gr = img.createGraphics();
                     int v = 170 + r.nextInt(80), lo = r.nextInt(70);
-                    int s = 6 + r.nextInt(5), x0 = r.nextInt(16 - s), y0 = r.nextInt(16 - s);
+                    int s = k * (6 + r.nextInt(5)), x0 = r.nextInt(size - s), y0 = r.nextInt(size - s);
                     switch (c) {
                         case 0 -> { gr.setColor(new Color(v, lo, lo)); gr.fillOval(x0, y0, s, s); }
                         case 1 -> { gr.setColor(new Color(lo, v, lo)); gr.fillRect(x0, y0, s, s); }
-                        default -> { gr.setColor(new Color(lo, lo, v)); gr.fillRect(x0, 0, 3, 16); }
+                        default -> { gr.setColor(new Color(lo, lo, v)); gr.fillRect(x0, 0, 3 * k, size); }
                     }
                     gr.dispose();
                     ImageIO.write(img, "png", d.resolve(i + ".png").toFile());
