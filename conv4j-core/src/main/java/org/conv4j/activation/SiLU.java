@@ -1,11 +1,15 @@
 package org.conv4j.activation;
 
+import org.conv4j.kernels.Kernels;
+
 /**
- * out = x·σ(x) element-wise, any shape: torch.nn.SiLU (swish). Backward:
- * dX = dOut·σ(x)·(1 + x·(1 − σ(x))). Both are computed per element in double and rounded once, with
- * σ and 1 − σ each taken from e = e^(−|x|) without a subtraction, so neither loses its relative accuracy
- * in the tails (out = x·e^x/(1 + e^x) keeps its digits down to float's smallest values, where torch's
- * float x/(1 + e^(−x)) overflows to 0 below about −88).
+ * out = x·σ(x) element-wise, any shape: torch.nn.SiLU (swish). Forward: σ(x) in float by the Sigmoid layer's
+ * kernel (within one ulp, vectorised), times x in one more rounding: within two ulps of x·σ(x). Below −80, where
+ * float σ(x) would be subnormal and lose its digits, the product is taken in double and rounded once, so the
+ * output keeps its relative accuracy down to float's smallest values (torch's float x/(1 + e^(−x)) overflows to
+ * 0 below about −88). Backward: dX = dOut·σ(x)·(1 + x·(1 − σ(x))), per element in double and rounded once, with
+ * σ and 1 − σ each taken from e = e^(−|x|) without a subtraction, so it keeps its relative accuracy in the tails
+ * and near its root.
  */
 public final class SiLU extends PointwiseActivation {
     /** A SiLU layer; it has no settings and no parameters. */
@@ -13,9 +17,10 @@ public final class SiLU extends PointwiseActivation {
 
     @Override
     void forwardRange(float[] x, float[] y, int from, int to) {
+        Kernels.activation().sigmoidForward(to - from, x, from, y, null, from);
         for (int i = from; i < to; i++) {
-            double v = x[i];
-            y[i] = (float) (v * sigmoid(v));
+            float v = x[i];
+            y[i] = v > -80f ? v * y[i] : (float) (v * sigmoid(v));   // NaN takes the double path and stays NaN
         }
     }
 
