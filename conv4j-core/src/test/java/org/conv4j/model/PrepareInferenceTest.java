@@ -36,15 +36,19 @@ class PrepareInferenceTest {
     @AfterEach
     void restoreThreads() { Parallel.setThreads(threadsBefore); }
 
-    /** A stem like ResNet's (7×7 stride 2: direct), two 3×3 convs at 14×14 and 7×7 (Winograd), a head. */
+    /**
+     * A stem like ResNet's (7×7 stride 2: direct), 3×3 convs at 14×14 and 7×7 (Winograd), a 1×1 conv (im2col's
+     * product on x itself), a head.
+     */
     private static Model model(long seed) {
         Rng rng = new Rng(seed);
         Conv2d stem = new Conv2d(Conv2dConfig.of(3, 32, 7).withStride(2).withPadding(3), rng);
         Conv2d mid = new Conv2d(Conv2dConfig.of(32, 96, 3).withPadding(1), rng);
         Conv2d down = new Conv2d(Conv2dConfig.of(96, 64, 3).withStride(2).withPadding(1), rng);
         Conv2d deep = new Conv2d(Conv2dConfig.of(64, 160, 3).withPadding(1), rng);
+        Conv2d pointwise = new Conv2d(Conv2dConfig.of(160, 48, 1), rng);
         Sequential net = new Sequential(stem, new ReLU(), mid, new ReLU(), down, new ReLU(), deep, new ReLU(),
-                new Flatten(), new Linear(LinearConfig.of(160 * 7 * 7, 10), rng));
+                pointwise, new Flatten(), new Linear(LinearConfig.of(48 * 7 * 7, 10), rng));
         return Model.of(net, new int[] {3, 28, 28}, 10);
     }
 
@@ -71,6 +75,8 @@ class PrepareInferenceTest {
         assertTrue(ConvAlgorithm.direct(stem.config(), stem.config().geometry(28, 28)), "the stem runs direct");
         assertTrue(ConvAlgorithm.winogradPays(mid.config(), mid.config().geometry(14, 14)), "14x14 runs Winograd");
         assertTrue(ConvAlgorithm.winogradPays(deep.config(), deep.config().geometry(7, 7)), "7x7 runs Winograd");
+        Conv2d pointwise = (Conv2d) net.layers().get(8);
+        assertTrue(ConvAlgorithm.choose(pointwise.config(), pointwise.config().geometry(7, 7)) == ConvAlgorithm.IM2COL, "1x1 runs im2col");
     }
 
     @Test
@@ -97,7 +103,7 @@ class PrepareInferenceTest {
         m.network().setTraining(true);
         m.network().forward(m.preprocess(x));
         Sequential net = (Sequential) m.network();
-        for (int i : new int[] {2, 6, 9}) {
+        for (int i : new int[] {2, 6, 8, 10}) {
             float[] w = net.layers().get(i).params().get(0).value().data();
             for (int j = 0; j < w.length; j++) w[j] *= 0.5f;
         }
@@ -105,7 +111,7 @@ class PrepareInferenceTest {
         float[] after = m.logits(x).data();
         Model fresh = model(3);
         Sequential freshNet = (Sequential) fresh.network();
-        for (int i : new int[] {2, 6, 9}) {
+        for (int i : new int[] {2, 6, 8, 10}) {
             float[] w = freshNet.layers().get(i).params().get(0).value().data();
             for (int j = 0; j < w.length; j++) w[j] *= 0.5f;
         }

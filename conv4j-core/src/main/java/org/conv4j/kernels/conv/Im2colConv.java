@@ -65,8 +65,18 @@ public final class Im2colConv {
         boolean pointwise = isPointwise(g);
         int tile = pointwise ? p : positionTile(groups * k, p);
         // W_g is the same for every image: packed once here, not once per image inside the GEMM.
-        PackedA[] wg = ws.packedWeights(0, groups);
-        for (int gi = 0; gi < groups; gi++) wg[gi] = gemm.pack(false, fg, k, w, gi * fg * k, k, wg[gi]);
+        KernelCache cache = ws.kernels();
+        PackedA[] wg;
+        if (cache != null) {
+            wg = cache.im2col(w, () -> {
+                PackedA[] packed = new PackedA[groups];
+                for (int gi = 0; gi < groups; gi++) packed[gi] = gemm.pack(false, fg, k, w, gi * fg * k, k, null);
+                return packed;
+            });
+        } else {
+            wg = ws.packedWeights(0, groups);
+            for (int gi = 0; gi < groups; gi++) wg[gi] = gemm.pack(false, fg, k, w, gi * fg * k, k, wg[gi]);
+        }
         Parallel.forChunks(n, 1, (lo, hi) -> {
             float[] cols = pointwise ? null : ws.take(groups * k * tile);
             try {

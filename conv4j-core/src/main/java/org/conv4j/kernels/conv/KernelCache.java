@@ -1,10 +1,11 @@
 package org.conv4j.kernels.conv;
 
 import java.util.function.Supplier;
+import org.conv4j.kernels.gemm.PackedA;
 
 /**
- * Kernels a convolution derives from its weights (Winograd's transformed kernel U = G g Gᵀ), kept across
- * inference calls instead of derived at every call. A layer hands one to {@link Workspace#useKernels} only
+ * Kernels a convolution derives from its weights (Winograd's transformed kernel U = G g Gᵀ, im2col's packed
+ * weights), kept across inference calls instead of derived at every call. A layer hands one to {@link Workspace#useKernels} only
  * while its weights are fixed: the cache cannot see writes to the weights, so its owner drops it (a new
  * cache, or none) whenever they may change. At batch 1 the transform of a 512 × 512 × 3 × 3 kernel costs
  * more than the convolution of a 7 × 7 image with it.
@@ -15,6 +16,8 @@ import java.util.function.Supplier;
 public final class KernelCache {
     private float[] weights;   // the array the entry was derived from; guarded by this
     private float[] winograd;  // guarded by this
+    private float[] im2colWeights;  // guarded by this
+    private PackedA[] im2col;       // guarded by this
 
     /**
      * Winograd's packed forward kernel of {@code w}, computed by {@code pack} on first use; an entry for another
@@ -30,5 +33,21 @@ public final class KernelCache {
             weights = w;
         }
         return winograd;
+    }
+
+    /**
+     * The im2col product's packed weights per group for {@code w}, computed by {@code pack} on first use; an entry
+     * for another weight array is replaced.
+     *
+     * @param w    the weights the entry belongs to, compared by identity
+     * @param pack computes the entry
+     * @return the packed weights; callers only read them
+     */
+    synchronized PackedA[] im2col(float[] w, Supplier<PackedA[]> pack) {
+        if (im2col == null || im2colWeights != w) {
+            im2col = pack.get();
+            im2colWeights = w;
+        }
+        return im2col;
     }
 }
