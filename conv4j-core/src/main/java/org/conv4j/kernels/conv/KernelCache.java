@@ -4,9 +4,9 @@ import java.util.function.Supplier;
 import org.conv4j.kernels.gemm.PackedA;
 
 /**
- * Kernels a convolution derives from its weights (Winograd's transformed kernel U = G g Gᵀ, im2col's packed
- * weights), kept across inference calls instead of derived at every call. A layer hands one to {@link Workspace#useKernels} only
- * while its weights are fixed: the cache cannot see writes to the weights, so its owner drops it (a new
+ * Kernels a convolution derives from its weights (Winograd's transformed kernel U = G g Gᵀ, the packed
+ * weights of im2col and of the direct convolution), kept across inference calls instead of derived at every
+ * call. A layer hands one to {@link Workspace#useKernels} only while its weights are fixed: the cache cannot see writes to the weights, so its owner drops it (a new
  * cache, or none) whenever they may change. At batch 1 the transform of a 512 × 512 × 3 × 3 kernel costs
  * more than the convolution of a 7 × 7 image with it.
  *
@@ -18,6 +18,8 @@ public final class KernelCache {
     private float[] winograd;  // guarded by this
     private float[] im2colWeights;  // guarded by this
     private PackedA[] im2col;       // guarded by this
+    private float[] directWeights;  // guarded by this
+    private float[][] direct;       // guarded by this
 
     /**
      * Winograd's packed forward kernel of {@code w}, computed by {@code pack} on first use; an entry for another
@@ -49,5 +51,21 @@ public final class KernelCache {
             im2colWeights = w;
         }
         return im2col;
+    }
+
+    /**
+     * The direct convolution's packed weight rows per group for {@code w}, computed by {@code pack} on first use;
+     * an entry for another weight array is replaced.
+     *
+     * @param w    the weights the entry belongs to, compared by identity
+     * @param pack computes the entry
+     * @return the packed rows; callers only read them
+     */
+    synchronized float[][] direct(float[] w, Supplier<float[][]> pack) {
+        if (direct == null || directWeights != w) {
+            direct = pack.get();
+            directWeights = w;
+        }
+        return direct;
     }
 }

@@ -100,8 +100,9 @@ final class VectorDirectConv {
                                float[] out, Workspace ws) {
         int groups = c.groups(), cg = c.inChannels() / groups, fg = c.outChannels() / groups;
         PhasePlanes plan = new PhasePlanes(g, cg);
-        float[][] packed = new float[groups][];
-        for (int gi = 0; gi < groups; gi++) packed[gi] = packRows(w, gi * fg, fg, plan.k, false, g, cg);
+        KernelCache cache = ws.kernels();
+        float[][] packed = cache != null ? cache.direct(w, () -> packGroups(w, groups, fg, plan.k, g, cg))
+                : packGroups(w, groups, fg, plan.k, g, cg);
         int xItem = c.inChannels() * g.inH() * g.inW(), outItem = c.outChannels() * plan.outH * plan.outW;
         if (n < Parallel.threads()) {
             forwardWithinImages(plan, groups, cg, fg, n, x, xItem, packed, b, out, outItem, ws);
@@ -126,6 +127,13 @@ final class VectorDirectConv {
                 ws.give(pb);
             }
         });
+    }
+
+    /** The forward product's packed weights, one array per group ({@link #packRows}). */
+    private static float[][] packGroups(float[] w, int groups, int fg, int k, WindowGeometry g, int cg) {
+        float[][] packed = new float[groups][];
+        for (int gi = 0; gi < groups; gi++) packed[gi] = packRows(w, gi * fg, fg, k, false, g, cg);
+        return packed;
     }
 
     /**
