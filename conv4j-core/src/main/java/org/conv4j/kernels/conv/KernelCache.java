@@ -6,8 +6,8 @@ import org.conv4j.kernels.gemm.PackedA;
 /**
  * Kernels a convolution derives from its weights (Winograd's transformed kernel U = G g Gᵀ, the packed
  * weights of im2col and of the direct convolution), kept across inference calls instead of derived at every
- * call. A layer hands one to {@link Workspace#useKernels} only while its weights are fixed: the cache cannot see writes to the weights, so its owner drops it (a new
- * cache, or none) whenever they may change. At batch 1 the transform of a 512 × 512 × 3 × 3 kernel costs
+ * call. A layer hands one to {@link Workspace#useKernels} only while its weights are fixed: the cache cannot
+ * see writes to the weights, so its owner drops it (a new cache, or none) whenever they may change. At batch 1 the transform of a 512 × 512 × 3 × 3 kernel costs
  * more than the convolution of a 7 × 7 image with it.
  *
  * <p>Thread-safe: concurrent inference calls share one cache; the first to need an entry computes it, the
