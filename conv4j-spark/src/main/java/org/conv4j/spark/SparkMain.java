@@ -22,6 +22,7 @@ import org.conv4j.io.ImageSpec;
 import org.conv4j.model.Model;
 import org.conv4j.model.NetworkSpec;
 import org.conv4j.model.Zoo;
+import org.conv4j.report.ReportListener;
 import org.conv4j.train.Checkpoint;
 import org.conv4j.train.Progress;
 import org.conv4j.train.TrainConfig;
@@ -164,7 +165,15 @@ public final class SparkMain {
             err.println("run folder: " + runDir + "  (master " + sc.master() + ", " + plan.partitions() + " partitions, "
                     + plan.shards() + " shards)");
             trainer.setRunDir(runDir).setOutput(err, o.containsKey("quiet") ? null : new Progress(err, Progress.stderrIsTerminal()));
-            TrainResult r = trainer.fit(DataSource.of(data, ImageSpec.of(in[0], in[1], in[2])), plan.partitions());
+            ReportListener report = report(trainer, ck, data, runDir, sc.master(), plan, err);
+            trainer.addListener(report);
+            TrainResult r;
+            try {
+                r = trainer.fit(DataSource.of(data, ImageSpec.of(in[0], in[1], in[2])), plan.partitions());
+            } finally {
+                report.finishQuietly();   // a failed run still leaves the page of the epochs it finished
+            }
+            err.println("report: " + report.report().html());
             List<StepTimes> t = trainer.stepTimes();
             if (!t.isEmpty()) {
                 double total = 0, compute = 0, comm = 0, sched = 0;
@@ -178,6 +187,28 @@ public final class SparkMain {
         } finally {
             spark.stop();
         }
+    }
+
+    /** conv4j train's report.html for a Spark run: loss and accuracy per epoch, the first conv's filters, the settings. */
+    private static ReportListener report(SparkTrainer trainer, Checkpoint ck, String data, Path runDir, String master,
+                                         ShardPlan plan, PrintStream err) {
+        Model model = trainer.model();
+        TrainConfig c = trainer.config();
+        String name = model.spec().name() == null ? "model" : model.spec().name();
+        List<String> names = model.spec().classNames();
+        if (names == null) {
+            names = new ArrayList<>();
+            for (int i = 0; i < model.classes(); i++) names.add(Integer.toString(i));
+        }
+        Map<String, String> details = new java.util.LinkedHashMap<>();
+        details.put("model", name + ", input " + java.util.Arrays.toString(model.spec().input()) + ", " + model.classes() + " classes");
+        details.put("data", data);
+        details.put("training", String.format(Locale.ROOT, "%s, lr %s, batch %d, %d epochs, seed %d", c.optimizer(), c.lr(),
+                c.batchSize(), c.epochs(), c.seed()));
+        details.put("spark", "master " + master + ", " + plan.partitions() + " partitions, " + plan.shards() + " shards");
+        details.put("run folder", runDir.toString());
+        return new ReportListener(runDir, name + " on Spark", names, c.epochs(), details, model,
+                ck == null ? List.of() : ck.history(), err);
     }
 
     private static int predict(Map<String, String> o, PrintStream err) {

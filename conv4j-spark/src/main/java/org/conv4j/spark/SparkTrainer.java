@@ -118,7 +118,11 @@ public final class SparkTrainer {
         return t;
     }
 
+    /** {@return the model being trained} */
     public Model model() { return model; }
+
+    /** {@return the training settings (a resumed run's are the checkpoint's)} */
+    public TrainConfig config() { return config; }
 
     public SparkTrainer setRunDir(Path dir) { this.runDir = dir; return this; }
 

@@ -35,6 +35,10 @@ class SparkMainTest {
         assertTrue(log.contains("per step:") && log.contains("compute") && log.contains("scheduling"), log);
         assertEquals(3 + 1, Files.readAllLines(run.resolve("steps.csv")).size());
         assertEquals(2, Files.readAllLines(run.resolve("metrics.csv")).size());
+        // conv4j train's report page, with the Spark settings among its details.
+        String html = Files.readString(run.resolve("report.html"));
+        assertTrue(html.contains("on Spark") && html.contains("2 partitions, 2 shards"), "report.html lacks the run's title or settings");
+        assertTrue(log.contains("report: " + run.resolve("report.html")), log);
         ModelFile.load(run.resolve("model.safetensors"));
         // --partitions 2 alone: S = P = 2, kept in the checkpoint, which fixes it for a resume.
         assertEquals(2, Checkpoint.load(run.resolve("checkpoint.safetensors")).config().shards());
