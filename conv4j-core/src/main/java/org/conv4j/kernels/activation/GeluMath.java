@@ -51,6 +51,19 @@ final class GeluMath {
             0.001478436402976513f, -0.0005418102373369038f, 0.0001934808969963342f, -6.451903755078092e-05f,
             2.1964602638036013e-05f, -1.0365126399847213e-05f, 3.42268549502478e-06f};
 
+    /**
+     * Σ c[i]·sⁱ as E(s²) + s·O(s²), each half by Horner from its top coefficient: two chains half as long
+     * as one, which the vector loop, bound by the latency of its dependent operations, runs side by side.
+     */
+    static float evenOdd(float[] c, float s) {
+        float s2 = s * s;
+        int top = c.length - 1, evenTop = top - top % 2, oddTop = top - (1 - top % 2);
+        float e = c[evenTop], o = c[oddTop];
+        for (int i = evenTop - 2; i >= 0; i -= 2) e = Math.fma(e, s2, c[i]);
+        for (int i = oddTop - 2; i >= 1; i -= 2) o = Math.fma(o, s2, c[i]);
+        return Math.fma(o, s, e);
+    }
+
     /** GELU(x) = x·Φ(x). */
     static float value(float x) {
         if (!(x > FLOAT_ABOVE) || x == Float.POSITIVE_INFINITY) {
@@ -81,12 +94,15 @@ final class GeluMath {
         float r1 = Math.fma(kf, -LogisticMath.LN2_HI, t);   // exact
         float r = Math.fma(kf, -LogisticMath.LN2_LO, r1);
         float rLo = Math.fma(kf, -LogisticMath.LN2_LO, r1 - r);
+        // Q(r) by its even and odd halves in r²: shorter chains of dependent operations than Horner's.
         float[] eq = LogisticMath.EXP_Q;
-        float q = eq[6];
-        for (int i = 5; i >= 0; i--) q = Math.fma(q, r, eq[i]);
+        float r2 = r * r;
+        float qe = Math.fma(Math.fma(Math.fma(eq[6], r2, eq[4]), r2, eq[2]), r2, eq[0]);
+        float qo = Math.fma(Math.fma(eq[5], r2, eq[3]), r2, eq[1]);
+        float q = Math.fma(qo, r, qe);
         float pHi = 1f + r;
         float pLo = (1f - pHi) + r;
-        pLo = Math.fma(r * r, q, pLo);
+        pLo = Math.fma(r2, q, pLo);
         pLo = Math.fma(rLo, pHi, pLo);
         float p = pHi + pLo;                                  // renormalised, so that pHi is e^r to a float
         pLo = (pHi - p) + pLo;
@@ -102,8 +118,7 @@ final class GeluMath {
         float v0Hi = first ? V0_HI : V1_HI, v0Lo = first ? V0_LO : V1_LO;
         if (!slope) {
             // G = g0 + s·P(s) as gHi + gLo (Fast2Sum: |s·P| < g0).
-            float pg = gc[10];
-            for (int i = 9; i >= 0; i--) pg = Math.fma(pg, s, gc[i]);
+            float pg = evenOdd(gc, s);
             float sp = s * pg, spLo = Math.fma(s, pg, -sp);
             float gHi = g0Hi + sp;
             float gLo = ((g0Hi - gHi) + sp) + (spLo + g0Lo);
@@ -128,8 +143,7 @@ final class GeluMath {
             return a == 0f ? x : y;                           // ±0 itself, whatever fLo's sign
         }
         // (a − a₀)·V(a) as nHi + nLo: a − A0_HI by TwoSum (exact near the root), then A0_LO.
-        float pv = vc[9];
-        for (int i = 8; i >= 0; i--) pv = Math.fma(pv, s, vc[i]);
+        float pv = evenOdd(vc, s);
         float sp = s * pv, spLo = Math.fma(s, pv, -sp);
         float vHi = v0Hi + sp;
         float vLo = ((v0Hi - vHi) + sp) + (spLo + v0Lo);

@@ -184,10 +184,11 @@ public final class VectorActivationKernels implements ActivationKernels {
             IntVector k = ((IntVector) j.reinterpretAsInts()).sub(LogisticMath.SHIFTER_BITS);
             FloatVector r1 = kf.fma(ln2Hi, t);
             FloatVector r = kf.fma(ln2Lo, r1), rLo = kf.fma(ln2Lo, r1.sub(r));
-            FloatVector q = q6.fma(r, q5).fma(r, q4).fma(r, q3).fma(r, q2).fma(r, q1).fma(r, q0c);
+            FloatVector r2 = r.mul(r);
+            FloatVector q = q5.fma(r2, q3).fma(r2, q1).fma(r, q6.fma(r2, q4).fma(r2, q2).fma(r2, q0c));
             FloatVector pHi = one.add(r);
             FloatVector pLo = one.sub(pHi).add(r);
-            pLo = r.mul(r).fma(q, pLo);
+            pLo = r2.fma(q, pLo);
             pLo = rLo.fma(pHi, pLo);
             FloatVector p = pHi.add(pLo);
             pLo = pHi.sub(p).add(pLo);
@@ -197,19 +198,19 @@ public final class VectorActivationKernels implements ActivationKernels {
             FloatVector eHi = pHi.mul(scale), eLo = pLo.mul(scale);
             // The interval, [0, 2) or [2, 6): its variable s and, blended per coefficient, its polynomials.
             VectorMask<Float> first = a.lt(GeluMath.SPLIT);
-            FloatVector s = a.sub(4f).mul(0.5f).blend(a.sub(1f), first);
+            FloatVector s = a.sub(4f).mul(0.5f).blend(a.sub(1f), first), s2 = s.mul(s);
             VectorMask<Float> neg = v.lt(0f), identity = v.compare(VectorOperators.GE, GeluMath.IDENTITY_FROM);
             if (slope != null) { // (a − a₀)·V(a), then −E·N below 0, 1 + E·N from 0 up
-                FloatVector pv = FloatVector.broadcast(S, GeluMath.V1[9]).blend(GeluMath.V0[9], first);
-                pv = pv.fma(s, FloatVector.broadcast(S, GeluMath.V1[8]).blend(GeluMath.V0[8], first));
-                pv = pv.fma(s, FloatVector.broadcast(S, GeluMath.V1[7]).blend(GeluMath.V0[7], first));
-                pv = pv.fma(s, FloatVector.broadcast(S, GeluMath.V1[6]).blend(GeluMath.V0[6], first));
-                pv = pv.fma(s, FloatVector.broadcast(S, GeluMath.V1[5]).blend(GeluMath.V0[5], first));
-                pv = pv.fma(s, FloatVector.broadcast(S, GeluMath.V1[4]).blend(GeluMath.V0[4], first));
-                pv = pv.fma(s, FloatVector.broadcast(S, GeluMath.V1[3]).blend(GeluMath.V0[3], first));
-                pv = pv.fma(s, FloatVector.broadcast(S, GeluMath.V1[2]).blend(GeluMath.V0[2], first));
-                pv = pv.fma(s, FloatVector.broadcast(S, GeluMath.V1[1]).blend(GeluMath.V0[1], first));
-                pv = pv.fma(s, FloatVector.broadcast(S, GeluMath.V1[0]).blend(GeluMath.V0[0], first));
+                FloatVector pvE = FloatVector.broadcast(S, GeluMath.V1[8]).blend(GeluMath.V0[8], first), pvO = FloatVector.broadcast(S, GeluMath.V1[9]).blend(GeluMath.V0[9], first);
+                pvE = pvE.fma(s2, FloatVector.broadcast(S, GeluMath.V1[6]).blend(GeluMath.V0[6], first));
+                pvO = pvO.fma(s2, FloatVector.broadcast(S, GeluMath.V1[7]).blend(GeluMath.V0[7], first));
+                pvE = pvE.fma(s2, FloatVector.broadcast(S, GeluMath.V1[4]).blend(GeluMath.V0[4], first));
+                pvO = pvO.fma(s2, FloatVector.broadcast(S, GeluMath.V1[5]).blend(GeluMath.V0[5], first));
+                pvE = pvE.fma(s2, FloatVector.broadcast(S, GeluMath.V1[2]).blend(GeluMath.V0[2], first));
+                pvO = pvO.fma(s2, FloatVector.broadcast(S, GeluMath.V1[3]).blend(GeluMath.V0[3], first));
+                pvE = pvE.fma(s2, FloatVector.broadcast(S, GeluMath.V1[0]).blend(GeluMath.V0[0], first));
+                pvO = pvO.fma(s2, FloatVector.broadcast(S, GeluMath.V1[1]).blend(GeluMath.V0[1], first));
+                FloatVector pv = pvO.fma(s, pvE);
                 FloatVector v0Hi = FloatVector.broadcast(S, GeluMath.V1_HI).blend(GeluMath.V0_HI, first);
                 FloatVector v0Lo = FloatVector.broadcast(S, GeluMath.V1_LO).blend(GeluMath.V0_LO, first);
                 FloatVector sp = s.mul(pv), spLo = s.fma(pv, sp.neg());
@@ -228,24 +229,25 @@ public final class VectorActivationKernels implements ActivationKernels {
                 up.blend(down, neg).blend(one, identity).intoArray(slope, yOff + i);
             }
             // G(a) = g0 + s·P(s) as gHi + gLo, M = G/(a + 1), Φ(−a) = E·M, y = x·Φ(x).
-            FloatVector pg = FloatVector.broadcast(S, GeluMath.G1[10]).blend(GeluMath.G0[10], first);
-            pg = pg.fma(s, FloatVector.broadcast(S, GeluMath.G1[9]).blend(GeluMath.G0[9], first));
-            pg = pg.fma(s, FloatVector.broadcast(S, GeluMath.G1[8]).blend(GeluMath.G0[8], first));
-            pg = pg.fma(s, FloatVector.broadcast(S, GeluMath.G1[7]).blend(GeluMath.G0[7], first));
-            pg = pg.fma(s, FloatVector.broadcast(S, GeluMath.G1[6]).blend(GeluMath.G0[6], first));
-            pg = pg.fma(s, FloatVector.broadcast(S, GeluMath.G1[5]).blend(GeluMath.G0[5], first));
-            pg = pg.fma(s, FloatVector.broadcast(S, GeluMath.G1[4]).blend(GeluMath.G0[4], first));
-            pg = pg.fma(s, FloatVector.broadcast(S, GeluMath.G1[3]).blend(GeluMath.G0[3], first));
-            pg = pg.fma(s, FloatVector.broadcast(S, GeluMath.G1[2]).blend(GeluMath.G0[2], first));
-            pg = pg.fma(s, FloatVector.broadcast(S, GeluMath.G1[1]).blend(GeluMath.G0[1], first));
-            pg = pg.fma(s, FloatVector.broadcast(S, GeluMath.G1[0]).blend(GeluMath.G0[0], first));
+            FloatVector pgE = FloatVector.broadcast(S, GeluMath.G1[10]).blend(GeluMath.G0[10], first), pgO = FloatVector.broadcast(S, GeluMath.G1[9]).blend(GeluMath.G0[9], first);
+            pgE = pgE.fma(s2, FloatVector.broadcast(S, GeluMath.G1[8]).blend(GeluMath.G0[8], first));
+            pgO = pgO.fma(s2, FloatVector.broadcast(S, GeluMath.G1[7]).blend(GeluMath.G0[7], first));
+            pgE = pgE.fma(s2, FloatVector.broadcast(S, GeluMath.G1[6]).blend(GeluMath.G0[6], first));
+            pgO = pgO.fma(s2, FloatVector.broadcast(S, GeluMath.G1[5]).blend(GeluMath.G0[5], first));
+            pgE = pgE.fma(s2, FloatVector.broadcast(S, GeluMath.G1[4]).blend(GeluMath.G0[4], first));
+            pgO = pgO.fma(s2, FloatVector.broadcast(S, GeluMath.G1[3]).blend(GeluMath.G0[3], first));
+            pgE = pgE.fma(s2, FloatVector.broadcast(S, GeluMath.G1[2]).blend(GeluMath.G0[2], first));
+            pgO = pgO.fma(s2, FloatVector.broadcast(S, GeluMath.G1[1]).blend(GeluMath.G0[1], first));
+            pgE = pgE.fma(s2, FloatVector.broadcast(S, GeluMath.G1[0]).blend(GeluMath.G0[0], first));
+            FloatVector pg = pgO.fma(s, pgE);
             FloatVector g0Hi = FloatVector.broadcast(S, GeluMath.G1_HI).blend(GeluMath.G0_HI, first);
             FloatVector g0Lo = FloatVector.broadcast(S, GeluMath.G1_LO).blend(GeluMath.G0_LO, first);
             FloatVector sp = s.mul(pg), spLo = s.fma(pg, sp.neg());
             FloatVector gHi = g0Hi.add(sp);
             FloatVector gLo = g0Hi.sub(gHi).add(sp).add(spLo.add(g0Lo));
             FloatVector dHi = a.add(one);
-            FloatVector dLo = a.max(one).sub(dHi).add(a.min(one));
+            VectorMask<Float> aBig = a.compare(VectorOperators.GT, 1f);  // max and min by blends: Math.max's ±0 and NaN rules cost more
+            FloatVector dLo = one.blend(a, aBig).sub(dHi).add(a.blend(one, aBig));
             FloatVector rd = one.div(dHi);
             FloatVector m = gHi.mul(rd);
             FloatVector res = m.neg().fma(dHi, gHi).add(gLo);
