@@ -64,13 +64,75 @@ public final class VectorActivationKernels implements ActivationKernels {
 
     @Override
     public void sigmoidForward(int n, float[] x, int xOff, float[] y, float[] slope, int yOff) {
-        logistic(false, n, x, xOff, y, slope, yOff);
+        sigmoid(n, x, xOff, y, slope, yOff);
     }
 
     @Override
     public void tanhForward(int n, float[] x, int xOff, float[] y, float[] slope, int yOff) {
         logistic(true, n, x, xOff, y, slope, yOff);
     }
+
+    /**
+     * {@link LogisticMath#value} and {@link LogisticMath#slope} for σ, lane by lane, the same operations in the
+     * same order, so the same bits; {@link #logistic} written out for σ alone, with what σ does not need
+     * left out. Where every lane has |x| &lt; {@value #SIGMOID_ONE_STEP_BELOW}, 2^k (k ≥ −124) is a normal
+     * float, so scaling by it in one step gives the bits of the reference's two steps, and t never reaches
+     * the reference's clamp; a vector with a lane beyond (or ±∞) takes the scalar reference. The factor
+     * e = c·1 and t = −1·|x| are the reference's products by one, left out.
+     */
+    private static void sigmoid(int n, float[] x, int xOff, float[] y, float[] slope, int yOff) {
+        float[] eq = LogisticMath.EXP_Q;
+        FloatVector q0c = FloatVector.broadcast(S, eq[0]), q1 = FloatVector.broadcast(S, eq[1]), q2 = FloatVector.broadcast(S, eq[2]),
+                q3 = FloatVector.broadcast(S, eq[3]), q4 = FloatVector.broadcast(S, eq[4]), q5 = FloatVector.broadcast(S, eq[5]),
+                q6 = FloatVector.broadcast(S, eq[6]);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector ln2Hi = FloatVector.broadcast(S, -LogisticMath.LN2_HI), ln2Lo = FloatVector.broadcast(S, -LogisticMath.LN2_LO);
+        int i = 0, bound = S.loopBound(n);
+        for (; i < bound; i += V) {
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i), a = v.abs();
+            if (a.compare(VectorOperators.GE, SIGMOID_ONE_STEP_BELOW).anyTrue()) {
+                TAIL.sigmoidForward(V, x, xOff + i, y, slope, yOff + i);
+                continue;
+            }
+            FloatVector t = a.neg();
+            FloatVector j = t.fma(LogisticMath.LOG2E, LogisticMath.SHIFTER), kf = j.sub(LogisticMath.SHIFTER);
+            IntVector k = ((IntVector) j.reinterpretAsInts()).sub(LogisticMath.SHIFTER_BITS);
+            FloatVector r1 = kf.fma(ln2Hi, t);
+            FloatVector r = kf.fma(ln2Lo, r1), rLo = kf.fma(ln2Lo, r1.sub(r));
+            FloatVector q = q6.fma(r, q5).fma(r, q4).fma(r, q3).fma(r, q2).fma(r, q1).fma(r, q0c);
+            FloatVector pHi = one.add(r);
+            FloatVector pLo = one.sub(pHi).add(r);
+            pLo = r.mul(r).fma(q, pLo);
+            pLo = rLo.fma(pHi, pLo);
+            FloatVector p = pHi.add(pLo);
+            pLo = pHi.sub(p).add(pLo);
+            pHi = p;
+            FloatVector scale = k.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector eHi = pHi.mul(scale), eLo = pLo.mul(scale);
+            FloatVector sHi = one.add(eHi);
+            FloatVector sLo = one.sub(sHi).add(eHi).add(eLo);
+            FloatVector rd = one.div(sHi);
+            if (slope != null) { // e/(1 + e)²
+                FloatVector dHi = sHi.mul(sHi);
+                FloatVector dLo = sHi.mul(2f).fma(sLo, sHi.fma(sHi, dHi.neg()));
+                FloatVector rd2 = rd.mul(rd), g0 = eHi.mul(rd2);
+                FloatVector res = g0.neg().fma(dHi, eHi).add(eLo);
+                res = g0.neg().fma(dLo, res);
+                res.fma(rd2, g0).intoArray(slope, yOff + i);
+            }
+            // 1/(1 + e) for x ≥ 0, e/(1 + e) below
+            VectorMask<Float> up = v.compare(VectorOperators.GE, 0f);
+            FloatVector nHi = eHi.blend(one, up), nLo = eLo.blend(0f, up);
+            FloatVector y0 = nHi.mul(rd);
+            FloatVector res = y0.neg().fma(sHi, nHi).add(nLo);
+            res = y0.neg().fma(sLo, res);
+            res.fma(rd, y0).intoArray(y, yOff + i);
+        }
+        TAIL.sigmoidForward(n - i, x, xOff + i, y, slope, yOff + i);
+    }
+
+    /** {@link #sigmoid}'s vector path covers |x| below this: t = −|x| &gt; −86 keeps k ≥ −124. */
+    private static final float SIGMOID_ONE_STEP_BELOW = 86f;
 
     /**
      * {@link LogisticMath#value} and {@link LogisticMath#slope} lane by lane: the same operations in the same
