@@ -9,10 +9,9 @@ import org.conv4j.kernels.Lanes;
 
 /**
  * {@link ActivationKernels} on the Vector API. Every loop has the same shape: a vector body up to
- * {@code S.loopBound(n)} (or a whole number of double vectors), then a scalar tail doing exactly what
- * {@link ScalarActivationKernels} does. ReLU and LeakyReLU use the same operations in the same order as the
- * scalar reference, so they agree bit for bit; sigmoid, tanh and GELU compute in double, with exp and tanh
- * from the Vector API and erf from polynomials, and agree to one float ulp.
+ * {@code S.loopBound(n)}, then a scalar tail doing exactly what {@link ScalarActivationKernels} does. Every
+ * function uses the same operations in the same order as the scalar reference (sigmoid and tanh as
+ * {@link LogisticMath} defines them, GELU as {@link GeluMath} does), so they agree bit for bit at every width.
  */
 public final class VectorActivationKernels implements ActivationKernels {
     private static final VectorSpecies<Float> S = Lanes.SPECIES;
