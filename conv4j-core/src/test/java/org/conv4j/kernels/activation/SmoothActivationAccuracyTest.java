@@ -108,6 +108,10 @@ class SmoothActivationAccuracyTest {
             k.tanhForward(x.length, x, 0, y, d, 0);
             assertEquals("[-1.0, -1.0, -0.0, 0.0, 1.0, 1.0, NaN]", java.util.Arrays.toString(y), k.name());
             assertEquals("[0.0, 0.0, 1.0, 1.0, 0.0, 0.0, NaN]", java.util.Arrays.toString(d), k.name());
+            // GELU as PyTorch: −∞·Φ(−∞) = −∞·0 is NaN, and so is its derivative 1 + ∞·0 at ±∞.
+            k.geluForward(x.length, x, 0, y, d, 0);
+            assertEquals("[NaN, -0.0, -0.0, 0.0, 200.0, Infinity, NaN]", java.util.Arrays.toString(y), k.name());
+            assertEquals("[NaN, 0.0, 0.5, 0.5, 1.0, NaN, NaN]", java.util.Arrays.toString(d), k.name());
         }
     }
 }
