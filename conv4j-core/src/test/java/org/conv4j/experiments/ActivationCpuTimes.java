@@ -19,6 +19,7 @@ import org.conv4j.tensor.Tensor;
  * busy for wall-clock comparisons (time-slicing does not inflate CPU time). Not a test; run by hand:
  *
  * <pre>experiments/run-java.sh org.conv4j.experiments.ActivationCpuTimes</pre>
+ * or, both sides at both vector widths with the ratios, {@code experiments/activation_cpu_sitting.sh OUT_DIR}.
  */
 public final class ActivationCpuTimes {
     public static void main(String[] args) {

@@ -4,7 +4,7 @@ package org.conv4j.kernels.activation;
  * The activation functions and their gradients on flat float arrays, with a scalar reference
  * ({@link ScalarActivationKernels}) and a Vector API version chosen by {@link org.conv4j.kernels.Kernels#activation()}.
  * Every method works on {@code n} values starting at the given offsets; ranges may not overlap unless stated.
- * ReLU, LeakyReLU, sigmoid and tanh match the scalar reference bit for bit; GELU to one float ulp.
+ * Every implementation gives the scalar reference's bits.
  */
 public interface ActivationKernels {
     /** y[i] = max(x[i], 0); y may be x (in place). NaN stays NaN like torch.relu. */
@@ -19,7 +19,7 @@ public interface ActivationKernels {
     /** dX[i] = x[i] &gt; 0 ? dOut[i] : slope·dOut[i] (x is the forward input). */
     void leakyReluBackward(int n, float slope, float[] x, int xOff, float[] dOut, int dOff, float[] dX, int dxOff);
 
-    // Sigmoid and tanh compute in float (LogisticMath holds their definitions and error bounds): within one
+    // Sigmoid, tanh and GELU compute in float (LogisticMath and GeluMath hold their definitions): within one
     // ulp of the double-precision function over every float, and the same bits in every implementation.
     // Each forward also gives, unless slope is null, the derivative at x, which backward multiplies dOut by:
     // computed from x, not from the output, so it keeps its relative accuracy in the tails, where a formula
@@ -33,7 +33,8 @@ public interface ActivationKernels {
 
     /**
      * The exact GELU: y = x·Φ(x), Φ the standard normal CDF, and, unless {@code slope} is null, its
-     * derivative slope = Φ(x) + x·φ(x) at the same offset as y (what backward multiplies dOut by).
+     * derivative slope = Φ(x) + x·φ(x) at the same offset as y (what backward multiplies dOut by); y may
+     * be x. The derivative keeps its relative accuracy across its root near x = −0.75 and in the left tail.
      */
     void geluForward(int n, float[] x, int xOff, float[] y, float[] slope, int yOff);
 

@@ -49,9 +49,9 @@ public final class ScalarActivationKernels implements ActivationKernels {
     @Override
     public void geluForward(int n, float[] x, int xOff, float[] y, float[] slope, int yOff) {
         for (int i = 0; i < n; i++) {
-            double v = x[xOff + i], cdf = ActivationMath.cdf(v);
-            y[yOff + i] = (float) (v * cdf);
-            if (slope != null) slope[yOff + i] = (float) ActivationMath.geluSlope(v, cdf);
+            float v = x[xOff + i];
+            if (slope != null) slope[yOff + i] = GeluMath.slope(v);
+            y[yOff + i] = GeluMath.value(v);
         }
     }
 

@@ -1,9 +1,5 @@
 package org.conv4j.kernels.activation;
 
-import static org.conv4j.kernels.Lanes.narrow;
-import static org.conv4j.kernels.Lanes.widen;
-
-import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -13,17 +9,14 @@ import org.conv4j.kernels.Lanes;
 
 /**
  * {@link ActivationKernels} on the Vector API. Every loop has the same shape: a vector body up to
- * {@code S.loopBound(n)} (or a whole number of double vectors), then a scalar tail doing exactly what
- * {@link ScalarActivationKernels} does. ReLU and LeakyReLU use the same operations in the same order as the
- * scalar reference, so they agree bit for bit; sigmoid, tanh and GELU compute in double, with exp and tanh
- * from the Vector API and erf from polynomials, and agree to one float ulp.
+ * {@code S.loopBound(n)}, then a scalar tail doing exactly what {@link ScalarActivationKernels} does. Every
+ * function uses the same operations in the same order as the scalar reference (sigmoid and tanh as
+ * {@link LogisticMath} defines them, GELU as {@link GeluMath} does), so they agree bit for bit at every width.
  */
 public final class VectorActivationKernels implements ActivationKernels {
     private static final VectorSpecies<Float> S = Lanes.SPECIES;
     private static final int V = S.length();
     private static final ScalarActivationKernels TAIL = new ScalarActivationKernels();
-    private static final VectorSpecies<Double> D = Lanes.DOUBLES;
-    private static final int DL = D.length();
 
     @Override
     public void reluForward(int n, float[] x, int xOff, float[] y, int yOff) {
@@ -70,13 +63,75 @@ public final class VectorActivationKernels implements ActivationKernels {
 
     @Override
     public void sigmoidForward(int n, float[] x, int xOff, float[] y, float[] slope, int yOff) {
-        logistic(false, n, x, xOff, y, slope, yOff);
+        sigmoid(n, x, xOff, y, slope, yOff);
     }
 
     @Override
     public void tanhForward(int n, float[] x, int xOff, float[] y, float[] slope, int yOff) {
         logistic(true, n, x, xOff, y, slope, yOff);
     }
+
+    /**
+     * {@link LogisticMath#value} and {@link LogisticMath#slope} for σ, lane by lane, the same operations in the
+     * same order, so the same bits; {@link #logistic} written out for σ alone, with what σ does not need
+     * left out. Where every lane has |x| &lt; {@value #SIGMOID_ONE_STEP_BELOW}, 2^k (k ≥ −124) is a normal
+     * float, so scaling by it in one step gives the bits of the reference's two steps, and t never reaches
+     * the reference's clamp; a vector with a lane beyond (or ±∞) takes the scalar reference. The factor
+     * e = c·1 and t = −1·|x| are the reference's products by one, left out.
+     */
+    private static void sigmoid(int n, float[] x, int xOff, float[] y, float[] slope, int yOff) {
+        float[] eq = LogisticMath.EXP_Q;
+        FloatVector q0c = FloatVector.broadcast(S, eq[0]), q1 = FloatVector.broadcast(S, eq[1]), q2 = FloatVector.broadcast(S, eq[2]),
+                q3 = FloatVector.broadcast(S, eq[3]), q4 = FloatVector.broadcast(S, eq[4]), q5 = FloatVector.broadcast(S, eq[5]),
+                q6 = FloatVector.broadcast(S, eq[6]);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector ln2Hi = FloatVector.broadcast(S, -LogisticMath.LN2_HI), ln2Lo = FloatVector.broadcast(S, -LogisticMath.LN2_LO);
+        int i = 0, bound = S.loopBound(n);
+        for (; i < bound; i += V) {
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i), a = v.abs();
+            if (a.compare(VectorOperators.GE, SIGMOID_ONE_STEP_BELOW).anyTrue()) {
+                TAIL.sigmoidForward(V, x, xOff + i, y, slope, yOff + i);
+                continue;
+            }
+            FloatVector t = a.neg();
+            FloatVector j = t.fma(LogisticMath.LOG2E, LogisticMath.SHIFTER), kf = j.sub(LogisticMath.SHIFTER);
+            IntVector k = ((IntVector) j.reinterpretAsInts()).sub(LogisticMath.SHIFTER_BITS);
+            FloatVector r1 = kf.fma(ln2Hi, t);
+            FloatVector r = kf.fma(ln2Lo, r1), rLo = kf.fma(ln2Lo, r1.sub(r));
+            FloatVector q = q6.fma(r, q5).fma(r, q4).fma(r, q3).fma(r, q2).fma(r, q1).fma(r, q0c);
+            FloatVector pHi = one.add(r);
+            FloatVector pLo = one.sub(pHi).add(r);
+            pLo = r.mul(r).fma(q, pLo);
+            pLo = rLo.fma(pHi, pLo);
+            FloatVector p = pHi.add(pLo);
+            pLo = pHi.sub(p).add(pLo);
+            pHi = p;
+            FloatVector scale = k.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector eHi = pHi.mul(scale), eLo = pLo.mul(scale);
+            FloatVector sHi = one.add(eHi);
+            FloatVector sLo = one.sub(sHi).add(eHi).add(eLo);
+            FloatVector rd = one.div(sHi);
+            if (slope != null) { // e/(1 + e)²
+                FloatVector dHi = sHi.mul(sHi);
+                FloatVector dLo = sHi.mul(2f).fma(sLo, sHi.fma(sHi, dHi.neg()));
+                FloatVector rd2 = rd.mul(rd), g0 = eHi.mul(rd2);
+                FloatVector res = g0.neg().fma(dHi, eHi).add(eLo);
+                res = g0.neg().fma(dLo, res);
+                res.fma(rd2, g0).intoArray(slope, yOff + i);
+            }
+            // 1/(1 + e) for x ≥ 0, e/(1 + e) below
+            VectorMask<Float> up = v.compare(VectorOperators.GE, 0f);
+            FloatVector nHi = eHi.blend(one, up), nLo = eLo.blend(0f, up);
+            FloatVector y0 = nHi.mul(rd);
+            FloatVector res = y0.neg().fma(sHi, nHi).add(nLo);
+            res = y0.neg().fma(sLo, res);
+            res.fma(rd, y0).intoArray(y, yOff + i);
+        }
+        TAIL.sigmoidForward(n - i, x, xOff + i, y, slope, yOff + i);
+    }
+
+    /** {@link #sigmoid}'s vector path covers |x| below this: t = −|x| &gt; −86 keeps k ≥ −124. */
+    private static final float SIGMOID_ONE_STEP_BELOW = 86f;
 
     /**
      * {@link LogisticMath#value} and {@link LogisticMath#slope} lane by lane: the same operations in the same
@@ -159,133 +214,115 @@ public final class VectorActivationKernels implements ActivationKernels {
     }
 
     /**
-     * The exact GELU, with Φ(v) as {@link ActivationMath#cdf} defines it and erf(a), a = |v|/√2, from polynomials:
-     * below a = 1 its Taylor series a·Σ cₙ·a²ⁿ to n = 17 (the next term is below 1e-16 there), from 1 to
-     * 2.5 a degree-17 Chebyshev interpolant, evaluated in powers of its variable (within 1.5e-14 of erf). A vector with
-     * a lane beyond (|v| ≥ 2.5·√2, or v &lt; −3.5, where Φ comes from erfc: 0.05% of unit Gaussians) takes
-     * the scalar reference, so those lanes get exactly its bits.
-     *
-     * <p>No vector crosses a call or a branch merge (a vector erfc path merged after an if, a helper C2
-     * does not inline): C2 would box it, allocating on every step.
+     * {@link GeluMath#value} and {@link GeluMath#slope} lane by lane, the same operations in the same order, so
+     * the same bits, with e^(−x²/2) and the interval computed once for both. The two intervals' coefficients
+     * are blended per lane; lanes from x = 6 on take y = x and slope 1 by a blend. A vector with a lane
+     * that the float formulas do not cover (x ≤ −6, +∞, NaN: none among unit Gaussians' samples in practice)
+     * takes the scalar reference, so those lanes get exactly its bits. The polynomials are written out, and
+     * each branch ends in its store: no vector crosses a loop's back edge or a branch merge, where C2 would
+     * box it.
      */
     @Override
     public void geluForward(int n, float[] x, int xOff, float[] y, float[] slope, int yOff) {
-        if (slope == null) {
-            geluValues(n, x, xOff, y, yOff);
-            return;
-        }
-        int i = 0, bound = n - n % DL;
-        for (; i < bound; i += DL) {
-            DoubleVector v = widen(x, xOff + i);
-            // exp first, while few vectors are live across its call: otherwise C2 spills the polynomials'
-            // vectors around it.
-            DoubleVector pdf = v.mul(-0.5).mul(v).lanewise(VectorOperators.EXP);
-            DoubleVector z = v.mul(ActivationMath.INV_SQRT2), a = z.abs();
-            // NaN fails both tests and takes the vector path, where it stays NaN.
-            if (v.compare(VectorOperators.LT, ActivationMath.CDF_ERFC_BELOW).or(a.compare(VectorOperators.GE, ERF_POLY_BELOW)).anyTrue()) {
-                TAIL.geluForward(DL, x, xOff + i, y, slope, yOff + i);
+        float[] eq = LogisticMath.EXP_Q;
+        FloatVector q0c = FloatVector.broadcast(S, eq[0]), q1 = FloatVector.broadcast(S, eq[1]), q2 = FloatVector.broadcast(S, eq[2]),
+                q3 = FloatVector.broadcast(S, eq[3]), q4 = FloatVector.broadcast(S, eq[4]), q5 = FloatVector.broadcast(S, eq[5]),
+                q6 = FloatVector.broadcast(S, eq[6]);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector ln2Hi = FloatVector.broadcast(S, -LogisticMath.LN2_HI), ln2Lo = FloatVector.broadcast(S, -LogisticMath.LN2_LO);
+        int i = 0, bound = S.loopBound(n);
+        for (; i < bound; i += V) {
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+            if (v.compare(VectorOperators.GT, GeluMath.FLOAT_ABOVE).not().or(v.eq(Float.POSITIVE_INFINITY)).anyTrue()) {
+                TAIL.geluForward(V, x, xOff + i, y, slope, yOff + i);
                 continue;
             }
-            // Both polynomials by their even and odd halves in the square of their variable: four independent
-            // chains of 8 FMAs rather than two serial chains of 17 (Horner, Clenshaw).
-            DoubleVector u = a.mul(a), uu = u.mul(u);
-            DoubleVector tEven = DoubleVector.broadcast(D, ERF_TAYLOR[16]), tOdd = DoubleVector.broadcast(D, ERF_TAYLOR[17]);
-            DoubleVector s = a.sub(1.75).mul(1 / 0.75), ss = s.mul(s);
-            DoubleVector cEven = DoubleVector.broadcast(D, ERF_CHEBYSHEV_POWERS[16]), cOdd = DoubleVector.broadcast(D, ERF_CHEBYSHEV_POWERS[17]);
-            for (int k = 14; k >= 0; k -= 2) {
-                tEven = tEven.fma(uu, DoubleVector.broadcast(D, ERF_TAYLOR[k]));
-                tOdd = tOdd.fma(uu, DoubleVector.broadcast(D, ERF_TAYLOR[k + 1]));
-                cEven = cEven.fma(ss, DoubleVector.broadcast(D, ERF_CHEBYSHEV_POWERS[k]));
-                cOdd = cOdd.fma(ss, DoubleVector.broadcast(D, ERF_CHEBYSHEV_POWERS[k + 1]));
+            FloatVector a = v.abs();
+            // E = e^(−x²/2) as eHi + eLo (see GeluMath): x² = u + uLo, t = −u/2 = k·ln2 + r.
+            FloatVector u = v.mul(v), uLo = v.fma(v, u.neg());
+            FloatVector t = u.mul(-0.5f);
+            FloatVector j = t.fma(LogisticMath.LOG2E, LogisticMath.SHIFTER), kf = j.sub(LogisticMath.SHIFTER);
+            IntVector k = ((IntVector) j.reinterpretAsInts()).sub(LogisticMath.SHIFTER_BITS);
+            FloatVector r1 = kf.fma(ln2Hi, t);
+            FloatVector r = kf.fma(ln2Lo, r1), rLo = kf.fma(ln2Lo, r1.sub(r));
+            FloatVector r2 = r.mul(r);
+            FloatVector q = q5.fma(r2, q3).fma(r2, q1).fma(r, q6.fma(r2, q4).fma(r2, q2).fma(r2, q0c));
+            FloatVector pHi = one.add(r);
+            FloatVector pLo = one.sub(pHi).add(r);
+            pLo = r2.fma(q, pLo);
+            pLo = rLo.fma(pHi, pLo);
+            FloatVector p = pHi.add(pLo);
+            pLo = pHi.sub(p).add(pLo);
+            pHi = p;
+            pLo = pHi.fma(uLo.mul(-0.5f), pLo);
+            FloatVector scale = k.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector eHi = pHi.mul(scale), eLo = pLo.mul(scale);
+            // The interval, [0, 2) or [2, 6): its variable s and, blended per coefficient, its polynomials.
+            VectorMask<Float> first = a.lt(GeluMath.SPLIT);
+            FloatVector s = a.sub(4f).mul(0.5f).blend(a.sub(1f), first), s2 = s.mul(s);
+            VectorMask<Float> neg = v.lt(0f), identity = v.compare(VectorOperators.GE, GeluMath.IDENTITY_FROM);
+            if (slope != null) { // (a − a₀)·V(a), then −E·N below 0, 1 + E·N from 0 up
+                FloatVector pvE = FloatVector.broadcast(S, GeluMath.V1[8]).blend(GeluMath.V0[8], first), pvO = FloatVector.broadcast(S, GeluMath.V1[9]).blend(GeluMath.V0[9], first);
+                pvE = pvE.fma(s2, FloatVector.broadcast(S, GeluMath.V1[6]).blend(GeluMath.V0[6], first));
+                pvO = pvO.fma(s2, FloatVector.broadcast(S, GeluMath.V1[7]).blend(GeluMath.V0[7], first));
+                pvE = pvE.fma(s2, FloatVector.broadcast(S, GeluMath.V1[4]).blend(GeluMath.V0[4], first));
+                pvO = pvO.fma(s2, FloatVector.broadcast(S, GeluMath.V1[5]).blend(GeluMath.V0[5], first));
+                pvE = pvE.fma(s2, FloatVector.broadcast(S, GeluMath.V1[2]).blend(GeluMath.V0[2], first));
+                pvO = pvO.fma(s2, FloatVector.broadcast(S, GeluMath.V1[3]).blend(GeluMath.V0[3], first));
+                pvE = pvE.fma(s2, FloatVector.broadcast(S, GeluMath.V1[0]).blend(GeluMath.V0[0], first));
+                pvO = pvO.fma(s2, FloatVector.broadcast(S, GeluMath.V1[1]).blend(GeluMath.V0[1], first));
+                FloatVector pv = pvO.fma(s, pvE);
+                FloatVector v0Hi = FloatVector.broadcast(S, GeluMath.V1_HI).blend(GeluMath.V0_HI, first);
+                FloatVector v0Lo = FloatVector.broadcast(S, GeluMath.V1_LO).blend(GeluMath.V0_LO, first);
+                FloatVector sp = s.mul(pv), spLo = s.fma(pv, sp.neg());
+                FloatVector vHi = v0Hi.add(sp);
+                FloatVector vLo = v0Hi.sub(vHi).add(sp).add(spLo.add(v0Lo));
+                FloatVector dHi = a.sub(GeluMath.A0_HI);
+                FloatVector bb = dHi.sub(a);
+                FloatVector dLo = a.sub(dHi.sub(bb)).add(FloatVector.broadcast(S, -GeluMath.A0_HI).sub(bb)).sub(GeluMath.A0_LO);
+                FloatVector nHi = dHi.mul(vHi);
+                FloatVector nLo = dHi.fma(vHi, nHi.neg()).add(dHi.fma(vLo, dLo.mul(vHi)));
+                FloatVector enHi = eHi.mul(nHi);
+                FloatVector enLo = eHi.fma(nHi, enHi.neg()).add(eHi.fma(nLo, eLo.mul(nHi)));
+                FloatVector sHi = one.add(enHi);
+                FloatVector up = sHi.add(one.sub(sHi).add(enHi).add(enLo));
+                FloatVector down = enHi.add(enLo).neg();
+                up.blend(down, neg).blend(one, identity).intoArray(slope, yOff + i);
             }
-            // Lanes below a = 1 take the Taylor value, the others the interpolant's.
-            DoubleVector erf = tOdd.fma(u, tEven).mul(a).blend(cOdd.fma(s, cEven), a.compare(VectorOperators.GE, 1.0));
-            DoubleVector cdf = erf.blend(erf.neg(), z.compare(VectorOperators.LT, 0.0)).add(1.0).mul(0.5);
-            narrow(v.mul(cdf), y, yOff + i);
-            narrow(cdf.add(v.mul(ActivationMath.INV_SQRT_2PI).mul(pdf)), slope, yOff + i);
+            // G(a) = g0 + s·P(s) as gHi + gLo, M = G/(a + 1), Φ(−a) = E·M, y = x·Φ(x).
+            FloatVector pgE = FloatVector.broadcast(S, GeluMath.G1[10]).blend(GeluMath.G0[10], first), pgO = FloatVector.broadcast(S, GeluMath.G1[9]).blend(GeluMath.G0[9], first);
+            pgE = pgE.fma(s2, FloatVector.broadcast(S, GeluMath.G1[8]).blend(GeluMath.G0[8], first));
+            pgO = pgO.fma(s2, FloatVector.broadcast(S, GeluMath.G1[7]).blend(GeluMath.G0[7], first));
+            pgE = pgE.fma(s2, FloatVector.broadcast(S, GeluMath.G1[6]).blend(GeluMath.G0[6], first));
+            pgO = pgO.fma(s2, FloatVector.broadcast(S, GeluMath.G1[5]).blend(GeluMath.G0[5], first));
+            pgE = pgE.fma(s2, FloatVector.broadcast(S, GeluMath.G1[4]).blend(GeluMath.G0[4], first));
+            pgO = pgO.fma(s2, FloatVector.broadcast(S, GeluMath.G1[3]).blend(GeluMath.G0[3], first));
+            pgE = pgE.fma(s2, FloatVector.broadcast(S, GeluMath.G1[2]).blend(GeluMath.G0[2], first));
+            pgO = pgO.fma(s2, FloatVector.broadcast(S, GeluMath.G1[1]).blend(GeluMath.G0[1], first));
+            pgE = pgE.fma(s2, FloatVector.broadcast(S, GeluMath.G1[0]).blend(GeluMath.G0[0], first));
+            FloatVector pg = pgO.fma(s, pgE);
+            FloatVector g0Hi = FloatVector.broadcast(S, GeluMath.G1_HI).blend(GeluMath.G0_HI, first);
+            FloatVector g0Lo = FloatVector.broadcast(S, GeluMath.G1_LO).blend(GeluMath.G0_LO, first);
+            FloatVector sp = s.mul(pg), spLo = s.fma(pg, sp.neg());
+            FloatVector gHi = g0Hi.add(sp);
+            FloatVector gLo = g0Hi.sub(gHi).add(sp).add(spLo.add(g0Lo));
+            FloatVector dHi = a.add(one);
+            VectorMask<Float> aBig = a.compare(VectorOperators.GT, 1f);  // max and min by blends: Math.max's ±0 and NaN rules cost more
+            FloatVector dLo = one.blend(a, aBig).sub(dHi).add(a.blend(one, aBig));
+            FloatVector rd = one.div(dHi);
+            FloatVector m = gHi.mul(rd);
+            FloatVector res = m.neg().fma(dHi, gHi).add(gLo);
+            res = m.neg().fma(dLo, res);
+            FloatVector mLo = res.mul(rd);
+            FloatVector qHi = eHi.mul(m);
+            FloatVector qLo = eHi.fma(m, qHi.neg()).add(eHi.fma(mLo, eLo.mul(m)));
+            FloatVector fHi = one.sub(qHi);
+            FloatVector fLo = one.sub(fHi).sub(qHi).sub(qLo);
+            fHi = fHi.blend(qHi, neg);
+            fLo = fLo.blend(qLo, neg);
+            v.fma(fHi, v.mul(fLo)).blend(v, a.eq(0f).or(identity)).intoArray(y, yOff + i);
         }
         TAIL.geluForward(n - i, x, xOff + i, y, slope, yOff + i);
-    }
-
-    /**
-     * {@link #geluForward} without the slope (inference), which needs no exp. Its loop repeats the one above
-     * on purpose: a helper taking or returning the vectors would make C2 box them, and one loop with the
-     * exp behind a branch is slower than either of these two.
-     */
-    private static void geluValues(int n, float[] x, int xOff, float[] y, int yOff) {
-        int i = 0, bound = n - n % DL;
-        for (; i < bound; i += DL) {
-            DoubleVector v = widen(x, xOff + i);
-            DoubleVector z = v.mul(ActivationMath.INV_SQRT2), a = z.abs();
-            if (v.compare(VectorOperators.LT, ActivationMath.CDF_ERFC_BELOW).or(a.compare(VectorOperators.GE, ERF_POLY_BELOW)).anyTrue()) {
-                TAIL.geluForward(DL, x, xOff + i, y, null, yOff + i);
-                continue;
-            }
-            // Both polynomials by their even and odd halves in the square of their variable: four independent
-            // chains of 8 FMAs rather than two serial chains of 17 (Horner, Clenshaw).
-            DoubleVector u = a.mul(a), uu = u.mul(u);
-            DoubleVector tEven = DoubleVector.broadcast(D, ERF_TAYLOR[16]), tOdd = DoubleVector.broadcast(D, ERF_TAYLOR[17]);
-            DoubleVector s = a.sub(1.75).mul(1 / 0.75), ss = s.mul(s);
-            DoubleVector cEven = DoubleVector.broadcast(D, ERF_CHEBYSHEV_POWERS[16]), cOdd = DoubleVector.broadcast(D, ERF_CHEBYSHEV_POWERS[17]);
-            for (int k = 14; k >= 0; k -= 2) {
-                tEven = tEven.fma(uu, DoubleVector.broadcast(D, ERF_TAYLOR[k]));
-                tOdd = tOdd.fma(uu, DoubleVector.broadcast(D, ERF_TAYLOR[k + 1]));
-                cEven = cEven.fma(ss, DoubleVector.broadcast(D, ERF_CHEBYSHEV_POWERS[k]));
-                cOdd = cOdd.fma(ss, DoubleVector.broadcast(D, ERF_CHEBYSHEV_POWERS[k + 1]));
-            }
-            // Lanes below a = 1 take the Taylor value, the others the interpolant's.
-            DoubleVector erf = tOdd.fma(u, tEven).mul(a).blend(cOdd.fma(s, cEven), a.compare(VectorOperators.GE, 1.0));
-            DoubleVector cdf = erf.blend(erf.neg(), z.compare(VectorOperators.LT, 0.0)).add(1.0).mul(0.5);
-            narrow(v.mul(cdf), y, yOff + i);
-        }
-        TAIL.geluForward(n - i, x, xOff + i, y, null, yOff + i);
-    }
-
-    /** The erf polynomials cover a below this; beyond, Φ needs erfc and the scalar reference runs. */
-    private static final double ERF_POLY_BELOW = 2.5;
-
-    /** erf(a)/a = Σ cₙ·(a²)ⁿ, cₙ = 2/√π · (−1)ⁿ / (n!·(2n+1)), n = 0..17. */
-    private static final double[] ERF_TAYLOR = new double[18];
-
-    static {
-        double factorial = 1;
-        for (int n = 0; n < ERF_TAYLOR.length; n++) {
-            if (n > 0) factorial *= n;
-            ERF_TAYLOR[n] = ActivationMath.TWO_OVER_SQRT_PI * (n % 2 == 0 ? 1 : -1) / (factorial * (2 * n + 1));
-        }
-    }
-
-    /**
-     * Chebyshev coefficients of erf on [1, 2.5] in s = (a − 1.75)/0.75, interpolated at degree 17 from
-     * CPython's math.erf with numpy (Chebyshev.interpolate); within 1.5e-14 of erf on the interval.
-     */
-    private static final double[] ERF_CHEBYSHEV = {
-        0.9555018694229293, 0.06868056884383078, -0.032814789434823605, 0.009756490312318154,
-        -0.0015927248935882056, 1.9131436092692214e-05, 5.24509559278124e-05, -1.0314610604053894e-05,
-        1.503959310546045e-07, 2.5290492821587765e-07, -3.688717490408284e-08, -1.3046704334169275e-09,
-        9.173872772549885e-10, -6.752848897346236e-11, -1.0459657831221294e-11, 2.0841723408832674e-12,
-        -7.419990547911462e-15, -3.264672482967196e-14};
-
-    /**
-     * The interpolant above in powers of s: Σ pₖ·sᵏ = Σ cₖ·Tₖ(s), expanded once with Tₖ₊₁ = 2s·Tₖ − Tₖ₋₁.
-     * On [−1, 1] |Σ pₖ·sᵏ| stays within Σ|pₖ| ≈ 1.1, so the power form loses no more than a few ulps of double.
-     */
-    private static final double[] ERF_CHEBYSHEV_POWERS = chebyshevToPowers(ERF_CHEBYSHEV);
-
-    private static double[] chebyshevToPowers(double[] c) {
-        int n = c.length;
-        double[] p = new double[n], prev = new double[n], cur = new double[n];
-        prev[0] = 1;   // T0
-        cur[1] = 1;    // T1
-        p[0] = c[0];
-        for (int k = 1; k < n; k++) {
-            for (int j = 0; j < n; j++) p[j] += c[k] * cur[j];
-            double[] next = new double[n];
-            for (int j = 0; j < n; j++) next[j] = (j > 0 ? 2 * cur[j - 1] : 0) - prev[j];
-            prev = cur;
-            cur = next;
-        }
-        return p;
     }
 
     @Override
