@@ -7,19 +7,16 @@ import org.conv4j.kernels.gemm.PackedA;
  * Kernels a convolution derives from its weights (Winograd's transformed kernel U = G g Gᵀ, the packed
  * weights of im2col and of the direct convolution), kept across inference calls instead of derived at every
  * call. A layer hands one to {@link Workspace#useKernels} only while its weights are fixed: the cache cannot
- * see writes to the weights, so its owner drops it (a new cache, or none) whenever they may change. At batch 1 the transform of a 512 × 512 × 3 × 3 kernel costs
- * more than the convolution of a 7 × 7 image with it.
+ * see writes to the weights, so its owner drops it (a new cache, or none) whenever they may change. At batch 1
+ * the transform of a 512 × 512 × 3 × 3 kernel costs more than the convolution of a 7 × 7 image with it.
  *
  * <p>Thread-safe: concurrent inference calls share one cache; the first to need an entry computes it, the
  * others wait for it.
  */
 public final class KernelCache {
-    private float[] weights;   // the array the entry was derived from; guarded by this
-    private float[] winograd;  // guarded by this
-    private float[] im2colWeights;  // guarded by this
-    private PackedA[] im2col;       // guarded by this
-    private float[] directWeights;  // guarded by this
-    private float[][] direct;       // guarded by this
+    private final Entry<float[]> winograd = new Entry<>();
+    private final Entry<PackedA[]> im2col = new Entry<>();
+    private final Entry<float[][]> direct = new Entry<>();
 
     /**
      * Winograd's packed forward kernel of {@code w}, computed by {@code pack} on first use; an entry for another
@@ -29,13 +26,7 @@ public final class KernelCache {
      * @param pack computes the entry
      * @return the packed kernel; callers only read it
      */
-    synchronized float[] winograd(float[] w, Supplier<float[]> pack) {
-        if (winograd == null || weights != w) {
-            winograd = pack.get();
-            weights = w;
-        }
-        return winograd;
-    }
+    float[] winograd(float[] w, Supplier<float[]> pack) { return winograd.get(w, pack); }
 
     /**
      * The im2col product's packed weights per group for {@code w}, computed by {@code pack} on first use; an entry
@@ -45,13 +36,7 @@ public final class KernelCache {
      * @param pack computes the entry
      * @return the packed weights; callers only read them
      */
-    synchronized PackedA[] im2col(float[] w, Supplier<PackedA[]> pack) {
-        if (im2col == null || im2colWeights != w) {
-            im2col = pack.get();
-            im2colWeights = w;
-        }
-        return im2col;
-    }
+    PackedA[] im2col(float[] w, Supplier<PackedA[]> pack) { return im2col.get(w, pack); }
 
     /**
      * The direct convolution's packed weight rows per group for {@code w}, computed by {@code pack} on first use;
@@ -61,11 +46,19 @@ public final class KernelCache {
      * @param pack computes the entry
      * @return the packed rows; callers only read them
      */
-    synchronized float[][] direct(float[] w, Supplier<float[][]> pack) {
-        if (direct == null || directWeights != w) {
-            direct = pack.get();
-            directWeights = w;
+    float[][] direct(float[] w, Supplier<float[][]> pack) { return direct.get(w, pack); }
+
+    /** One derived value and the weight array it was derived from. */
+    private static final class Entry<T> {
+        private float[] weights;  // guarded by this
+        private T value;          // guarded by this
+
+        synchronized T get(float[] w, Supplier<T> derive) {
+            if (value == null || weights != w) {
+                value = derive.get();
+                weights = w;
+            }
+            return value;
         }
-        return direct;
     }
 }
