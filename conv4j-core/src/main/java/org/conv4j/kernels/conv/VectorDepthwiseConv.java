@@ -2,7 +2,6 @@ package org.conv4j.kernels.conv;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 import org.conv4j.kernels.Lanes;
 import org.conv4j.kernels.Parallel;
@@ -17,8 +16,8 @@ import org.conv4j.tensor.WindowGeometry;
  * phase b holds the padded columns b, b + sW, b + 2sW, … of each row, so output column ow's tap at padded
  * column ow·sW + jd (jd = j·dilW) is column ow + jd / sW of phase jd mod sW, and V neighbouring outputs
  * read V consecutive floats. Rows need no phases: output row oh reads padded row oh·sH + i·dilH. The phase
- * rows are wide enough that the last vector of a row reads zeros, never the next row's pixels, and its
- * stores are masked to OW.
+ * rows are wide enough that the last vector of a row reads zeros, never the next row's pixels; a row is
+ * computed into a scratch row of whole vectors and its OW outputs copied out.
  *
  * <p>Every output is {@link ScalarDepthwiseConv}'s operations (a chain of FMAs from zero over the taps in
  * (i, j) order, then the bias), so the two agree bit for bit. Tasks are (image, channel) pairs, independent
@@ -50,39 +49,56 @@ final class VectorDepthwiseConv {
         int wp = g.padLeft() + inW + g.padRight();
         int pitch = Math.max((wp + sW - 1) / sW, roundUp(outW, V) + (g.effectiveKW() - 1) / sW);
         int phaseSize = rows * pitch;
-        int tasks = n * channels;
-        int grain = Math.max(1, Math.min(16, tasks / (4 * Parallel.threads())));
-        VectorMask<Float> tail = S.indexInRange(roundUp(outW, V) - V, outW);
-        Parallel.forChunks(tasks, grain, (lo, hi) -> {
-            float[] xp = ws.take(sW * phaseSize);
-            try {
-                for (int task = lo; task < hi; task++) {
-                    int ch = task % channels;
-                    pad(x, task * inH * inW, inH, inW, g.padTop(), g.padLeft(), sW, rows, pitch, xp);
-                    int outPlane = task * outH * outW;
-                    float bias = b == null ? 0f : b[ch];
-                    for (int oh = 0; oh < outH; oh++) {
-                        for (int ow = 0; ow < outW; ow += V) {
-                            FloatVector acc = FloatVector.zero(S);
-                            for (int i = 0; i < kH; i++) {
-                                int row = (oh * sH + i * dH) * pitch;
-                                for (int j = 0; j < kW; j++) {
-                                    int jd = j * dW;
-                                    FloatVector v = FloatVector.fromArray(S, xp, (jd % sW) * phaseSize + row + ow + jd / sW);
-                                    acc = FloatVector.broadcast(S, w[(ch * kH + i) * kW + j]).fma(v, acc);
-                                }
-                            }
-                            if (b != null) acc = acc.add(bias);
-                            int at = outPlane + oh * outW + ow;
-                            if (ow + V <= outW) acc.intoArray(out, at);
-                            else acc.intoArray(out, at, tail);
-                        }
-                    }
-                }
-            } finally {
-                ws.give(xp);
+        int tasks = n * channels, taps = kH * kW;
+        // Where tap (i, j) reads, relative to the output row's first padded row and the vector's first column:
+        // worked out once, not with a division per tap and vector.
+        int[] tapAt = new int[taps];
+        for (int i = 0; i < kH; i++) {
+            for (int j = 0; j < kW; j++) {
+                int jd = j * dW;
+                tapAt[i * kW + j] = (jd % sW) * phaseSize + i * dH * pitch + jd / sW;
             }
+        }
+        int grain = Math.max(1, Math.min(16, tasks / (4 * Parallel.threads())));
+        int rowFloats = roundUp(outW, V);
+        Parallel.forChunks(tasks, grain, (lo, hi) -> {
+            float[] xp = ws.take(sW * phaseSize), rowOut = ws.take(rowFloats);
+            for (int task = lo; task < hi; task++) {
+                int ch = task % channels;
+                pad(x, task * inH * inW, inH, inW, g.padTop(), g.padLeft(), sW, rows, pitch, xp);
+                channel(xp, w, ch * taps, tapAt, outH, outW, sH * pitch, rowOut, b == null ? null : b[ch], out,
+                        task * outH * outW);
+            }
+            ws.give(xp);
+            ws.give(rowOut);
         });
+    }
+
+    /**
+     * One channel's outputs from its padded phase planes: each output row as whole vectors into {@code rowOut}
+     * (the last one's extra lanes read zeros and are dropped), then copied out, plus the bias when there is one.
+     * A method of its own, with no branch or mask in the loops, so that C2 compiles it once and keeps it.
+     */
+    private static void channel(float[] xp, float[] w, int wAt, int[] tapAt, int outH, int outW, int rowStep,
+                                float[] rowOut, Float bias, float[] out, int outPlane) {
+        int taps = tapAt.length, rowFloats = roundUp(outW, V);
+        for (int oh = 0; oh < outH; oh++) {
+            int row = oh * rowStep;
+            for (int ow = 0; ow < rowFloats; ow += V) {
+                FloatVector acc = FloatVector.zero(S);
+                for (int t = 0; t < taps; t++) {
+                    acc = FloatVector.broadcast(S, w[wAt + t]).fma(FloatVector.fromArray(S, xp, tapAt[t] + row + ow), acc);
+                }
+                acc.intoArray(rowOut, ow);
+            }
+            int at = outPlane + oh * outW;
+            if (bias == null) {
+                System.arraycopy(rowOut, 0, out, at, outW);
+            } else {
+                float add = bias;
+                for (int x = 0; x < outW; x++) out[at + x] = rowOut[x] + add;
+            }
+        }
     }
 
     /**
@@ -99,9 +115,14 @@ final class VectorDepthwiseConv {
                 System.arraycopy(src, from, xp, row + padLeft, inW);
                 continue;
             }
+            // Padded column px = padLeft + xc goes to phase px mod sW, column px / sW: both stepped, not divided.
+            int phase = padLeft % sW, col = padLeft / sW;
             for (int xc = 0; xc < inW; xc++) {
-                int px = padLeft + xc;
-                xp[(px % sW) * phaseSize + row + px / sW] = src[from + xc];
+                xp[phase * phaseSize + row + col] = src[from + xc];
+                if (++phase == sW) {
+                    phase = 0;
+                    col++;
+                }
             }
         }
     }
