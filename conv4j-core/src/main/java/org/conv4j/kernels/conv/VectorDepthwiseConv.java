@@ -83,8 +83,25 @@ final class VectorDepthwiseConv {
                                 float[] rowOut, Float bias, float[] out, int outPlane) {
         int taps = tapAt.length, rowFloats = roundUp(outW, V);
         for (int oh = 0; oh < outH; oh++) {
-            int row = oh * rowStep;
-            for (int ow = 0; ow < rowFloats; ow += V) {
+            int row = oh * rowStep, ow = 0;
+            // Four vectors at a time: four independent FMA chains hide the FMA's latency (one chain per
+            // vector would wait on each step). Every output keeps its own chain, so the bits do not change.
+            for (; ow + 4 * V <= rowFloats; ow += 4 * V) {
+                FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+                for (int t = 0; t < taps; t++) {
+                    FloatVector wv = FloatVector.broadcast(S, w[wAt + t]);
+                    int at = tapAt[t] + row + ow;
+                    a0 = wv.fma(FloatVector.fromArray(S, xp, at), a0);
+                    a1 = wv.fma(FloatVector.fromArray(S, xp, at + V), a1);
+                    a2 = wv.fma(FloatVector.fromArray(S, xp, at + 2 * V), a2);
+                    a3 = wv.fma(FloatVector.fromArray(S, xp, at + 3 * V), a3);
+                }
+                a0.intoArray(rowOut, ow);
+                a1.intoArray(rowOut, ow + V);
+                a2.intoArray(rowOut, ow + 2 * V);
+                a3.intoArray(rowOut, ow + 3 * V);
+            }
+            for (; ow < rowFloats; ow += V) {
                 FloatVector acc = FloatVector.zero(S);
                 for (int t = 0; t < taps; t++) {
                     acc = FloatVector.broadcast(S, w[wAt + t]).fma(FloatVector.fromArray(S, xp, tapAt[t] + row + ow), acc);
