@@ -70,8 +70,8 @@ public final class Conv2d implements SchemeInitialised {
     public Param bias() { return bias; }
 
     /**
-     * Lets {@link #infer} derive the kernels it computes from the weights (Winograd's transformed filters)
-     * once and keep them, instead of at every call: for serving, where the weights are fixed. They are dropped
+     * Lets {@link #infer} derive what it computes from the weights (Winograd's transformed filters, the im2col
+     * and direct convolutions' packed weights) once and keep it, instead of at every call: for serving, where the weights are fixed. They are dropped
      * by the next {@link #forward} (training) or {@link #reinitialise}; a write to the weights' values from
      * anywhere else is not seen until this is called again. Results are bitwise those without it.
      */
