@@ -21,6 +21,7 @@ public final class ShardFold {
     private final int batch;        // B
     private float[] sum;            // [trainable values] the fold so far; null before the first non-empty shard
     private float loss;
+    private boolean first = true;   // no non-empty shard folded yet
     private int correct, topK, size;
 
     /**
@@ -64,18 +65,53 @@ public final class ShardFold {
      */
     public void add(float[] gradient, Gradients.Result r) {
         if (r.size() == 0) return;
-        float w = (float) r.size() / batch;
-        if (sum == null) {
-            sum = new float[gradient.length];
-            for (int i = 0; i < gradient.length; i++) sum[i] = gradient[i] * w;
-            loss = r.loss() * w;
-        } else {
-            if (gradient.length != sum.length) {
-                throw new IllegalStateException("a shard sent " + gradient.length + " gradient values, the shards before it " + sum.length);
-            }
-            for (int i = 0; i < gradient.length; i++) sum[i] += gradient[i] * w;
-            loss += r.loss() * w;
+        if (sum != null && gradient.length != sum.length) {
+            throw new IllegalStateException("a shard sent " + gradient.length + " gradient values, the shards before it " + sum.length);
         }
+        if (sum == null) sum = new float[gradient.length];
+        fold(gradient, 0, r);
+        count(r);
+    }
+
+    /**
+     * Folds in the next shard straight from the parameters' gradients, as {@link #add(float[], Gradients.Result)}
+     * does with {@link #gradients}{@code (params)} but without the flattened copy: for a trainer that computed the
+     * shard in this JVM.
+     *
+     * @param params the network's parameters and buffers, their gradients holding the shard's
+     * @param r      the shard's mean loss, hits and size n_s
+     */
+    public void add(List<NamedParam> params, Gradients.Result r) {
+        if (r.size() == 0) return;
+        long n = 0;
+        for (NamedParam p : params) if (p.param().isTrainable()) n += p.param().grad().size();
+        if (sum == null) sum = new float[Math.toIntExact(n)];
+        if (n != sum.length) throw new IllegalStateException("a shard has " + n + " gradient values, the shards before it " + sum.length);
+        int at = 0;
+        for (NamedParam p : params) {
+            if (!p.param().isTrainable()) continue;
+            float[] g = p.param().grad().data();
+            fold(g, at, r);
+            at += g.length;
+        }
+        count(r);
+    }
+
+    /** sum[at + i] (+)= g[i]·(n_s / B): the first non-empty shard's products start the fold, later ones add theirs. */
+    private void fold(float[] g, int at, Gradients.Result r) {
+        float w = (float) r.size() / batch;
+        if (first) {
+            for (int i = 0; i < g.length; i++) sum[at + i] = g[i] * w;
+        } else {
+            for (int i = 0; i < g.length; i++) sum[at + i] += g[i] * w;
+        }
+    }
+
+    /** Ends a shard's fold: its loss and hits. */
+    private void count(Gradients.Result r) {
+        float w = (float) r.size() / batch;
+        loss = first ? r.loss() * w : loss + r.loss() * w;
+        first = false;
         correct += r.correct();
         topK += r.topK();
         size += r.size();

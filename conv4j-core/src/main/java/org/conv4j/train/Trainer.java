@@ -68,6 +68,7 @@ public final class Trainer {
     private final Optimizer optimizer;
     private final List<NamedParam> params;
     private final Shards shards;     // how each step's batch is cut ({@link TrainConfig#shards})
+    private final Tensor[] shardX;   // each shard's images, reused while the shard's size stays the same
     private final FrozenPart frozen;
     private final Rng generator;     // draws the data order; replaced by the checkpoint's state on resume
     private final List<TrainListener> listeners = new ArrayList<>();
@@ -110,6 +111,7 @@ public final class Trainer {
         this.generator = generator;
         this.params = NamedParam.of(model.network());
         this.shards = new Shards(config.shards());
+        this.shardX = new Tensor[config.shards()];
         shards.requireStateless(model);
         this.frozen = FrozenPart.of(model.network(), config.freezeUntil());
         this.optimizer = config.fineTunes() ? config.newGroupedOptimizer(groups(model, params, frozen, config)) : config.newOptimizer(params);
@@ -355,10 +357,11 @@ public final class Trainer {
             int from = shards.start(n, s), to = shards.end(n, s);
             if (from == to) continue;
             shape[0] = to - from;
-            Tensor xs = new Tensor(shape);      // [n_s, C, H, W]
+            if (shardX[s] == null || !shardX[s].hasShape(shape)) shardX[s] = new Tensor(shape);
+            Tensor xs = shardX[s];              // [n_s, C, H, W], kept across steps of the same shape
             System.arraycopy(x.data(), from * item, xs.data(), 0, (to - from) * item);
             Gradients.Result r = trainStep.gradients(xs, Arrays.copyOfRange(labels, from, to));
-            fold.add(ShardFold.gradients(params), r);
+            fold.add(params, r);
         }
         Gradients.Result r = fold.writeTo(params);
         trainStep.update(state.globalStep(), r.loss(), x);

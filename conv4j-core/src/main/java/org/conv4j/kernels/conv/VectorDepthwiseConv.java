@@ -66,8 +66,7 @@ final class VectorDepthwiseConv {
             for (int task = lo; task < hi; task++) {
                 int ch = task % channels;
                 pad(x, task * inH * inW, inH, inW, g.padTop(), g.padLeft(), sW, rows, pitch, xp);
-                channel(xp, w, ch * taps, tapAt, outH, outW, sH * pitch, rowOut, b == null ? null : b[ch], out,
-                        task * outH * outW);
+                channel(xp, w, ch * taps, tapAt, outH, outW, sH * pitch, rowOut, b, ch, out, task * outH * outW);
             }
             ws.give(xp);
             ws.give(rowOut);
@@ -80,7 +79,7 @@ final class VectorDepthwiseConv {
      * A method of its own, with no branch or mask in the loops, so that C2 compiles it once and keeps it.
      */
     private static void channel(float[] xp, float[] w, int wAt, int[] tapAt, int outH, int outW, int rowStep,
-                                float[] rowOut, Float bias, float[] out, int outPlane) {
+                                float[] rowOut, float[] b, int ch, float[] out, int outPlane) {
         int taps = tapAt.length, rowFloats = roundUp(outW, V);
         for (int oh = 0; oh < outH; oh++) {
             int row = oh * rowStep, ow = 0;
@@ -109,10 +108,10 @@ final class VectorDepthwiseConv {
                 acc.intoArray(rowOut, ow);
             }
             int at = outPlane + oh * outW;
-            if (bias == null) {
+            if (b == null) {
                 System.arraycopy(rowOut, 0, out, at, outW);
             } else {
-                float add = bias;
+                float add = b[ch];
                 for (int x = 0; x < outW; x++) out[at + x] = rowOut[x] + add;
             }
         }
