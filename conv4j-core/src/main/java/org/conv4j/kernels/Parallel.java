@@ -106,7 +106,8 @@ public final class Parallel {
         if (chunks == 0) return;
         ForkJoinPool p = pool;
         boolean[] inJob = IN_JOB.get();
-        if (chunks == 1 || p.getParallelism() == 1 || inJob[0] || ForkJoinTask.inForkJoinPool()) {
+        int threads = Math.min(p.getParallelism(), CAP.get()[0]);
+        if (chunks == 1 || threads == 1 || inJob[0] || ForkJoinTask.inForkJoinPool()) {
             for (int i = 0; i < chunks; i++) body.run(i * grain, Math.min(n, (i + 1) * grain));
             return;
         }
@@ -114,7 +115,7 @@ public final class Parallel {
         // worker claims chunks from one shared counter: one task per helper, not one per chunk, so no
         // thread parks and wakes between chunks.
         Job job = new Job(n, grain, chunks, body);
-        int helpers = Math.min(p.getParallelism(), chunks) - 1;
+        int helpers = Math.min(threads, chunks) - 1;
         for (int i = 0; i < helpers; i++) p.execute(job::work);
         inJob[0] = true;
         try {
@@ -124,6 +125,33 @@ public final class Parallel {
         }
         job.awaitAll();
     }
+
+    /**
+     * Runs {@code work} with every {@link #forChunks} it calls computing on at most {@code threads} threads, the
+     * caller among them ({@code threads} = 1: inline on the calling thread). For callers that are already one of
+     * several concurrent workers, such as Spark tasks, each given its share of the cores: without the cap, every
+     * one of them would fork onto the whole pool, and more threads would compute than there are cores. Results
+     * do not change, since chunks never depend on the thread count. Nested calls take the smaller cap.
+     *
+     * @param threads at most this many threads per call, at least 1
+     * @param work    what to run
+     * @return what {@code work} returns
+     * @throws IllegalArgumentException if {@code threads} is below 1
+     */
+    public static <T> T withThreads(int threads, java.util.function.Supplier<T> work) {
+        if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        int[] cap = CAP.get();
+        int before = cap[0];
+        cap[0] = Math.min(before, threads);
+        try {
+            return work.get();
+        } finally {
+            cap[0] = before;
+        }
+    }
+
+    /** The calling thread's cap on the threads of its {@link #forChunks} calls ({@link #withThreads}). */
+    private static final ThreadLocal<int[]> CAP = ThreadLocal.withInitial(() -> new int[] {Integer.MAX_VALUE});
 
     /**
      * Whether this thread is the caller of a {@link #forChunks} running chunks beside its helpers. A

@@ -82,6 +82,44 @@ class ParallelTest {
         assertTrue(mostAtOnce.get() <= 2, "at most 2 threads computed at once, saw " + mostAtOnce.get());
     }
 
+    @Test
+    void withThreadsCapsTheThreadsOfItsCallsAndRestoresTheCap() {
+        Parallel.setThreads(4);
+        Thread caller = Thread.currentThread();
+        for (int cap : new int[] {1, 2}) {
+            java.util.Set<Thread> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger mostAtOnce = new java.util.concurrent.atomic.AtomicInteger();
+            AtomicIntegerArray hits = new AtomicIntegerArray(64);
+            Parallel.RangeBody body = (lo, hi) -> {
+                mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+                threads.add(Thread.currentThread());
+                hits.incrementAndGet(lo);
+                spin(20_000);
+                running.decrementAndGet();
+            };
+            int returned = Parallel.withThreads(cap, () -> {
+                for (int rep = 0; rep < 20; rep++) Parallel.forChunks(64, 1, body);
+                // A nested cap cannot raise the outer one.
+                return Parallel.withThreads(4, () -> {
+                    Parallel.forChunks(64, 1, body);
+                    return 7;
+                });
+            });
+            assertEquals(7, returned);
+            for (int i = 0; i < 64; i++) assertEquals(21, hits.get(i), "chunk " + i + " with cap " + cap);
+            assertTrue(mostAtOnce.get() <= cap, "cap " + cap + ": " + mostAtOnce.get() + " threads computed at once");
+            if (cap == 1) assertEquals(java.util.Set.of(caller), threads, "cap 1 computes on the caller alone");
+        }
+        // Outside, the whole pool is back: four threads can compute at once.
+        java.util.Set<Thread> after = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        for (int rep = 0; rep < 50 && after.size() < 3; rep++) {
+            Parallel.forChunks(64, 1, (lo, hi) -> { after.add(Thread.currentThread()); spin(20_000); });
+        }
+        assertTrue(after.size() >= 3, "after withThreads the pool's workers compute again: " + after);
+        assertThrows(IllegalArgumentException.class, () -> Parallel.withThreads(0, () -> null));
+    }
+
     private static void spin(long nanos) {
         long until = System.nanoTime() + nanos;
         while (System.nanoTime() < until) Thread.onSpinWait();

@@ -147,7 +147,9 @@ public final class Conv4jClassifierModel extends Transformer {
         int col = dataset.schema().fieldIndex(getOrDefault(inputCol));
         int k = Math.min((Integer) getOrDefault(topK), probe.classes()), batch = (Integer) getOrDefault(batchSize);
         if (k < 1 || batch < 1) throw new IllegalArgumentException("topK and batchSize must be at least 1");
-        JavaRDD<Row> rows = dataset.toDF().javaRDD().mapPartitions(it -> score(it, model, key, source, col, k, batch));
+        JavaRDD<Row> input = dataset.toDF().javaRDD();
+        int threads = TaskThreads.share(spark.sparkContext().defaultParallelism(), input.getNumPartitions());
+        JavaRDD<Row> rows = input.mapPartitions(it -> TaskThreads.run(threads, () -> score(it, model, key, source, col, k, batch)));
         return spark.createDataFrame(rows, out);
     }
 

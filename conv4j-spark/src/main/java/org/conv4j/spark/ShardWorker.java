@@ -56,10 +56,11 @@ final class ShardWorker {
     /**
      * The task body of one step on partition {@code p}: for each of its shards, the gradient and metrics.
      *
-     * @param batch the step's images as indices into the training part, in batch order
+     * @param batch   the step's images as indices into the training part, in batch order
+     * @param threads the driver's share of cores per task ({@link TaskThreads#share})
      */
-    static Iterator<ShardResult> run(RunSpec run, int p, int[] batch, org.apache.spark.broadcast.Broadcast<StepWeights> weights) {
-        return run(run, p, batch.length, weights, worker -> (pos, dst, at) -> {
+    static Iterator<ShardResult> run(RunSpec run, int p, int[] batch, org.apache.spark.broadcast.Broadcast<StepWeights> weights, int threads) {
+        return run(run, p, batch.length, weights, threads, worker -> (pos, dst, at) -> {
             worker.train.copyImage(batch[pos], dst, at);
             return worker.train.label(batch[pos]);
         });
@@ -76,13 +77,13 @@ final class ShardWorker {
      * (batch position, image) for every image of the partition's shards, in any order.
      */
     static Iterator<ShardResult> runFrame(RunSpec run, int p, Iterator<scala.Tuple2<Integer, Example>> placed, int batchLength,
-                                          org.apache.spark.broadcast.Broadcast<StepWeights> weights) {
+                                          org.apache.spark.broadcast.Broadcast<StepWeights> weights, int threads) {
         Example[] byPosition = new Example[batchLength];
         while (placed.hasNext()) {
             scala.Tuple2<Integer, Example> t = placed.next();
             byPosition[t._1()] = t._2();
         }
-        return run(run, p, batchLength, weights, worker -> (pos, dst, at) -> {
+        return run(run, p, batchLength, weights, threads, worker -> (pos, dst, at) -> {
             Example e = byPosition[pos];
             if (e == null) throw new IllegalStateException("image at batch position " + pos + " did not reach partition " + p);
             System.arraycopy(e.pixels(), 0, dst, at, e.pixels().length);
@@ -91,7 +92,7 @@ final class ShardWorker {
     }
 
     private static Iterator<ShardResult> run(RunSpec run, int p, int batchLength, org.apache.spark.broadcast.Broadcast<StepWeights> weights,
-                                             java.util.function.Function<ShardWorker, Images> imagesOf) {
+                                             int threads, java.util.function.Function<ShardWorker, Images> imagesOf) {
         long t0 = System.nanoTime();
         StepWeights w = weights.value();
         long fetch = System.nanoTime() - t0;
@@ -99,19 +100,36 @@ final class ShardWorker {
             IDLE.keySet().removeIf(other -> !other.equals(k));
             return new ConcurrentLinkedDeque<>();
         });
-        ShardWorker worker = idle.pollFirst();
-        if (worker == null) worker = new ShardWorker(run);
+        ShardWorker polled = idle.pollFirst();
+        ShardWorker worker = polled != null ? polled : new ShardWorker(run);
         try {
-            List<ShardResult> out = new ArrayList<>();
-            ShardPlan plan = run.plan();
-            for (int s = plan.firstShard(p); s < plan.endShard(p); s++) {
-                out.add(worker.shard(s, plan.shardStart(batchLength, s), plan.shardEnd(batchLength, s), imagesOf.apply(worker), w,
-                        s == plan.firstShard(p) ? fetch : 0, plan.shards() == 1));
-            }
-            return out.iterator();
+            return TaskThreads.run(threads, () -> {
+                List<ShardResult> out = new ArrayList<>();
+                ShardPlan plan = run.plan();
+                for (int s = plan.firstShard(p); s < plan.endShard(p); s++) {
+                    out.add(worker.shard(s, plan.shardStart(batchLength, s), plan.shardEnd(batchLength, s), imagesOf.apply(worker), w,
+                            s == plan.firstShard(p) ? fetch : 0, plan.shards() == 1));
+                }
+                return out.iterator();
+            });
         } finally {
             idle.addFirst(worker);
         }
+    }
+
+    /** The gradient of batch positions [from, to) (one shard), left in the parameters' gradients. */
+    private Gradients.Result gradients(int from, int to, Images images) {
+        model.network().setTraining(true);
+        int[] in = model.spec().input();
+        int c = in[0], h = in[1], wd = in[2], item = c * h * wd, n = to - from;
+        Tensor x = new Tensor(n, c, h, wd);
+        float[] dst = x.data();
+        int[] labels = new int[n];
+        for (int k = 0; k < n; k++) {
+            labels[k] = images.copy(from + k, dst, k * item);
+            if (!normalization.isIdentity()) normalization.apply(dst, k * item, c, h * wd);
+        }
+        return step.gradients(x, labels);
     }
 
     private ShardResult shard(int s, int from, int to, Images images, StepWeights w, long fetch, boolean sendState) {
@@ -120,17 +138,7 @@ final class ShardWorker {
         if (n == 0) return new ShardResult(s, new float[0], 0f, 0, 0, 0, null, null, 0, fetch);
         ModelState.setValues(params, w.values());
         ModelState.setLayerStates(model, w.layerStates());
-        model.network().setTraining(true);
-        int[] in = model.spec().input();
-        int c = in[0], h = in[1], wd = in[2], item = c * h * wd;
-        Tensor x = new Tensor(n, c, h, wd);
-        float[] dst = x.data();
-        int[] labels = new int[n];
-        for (int k = 0; k < n; k++) {
-            labels[k] = images.copy(from + k, dst, k * item);
-            if (!normalization.isIdentity()) normalization.apply(dst, k * item, c, h * wd);
-        }
-        Gradients.Result r = step.gradients(x, labels);
+        Gradients.Result r = gradients(from, to, images);
         float[] buffers = sendState && runningState ? ModelState.buffers(params) : null;
         Map<String, long[]> states = sendState && runningState ? ModelState.layerStates(model) : null;
         return new ShardResult(s, ShardFold.gradients(params), r.loss(), r.correct(), r.topK(), r.size(), buffers, states,

@@ -175,15 +175,50 @@ public final class SparkTrainer {
                     + facts.valSize() + "; resume with the same --data");
         }
         RunSpec runSpec = RunSpec.of(UUID.randomUUID().toString(), model, config, data, plan);
-        JavaRDD<Integer> slots = sc.parallelize(range(plan.partitions()), plan.partitions());
-        StepJob job = (batch, weights) -> slots.mapPartitionsWithIndex(
-                (p, ignored) -> ShardWorker.run(runSpec, p, batch, weights), false).collect();
+        // One RDD for every step: Spark cleans a closure (parsing class files) each time a transformation is made,
+        // about 3 ms a step. Each job serializes the holder as it is when the job is submitted, so a task (or
+        // its rerun) sees its own step's batch and weights.
+        StepInput input = new StepInput();
+        int threads = TaskThreads.share(sc.defaultParallelism(), plan.partitions());
+        JavaRDD<ShardResult> steps = sc.parallelize(range(plan.partitions()), plan.partitions())
+                .mapPartitionsWithIndex((p, ignored) -> ShardWorker.run(runSpec, p, input.batch, input.weights, threads), false);
+        StepJob job = (batch, weights) -> {
+            input.batch = batch;
+            input.weights = weights;
+            return collect(steps.rdd());
+        };
         model.network().setInputGradient(false);
         try {
             return run(data, plan, facts, job);
         } finally {
             model.network().setInputGradient(true);
         }
+    }
+
+    /** The per-step part of the step job's closure: set on the driver before each job. */
+    private static final class StepInput implements Serializable {
+        int[] batch;
+        Broadcast<StepWeights> weights;
+    }
+
+    /** Collects a partition into a list: the job's function as a named class, which the closure cleaner passes over. */
+    private static final class PartitionList<T> extends scala.runtime.AbstractFunction1<scala.collection.Iterator<T>, List<T>>
+            implements Serializable {
+        @Override
+        public List<T> apply(scala.collection.Iterator<T> it) {
+            List<T> out = new ArrayList<>();
+            while (it.hasNext()) out.add(it.next());
+            return out;
+        }
+    }
+
+    /** Every partition's elements, in partition order. */
+    @SuppressWarnings("unchecked")
+    private <T> List<T> collect(org.apache.spark.rdd.RDD<T> rdd) {
+        Object[] parts = (Object[]) sc.sc().runJob(rdd, new PartitionList<T>(), scala.reflect.ClassTag$.MODULE$.apply(List.class));
+        List<T> out = new ArrayList<>();
+        for (Object part : parts) out.addAll((List<T>) part);
+        return out;
     }
 
     /** A step's Spark job: the shard results of one batch (image numbers in batch order) with these weights. */
@@ -225,11 +260,12 @@ public final class SparkTrainer {
                 throw new IllegalArgumentException("the checkpoint was trained on " + resumeFrom.state().trainSize() + " images, this DataFrame has " + n);
             }
             RunSpec runSpec = RunSpec.of(UUID.randomUUID().toString(), model, config, null, plan);
+            int threads = TaskThreads.share(sc.defaultParallelism(), plan.partitions());
             StepJob job = (batch, weights) -> {
                 int b = batch.length;
                 return examples.mapPartitionsToPair(it -> FrameRows.place(it, batch))
                         .partitionBy(new FrameRows.ShardPartitioner(plan, b))
-                        .mapPartitionsWithIndex((p, placed) -> ShardWorker.runFrame(runSpec, p, placed, b, weights), false).collect();
+                        .mapPartitionsWithIndex((p, placed) -> ShardWorker.runFrame(runSpec, p, placed, b, weights, threads), false).collect();
             };
             model.network().setInputGradient(false);
             try {
@@ -385,10 +421,10 @@ public final class SparkTrainer {
         int batches = (size + EVAL_BATCH - 1) / EVAL_BATCH, parts = Math.min(plan.partitions(), batches);
         Broadcast<StepWeights> weights = sc.broadcast(new StepWeights(ModelState.values(params), ModelState.layerStates(model)));
         String spec = model.spec().toJsonText(), cfg = org.conv4j.io.Json.write(config.toJson());
-        int k = topK;
+        int k = topK, threads = TaskThreads.share(sc.defaultParallelism(), parts);
         List<double[]> rows;
         try {
-            rows = new ArrayList<>(sc.parallelize(range(parts), parts).mapPartitionsWithIndex((p, ignored) -> {
+            rows = new ArrayList<>(sc.parallelize(range(parts), parts).mapPartitionsWithIndex((p, ignored) -> TaskThreads.run(threads, () -> {
                 RunSpec rs = new RunSpec("eval", spec, cfg, data, plan);
                 Model m = rs.spec().build(Rng.torch(0));
                 ModelState.setValues(NamedParam.of(m.network()), weights.value().values());
@@ -411,7 +447,7 @@ public final class SparkTrainer {
                     out.add(new double[] {bi, l, h[0], h[1], n});
                 }
                 return out.iterator();
-            }, false).collect());
+            }), false).collect());
         } finally {
             weights.destroy();
         }
