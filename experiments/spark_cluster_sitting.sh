@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Spark's cost on a real standalone cluster on this box: a Master and two 1-core Workers started from Spark's own
-# classes on 127.0.0.1 (as StandaloneClusterTest starts them), each executor a separate JVM; then one epoch of the
+# classes on 127.0.0.1 (as StandaloneClusterTest starts them), each executor a separate JVM; then epochs of the
 # reference CNN at batch 256 with conv4j spark train (2 partitions, 2 shards) against it, and conv4j train
 # --threads 2 --shards 2 (the same weights, bitwise) in the same sitting. Run experiments/spark_sitting.sh's
 # build first (./conv4j spark --version builds the Spark module).
-# Usage: experiments/spark_cluster_sitting.sh [DIR]
+# Two epochs by default (EPOCHS=N for another count): the first includes the JIT's warm-up, the second is the steady state.
+# Usage: [EPOCHS=N] experiments/spark_cluster_sitting.sh [DIR]
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 dir=${1:-$(mktemp -d)}
@@ -42,8 +43,8 @@ echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(grep -m1 'model name' /proc/cpuinfo 
 run() {  # NAME ARGS...
   local name=$1; shift
   rm -rf "$dir/$name"
-  "$@" --epochs 1 --batch 256 --out "$dir/$name" --quiet > "$dir/$name.log" 2>&1 || { tail -30 "$dir/$name.log"; exit 1; }
-  echo "$name: $(grep -m1 '^epoch 1' "$dir/$name.log")"
+  "$@" --epochs "${EPOCHS:-2}" --batch 256 --out "$dir/$name" --quiet > "$dir/$name.log" 2>&1 || { tail -30 "$dir/$name.log"; exit 1; }
+  grep '^epoch ' "$dir/$name.log" | sed "s/^/$name: /"
   grep -m1 '^per step' "$dir/$name.log" || true
 }
 run reference-train-s2 "$root/conv4j" train --threads 2 --shards 2

@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
-# Spark's cost on one box, one sitting: one epoch of the reference CNN at batch 256 with conv4j train
+# Spark's cost on one box, one sitting: epochs of the reference CNN at batch 256 with conv4j train
 # (--threads 2, --shards 1 and 2) and conv4j spark train on local[2] (2 partitions, 2 shards: bitwise the
 # --shards 2 run), then the recipe model (BatchNorm and dropout, so --shards 1: one partition per step) both ways.
 # Prints each run's epoch line and Spark's per-step split (steps.csv: compute, communication, scheduling, bytes).
-# Usage: experiments/spark_sitting.sh [DIR]
+# Two epochs by default (EPOCHS=N for another count): the first includes the JIT's warm-up, the second is the steady state.
+# Usage: [EPOCHS=N] experiments/spark_sitting.sh [DIR]
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 dir=${1:-$(mktemp -d)}
 mkdir -p "$dir"
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), flags: $(grep -o -m1 'avx512f' /proc/cpuinfo || echo 'no avx512f'), load $(cut -d' ' -f1-3 /proc/loadavg), commit $(git -C "$root" rev-parse --short HEAD)"
-run() {  # NAME ARGS...: one epoch, prints the epoch line
+run() {  # NAME ARGS...: prints the epoch lines
   local name=$1; shift
   rm -rf "$dir/$name"
-  "$@" --epochs 1 --batch 256 --out "$dir/$name" --quiet > "$dir/$name.log" 2>&1 || { cat "$dir/$name.log"; exit 1; }
-  echo "$name: $(grep -m1 '^epoch 1' "$dir/$name.log")"
+  "$@" --epochs "${EPOCHS:-2}" --batch 256 --out "$dir/$name" --quiet > "$dir/$name.log" 2>&1 || { cat "$dir/$name.log"; exit 1; }
+  grep '^epoch ' "$dir/$name.log" | sed "s/^/$name: /"
   grep -m1 '^per step' "$dir/$name.log" || true
 }
 "$root/conv4j" spark --version >/dev/null 2>&1 || true   # builds the Spark module before the timed runs
