@@ -193,8 +193,19 @@ public final class DataLoader {
         return new Batch(x, labels, indices, epoch, start / config.batchSize());
     }
 
-    private Rng augmentationRng(int e, int p) {
-        long s = augmentationSeed * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L;
+    private Rng augmentationRng(int e, int p) { return augmentationRng(augmentationSeed, e, p); }
+
+    /**
+     * {@return the generator of the augmentation of the image at position {@code p} of epoch {@code e}'s order}
+     * For a trainer that builds a loader's batches elsewhere (on Spark's executors) and must augment them as
+     * the loader would.
+     *
+     * @param seed the loader's augmentation seed ({@link LoaderState#seed}; the config's seed unless restored)
+     * @param e    the 0-based epoch
+     * @param p    the image's position in the epoch's order
+     */
+    public static Rng augmentationRng(long seed, int e, int p) {
+        long s = seed * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L;
         s = (s ^ e) * 0xBF58476D1CE4E5B9L;
         s = (s ^ p) * 0x94D049BB133111EBL;
         return new Rng(s);

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import org.conv4j.data.Augmentation;
+import org.conv4j.data.DataLoader;
 import org.conv4j.data.Dataset;
 import org.conv4j.layers.NamedParam;
 import org.conv4j.loss.CrossEntropyLoss;
@@ -36,6 +38,7 @@ final class ShardWorker {
     private final TrainStep step;
     private final Dataset train;
     private final Normalization normalization;
+    private final Augmentation augmentation;
     private final boolean runningState;
 
     private ShardWorker(RunSpec run) {
@@ -49,6 +52,7 @@ final class ShardWorker {
                 config.newSchedule(1), config.clipNorm());
         this.train = run.data() == null ? null : SparkTrainer.trainPart(run.data().open().train(), config);
         this.normalization = model.normalization();
+        this.augmentation = new Augmentation(config.cropPadding(), config.flip(), config.resizedCrop());
         this.runningState = Shards.hasRunningState(model);
         model.network().setInputGradient(false);
     }
@@ -57,10 +61,12 @@ final class ShardWorker {
      * The task body of one step on partition {@code p}: for each of its shards, the gradient and metrics.
      *
      * @param batch   the step's images as indices into the training part, in batch order
+     * @param place   where the batch sits in the loader's order (for the augmentation draws)
      * @param threads the driver's share of cores per task ({@link TaskThreads#share})
      */
-    static Iterator<ShardResult> run(RunSpec run, int p, int[] batch, org.apache.spark.broadcast.Broadcast<StepWeights> weights, int threads) {
-        return run(run, p, batch.length, weights, threads, worker -> (pos, dst, at) -> {
+    static Iterator<ShardResult> run(RunSpec run, int p, int[] batch, BatchPlace place, org.apache.spark.broadcast.Broadcast<StepWeights> weights,
+                                     int threads) {
+        return run(run, p, batch.length, place, weights, threads, worker -> (pos, dst, at) -> {
             worker.train.copyImage(batch[pos], dst, at);
             return worker.train.label(batch[pos]);
         });
@@ -77,13 +83,13 @@ final class ShardWorker {
      * (batch position, image) for every image of the partition's shards, in any order.
      */
     static Iterator<ShardResult> runFrame(RunSpec run, int p, Iterator<scala.Tuple2<Integer, Example>> placed, int batchLength,
-                                          org.apache.spark.broadcast.Broadcast<StepWeights> weights, int threads) {
+                                          BatchPlace place, org.apache.spark.broadcast.Broadcast<StepWeights> weights, int threads) {
         Example[] byPosition = new Example[batchLength];
         while (placed.hasNext()) {
             scala.Tuple2<Integer, Example> t = placed.next();
             byPosition[t._1()] = t._2();
         }
-        return run(run, p, batchLength, weights, threads, worker -> (pos, dst, at) -> {
+        return run(run, p, batchLength, place, weights, threads, worker -> (pos, dst, at) -> {
             Example e = byPosition[pos];
             if (e == null) throw new IllegalStateException("image at batch position " + pos + " did not reach partition " + p);
             System.arraycopy(e.pixels(), 0, dst, at, e.pixels().length);
@@ -91,8 +97,9 @@ final class ShardWorker {
         });
     }
 
-    private static Iterator<ShardResult> run(RunSpec run, int p, int batchLength, org.apache.spark.broadcast.Broadcast<StepWeights> weights,
-                                             int threads, java.util.function.Function<ShardWorker, Images> imagesOf) {
+    private static Iterator<ShardResult> run(RunSpec run, int p, int batchLength, BatchPlace place,
+                                             org.apache.spark.broadcast.Broadcast<StepWeights> weights, int threads,
+                                             java.util.function.Function<ShardWorker, Images> imagesOf) {
         long t0 = System.nanoTime();
         StepWeights w = weights.value();
         long fetch = System.nanoTime() - t0;
@@ -107,7 +114,7 @@ final class ShardWorker {
                 List<ShardResult> out = new ArrayList<>();
                 ShardPlan plan = run.plan();
                 for (int s = plan.firstShard(p); s < plan.endShard(p); s++) {
-                    out.add(worker.shard(s, plan.shardStart(batchLength, s), plan.shardEnd(batchLength, s), imagesOf.apply(worker), w,
+                    out.add(worker.shard(s, plan.shardStart(batchLength, s), plan.shardEnd(batchLength, s), imagesOf.apply(worker), place, w,
                             s == plan.firstShard(p) ? fetch : 0, plan.shards() == 1));
                 }
                 return out.iterator();
@@ -117,28 +124,37 @@ final class ShardWorker {
         }
     }
 
-    /** The gradient of batch positions [from, to) (one shard), left in the parameters' gradients. */
-    private Gradients.Result gradients(int from, int to, Images images) {
+    /**
+     * The gradient of batch positions [from, to) (one shard), left in the parameters' gradients; each image is
+     * copied, augmented and normalised as the {@code DataLoader} does.
+     */
+    private Gradients.Result gradients(int from, int to, Images images, BatchPlace place) {
         model.network().setTraining(true);
         int[] in = model.spec().input();
         int c = in[0], h = in[1], wd = in[2], item = c * h * wd, n = to - from;
         Tensor x = new Tensor(n, c, h, wd);
         float[] dst = x.data();
         int[] labels = new int[n];
+        float[] scratch = augmentation.isNone() ? null : new float[item];
         for (int k = 0; k < n; k++) {
-            labels[k] = images.copy(from + k, dst, k * item);
+            if (scratch == null) {
+                labels[k] = images.copy(from + k, dst, k * item);
+            } else {
+                labels[k] = images.copy(from + k, scratch, 0);
+                augmentation.apply(scratch, 0, dst, k * item, c, h, wd, DataLoader.augmentationRng(place.seed(), place.epoch(), place.start() + from + k));
+            }
             if (!normalization.isIdentity()) normalization.apply(dst, k * item, c, h * wd);
         }
         return step.gradients(x, labels);
     }
 
-    private ShardResult shard(int s, int from, int to, Images images, StepWeights w, long fetch, boolean sendState) {
+    private ShardResult shard(int s, int from, int to, Images images, BatchPlace place, StepWeights w, long fetch, boolean sendState) {
         long t0 = System.nanoTime();
         int n = to - from;
         if (n == 0) return new ShardResult(s, new float[0], 0f, 0, 0, 0, null, null, 0, fetch);
         ModelState.setValues(params, w.values());
         ModelState.setLayerStates(model, w.layerStates());
-        Gradients.Result r = gradients(from, to, images);
+        Gradients.Result r = gradients(from, to, images, place);
         float[] buffers = sendState && runningState ? ModelState.buffers(params) : null;
         Map<String, long[]> states = sendState && runningState ? ModelState.layerStates(model) : null;
         return new ShardResult(s, ShardFold.gradients(params), r.loss(), r.correct(), r.topK(), r.size(), buffers, states,

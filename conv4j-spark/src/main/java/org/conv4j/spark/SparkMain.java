@@ -38,7 +38,7 @@ import org.conv4j.util.Rng;
 public final class SparkMain {
     private SparkMain() {}
 
-    private static final Set<String> FLAGS = Set.of("quiet", "force");
+    private static final Set<String> FLAGS = Set.of("quiet", "force", "flip", "resized-crop");
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
@@ -82,6 +82,7 @@ public final class SparkMain {
               --epochs N --batch B --lr LR --optimizer NAME --momentum M --weight-decay WD --schedule S
               --step-epochs E --gamma G --warmup STEPS --clip NORM --label-smoothing E --val-split F
               --patience N --checkpoint-every S --top-k K --seed S   as conv4j train     --quiet  no progress line
+              --flip --crop-padding P --resized-crop   augmentation as conv4j train (the same draws per image)
             predict: scores image files (PNG, JPEG, BMP, GIF; a folder, searched recursively, or a file) and writes Parquet with
               path, prediction, predictedLabel, probability and topK columns.
             Spark settings: --master URL, or spark-submit's own; any --conf key=value is passed to Spark.
@@ -123,10 +124,12 @@ public final class SparkMain {
     }
 
     private static final List<String> RECIPE = List.of("shards", "model", "batch", "lr", "optimizer", "momentum", "weight-decay", "schedule",
-            "step-epochs", "gamma", "warmup", "clip", "label-smoothing", "val-split", "patience", "checkpoint-every", "top-k", "seed");
+            "step-epochs", "gamma", "warmup", "clip", "label-smoothing", "val-split", "patience", "checkpoint-every", "top-k", "seed",
+            "flip", "crop-padding", "resized-crop");
     private static final Set<String> TRAIN_OPTIONS = Set.of("master", "partitions", "shards", "data", "out", "resume", "epochs",
             "quiet", "force", "conf", "model", "batch", "lr", "optimizer", "momentum", "weight-decay", "schedule", "step-epochs",
-            "gamma", "warmup", "clip", "label-smoothing", "val-split", "patience", "checkpoint-every", "top-k", "seed");
+            "gamma", "warmup", "clip", "label-smoothing", "val-split", "patience", "checkpoint-every", "top-k", "seed",
+            "flip", "crop-padding", "resized-crop");
 
     private static int train(Map<String, String> o, PrintStream err) throws Exception {
         for (String k : o.keySet()) if (!TRAIN_OPTIONS.contains(k)) throw new IllegalArgumentException("unknown option --" + k + " for train");
@@ -158,8 +161,9 @@ public final class SparkMain {
                         positive(o, "step-epochs", d.stepEpochs()), number(o, "gamma", d.gamma()), integer(o, "warmup", d.warmupSteps()),
                         number(o, "clip", d.clipNorm()), number(o, "label-smoothing", d.labelSmoothing()),
                         number(o, "val-split", d.validationSplit()), integer(o, "patience", d.patience()),
-                        integer(o, "checkpoint-every", d.checkpointEvery()), positive(o, "top-k", d.topK()), false, 0,
-                        o.containsKey("seed") ? Long.parseLong(o.get("seed")) : d.seed()).withShards(plan.shards());
+                        integer(o, "checkpoint-every", d.checkpointEvery()), positive(o, "top-k", d.topK()), o.containsKey("flip"),
+                        integer(o, "crop-padding", 0), o.containsKey("seed") ? Long.parseLong(o.get("seed")) : d.seed())
+                        .withResizedCrop(o.containsKey("resized-crop")).withShards(plan.shards());
                 NetworkSpec spec = Zoo.resolve(o.getOrDefault("model", "reference"));
                 Rng generator = Rng.torch(cfg.seed());
                 Model model = spec.build(generator);

@@ -49,7 +49,8 @@ import org.conv4j.util.Rng;
  *
  * <p>A step: the driver broadcasts every weight (Spark's block manager spreads it executor to executor);
  * task p of the step's job builds the images of its shards of the batch from the data its executor
- * loaded ({@link DataSource}), and computes each shard's gradient with the trainer's own
+ * loaded ({@link DataSource}), augmented with the draws the single-JVM loader would take ({@link BatchPlace}),
+ * and computes each shard's gradient with the trainer's own
  * {@link TrainStep#gradients}; the driver fetches the shard gradients as task results, folds them in shard
  * order ({@link ShardFold}, the core trainer's own fold) into its parameters' gradients and takes the step with
  * {@link TrainStep#update}. The shard count S is the config's {@link TrainConfig#shards}; the partition count
@@ -87,6 +88,7 @@ public final class SparkTrainer {
 
     private TrainingState state;
     private DataLoader loader;
+    private long augmentationSeed;   // the loader's: the executors draw each image's augmentation from it
     private TrainStep trainStep;
     private int topK;
 
@@ -156,9 +158,6 @@ public final class SparkTrainer {
      */
     public TrainResult fit(DataSource data, int partitions) throws IOException {
         ShardPlan plan = new ShardPlan(config.shards(), partitions);
-        if (config.flip() || config.cropPadding() > 0) {
-            throw new IllegalArgumentException("--flip and --crop-padding are not supported on Spark yet: train without augmentation");
-        }
         String cfgJson = org.conv4j.io.Json.write(config.toJson());
         List<DataFacts> factsList = sc.parallelize(List.of(0), 1).map(i -> facts(data, cfgJson)).collect();
         DataFacts facts = factsList.get(0);
@@ -181,9 +180,10 @@ public final class SparkTrainer {
         StepInput input = new StepInput();
         int threads = TaskThreads.share(sc.defaultParallelism(), plan.partitions());
         JavaRDD<ShardResult> steps = sc.parallelize(range(plan.partitions()), plan.partitions())
-                .mapPartitionsWithIndex((p, ignored) -> ShardWorker.run(runSpec, p, input.batch, input.weights, threads), false);
-        StepJob job = (batch, weights) -> {
+                .mapPartitionsWithIndex((p, ignored) -> ShardWorker.run(runSpec, p, input.batch, input.place, input.weights, threads), false);
+        StepJob job = (batch, place, weights) -> {
             input.batch = batch;
+            input.place = place;
             input.weights = weights;
             return collect(steps.rdd());
         };
@@ -198,6 +198,7 @@ public final class SparkTrainer {
     /** The per-step part of the step job's closure: set on the driver before each job. */
     private static final class StepInput implements Serializable {
         int[] batch;
+        BatchPlace place;
         Broadcast<StepWeights> weights;
     }
 
@@ -223,7 +224,7 @@ public final class SparkTrainer {
 
     /** A step's Spark job: the shard results of one batch (image numbers in batch order) with these weights. */
     private interface StepJob {
-        List<ShardResult> run(int[] batch, Broadcast<StepWeights> weights);
+        List<ShardResult> run(int[] batch, BatchPlace place, Broadcast<StepWeights> weights);
     }
 
     /**
@@ -242,9 +243,6 @@ public final class SparkTrainer {
             throws IOException {
         ShardPlan plan = new ShardPlan(config.shards(), partitions);
         if (config.validationSplit() > 0) throw new IllegalArgumentException("--val-split is not supported for DataFrame data yet");
-        if (config.flip() || config.cropPadding() > 0) {
-            throw new IllegalArgumentException("--flip and --crop-padding are not supported on Spark yet: train without augmentation");
-        }
         int[] in = model.spec().input();
         int image = frame.schema().fieldIndex(imageCol), label = frame.schema().fieldIndex(labelCol);
         JavaRDD<Example> examples = frame.toDF().javaRDD().zipWithIndex()
@@ -261,11 +259,11 @@ public final class SparkTrainer {
             }
             RunSpec runSpec = RunSpec.of(UUID.randomUUID().toString(), model, config, null, plan);
             int threads = TaskThreads.share(sc.defaultParallelism(), plan.partitions());
-            StepJob job = (batch, weights) -> {
+            StepJob job = (batch, place, weights) -> {
                 int b = batch.length;
                 return examples.mapPartitionsToPair(it -> FrameRows.place(it, batch))
                         .partitionBy(new FrameRows.ShardPartitioner(plan, b))
-                        .mapPartitionsWithIndex((p, placed) -> ShardWorker.runFrame(runSpec, p, placed, b, weights, threads), false).collect();
+                        .mapPartitionsWithIndex((p, placed) -> ShardWorker.runFrame(runSpec, p, placed, b, place, weights, threads), false).collect();
             };
             model.network().setInputGradient(false);
             try {
@@ -300,6 +298,7 @@ public final class SparkTrainer {
             state = resumeFrom.state();
             say("resuming at epoch %d, step %d", state.epochsDone() + 1, state.globalStep());
         }
+        augmentationSeed = loader.state().seed();
         if (runDir != null) {
             Files.createDirectories(runDir);
             AtomicFile.write(runDir.resolve("spec.json"), o -> o.write(model.spec().toJsonText().getBytes(StandardCharsets.UTF_8)));
@@ -350,7 +349,7 @@ public final class SparkTrainer {
             Batch b = loader.next();
             int[] indices = b.indices().clone();
             double lr = trainStep.lr(state.globalStep());
-            Gradients.Result r = step(job, plan, indices);
+            Gradients.Result r = step(job, plan, indices, new BatchPlace(b.epoch(), b.index() * config.batchSize(), augmentationSeed));
             state = state.afterStep(r).withElapsed(elapsed0 + (System.nanoTime() - t0) / 1e9);
             EpochTotals sums = state.totals();
             if (progress != null) {
@@ -365,13 +364,13 @@ public final class SparkTrainer {
     }
 
     /** One synchronous step: broadcast, the partitions' shard gradients, the fold, the update. */
-    private Gradients.Result step(StepJob job, ShardPlan plan, int[] batch) {
+    private Gradients.Result step(StepJob job, ShardPlan plan, int[] batch, BatchPlace place) {
         long t0 = System.nanoTime();
         Broadcast<StepWeights> weights = sc.broadcast(new StepWeights(ModelState.values(params), ModelState.layerStates(model)));
         long t1 = System.nanoTime();
         List<ShardResult> results;
         try {
-            results = new ArrayList<>(job.run(batch, weights));
+            results = new ArrayList<>(job.run(batch, place, weights));
         } finally {
             weights.destroy();
         }

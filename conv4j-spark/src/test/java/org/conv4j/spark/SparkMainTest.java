@@ -13,6 +13,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.conv4j.model.ModelFile;
 import org.conv4j.train.Checkpoint;
+import org.conv4j.train.TrainConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +29,7 @@ class SparkMainTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = SparkMain.run(new String[] {"train", "--master", "local[2]", "--conf", "spark.ui.enabled=false",
                 "--conf", "spark.driver.host=127.0.0.1", "--data", data.toString(), "--model", tmp.resolve("tiny.json").toString(),
-                "--epochs", "1", "--batch", "20", "--partitions", "2", "--out", run.toString(), "--quiet"},
+                "--epochs", "1", "--batch", "20", "--partitions", "2", "--out", run.toString(), "--quiet", "--flip", "--crop-padding", "1"},
                 new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
         String log = err.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, log);
@@ -41,7 +42,9 @@ class SparkMainTest {
         assertTrue(log.contains("report: " + run.resolve("report.html")), log);
         ModelFile.load(run.resolve("model.safetensors"));
         // --partitions 2 alone: S = P = 2, kept in the checkpoint, which fixes it for a resume.
-        assertEquals(2, Checkpoint.load(run.resolve("checkpoint.safetensors")).config().shards());
+        TrainConfig saved = Checkpoint.load(run.resolve("checkpoint.safetensors")).config();
+        assertEquals(2, saved.shards());
+        assertTrue(saved.flip() && saved.cropPadding() == 1 && !saved.resizedCrop(), "the checkpoint keeps the augmentation");
         ByteArrayOutputStream refused = new ByteArrayOutputStream();
         assertEquals(2, SparkMain.run(new String[] {"train", "--resume", run.resolve("checkpoint.safetensors").toString(), "--shards", "3"},
                 new PrintStream(new ByteArrayOutputStream()), new PrintStream(refused, true, StandardCharsets.UTF_8)));

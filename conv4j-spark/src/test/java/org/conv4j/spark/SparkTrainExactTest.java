@@ -144,14 +144,47 @@ class SparkTrainExactTest {
         // Without a test set the epoch-end evaluation differs; the weights are what must agree.
         assertSameEveryStep(singleJvm(CONFIG), onFrame(frame, 1, 1), "DataFrame S=1 vs conv4j train");
         assertSameEveryStep(onSpark(CONFIG, 2, 1, null), onFrame(frame, 2, 2), "DataFrame S=2 P=2 vs files S=2 P=1");
+        TrainConfig flips = CONFIG.withAugmentation(true, 1);
+        assertSameEveryStep(singleJvm(flips.withShards(2)), onFrame(frame, flips, 2, 2), "DataFrame augmented, S=2 P=2 vs conv4j train --shards 2");
     }
 
     static List<float[]> onFrame(org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame, int shards, int partitions) throws Exception {
-        Rng g = Rng.torch(CONFIG.seed());
+        return onFrame(frame, CONFIG, shards, partitions);
+    }
+
+    static List<float[]> onFrame(org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame, TrainConfig config, int shards, int partitions)
+            throws Exception {
+        Rng g = Rng.torch(config.seed());
         Model m = TinyData.spec().build(g);
         Snapshots s = new Snapshots(m);
-        new SparkTrainer(sc, m, CONFIG.withShards(shards), g).addListener(s).fit(frame, "pixels", "label", partitions);
+        new SparkTrainer(sc, m, config.withShards(shards), g).addListener(s).fit(frame, "pixels", "label", partitions);
         return s.steps;
+    }
+
+    @Test
+    void augmentedImagesAreTheSingleJvmLoadersOnEveryPartition() throws Exception {
+        // Flips, padded crops and resized crops, each image's draws from its place in the epoch's order.
+        TrainConfig aug = CONFIG.withAugmentation(true, 2).withResizedCrop(true);
+        List<float[]> oneJvm = singleJvm(aug.withShards(2));
+        assertFalse(java.util.Arrays.equals(singleJvm(CONFIG.withShards(2)).getLast(), oneJvm.getLast()), "augmentation changes the weights");
+        assertSameEveryStep(oneJvm, onSpark(aug, 2, 2, null), "augmented, S=2 P=2 vs conv4j train --shards 2");
+        assertSameEveryStep(oneJvm, onSpark(aug, 2, 1, null), "augmented, S=2 P=1 vs conv4j train --shards 2");
+        // A resumed run continues the draws where the checkpoint left them.
+        Path run = tmp.resolve("run-aug");
+        Rng g = Rng.torch(aug.seed());
+        Model m = TinyData.spec().build(g);
+        SparkTrainer first = new SparkTrainer(sc, m, aug.withShards(2).withCheckpointEvery(3), g).setRunDir(run);
+        first.addListener(new TrainListener() {
+            @Override public void onStep(long step, int epoch, float loss, double lr) {
+                if (step == 4) throw new IllegalStateException("driver killed");
+            }
+        });
+        assertThrows(IllegalStateException.class, () -> first.fit(DataSource.of(data.toString(), ImageSpec.of(1, 8, 8)), 2));
+        SparkTrainer resumed = SparkTrainer.resume(sc, Checkpoint.load(run.resolve("checkpoint.safetensors")), 0);
+        Snapshots s = new Snapshots(resumed.model());
+        resumed.addListener(s).fit(DataSource.of(data.toString(), ImageSpec.of(1, 8, 8)), 2);
+        List<float[]> withCheckpoints = singleJvm(aug.withShards(2).withCheckpointEvery(3));
+        assertSameEveryStep(withCheckpoints.subList(3, withCheckpoints.size()), s.steps, "augmented, resumed at step 3");
     }
 
     @Test
