@@ -74,7 +74,9 @@ public final class SparkMain {
               the weights depend on S only: bitwise those of `conv4j train --shards S` on any P (S = 1: plain
               `conv4j train`). The run folder is conv4j train's, plus steps.csv.
               --data DIR          IDX files, CIFAR batches or image folders, at a path every executor reads
-                                  (default /usr/share/datasets/fashion-mnist)
+                                  (default /usr/share/datasets/fashion-mnist); or a Parquet table (a path ending
+                                  in .parquet) of images (encoded bytes, or C*H*W floats in [0, 1]) and labels
+              --image-col C --label-col L   the Parquet table's columns (default image, label)
               --out RUNDIR        run folder (default runs/spark-YYYYMMDD-HHMMSS)   --force  reuse a folder holding a model
               --resume CKPT       continue a run (from this trainer or conv4j train) exactly, with its --shards;
                                   --epochs may extend it
@@ -129,7 +131,7 @@ public final class SparkMain {
     private static final Set<String> TRAIN_OPTIONS = Set.of("master", "partitions", "shards", "data", "out", "resume", "epochs",
             "quiet", "force", "conf", "model", "batch", "lr", "optimizer", "momentum", "weight-decay", "schedule", "step-epochs",
             "gamma", "warmup", "clip", "label-smoothing", "val-split", "patience", "checkpoint-every", "top-k", "seed",
-            "flip", "crop-padding", "resized-crop");
+            "flip", "crop-padding", "resized-crop", "image-col", "label-col");
 
     private static int train(Map<String, String> o, PrintStream err) throws Exception {
         for (String k : o.keySet()) if (!TRAIN_OPTIONS.contains(k)) throw new IllegalArgumentException("unknown option --" + k + " for train");
@@ -177,7 +179,23 @@ public final class SparkMain {
             trainer.addListener(report);
             TrainResult r;
             try {
-                r = trainer.fit(DataSource.of(data, ImageSpec.of(in[0], in[1], in[2])), plan.partitions());
+                if (isParquet(data)) {
+                    Dataset<Row> frame = spark.read().parquet(data);
+                    String image = o.getOrDefault("image-col", "image"), label = o.getOrDefault("label-col", "label");
+                    for (String col : List.of(image, label)) {
+                        if (!java.util.Arrays.asList(frame.schema().fieldNames()).contains(col)) {
+                            throw new IllegalArgumentException(data + " has no column \"" + col + "\" (its columns: "
+                                    + String.join(", ", frame.schema().fieldNames()) + "); name the image and label columns with "
+                                    + "--image-col and --label-col");
+                        }
+                    }
+                    r = trainer.fit(frame, image, label, plan.partitions());
+                } else {
+                    for (String k : List.of("image-col", "label-col")) {
+                        if (o.containsKey(k)) throw new IllegalArgumentException("--" + k + " is for Parquet data (--data ending in .parquet)");
+                    }
+                    r = trainer.fit(DataSource.of(data, ImageSpec.of(in[0], in[1], in[2])), plan.partitions());
+                }
             } finally {
                 report.finishQuietly();   // a failed run still leaves the page of the epochs it finished
             }
@@ -195,6 +213,12 @@ public final class SparkMain {
         } finally {
             spark.stop();
         }
+    }
+
+    /** A Parquet file or folder: its name ends in .parquet. */
+    static boolean isParquet(String data) {
+        String d = data.endsWith("/") ? data.substring(0, data.length() - 1) : data;
+        return d.toLowerCase(Locale.ROOT).endsWith(".parquet");
     }
 
     /** conv4j train's report.html for a Spark run: loss and accuracy per epoch, the first conv's filters, the settings. */

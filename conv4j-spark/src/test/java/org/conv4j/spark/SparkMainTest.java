@@ -74,6 +74,56 @@ class SparkMainTest {
     }
 
     @Test
+    void trainsFromAParquetTableAsFromTheSameImagesInFiles() throws Exception {
+        Path data = TinyData.write(tmp.resolve("data"), 60, 20, 4);
+        Files.writeString(tmp.resolve("tiny.json"), TinyData.spec().toJsonText());
+        org.conv4j.data.Dataset train = org.conv4j.data.Datasets.load(data, org.conv4j.io.ImageSpec.of(1, 8, 8)).train();
+        Path table = tmp.resolve("train.parquet");
+        SparkSession writer = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false")
+                .config("spark.driver.host", "127.0.0.1").getOrCreate();
+        try {
+            List<Row> rows = new java.util.ArrayList<>();
+            for (int i = 0; i < train.size(); i++) {
+                float[] px = new float[64];
+                train.copyImage(i, px, 0);
+                rows.add(org.apache.spark.sql.RowFactory.create(px, train.label(i)));
+            }
+            var schema = new org.apache.spark.sql.types.StructType()
+                    .add("pixels", org.apache.spark.sql.types.DataTypes.createArrayType(org.apache.spark.sql.types.DataTypes.FloatType, false))
+                    .add("y", org.apache.spark.sql.types.DataTypes.IntegerType);
+            writer.createDataFrame(rows, schema).coalesce(1).write().parquet(table.toString());
+        } finally {
+            writer.stop();
+        }
+        String[] common = {"--master", "local[2]", "--conf", "spark.ui.enabled=false", "--conf", "spark.driver.host=127.0.0.1",
+                "--model", tmp.resolve("tiny.json").toString(), "--epochs", "1", "--batch", "20", "--partitions", "1", "--quiet"};
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        java.util.function.Function<String[], Integer> train2 = extra -> {
+            String[] a = new String[1 + common.length + extra.length];
+            a[0] = "train";
+            System.arraycopy(common, 0, a, 1, common.length);
+            System.arraycopy(extra, 0, a, 1 + common.length, extra.length);
+            return SparkMain.run(a, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+        };
+        // Columns named wrong: the message names the table, the missing column and the ones it has.
+        assertEquals(2, train2.apply(new String[] {"--data", table.toString(), "--out", tmp.resolve("bad").toString()}));
+        String log = err.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains("train.parquet has no column \"image\"") && log.contains("pixels, y"), log);
+        // The table trains the weights the IDX files do.
+        assertEquals(0, train2.apply(new String[] {"--data", table.toString(), "--image-col", "pixels", "--label-col", "y",
+                "--out", tmp.resolve("from-parquet").toString()}), err.toString(StandardCharsets.UTF_8));
+        assertEquals(0, train2.apply(new String[] {"--data", data.toString(), "--out", tmp.resolve("from-idx").toString()}),
+                err.toString(StandardCharsets.UTF_8));
+        var fromParquet = org.conv4j.layers.NamedParam.of(ModelFile.load(tmp.resolve("from-parquet/model.safetensors")).network());
+        var fromIdx = org.conv4j.layers.NamedParam.of(ModelFile.load(tmp.resolve("from-idx/model.safetensors")).network());
+        assertEquals(fromIdx.size(), fromParquet.size());
+        for (int i = 0; i < fromIdx.size(); i++) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(fromIdx.get(i).param().value().data(), fromParquet.get(i).param().value().data(),
+                    fromIdx.get(i).name());
+        }
+    }
+
+    @Test
     void badOptionsExitTwo() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         assertEquals(2, SparkMain.run(new String[] {"train", "--partitions", "3", "--shards", "2", "--bogus", "1"},
