@@ -27,6 +27,7 @@ import org.conv4j.train.DivergenceException;
 import org.conv4j.train.EpochMetrics;
 import org.conv4j.train.Progress;
 import org.conv4j.train.TrainConfig;
+import org.conv4j.train.StopOnSignal;
 import org.conv4j.train.TrainResult;
 import org.conv4j.train.Trainer;
 import org.conv4j.util.Rng;
@@ -263,7 +264,7 @@ final class TrainCommand extends Command {
         ReportListener report = ReportListener.forTrainer(trainer, set, runDir, err);
         trainer.addListener(report);
         Path ckpt = runDir.resolve("checkpoint.safetensors");
-        try (StopOnSignal ignored = StopOnSignal.install(trainer::requestStop, err)) {
+        try (StopOnSignal ignored = StopOnSignal.install("conv4j train", trainer::requestStop, err)) {
             TrainResult r = trainer.fit(set.train(), set.test());
             report.finishQuietly(); // after a stop request the trainer returns without onEnd
             err.println(String.format(Locale.ROOT, "report: %s (report work %.2f s, %.2f s CPU)", report.report().html(),

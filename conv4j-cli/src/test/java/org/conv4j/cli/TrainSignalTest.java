@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.conv4j.model.ModelFile;
 import org.conv4j.train.Checkpoint;
+import org.conv4j.train.StopOnSignal;
 import org.conv4j.train.TrainerTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -25,6 +25,7 @@ import org.conv4j.model.Zoo;
 import org.conv4j.report.ReportListener;
 import org.conv4j.train.Checkpoint;
 import org.conv4j.train.Progress;
+import org.conv4j.train.StopOnSignal;
 import org.conv4j.train.TrainConfig;
 import org.conv4j.train.TrainResult;
 import org.conv4j.util.Rng;
@@ -38,10 +39,13 @@ import org.conv4j.util.Rng;
 public final class SparkMain {
     private SparkMain() {}
 
+    /** The exit code of a run stopped by Ctrl-C or SIGTERM after writing its checkpoint, as {@code conv4j train}'s. */
+    static final int INTERRUPTED = 4;
+
     private static final Set<String> FLAGS = Set.of("quiet", "force", "flip", "resized-crop");
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        StopOnSignal.exit(run(args, System.out, System.err));   // also ends a signal's wait for the checkpoint
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
@@ -178,7 +182,7 @@ public final class SparkMain {
             ReportListener report = report(trainer, ck, data, runDir, sc.master(), plan, err);
             trainer.addListener(report);
             TrainResult r;
-            try {
+            try (StopOnSignal ignored = StopOnSignal.install("conv4j spark train", trainer::requestStop, err)) {
                 if (isParquet(data)) {
                     Dataset<Row> frame = spark.read().parquet(data);
                     String image = o.getOrDefault("image-col", "image"), label = o.getOrDefault("label-col", "label");
@@ -200,6 +204,12 @@ public final class SparkMain {
                 report.finishQuietly();   // a failed run still leaves the page of the epochs it finished
             }
             err.println("report: " + report.report().html());
+            if (r.interrupted()) {
+                Path ckpt = runDir.resolve("checkpoint.safetensors");
+                err.println("conv4j spark train: interrupted after step " + r.steps() + "; the run so far is saved in " + ckpt);
+                err.println("continue it exactly with: conv4j spark train --resume " + ckpt + " --data " + data);
+                return INTERRUPTED;
+            }
             List<StepTimes> t = trainer.stepTimes();
             if (!t.isEmpty()) {
                 double total = 0, compute = 0, comm = 0, sched = 0;

@@ -19,6 +19,7 @@ import org.conv4j.data.Batch;
 import org.conv4j.data.DataLoader;
 import org.conv4j.data.Dataset;
 import org.conv4j.data.LoaderConfig;
+import org.conv4j.data.LoaderState;
 import org.conv4j.data.TrainTest;
 import org.conv4j.io.AtomicFile;
 import org.conv4j.layers.NamedParam;
@@ -29,6 +30,7 @@ import org.conv4j.model.ModelFile;
 import org.conv4j.optim.Optimizer;
 import org.conv4j.tensor.Tensor;
 import org.conv4j.train.Checkpoint;
+import org.conv4j.train.DivergenceException;
 import org.conv4j.train.EpochMetrics;
 import org.conv4j.train.EpochTotals;
 import org.conv4j.train.Gradients;
@@ -88,7 +90,8 @@ public final class SparkTrainer {
 
     private TrainingState state;
     private DataLoader loader;
-    private long augmentationSeed;   // the loader's: the executors draw each image's augmentation from it
+    private long augmentationSeed;
+    private volatile boolean stopRequested;   // the loader's: the executors draw each image's augmentation from it
     private TrainStep trainStep;
     private int topK;
 
@@ -309,9 +312,16 @@ public final class SparkTrainer {
                 config.batchSize(), plan.shards(), plan.partitions(), sc.master());
         boolean stoppedEarly = false;
         while (state.epochsDone() < config.epochs()) {
-            epoch(job, plan);
+            if (!epoch(job, plan)) return stopped();
             int epoch = state.epochsDone() + 1;
-            EpochMetrics m = evaluate(data, plan, facts);
+            EpochMetrics m;
+            try {
+                m = evaluate(data, plan, facts);
+            } catch (RuntimeException e) {
+                if (!stopping()) throw e;
+                if (runDir != null) saveCheckpoint(loader.state());   // the pass is done; a resume evaluates it first
+                return stopped();
+            }
             double monitored = facts.valSize() > 0 ? m.valLoss() : m.testLoss();
             endEpoch(m, monitored);
             if (config.patience() > 0 && state.badEpochs() >= config.patience() && epoch < config.epochs()) {
@@ -319,6 +329,7 @@ public final class SparkTrainer {
                 stoppedEarly = true;
                 break;
             }
+            if (stopRequested && epoch < config.epochs()) return stopped();   // the epoch-end checkpoint continues it
         }
         model.network().setTraining(false);
         if (runDir != null) {
@@ -340,7 +351,25 @@ public final class SparkTrainer {
         return r;
     }
 
-    private void epoch(StepJob job, ShardPlan plan) throws IOException {
+    /**
+     * Asks the run to stop at the next step boundary, from any thread (a signal's shutdown hook): the step under
+     * way finishes, a checkpoint of that point is written (with a run folder) and {@link #fit} returns a result
+     * that is {@link TrainResult#interrupted}. If Spark stops under the step (its own shutdown hook cancels the
+     * running job), the checkpoint is of the step before, which the driver still holds.
+     */
+    public void requestStop() { stopRequested = true; }
+
+    /** A stop was asked for, or Spark was stopped under the run: end with a checkpoint rather than fail. */
+    private boolean stopping() { return stopRequested || sc.sc().isStopped(); }
+
+    private TrainResult stopped() {
+        say("stopped at step %d on request; resume with --resume %s", state.globalStep(),
+                runDir == null ? "(no run folder, so no checkpoint)" : runDir.resolve("checkpoint.safetensors"));
+        return new TrainResult(state.history(), false, true, state.globalStep());
+    }
+
+    /** Runs the epoch's remaining steps; false if it stopped on request before the end. */
+    private boolean epoch(StepJob job, ShardPlan plan) throws IOException {
         int epoch = state.epochsDone() + 1;
         int batches = loader.batchesPerEpoch();
         double elapsed0 = state.elapsed();
@@ -349,7 +378,21 @@ public final class SparkTrainer {
             Batch b = loader.next();
             int[] indices = b.indices().clone();
             double lr = trainStep.lr(state.globalStep());
-            Gradients.Result r = step(job, plan, indices, new BatchPlace(b.epoch(), b.index() * config.batchSize(), augmentationSeed));
+            int start = b.index() * config.batchSize();
+            Gradients.Result r;
+            try {
+                r = step(job, plan, indices, new BatchPlace(b.epoch(), start, augmentationSeed));
+            } catch (DivergenceException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                if (!stopping()) throw e;
+                // The job failed before the fold: the driver holds the previous step's weights, and the loader is
+                // put back before this batch.
+                LoaderState after = loader.state();
+                if (runDir != null) saveCheckpoint(new LoaderState(after.seed(), after.epoch(), start, after.order(), after.rngState()));
+                if (progress != null) progress.endEpoch();
+                return false;
+            }
             state = state.afterStep(r).withElapsed(elapsed0 + (System.nanoTime() - t0) / 1e9);
             EpochTotals sums = state.totals();
             if (progress != null) {
@@ -357,10 +400,17 @@ public final class SparkTrainer {
             }
             for (TrainListener l : listeners) l.onStep(state.globalStep(), epoch, r.loss(), lr);
             boolean periodic = config.checkpointEvery() > 0 && state.globalStep() % config.checkpointEvery() == 0;
-            if (periodic && loader.hasNext() && runDir != null) saveCheckpoint();
+            // A stop after the epoch's last step still needs a checkpoint: it holds the finished pass, and a resume
+            // evaluates it first.
+            if (((periodic && loader.hasNext()) || stopRequested) && runDir != null) saveCheckpoint();
+            if (stopRequested) {
+                if (progress != null) progress.endEpoch();
+                return false;
+            }
         }
         state = state.withElapsed(elapsed0 + (System.nanoTime() - t0) / 1e9);
         if (progress != null) progress.endEpoch();
+        return true;
     }
 
     /** One synchronous step: broadcast, the partitions' shard gradients, the fold, the update. */
@@ -471,9 +521,11 @@ public final class SparkTrainer {
         if (runDir != null) saveCheckpoint();
     }
 
-    private void saveCheckpoint() throws IOException {
+    private void saveCheckpoint() throws IOException { saveCheckpoint(loader.state()); }
+
+    private void saveCheckpoint(LoaderState at) throws IOException {
         Gradients.checkValues(params, state.globalStep(), "when its checkpoint was due, so that checkpoint was not written");
-        new Checkpoint(model, config, optimizer.state(), loader.state(), state).save(runDir.resolve("checkpoint.safetensors"));
+        new Checkpoint(model, config, optimizer.state(), at, state).save(runDir.resolve("checkpoint.safetensors"));
     }
 
     private void writeMetrics(List<EpochMetrics> history) throws IOException {

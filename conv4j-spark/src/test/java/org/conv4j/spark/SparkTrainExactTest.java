@@ -220,6 +220,33 @@ class SparkTrainExactTest {
     }
 
     @Test
+    void aStopRequestEndsWithACheckpointThatResumesBitwise() throws Exception {
+        TrainConfig c = CONFIG.withShards(2);
+        List<float[]> whole = onSpark(c, 2, 2, null);
+        for (long stopAt : new long[] {3, 5}) {   // mid-epoch, and after an epoch's last step (before its evaluation)
+            Path run = tmp.resolve("run-stop-" + stopAt);
+            Rng g = Rng.torch(c.seed());
+            Model m = TinyData.spec().build(g);
+            SparkTrainer t = new SparkTrainer(sc, m, c, g).setRunDir(run);
+            t.addListener(new TrainListener() {
+                @Override public void onStep(long step, int epoch, float loss, double lr) {
+                    if (step == stopAt) t.requestStop();
+                }
+            });
+            TrainResult r = t.fit(DataSource.of(data.toString(), ImageSpec.of(1, 8, 8)), 2);
+            assertTrue(r.interrupted(), "interrupted");
+            assertEquals(stopAt, r.steps());
+            assertFalse(Files.exists(run.resolve("model.safetensors")), "a stopped run writes no final model");
+            Checkpoint ck = Checkpoint.load(run.resolve("checkpoint.safetensors"));
+            assertEquals(stopAt, ck.globalStep());
+            SparkTrainer resumed = SparkTrainer.resume(sc, ck, 0);
+            Snapshots s = new Snapshots(resumed.model());
+            resumed.addListener(s).fit(DataSource.of(data.toString(), ImageSpec.of(1, 8, 8)), 2);
+            assertSameEveryStep(whole.subList((int) stopAt, whole.size()), s.steps, "stopped at step " + stopAt + ", resumed");
+        }
+    }
+
+    @Test
     void anUnreadableShardFailsNamingTheFile() throws Exception {
         Path bad = TinyData.write(tmp.resolve("bad"), 30, 10, 2);
         Files.write(bad.resolve("train-images-idx3-ubyte"), new byte[] {0, 0, 8, 3, 0, 0, 0, 30});
