@@ -94,27 +94,48 @@ public final class ReportListener implements TrainListener {
 
     @Override
     public void onTest(int epoch, Dataset test, Evaluation evaluation, Model model) {
+        int[] labels = new int[evaluation.size()];
+        for (int i = 0; i < labels.length; i++) labels[i] = test.label(i);
+        record(labels, evaluation.predictions(), i -> {
+            float[] px = new float[test.itemSize()];
+            test.copyImage(i, px, 0);
+            return px;
+        }, test.itemShape(), model);
+    }
+
+    @Override
+    public void onTestPredictions(int epoch, int[] labels, int[] predicted, Map<Integer, float[]> images, int[] itemShape, Model model) {
+        record(labels, predicted, i -> {
+            float[] px = images.get(i);
+            if (px == null) throw new IllegalStateException("the trainer sent no pixels for test image " + i + ", a gallery image");
+            return px;
+        }, itemShape, model);
+    }
+
+    /**
+     * The confusion matrix of every test image, and the gallery: the first {@value TrainingReport#GALLERY_PER_KIND}
+     * images predicted right and as many predicted wrong, in test order, run through the model.
+     */
+    private void record(int[] labels, int[] predicted, java.util.function.IntFunction<float[]> pixels, int[] shape, Model model) {
         long t0 = System.nanoTime(), c0 = TrainingReport.threadCpu();
-        int n = evaluation.size(), k = model.classes();
-        int[] predicted = evaluation.predictions();
+        int n = labels.length, k = model.classes();
         ConfusionMatrix cm = new ConfusionMatrix(k);
         List<Integer> right = new ArrayList<>(), wrong = new ArrayList<>();
         int per = TrainingReport.GALLERY_PER_KIND;
         for (int i = 0; i < n; i++) {
-            int label = test.label(i);
-            cm.add(label, predicted[i]);
-            List<Integer> keep = predicted[i] == label ? right : wrong;
+            cm.add(labels[i], predicted[i]);
+            List<Integer> keep = predicted[i] == labels[i] ? right : wrong;
             if (keep.size() < per) keep.add(i);
         }
         List<Integer> chosen = new ArrayList<>(right);
         chosen.addAll(wrong);
         List<GallerySample> samples = new ArrayList<>();
         if (!chosen.isEmpty()) {
-            int[] shape = test.itemShape();
+            int item = shape[0] * shape[1] * shape[2];
             Tensor x = new Tensor(chosen.size(), shape[0], shape[1], shape[2]); // raw pixels, as shown
-            for (int j = 0; j < chosen.size(); j++) test.copyImage(chosen.get(j), x.data(), j * test.itemSize());
+            for (int j = 0; j < chosen.size(); j++) System.arraycopy(pixels.apply(chosen.get(j)), 0, x.data(), j * item, item);
             Tensor logits = model.logits(x);
-            for (int j = 0; j < chosen.size(); j++) samples.add(EvalCollector.sample(x, logits, j, test.label(chosen.get(j))));
+            for (int j = 0; j < chosen.size(); j++) samples.add(EvalCollector.sample(x, logits, j, labels[chosen.get(j)]));
         }
         confusion = cm;
         gallery = samples;

@@ -30,6 +30,23 @@ public interface TrainListener {
     default void onTest(int epoch, Dataset test, Evaluation evaluation, Model model) {}
 
     /**
+     * After each epoch's pass over the test set, from a trainer that does not hold the test set itself (Spark's
+     * driver, whose executors evaluated it), instead of {@link #onTest}: each test image's label and top-1 class,
+     * and the raw pixels of some of the images.
+     *
+     * @param epoch     the 1-based epoch
+     * @param labels    [N] every test image's label, in test-set order
+     * @param predicted [N] every test image's top-1 class
+     * @param images    raw pixels (C·H·W, as the data set stores them, before normalisation) by test index: at least
+     *                  the first {@code org.conv4j.report.TrainingReport.GALLERY_PER_KIND} predicted right and the first
+     *                  as many predicted wrong
+     * @param itemShape an image's shape, [C, H, W]
+     * @param model     the model being trained; do not modify
+     */
+    default void onTestPredictions(int epoch, int[] labels, int[] predicted, java.util.Map<Integer, float[]> images, int[] itemShape,
+                                   Model model) {}
+
+    /**
      * Called after each epoch's evaluation and its metrics.csv row.
      *
      * @param metrics the epoch's figures

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -453,8 +454,23 @@ public final class SparkTrainer {
     private EpochMetrics evaluate(DataSource data, ShardPlan plan, DataFacts facts) {
         int epoch = state.epochsDone() + 1;
         model.network().setTraining(false);
-        double[] ve = data != null && facts.valSize() > 0 ? evaluateOn(data, plan, true, facts.valSize()) : null;
-        double[] te = data != null && facts.testSize() > 0 ? evaluateOn(data, plan, false, facts.testSize()) : null;
+        double[] ve = data != null && facts.valSize() > 0 ? sums(evaluateOn(data, plan, true, facts.valSize())) : null;
+        double[] te = null;
+        if (data != null && facts.testSize() > 0) {
+            List<EvalBatch> test = evaluateOn(data, plan, false, facts.testSize());
+            te = sums(test);
+            // The report's confusion matrix and gallery, as conv4j train's listeners get them from its own test pass.
+            int[] labels = new int[facts.testSize()], predicted = new int[facts.testSize()];
+            Map<Integer, float[]> images = new java.util.HashMap<>();
+            int at = 0;
+            for (EvalBatch b : test) {
+                System.arraycopy(b.labels(), 0, labels, at, b.size());
+                System.arraycopy(b.predicted(), 0, predicted, at, b.size());
+                at += b.size();
+                images.putAll(b.candidates());
+            }
+            for (TrainListener l : listeners) l.onTestPredictions(epoch, labels, predicted, images, facts.itemShape(), model);
+        }
         EpochTotals sums = state.totals();
         double seconds = state.elapsed();
         return new EpochMetrics(epoch, sums.meanLoss(), sums.accuracy(), sums.topKAccuracy(),
@@ -463,15 +479,23 @@ public final class SparkTrainer {
                 seconds, sums.seen() / seconds, optimizer.lr());
     }
 
+    /** {loss, accuracy, top-k accuracy} of a pass, summed over its batches in order as {@code Evaluation.of} does. */
+    private static double[] sums(List<EvalBatch> batches) {
+        double lossSum = 0;
+        long top1 = 0, topk = 0, n = 0;
+        for (EvalBatch b : batches) { lossSum += b.lossSum(); top1 += b.top1(); topk += b.topK(); n += b.size(); }
+        return new double[] {lossSum / n, (double) top1 / n, (double) topk / n};
+    }
+
     private static final int EVAL_BATCH = 500;
 
-    /** {loss, accuracy, top-k accuracy}, summed over 500-image batches in order as {@code Evaluation.of} does. */
-    private double[] evaluateOn(DataSource data, ShardPlan plan, boolean validation, int size) {
+    /** The pass's 500-image batches in order, each computed by one of the partitions. */
+    private List<EvalBatch> evaluateOn(DataSource data, ShardPlan plan, boolean validation, int size) {
         int batches = (size + EVAL_BATCH - 1) / EVAL_BATCH, parts = Math.min(plan.partitions(), batches);
         Broadcast<StepWeights> weights = sc.broadcast(new StepWeights(ModelState.values(params), ModelState.layerStates(model)));
         String spec = model.spec().toJsonText(), cfg = org.conv4j.io.Json.write(config.toJson());
-        int k = topK, threads = TaskThreads.share(sc.defaultParallelism(), parts);
-        List<double[]> rows;
+        int k = topK, threads = TaskThreads.share(sc.defaultParallelism(), parts), per = org.conv4j.report.TrainingReport.GALLERY_PER_KIND;
+        List<EvalBatch> rows;
         try {
             rows = new ArrayList<>(sc.parallelize(range(parts), parts).mapPartitionsWithIndex((p, ignored) -> TaskThreads.run(threads, () -> {
                 RunSpec rs = new RunSpec("eval", spec, cfg, data, plan);
@@ -480,7 +504,8 @@ public final class SparkTrainer {
                 m.network().setTraining(false);
                 TrainTest t = data.open();
                 Dataset set = validation ? validationPart(t.train(), rs.config()) : t.test();
-                List<double[]> out = new ArrayList<>();
+                List<EvalBatch> out = new ArrayList<>();
+                int right = 0, wrong = 0;
                 for (int bi = (int) ((long) p * batches / parts); bi < (long) (p + 1) * batches / parts; bi++) {
                     int from = bi * EVAL_BATCH, n = Math.min(EVAL_BATCH, set.size() - from);
                     Tensor x = new Tensor(n, set.channels(), set.height(), set.width());
@@ -493,18 +518,26 @@ public final class SparkTrainer {
                     Tensor logits = m.network().infer(x);
                     double l = (double) new CrossEntropyLoss().forward(logits, labels) * n;
                     int[] h = Metrics.hits(logits, labels, k);
-                    out.add(new double[] {bi, l, h[0], h[1], n});
+                    int[] predicted = new int[n];
+                    Map<Integer, float[]> candidates = new java.util.HashMap<>();
+                    for (int i = 0; i < n; i++) {
+                        predicted[i] = Metrics.argmax(logits, i);
+                        boolean isRight = predicted[i] == labels[i];
+                        if (isRight ? right++ < per : wrong++ < per) {
+                            float[] px = new float[set.itemSize()];
+                            set.copyImage(from + i, px, 0);
+                            candidates.put(from + i, px);
+                        }
+                    }
+                    out.add(new EvalBatch(bi, l, h[0], h[1], n, labels, predicted, candidates));
                 }
                 return out.iterator();
             }), false).collect());
         } finally {
             weights.destroy();
         }
-        rows.sort(Comparator.comparingDouble(r -> r[0]));
-        double lossSum = 0;
-        long top1 = 0, topk = 0, n = 0;
-        for (double[] r : rows) { lossSum += r[1]; top1 += (long) r[2]; topk += (long) r[3]; n += (long) r[4]; }
-        return new double[] {lossSum / n, (double) top1 / n, (double) topk / n};
+        rows.sort(Comparator.comparingInt(EvalBatch::batch));
+        return rows;
     }
 
     private void endEpoch(EpochMetrics m, double monitored) throws IOException {

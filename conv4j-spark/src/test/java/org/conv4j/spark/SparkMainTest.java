@@ -39,6 +39,10 @@ class SparkMainTest {
         // conv4j train's report page, with the Spark settings among its details.
         String html = Files.readString(run.resolve("report.html"));
         assertTrue(html.contains("on Spark") && html.contains("2 partitions, 2 shards"), "report.html lacks the run's title or settings");
+        // The test pass ran on the executors; its predictions and the gallery's images still reach the page.
+        assertTrue(html.contains("Confusion matrix and per-class metrics") && html.contains("Test images, right and wrong"),
+                "report.html lacks the confusion matrix or the gallery");
+        assertTrue(Files.exists(run.resolve("confusion.png")), "confusion.png");
         assertTrue(log.contains("report: " + run.resolve("report.html")), log);
         ModelFile.load(run.resolve("model.safetensors"));
         // --partitions 2 alone: S = P = 2, kept in the checkpoint, which fixes it for a resume.

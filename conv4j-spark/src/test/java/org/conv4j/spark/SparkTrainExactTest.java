@@ -247,6 +247,36 @@ class SparkTrainExactTest {
     }
 
     @Test
+    void theReportsConfusionMatrixAndGalleryAreConv4jTrains() throws Exception {
+        TrainConfig c = CONFIG.withShards(2);
+        List<String> names = List.of("0", "1", "2", "3");
+        // conv4j train --shards 2, its test pass in this JVM
+        TrainTest t = Datasets.load(data, ImageSpec.of(1, 8, 8));
+        Rng g = Rng.torch(c.seed());
+        Model core = TinyData.spec().build(g);
+        org.conv4j.report.ReportListener coreReport = new org.conv4j.report.ReportListener(tmp.resolve("report-core"), "core", names,
+                c.epochs(), java.util.Map.of(), core, List.of(), System.err);
+        new Trainer(core, c, g).addListener(coreReport).fit(t.train(), t.test());
+        // Spark: the executors' test pass
+        Rng g2 = Rng.torch(c.seed());
+        Model onSpark = TinyData.spec().build(g2);
+        org.conv4j.report.ReportListener sparkReport = new org.conv4j.report.ReportListener(tmp.resolve("report-spark"), "spark", names,
+                c.epochs(), java.util.Map.of(), onSpark, List.of(), System.err);
+        new SparkTrainer(sc, onSpark, c, g2).addListener(sparkReport).fit(DataSource.of(data.toString(), ImageSpec.of(1, 8, 8)), 2);
+        var a = coreReport.report().data(true);
+        var b = sparkReport.report().data(true);
+        assertEquals(40, java.util.Arrays.stream(a.confusion()).flatMapToInt(java.util.Arrays::stream).sum());
+        assertTrue(java.util.Arrays.deepEquals(a.confusion(), b.confusion()), "confusion matrices");
+        assertEquals(a.gallery().size(), b.gallery().size(), "gallery size");
+        for (int i = 0; i < a.gallery().size(); i++) {
+            assertEquals(a.gallery().get(i).label(), b.gallery().get(i).label(), "gallery image " + i + ": label");
+            assertArrayEquals(a.gallery().get(i).topClasses(), b.gallery().get(i).topClasses(), "gallery image " + i + ": classes");
+            assertArrayEquals(a.gallery().get(i).topProbs(), b.gallery().get(i).topProbs(), "gallery image " + i + ": probabilities");
+            assertArrayEquals(a.gallery().get(i).image().data(), b.gallery().get(i).image().data(), "gallery image " + i + ": pixels");
+        }
+    }
+
+    @Test
     void anUnreadableShardFailsNamingTheFile() throws Exception {
         Path bad = TinyData.write(tmp.resolve("bad"), 30, 10, 2);
         Files.write(bad.resolve("train-images-idx3-ubyte"), new byte[] {0, 0, 8, 3, 0, 0, 0, 30});
