@@ -129,7 +129,7 @@ public final class MaxPool2d implements Fusable {
     private Tensor infer(Tensor x, boolean relu) {
         WindowGeometry g = geometryFor(x);
         Tensor y = new Tensor(x.dim(0), x.dim(1), g.outH(), g.outW());
-        Pooling.maxForward(g, x.dim(0) * x.dim(1), x.data(), y.data(), new int[y.size()], relu);
+        Pooling.maxValues(g, x.dim(0) * x.dim(1), x.data(), y.data(), relu);
         return y;
     }
 

@@ -83,6 +83,26 @@ public final class Pooling {
     }
 
     /**
+     * Max pooling's values alone, for inference: bitwise {@link #maxForward(WindowGeometry, int, float[], float[], int[], boolean)}'s
+     * {@code out}. The common 2×2/stride-2 case skips the argmax entirely; other windows compute it into scratch.
+     *
+     * @param g      the window geometry, H×W → OH×OW
+     * @param planes N·C, the number of planes
+     * @param x      [N·C planes of H×W]
+     * @param out    [N·C planes of OH×OW], overwritten
+     * @param relu   pool max(x, 0) instead of x
+     */
+    public static void maxValues(WindowGeometry g, int planes, float[] x, float[] out, boolean relu) {
+        if (isPlain2x2(g)) {
+            int h = g.inH(), w = g.inW(), oh = g.outH(), ow = g.outW();
+            PoolKernels ew = Kernels.pool();
+            Parallel.forChunks(planes, grain(g), (lo, hi) -> ew.maxPool2x2Values(hi - lo, h, w, x, lo * h * w, out, lo * oh * ow, relu));
+            return;
+        }
+        maxForward(g, planes, x, out, new int[out.length], relu);
+    }
+
+    /**
      * {@link #maxForward} as a plain loop over windows and their cells in row-major order: the readable
      * reference the kernels above are tested against, and the path for what they do not take: dilation,
      * windows without an input cell (F takes any geometry), planes of 2^24 cells or more.

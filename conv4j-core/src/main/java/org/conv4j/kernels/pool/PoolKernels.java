@@ -24,6 +24,13 @@ public interface PoolKernels {
     void maxPool2x2(int planes, int h, int w, float[] x, int xOff, float[] out, int[] argmax, int oOff, boolean relu);
 
     /**
+     * {@link #maxPool2x2(int, int, int, float[], int, float[], int[], int, boolean)}'s values without the argmax,
+     * for inference: bitwise the same outputs (the same winner of every comparison, so also the sign of a zero
+     * and the payload of a NaN).
+     */
+    void maxPool2x2Values(int planes, int h, int w, float[] x, int xOff, float[] out, int oOff, boolean relu);
+
+    /**
      * The first pass of a max pool of any window, stride and padding, taken as rows then columns: for
      * each of the {@code h} rows of one plane of width w at x[xOff], and each output column ox of
      * {@code ow}, the maximum over the row's cells [ox·stride − pad, ox·stride − pad + k) ∩ [0, w).

@@ -106,6 +106,48 @@ public final class VectorPoolKernels implements PoolKernels {
         idx.add(plane).intoArray(argmax, o);
     }
 
+    @Override
+    public void maxPool2x2Values(int planes, int h, int w, float[] x, int xOff, float[] out, int oOff, boolean relu) {
+        // maxPool2x2's loop and comparisons without the index lanes: the same winners, so the same bits.
+        float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
+        int oh = h / 2, ow = w / 2, used = 2 * ow;
+        int oEnd = oOff + planes * oh * ow, xLimit = x.length - w - 2 * V;
+        for (int pl = 0; pl < planes; pl++) {
+            int plane = xOff + pl * h * w, o = oOff + pl * oh * ow;
+            for (int oy = 0; oy < oh; oy++, o += ow) {
+                int top = plane + 2 * oy * w;
+                for (int j = 0; j < used; j += 2 * V) {
+                    if (top + j > xLimit || o + j / 2 + V > oEnd) {
+                        ScalarPoolKernels.maxPool2x2RowValues(x, top, w, j / 2, ow, out, o, relu);
+                        break;
+                    }
+                    poolSliceValues(x, top + j, w, floor, out, o + j / 2);
+                }
+            }
+        }
+    }
+
+    /** {@link #poolSlice}'s values: V outputs from the 2×(2V) inputs at x[at] and x[at + w]. */
+    private static void poolSliceValues(float[] x, int at, int w, float floor, float[] out, int o) {
+        FloatVector t0 = FloatVector.fromArray(S, x, at);
+        FloatVector t1 = FloatVector.fromArray(S, x, at + V);
+        FloatVector b0 = FloatVector.fromArray(S, x, at + w);
+        FloatVector b1 = FloatVector.fromArray(S, x, at + w + V);
+        t0 = t0.blend(0f, t0.lt(floor));
+        t1 = t1.blend(0f, t1.lt(floor));
+        b0 = b0.blend(0f, b0.lt(floor));
+        b1 = b1.blend(0f, b1.lt(floor));
+        FloatVector tl = EVEN.selectFrom(t0, t1), tr = ODD.selectFrom(t0, t1);
+        VectorMask<Float> takeR = tr.compare(VectorOperators.GT, tl).or(tr.compare(VectorOperators.NE, tr).andNot(tl.compare(VectorOperators.NE, tl)));
+        FloatVector tBest = tl.blend(tr, takeR);
+        FloatVector bl = EVEN.selectFrom(b0, b1), br = ODD.selectFrom(b0, b1);
+        VectorMask<Float> takeBr = br.compare(VectorOperators.GT, bl).or(br.compare(VectorOperators.NE, br).andNot(bl.compare(VectorOperators.NE, bl)));
+        FloatVector bBest = bl.blend(br, takeBr);
+        VectorMask<Float> takeB = bBest.compare(VectorOperators.GT, tBest)
+                .or(bBest.compare(VectorOperators.NE, bBest).andNot(tBest.compare(VectorOperators.NE, tBest)));
+        tBest.blend(bBest, takeB).intoArray(out, o);
+    }
+
     /** Lane indices 0, 1, 2, …: the cells of V windows one apart. */
     private static final FloatVector IOTA = FloatVector.fromArray(S, lanes(0, 1), 0);
 

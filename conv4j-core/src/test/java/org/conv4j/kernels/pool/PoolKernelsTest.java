@@ -97,4 +97,44 @@ class PoolKernelsTest {
             assertArrayEquals(Arrays.copyOfRange(a2, 1, outs + 1), Arrays.copyOfRange(a1, 1, outs + 1), "argmax " + where);
         }
     }
+
+    @Test
+    void maxPool2x2ValuesAreTheArgmaxKernelsOutputsBitForBit() {
+        // Every bit: ±0 ties (which zero wins), NaN payloads (which NaN wins), ReLU's floor; two adjacent ranges
+        // (as Pooling's chunks call it) with sentinels around and between them.
+        int[][] sizes = {{1, 1}, {2, 2}, {3, 5}, {13, 13}, {14, 14}, {28, 28}, {7, 41}, {6, 33}, {4, 70}, {9, 207}};
+        Rng rng = new Rng(11);
+        int nanA = 0x7fc00001, nanB = 0xffc00abc;
+        for (boolean relu : new boolean[] {false, true}) {
+            for (int[] hw : sizes) {
+                int h = hw[0], w = hw[1], planes = 5, split = 2, off = 3, slack = 4 * Lanes.SPECIES.length() + w;
+                float[] x = new float[off + planes * h * w + slack];
+                for (int i = 0; i < x.length; i++) {
+                    int kind = rng.nextInt(12);
+                    x[i] = switch (kind) {
+                        case 0, 1 -> 0f;
+                        case 2, 3 -> -0f;
+                        case 4 -> Float.intBitsToFloat(nanA);
+                        case 5 -> Float.intBitsToFloat(nanB);
+                        case 6, 7 -> 1f;
+                        default -> rng.nextFloat() - 0.5f;
+                    };
+                }
+                int per = (h / 2) * (w / 2), outs = planes * per;
+                for (PoolKernels e : new PoolKernels[] {vec, ref}) {
+                    float[] want = new float[outs + 2], got = new float[outs + 2];
+                    Arrays.fill(got, -9f);
+                    ref.maxPool2x2(planes, h, w, x, off, want, new int[outs + 2], 1, relu);
+                    e.maxPool2x2Values(planes - split, h, w, x, off + split * h * w, got, 1 + split * per, relu);
+                    e.maxPool2x2Values(split, h, w, x, off, got, 1, relu);
+                    String where = e.name() + " " + h + "x" + w + (relu ? " relu" : "");
+                    assertEquals(-9f, got[0], "before the output " + where);
+                    assertEquals(-9f, got[outs + 1], "after the output " + where);
+                    for (int o = 1; o <= outs; o++) {
+                        assertEquals(Float.floatToRawIntBits(want[o]), Float.floatToRawIntBits(got[o]), where + " output " + (o - 1));
+                    }
+                }
+            }
+        }
+    }
 }
