@@ -16,8 +16,8 @@ import org.conv4j.tensor.WindowGeometry;
  * phase b holds the padded columns b, b + sW, b + 2sW, … of each row, so output column ow's tap at padded
  * column ow·sW + jd (jd = j·dilW) is column ow + jd / sW of phase jd mod sW, and V neighbouring outputs
  * read V consecutive floats. Rows need no phases: output row oh reads padded row oh·sH + i·dilH. The phase
- * rows are wide enough that the last vector of a row reads zeros, never the next row's pixels; a row is
- * computed into a scratch row of whole vectors and its OW outputs copied out.
+ * rows are wide enough that the last vector of a row reads zeros, never the next row's pixels; its extra
+ * lanes are stored over the next output row's start and rewritten by it (see {@code channel}).
  *
  * <p>Every output is {@link ScalarDepthwiseConv}'s operations (a chain of FMAs from zero over the taps in
  * (i, j) order, then the bias), so the two agree bit for bit. Tasks are (image, channel) pairs, independent
@@ -60,9 +60,8 @@ final class VectorDepthwiseConv {
             }
         }
         int grain = Math.max(1, Math.min(16, tasks / (4 * Parallel.threads())));
-        int rowFloats = roundUp(outW, V);
         Parallel.forChunks(tasks, grain, (lo, hi) -> {
-            float[] xp = ws.take(sW * phaseSize), rowOut = ws.take(rowFloats);
+            float[] xp = ws.take(sW * phaseSize), rowOut = ws.take(V);
             for (int task = lo; task < hi; task++) {
                 int ch = task % channels;
                 pad(x, task * inH * inW, inH, inW, g.padTop(), g.padLeft(), sW, rows, pitch, xp);
@@ -74,63 +73,81 @@ final class VectorDepthwiseConv {
     }
 
     /**
-     * One channel's outputs from its padded phase planes: each output row as whole vectors into {@code rowOut}
-     * (the last one's extra lanes read zeros and are dropped), then copied out, plus the bias when there is one.
-     * A method of its own, with no branch or mask in the loops, so that C2 compiles it once and keeps it.
+     * One channel's outputs from its padded phase planes. The plane's outputs are a grid of OH rows by
+     * ⌈OW / V⌉ vectors; four vectors of it at a time, in row-major order, carry four independent FMA chains
+     * (one chain would wait on the FMA's latency at every tap): four along a wide row, or the same column of
+     * four narrow rows (14 or 7 outputs wide). A vector that runs past its row's end stores its extra lanes on
+     * the next row's first outputs, which are computed and stored later; only the plane's last row ends in a
+     * copy, so no store leaves the plane. The bias is added after the chain, or −0 without one (x + −0 = x for
+     * every x, −0 and NaN included), as the scalar reference adds it. A method of its own, with no branch in
+     * the tap loops, so that C2 compiles it once and keeps it.
      */
     private static void channel(float[] xp, float[] w, int wAt, int[] tapAt, int outH, int outW, int rowStep,
                                 float[] rowOut, float[] b, int ch, float[] out, int outPlane) {
-        int taps = tapAt.length, rowFloats = roundUp(outW, V);
-        for (int oh = 0; oh < outH; oh++) {
-            int row = oh * rowStep, ow = 0;
-            // Four vectors at a time: four independent FMA chains hide the FMA's latency (one chain per
-            // vector would wait on each step). Every output keeps its own chain, so the bits do not change.
-            for (; ow + 4 * V <= rowFloats; ow += 4 * V) {
-                FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-                for (int t = 0; t < taps; t++) {
-                    FloatVector wv = FloatVector.broadcast(S, w[wAt + t]);
-                    int at = tapAt[t] + row + ow;
-                    a0 = wv.fma(FloatVector.fromArray(S, xp, at), a0);
-                    a1 = wv.fma(FloatVector.fromArray(S, xp, at + V), a1);
-                    a2 = wv.fma(FloatVector.fromArray(S, xp, at + 2 * V), a2);
-                    a3 = wv.fma(FloatVector.fromArray(S, xp, at + 3 * V), a3);
-                }
-                a0.intoArray(rowOut, ow);
-                a1.intoArray(rowOut, ow + V);
-                a2.intoArray(rowOut, ow + 2 * V);
-                a3.intoArray(rowOut, ow + 3 * V);
+        int taps = tapAt.length, nv = (outW + V - 1) / V, cells = outH * nv;
+        FloatVector bias = FloatVector.broadcast(S, b == null ? -0f : b[ch]);
+        int planeEnd = outPlane + outH * outW;
+        int q = 0;
+        for (; q + 4 <= cells; q += 4) {
+            int r0 = q / nv, c0 = q - r0 * nv, r1 = (q + 1) / nv, c1 = q + 1 - r1 * nv;
+            int r2 = (q + 2) / nv, c2 = q + 2 - r2 * nv, r3 = (q + 3) / nv, c3 = q + 3 - r3 * nv;
+            int x0 = r0 * rowStep + c0 * V, x1 = r1 * rowStep + c1 * V, x2 = r2 * rowStep + c2 * V, x3 = r3 * rowStep + c3 * V;
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+            for (int t = 0; t < taps; t++) {
+                FloatVector wv = FloatVector.broadcast(S, w[wAt + t]);
+                int at = tapAt[t];
+                a0 = wv.fma(FloatVector.fromArray(S, xp, at + x0), a0);
+                a1 = wv.fma(FloatVector.fromArray(S, xp, at + x1), a1);
+                a2 = wv.fma(FloatVector.fromArray(S, xp, at + x2), a2);
+                a3 = wv.fma(FloatVector.fromArray(S, xp, at + x3), a3);
             }
-            for (; ow < rowFloats; ow += V) {
-                FloatVector acc = FloatVector.zero(S);
-                for (int t = 0; t < taps; t++) {
-                    acc = FloatVector.broadcast(S, w[wAt + t]).fma(FloatVector.fromArray(S, xp, tapAt[t] + row + ow), acc);
-                }
-                acc.intoArray(rowOut, ow);
+            store(a0.add(bias), out, outPlane + r0 * outW + c0 * V, planeEnd, rowOut);
+            store(a1.add(bias), out, outPlane + r1 * outW + c1 * V, planeEnd, rowOut);
+            store(a2.add(bias), out, outPlane + r2 * outW + c2 * V, planeEnd, rowOut);
+            store(a3.add(bias), out, outPlane + r3 * outW + c3 * V, planeEnd, rowOut);
+        }
+        for (; q < cells; q++) {
+            int r = q / nv, c = q - r * nv, x0 = r * rowStep + c * V;
+            FloatVector acc = FloatVector.zero(S);
+            for (int t = 0; t < taps; t++) {
+                acc = FloatVector.broadcast(S, w[wAt + t]).fma(FloatVector.fromArray(S, xp, tapAt[t] + x0), acc);
             }
-            int at = outPlane + oh * outW;
-            if (b == null) {
-                System.arraycopy(rowOut, 0, out, at, outW);
-            } else {
-                float add = b[ch];
-                for (int x = 0; x < outW; x++) out[at + x] = rowOut[x] + add;
-            }
+            store(acc.add(bias), out, outPlane + r * outW + c * V, planeEnd, rowOut);
+        }
+    }
+
+    /** Stores V outputs at out[o], or, where they would pass the plane's end, those before it (through {@code tmp}). */
+    private static void store(FloatVector v, float[] out, int o, int planeEnd, float[] tmp) {
+        if (o + V <= planeEnd) {
+            v.intoArray(out, o);
+        } else {
+            v.intoArray(tmp, 0);
+            System.arraycopy(tmp, 0, out, o, planeEnd - o);
         }
     }
 
     /**
      * xp [sW][rows][pitch] = the channel src [inH, inW] at (padTop, padLeft) in a zero-padded image, padded
-     * column x stored in phase x mod sW at column x / sW.
+     * column x stored in phase x mod sW at column x / sW. With stride 1 only the border is zeroed: the
+     * interior is overwritten.
      */
     private static void pad(float[] src, int off, int inH, int inW, int padTop, int padLeft, int sW, int rows,
                             int pitch, float[] xp) {
+        if (sW == 1) {
+            Arrays.fill(xp, 0, padTop * pitch, 0f);
+            for (int h = 0; h < inH; h++) {
+                int row = (padTop + h) * pitch;
+                Arrays.fill(xp, row, row + padLeft, 0f);
+                System.arraycopy(src, off + h * inW, xp, row + padLeft, inW);
+                Arrays.fill(xp, row + padLeft + inW, row + pitch, 0f);
+            }
+            Arrays.fill(xp, (padTop + inH) * pitch, rows * pitch, 0f);
+            return;
+        }
         Arrays.fill(xp, 0, sW * rows * pitch, 0f);
         int phaseSize = rows * pitch;
         for (int h = 0; h < inH; h++) {
             int from = off + h * inW, row = (padTop + h) * pitch;
-            if (sW == 1) {
-                System.arraycopy(src, from, xp, row + padLeft, inW);
-                continue;
-            }
             // Padded column px = padLeft + xc goes to phase px mod sW, column px / sW: both stepped, not divided.
             int phase = padLeft % sW, col = padLeft / sW;
             for (int xc = 0; xc < inW; xc++) {
