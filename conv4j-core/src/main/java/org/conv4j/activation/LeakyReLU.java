@@ -55,6 +55,12 @@ public final class LeakyReLU implements Layer {
         return y;
     }
 
+    @Override
+    public Tensor inferInPlace(Tensor x) {
+        apply(x.data(), x.data());
+        return x;
+    }
+
     private void apply(float[] xs, float[] y) {
         ActivationKernels ew = Kernels.activation();
         ActivationLoops.forRange(xs.length, (lo, hi) -> ew.leakyReluForward(hi - lo, slope, xs, lo, y, lo));

@@ -46,6 +46,17 @@ abstract class PointwiseActivation implements Layer {
         return y;
     }
 
+    /** Computes in place when its forward loop reads each x[i] before it writes y[i] ({@link #inPlaceSafe}). */
+    @Override
+    public final Tensor inferInPlace(Tensor x) {
+        if (!inPlaceSafe()) return infer(x);
+        apply(x.data(), x.data());
+        return x;
+    }
+
+    /** Whether {@link #forwardRange} may take y = x: true unless a subclass's loop reads x after writing y. */
+    boolean inPlaceSafe() { return true; }
+
     private void apply(float[] xs, float[] y) {
         ActivationLoops.forRange(xs.length, (lo, hi) -> forwardRange(xs, y, lo, hi));
     }

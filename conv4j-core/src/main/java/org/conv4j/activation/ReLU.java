@@ -40,6 +40,12 @@ public final class ReLU implements Layer {
         return y;
     }
 
+    @Override
+    public Tensor inferInPlace(Tensor x) {
+        apply(x.data(), x.data());
+        return x;
+    }
+
     private static void apply(float[] x, float[] y) {
         var k = Kernels.activation(); // NaN stays NaN, as in torch, so divergence shows
         ActivationLoops.forRange(x.length, (lo, hi) -> k.reluForward(hi - lo, x, lo, y, lo));

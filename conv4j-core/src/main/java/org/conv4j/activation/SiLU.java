@@ -16,6 +16,9 @@ public final class SiLU extends PointwiseActivation {
     public SiLU() {}
 
     @Override
+    boolean inPlaceSafe() { return false; }   // the sigmoid goes to y first, then y = x·y reads x again
+
+    @Override
     void forwardRange(float[] x, float[] y, int from, int to) {
         Kernels.activation().sigmoidForward(to - from, x, from, y, null, from);
         for (int i = from; i < to; i++) {

@@ -66,6 +66,18 @@ public interface Layer {
     Tensor infer(Tensor x);
 
     /**
+     * {@link #infer}, free to overwrite x's values and return x itself: for a caller that owns x (no one else
+     * holds its values) and has no further use for it, such as a container handing one layer's output to the
+     * next. Element-wise activations compute in place, saving a new tensor and a pass over memory; the default
+     * is {@code infer(x)}. The result's values are bitwise {@code infer}'s.
+     *
+     * @param x the input batch, which the call may overwrite
+     * @return the output: x itself or a new tensor
+     * @throws org.conv4j.tensor.ShapeException naming the layer if x has a shape it cannot take
+     */
+    default Tensor inferInPlace(Tensor x) { return infer(x); }
+
+    /**
      * Output shape of one item (without the batch dimension) for an item of shape {@code in}.
      *
      * @param in the item shape, e.g. [C, H, W]

@@ -404,13 +404,27 @@ public final class Graph implements Container {
         for (int i = 0; i < nodes.size(); i++) {
             Node n = nodes.get(i);
             try {
-                values[i + 1] = n.layer() != null ? n.layer().infer(values[reads[i][0]]) : n.merge().infer(gather(values, reads[i]));
+                values[i + 1] = n.layer() == null ? n.merge().infer(gather(values, reads[i]))
+                        : owned(values, reads[i][0], i, x.data()) ? n.layer().inferInPlace(values[reads[i][0]]) : n.layer().infer(values[reads[i][0]]);
             } catch (ShapeException e) {
                 throw nodeError(i, values, e);
             }
             for (int v : reads[i]) if (lastRead[v] == i && v != outputId) values[v] = null;  // lets a large map go early
         }
         return values[outputId];
+    }
+
+    /**
+     * Whether node i may overwrite value v, its single input: v is not the graph's input or output, node i
+     * reads it last, and neither the caller's input nor another value still held shares its array (a
+     * Flatten's view).
+     */
+    private boolean owned(Tensor[] values, int v, int i, float[] callers) {
+        if (v == 0 || v == outputId || lastRead[v] != i) return false;
+        float[] data = values[v].data();
+        if (data == callers) return false;
+        for (int u = 0; u < values.length; u++) if (u != v && values[u] != null && values[u].data() == data) return false;
+        return true;
     }
 
     private static List<Tensor> gather(Tensor[] values, int[] ids) {

@@ -118,7 +118,10 @@ public final class Sequential implements Container {
 
     @Override
     public Tensor infer(Tensor x) {
-        for (Fusion.Stage s : stages) x = s.layer().infer(x);
+        // The caller's x is never written; a stage's output, which only the next stage reads, may be
+        // (an element-wise activation then works in place). A view of the input (Flatten) shares its array.
+        float[] callers = x.data();
+        for (Fusion.Stage s : stages) x = x.data() == callers ? s.layer().infer(x) : s.layer().inferInPlace(x);
         return x;
     }
 
