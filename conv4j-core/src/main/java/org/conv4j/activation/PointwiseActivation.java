@@ -54,7 +54,10 @@ abstract class PointwiseActivation implements Layer {
         return x;
     }
 
-    /** Whether {@link #forwardRange} may take y = x: true unless a subclass's loop reads x after writing y. */
+    /**
+     * Whether {@link #forwardRange} may take y = x: true unless a subclass's loop reads an x[i] after writing
+     * y[i] (every loop here reads x[i] first).
+     */
     boolean inPlaceSafe() { return true; }
 
     private void apply(float[] xs, float[] y) {

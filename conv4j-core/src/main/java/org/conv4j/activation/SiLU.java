@@ -15,15 +15,20 @@ public final class SiLU extends PointwiseActivation {
     /** A SiLU layer; it has no settings and no parameters. */
     public SiLU() {}
 
-    @Override
-    boolean inPlaceSafe() { return false; }   // the sigmoid goes to y first, then y = x·y reads x again
+    /** σ(x) of a block, before the products: a scratch row per thread, so y may be x (in-place inference). */
+    private static final int BLOCK = 1024;
+    private static final ThreadLocal<float[]> SIGMOIDS = ThreadLocal.withInitial(() -> new float[BLOCK]);
 
     @Override
     void forwardRange(float[] x, float[] y, int from, int to) {
-        Kernels.activation().sigmoidForward(to - from, x, from, y, null, from);
-        for (int i = from; i < to; i++) {
-            float v = x[i];
-            y[i] = v > -80f ? v * y[i] : (float) (v * sigmoid(v));   // NaN takes the double path and stays NaN
+        float[] s = SIGMOIDS.get();
+        for (int b = from; b < to; b += BLOCK) {
+            int n = Math.min(BLOCK, to - b);
+            Kernels.activation().sigmoidForward(n, x, b, s, null, 0);
+            for (int i = 0; i < n; i++) {
+                float v = x[b + i];
+                y[b + i] = v > -80f ? v * s[i] : (float) (v * sigmoid(v));   // NaN takes the double path and stays NaN
+            }
         }
     }
 
