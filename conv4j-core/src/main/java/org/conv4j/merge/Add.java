@@ -60,6 +60,16 @@ public final class Add implements Merge {
         return y;
     }
 
+    /** The sum into the first input when it already has the output's shape (a residual add): same order, same bits. */
+    @Override
+    public Tensor inferInPlace(List<Tensor> xs) {
+        Broadcast p = inferPlan;
+        if (p == null || !p.fits(xs)) inferPlan = p = plan(xs);
+        if (p.maps()[0] != null || !java.util.Arrays.equals(xs.get(0).shape(), p.out())) return infer(xs);
+        sum(p, xs, xs.get(0).data());   // y = x0 is then the copy sum() starts with
+        return xs.get(0);
+    }
+
     private Broadcast plan(List<Tensor> xs) {
         if (xs.size() < 2) throw new IllegalArgumentException(describe() + ": needs at least 2 inputs, got " + xs.size());
         Broadcast p = plan;
@@ -74,7 +84,7 @@ public final class Add implements Merge {
             int[] map = p.maps()[k];
             int xItem = p.items()[k];
             if (map == null && k == 0) {
-                System.arraycopy(x, 0, y, 0, y.length);
+                if (x != y) System.arraycopy(x, 0, y, 0, y.length);
             } else if (map == null) {
                 for (int i = 0; i < y.length; i++) y[i] += x[i];
             } else {

@@ -48,6 +48,17 @@ public interface Merge {
     Tensor infer(List<Tensor> xs);
 
     /**
+     * {@link #infer}, free to overwrite the first input's values and return it: for a caller that owns
+     * {@code xs.get(0)} (no one else holds its values, no other input shares its array) and has no further use
+     * for it. The default is {@code infer(xs)}; the result's values are bitwise {@code infer}'s.
+     *
+     * @param xs the inputs, each [N, ...]; the first may be overwritten
+     * @return the output: the first input itself or a new tensor
+     * @throws org.conv4j.tensor.ShapeException if the inputs' shapes do not fit together
+     */
+    default Tensor inferInPlace(List<Tensor> xs) { return infer(xs); }
+
+    /**
      * The output's item shape for inputs of these item shapes.
      *
      * @param in the inputs' item shapes, without N

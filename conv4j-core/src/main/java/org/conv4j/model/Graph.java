@@ -404,7 +404,9 @@ public final class Graph implements Container {
         for (int i = 0; i < nodes.size(); i++) {
             Node n = nodes.get(i);
             try {
-                values[i + 1] = n.layer() == null ? n.merge().infer(gather(values, reads[i]))
+                values[i + 1] = n.layer() == null
+                        ? owned(values, reads[i][0], i, x.data()) && once(reads[i]) ? n.merge().inferInPlace(gather(values, reads[i]))
+                                : n.merge().infer(gather(values, reads[i]))
                         : owned(values, reads[i][0], i, x.data()) ? n.layer().inferInPlace(values[reads[i][0]]) : n.layer().infer(values[reads[i][0]]);
             } catch (ShapeException e) {
                 throw nodeError(i, values, e);
@@ -424,6 +426,12 @@ public final class Graph implements Container {
         float[] data = values[v].data();
         if (data == callers) return false;
         for (int u = 0; u < values.length; u++) if (u != v && values[u] != null && values[u].data() == data) return false;
+        return true;
+    }
+
+    /** Whether the first of a node's inputs is not among its others (Add(x, x) must not write x as it reads it). */
+    private static boolean once(int[] ids) {
+        for (int k = 1; k < ids.length; k++) if (ids[k] == ids[0]) return false;
         return true;
     }
 

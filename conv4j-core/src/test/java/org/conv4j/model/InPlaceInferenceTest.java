@@ -74,6 +74,17 @@ class InPlaceInferenceTest {
                 Graph.Node.of("sum", new Add(), "r6", "c"),
                 Graph.Node.of("out", new ReLU(), "sum")), "out");
         check(g, input(11, 2, 2, 5, 5), "graph");
+        // Adds into their first input where it is owned: a residual add, a value added to itself, and a first
+        // input smaller than the output (broadcast: a new tensor).
+        Graph adds = new Graph(List.of(
+                Graph.Node.of("c", conv(2, 2, 13), "input"),
+                Graph.Node.of("twice", new Add(), "c", "c"),
+                Graph.Node.of("d", conv(2, 2, 14), "twice"),
+                Graph.Node.of("res", new Add(), "d", "twice"),
+                Graph.Node.of("pool", new org.conv4j.pool.GlobalAvgPool2d(), "res"),
+                Graph.Node.of("wide", new Add(), "pool", "res"),
+                Graph.Node.of("out", new ReLU(), "wide")), "out");
+        check(adds, input(15, 2, 2, 5, 5), "adds");
         // An activation on a view of the graph's input, which the graph reads again after it.
         Graph onInput = new Graph(List.of(
                 Graph.Node.of("flat", new Flatten(), "input"),
