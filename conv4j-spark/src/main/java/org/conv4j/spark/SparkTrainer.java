@@ -91,8 +91,8 @@ public final class SparkTrainer {
 
     private TrainingState state;
     private DataLoader loader;
-    private long augmentationSeed;
-    private volatile boolean stopRequested;   // the loader's: the executors draw each image's augmentation from it
+    private long augmentationSeed;   // the loader's: the executors draw each image's augmentation from it
+    private volatile boolean stopRequested;
     private TrainStep trainStep;
     private int topK;
 
