@@ -54,6 +54,16 @@ public final class Mul implements Merge {
         return y;
     }
 
+    /** The product into the first input when it already has the output's shape (x · gate): same bits. */
+    @Override
+    public Tensor inferInPlace(List<Tensor> xs) {
+        Broadcast p = inferPlan;
+        if (p == null || !p.fits(xs)) inferPlan = p = plan(xs);
+        if (p.maps()[0] != null || !java.util.Arrays.equals(xs.get(0).shape(), p.out())) return infer(xs);
+        product(p, xs.get(0).data(), xs.get(1).data(), xs.get(0).data());   // each y[i] is written after its a[i] is read
+        return xs.get(0);
+    }
+
     private Broadcast plan(List<Tensor> xs) {
         if (xs.size() != 2) throw new IllegalArgumentException(describe() + ": takes 2 inputs, got " + xs.size());
         Broadcast p = plan;

@@ -75,7 +75,7 @@ class InPlaceInferenceTest {
                 Graph.Node.of("out", new ReLU(), "sum")), "out");
         check(g, input(11, 2, 2, 5, 5), "graph");
         // Adds into their first input where it is owned: a residual add, a value added to itself, and a first
-        // input smaller than the output (broadcast: a new tensor).
+        // input smaller than the output (broadcast: a new tensor); a product by a broadcast gate (SE blocks).
         Graph adds = new Graph(List.of(
                 Graph.Node.of("c", conv(2, 2, 13), "input"),
                 Graph.Node.of("twice", new Add(), "c", "c"),
@@ -83,7 +83,9 @@ class InPlaceInferenceTest {
                 Graph.Node.of("res", new Add(), "d", "twice"),
                 Graph.Node.of("pool", new org.conv4j.pool.GlobalAvgPool2d(), "res"),
                 Graph.Node.of("wide", new Add(), "pool", "res"),
-                Graph.Node.of("out", new ReLU(), "wide")), "out");
+                Graph.Node.of("gate", new org.conv4j.activation.Sigmoid(), "pool"),
+                Graph.Node.of("scaled", new org.conv4j.merge.Mul(), "wide", "gate"),
+                Graph.Node.of("out", new ReLU(), "scaled")), "out");
         check(adds, input(15, 2, 2, 5, 5), "adds");
         // An activation on a view of the graph's input, which the graph reads again after it.
         Graph onInput = new Graph(List.of(
