@@ -53,8 +53,7 @@ public final class Add implements Merge {
 
     @Override
     public Tensor infer(List<Tensor> xs) {
-        Broadcast p = inferPlan;
-        if (p == null || !p.fits(xs)) inferPlan = p = plan(xs);
+        Broadcast p = inferPlan(xs);
         Tensor y = new Tensor(p.out());
         sum(p, xs, y.data());
         return y;
@@ -63,11 +62,17 @@ public final class Add implements Merge {
     /** The sum into the first input when it already has the output's shape (a residual add): same order, same bits. */
     @Override
     public Tensor inferInPlace(List<Tensor> xs) {
-        Broadcast p = inferPlan;
-        if (p == null || !p.fits(xs)) inferPlan = p = plan(xs);
+        Broadcast p = inferPlan(xs);
         if (p.maps()[0] != null || !java.util.Arrays.equals(xs.get(0).shape(), p.out())) return infer(xs);
         sum(p, xs, xs.get(0).data());   // y = x0 is then the copy sum() starts with
         return xs.get(0);
+    }
+
+    /** The last inference plan if it fits these inputs, else a new one, kept for the next call. */
+    private Broadcast inferPlan(List<Tensor> xs) {
+        Broadcast p = inferPlan;
+        if (p == null || !p.fits(xs)) inferPlan = p = plan(xs);
+        return p;
     }
 
     private Broadcast plan(List<Tensor> xs) {

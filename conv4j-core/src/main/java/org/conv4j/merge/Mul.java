@@ -47,8 +47,7 @@ public final class Mul implements Merge {
 
     @Override
     public Tensor infer(List<Tensor> xs) {
-        Broadcast p = inferPlan;
-        if (p == null || !p.fits(xs)) inferPlan = p = plan(xs);
+        Broadcast p = inferPlan(xs);
         Tensor y = new Tensor(p.out());
         product(p, xs.get(0).data(), xs.get(1).data(), y.data());
         return y;
@@ -57,11 +56,17 @@ public final class Mul implements Merge {
     /** The product into the first input when it already has the output's shape (x · gate): same bits. */
     @Override
     public Tensor inferInPlace(List<Tensor> xs) {
-        Broadcast p = inferPlan;
-        if (p == null || !p.fits(xs)) inferPlan = p = plan(xs);
+        Broadcast p = inferPlan(xs);
         if (p.maps()[0] != null || !java.util.Arrays.equals(xs.get(0).shape(), p.out())) return infer(xs);
         product(p, xs.get(0).data(), xs.get(1).data(), xs.get(0).data());   // each y[i] is written after its a[i] is read
         return xs.get(0);
+    }
+
+    /** The last inference plan if it fits these inputs, else a new one, kept for the next call. */
+    private Broadcast inferPlan(List<Tensor> xs) {
+        Broadcast p = inferPlan;
+        if (p == null || !p.fits(xs)) inferPlan = p = plan(xs);
+        return p;
     }
 
     private Broadcast plan(List<Tensor> xs) {

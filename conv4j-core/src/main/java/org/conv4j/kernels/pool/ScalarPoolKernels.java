@@ -14,36 +14,12 @@ public final class ScalarPoolKernels implements PoolKernels {
 
     @Override
     public void maxPool2x2Values(int planes, int h, int w, float[] x, int xOff, float[] out, int oOff, boolean relu) {
-        int oh = h / 2, ow = w / 2;
-        for (int pl = 0; pl < planes; pl++) {
-            for (int oy = 0; oy < oh; oy++) {
-                maxPool2x2RowValues(x, xOff + pl * h * w + 2 * oy * w, w, 0, ow, out, oOff + (pl * oh + oy) * ow, relu);
-            }
-        }
-    }
-
-    /** {@link #maxPool2x2Row} without the argmax: the same comparisons in the same order. */
-    static void maxPool2x2RowValues(float[] x, int top, int w, int ox0, int ox1, float[] out, int o, boolean relu) {
-        for (int ox = ox0; ox < ox1; ox++) {
-            float best = 0f;
-            boolean first = true;
-            for (int dy = 0; dy < 2; dy++) {
-                for (int dx = 0; dx < 2; dx++) {
-                    float v = x[top + dy * w + 2 * ox + dx];
-                    if (relu && v < 0f) v = 0f;   // ReLU's rule: −0 and NaN stay
-                    if (first || v > best || Float.isNaN(v) && !Float.isNaN(best)) {
-                        best = v;
-                        first = false;
-                    }
-                }
-            }
-            out[o + ox] = best;
-        }
+        maxPool2x2(planes, h, w, x, xOff, out, null, oOff, relu);   // the row loop skips a null argmax
     }
 
     /**
      * Outputs ox0..ox1-1 of one output row of {@link #maxPool2x2}: the window's top row starts at x[top],
-     * its bottom row at x[top + w], and output ox goes to out[o + ox] and argmax[o + ox].
+     * its bottom row at x[top + w], and output ox goes to out[o + ox] and, unless argmax is null, argmax[o + ox].
      */
     static void maxPool2x2Row(float[] x, int top, int w, int ox0, int ox1, float[] out, int[] argmax, int o, boolean relu) {
         for (int ox = ox0; ox < ox1; ox++) {
@@ -61,7 +37,7 @@ public final class ScalarPoolKernels implements PoolKernels {
                 }
             }
             out[o + ox] = best;
-            argmax[o + ox] = at;
+            if (argmax != null) argmax[o + ox] = at;
         }
     }
 

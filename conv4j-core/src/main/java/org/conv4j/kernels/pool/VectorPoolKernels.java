@@ -118,7 +118,7 @@ public final class VectorPoolKernels implements PoolKernels {
                 int top = plane + 2 * oy * w;
                 for (int j = 0; j < used; j += 2 * V) {
                     if (top + j > xLimit || o + j / 2 + V > oEnd) {
-                        ScalarPoolKernels.maxPool2x2RowValues(x, top, w, j / 2, ow, out, o, relu);
+                        ScalarPoolKernels.maxPool2x2Row(x, top, w, j / 2, ow, out, null, o, relu);
                         break;
                     }
                     poolSliceValues(x, top + j, w, floor, out, o + j / 2);
