@@ -8,7 +8,10 @@
 #   4. torch_fmnist.py 2, conv4j train --epochs 2, conv4j eval;
 #   5. djl/run.sh 1 (skipped with SKIP_DJL=1), torch_fmnist.py 1, conv4j train --epochs 1;
 #   6. compare_conv.sh 2, twice;
-#   7. the other layers (pooling, activations, batch norm): LayerTimes and torch_layers.py alternating, twice.
+#   7. the other layers (pooling, activations, batch norm): LayerTimes and torch_layers.py alternating, twice;
+#   8. the recipe model (BN, dropout, AdamW, one-cycle, flips, batch 128): torch_fmnist_recipe.py 1 beside the
+#      same conv4j train options, each under /usr/bin/time -v; then conv4j train --threads 1 --epochs 2, the
+#      1 -> 2 threads epochs beside step 4's 2-thread run (epoch 2 is the steady state, epoch 1 has the JIT).
 # Then experiments/sitting_summary.py prints the tables. Needs python3-torch, python3-numpy,
 # libopenblas0-pthread and dataset-fashion-mnist (Debian), and ../shared/bench beside the project.
 # Usage: experiments/sitting.sh OUT_DIR
@@ -69,5 +72,12 @@ for r in 1 2; do
   stamp "conv4j layers run $r"
   "$here/run-java.sh" org.conv4j.experiments.LayerTimes 2 > "$out/conv4j-layers-r$r.tsv"
 done
+stamp "torch recipe 1"
+OMP_NUM_THREADS=2 /usr/bin/time -v "$py" "$bench/torch_fmnist_recipe.py" 1 > "$out/torch-recipe-1.txt" 2> "$out/torch-recipe-1.time"
+stamp "conv4j recipe 1"
+/usr/bin/time -v ./conv4j train --model recipe --optimizer adamw --lr 2e-3 --weight-decay 1e-4 --schedule onecycle \
+  --batch 128 --flip --epochs 1 --threads 2 --out "$out/recipe1" --force > "$out/conv4j-recipe-1.txt" 2>&1
+stamp "conv4j train 2, one thread"
+./conv4j train --epochs 2 --threads 1 --out "$out/run2t1" --force > "$out/conv4j-train-2t1.txt" 2>&1
 stamp end
 "$py" "$here/sitting_summary.py" "$out" | tee "$out/summary.md"

@@ -179,3 +179,53 @@ if lt[0] and lc[0]:
         ts = [r[i][3] for r in lt if i < len(r)]
         cs = [r[i][3] for r in lc if i < len(r)]
         print(f"| {name} | {shape} | {fmt(ts)} | {fmt(cs)} | {min(cs) / max(ts):.2f}–{max(cs) / min(ts):.2f} |")
+
+
+def peak_rss(name):
+    """Peak RSS in KiB from a /usr/bin/time -v output, or None."""
+    if not os.path.exists(path(name)):
+        return None
+    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", open(path(name)).read())
+    return int(m.group(1)) if m else None
+
+
+torch_rss = peak_rss("torch-fmnist-2.time")
+if torch_rss:
+    print(f"\n- peak RSS of PyTorch's 2-epoch process: {torch_rss:,} KiB")
+
+# Forward FLOPs per image from `conv4j summary`: a training epoch does about three forward passes' work.
+FWD_FLOPS = {"reference": 8_595_466, "recipe": 38_453_258}
+ob2 = sgemm_rows("openblas-t2.tsv")
+ob_rate = [ob2[n] for n in (1024, 2048) if n in ob2]
+
+
+def flop_rate(model, seconds):
+    return 3 * FWD_FLOPS[model] * 60_000 / seconds / 1e9
+
+
+tr = [(float(a), float(b)) for a, b in re.findall(r"train_s ([\d.]+)\ttest_acc ([\d.]+)",
+                                                   open(path("torch-recipe-1.txt")).read())] \
+    if os.path.exists(path("torch-recipe-1.txt")) else []
+cr = conv4j_epochs("recipe1")
+if tr and cr:
+    print("\n## recipe model, one epoch (target ≤ 0.6× PyTorch's epoch)\n")
+    print(f"- PyTorch: {tr[0][0]:.1f} s, test accuracy {tr[0][1]:.4f}, peak RSS {peak_rss('torch-recipe-1.time') or 0:,} KiB")
+    print(f"- conv4j: {cr[0][0]:.1f} s, test accuracy {cr[0][1]:.4f}, peak RSS {peak_rss('conv4j-recipe-1.txt') or 0:,} KiB")
+    print(f"- **conv4j / PyTorch: {cr[0][0] / tr[0][0]:.2f}**")
+
+t1e = conv4j_epochs("run2t1")
+if t1e and c2:
+    print("\n## Reference CNN epochs, 1 → 2 threads (target ≥ 1.8×; epoch 1 includes the JIT's warm-up)\n")
+    for i, (one, two) in enumerate(zip(t1e, c2)):
+        print(f"- epoch {i + 1}: 1 thread {one[0]:.2f} s, 2 threads {two[0]:.2f} s: **{one[0] / two[0]:.2f}×**"
+              + ("" if one[1] != two[1] else " (the same test accuracy)"))
+
+if ob_rate:
+    print("\n## Useful FLOP rate of a training epoch (3 × forward FLOPs × 60,000 ÷ epoch time; target ≥ 0.7× "
+          "OpenBLAS sgemm, 2 threads)\n")
+    print(f"- OpenBLAS sgemm, 2 threads, n = 1024 / 2048: {fmt(ob_rate, 1)} GFLOP/s")
+    for model, epochs in (("reference", [e[0] for e in c2 + c1]), ("recipe", [e[0] for e in cr])):
+        if epochs:
+            rates = [flop_rate(model, s) for s in epochs]
+            print(f"- {model}: epochs {fmt(epochs)} s → {fmt(rates, 1)} GFLOP/s: "
+                  f"**{min(rates) / max(ob_rate):.2f}–{max(rates) / min(ob_rate):.2f}×** OpenBLAS")

@@ -111,17 +111,20 @@ public final class Parallel {
             for (int i = 0; i < chunks; i++) body.run(i * grain, Math.min(n, (i + 1) * grain));
             return;
         }
-        // The caller works too, beside at most threads − 1 helpers, so T threads compute. Every
-        // worker claims chunks from one shared counter: one task per helper, not one per chunk, so no
-        // thread parks and wakes between chunks.
-        Job job = new Job(n, grain, chunks, body);
+        // The caller works too, beside at most threads − 1 helpers (the job's seats), so T threads compute.
+        // Every worker claims chunks from one shared counter: one task per helper, not one per chunk, so no
+        // thread parks and wakes between chunks. Helpers still spinning after the previous job take seats
+        // first; only the seats they cannot fill wake a parked worker.
         int helpers = Math.min(threads, chunks) - 1;
-        for (int i = 0; i < helpers; i++) p.execute(job::work);
+        Job job = new Job(n, grain, chunks, body, helpers);
+        offered.set(job);
+        for (int i = lingering.get(); i < helpers; i++) p.execute(() -> help(job));
         inJob[0] = true;
         try {
             job.work();
         } finally {
             inJob[0] = false;
+            offered.compareAndSet(job, null);  // so the body's arrays are not kept alive until the next call
         }
         job.awaitAll();
     }
@@ -161,20 +164,81 @@ public final class Parallel {
      */
     private static final ThreadLocal<boolean[]> IN_JOB = ThreadLocal.withInitial(() -> new boolean[1]);
 
-    /** One forChunks call: the chunk counter, the count of finished chunks and the waiting caller. */
+    /**
+     * How long a helper keeps spinning for the next job after finishing one, before it returns to the pool and
+     * parks. A training step or an inference call is a chain of {@link #forChunks} calls a few microseconds apart;
+     * a parked worker takes tens of microseconds to wake, by which time the caller has often claimed the chunks
+     * meant for it. {@code -Dconv4j.lingerMicros=0} turns it off.
+     */
+    private static final long LINGER_NANOS = 1000L * Long.getLong("conv4j.lingerMicros", 100);
+
+    /** The newest job still being claimed, for helpers lingering after their last one. */
+    private static final AtomicReference<Job> offered = new AtomicReference<>();
+
+    /** How many helpers are lingering. */
+    private static final AtomicInteger lingering = new AtomicInteger();
+
+    /**
+     * A helper's life: work on its job, then linger for the next and work on that, until none comes. A helper
+     * that finds its seat taken by a lingering one returns at once, so no more helpers spin than jobs need.
+     */
+    private static void help(Job first) {
+        if (!first.claimSeat()) return;
+        Job j = first;
+        while (true) {
+            j.work();
+            do {
+                j = linger(j);
+                if (j == null) return;
+            } while (!j.claimSeat());
+        }
+    }
+
+    /** Spins until a job other than {@code last} offers a seat (returned) or the linger time ends (null). */
+    private static Job linger(Job last) {
+        if (LINGER_NANOS <= 0) return null;
+        lingering.incrementAndGet();
+        long deadline = System.nanoTime() + LINGER_NANOS;
+        try {
+            while (System.nanoTime() - deadline < 0) {
+                Job j = offered.get();
+                if (j != null && j != last && j.hasSeat()) return j;
+                Thread.onSpinWait();
+            }
+        } finally {
+            lingering.decrementAndGet();
+        }
+        // A caller that counted this helper before it left must still find it.
+        Job j = offered.get();
+        return j != null && j != last && j.hasSeat() ? j : null;
+    }
+
+    /** One forChunks call: the chunk counter, the count of finished chunks, the helpers' seats and the waiting caller. */
     private static final class Job {
         private final int n, grain, chunks;
         private final RangeBody body;
         private final AtomicInteger next = new AtomicInteger();
         private final AtomicInteger done = new AtomicInteger();
+        private final AtomicInteger seats;
         private final AtomicReference<Throwable> failure = new AtomicReference<>();
         private final Thread caller = Thread.currentThread();
 
-        Job(int n, int grain, int chunks, RangeBody body) {
+        Job(int n, int grain, int chunks, RangeBody body, int seats) {
             this.n = n;
             this.grain = grain;
             this.chunks = chunks;
             this.body = body;
+            this.seats = new AtomicInteger(seats);
+        }
+
+        /** Takes one of the helpers' seats; false when they are all taken, so no more than T threads compute. */
+        boolean claimSeat() {
+            return seats.getAndDecrement() > 0;
+        }
+
+        /** Whether a helper joining now could still take a seat and find a chunk. */
+        boolean hasSeat() {
+            return seats.get() > 0 && next.get() < chunks;
         }
 
         /** Claims and runs chunks until none are left; a helper that starts late finds none and returns. */

@@ -120,6 +120,40 @@ class ParallelTest {
         assertThrows(IllegalArgumentException.class, () -> Parallel.withThreads(0, () -> null));
     }
 
+    @Test
+    void concurrentCallersShareLingeringHelpersWithoutExceedingTheirThreads() throws Exception {
+        // Helpers spin for the next job after finishing one; with several callers at once, one lingering helper
+        // is offered every caller's job. Each job must still run every chunk once, on at most T threads.
+        for (int t : new int[] {2, 3}) {
+            Parallel.setThreads(t);
+            int callers = 4, calls = 200;
+            java.util.concurrent.ExecutorService exec = java.util.concurrent.Executors.newFixedThreadPool(callers);
+            try {
+                java.util.List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+                for (int c = 0; c < callers; c++) {
+                    results.add(exec.submit(() -> {
+                        for (int call = 0; call < calls; call++) {
+                            int n = 1 + call % 37;
+                            AtomicIntegerArray hits = new AtomicIntegerArray(n);
+                            java.util.Set<Thread> on = java.util.concurrent.ConcurrentHashMap.newKeySet();
+                            Parallel.forChunks(n, 1, (lo, hi) -> {
+                                on.add(Thread.currentThread());
+                                hits.incrementAndGet(lo);
+                                spin(2_000);
+                            });
+                            for (int i = 0; i < n; i++) if (hits.get(i) != 1) return "chunk " + i + " of " + n + " ran " + hits.get(i) + " times";
+                            if (on.size() > t) return "a job ran on " + on.size() + " threads with T = " + t;
+                        }
+                        return "ok";
+                    }));
+                }
+                for (var r : results) assertEquals("ok", r.get());
+            } finally {
+                exec.shutdownNow();
+            }
+        }
+    }
+
     private static void spin(long nanos) {
         long until = System.nanoTime() + nanos;
         while (System.nanoTime() < until) Thread.onSpinWait();
