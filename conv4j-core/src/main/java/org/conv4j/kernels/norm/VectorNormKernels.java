@@ -4,7 +4,6 @@ import static org.conv4j.kernels.Lanes.narrow;
 import static org.conv4j.kernels.Lanes.widen;
 
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 import org.conv4j.kernels.Lanes;
 
@@ -17,19 +16,22 @@ public final class VectorNormKernels implements NormKernels {
     private static final VectorSpecies<Float> S = Lanes.SPECIES;
     private static final ScalarNormKernels TAIL = new ScalarNormKernels();
     private static final VectorSpecies<Double> D = Lanes.DOUBLES;
-    private static final VectorSpecies<Float> FH = Lanes.HALF_FLOATS;
     private static final int DL = D.length();
 
     // The three lane sums below keep LaneSum's eight running sums in one vector of 8 doubles (512-bit) or
-    // two of 4 (256-bit): element j of a row goes to lane j mod 8, a row's last n mod 8 elements by a
-    // masked add into their own lanes. Narrower vectors take the scalar reference, which gives the same bits.
+    // two of 4 (256-bit): element j of a row goes to lane j mod 8. A row's last n mod 8 elements are computed
+    // as scalars into the lanes of a tail array whose other lanes hold -0.0, and that array is added whole:
+    // a + (-0.0) is a, bit for bit, for every a (+0.0 and -0.0 included), so lanes without a tail element keep
+    // their sums. Masked loads and adds, which gave the same bits, took C2's slow path here: a tenth of a
+    // batch-norm model's training epoch went to a few elements per row. Narrower vectors take the scalar
+    // reference, which gives the same bits.
 
     @Override
     public double laneSum(int rows, int n, float[] x, int off, int stride) {
         if (DL != 8 && DL != 4) return TAIL.laneSum(rows, n, x, off, stride);
         DoubleVector a0 = DoubleVector.zero(D), a1 = DoubleVector.zero(D);
         int full = n - n % LaneSum.LANES, rem = n - full;
-        VectorMask<Float> m0 = FH.indexInRange(0, rem), m1 = FH.indexInRange(DL, rem);
+        double[] t = tail();
         for (int r = 0; r < rows; r++) {
             int base = off + r * stride;
             for (int j = 0; j < full; j += LaneSum.LANES) {
@@ -37,8 +39,9 @@ public final class VectorNormKernels implements NormKernels {
                 if (DL == 4) a1 = a1.add(widen(x, base + j + 4));
             }
             if (rem > 0) {
-                a0 = a0.add(widen(x, base + full, m0), m0.cast(D));
-                if (DL == 4) a1 = a1.add(widen(x, base + full + 4, m1), m1.cast(D));
+                for (int k = 0; k < rem; k++) t[k] = x[base + full + k];
+                a0 = a0.add(DoubleVector.fromArray(D, t, 0));
+                if (DL == 4) a1 = a1.add(DoubleVector.fromArray(D, t, 4));
             }
         }
         return foldLanes(a0, a1);
@@ -49,7 +52,7 @@ public final class VectorNormKernels implements NormKernels {
         if (DL != 8 && DL != 4) return TAIL.laneSumSquaredDeviation(rows, n, x, off, stride, mean);
         DoubleVector a0 = DoubleVector.zero(D), a1 = DoubleVector.zero(D);
         int full = n - n % LaneSum.LANES, rem = n - full;
-        VectorMask<Float> m0 = FH.indexInRange(0, rem), m1 = FH.indexInRange(DL, rem);
+        double[] t = tail();
         for (int r = 0; r < rows; r++) {
             int base = off + r * stride;
             for (int j = 0; j < full; j += LaneSum.LANES) {
@@ -61,12 +64,12 @@ public final class VectorNormKernels implements NormKernels {
                 }
             }
             if (rem > 0) {
-                DoubleVector d0 = widen(x, base + full, m0).sub(mean);
-                a0 = a0.add(d0.mul(d0), m0.cast(D));
-                if (DL == 4) {
-                    DoubleVector d1 = widen(x, base + full + 4, m1).sub(mean);
-                    a1 = a1.add(d1.mul(d1), m1.cast(D));
+                for (int k = 0; k < rem; k++) {
+                    double d = x[base + full + k] - mean;
+                    t[k] = d * d;
                 }
+                a0 = a0.add(DoubleVector.fromArray(D, t, 0));
+                if (DL == 4) a1 = a1.add(DoubleVector.fromArray(D, t, 4));
             }
         }
         return foldLanes(a0, a1);
@@ -82,7 +85,7 @@ public final class VectorNormKernels implements NormKernels {
         DoubleVector sg0 = DoubleVector.zero(D), sg1 = DoubleVector.zero(D);
         DoubleVector sx0 = DoubleVector.zero(D), sx1 = DoubleVector.zero(D);
         int full = n - n % LaneSum.LANES, rem = n - full;
-        VectorMask<Float> m0 = FH.indexInRange(0, rem), m1 = FH.indexInRange(DL, rem);
+        double[] tg = tail(), tx = tail();
         for (int r = 0; r < rows; r++) {
             int base = off + r * stride;
             for (int j = 0; j < full; j += LaneSum.LANES) {
@@ -96,18 +99,28 @@ public final class VectorNormKernels implements NormKernels {
                 }
             }
             if (rem > 0) {
-                DoubleVector g0 = widen(g, base + full, m0);
-                sg0 = sg0.add(g0, m0.cast(D));
-                sx0 = sx0.add(g0.mul(widen(x, base + full, m0).sub(mean).mul(invStd)), m0.cast(D));
+                for (int k = 0; k < rem; k++) {
+                    double gk = g[base + full + k];
+                    tg[k] = gk;
+                    tx[k] = gk * ((x[base + full + k] - mean) * invStd);
+                }
+                sg0 = sg0.add(DoubleVector.fromArray(D, tg, 0));
+                sx0 = sx0.add(DoubleVector.fromArray(D, tx, 0));
                 if (DL == 4) {
-                    DoubleVector g1 = widen(g, base + full + 4, m1);
-                    sg1 = sg1.add(g1, m1.cast(D));
-                    sx1 = sx1.add(g1.mul(widen(x, base + full + 4, m1).sub(mean).mul(invStd)), m1.cast(D));
+                    sg1 = sg1.add(DoubleVector.fromArray(D, tg, 4));
+                    sx1 = sx1.add(DoubleVector.fromArray(D, tx, 4));
                 }
             }
         }
         out[0] = foldLanes(sg0, sg1);
         out[1] = foldLanes(sx0, sx1);
+    }
+
+    /** A row tail's eight lanes, all -0.0 (adding it leaves a sum as it is) until a tail's elements are written. */
+    private static double[] tail() {
+        double[] t = new double[LaneSum.LANES];
+        java.util.Arrays.fill(t, -0.0);
+        return t;
     }
 
     /** LaneSum's eight sums from one vector of 8 lanes, or two of 4 (lanes 0–3, 4–7), folded as LaneSum does. */
