@@ -22,9 +22,9 @@ public final class VectorNormKernels implements NormKernels {
     // two of 4 (256-bit): element j of a row goes to lane j mod 8. A row's last n mod 8 elements are computed
     // as scalars into the lanes of a tail array whose other lanes hold -0.0, and that array is added whole:
     // a + (-0.0) is a, bit for bit, for every a (+0.0 and -0.0 included), so lanes without a tail element keep
-    // their sums. Masked loads and adds, which gave the same bits, took C2's slow path here: a tenth of a
-    // batch-norm model's training epoch went to a few elements per row. Narrower vectors take the scalar
-    // reference, which gives the same bits.
+    // their sums. Masked loads and adds gave the same bits but cost a tenth of a batch-norm model's training
+    // epoch at 512 bits for a few elements per row. Narrower vectors take the scalar reference, which gives
+    // the same bits.
 
     @Override
     public double laneSum(int rows, int n, float[] x, int off, int stride) {
