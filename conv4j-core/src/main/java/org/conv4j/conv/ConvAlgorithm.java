@@ -163,13 +163,16 @@ public enum ConvAlgorithm {
 
     /**
      * True when a Winograd product with {@code in} input and {@code out} output channels and an
-     * outH × outW result pays: C ≥ 32, F ≥ 32 and at least 4×4. The transforms are paid per channel and
-     * per tile and the 16 GEMMs amortise them over the other side's channels; below 32 channels on
-     * either side the direct convolution is faster, and smaller outputs would be mostly cropped tiles
-     * (figures in benchmarks/history, "Winograd F(2×2,3×3)" and "Winograd dW").
+     * outH × outW result pays: C ≥ 32, F ≥ 32 and at least 4×4; or C ≥ 24, F ≥ 24 on a result from 8×8 to
+     * 16×16. The transforms are paid per channel and per tile and the 16 GEMMs amortise them over the other
+     * side's channels; below 32 channels the direct convolution is faster on larger and smaller planes,
+     * and smaller outputs would be mostly cropped tiles (figures in benchmarks/history, "Winograd F(2×2,3×3)"
+     * and "Winograd dW"). Measured at 512 and 256 bits (BENCHMARKS.md, "Conv algorithm thresholds per vector
+     * width"): the same rule is the better one at both widths.
      */
     private static boolean winogradPays(int in, int out, int outH, int outW) {
-        return in >= 32 && out >= 32 && Math.min(outH, outW) >= 4;
+        int lo = Math.min(outH, outW), hi = Math.max(outH, outW);
+        return in >= 32 && out >= 32 && lo >= 4 || in >= 24 && out >= 24 && lo >= 8 && hi <= 16;
     }
 
     /**

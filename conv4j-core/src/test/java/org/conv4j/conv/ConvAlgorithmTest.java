@@ -31,4 +31,31 @@ class ConvAlgorithmTest {
             ConvAlgorithm.force(before);
         }
     }
+
+    @Test
+    void autoPicksWinogradWhereItMeasuredFaster() {
+        // From 32 channels on an output of 4×4 or more; from 24 channels on outputs of 8×8 to 16×16 only
+        // (BENCHMARKS.md, "Conv algorithm thresholds per vector width"). The backward decides on its own
+        // product: F inputs, C outputs, over the input's plane.
+        String before = ConvAlgorithm.force("auto");
+        try {
+            Object[][] cases = {
+                    {32, 32, 4, true}, {32, 32, 28, true}, {64, 64, 3, false}, {31, 31, 28, false},
+                    {24, 24, 8, true}, {24, 24, 14, true}, {28, 24, 16, true}, {24, 24, 7, false},
+                    {24, 24, 17, false}, {23, 24, 14, false}, {24, 23, 14, false}, {16, 16, 14, false}};
+            for (Object[] k : cases) {
+                int in = (int) k[0], out = (int) k[1], side = (int) k[2];
+                Conv2dConfig c = Conv2dConfig.of(in, out, 3).withPadding(1);
+                var g = c.geometry(side, side);
+                ConvAlgorithm want = !Kernels.vectorApi() ? ConvAlgorithm.IM2COL
+                        : (boolean) k[3] ? ConvAlgorithm.WINOGRAD : ConvAlgorithm.DIRECT;
+                assertEquals(want, ConvAlgorithm.choose(c, g), in + "->" + out + " channels on " + side + "x" + side);
+                Conv2dConfig swapped = Conv2dConfig.of(out, in, 3).withPadding(1);
+                assertEquals(ConvAlgorithm.winogradPays(swapped, swapped.geometry(side, side)), ConvAlgorithm.winogradPaysBackward(c, g),
+                        "the backward of " + in + "->" + out + " decides as the forward of " + out + "->" + in);
+            }
+        } finally {
+            ConvAlgorithm.force(before);
+        }
+    }
 }
