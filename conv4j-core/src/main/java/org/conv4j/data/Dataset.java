@@ -344,10 +344,25 @@ public final class Dataset {
      * @throws IllegalArgumentException if the fraction is outside (0, 1) or leaves a part empty
      */
     public Split split(double validationFraction, long seed) {
+        int[][] parts = splitIndices(size(), validationFraction, seed, name);
+        return new Split(subset(parts[0], name + " (train part)"), subset(parts[1], name + " (validation part)"));
+    }
+
+    /**
+     * The image numbers of {@link #split}'s two parts for a data set of {@code n} images, for callers that hold
+     * the images elsewhere (a Spark DataFrame's rows): {train, validation}, each in ascending order.
+     *
+     * @param n                  the number of images
+     * @param validationFraction the fraction held out, in (0, 1)
+     * @param seed               seeds the shuffle
+     * @param name               names the data in the error message
+     * @return {train indices, validation indices}
+     * @throws IllegalArgumentException if the fraction is outside (0, 1) or leaves a part empty
+     */
+    public static int[][] splitIndices(int n, double validationFraction, long seed, String name) {
         if (!(validationFraction > 0 && validationFraction < 1)) {
             throw new IllegalArgumentException("validation fraction must be in (0, 1), got " + validationFraction);
         }
-        int n = size();
         int nVal = (int) Math.round(validationFraction * n);
         if (nVal < 1 || nVal >= n) {
             throw new IllegalArgumentException(name + ": a validation fraction of " + validationFraction + " of "
@@ -359,7 +374,7 @@ public final class Dataset {
         int[] train = Arrays.copyOfRange(perm, nVal, n);
         Arrays.sort(val);
         Arrays.sort(train);
-        return new Split(subset(train, name + " (train part)"), subset(val, name + " (validation part)"));
+        return new int[][] {train, val};
     }
 
     /**

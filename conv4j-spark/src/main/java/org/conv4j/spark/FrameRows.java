@@ -44,7 +44,7 @@ final class FrameRows {
         return new Example(index, px, n.intValue());
     }
 
-    /** The images of this partition that are in the step's batch (image numbers in batch order), keyed by batch position. */
+    /** The images of this partition among {@code batch} (row numbers, in order), keyed by their position in it. */
     static Iterator<Tuple2<Integer, Example>> place(Iterator<Example> it, int[] batch) {
         Map<Long, Integer> position = new HashMap<>(batch.length * 2);
         for (int k = 0; k < batch.length; k++) position.put((long) batch[k], k);
@@ -55,6 +55,27 @@ final class FrameRows {
             if (k != null) out.add(new Tuple2<>(k, e));
         }
         return out.iterator();
+    }
+
+    /** Sends position k to partition (k / batch) mod P, so every batch of {@code batch} positions meets in one partition. */
+    static final class BatchPartitioner extends Partitioner {
+        private static final long serialVersionUID = 1L;
+        private final int partitions, batch;
+
+        BatchPartitioner(int partitions, int batch) {
+            this.partitions = partitions;
+            this.batch = batch;
+        }
+
+        @Override public int numPartitions() { return partitions; }
+
+        @Override public int getPartition(Object key) { return (Integer) key / batch % partitions; }
+
+        @Override public boolean equals(Object o) {
+            return o instanceof BatchPartitioner q && q.partitions == partitions && q.batch == batch;
+        }
+
+        @Override public int hashCode() { return partitions * 31 + batch; }
     }
 
     /** Sends batch position k to the partition that computes k's shard. */

@@ -84,6 +84,8 @@ public final class SparkTrainer {
     private final Rng generator;
     private final List<TrainListener> listeners = new ArrayList<>();
     private Checkpoint resumeFrom;
+    /** The validation pass over a DataFrame's held-out rows, while {@link #fit(org.apache.spark.sql.Dataset, String, String, int)} runs. */
+    private java.util.function.Supplier<List<EvalBatch>> frameValidation;
     private Path runDir;
     private PrintStream log;
     private Progress progress;
@@ -237,8 +239,10 @@ public final class SparkTrainer {
      * {@code labelCol} an integer class. Row i (in the frame's order, numbered by {@code zipWithIndex}) is image
      * i of the data order, so the same rows as files train the same weights. The images stay on the executors:
      * each step, Spark moves the batch's images to the partitions that compute their shards (a filter and a
-     * partitionBy over the cached rows); the driver receives only the row count and the largest label. No
-     * validation split and no test set: the metrics hold the training figures only.
+     * partitionBy over the cached rows); the driver receives only the row count and the largest label. With the
+     * config's validation split, the rows {@link Dataset#split} would hold out of the same images as files are
+     * held out and scored after each epoch (the same loss and accuracy as {@code conv4j train --val-split}); there
+     * is no test set, so the metrics hold no test figures.
      *
      * @param partitions P, 1 ≤ P ≤ the config's shard count ({@link TrainConfig#shards})
      * @return the run's outcome
@@ -246,7 +250,6 @@ public final class SparkTrainer {
     public TrainResult fit(org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame, String imageCol, String labelCol, int partitions)
             throws IOException {
         ShardPlan plan = new ShardPlan(config.shards(), partitions);
-        if (config.validationSplit() > 0) throw new IllegalArgumentException("--val-split is not supported for DataFrame data yet");
         int[] in = model.spec().input();
         int image = frame.schema().fieldIndex(imageCol), label = frame.schema().fieldIndex(labelCol);
         JavaRDD<Example> examples = frame.toDF().javaRDD().zipWithIndex()
@@ -257,23 +260,33 @@ public final class SparkTrainer {
             int classes = examples.map(Example::label).reduce(Math::max) + 1;
             if (classes > model.classes()) throw new IllegalArgumentException("the DataFrame has labels up to " + (classes - 1)
                     + " but the model outputs " + model.classes() + " classes");
-            DataFacts facts = new DataFacts((int) n, 0, 0, classes, in, "DataFrame column " + imageCol);
-            if (resumeFrom != null && resumeFrom.state().trainSize() != n) {
-                throw new IllegalArgumentException("the checkpoint was trained on " + resumeFrom.state().trainSize() + " images, this DataFrame has " + n);
+            String name = "DataFrame column " + imageCol;
+            // --val-split holds out the rows Dataset.split would hold out of the same images as files; the loader
+            // runs over positions in the training rows, which trainRows turns back into row numbers.
+            int[][] split = config.validationSplit() > 0 ? Dataset.splitIndices((int) n, config.validationSplit(), config.seed(), name) : null;
+            int[] trainRows = split == null ? null : split[0], valRows = split == null ? null : split[1];
+            DataFacts facts = new DataFacts(split == null ? (int) n : trainRows.length, split == null ? 0 : valRows.length, 0, classes, in, name);
+            if (resumeFrom != null && (resumeFrom.state().trainSize() != facts.trainSize() || resumeFrom.state().valSize() != facts.valSize())) {
+                throw new IllegalArgumentException("the checkpoint was trained on " + resumeFrom.state().trainSize() + " training and "
+                        + resumeFrom.state().valSize() + " validation images, but this DataFrame gives " + facts.trainSize() + " and "
+                        + facts.valSize() + "; resume with the same rows and --val-split");
             }
             RunSpec runSpec = RunSpec.of(UUID.randomUUID().toString(), model, config, null, plan);
             int threads = TaskThreads.share(sc.defaultParallelism(), plan.partitions());
             StepJob job = (batch, place, weights) -> {
                 int b = batch.length;
-                return examples.mapPartitionsToPair(it -> FrameRows.place(it, batch))
+                int[] rows = trainRows == null ? batch : Arrays.stream(batch).map(i -> trainRows[i]).toArray();
+                return examples.mapPartitionsToPair(it -> FrameRows.place(it, rows))
                         .partitionBy(new FrameRows.ShardPartitioner(plan, b))
                         .mapPartitionsWithIndex((p, placed) -> ShardWorker.runFrame(runSpec, p, placed, b, place, weights, threads), false).collect();
             };
+            frameValidation = valRows == null ? null : () -> evaluateFrame(examples, valRows, plan);
             model.network().setInputGradient(false);
             try {
                 return run(null, plan, facts, job);
             } finally {
                 model.network().setInputGradient(true);
+                frameValidation = null;
             }
         } finally {
             examples.unpersist(false);
@@ -454,7 +467,8 @@ public final class SparkTrainer {
     private EpochMetrics evaluate(DataSource data, ShardPlan plan, DataFacts facts) {
         int epoch = state.epochsDone() + 1;
         model.network().setTraining(false);
-        double[] ve = data != null && facts.valSize() > 0 ? sums(evaluateOn(data, plan, true, facts.valSize())) : null;
+        double[] ve = facts.valSize() == 0 ? null
+                : sums(data != null ? evaluateOn(data, plan, true, facts.valSize()) : frameValidation.get());
         double[] te = null;
         if (data != null && facts.testSize() > 0) {
             List<EvalBatch> test = evaluateOn(data, plan, false, facts.testSize());
@@ -515,21 +529,16 @@ public final class SparkTrainer {
                         set.copyImage(from + i, x.data(), i * set.itemSize());
                         if (!m.normalization().isIdentity()) m.normalization().apply(x.data(), i * set.itemSize(), set.channels(), set.height() * set.width());
                     }
-                    Tensor logits = m.network().infer(x);
-                    double l = (double) new CrossEntropyLoss().forward(logits, labels) * n;
-                    int[] h = Metrics.hits(logits, labels, k);
-                    int[] predicted = new int[n];
+                    EvalBatch scored = score(m, bi, x, labels, k);
                     Map<Integer, float[]> candidates = new java.util.HashMap<>();
                     for (int i = 0; i < n; i++) {
-                        predicted[i] = Metrics.argmax(logits, i);
-                        boolean isRight = predicted[i] == labels[i];
-                        if (isRight ? right++ < per : wrong++ < per) {
+                        if (scored.predicted()[i] == labels[i] ? right++ < per : wrong++ < per) {
                             float[] px = new float[set.itemSize()];
                             set.copyImage(from + i, px, 0);
                             candidates.put(from + i, px);
                         }
                     }
-                    out.add(new EvalBatch(bi, l, h[0], h[1], n, labels, predicted, candidates));
+                    out.add(new EvalBatch(bi, scored.lossSum(), scored.top1(), scored.topK(), n, labels, scored.predicted(), candidates));
                 }
                 return out.iterator();
             }), false).collect());
@@ -537,6 +546,64 @@ public final class SparkTrainer {
             weights.destroy();
         }
         rows.sort(Comparator.comparingInt(EvalBatch::batch));
+        return rows;
+    }
+
+    /** One evaluation batch's loss sum, top-1 and top-k hits and predictions (no gallery candidates), as {@code Evaluation.of} computes them. */
+    private static EvalBatch score(Model m, int batch, Tensor x, int[] labels, int k) {
+        int n = labels.length;
+        Tensor logits = m.network().infer(x);
+        double l = (double) new CrossEntropyLoss().forward(logits, labels) * n;
+        int[] h = Metrics.hits(logits, labels, k);
+        int[] predicted = new int[n];
+        for (int i = 0; i < n; i++) predicted[i] = Metrics.argmax(logits, i);
+        return new EvalBatch(batch, l, h[0], h[1], n, labels, predicted, Map.of());
+    }
+
+    /**
+     * The validation pass over a DataFrame: validation image i is row {@code valRows[i]}; Spark moves each 500-image
+     * batch's rows to one partition, which scores the batches it holds. Batches in order.
+     */
+    private List<EvalBatch> evaluateFrame(JavaRDD<Example> examples, int[] valRows, ShardPlan plan) {
+        int size = valRows.length, batches = (size + EVAL_BATCH - 1) / EVAL_BATCH, parts = Math.min(plan.partitions(), batches);
+        Broadcast<StepWeights> weights = sc.broadcast(new StepWeights(ModelState.values(params), ModelState.layerStates(model)));
+        String spec = model.spec().toJsonText(), cfg = org.conv4j.io.Json.write(config.toJson());
+        int k = topK, threads = TaskThreads.share(sc.defaultParallelism(), parts);
+        List<EvalBatch> rows;
+        try {
+            rows = new ArrayList<>(examples.mapPartitionsToPair(it -> FrameRows.place(it, valRows))
+                    .partitionBy(new FrameRows.BatchPartitioner(parts, EVAL_BATCH))
+                    .mapPartitions(placed -> TaskThreads.run(threads, () -> {
+                        Model m = new RunSpec("eval", spec, cfg, null, plan).spec().build(Rng.torch(0));
+                        ModelState.setValues(NamedParam.of(m.network()), weights.value().values());
+                        m.network().setTraining(false);
+                        Map<Integer, Example[]> byBatch = new java.util.TreeMap<>();
+                        while (placed.hasNext()) {
+                            scala.Tuple2<Integer, Example> t = placed.next();
+                            int bi = t._1() / EVAL_BATCH;
+                            byBatch.computeIfAbsent(bi, b -> new Example[Math.min(EVAL_BATCH, size - b * EVAL_BATCH)])[t._1() % EVAL_BATCH] = t._2();
+                        }
+                        int[] in = m.spec().input();
+                        int item = in[0] * in[1] * in[2];
+                        List<EvalBatch> out = new ArrayList<>();
+                        for (Map.Entry<Integer, Example[]> e : byBatch.entrySet()) {
+                            Example[] ex = e.getValue();
+                            Tensor x = new Tensor(ex.length, in[0], in[1], in[2]);
+                            int[] labels = new int[ex.length];
+                            for (int i = 0; i < ex.length; i++) {
+                                System.arraycopy(ex[i].pixels(), 0, x.data(), i * item, item);
+                                labels[i] = ex[i].label();
+                                if (!m.normalization().isIdentity()) m.normalization().apply(x.data(), i * item, in[0], in[1] * in[2]);
+                            }
+                            out.add(score(m, e.getKey(), x, labels, k));
+                        }
+                        return out.iterator();
+                    })).collect());
+        } finally {
+            weights.destroy();
+        }
+        rows.sort(Comparator.comparingInt(EvalBatch::batch));
+        if (rows.size() != batches) throw new IllegalStateException("the validation pass got " + rows.size() + " batches, expected " + batches);
         return rows;
     }
 

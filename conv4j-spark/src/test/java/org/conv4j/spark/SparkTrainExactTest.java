@@ -20,6 +20,7 @@ import org.conv4j.layers.NamedParam;
 import org.conv4j.model.Model;
 import org.conv4j.model.NetworkSpec;
 import org.conv4j.train.Checkpoint;
+import org.conv4j.train.EpochMetrics;
 import org.conv4j.train.TrainConfig;
 import org.conv4j.train.TrainListener;
 import org.conv4j.train.TrainResult;
@@ -146,6 +147,47 @@ class SparkTrainExactTest {
         assertSameEveryStep(onSpark(CONFIG, 2, 1, null), onFrame(frame, 2, 2), "DataFrame S=2 P=2 vs files S=2 P=1");
         TrainConfig flips = CONFIG.withAugmentation(true, 1);
         assertSameEveryStep(singleJvm(flips.withShards(2)), onFrame(frame, flips, 2, 2), "DataFrame augmented, S=2 P=2 vs conv4j train --shards 2");
+    }
+
+    @Test
+    void aDataFrameWithAValidationSplitHoldsOutAndScoresTheRowsConv4jTrainHoldsOut() throws Exception {
+        org.conv4j.data.Dataset train = Datasets.load(data, ImageSpec.of(1, 8, 8)).train();
+        List<org.apache.spark.sql.Row> rows = new ArrayList<>();
+        for (int i = 0; i < train.size(); i++) {
+            float[] px = new float[64];
+            train.copyImage(i, px, 0);
+            rows.add(org.apache.spark.sql.RowFactory.create(px, train.label(i)));
+        }
+        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+                .add("pixels", org.apache.spark.sql.types.DataTypes.createArrayType(org.apache.spark.sql.types.DataTypes.FloatType, false))
+                .add("label", org.apache.spark.sql.types.DataTypes.IntegerType);
+        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame = spark.createDataFrame(sc.parallelize(rows, 3), schema);
+        // 100 rows, 23 held out: validation batches are 500 images, so one batch; S = 2 on P = 2.
+        TrainConfig split = CONFIG.withValidation(0.23, 0).withShards(2);
+        TrainTest t = Datasets.load(data, ImageSpec.of(1, 8, 8));
+        Rng g = Rng.torch(split.seed());
+        Model m = TinyData.spec().build(g);
+        Snapshots one = new Snapshots(m);
+        List<EpochMetrics> oneEpochs = new ArrayList<>();
+        new Trainer(m, split, g).addListener(one).addListener(new TrainListener() {
+            @Override public void onEpoch(EpochMetrics e, Model model) { oneEpochs.add(e); }
+        }).fit(t.train(), null);
+        Rng g2 = Rng.torch(split.seed());
+        Model m2 = TinyData.spec().build(g2);
+        Snapshots spk = new Snapshots(m2);
+        List<EpochMetrics> sparkEpochs = new ArrayList<>();
+        new SparkTrainer(sc, m2, split, g2).addListener(spk).addListener(new TrainListener() {
+            @Override public void onEpoch(EpochMetrics e, Model model) { sparkEpochs.add(e); }
+        }).fit(frame, "pixels", "label", 2);
+        // 77 training images in batches of 24: 4 steps an epoch, 2 epochs.
+        assertEquals(8, one.steps.size());
+        assertSameEveryStep(one.steps, spk.steps, "DataFrame --val-split 0.23 vs conv4j train --val-split 0.23");
+        assertEquals(2, sparkEpochs.size());
+        for (int e = 0; e < 2; e++) {
+            assertTrue(Double.isFinite(oneEpochs.get(e).valLoss()));
+            assertEquals(oneEpochs.get(e).valLoss(), sparkEpochs.get(e).valLoss(), "validation loss, epoch " + (e + 1));
+            assertEquals(oneEpochs.get(e).valAcc(), sparkEpochs.get(e).valAcc(), "validation accuracy, epoch " + (e + 1));
+        }
     }
 
     static List<float[]> onFrame(org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame, int shards, int partitions) throws Exception {
