@@ -128,9 +128,8 @@ class SparkTrainExactTest {
         assertSameEveryStep(singleJvm(CONFIG.withShards(3)), onSpark(CONFIG, 3, 3, null), "spark S=P=3 vs conv4j train --shards 3");
     }
 
-    @Test
-    void aDataFrameTrainsAsTheSameImagesInFiles() throws Exception {
-        // The training images as rows (pixels as the loader reads them, v/255), spread over 3 partitions.
+    /** The training images as rows (pixels as the loader reads them, v/255), spread over 3 partitions. */
+    static org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> trainingFrame() throws Exception {
         org.conv4j.data.Dataset train = Datasets.load(data, ImageSpec.of(1, 8, 8)).train();
         List<org.apache.spark.sql.Row> rows = new ArrayList<>();
         for (int i = 0; i < train.size(); i++) {
@@ -141,7 +140,12 @@ class SparkTrainExactTest {
         org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
                 .add("pixels", org.apache.spark.sql.types.DataTypes.createArrayType(org.apache.spark.sql.types.DataTypes.FloatType, false))
                 .add("label", org.apache.spark.sql.types.DataTypes.IntegerType);
-        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame = spark.createDataFrame(sc.parallelize(rows, 3), schema);
+        return spark.createDataFrame(sc.parallelize(rows, 3), schema);
+    }
+
+    @Test
+    void aDataFrameTrainsAsTheSameImagesInFiles() throws Exception {
+        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame = trainingFrame();
         // Without a test set the epoch-end evaluation differs; the weights are what must agree.
         assertSameEveryStep(singleJvm(CONFIG), onFrame(frame, 1, 1), "DataFrame S=1 vs conv4j train");
         assertSameEveryStep(onSpark(CONFIG, 2, 1, null), onFrame(frame, 2, 2), "DataFrame S=2 P=2 vs files S=2 P=1");
@@ -151,17 +155,7 @@ class SparkTrainExactTest {
 
     @Test
     void aDataFrameWithAValidationSplitHoldsOutAndScoresTheRowsConv4jTrainHoldsOut() throws Exception {
-        org.conv4j.data.Dataset train = Datasets.load(data, ImageSpec.of(1, 8, 8)).train();
-        List<org.apache.spark.sql.Row> rows = new ArrayList<>();
-        for (int i = 0; i < train.size(); i++) {
-            float[] px = new float[64];
-            train.copyImage(i, px, 0);
-            rows.add(org.apache.spark.sql.RowFactory.create(px, train.label(i)));
-        }
-        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
-                .add("pixels", org.apache.spark.sql.types.DataTypes.createArrayType(org.apache.spark.sql.types.DataTypes.FloatType, false))
-                .add("label", org.apache.spark.sql.types.DataTypes.IntegerType);
-        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame = spark.createDataFrame(sc.parallelize(rows, 3), schema);
+        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame = trainingFrame();
         // 100 rows, 23 held out: validation batches are 500 images, so one batch; S = 2 on P = 2.
         TrainConfig split = CONFIG.withValidation(0.23, 0).withShards(2);
         TrainTest t = Datasets.load(data, ImageSpec.of(1, 8, 8));
