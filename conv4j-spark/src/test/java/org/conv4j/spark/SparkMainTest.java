@@ -1,6 +1,7 @@
 package org.conv4j.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -118,12 +119,40 @@ class SparkMainTest {
                 "--out", tmp.resolve("from-parquet").toString()}), err.toString(StandardCharsets.UTF_8));
         assertEquals(0, train2.apply(new String[] {"--data", data.toString(), "--out", tmp.resolve("from-idx").toString()}),
                 err.toString(StandardCharsets.UTF_8));
-        var fromParquet = org.conv4j.layers.NamedParam.of(ModelFile.load(tmp.resolve("from-parquet/model.safetensors")).network());
-        var fromIdx = org.conv4j.layers.NamedParam.of(ModelFile.load(tmp.resolve("from-idx/model.safetensors")).network());
-        assertEquals(fromIdx.size(), fromParquet.size());
-        for (int i = 0; i < fromIdx.size(); i++) {
-            org.junit.jupiter.api.Assertions.assertArrayEquals(fromIdx.get(i).param().value().data(), fromParquet.get(i).param().value().data(),
-                    fromIdx.get(i).name());
+        assertSameWeights(tmp.resolve("from-idx"), tmp.resolve("from-parquet"));
+        // With --val-split the table holds out the images the files hold out: the same weights, the same validation figures.
+        String[] split = {"--val-split", "0.25"};
+        assertEquals(0, train2.apply(concat(new String[] {"--data", table.toString(), "--image-col", "pixels", "--label-col", "y",
+                "--out", tmp.resolve("from-parquet-val").toString()}, split)), err.toString(StandardCharsets.UTF_8));
+        assertEquals(0, train2.apply(concat(new String[] {"--data", data.toString(), "--out", tmp.resolve("from-idx-val").toString()}, split)),
+                err.toString(StandardCharsets.UTF_8));
+        assertSameWeights(tmp.resolve("from-idx-val"), tmp.resolve("from-parquet-val"));
+        List<String> idxMetrics = Files.readAllLines(tmp.resolve("from-idx-val/metrics.csv"));
+        List<String> tableMetrics = Files.readAllLines(tmp.resolve("from-parquet-val/metrics.csv"));
+        List<String> header = List.of(idxMetrics.get(0).split(","));
+        assertEquals(header, List.of(tableMetrics.get(0).split(",")));
+        for (String col : List.of("val_loss", "val_acc")) {
+            int c = header.indexOf(col);
+            assertTrue(c >= 0, "metrics.csv has " + col + ": " + header);
+            String want = idxMetrics.get(1).split(",")[c], got = tableMetrics.get(1).split(",")[c];
+            assertFalse(want.isEmpty() || want.equals("NaN"), col + " is there: " + want);
+            assertEquals(want, got, col);
+        }
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static void assertSameWeights(Path expectedRun, Path actualRun) throws Exception {
+        var expected = org.conv4j.layers.NamedParam.of(ModelFile.load(expectedRun.resolve("model.safetensors")).network());
+        var actual = org.conv4j.layers.NamedParam.of(ModelFile.load(actualRun.resolve("model.safetensors")).network());
+        assertEquals(expected.size(), actual.size());
+        for (int i = 0; i < expected.size(); i++) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(expected.get(i).param().value().data(), actual.get(i).param().value().data(),
+                    expected.get(i).name() + " of " + actualRun.getFileName());
         }
     }
 
