@@ -72,6 +72,7 @@ for r in 1 2; do
   stamp "conv4j layers run $r"
   "$here/run-java.sh" org.conv4j.experiments.LayerTimes 2 > "$out/conv4j-layers-r$r.tsv"
 done
+for m in reference recipe; do ./conv4j summary --model "$m" > "$out/summary-$m.txt" 2>&1; done
 stamp "torch recipe 1"
 OMP_NUM_THREADS=2 /usr/bin/time -v "$py" "$bench/torch_fmnist_recipe.py" 1 > "$out/torch-recipe-1.txt" 2> "$out/torch-recipe-1.time"
 stamp "conv4j recipe 1"

@@ -193,8 +193,16 @@ torch_rss = peak_rss("torch-fmnist-2.time")
 if torch_rss:
     print(f"\n- peak RSS of PyTorch's 2-epoch process: {torch_rss:,} KiB")
 
-# Forward FLOPs per image from `conv4j summary`: a training epoch does about three forward passes' work.
-FWD_FLOPS = {"reference": 8_595_466, "recipe": 38_453_258}
+def forward_flops(model):
+    """Forward FLOPs per image, from the sitting's `conv4j summary --model MODEL` output; None without it."""
+    if not os.path.exists(path(f"summary-{model}.txt")):
+        return None
+    m = re.search(r"forward FLOPs per image: ([\d,]+)", open(path(f"summary-{model}.txt")).read())
+    return int(m.group(1).replace(",", "")) if m else None
+
+
+# A training epoch does about three forward passes' work.
+FWD_FLOPS = {m: forward_flops(m) for m in ("reference", "recipe")}
 ob2 = sgemm_rows("openblas-t2.tsv")
 ob_rate = [ob2[n] for n in (1024, 2048) if n in ob2]
 
@@ -225,7 +233,7 @@ if ob_rate:
           "OpenBLAS sgemm, 2 threads)\n")
     print(f"- OpenBLAS sgemm, 2 threads, n = 1024 / 2048: {fmt(ob_rate, 1)} GFLOP/s")
     for model, epochs in (("reference", [e[0] for e in c2 + c1]), ("recipe", [e[0] for e in cr])):
-        if epochs:
+        if epochs and FWD_FLOPS[model]:
             rates = [flop_rate(model, s) for s in epochs]
             print(f"- {model}: epochs {fmt(epochs)} s → {fmt(rates, 1)} GFLOP/s: "
                   f"**{min(rates) / max(ob_rate):.2f}–{max(rates) / min(ob_rate):.2f}×** OpenBLAS")

@@ -31,7 +31,7 @@ public final class VectorNormKernels implements NormKernels {
         if (DL != 8 && DL != 4) return TAIL.laneSum(rows, n, x, off, stride);
         DoubleVector a0 = DoubleVector.zero(D), a1 = DoubleVector.zero(D);
         int full = n - n % LaneSum.LANES, rem = n - full;
-        double[] t = tail();
+        double[] t = rem > 0 ? tail() : null;
         for (int r = 0; r < rows; r++) {
             int base = off + r * stride;
             for (int j = 0; j < full; j += LaneSum.LANES) {
@@ -52,7 +52,7 @@ public final class VectorNormKernels implements NormKernels {
         if (DL != 8 && DL != 4) return TAIL.laneSumSquaredDeviation(rows, n, x, off, stride, mean);
         DoubleVector a0 = DoubleVector.zero(D), a1 = DoubleVector.zero(D);
         int full = n - n % LaneSum.LANES, rem = n - full;
-        double[] t = tail();
+        double[] t = rem > 0 ? tail() : null;
         for (int r = 0; r < rows; r++) {
             int base = off + r * stride;
             for (int j = 0; j < full; j += LaneSum.LANES) {
@@ -85,7 +85,7 @@ public final class VectorNormKernels implements NormKernels {
         DoubleVector sg0 = DoubleVector.zero(D), sg1 = DoubleVector.zero(D);
         DoubleVector sx0 = DoubleVector.zero(D), sx1 = DoubleVector.zero(D);
         int full = n - n % LaneSum.LANES, rem = n - full;
-        double[] tg = tail(), tx = tail();
+        double[] tg = rem > 0 ? tail() : null, tx = rem > 0 ? tail() : null;
         for (int r = 0; r < rows; r++) {
             int base = off + r * stride;
             for (int j = 0; j < full; j += LaneSum.LANES) {
