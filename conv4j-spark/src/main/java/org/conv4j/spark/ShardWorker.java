@@ -64,7 +64,7 @@ final class ShardWorker {
      * @param place   where the batch sits in the loader's order (for the augmentation draws)
      * @param threads the driver's share of cores per task ({@link TaskThreads#share})
      */
-    static Iterator<ShardResult> run(RunSpec run, int p, int[] batch, BatchPlace place, org.apache.spark.broadcast.Broadcast<StepWeights> weights,
+    static Iterator<ShardResult> run(RunSpec run, int p, int[] batch, BatchPlace place, WeightSource weights,
                                      int threads) {
         return run(run, p, batch.length, place, weights, threads, worker -> (pos, dst, at) -> {
             worker.train.copyImage(batch[pos], dst, at);
@@ -83,7 +83,7 @@ final class ShardWorker {
      * (batch position, image) for every image of the partition's shards, in any order.
      */
     static Iterator<ShardResult> runFrame(RunSpec run, int p, Iterator<scala.Tuple2<Integer, Example>> placed, int batchLength,
-                                          BatchPlace place, org.apache.spark.broadcast.Broadcast<StepWeights> weights, int threads) {
+                                          BatchPlace place, WeightSource weights, int threads) {
         Example[] byPosition = new Example[batchLength];
         while (placed.hasNext()) {
             scala.Tuple2<Integer, Example> t = placed.next();
@@ -98,10 +98,11 @@ final class ShardWorker {
     }
 
     private static Iterator<ShardResult> run(RunSpec run, int p, int batchLength, BatchPlace place,
-                                             org.apache.spark.broadcast.Broadcast<StepWeights> weights, int threads,
+                                             WeightSource weights, int threads,
                                              java.util.function.Function<ShardWorker, Images> imagesOf) {
+        weights.await();
         long t0 = System.nanoTime();
-        StepWeights w = weights.value();
+        StepWeights w = weights.fetch();
         long fetch = System.nanoTime() - t0;
         ConcurrentLinkedDeque<ShardWorker> idle = IDLE.computeIfAbsent(run.key(), k -> {
             IDLE.keySet().removeIf(other -> !other.equals(k));

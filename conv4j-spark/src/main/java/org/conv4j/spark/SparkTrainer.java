@@ -76,6 +76,12 @@ import org.conv4j.util.Rng;
  * {@link #addListener}, then {@link #fit} once. Not thread-safe.
  */
 public final class SparkTrainer {
+    /**
+     * Spark setting: {@code false} stops {@link #fit(DataSource, int)} submitting each step's job before the step
+     * before it has finished (default {@code true}; it never does under {@code spark.scheduler.mode=FAIR}).
+     */
+    public static final String LOOK_AHEAD = "spark.conv4j.lookAhead";
+
     private final JavaSparkContext sc;
     private final Model model;
     private final TrainConfig config;
@@ -90,6 +96,12 @@ public final class SparkTrainer {
     private PrintStream log;
     private Progress progress;
     private final List<StepTimes> stepTimes = new ArrayList<>();
+    /** Whether the next step's job is submitted before this step's update (only over a {@link DataSource}). */
+    private boolean lookAhead;
+    /** The run's broadcast whose id names its published weights, while {@link #fit(DataSource, int)} runs. */
+    private Broadcast<String> runBlocks;
+    /** The next step, its job submitted ahead and waiting for its weights; null if none. */
+    private Step ahead;
 
     private TrainingState state;
     private DataLoader loader;
@@ -180,57 +192,35 @@ public final class SparkTrainer {
                     + facts.valSize() + "; resume with the same --data");
         }
         RunSpec runSpec = RunSpec.of(UUID.randomUUID().toString(), model, config, data, plan);
-        // One RDD for every step: Spark cleans a closure (parsing class files) each time a transformation is made,
-        // about 3 ms a step. Each job serializes the holder as it is when the job is submitted, so a task (or
-        // its rerun) sees its own step's batch and weights.
-        StepInput input = new StepInput();
         int threads = TaskThreads.share(sc.defaultParallelism(), plan.partitions());
-        JavaRDD<ShardResult> steps = sc.parallelize(range(plan.partitions()), plan.partitions())
-                .mapPartitionsWithIndex((p, ignored) -> ShardWorker.run(runSpec, p, input.batch, input.place, input.weights, threads), false);
-        StepJob job = (batch, place, weights) -> {
-            input.batch = batch;
-            input.place = place;
-            input.weights = weights;
-            return collect(steps.rdd());
-        };
+        // One RDD for every step, partition p holding p; each job's function (a StepTask) carries its step's batch
+        // and weights.
+        org.apache.spark.rdd.RDD<Integer> stepRdd = sc.parallelize(range(plan.partitions()), plan.partitions()).rdd();
+        StepJob job = (batch, place, weights) -> new StepTask(runSpec, batch, place, weights, threads).submit(sc.sc(), stepRdd);
+        // Its tasks prefer no executor, so under FIFO scheduling the next step's tasks take a core only once every
+        // task of the step before has one: a look-ahead job cannot hold the cores the step it waits for needs.
+        boolean fifo = "FIFO".equalsIgnoreCase(sc.getConf().get("spark.scheduler.mode", "FIFO"));
+        lookAhead = fifo && sc.getConf().getBoolean(LOOK_AHEAD, true);
+        // The run's own broadcast: its id names the blocks of published weights, and destroying it removes them all.
+        runBlocks = sc.broadcast(runSpec.key());
         model.network().setInputGradient(false);
         try {
             return run(data, plan, facts, job);
         } finally {
             model.network().setInputGradient(true);
+            Broadcast<String> blocks = runBlocks;
+            release(blocks::destroy);
+            runBlocks = null;
+            lookAhead = false;
         }
     }
 
-    /** The per-step part of the step job's closure: set on the driver before each job. */
-    private static final class StepInput implements Serializable {
-        int[] batch;
-        BatchPlace place;
-        Broadcast<StepWeights> weights;
-    }
-
-    /** Collects a partition into a list: the job's function as a named class, which the closure cleaner passes over. */
-    private static final class PartitionList<T> extends scala.runtime.AbstractFunction1<scala.collection.Iterator<T>, List<T>>
-            implements Serializable {
-        @Override
-        public List<T> apply(scala.collection.Iterator<T> it) {
-            List<T> out = new ArrayList<>();
-            while (it.hasNext()) out.add(it.next());
-            return out;
-        }
-    }
-
-    /** Every partition's elements, in partition order. */
-    @SuppressWarnings("unchecked")
-    private <T> List<T> collect(org.apache.spark.rdd.RDD<T> rdd) {
-        Object[] parts = (Object[]) sc.sc().runJob(rdd, new PartitionList<T>(), scala.reflect.ClassTag$.MODULE$.apply(List.class));
-        List<T> out = new ArrayList<>();
-        for (Object part : parts) out.addAll((List<T>) part);
-        return out;
-    }
-
-    /** A step's Spark job: the shard results of one batch (image numbers in batch order) with these weights. */
+    /**
+     * A step's Spark job: the shard results of one batch (image numbers in batch order), computed from the weights
+     * {@code weights} gives its tasks. Returns once the job is submitted, or once done where it cannot run ahead.
+     */
     private interface StepJob {
-        List<ShardResult> run(int[] batch, BatchPlace place, Broadcast<StepWeights> weights);
+        StepTask.Submitted submit(int[] batch, BatchPlace place, WeightSource weights);
     }
 
     /**
@@ -276,9 +266,9 @@ public final class SparkTrainer {
             StepJob job = (batch, place, weights) -> {
                 int b = batch.length;
                 int[] rows = trainRows == null ? batch : Arrays.stream(batch).map(i -> trainRows[i]).toArray();
-                return examples.mapPartitionsToPair(it -> FrameRows.place(it, rows))
+                return StepTask.Submitted.completed(examples.mapPartitionsToPair(it -> FrameRows.place(it, rows))
                         .partitionBy(new FrameRows.ShardPartitioner(plan, b))
-                        .mapPartitionsWithIndex((p, placed) -> ShardWorker.runFrame(runSpec, p, placed, b, place, weights, threads), false).collect();
+                        .mapPartitionsWithIndex((p, placed) -> ShardWorker.runFrame(runSpec, p, placed, b, place, weights, threads), false).collect());
             };
             frameValidation = valRows == null ? null : () -> evaluateFrame(examples, valRows, plan);
             model.network().setInputGradient(false);
@@ -382,68 +372,135 @@ public final class SparkTrainer {
         return new TrainResult(state.history(), false, true, state.globalStep());
     }
 
+    /** A step of an epoch: its batch, where the batch sits in the loader's order, and its job once submitted. */
+    private static final class Step {
+        final int[] batch;
+        final BatchPlace place;
+        final int start, end;   // the loader's position before and after the batch
+        WeightSource weights;
+        StepTask.Submitted job;
+
+        Step(Batch b, int batchSize, long augmentationSeed) {
+            this.batch = b.indices().clone();
+            this.start = b.index() * batchSize;
+            this.end = start + b.size();
+            this.place = new BatchPlace(b.epoch(), start, augmentationSeed);
+        }
+    }
+
+    /** The loader's state with its position at {@code position} of the current epoch (a look-ahead has taken more). */
+    private LoaderState loaderAt(int position) {
+        LoaderState s = loader.state();
+        return new LoaderState(s.seed(), s.epoch(), position, s.order(), s.rngState());
+    }
+
     /** Runs the epoch's remaining steps; false if it stopped on request before the end. */
     private boolean epoch(StepJob job, ShardPlan plan) throws IOException {
         int epoch = state.epochsDone() + 1;
         int batches = loader.batchesPerEpoch();
         double elapsed0 = state.elapsed();
         long t0 = System.nanoTime();
-        while (loader.hasNext()) {
-            Batch b = loader.next();
-            int[] indices = b.indices().clone();
-            double lr = trainStep.lr(state.globalStep());
-            int start = b.index() * config.batchSize();
-            Gradients.Result r;
-            try {
-                r = step(job, plan, indices, new BatchPlace(b.epoch(), start, augmentationSeed));
-            } catch (DivergenceException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                if (!stopping()) throw e;
-                // The job failed before the fold: the driver holds the previous step's weights, and the loader is
-                // put back before this batch.
-                LoaderState after = loader.state();
-                if (runDir != null) saveCheckpoint(new LoaderState(after.seed(), after.epoch(), start, after.order(), after.rngState()));
-                if (progress != null) progress.endEpoch();
-                return false;
+        try {
+            while (ahead != null || loader.hasNext()) {
+                Step current = ahead != null ? ahead : new Step(loader.next(), config.batchSize(), augmentationSeed);
+                ahead = null;
+                double lr = trainStep.lr(state.globalStep());
+                Gradients.Result r;
+                try {
+                    r = step(job, plan, current);
+                } catch (DivergenceException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    if (!stopping()) throw e;
+                    // The job failed before the fold: the driver holds the previous step's weights, and the loader is
+                    // put back before this batch.
+                    cancelAhead();
+                    if (runDir != null) saveCheckpoint(loaderAt(current.start));
+                    if (progress != null) progress.endEpoch();
+                    return false;
+                }
+                state = state.afterStep(r).withElapsed(elapsed0 + (System.nanoTime() - t0) / 1e9);
+                EpochTotals sums = state.totals();
+                if (progress != null) {
+                    progress.update(epoch, config.epochs(), current.end / config.batchSize(), batches, sums.seen(), state.elapsed(),
+                            sums.meanLoss(), sums.accuracy());
+                }
+                for (TrainListener l : listeners) l.onStep(state.globalStep(), epoch, r.loss(), lr);
+                boolean periodic = config.checkpointEvery() > 0 && state.globalStep() % config.checkpointEvery() == 0;
+                if (stopRequested) cancelAhead();
+                // A stop after the epoch's last step still needs a checkpoint: it holds the finished pass, and a resume
+                // evaluates it first.
+                if (((periodic && current.end < loader.imagesPerEpoch()) || stopRequested) && runDir != null) saveCheckpoint(loaderAt(current.end));
+                if (stopRequested) {
+                    if (progress != null) progress.endEpoch();
+                    return false;
+                }
             }
-            state = state.afterStep(r).withElapsed(elapsed0 + (System.nanoTime() - t0) / 1e9);
-            EpochTotals sums = state.totals();
-            if (progress != null) {
-                progress.update(epoch, config.epochs(), loader.batchIndex(), batches, sums.seen(), state.elapsed(), sums.meanLoss(), sums.accuracy());
-            }
-            for (TrainListener l : listeners) l.onStep(state.globalStep(), epoch, r.loss(), lr);
-            boolean periodic = config.checkpointEvery() > 0 && state.globalStep() % config.checkpointEvery() == 0;
-            // A stop after the epoch's last step still needs a checkpoint: it holds the finished pass, and a resume
-            // evaluates it first.
-            if (((periodic && loader.hasNext()) || stopRequested) && runDir != null) saveCheckpoint();
-            if (stopRequested) {
-                if (progress != null) progress.endEpoch();
-                return false;
-            }
+        } finally {
+            cancelAhead();
         }
         state = state.withElapsed(elapsed0 + (System.nanoTime() - t0) / 1e9);
         if (progress != null) progress.endEpoch();
         return true;
     }
 
-    /** One synchronous step: broadcast, the partitions' shard gradients, the fold, the update. */
-    private Gradients.Result step(StepJob job, ShardPlan plan, int[] batch, BatchPlace place) {
+    /** Cancels the job submitted ahead, if any: its tasks wait for weights that will not be published. */
+    private void cancelAhead() {
+        if (ahead == null) return;
+        StepTask.Submitted job = ahead.job;
+        release(job::cancel);
+        ahead = null;
+    }
+
+    /**
+     * Runs a clean-up call to Spark (a cancel, a block's or broadcast's removal), unless Spark has been stopped
+     * under the run (a signal's shutdown hook stops it, and its block manager with it): that already dropped
+     * what the call would.
+     */
+    private void release(Runnable cleanUp) {
+        if (sc.sc().isStopped()) return;
+        try {
+            cleanUp.run();
+        } catch (RuntimeException e) {
+            if (!sc.sc().isStopped()) throw e;
+        }
+    }
+
+    /**
+     * One synchronous step: the weights published (or broadcast), the partitions' shard gradients, the fold, the
+     * update. With look-ahead, the next step's job is submitted once this step's weights are out, so Spark sets it
+     * up while this step computes; it is left in {@link #ahead}.
+     */
+    private Gradients.Result step(StepJob job, ShardPlan plan, Step current) {
         long t0 = System.nanoTime();
-        Broadcast<StepWeights> weights = sc.broadcast(new StepWeights(ModelState.values(params), ModelState.layerStates(model)));
+        StepWeights values = new StepWeights(ModelState.values(params), ModelState.layerStates(model));
+        long step = state.globalStep() + 1;
+        boolean local = sc.sc().isLocal();
+        if (current.weights == null) {
+            current.weights = lookAhead ? new PublishedWeights(runBlocks.id(), step) : new WeightSource.Broadcasted(sc.broadcast(values));
+        }
+        if (current.weights instanceof PublishedWeights published) published.publish(values, local);
         long t1 = System.nanoTime();
         List<ShardResult> results;
         try {
-            results = new ArrayList<>(job.run(batch, place, weights));
+            if (current.job == null) current.job = job.submit(current.batch, current.place, current.weights);
+            if (lookAhead && loader.hasNext()) {
+                Step next = new Step(loader.next(), config.batchSize(), augmentationSeed);
+                next.weights = new PublishedWeights(runBlocks.id(), step + 1);
+                next.job = job.submit(next.batch, next.place, next.weights);
+                ahead = next;
+            }
+            results = new ArrayList<>(current.job.await());
         } finally {
-            weights.destroy();
+            if (current.weights instanceof PublishedWeights published) release(published::remove);
+            if (current.weights instanceof WeightSource.Broadcasted b) release(b.broadcast()::destroy);
         }
         long t2 = System.nanoTime();
         results.sort(Comparator.comparingInt(ShardResult::shard));
         if (results.size() != plan.shards()) {
             throw new IllegalStateException("the step got " + results.size() + " shard results, expected " + plan.shards());
         }
-        ShardFold fold = new ShardFold(batch.length);
+        ShardFold fold = new ShardFold(current.batch.length);
         for (ShardResult s : results) fold.add(s.gradient(), new Gradients.Result(s.loss(), s.correct(), s.topK(), s.size()));
         Gradients.Result r = fold.writeTo(params);
         if (plan.shards() == 1 && results.get(0).buffers() != null) {

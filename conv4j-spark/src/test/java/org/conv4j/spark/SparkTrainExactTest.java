@@ -128,6 +128,55 @@ class SparkTrainExactTest {
         assertSameEveryStep(singleJvm(CONFIG.withShards(3)), onSpark(CONFIG, 3, 3, null), "spark S=P=3 vs conv4j train --shards 3");
     }
 
+    /** Each job's submission and end times, from Spark's listener bus. */
+    static final class JobTimes extends org.apache.spark.scheduler.SparkListener {
+        final java.util.Map<Integer, long[]> times = new java.util.concurrent.ConcurrentSkipListMap<>();
+
+        @Override public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart e) {
+            times.computeIfAbsent(e.jobId(), k -> new long[2])[0] = e.time();
+        }
+
+        @Override public void onJobEnd(org.apache.spark.scheduler.SparkListenerJobEnd e) {
+            times.computeIfAbsent(e.jobId(), k -> new long[2])[1] = e.time();
+        }
+
+        /** Jobs submitted before the job just before them had ended. */
+        int overlaps() {
+            int n = 0;
+            long[] previous = null;
+            for (long[] t : times.values()) {
+                if (previous != null && t[0] < previous[1]) n++;
+                previous = t;
+            }
+            return n;
+        }
+    }
+
+    /** Trains CONFIG with S = P = 2 and returns how many jobs were submitted before the job before them ended. */
+    static int overlappingJobs(boolean lookAhead, List<float[]> expected) throws Exception {
+        JobTimes jobs = new JobTimes();
+        sc.sc().conf().set(SparkTrainer.LOOK_AHEAD, Boolean.toString(lookAhead));
+        sc.sc().addSparkListener(jobs);
+        try {
+            assertSameEveryStep(expected, onSpark(CONFIG, 2, 2, null), "spark S=P=2, look-ahead " + lookAhead);
+            sc.sc().listenerBus().waitUntilEmpty();
+        } finally {
+            sc.sc().removeSparkListener(jobs);
+            sc.sc().conf().remove(SparkTrainer.LOOK_AHEAD);
+        }
+        return jobs.overlaps();
+    }
+
+    @Test
+    void eachStepsJobIsSubmittedWhileTheStepBeforeComputesAndTheWeightsStayBitwise() throws Exception {
+        List<float[]> oneJvm = singleJvm(CONFIG.withShards(2));
+        // 5 steps an epoch: steps 2 to 5 of each epoch are submitted while the step before runs, 8 jobs in all
+        // (the first step of an epoch follows the evaluation). Spark's own timing could rarely let a step end first.
+        int on = overlappingJobs(true, oneJvm);
+        assertTrue(on >= 6 && on <= 8, on + " overlapping jobs with look-ahead");
+        assertEquals(0, overlappingJobs(false, oneJvm), "overlapping jobs without look-ahead");
+    }
+
     /** The training images as rows (pixels as the loader reads them, v/255), spread over 3 partitions. */
     static org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> trainingFrame() throws Exception {
         org.conv4j.data.Dataset train = Datasets.load(data, ImageSpec.of(1, 8, 8)).train();

@@ -1,0 +1,80 @@
+package org.conv4j.spark;
+
+import java.util.concurrent.locks.LockSupport;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
+import org.apache.spark.storage.BlockId;
+import org.apache.spark.storage.BlockManager;
+import org.apache.spark.storage.BlockResult;
+import org.apache.spark.storage.BroadcastBlockId;
+import org.apache.spark.storage.StorageLevel;
+import scala.Option;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
+
+/**
+ * A step's weights as a block in Spark's block manager, which tasks may wait for: the driver submits step s + 1's
+ * job while step s's tasks compute, and publishes the weights once the update of step s is done. The next job's
+ * submission, stage building and task launch (about 10 ms a step on {@code local[2]}) then happen under step s's
+ * compute instead of after it. BigDL moves its parameters through the block manager the same way.
+ *
+ * <p>The block's id is a field of a broadcast the run owns ({@code run}): Spark gives no other broadcast that id,
+ * and destroying that broadcast at the run's end removes every block left under it, on every executor.
+ * The block manager is Spark's internal API ({@code private[spark]} in Scala, public to Java); it is the one
+ * {@code TorrentBroadcast} uses.
+ *
+ * @param run  the id of the run's own broadcast
+ * @param step the global step whose weights these are (1-based: the weights the step starts from)
+ */
+record PublishedWeights(long run, long step) implements WeightSource {
+    /** The longest pause between two looks for the block: bounds how late a waiting task sees it. */
+    private static final long MAX_PAUSE_NANOS = 500_000;
+    private static final ClassTag<StepWeights> TAG = ClassTag$.MODULE$.apply(StepWeights.class);
+
+    private BlockId id() { return new BroadcastBlockId(run, "conv4jstep" + step); }
+
+    /**
+     * Stores the weights on the driver and tells the block manager's master where they are. Kept as objects on
+     * a local master, where tasks read the driver's own copy; serialized once otherwise, for the executors' fetches.
+     */
+    void publish(StepWeights weights, boolean local) {
+        BlockManager bm = SparkEnv.get().blockManager();
+        StorageLevel level = local ? StorageLevel.MEMORY_ONLY() : StorageLevel.MEMORY_ONLY_SER();
+        if (!bm.putSingle(id(), weights, level, true, TAG)) {
+            throw new IllegalStateException("Spark's block manager did not store the weights of step " + step
+                    + " (" + weights.values().length + " values): raise spark.driver.memory");
+        }
+    }
+
+    /** Drops the block on the driver, once every task of its step has finished. */
+    void remove() { SparkEnv.get().blockManager().removeBlock(id(), true); }
+
+    /**
+     * Waits for the block: looks in this JVM's block manager (a local master's tasks share the driver's), then asks
+     * the master, with pauses growing from 20 µs to {@link #MAX_PAUSE_NANOS}. Gives up when the task is killed:
+     * the driver cancels a step whose weights will not come.
+     */
+    @Override
+    public void await() {
+        BlockManager bm = SparkEnv.get().blockManager();
+        TaskContext task = TaskContext.get();
+        BlockId id = id();
+        long pause = 20_000;
+        while (bm.getStatus(id).isEmpty() && !bm.master().contains(id)) {
+            if (task != null) task.killTaskIfInterrupted();
+            LockSupport.parkNanos(pause);
+            pause = Math.min(2 * pause, MAX_PAUSE_NANOS);
+        }
+    }
+
+    /** Reads the published block: the driver's own copy on a local master, a fetched one otherwise. */
+    @Override
+    public StepWeights fetch() {
+        Option<BlockResult> found = SparkEnv.get().blockManager().get(id(), TAG);
+        if (found.isEmpty()) throw new IllegalStateException("the weights of step " + step + " are not in Spark's block manager");
+        scala.collection.Iterator<Object> data = found.get().data();
+        StepWeights w = (StepWeights) data.next();
+        while (data.hasNext()) data.next();   // the end of the iterator releases the block's read lock
+        return w;
+    }
+}
