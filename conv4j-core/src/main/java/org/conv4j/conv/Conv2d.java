@@ -1,5 +1,6 @@
 package org.conv4j.conv;
 
+import java.lang.ref.SoftReference;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -29,8 +30,13 @@ public final class Conv2d implements SchemeInitialised {
     private final Param bias;    // [F], or null
     private final String name;
     private final Workspace workspace = new Workspace();
-    /** Scratch of {@link #infer} calls, one per concurrent call: each call takes one and gives it back. */
-    private final Queue<Workspace> inferWorkspaces = new ConcurrentLinkedQueue<>();
+    /**
+     * Scratch of {@link #infer} calls, one per concurrent call: each call takes one and gives it back. Held softly:
+     * a server reuses them call after call, and the collector takes them back before the heap runs out (a
+     * trainer's evaluation in batches of 500 left scratch for 500 images held through the next epoch's training,
+     * and the recipe model's second epoch ran out of conv4j train's default 640 MB heap).
+     */
+    private final Queue<SoftReference<Workspace>> inferWorkspaces = new ConcurrentLinkedQueue<>();
     /** Kernels infer keeps between calls, from {@link #prepareInference} to the next forward; else null. */
     private volatile KernelCache inferenceKernels;
 
@@ -116,14 +122,15 @@ public final class Conv2d implements SchemeInitialised {
         WindowGeometry g = geometryFor(x);
         int n = x.dim(0);
         Tensor y = new Tensor(n, config.outChannels(), g.outH(), g.outW());
-        Workspace ws = inferWorkspaces.poll();
+        Workspace ws = null;
+        for (SoftReference<Workspace> kept; ws == null && (kept = inferWorkspaces.poll()) != null; ) ws = kept.get();
         if (ws == null) ws = new Workspace();
         ws.useKernels(inferenceKernels);
         try {
             ConvAlgorithm.forward(config, g, n, x.data(), weight.value().data(), bias == null ? null : bias.value().data(),
                     y.data(), ws);
         } finally {
-            inferWorkspaces.offer(ws);
+            inferWorkspaces.offer(new SoftReference<>(ws));
         }
         return y;
     }

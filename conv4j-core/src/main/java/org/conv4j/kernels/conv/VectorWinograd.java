@@ -342,14 +342,31 @@ final class VectorWinograd {
                 int t = t0 + gr * MR, ty = t / tWp, tx = t % tWp;
                 for (int c = 0; c < cin; c++) {
                     int s = c * hp * wp + 2 * ty * wp + tx;
-                    // d B along each of the four rows.
-                    FloatVector a0 = dB0(xp, s), a1 = dB1(xp, s), a2 = dB2(xp, s), a3 = dB3(xp, s);
+                    // d B along each of the four rows, written out: C2 stops inlining a helper per row at its
+                    // node-count cutoff, and each call it leaves boxes a vector (55 GB a recipe epoch). Row
+                    // s's columns 2tx + j for the MR tiles from tx: x0 = even[tx], x1 = odd[tx],
+                    // x2 = even[tx + 1], x3 = odd[tx + 1]; then d B = (x0 − x2, x1 + x2, x2 − x1, x1 − x3).
+                    FloatVector x0 = FloatVector.fromArray(SM, xp, s), x1 = FloatVector.fromArray(SM, xp, s + half);
+                    FloatVector x2 = FloatVector.fromArray(SM, xp, s + 1), x3 = FloatVector.fromArray(SM, xp, s + half + 1);
+                    FloatVector a0 = x0.sub(x2), a1 = x1.add(x2), a2 = x2.sub(x1), a3 = x1.sub(x3);
                     s += wp;
-                    FloatVector b0 = dB0(xp, s), b1 = dB1(xp, s), b2 = dB2(xp, s), b3 = dB3(xp, s);
+                    x0 = FloatVector.fromArray(SM, xp, s);
+                    x1 = FloatVector.fromArray(SM, xp, s + half);
+                    x2 = FloatVector.fromArray(SM, xp, s + 1);
+                    x3 = FloatVector.fromArray(SM, xp, s + half + 1);
+                    FloatVector b0 = x0.sub(x2), b1 = x1.add(x2), b2 = x2.sub(x1), b3 = x1.sub(x3);
                     s += wp;
-                    FloatVector c0 = dB0(xp, s), c1 = dB1(xp, s), c2 = dB2(xp, s), c3 = dB3(xp, s);
+                    x0 = FloatVector.fromArray(SM, xp, s);
+                    x1 = FloatVector.fromArray(SM, xp, s + half);
+                    x2 = FloatVector.fromArray(SM, xp, s + 1);
+                    x3 = FloatVector.fromArray(SM, xp, s + half + 1);
+                    FloatVector c0 = x0.sub(x2), c1 = x1.add(x2), c2 = x2.sub(x1), c3 = x1.sub(x3);
                     s += wp;
-                    FloatVector d0 = dB0(xp, s), d1 = dB1(xp, s), d2 = dB2(xp, s), d3 = dB3(xp, s);
+                    x0 = FloatVector.fromArray(SM, xp, s);
+                    x1 = FloatVector.fromArray(SM, xp, s + half);
+                    x2 = FloatVector.fromArray(SM, xp, s + 1);
+                    x3 = FloatVector.fromArray(SM, xp, s + half + 1);
+                    FloatVector d0 = x0.sub(x2), d1 = x1.add(x2), d2 = x2.sub(x1), d3 = x1.sub(x3);
                     // Bᵀ · down each column: row ξ of V is (a − c, b + c, c − b, b − d).
                     int at = (gr * cin + c) * MR;
                     a0.sub(c0).intoArray(va, at);                  a1.sub(c1).intoArray(va, at + eStride);
@@ -362,24 +379,6 @@ final class VectorWinograd {
                     b2.sub(d2).intoArray(va, at + 14 * eStride);   b3.sub(d3).intoArray(va, at + 15 * eStride);
                 }
             }
-        }
-
-        // Row s's columns 2tx + j for the MR tiles from tx: x0 = even[tx], x1 = odd[tx], x2 = even[tx + 1],
-        // x3 = odd[tx + 1]; then d B = (x0 − x2, x1 + x2, x2 − x1, x1 − x3).
-        private FloatVector dB0(float[] xp, int s) {
-            return FloatVector.fromArray(SM, xp, s).sub(FloatVector.fromArray(SM, xp, s + 1));
-        }
-
-        private FloatVector dB1(float[] xp, int s) {
-            return FloatVector.fromArray(SM, xp, s + half).add(FloatVector.fromArray(SM, xp, s + 1));
-        }
-
-        private FloatVector dB2(float[] xp, int s) {
-            return FloatVector.fromArray(SM, xp, s + 1).sub(FloatVector.fromArray(SM, xp, s + half));
-        }
-
-        private FloatVector dB3(float[] xp, int s) {
-            return FloatVector.fromArray(SM, xp, s + half).sub(FloatVector.fromArray(SM, xp, s + half + 1));
         }
 
         /**

@@ -162,14 +162,30 @@ final class VectorWinogradWeightGrad {
                     int t = (ty - ty0) * tW + tx;
                     for (int c0 = 0; c0 < cPad; c0 += V) {
                         int s = (2 * ty * wp + 2 * tx) * cPad + c0;
-                        // d B along each of the four rows.
-                        FloatVector a0 = dB0(xh, s), a1 = dB1(xh, s), a2 = dB2(xh, s), a3 = dB3(xh, s);
+                        // d B along each of the four rows, written out: C2 stops inlining a helper per row at its
+                        // node-count cutoff, and each call it leaves boxes a vector. A row's columns x0..x3 from
+                        // pixel s are cPad apart (V channels per vector); d B = (x0 − x2, x1 + x2, x2 − x1, x1 − x3).
+                        FloatVector x0 = FloatVector.fromArray(S, xh, s), x1 = FloatVector.fromArray(S, xh, s + cPad);
+                        FloatVector x2 = FloatVector.fromArray(S, xh, s + 2 * cPad), x3 = FloatVector.fromArray(S, xh, s + 3 * cPad);
+                        FloatVector a0 = x0.sub(x2), a1 = x1.add(x2), a2 = x2.sub(x1), a3 = x1.sub(x3);
                         s += rs;
-                        FloatVector b0 = dB0(xh, s), b1 = dB1(xh, s), b2 = dB2(xh, s), b3 = dB3(xh, s);
+                        x0 = FloatVector.fromArray(S, xh, s);
+                        x1 = FloatVector.fromArray(S, xh, s + cPad);
+                        x2 = FloatVector.fromArray(S, xh, s + 2 * cPad);
+                        x3 = FloatVector.fromArray(S, xh, s + 3 * cPad);
+                        FloatVector b0 = x0.sub(x2), b1 = x1.add(x2), b2 = x2.sub(x1), b3 = x1.sub(x3);
                         s += rs;
-                        FloatVector c0v = dB0(xh, s), c1 = dB1(xh, s), c2 = dB2(xh, s), c3 = dB3(xh, s);
+                        x0 = FloatVector.fromArray(S, xh, s);
+                        x1 = FloatVector.fromArray(S, xh, s + cPad);
+                        x2 = FloatVector.fromArray(S, xh, s + 2 * cPad);
+                        x3 = FloatVector.fromArray(S, xh, s + 3 * cPad);
+                        FloatVector c0v = x0.sub(x2), c1 = x1.add(x2), c2 = x2.sub(x1), c3 = x1.sub(x3);
                         s += rs;
-                        FloatVector d0 = dB0(xh, s), d1 = dB1(xh, s), d2 = dB2(xh, s), d3 = dB3(xh, s);
+                        x0 = FloatVector.fromArray(S, xh, s);
+                        x1 = FloatVector.fromArray(S, xh, s + cPad);
+                        x2 = FloatVector.fromArray(S, xh, s + 2 * cPad);
+                        x3 = FloatVector.fromArray(S, xh, s + 3 * cPad);
+                        FloatVector d0 = x0.sub(x2), d1 = x1.add(x2), d2 = x2.sub(x1), d3 = x1.sub(x3);
                         // Bᵀ · down each column: row ξ of V is (a − c, b + c, c − b, b − d).
                         int at = ((c0 / NR) * tiles + t) * NR + c0 % NR, es = vbStride;
                         a0.sub(c0v).intoArray(vb, at);              a1.sub(c1).intoArray(vb, at + es);
@@ -183,24 +199,6 @@ final class VectorWinogradWeightGrad {
                     }
                 }
             }
-        }
-
-        // A row's columns x0..x3 from pixel s are cPad apart (V channels per vector); then
-        // d B = (x0 − x2, x1 + x2, x2 − x1, x1 − x3).
-        private FloatVector dB0(float[] xh, int s) {
-            return FloatVector.fromArray(S, xh, s).sub(FloatVector.fromArray(S, xh, s + 2 * cPad));
-        }
-
-        private FloatVector dB1(float[] xh, int s) {
-            return FloatVector.fromArray(S, xh, s + cPad).add(FloatVector.fromArray(S, xh, s + 2 * cPad));
-        }
-
-        private FloatVector dB2(float[] xh, int s) {
-            return FloatVector.fromArray(S, xh, s + 2 * cPad).sub(FloatVector.fromArray(S, xh, s + cPad));
-        }
-
-        private FloatVector dB3(float[] xh, int s) {
-            return FloatVector.fromArray(S, xh, s + cPad).sub(FloatVector.fromArray(S, xh, s + 3 * cPad));
         }
 
         /**
