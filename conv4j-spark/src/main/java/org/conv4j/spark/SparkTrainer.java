@@ -196,7 +196,10 @@ public final class SparkTrainer {
         // One RDD for every step, partition p holding p; each job's function (a StepTask) carries its step's batch
         // and weights.
         org.apache.spark.rdd.RDD<Integer> stepRdd = sc.parallelize(range(plan.partitions()), plan.partitions()).rdd();
-        StepJob job = (batch, place, weights) -> new StepTask(runSpec, batch, place, weights, threads).submit(sc.sc(), stepRdd);
+        // On a local master the tasks run in this JVM and hand their results over as objects (HandedResults).
+        boolean handOff = sc.sc().isLocal();
+        StepJob job = (step, batch, place, weights) -> new StepTask(runSpec, batch, place, weights, threads,
+                handOff ? new HandedResults(runSpec.key(), step, HandedResults.here()) : null).submit(sc.sc(), stepRdd);
         // Its tasks prefer no executor, so under FIFO scheduling the next step's tasks take a core only once every
         // task of the step before has one: a look-ahead job cannot hold the cores the step it waits for needs.
         boolean fifo = "FIFO".equalsIgnoreCase(sc.getConf().get("spark.scheduler.mode", "FIFO"));
@@ -211,6 +214,7 @@ public final class SparkTrainer {
             Broadcast<String> blocks = runBlocks;
             release(blocks::destroy);
             runBlocks = null;
+            HandedResults.dropRun(runSpec.key());
             lookAhead = false;
         }
     }
@@ -220,7 +224,8 @@ public final class SparkTrainer {
      * {@code weights} gives its tasks. Returns once the job is submitted, or once done where it cannot run ahead.
      */
     private interface StepJob {
-        StepTask.Submitted submit(int[] batch, BatchPlace place, WeightSource weights);
+        /** @param step the global step (1-based) */
+        StepTask.Submitted submit(long step, int[] batch, BatchPlace place, WeightSource weights);
     }
 
     /**
@@ -263,7 +268,7 @@ public final class SparkTrainer {
             }
             RunSpec runSpec = RunSpec.of(UUID.randomUUID().toString(), model, config, null, plan);
             int threads = TaskThreads.share(sc.defaultParallelism(), plan.partitions());
-            StepJob job = (batch, place, weights) -> {
+            StepJob job = (step, batch, place, weights) -> {
                 int b = batch.length;
                 int[] rows = trainRows == null ? batch : Arrays.stream(batch).map(i -> trainRows[i]).toArray();
                 return StepTask.Submitted.completed(examples.mapPartitionsToPair(it -> FrameRows.place(it, rows))
@@ -483,11 +488,11 @@ public final class SparkTrainer {
         long t1 = System.nanoTime();
         List<ShardResult> results;
         try {
-            if (current.job == null) current.job = job.submit(current.batch, current.place, current.weights);
+            if (current.job == null) current.job = job.submit(step, current.batch, current.place, current.weights);
             if (lookAhead && loader.hasNext()) {
                 Step next = new Step(loader.next(), config.batchSize(), augmentationSeed);
                 next.weights = new PublishedWeights(runBlocks.id(), step + 1);
-                next.job = job.submit(next.batch, next.place, next.weights);
+                next.job = job.submit(step + 1, next.batch, next.place, next.weights);
                 ahead = next;
             }
             results = new ArrayList<>(current.job.await());

@@ -28,25 +28,29 @@ final class StepTask extends AbstractFunction1<scala.collection.Iterator<Integer
     private final BatchPlace place;
     private final WeightSource weights;
     private final int threads;
+    private final HandedResults handOff;
 
     /**
      * @param batch   the step's images, as indices into the training part, in batch order
      * @param threads compute threads per task ({@link TaskThreads#share})
+     * @param handOff where tasks in the driver's JVM leave their results, or null: every task returns them
      */
-    StepTask(RunSpec run, int[] batch, BatchPlace place, WeightSource weights, int threads) {
+    StepTask(RunSpec run, int[] batch, BatchPlace place, WeightSource weights, int threads, HandedResults handOff) {
         this.run = run;
         this.batch = batch;
         this.place = place;
         this.weights = weights;
         this.threads = threads;
+        this.handOff = handOff;
     }
 
+    /** {@return partition p's shard results; null if handed to the driver through {@link HandedResults}} */
     @Override
     public List<ShardResult> apply(scala.collection.Iterator<Integer> partition) {
         int p = partition.next();
         List<ShardResult> out = new ArrayList<>();
         for (Iterator<ShardResult> it = ShardWorker.run(run, p, batch, place, weights, threads); it.hasNext(); ) out.add(it.next());
-        return out;
+        return handOff != null && handOff.hand(p, out) ? null : out;
     }
 
     /**
@@ -56,17 +60,24 @@ final class StepTask extends AbstractFunction1<scala.collection.Iterator<Integer
         int n = partitions.getNumPartitions();
         List<Object> ids = new ArrayList<>();
         for (int p = 0; p < n; p++) ids.add(p);
-        Collected collected = new Collected(n);
+        Collected collected = new Collected(n, handOff);
         Seq<Object> which = scala.jdk.javaapi.CollectionConverters.asScala(ids).toList();
         return new Submitted(sc.submitJob(partitions, this, which, collected, collected.done));
     }
 
-    /** The partitions' results as they arrive (on Spark's scheduler thread), and all of them once the job is done. */
+    /**
+     * The partitions' results as they arrive (on Spark's scheduler thread), and all of them once the job is done
+     * (on the thread that waits for it), those handed through the block manager taken from there.
+     */
     private static final class Collected extends AbstractFunction2<Object, List<ShardResult>, BoxedUnit> {
         private final Object[] parts;
+        private final HandedResults handOff;
         private final Done done = new Done();
 
-        Collected(int n) { parts = new Object[n]; }
+        Collected(int n, HandedResults handOff) {
+            this.parts = new Object[n];
+            this.handOff = handOff;
+        }
 
         @Override
         public BoxedUnit apply(Object partition, List<ShardResult> results) {
@@ -74,12 +85,24 @@ final class StepTask extends AbstractFunction1<scala.collection.Iterator<Integer
             return BoxedUnit.UNIT;
         }
 
+        /** Spark may evaluate a job's result more than once (each look at the future's value does): once here. */
         private final class Done extends AbstractFunction0<List<ShardResult>> {
+            private List<ShardResult> all;
+
             @Override
             @SuppressWarnings("unchecked")
-            public List<ShardResult> apply() {
-                List<ShardResult> all = new ArrayList<>();
-                for (Object part : parts) all.addAll((List<ShardResult>) part);
+            public synchronized List<ShardResult> apply() {
+                if (all != null) return all;
+                List<ShardResult> results = new ArrayList<>();
+                for (int p = 0; p < parts.length; p++) {
+                    List<ShardResult> part = (List<ShardResult>) parts[p];
+                    if (part == null) {
+                        if (handOff == null) throw new IllegalStateException("partition " + p + " of a step returned no results");
+                        part = handOff.take(p);
+                    }
+                    results.addAll(part);
+                }
+                all = results;
                 return all;
             }
         }

@@ -177,6 +177,18 @@ class SparkTrainExactTest {
         assertEquals(0, overlappingJobs(false, oneJvm), "overlapping jobs without look-ahead");
     }
 
+    @Test
+    void tasksInTheDriversJvmHandTheirResultsOverAsObjects() {
+        ShardResult r = new ShardResult(0, new float[] {1f, 2f}, 0.5f, 1, 1, 1, null, null, 0, 0);
+        HandedResults handed = new HandedResults("handed-test", 3, HandedResults.here());
+        assertEquals(List.of(true), sc.parallelize(List.of(0), 1).map(i -> handed.hand(0, List.of(r))).collect());
+        assertArrayEquals(new float[] {1f, 2f}, handed.take(0).get(0).gradient(), "the task's results, on the driver");
+        assertThrows(IllegalStateException.class, () -> handed.take(0), "taken once");
+        // A task whose copy of the class is not the driver's keeps its results to return them.
+        HandedResults elsewhere = new HandedResults("handed-test", 4, HandedResults.here() + 1);
+        assertEquals(List.of(false), sc.parallelize(List.of(0), 1).map(i -> elsewhere.hand(0, List.of(r))).collect());
+    }
+
     /** The training images as rows (pixels as the loader reads them, v/255), spread over 3 partitions. */
     static org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> trainingFrame() throws Exception {
         org.conv4j.data.Dataset train = Datasets.load(data, ImageSpec.of(1, 8, 8)).train();
