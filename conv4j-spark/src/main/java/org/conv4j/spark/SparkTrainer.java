@@ -50,13 +50,14 @@ import org.conv4j.util.Rng;
  * Synchronous data-parallel training on Spark: the single-JVM {@code Trainer}'s loop, with each step's
  * gradient computed by P Spark tasks and the update taken once, on the driver.
  *
- * <p>A step: the driver broadcasts every weight (Spark's block manager spreads it executor to executor);
- * task p of the step's job builds the images of its shards of the batch from the data its executor
+ * <p>A step: the driver publishes every weight in Spark's block manager ({@link PublishedWeights}; a DataFrame
+ * run broadcasts them); task p of the step's job, submitted while the step before computed (the look-ahead,
+ * {@link #LOOK_AHEAD}), waits for them, builds the images of its shards of the batch from the data its executor
  * loaded ({@link DataSource}), augmented with the draws the single-JVM loader would take ({@link BatchPlace}),
  * and computes each shard's gradient with the trainer's own
- * {@link TrainStep#gradients}; the driver fetches the shard gradients as task results, folds them in shard
- * order ({@link ShardFold}, the core trainer's own fold) into its parameters' gradients and takes the step with
- * {@link TrainStep#update}. The shard count S is the config's {@link TrainConfig#shards}; the partition count
+ * {@link TrainStep#gradients}; the driver gets the shard gradients as task results (as objects on a local
+ * master, {@link HandedResults}), folds them in shard order ({@link ShardFold}, the core trainer's own fold)
+ * into its parameters' gradients and takes the step with {@link TrainStep#update}. The shard count S is the config's {@link TrainConfig#shards}; the partition count
  * P ≤ S is {@link #fit}'s. Per step and partition the wire carries the model down once and S/P gradients up:
  * twice the model with S = P.
  *
