@@ -146,6 +146,17 @@ final class VectorDepthwiseConv {
         }
         Arrays.fill(xp, 0, sW * rows * pitch, 0f);
         int phaseSize = rows * pitch;
+        if (sW == 2) {
+            // Padded column padLeft + xc: the even xc to phase padLeft mod 2 from column padLeft / 2, the odd ones
+            // to the other phase from column (padLeft + 1) / 2.
+            int even = (padLeft % 2) * phaseSize + padLeft / 2, odd = ((padLeft + 1) % 2) * phaseSize + (padLeft + 1) / 2;
+            for (int h = 0; h < inH; h++) {
+                int from = off + h * inW, row = (padTop + h) * pitch;
+                EveryOther.copy(src, from, (inW + 1) / 2, xp, even + row);
+                EveryOther.copy(src, from + 1, inW / 2, xp, odd + row);
+            }
+            return;
+        }
         for (int h = 0; h < inH; h++) {
             int from = off + h * inW, row = (padTop + h) * pitch;
             // Padded column px = padLeft + xc goes to phase px mod sW, column px / sW: both stepped, not divided.

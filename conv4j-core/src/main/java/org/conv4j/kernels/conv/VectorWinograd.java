@@ -56,13 +56,6 @@ final class VectorWinograd {
     static final VectorSpecies<Float> S = Lanes.SPECIES;
     static final int V = S.length();
     static final int MR = MicroKernel.MR;
-    /** Lane indices 0, 2, 4, …: the even lanes of two vectors, by selectFrom. */
-    private static final FloatVector EVEN;
-    static {
-        float[] even = new float[V];
-        for (int k = 0; k < V; k++) even[k] = 2 * k;
-        EVEN = FloatVector.fromArray(S, even, 0);
-    }
     static final int NR = MicroKernel.NR;
     /** One lane per tile of a group of MR neighbours: the input transform's vectors are packed A rows. */
     static final VectorSpecies<Float> SM = VectorSpecies.of(float.class, VectorShape.forBitSize(MR * Float.SIZE));
@@ -311,23 +304,10 @@ final class VectorWinograd {
                     }
                     // Column padLeft + x: the even ones to [0, half), the odd ones to [half, wp).
                     int xe = padLeft & 1, xo = 1 - xe;
-                    everyOther(src, from + xe, (inW - xe + 1) / 2, xp, row + ((padLeft + xe) >> 1));
-                    everyOther(src, from + xo, (inW - xo + 1) / 2, xp, row + half + ((padLeft + xo) >> 1));
+                    EveryOther.copy(src, from + xe, (inW - xe + 1) / 2, xp, row + ((padLeft + xe) >> 1));
+                    EveryOther.copy(src, from + xo, (inW - xo + 1) / 2, xp, row + half + ((padLeft + xo) >> 1));
                 }
             }
-        }
-
-        /**
-         * dst[at + k] = src[from + 2k] for k &lt; count: V at a time as the even lanes of two vectors while the
-         * second stays inside src (it may read one float past the last one taken), then one by one.
-         */
-        private static void everyOther(float[] src, int from, int count, float[] dst, int at) {
-            int k = 0;
-            for (; k + V <= count && from + 2 * k + 2 * V <= src.length; k += V) {
-                EVEN.selectFrom(FloatVector.fromArray(S, src, from + 2 * k), FloatVector.fromArray(S, src, from + 2 * k + V))
-                        .intoArray(dst, at + k);
-            }
-            for (; k < count; k++) dst[at + k] = src[from + 2 * k];
         }
 
         /**
