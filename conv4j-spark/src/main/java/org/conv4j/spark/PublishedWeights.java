@@ -3,6 +3,7 @@ package org.conv4j.spark;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.BlockId;
 import org.apache.spark.storage.BlockManager;
 import org.apache.spark.storage.BlockResult;
@@ -14,7 +15,8 @@ import scala.reflect.ClassTag$;
 
 /**
  * A step's weights as a block in Spark's block manager, which tasks may wait for: the driver submits step s + 1's
- * job while step s's tasks compute, and publishes the weights once the update of step s is done. The next job's
+ * job while step s's tasks compute, and publishes the weights once the update of step s is done (on a cluster,
+ * the handle of a torrent broadcast of them). The next job's
  * submission, stage building and task launch (about 10 ms a step on {@code local[2]}) then happen under step s's
  * compute instead of after it. BigDL moves its parameters through the block manager the same way.
  *
@@ -29,20 +31,28 @@ import scala.reflect.ClassTag$;
 record PublishedWeights(long run, long step) implements WeightSource {
     /** The longest pause between two looks for the block: bounds how late a waiting task sees it. */
     private static final long MAX_PAUSE_NANOS = 500_000;
-    private static final ClassTag<StepWeights> TAG = ClassTag$.MODULE$.apply(StepWeights.class);
+    private static final ClassTag<Object> TAG = ClassTag$.MODULE$.apply(Object.class);
 
     private BlockId id() { return new BroadcastBlockId(run, "conv4jstep" + step); }
 
     /**
-     * Stores the weights on the driver and tells the block manager's master where they are. Kept as objects on
-     * a local master, where tasks read the driver's own copy; serialized once otherwise, for the executors' fetches.
+     * Stores the weights on a local master, as objects: the tasks share the driver's block manager and read its
+     * copy. Tells the block manager's master where the block is.
      */
-    void publish(StepWeights weights, boolean local) {
+    void publish(StepWeights weights) { put(weights); }
+
+    /**
+     * Stores the handle of a broadcast of the weights, for a cluster: each task fetches the small block from the
+     * driver and then the weights by torrent, executors passing pieces to each other, so the driver does not send
+     * a copy of the model to every executor. The caller destroys the broadcast once the step is done.
+     */
+    void publish(Broadcast<StepWeights> weights) { put(weights); }
+
+    private void put(Object value) {
         BlockManager bm = SparkEnv.get().blockManager();
-        StorageLevel level = local ? StorageLevel.MEMORY_ONLY() : StorageLevel.MEMORY_ONLY_SER();
-        if (!bm.putSingle(id(), weights, level, true, TAG)) {
-            throw new IllegalStateException("Spark's block manager did not store the weights of step " + step
-                    + " (" + weights.values().length + " values): raise spark.driver.memory");
+        StorageLevel level = value instanceof Broadcast<?> ? StorageLevel.MEMORY_ONLY_SER() : StorageLevel.MEMORY_ONLY();
+        if (!bm.putSingle(id(), value, level, true, TAG)) {
+            throw new IllegalStateException("Spark's block manager did not store the weights of step " + step + ": raise spark.driver.memory");
         }
     }
 
@@ -71,14 +81,15 @@ record PublishedWeights(long run, long step) implements WeightSource {
         }
     }
 
-    /** Reads the published block: the driver's own copy on a local master, a fetched one otherwise. */
+    /** Reads the published block: the driver's own copy on a local master; on a cluster, the broadcast it names. */
     @Override
+    @SuppressWarnings("unchecked")
     public StepWeights fetch() {
         Option<BlockResult> found = SparkEnv.get().blockManager().get(id(), TAG);
         if (found.isEmpty()) throw new IllegalStateException("the weights of step " + step + " are not in Spark's block manager");
         scala.collection.Iterator<Object> data = found.get().data();
-        StepWeights w = (StepWeights) data.next();
+        Object value = data.next();
         while (data.hasNext()) data.next();   // the end of the iterator releases the block's read lock
-        return w;
+        return value instanceof Broadcast<?> b ? ((Broadcast<StepWeights>) b).value() : (StepWeights) value;
     }
 }

@@ -384,6 +384,7 @@ public final class SparkTrainer {
         final BatchPlace place;
         final int start, end;   // the loader's position before and after the batch
         WeightSource weights;
+        Broadcast<StepWeights> broadcast;   // on a cluster, what the published block names
         StepTask.Submitted job;
 
         Step(Batch b, int batchSize, long augmentationSeed) {
@@ -485,7 +486,14 @@ public final class SparkTrainer {
         if (current.weights == null) {
             current.weights = lookAhead ? new PublishedWeights(runBlocks.id(), step) : new WeightSource.Broadcasted(sc.broadcast(values));
         }
-        if (current.weights instanceof PublishedWeights published) published.publish(values, local);
+        if (current.weights instanceof PublishedWeights published) {
+            if (local) {
+                published.publish(values);
+            } else {
+                current.broadcast = sc.broadcast(values);
+                published.publish(current.broadcast);
+            }
+        }
         long t1 = System.nanoTime();
         List<ShardResult> results;
         try {
@@ -499,6 +507,7 @@ public final class SparkTrainer {
             results = new ArrayList<>(current.job.await());
         } finally {
             if (current.weights instanceof PublishedWeights published) release(published::remove);
+            if (current.broadcast != null) release(current.broadcast::destroy);
             if (current.weights instanceof WeightSource.Broadcasted b) release(b.broadcast()::destroy);
         }
         long t2 = System.nanoTime();
