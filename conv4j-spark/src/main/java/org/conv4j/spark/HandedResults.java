@@ -26,6 +26,11 @@ record HandedResults(String run, long step, int driver) implements Serializable 
     /** {@return an id of this JVM's copy of this class, which a task compares with the driver's} */
     static int here() { return System.identityHashCode(HANDED); }
 
+    /** {@return whether code with this Spark environment runs in the driver's JVM: a task on a local master} */
+    static boolean inDriver(SparkEnv env) {
+        return env != null && org.apache.spark.SparkContext$.MODULE$.DRIVER_IDENTIFIER().equals(env.executorId());
+    }
+
     private String key(int partition) { return run + "/" + step + "/" + partition; }
 
     /**
@@ -35,10 +40,7 @@ record HandedResults(String run, long step, int driver) implements Serializable 
      * @return false if the task must return its results itself
      */
     boolean hand(int partition, List<ShardResult> results) {
-        SparkEnv env = SparkEnv.get();
-        if (here() != driver || env == null || !org.apache.spark.SparkContext$.MODULE$.DRIVER_IDENTIFIER().equals(env.executorId())) {
-            return false;
-        }
+        if (here() != driver || !inDriver(SparkEnv.get())) return false;
         HANDED.putIfAbsent(key(partition), results);
         return true;
     }

@@ -69,7 +69,7 @@ record PublishedWeights(long run, long step) implements WeightSource {
     public void await() {
         SparkEnv env = SparkEnv.get();
         BlockManager bm = env.blockManager();
-        boolean inDriver = org.apache.spark.SparkContext$.MODULE$.DRIVER_IDENTIFIER().equals(env.executorId());
+        boolean inDriver = HandedResults.inDriver(env);
         long maxPause = inDriver ? 50_000 : MAX_PAUSE_NANOS;
         TaskContext task = TaskContext.get();
         BlockId id = id();
