@@ -5,6 +5,7 @@ import org.conv4j.kernels.activation.ActivationKernels;
 import org.conv4j.layers.Buffers;
 import org.conv4j.layers.Layer;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.tensor.TensorPool;
 
 /** out = x for x &gt; 0, slope·x otherwise, element-wise. Forward keeps a reference to x for backward. */
 public final class LeakyReLU implements Layer {
@@ -50,7 +51,7 @@ public final class LeakyReLU implements Layer {
 
     @Override
     public Tensor infer(Tensor x) {
-        Tensor y = Tensor.zerosLike(x);
+        Tensor y = TensorPool.output(x.shape());
         apply(x.data(), y.data());
         return y;
     }

@@ -3,6 +3,7 @@ package org.conv4j.activation;
 import org.conv4j.layers.Buffers;
 import org.conv4j.layers.Layer;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.tensor.TensorPool;
 
 /**
  * The plumbing of an element-wise activation written as plain scalar loops (ReLU6, Clip, Hardswish,
@@ -41,7 +42,7 @@ abstract class PointwiseActivation implements Layer {
 
     @Override
     public final Tensor infer(Tensor x) {
-        Tensor y = Tensor.zerosLike(x);
+        Tensor y = TensorPool.output(x.shape());
         apply(x.data(), y.data());
         return y;
     }

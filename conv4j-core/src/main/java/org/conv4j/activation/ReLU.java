@@ -4,6 +4,7 @@ import org.conv4j.kernels.Kernels;
 import org.conv4j.layers.Buffers;
 import org.conv4j.layers.Layer;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.tensor.TensorPool;
 
 /**
  * out = max(0, x), element-wise, any shape. Backward passes dOut where the output is positive.
@@ -35,7 +36,7 @@ public final class ReLU implements Layer {
 
     @Override
     public Tensor infer(Tensor x) {
-        Tensor y = Tensor.zerosLike(x);
+        Tensor y = TensorPool.output(x.shape());
         apply(x.data(), y.data());
         return y;
     }

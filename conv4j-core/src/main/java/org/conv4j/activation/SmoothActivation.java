@@ -5,6 +5,7 @@ import org.conv4j.kernels.activation.ActivationKernels;
 import org.conv4j.layers.Buffers;
 import org.conv4j.layers.Layer;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.tensor.TensorPool;
 
 /**
  * The plumbing of a smooth element-wise activation (Sigmoid, Tanh, GELU) whose kernel gives, in one pass
@@ -41,7 +42,7 @@ abstract class SmoothActivation implements Layer {
 
     @Override
     public final Tensor infer(Tensor x) {
-        Tensor y = Tensor.zerosLike(x);
+        Tensor y = TensorPool.output(x.shape());
         apply(x.data(), y.data(), null);
         return y;
     }

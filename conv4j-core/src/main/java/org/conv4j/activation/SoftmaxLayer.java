@@ -3,6 +3,7 @@ package org.conv4j.activation;
 import org.conv4j.layers.Buffers;
 import org.conv4j.layers.Layer;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.tensor.TensorPool;
 
 /**
  * Forward and backward of {@link Softmax} and {@link LogSoftmax}, which differ only in the last step
@@ -53,7 +54,7 @@ abstract class SoftmaxLayer implements Layer {
     @Override
     public final Tensor infer(Tensor x) {
         SoftmaxRows.View v = SoftmaxRows.View.of(x.shape(), config.resolve(describe(), x.shape()));
-        Tensor y = Tensor.zerosLike(x);
+        Tensor y = TensorPool.output(x.shape());
         float[] xs = x.data(), ys = y.data();
         SoftmaxRows.forRows(v, (lo, hi) -> SoftmaxRows.forward(v, xs, ys, null, null, log, lo, hi));
         return y;

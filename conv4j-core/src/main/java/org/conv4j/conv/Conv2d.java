@@ -13,6 +13,7 @@ import org.conv4j.layers.SchemeInitialised;
 import org.conv4j.tensor.ShapeException;
 import org.conv4j.tensor.Shapes;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.tensor.TensorPool;
 import org.conv4j.tensor.WindowGeometry;
 import org.conv4j.util.Rng;
 
@@ -121,7 +122,7 @@ public final class Conv2d implements SchemeInitialised {
     public Tensor infer(Tensor x) {
         WindowGeometry g = geometryFor(x);
         int n = x.dim(0);
-        Tensor y = new Tensor(n, config.outChannels(), g.outH(), g.outW());
+        Tensor y = TensorPool.output(n, config.outChannels(), g.outH(), g.outW());
         Workspace ws = null;
         for (SoftReference<Workspace> kept; ws == null && (kept = inferWorkspaces.poll()) != null; ) ws = kept.get();
         if (ws == null) ws = new Workspace();

@@ -5,6 +5,7 @@ import org.conv4j.kernels.gemm.PackedB;
 import org.conv4j.tensor.ShapeException;
 import org.conv4j.tensor.Shapes;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.tensor.TensorPool;
 import org.conv4j.util.Rng;
 
 /**
@@ -102,7 +103,7 @@ public final class Linear implements SchemeInitialised {
     @Override
     public Tensor infer(Tensor x) {
         Shapes.check(name, "x", x, -1, config.inFeatures());
-        Tensor y = new Tensor(x.dim(0), config.outFeatures());
+        Tensor y = TensorPool.output(x.dim(0), config.outFeatures());
         float[] b = bias == null ? null : bias.value().data();
         if (keepPacked) {
             PackedB w = packed;

@@ -6,6 +6,7 @@ import org.conv4j.layers.Buffers;
 import org.conv4j.tensor.ShapeException;
 import org.conv4j.tensor.Shapes;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.tensor.TensorPool;
 
 /**
  * The elementwise sum of two or more inputs, {@code out = x0 + x1 + ...} added left to right, as torch's
@@ -54,7 +55,7 @@ public final class Add implements Merge {
     @Override
     public Tensor infer(List<Tensor> xs) {
         Broadcast p = inferPlan(xs);
-        Tensor y = new Tensor(p.out());
+        Tensor y = TensorPool.output(p.out());
         sum(p, xs, y.data());
         return y;
     }

@@ -6,6 +6,7 @@ import org.conv4j.layers.Buffers;
 import org.conv4j.tensor.ShapeException;
 import org.conv4j.tensor.Shapes;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.tensor.TensorPool;
 
 /**
  * Joins one or more inputs along one dimension, as torch.cat and ONNX Concat: inputs of the same rank whose
@@ -70,7 +71,7 @@ public final class Concat implements Merge {
     @Override
     public Tensor infer(List<Tensor> xs) {
         int[][] s = shapes(xs);
-        Tensor y = new Tensor(outShape(s));
+        Tensor y = TensorPool.output(outShape(s));
         join(xs, s, y.data());
         return y;
     }

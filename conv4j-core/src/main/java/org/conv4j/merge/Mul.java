@@ -5,6 +5,7 @@ import org.conv4j.layers.Buffers;
 import org.conv4j.tensor.ShapeException;
 import org.conv4j.tensor.Shapes;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.tensor.TensorPool;
 
 /**
  * The elementwise product of two inputs, {@code out = a * b}, as torch's {@code a * b} and ONNX Mul. The inputs
@@ -48,7 +49,7 @@ public final class Mul implements Merge {
     @Override
     public Tensor infer(List<Tensor> xs) {
         Broadcast p = inferPlan(xs);
-        Tensor y = new Tensor(p.out());
+        Tensor y = TensorPool.output(p.out());
         product(p, xs.get(0).data(), xs.get(1).data(), y.data());
         return y;
     }

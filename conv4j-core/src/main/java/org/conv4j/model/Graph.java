@@ -18,6 +18,7 @@ import org.conv4j.merge.Merge;
 import org.conv4j.tensor.ShapeException;
 import org.conv4j.tensor.Shapes;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.tensor.TensorPool;
 
 /**
  * A directed acyclic graph of layers with named values: the network shape of ResNet, DenseNet, MobileNet or
@@ -399,6 +400,7 @@ public final class Graph implements Container {
 
     @Override
     public Tensor infer(Tensor x) {
+        boolean pooling = TensorPool.active();
         Tensor[] values = new Tensor[nodes.size() + 1];
         values[0] = x;
         for (int i = 0; i < nodes.size(); i++) {
@@ -411,7 +413,12 @@ public final class Graph implements Container {
             } catch (ShapeException e) {
                 throw nodeError(i, values, e);
             }
-            for (int v : reads[i]) if (lastRead[v] == i && v != outputId) values[v] = null;  // lets a large map go early
+            for (int v : reads[i]) {
+                if (lastRead[v] != i || v == outputId || values[v] == null) continue;
+                float[] dead = values[v].data();
+                values[v] = null;  // lets a large map go early
+                if (v != 0 && pooling && !shared(values, dead)) TensorPool.release(dead);
+            }
         }
         return values[outputId];
     }
@@ -427,6 +434,12 @@ public final class Graph implements Container {
         if (data == callers) return false;
         for (int u = 0; u < values.length; u++) if (u != v && values[u] != null && values[u].data() == data) return false;
         return true;
+    }
+
+    /** Whether a value still held (a view, an in-place result) has {@code data} as its array. */
+    private static boolean shared(Tensor[] values, float[] data) {
+        for (Tensor t : values) if (t != null && t.data() == data) return true;
+        return false;
     }
 
     /** Whether the first of a node's inputs is not among its others (Add(x, x) must not write x as it reads it). */

@@ -3,11 +3,14 @@ package org.conv4j.model;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.ref.SoftReference;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.conv4j.conv.Conv2d;
 import org.conv4j.io.ImageFiles;
 import org.conv4j.io.ImageSpec;
@@ -17,6 +20,7 @@ import org.conv4j.layers.Layers;
 import org.conv4j.layers.Linear;
 import org.conv4j.tensor.Shapes;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.tensor.TensorPool;
 
 /**
  * A complete classifier: its {@link NetworkSpec} (architecture, input shape, classes, normalisation) and
@@ -32,6 +36,8 @@ import org.conv4j.tensor.Tensor;
 public final class Model {
     private final NetworkSpec spec;
     private final Container network;
+    /** Each concurrent call's reused output arrays, softly held: the memory is the heap's to take back. */
+    private final Queue<SoftReference<TensorPool>> pools = new ConcurrentLinkedQueue<>();
 
     /**
      * A model of {@code network} described by {@code spec}.
@@ -65,7 +71,8 @@ public final class Model {
      * @param x [N, C, H, W] pixels in [0, 1]
      */
     public Tensor preprocess(Tensor x) {
-        Tensor r = x.copy();
+        Tensor r = TensorPool.output(x.shape());
+        System.arraycopy(x.data(), 0, r.data(), 0, r.size());
         normalizeInPlace(r);
         return r;
     }
@@ -114,7 +121,16 @@ public final class Model {
      *
      * @param x [N, C, H, W] pixels in [0, 1]; not modified
      */
-    public Tensor logits(Tensor x) { return network.infer(preprocess(x)); }
+    public Tensor logits(Tensor x) {
+        TensorPool pool = null;
+        for (SoftReference<TensorPool> kept; pool == null && (kept = pools.poll()) != null; ) pool = kept.get();
+        TensorPool p = pool == null ? new TensorPool() : pool;
+        try {
+            return p.run(() -> network.infer(preprocess(x)));
+        } finally {
+            pools.offer(new SoftReference<>(p));
+        }
+    }
 
     /**
      * {@return the class probabilities [N, classes] (softmax of the logits, computed stably)} Thread-safe.

@@ -8,6 +8,7 @@ import org.conv4j.layers.Param;
 import org.conv4j.tensor.Shapes;
 import org.conv4j.tensor.ShapeException;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.tensor.TensorPool;
 
 /**
  * A residual block: {@code out = block(x) + shortcut(x)}, where the shortcut is the identity or a
@@ -95,8 +96,12 @@ public final class Residual implements Container {
         Tensor s = shortcut == null ? x : shortcut.infer(x);
         Tensor b = block.infer(x);
         checkSameShape(b, s);
-        Tensor r = Tensor.zerosLike(b);
-        add(b.data(), s.data(), r.data());
+        // The block's output is this call's own (as a Sequential's stage outputs are) unless it shares x's array or
+        // the shortcut's (a block of views): then the sum gets an array of its own. Same bits either way.
+        float[] xd = x.data(), bd = b.data(), sd = s.data();
+        Tensor r = bd == xd || bd == sd ? TensorPool.output(b.shape()) : b;
+        add(bd, sd, r.data());
+        if (sd != xd && sd != r.data()) TensorPool.release(sd);
         return r;
     }
 

@@ -8,6 +8,7 @@ import org.conv4j.layers.Layer;
 import org.conv4j.layers.Layers;
 import org.conv4j.layers.Param;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.tensor.TensorPool;
 
 /**
  * Layers applied one after another, like torch.nn.Sequential; the children are named "0", "1", ...
@@ -121,7 +122,12 @@ public final class Sequential implements Container {
         // The caller's x is never written; a stage's output, which only the next stage reads, may be
         // (an element-wise activation then works in place). A view of the input (Flatten) shares its array.
         float[] callers = x.data();
-        for (Fusion.Stage s : stages) x = x.data() == callers ? s.layer().infer(x) : s.layer().inferInPlace(x);
+        boolean pooling = TensorPool.active();
+        for (Fusion.Stage s : stages) {
+            Tensor before = x;
+            x = x.data() == callers ? s.layer().infer(x) : s.layer().inferInPlace(x);
+            if (pooling && before.data() != callers && before.data() != x.data()) TensorPool.release(before.data());
+        }
         return x;
     }
 

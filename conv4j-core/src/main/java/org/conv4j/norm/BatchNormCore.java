@@ -9,6 +9,7 @@ import org.conv4j.layers.Buffers;
 import org.conv4j.layers.Param;
 import org.conv4j.tensor.Shapes;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.tensor.TensorPool;
 
 /**
  * Batch normalisation over a tensor viewed as [N, C, S] (S = product of the spatial sizes, 1 for
@@ -111,7 +112,7 @@ final class BatchNormCore {
             throw new IllegalArgumentException(where + ": expected more than 1 value per channel without running statistics, got input of shape "
                     + org.conv4j.tensor.Shapes.show(x.shape()));
         }
-        Tensor y = Tensor.zerosLike(x);
+        Tensor y = TensorPool.output(x.shape());
         normalise(x.data(), y.data(), new double[config.numFeatures()], new double[config.numFeatures()], n, s, useBatch, false);
         return y;
     }

@@ -8,6 +8,7 @@ import org.conv4j.layers.Layer;
 import org.conv4j.tensor.ShapeException;
 import org.conv4j.tensor.Shapes;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.tensor.TensorPool;
 
 /**
  * Mean over torch's adaptive bins ({@link AdaptivePoolConfig}), as torch.nn.AdaptiveAvgPool2d:
@@ -72,7 +73,7 @@ public final class AdaptiveAvgPool2d implements Layer {
     @Override
     public Tensor infer(Tensor x) {
         check(x);
-        Tensor y = new Tensor(x.dim(0), x.dim(1), config.outH(), config.outW());
+        Tensor y = TensorPool.output(x.dim(0), x.dim(1), config.outH(), config.outW());
         mean(x, y);
         return y;
     }

@@ -8,6 +8,7 @@ import org.conv4j.layers.Layer;
 import org.conv4j.tensor.ShapeException;
 import org.conv4j.tensor.Shapes;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.tensor.TensorPool;
 
 /**
  * Maximum over torch's adaptive bins ({@link AdaptivePoolConfig}), as torch.nn.AdaptiveMaxPool2d
@@ -62,7 +63,7 @@ public final class AdaptiveMaxPool2d implements Layer {
     @Override
     public Tensor infer(Tensor x) {
         check(x);
-        Tensor y = new Tensor(x.dim(0), x.dim(1), config.outH(), config.outW());
+        Tensor y = TensorPool.output(x.dim(0), x.dim(1), config.outH(), config.outW());
         max(x, y, new int[y.size()]);
         return y;
     }

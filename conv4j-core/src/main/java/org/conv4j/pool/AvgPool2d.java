@@ -4,6 +4,7 @@ import org.conv4j.layers.Layer;
 import org.conv4j.tensor.ShapeException;
 import org.conv4j.tensor.Shapes;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.tensor.TensorPool;
 import org.conv4j.tensor.WindowGeometry;
 
 /**
@@ -63,7 +64,7 @@ public final class AvgPool2d implements Layer {
     @Override
     public Tensor infer(Tensor x) {
         WindowGeometry g = geometryFor(x);
-        Tensor y = new Tensor(x.dim(0), x.dim(1), g.outH(), g.outW());
+        Tensor y = TensorPool.output(x.dim(0), x.dim(1), g.outH(), g.outW());
         Pooling.avgForward(g, config.countIncludePad(), x.dim(0) * x.dim(1), x.data(), y.data());
         return y;
     }

@@ -7,6 +7,7 @@ import org.conv4j.layers.Layer;
 import org.conv4j.tensor.ShapeException;
 import org.conv4j.tensor.Shapes;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.tensor.TensorPool;
 
 /**
  * Mean over each whole feature map, as torch.nn.AdaptiveAvgPool2d(1) (ONNX GlobalAveragePool):
@@ -47,7 +48,7 @@ public final class GlobalAvgPool2d implements Layer {
     @Override
     public Tensor infer(Tensor x) {
         Shapes.checkRank(NAME, "x", x, 4);
-        Tensor y = new Tensor(x.dim(0), x.dim(1), 1, 1);
+        Tensor y = TensorPool.output(x.dim(0), x.dim(1), 1, 1);
         mean(x, y);
         return y;
     }

@@ -9,6 +9,7 @@ import org.conv4j.layers.Layer;
 import org.conv4j.tensor.ShapeException;
 import org.conv4j.tensor.Shapes;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.tensor.TensorPool;
 import org.conv4j.tensor.WindowGeometry;
 
 /**
@@ -128,7 +129,7 @@ public final class MaxPool2d implements Fusable {
 
     private Tensor infer(Tensor x, boolean relu) {
         WindowGeometry g = geometryFor(x);
-        Tensor y = new Tensor(x.dim(0), x.dim(1), g.outH(), g.outW());
+        Tensor y = TensorPool.output(x.dim(0), x.dim(1), g.outH(), g.outW());
         Pooling.maxValues(g, x.dim(0) * x.dim(1), x.data(), y.data(), relu);
         return y;
     }

@@ -5,6 +5,7 @@ import org.conv4j.layers.Layer;
 import org.conv4j.tensor.ShapeException;
 import org.conv4j.tensor.Shapes;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.tensor.TensorPool;
 
 /**
  * Interleaves channel groups as torch.nn.ChannelShuffle (ShuffleNet): x [N, C, *] viewed as
@@ -63,7 +64,7 @@ public final class ChannelShuffle implements Layer {
     @Override
     public Tensor infer(Tensor x) {
         check(x.shape());
-        Tensor y = Tensor.zerosLike(x);
+        Tensor y = TensorPool.output(x.shape());
         permute(x.shape(), x.data(), y.data(), false);
         return y;
     }

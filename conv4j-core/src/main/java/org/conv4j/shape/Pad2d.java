@@ -5,6 +5,7 @@ import org.conv4j.layers.Layer;
 import org.conv4j.tensor.ShapeException;
 import org.conv4j.tensor.Shapes;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.tensor.TensorPool;
 
 /**
  * Pads (or, with negative amounts in constant mode, crops) the last two dimensions, as
@@ -73,7 +74,7 @@ public final class Pad2d implements Layer {
     public Tensor infer(Tensor x) {
         Shapes.checkRank(name, "x", x, 4);
         int[] r = sources(x.dim(2), config.top(), config.bottom(), "H"), c = sources(x.dim(3), config.left(), config.right(), "W");
-        Tensor y = new Tensor(x.dim(0), x.dim(1), r.length, c.length);
+        Tensor y = TensorPool.output(x.dim(0), x.dim(1), r.length, c.length);
         gather(x, r, c, y);
         return y;
     }

@@ -6,6 +6,7 @@ import org.conv4j.layers.Layer;
 import org.conv4j.tensor.ShapeException;
 import org.conv4j.tensor.Shapes;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.tensor.TensorPool;
 
 /**
  * Selects {@code x[..., start:end:step]} along one dimension ({@link SliceConfig}), as Python slicing of a
@@ -55,7 +56,7 @@ public final class Slice implements Layer {
 
     @Override
     public Tensor infer(Tensor x) {
-        Tensor y = new Tensor(sliced(x.shape()));
+        Tensor y = TensorPool.output(sliced(x.shape()));
         copy(x.shape(), x.data(), y.data(), false);
         return y;
     }

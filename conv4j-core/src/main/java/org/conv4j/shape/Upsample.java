@@ -6,6 +6,7 @@ import org.conv4j.layers.Layer;
 import org.conv4j.tensor.ShapeException;
 import org.conv4j.tensor.Shapes;
 import org.conv4j.tensor.Tensor;
+import org.conv4j.tensor.TensorPool;
 
 /**
  * Resizes the last two dimensions as torch.nn.Upsample (torch.nn.functional.interpolate) in torch 1.13:
@@ -103,7 +104,7 @@ public final class Upsample implements Layer {
     public Tensor infer(Tensor x) {
         check(x);
         Axis r = axis(x.dim(2), config.sizeH(), config.scaleH()), c = axis(x.dim(3), config.sizeW(), config.scaleW());
-        Tensor y = new Tensor(x.dim(0), x.dim(1), r.size(), c.size());
+        Tensor y = TensorPool.output(x.dim(0), x.dim(1), r.size(), c.size());
         resize(x, r, c, y);
         return y;
     }

@@ -59,7 +59,9 @@ final class VectorDepthwiseConv {
                 tapAt[i * kW + j] = (jd % sW) * phaseSize + i * dH * pitch + jd / sW;
             }
         }
-        int grain = Math.max(1, Math.min(16, tasks / (4 * Parallel.threads())));
+        // About 16K outputs per chunk, but at least eight chunks per thread where there are enough planes: at
+        // batch 1 the last chunk is what the other thread waits for.
+        int grain = Math.max(1, Math.min(Math.max(1, (1 << 14) / Math.max(1, outH * outW)), tasks / (8 * Parallel.threads())));
         Parallel.forChunks(tasks, grain, (lo, hi) -> {
             float[] xp = ws.take(sW * phaseSize), rowOut = ws.take(V);
             for (int task = lo; task < hi; task++) {
@@ -87,32 +89,66 @@ final class VectorDepthwiseConv {
         int taps = tapAt.length, nv = (outW + V - 1) / V, cells = outH * nv;
         FloatVector bias = FloatVector.broadcast(S, b == null ? -0f : b[ch]);
         int planeEnd = outPlane + outH * outW;
+        Cursor at = new Cursor(nv, rowStep, outW);
         int q = 0;
         for (; q + 4 <= cells; q += 4) {
-            int r0 = q / nv, c0 = q - r0 * nv, r1 = (q + 1) / nv, c1 = q + 1 - r1 * nv;
-            int r2 = (q + 2) / nv, c2 = q + 2 - r2 * nv, r3 = (q + 3) / nv, c3 = q + 3 - r3 * nv;
-            int x0 = r0 * rowStep + c0 * V, x1 = r1 * rowStep + c1 * V, x2 = r2 * rowStep + c2 * V, x3 = r3 * rowStep + c3 * V;
+            int x0 = at.x, o0 = at.o;
+            at.next();
+            int x1 = at.x, o1 = at.o;
+            at.next();
+            int x2 = at.x, o2 = at.o;
+            at.next();
+            int x3 = at.x, o3 = at.o;
+            at.next();
             FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
             for (int t = 0; t < taps; t++) {
                 FloatVector wv = FloatVector.broadcast(S, w[wAt + t]);
-                int at = tapAt[t];
-                a0 = wv.fma(FloatVector.fromArray(S, xp, at + x0), a0);
-                a1 = wv.fma(FloatVector.fromArray(S, xp, at + x1), a1);
-                a2 = wv.fma(FloatVector.fromArray(S, xp, at + x2), a2);
-                a3 = wv.fma(FloatVector.fromArray(S, xp, at + x3), a3);
+                int tap = tapAt[t];
+                a0 = wv.fma(FloatVector.fromArray(S, xp, tap + x0), a0);
+                a1 = wv.fma(FloatVector.fromArray(S, xp, tap + x1), a1);
+                a2 = wv.fma(FloatVector.fromArray(S, xp, tap + x2), a2);
+                a3 = wv.fma(FloatVector.fromArray(S, xp, tap + x3), a3);
             }
-            store(a0.add(bias), out, outPlane + r0 * outW + c0 * V, planeEnd, rowOut);
-            store(a1.add(bias), out, outPlane + r1 * outW + c1 * V, planeEnd, rowOut);
-            store(a2.add(bias), out, outPlane + r2 * outW + c2 * V, planeEnd, rowOut);
-            store(a3.add(bias), out, outPlane + r3 * outW + c3 * V, planeEnd, rowOut);
+            store(a0.add(bias), out, outPlane + o0, planeEnd, rowOut);
+            store(a1.add(bias), out, outPlane + o1, planeEnd, rowOut);
+            store(a2.add(bias), out, outPlane + o2, planeEnd, rowOut);
+            store(a3.add(bias), out, outPlane + o3, planeEnd, rowOut);
         }
-        for (; q < cells; q++) {
-            int r = q / nv, c = q - r * nv, x0 = r * rowStep + c * V;
+        for (; q < cells; q++, at.next()) {
             FloatVector acc = FloatVector.zero(S);
             for (int t = 0; t < taps; t++) {
-                acc = FloatVector.broadcast(S, w[wAt + t]).fma(FloatVector.fromArray(S, xp, tapAt[t] + x0), acc);
+                acc = FloatVector.broadcast(S, w[wAt + t]).fma(FloatVector.fromArray(S, xp, tapAt[t] + at.x), acc);
             }
-            store(acc.add(bias), out, outPlane + r * outW + c * V, planeEnd, rowOut);
+            store(acc.add(bias), out, outPlane + at.o, planeEnd, rowOut);
+        }
+    }
+
+    /**
+     * Walks a plane's grid of output vectors in row-major order: {@code x} is where the vector's first tap reads
+     * in the phase planes (row·rowStep + column·V), {@code o} where it stores in the output plane (row·OW +
+     * column·V). Stepped, not divided: with a division per vector, MobileNetV2's depthwise layers at batch 1
+     * took 10–20% longer on one thread.
+     */
+    private static final class Cursor {
+        private final int perRow, rowStep, outW;
+        private int column;
+        int x, o;
+
+        Cursor(int perRow, int rowStep, int outW) {
+            this.perRow = perRow;
+            this.rowStep = rowStep;
+            this.outW = outW;
+        }
+
+        void next() {
+            if (++column < perRow) {
+                x += V;
+                o += V;
+            } else {
+                x += rowStep - (perRow - 1) * V;
+                o += outW - (perRow - 1) * V;
+                column = 0;
+            }
         }
     }
 

@@ -135,6 +135,12 @@ public final class VectorGemm implements Gemm {
     /**
      * The blocked product; {@code aPanels}, when not null, are op(A)'s panels per k slice from {@link #pack},
      * and {@code bPanels} op(B)'s from {@link #packB}.
+     *
+     * <p>Two parallel calls, whatever the depth: one packs every k slice of the operands not packed yet, one
+     * computes the C blocks, each block running its slices in order (slice 0 with beta, the others adding). Each
+     * C element therefore sees the same operations as with a call per slice, and no thread waits between
+     * slices: at batch 1 a 960-deep product (three slices, a few C blocks each) spent most of its time in the
+     * hand-offs.
      */
     private void blocked(float[][] aPanels, float[][] bPanels, boolean transA, boolean transB, int m, int n, int k,
                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
@@ -142,52 +148,65 @@ public final class VectorGemm implements Gemm {
         int mPanels = (m + MR - 1) / MR, nPanels = (n + NR - 1) / NR;
         int slices = (k + KC - 1) / KC, kcMax = (k + slices - 1) / slices;
         float[][] buf = buffers.get();
-        int needA = aPanels != null ? 0 : mPanels * MR * kcMax, needB = bPanels != null ? 0 : nPanels * NR * kcMax;
+        // Slice s of a buffer starts where the slices before it end: at panels × MR (or NR) × s·kcMax.
+        int needA = aPanels != null ? 0 : mPanels * MR * k, needB = bPanels != null ? 0 : nPanels * NR * k;
         if (buf[0].length < needA) buf[0] = new float[needA];
         if (buf[1].length < needB) buf[1] = new float[needB];
-        int mBlocks = (m + MC - 1) / MC;
-        // Narrower column blocks when the grid is too coarse to keep every thread busy to the end.
-        int nctWidth = NCT;
-        while (mBlocks * ((n + nctWidth - 1) / nctWidth) < 8 && nctWidth > 4 * NR) nctWidth /= 2;
-        int nct = nctWidth, nBlocks = (n + nct - 1) / nct;
-        int aCount = aPanels != null ? 0 : mPanels, bCount = bPanels != null ? 0 : nPanels;
-        for (int pc = 0, slice = 0; pc < k; pc += kcMax, slice++) {
-            int kc = Math.min(kcMax, k - pc);
-            int p0 = pc;
-            float betaNow = pc == 0 ? beta : 1f;
-            float[] pa = aPanels != null ? aPanels[slice] : buf[0];
-            float[] pb = bPanels != null ? bPanels[slice] : buf[1];
-            Parallel.forChunks(aCount + bCount, packGrain(kc), (lo, hi) -> {
-                for (int q = lo; q < hi; q++) {
-                    if (q < aCount) packA(transA, a, aOff, lda, m, q * MR, p0, kc, pa, q * MR * kc);
-                    else packB(transB, b, bOff, ldb, n, (q - aCount) * NR, p0, kc, pb, (q - aCount) * NR * kc);
-                }
-            });
-            Parallel.forChunks(mBlocks * nBlocks, 1, (lo, hi) -> {
-                float[] tile = EDGE_TILE.get();
+        float[] packedA = buf[0], packedB = buf[1];
+        int aCount = aPanels != null ? 0 : mPanels, bCount = bPanels != null ? 0 : nPanels, perSlice = aCount + bCount;
+        if (perSlice > 0) {
+            Parallel.forChunks(slices * perSlice, packGrain(kcMax), (lo, hi) -> {
                 for (int t = lo; t < hi; t++) {
-                    int i0 = (t / nBlocks) * MC, j0 = (t % nBlocks) * nct;
-                    block(pa, pb, kc, m, n, i0, Math.min(m, i0 + MC), j0, Math.min(n, j0 + nct),
-                            betaNow, c, cOff, ldc, tile);
+                    int slice = t / perSlice, q = t - slice * perSlice, p0 = slice * kcMax, kc = Math.min(kcMax, k - p0);
+                    if (q < aCount) packA(transA, a, aOff, lda, m, q * MR, p0, kc, packedA, mPanels * MR * p0 + q * MR * kc);
+                    else packB(transB, b, bOff, ldb, n, (q - aCount) * NR, p0, kc, packedB, nPanels * NR * p0 + (q - aCount) * NR * kc);
                 }
             });
         }
+        // Blocks of MC×NCT, narrower and then shorter while the grid is too coarse to keep every thread busy to
+        // the end (a block's rows stay a multiple of MR, so its A panels are whole).
+        int nct = NCT;
+        while (((m + MC - 1) / MC) * ((n + nct - 1) / nct) < MIN_BLOCKS && nct > 4 * NR) nct /= 2;
+        int nBlocks = (n + nct - 1) / nct;
+        int mc = MC;
+        while (((m + mc - 1) / mc) * nBlocks < MIN_BLOCKS && mc > 2 * MR) mc = Math.max(2 * MR, (mc / 2 + MR - 1) / MR * MR);
+        int rows = mc, cols = nct, mBlocks = (m + mc - 1) / mc;
+        Parallel.forChunks(mBlocks * nBlocks, 1, (lo, hi) -> {
+            float[] tile = EDGE_TILE.get();
+            for (int t = lo; t < hi; t++) {
+                int i0 = (t / nBlocks) * rows, j0 = (t % nBlocks) * cols;
+                for (int slice = 0, p0 = 0; p0 < k; slice++, p0 += kcMax) {
+                    int kc = Math.min(kcMax, k - p0);
+                    float[] pa = aPanels != null ? aPanels[slice] : packedA;
+                    float[] pb = bPanels != null ? bPanels[slice] : packedB;
+                    int aAt = aPanels != null ? 0 : mPanels * MR * p0, bAt = bPanels != null ? 0 : nPanels * NR * p0;
+                    block(pa, aAt, pb, bAt, kc, m, n, i0, Math.min(m, i0 + rows), j0, Math.min(n, j0 + cols),
+                            p0 == 0 ? beta : 1f, c, cOff, ldc, tile);
+                }
+            }
+        });
     }
+
+    /** The fewest C blocks a product is cut into when its size allows: a tail of one block is short beside them. */
+    private static final int MIN_BLOCKS = 8;
 
     /** Panels per packing task: about 16K floats, enough work per task to beat the submit cost. */
     private static int packGrain(int kc) {
         return Math.max(1, (1 << 14) / (kc * NR));
     }
 
-    /** One MC×NCT block: B micro-panels outer (held in L1), A panels inner (from L2). */
-    private static void block(float[] pa, float[] pb, int kc, int m, int n, int i0, int i1, int j0, int j1,
+    /**
+     * One block of C rows [i0, i1) × columns [j0, j1) over one k slice: B micro-panels outer (held in L1), A
+     * panels inner (from L2). The slice's A panels start at {@code aAt} in {@code pa}, its B panels at {@code bAt}.
+     */
+    private static void block(float[] pa, int aAt, float[] pb, int bAt, int kc, int m, int n, int i0, int i1, int j0, int j1,
                               float beta, float[] c, int cOff, int ldc, float[] tile) {
         for (int j = j0; j < j1; j += NR) {
             int nr = Math.min(NR, n - j);
-            int bBase = (j / NR) * NR * kc;
+            int bBase = bAt + (j / NR) * NR * kc;
             for (int i = i0; i < i1; i += MR) {
                 int mr = Math.min(MR, m - i);
-                int aBase = (i / MR) * MR * kc;
+                int aBase = aAt + (i / MR) * MR * kc;
                 int cIdx = cOff + i * ldc + j;
                 if (mr == MR && nr == NR) {
                     MicroKernel.multiply(pa, aBase, pb, bBase, kc, c, cIdx, ldc, beta);

@@ -128,9 +128,11 @@ class VectorGemmTest {
 
     @Test
     void largeProductsCrossEveryBlockBoundary() {
-        // k > KC (two k slices, beta switches to 1 on the second), m > MC, n > NCT, edges on both sides.
+        // k > KC (two k slices, beta switches to 1 on the second), m > MC, n > NCT, edges on both sides; a
+        // narrow product three slices deep whose few rows are cut into blocks shorter than MC (a 1×1
+        // convolution's at batch 1: 160 filters, 7×7 positions, 960 channels).
         Rng rng = new Rng(7);
-        int[][] shapes = {{207, 207, 207}, {13, 600, 300}, {211, 37, 529}};
+        int[][] shapes = {{207, 207, 207}, {13, 600, 300}, {211, 37, 529}, {160, 49, 960}, {45, 20, 800}};
         for (int[] s : shapes) {
             for (int t = 0; t < 4; t++) {
                 Case c = Case.random(rng, (t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], 1, t == 3 ? 0.5f : 1f, false);
