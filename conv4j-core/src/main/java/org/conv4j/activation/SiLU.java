@@ -25,9 +25,10 @@ public final class SiLU extends PointwiseActivation {
         for (int b = from; b < to; b += BLOCK) {
             int n = Math.min(BLOCK, to - b);
             Kernels.activation().sigmoidForward(n, x, b, s, null, 0);
+            if (Kernels.arrays().multiplyAbove(n, -80f, x, b, s, 0, y, b) == 0) continue;
             for (int i = 0; i < n; i++) {
-                float v = x[b + i];
-                y[b + i] = v > -80f ? v * s[i] : (float) (v * sigmoid(v));   // NaN takes the double path and stays NaN
+                float v = x[b + i];   // y[b + i] when y is x: the elements not above −80 are left as they were
+                if (!(v > -80f)) y[b + i] = (float) (v * sigmoid(v));   // NaN takes the double path and stays NaN
             }
         }
     }

@@ -19,8 +19,10 @@ import org.conv4j.tensor.Tensor;
  * @param in    each input's shape [N, ...]
  * @param items each input's item size
  * @param maps  per input: map[j] = offset in one input item for offset j in one output item; null for the identity
+ * @param runs  per input: r when its map repeats each value over r consecutive outputs (map[j] = j / r: a gate
+ *              [N, C, 1, 1] over [N, C, H, W] has r = H·W), else 0
  */
-record Broadcast(int[] out, int[][] in, int[] items, int[][] maps) {
+record Broadcast(int[] out, int[][] in, int[] items, int[][] maps, int[] runs) {
 
     /** The output item shape for these input item shapes, or a ShapeException naming the input that does not fit. */
     static int[] itemShape(String where, List<int[]> in) {
@@ -69,7 +71,17 @@ record Broadcast(int[] out, int[][] in, int[] items, int[][] maps) {
             maps[k] = indexMap(outItem, items[k]);
             sizes[k] = Shapes.size(items[k]);
         }
-        return new Broadcast(out, in, sizes, maps);
+        int[] runs = new int[in.length];
+        for (int k = 0; k < in.length; k++) runs[k] = run(maps[k], sizes[k]);
+        return new Broadcast(out, in, sizes, maps, runs);
+    }
+
+    /** r when map[j] = j / r for every j (an input item of {@code size} values, each repeated r times), else 0. */
+    private static int run(int[] map, int size) {
+        if (map == null || size == 0 || map.length % size != 0) return 0;
+        int r = map.length / size;
+        for (int j = 0; j < map.length; j++) if (map[j] != j / r) return 0;
+        return r;
     }
 
     /** Whether this plan was made for inputs of exactly these shapes. */

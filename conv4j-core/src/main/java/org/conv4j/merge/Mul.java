@@ -1,6 +1,9 @@
 package org.conv4j.merge;
 
 import java.util.List;
+import org.conv4j.kernels.Kernels;
+import org.conv4j.kernels.Parallel;
+import org.conv4j.kernels.array.ArrayKernels;
 import org.conv4j.layers.Buffers;
 import org.conv4j.tensor.ShapeException;
 import org.conv4j.tensor.Shapes;
@@ -81,6 +84,16 @@ public final class Mul implements Merge {
         int[] ma = p.maps()[0], mb = p.maps()[1];
         if (ma == null && mb == null) {
             for (int i = 0; i < y.length; i++) y[i] = a[i] * b[i];
+            return;
+        }
+        if (ma == null && p.runs()[1] > 0) {
+            // A gate over planes (squeeze-and-excitation): each run of a times one value of b. x · s + (−0) is
+            // x · s rounded once, −0 and NaN included, so this is the gather loop's bits.
+            int run = p.runs()[1], runs = y.length / run;
+            ArrayKernels k = Kernels.arrays();
+            Parallel.forChunks(runs, Math.max(1, (1 << 14) / run), (lo, hi) -> {
+                for (int r = lo; r < hi; r++) k.scaleShift(run, a, r * run, b[r], -0f, y, r * run);
+            });
             return;
         }
         int item = p.outItem(), aItem = p.items()[0], bItem = p.items()[1];

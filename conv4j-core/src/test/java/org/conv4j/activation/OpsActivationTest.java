@@ -123,6 +123,19 @@ class OpsActivationTest {
         assertEquals(1f, d[3], 1e-7f);
         assertEquals(1f, d[5]);
         assertEquals(-0f, d[6], 0f);
+        // Tails and NaN inside full vectors, in place too: the same bits as forward's.
+        float[] wide = new float[1500];
+        for (int i = 0; i < wide.length; i++) wide[i] = (float) Math.sin(i * 0.7) * 120f;
+        wide[37] = Float.NaN;
+        wide[38] = -80f;
+        float[] want = new SiLU().forward(Tensor.wrap(wide.clone(), wide.length)).data().clone();
+        for (int i = 0; i < wide.length; i++) {
+            double u = wide[i], w = u / (1 + Math.exp(-u));
+            if (i != 37) assertEquals(w, want[i], Math.abs(w) * 1e-6 + 1e-44, "SiLU(" + u + ")");
+        }
+        assertTrue(Float.isNaN(want[37]));
+        assertArrayEquals(want, new SiLU().infer(Tensor.wrap(wide.clone(), wide.length)).data());
+        assertArrayEquals(want, new SiLU().inferInPlace(Tensor.wrap(wide.clone(), wide.length)).data());
     }
 
     @Test

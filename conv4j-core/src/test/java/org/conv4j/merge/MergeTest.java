@@ -58,6 +58,27 @@ class MergeTest {
     }
 
     @Test
+    void aGateOverPlanesGivesTheElementProductsBits() {
+        // The gate path (each gate value times a run of the plane) against x[i] · s[c] element by element, with
+        // −0, NaN, infinities and products that round, in place and not, over more planes than one task takes.
+        org.conv4j.util.Rng rng = new org.conv4j.util.Rng(3);
+        int n = 2, c = 40, h = 23, w = 29, plane = h * w;
+        Tensor x = new Tensor(n, c, h, w), s = new Tensor(n, c, 1, 1);
+        for (int i = 0; i < x.size(); i++) x.data()[i] = (float) rng.nextGaussian() * 1e3f;
+        for (int i = 0; i < s.size(); i++) s.data()[i] = rng.nextFloat();
+        x.data()[0] = -0f; x.data()[1] = Float.NaN; x.data()[2] = Float.POSITIVE_INFINITY; s.data()[1] = -0f; s.data()[2] = 0f;
+        float[] want = new float[x.size()];
+        for (int i = 0; i < want.length; i++) want[i] = x.data()[i] * s.data()[i / plane];
+        assertArrayEquals(want, new Mul().infer(List.of(x, s)).data(), "gate");
+        assertArrayEquals(want, new Mul().forward(List.of(x, s)).data(), "gate, training forward");
+        Tensor own = x.copy();
+        assertArrayEquals(want, new Mul().inferInPlace(List.of(own, s)).data(), "gate in place");
+        for (int i = 0; i < want.length; i++) {
+            org.junit.jupiter.api.Assertions.assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(own.data()[i]), "element " + i);
+        }
+    }
+
+    @Test
     void concatJoinsChannelsAndSplitsTheGradient() {
         Concat cat = new Concat();
         Tensor a = range(2, 1, 1, 2);        // [2, 1, 1, 2]: 1..4

@@ -20,6 +20,14 @@ public interface ArrayKernels {
      */
     void clamp(int n, float lo, float hi, float[] x, int xOff, float[] y, int yOff);
 
+    /**
+     * y[i] = a[i] &gt; t ? a[i] · b[i] : a[i] (SiLU's x·σ(x), whose few inputs at or below t, NaN among them,
+     * the caller then computes another way); y may be a.
+     *
+     * @return how many elements were not above t
+     */
+    int multiplyAbove(int n, float t, float[] a, int aOff, float[] b, int bOff, float[] y, int yOff);
+
     /** Σ x[i] (accumulated in several float lanes, returned as double). */
     double sum(int n, float[] x, int xOff);
 

@@ -21,6 +21,21 @@ public final class ScalarArrayKernels implements ArrayKernels {
     }
 
     @Override
+    public int multiplyAbove(int n, float t, float[] a, int aOff, float[] b, int bOff, float[] y, int yOff) {
+        int notAbove = 0;
+        for (int i = 0; i < n; i++) {
+            float v = a[aOff + i];
+            if (v > t) {
+                y[yOff + i] = v * b[bOff + i];
+            } else {
+                y[yOff + i] = v;
+                notAbove++;
+            }
+        }
+        return notAbove;
+    }
+
+    @Override
     public double sum(int n, float[] x, int xOff) {
         double s = 0;
         for (int i = 0; i < n; i++) s += x[xOff + i];

@@ -1,6 +1,7 @@
 package org.conv4j.kernels.array;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.conv4j.kernels.Lanes;
@@ -46,6 +47,18 @@ public final class VectorArrayKernels implements ArrayKernels {
             v.blend(lo, v.compare(VectorOperators.LT, lo)).blend(hi, v.compare(VectorOperators.GT, hi)).intoArray(y, yOff + i);
         }
         TAIL.clamp(n - i, lo, hi, x, xOff + i, y, yOff + i);
+    }
+
+    @Override
+    public int multiplyAbove(int n, float t, float[] a, int aOff, float[] b, int bOff, float[] y, int yOff) {
+        int i = 0, bound = S.loopBound(n), notAbove = 0;
+        for (; i < bound; i += V) {
+            FloatVector v = FloatVector.fromArray(S, a, aOff + i);
+            VectorMask<Float> above = v.compare(VectorOperators.GT, t);   // false for NaN
+            v.blend(v.mul(FloatVector.fromArray(S, b, bOff + i)), above).intoArray(y, yOff + i);
+            notAbove += V - above.trueCount();
+        }
+        return notAbove + TAIL.multiplyAbove(n - i, t, a, aOff + i, b, bOff + i, y, yOff + i);
     }
 
     @Override

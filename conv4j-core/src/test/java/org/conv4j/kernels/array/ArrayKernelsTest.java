@@ -70,6 +70,34 @@ class ArrayKernelsTest {
     }
 
     @Test
+    void multiplyAboveMultipliesOnlyAboveTheThresholdAndCountsTheRest() {
+        Rng rng = new Rng(12);
+        for (int n : SIZES) {
+            int off = n % 5;
+            float[] a = random(rng, n + off, -100f, 100f), b = random(rng, n + off, -2f, 2f);
+            if (n > 6) {
+                a[off] = Float.NaN; a[off + 1] = -80f; a[off + 2] = Math.nextUp(-80f); a[off + 3] = -0f;
+                a[off + 4] = Float.NEGATIVE_INFINITY; a[off + 5] = Float.POSITIVE_INFINITY; b[off + 3] = 3f;
+            }
+            int want = 0;
+            float[] expect = new float[n];
+            for (int i = 0; i < n; i++) {
+                float v = a[off + i];
+                expect[i] = v > -80f ? v * b[off + i] : v;
+                if (!(v > -80f)) want++;
+            }
+            float[] y1 = new float[n + 2], y2 = new float[n + 2];
+            assertEquals(want, vec.multiplyAbove(n, -80f, a, off, b, off, y1, 2), "count n=" + n);
+            assertEquals(want, ref.multiplyAbove(n, -80f, a, off, b, off, y2, 2), "scalar count n=" + n);
+            assertArrayEquals(y2, y1, "multiplyAbove n=" + n);
+            assertArrayEquals(expect, java.util.Arrays.copyOfRange(y1, 2, n + 2), "multiplyAbove against its definition, n=" + n);
+            float[] inPlace = a.clone();
+            vec.multiplyAbove(n, -80f, inPlace, off, b, off, inPlace, off);
+            assertArrayEquals(expect, java.util.Arrays.copyOfRange(inPlace, off, off + n), "in place, n=" + n);
+        }
+    }
+
+    @Test
     void reductionsAgreeWithinRounding() {
         Rng rng = new Rng(2);
         for (int n : SIZES) {
