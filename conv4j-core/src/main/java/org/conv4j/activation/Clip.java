@@ -1,6 +1,10 @@
 package org.conv4j.activation;
 
+import org.conv4j.conv.ClampedConv2d;
+import org.conv4j.conv.Conv2d;
 import org.conv4j.kernels.Kernels;
+import org.conv4j.layers.Fusable;
+import org.conv4j.layers.Layer;
 
 /**
  * out = min(max(x, min_val), max_val) element-wise, any shape: torch.nn.Hardtanh(min_val, max_val), the
@@ -9,7 +13,7 @@ import org.conv4j.kernels.Kernels;
  * NaN passes through forward; its gradient is dOut, as torch's element-wise kernel gives (torch's
  * vectorised kernel gives 0 there, so torch itself is not consistent for NaN).
  */
-public final class Clip extends PointwiseActivation {
+public final class Clip extends PointwiseActivation implements Fusable {
     private final ClipConfig config;
     private final float lo, hi; // the bounds in float, as torch's float kernel compares
 
@@ -47,6 +51,12 @@ public final class Clip extends PointwiseActivation {
             float v = x[i];
             dX[i] = v <= lo || v >= hi ? 0f : dOut[i];
         }
+    }
+
+    /** After a convolution, the two run as one in inference ({@link ClampedConv2d}); after anything else, not at all. */
+    @Override
+    public Layer fuseAfter(Layer previous) {
+        return previous instanceof Conv2d c ? new ClampedConv2d(c, this, lo, hi) : null;
     }
 
     @Override

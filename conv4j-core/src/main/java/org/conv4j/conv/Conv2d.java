@@ -119,7 +119,19 @@ public final class Conv2d implements SchemeInitialised {
     public void setInputGradient(boolean needed) { inputGradient = needed; }
 
     @Override
-    public Tensor infer(Tensor x) {
+    public Tensor infer(Tensor x) { return inferClamped(x, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY); }
+
+    /**
+     * {@link #infer}, then every output clamped to [lo, hi] in the same pass where the algorithm allows
+     * ({@link ConvAlgorithm#forwardClamped}): a ReLU6 or Clip after this layer, fused ({@link ClampedConv2d}).
+     * Bitwise {@code infer} then the clamp. Thread-safe.
+     *
+     * @param x  [N, C, H, W]
+     * @param lo the lower bound, or −∞
+     * @param hi the upper bound, or +∞
+     * @return [N, F, OH, OW]
+     */
+    public Tensor inferClamped(Tensor x, float lo, float hi) {
         WindowGeometry g = geometryFor(x);
         int n = x.dim(0);
         Tensor y = TensorPool.output(n, config.outChannels(), g.outH(), g.outW());
@@ -128,8 +140,12 @@ public final class Conv2d implements SchemeInitialised {
         if (ws == null) ws = new Workspace();
         ws.useKernels(inferenceKernels);
         try {
-            ConvAlgorithm.forward(config, g, n, x.data(), weight.value().data(), bias == null ? null : bias.value().data(),
-                    y.data(), ws);
+            float[] b = bias == null ? null : bias.value().data();
+            if (lo == Float.NEGATIVE_INFINITY && hi == Float.POSITIVE_INFINITY) {
+                ConvAlgorithm.forward(config, g, n, x.data(), weight.value().data(), b, y.data(), ws);
+            } else {
+                ConvAlgorithm.forwardClamped(config, g, n, x.data(), weight.value().data(), b, lo, hi, y.data(), ws);
+            }
         } finally {
             inferWorkspaces.offer(new SoftReference<>(ws));
         }

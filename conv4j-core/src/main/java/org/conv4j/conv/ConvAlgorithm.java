@@ -1,6 +1,7 @@
 package org.conv4j.conv;
 
 import org.conv4j.kernels.Kernels;
+import org.conv4j.kernels.Parallel;
 import org.conv4j.kernels.conv.ConvChannels;
 import org.conv4j.kernels.conv.ConvKernels;
 import org.conv4j.kernels.conv.Im2colConv;
@@ -100,6 +101,24 @@ public enum ConvAlgorithm {
             case DEPTHWISE -> Kernels.conv().depthwiseForward(ch, g, n, x, w, b, out, ws);
             case IM2COL -> Im2colConv.forward(ch, g, n, x, w, b, out, ws);
         }
+    }
+
+    /**
+     * {@link #forward}, then every output clamped to [lo, hi] ({@link org.conv4j.kernels.array.ArrayKernels#clamp}):
+     * inside im2col's per-image bias pass, after the other algorithms. Bitwise the forward, then the clamp.
+     *
+     * @param lo the lower bound
+     * @param hi the upper bound
+     */
+    public static void forwardClamped(Conv2dConfig c, WindowGeometry g, int n, float[] x, float[] w, float[] b,
+                                      float lo, float hi, float[] out, Workspace ws) {
+        if (choose(c, g) == IM2COL) {
+            Im2colConv.forward(c.channels(), g, n, x, w, b, lo, hi, out, ws);
+            return;
+        }
+        forward(c, g, n, x, w, b, out, ws);
+        var ew = Kernels.arrays();
+        Parallel.forChunks(out.length, 1 << 15, (from, to) -> ew.clamp(to - from, lo, hi, out, from, out, from));
     }
 
     /**

@@ -57,6 +57,21 @@ public final class Im2colConv {
      */
     public static void forward(ConvChannels c, WindowGeometry g, int n, float[] x, float[] w, float[] b,
                                float[] out, Workspace ws) {
+        forward(c, g, n, x, w, b, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, out, ws);
+    }
+
+    /**
+     * out = conv(x, w) + b, then clamped to [lo, hi] as {@link org.conv4j.kernels.array.ArrayKernels#clamp} does
+     * (an activation such as ReLU6 fused into the convolution's inference): each image's bias and clamp in one
+     * pass over its output while the GEMM has just left it in cache, split over channels when one image is all
+     * the call has. Bitwise the bias pass, then the clamp. Infinite bounds clamp nothing.
+     *
+     * @param lo  the lower bound, or −∞
+     * @param hi  the upper bound, or +∞
+     */
+    public static void forward(ConvChannels c, WindowGeometry g, int n, float[] x, float[] w, float[] b,
+                               float lo, float hi, float[] out, Workspace ws) {
+        boolean clamp = lo != Float.NEGATIVE_INFINITY || hi != Float.POSITIVE_INFINITY;
         Gemm gemm = Kernels.gemm();
         var ew = Kernels.arrays();
         int groups = c.groups(), cg = c.inChannels() / groups, fg = c.outChannels() / groups;
@@ -77,10 +92,10 @@ public final class Im2colConv {
             wg = ws.packedWeights(0, groups);
             for (int gi = 0; gi < groups; gi++) wg[gi] = gemm.pack(false, fg, k, w, gi * fg * k, k, wg[gi]);
         }
-        Parallel.forChunks(n, 1, (lo, hi) -> {
+        Parallel.forChunks(n, 1, (first, end) -> {
             float[] cols = pointwise ? null : ws.take(groups * k * tile);
             try {
-                for (int item = lo; item < hi; item++) {
+                for (int item = first; item < end; item++) {
                     if (pointwise) {
                         for (int gi = 0; gi < groups; gi++) {
                             gemm.sgemm(wg[gi], false, p, x, item * xItem + gi * k * p, p,
@@ -98,11 +113,16 @@ public final class Im2colConv {
                             }
                         }
                     }
-                    if (b != null) {
-                        for (int f = 0; f < c.outChannels(); f++) {
-                            int row = item * outItem + f * p;
-                            ew.scaleShift(p, out, row, 1f, b[f], out, row);  // out_f += b[f]
-                        }
+                    if (b != null || clamp) {
+                        int at = item * outItem;
+                        // Inside a chunk (several images) this runs inline; for a lone image it splits the channels.
+                        Parallel.forChunks(c.outChannels(), Math.max(1, (1 << 14) / Math.max(1, p)), (f0, f1) -> {
+                            for (int f = f0; f < f1; f++) {
+                                int row = at + f * p;
+                                if (b != null) ew.scaleShift(p, out, row, 1f, b[f], out, row);  // out_f += b[f]
+                                if (clamp) ew.clamp(p, lo, hi, out, row, out, row);
+                            }
+                        });
                     }
                 }
             } finally {
