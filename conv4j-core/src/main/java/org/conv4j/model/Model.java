@@ -71,9 +71,16 @@ public final class Model {
      * @param x [N, C, H, W] pixels in [0, 1]
      */
     public Tensor preprocess(Tensor x) {
+        int[] in = spec.input();
+        Shapes.check("Model(" + spec.name() + ")", "input", x, -1, in[0], in[1], in[2]);
         Tensor r = TensorPool.output(x.shape());
-        System.arraycopy(x.data(), 0, r.data(), 0, r.size());
-        normalizeInPlace(r);
+        Normalization n = normalization();
+        if (n.isIdentity()) {
+            System.arraycopy(x.data(), 0, r.data(), 0, r.size());
+            return r;
+        }
+        int item = in[0] * in[1] * in[2];
+        for (int off = 0; off < r.size(); off += item) n.apply(x.data(), r.data(), off, in[0], in[1] * in[2]);
         return r;
     }
 

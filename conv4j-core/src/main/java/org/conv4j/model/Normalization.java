@@ -86,11 +86,23 @@ public record Normalization(float[] mean, float[] std) {
      * @param channels C
      * @param hw       H * W
      */
-    public void apply(float[] x, int offset, int channels, int hw) {
+    public void apply(float[] x, int offset, int channels, int hw) { apply(x, x, offset, channels, hw); }
+
+    /**
+     * dst = (src − mean) / std per channel over one image at {@code offset} in both arrays: {@link #apply(float[],
+     * int, int, int)} into another array, the same bits, without copying the image first.
+     *
+     * @param src      the pixels, read
+     * @param dst      where the normalised pixels go; may be src
+     * @param offset   where the image starts in both
+     * @param channels C
+     * @param hw       H·W
+     */
+    public void apply(float[] src, float[] dst, int offset, int channels, int hw) {
         for (int ch = 0; ch < channels; ch++) {
             int k = mean.length == 1 ? 0 : ch;
             float m = mean[k], inv = 1f / std[k];
-            for (int i = offset + ch * hw, end = i + hw; i < end; i++) x[i] = (x[i] - m) * inv;
+            for (int i = offset + ch * hw, end = i + hw; i < end; i++) dst[i] = (src[i] - m) * inv;
         }
     }
 

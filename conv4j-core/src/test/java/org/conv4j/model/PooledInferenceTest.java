@@ -121,4 +121,21 @@ class PooledInferenceTest {
         assertArrayEquals(want, m.logits(images(2, 7)).data(), "a call on reused arrays");
         assertArrayEquals(otherCopy, other, "the previous call's result changed");
     }
+
+    @Test
+    void preprocessingNormalisesIntoAPooledArrayWithInPlaceBits() {
+        Model plain = model();
+        Model m = new Model(plain.spec().withNormalize(new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f}),
+                plain.network());
+        Tensor x = images(2, 9);
+        float[] before = x.data().clone();
+        Tensor want = x.copy();
+        m.normalizeInPlace(want);
+        assertArrayEquals(want.data(), m.preprocess(x).data(), "normalised from x");
+        assertArrayEquals(before, x.data(), "the caller's images are not written");
+        assertArrayEquals(x.data(), plain.preprocess(x).data(), "no normalisation: a copy");
+        float[] first = m.logits(x).data().clone();
+        m.logits(images(2, 10));
+        assertArrayEquals(first, m.logits(x).data(), "normalised calls on reused arrays");
+    }
 }
