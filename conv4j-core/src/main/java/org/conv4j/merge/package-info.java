@@ -3,6 +3,6 @@
  * broadcasting over the item dimensions, so a squeeze-excitation gate [N, C, 1, 1] scales [N, C, H, W]) and
  * {@link Concat}, behind the {@link Merge} contract.
  *
- * <p>Depends on: layers, tensor.
+ * <p>Depends on: kernels, kernels.array, layers, tensor.
  */
 package org.conv4j.merge;
