@@ -417,7 +417,8 @@ public final class Graph implements Container {
                 if (lastRead[v] != i || v == outputId || values[v] == null) continue;
                 float[] dead = values[v].data();
                 values[v] = null;  // lets a large map go early
-                if (v != 0 && pooling && !shared(values, dead)) TensorPool.release(dead);
+                // Never the caller's array, nor a view of it: the caller may still read it (a graph nested in another).
+                if (v != 0 && pooling && dead != x.data() && !shared(values, dead)) TensorPool.release(dead);
             }
         }
         return values[outputId];

@@ -138,4 +138,25 @@ class PooledInferenceTest {
         m.logits(images(2, 10));
         assertArrayEquals(first, m.logits(x).data(), "normalised calls on reused arrays");
     }
+
+    @Test
+    void aGraphNestedInAGraphNeverHandsBackItsCallersArrayThroughAView() {
+        // The inner graph flattens its input (a view of the outer value c) and reads it last there; the outer
+        // graph reads c again afterwards, and its next output of c's size must not be given c's array.
+        Rng rng = new Rng(4);
+        Graph inner = new Graph(List.of(
+                Graph.Node.of("f", new Flatten(), "input"),
+                Graph.Node.of("lin", new Linear(LinearConfig.of(4 * 28 * 28, 10), rng), "f")), "lin");
+        Graph outer = new Graph(List.of(
+                Graph.Node.of("c", new Conv2d(Conv2dConfig.of(3, 4, 3).withPadding(1), rng), "input"),
+                Graph.Node.of("inner", inner, "c"),
+                Graph.Node.of("d", new Conv2d(Conv2dConfig.of(4, 4, 3).withPadding(1), rng), "c"),
+                Graph.Node.of("flat", new Flatten(), "d"),
+                Graph.Node.of("both", new Concat(), "flat", "inner")), "both");
+        Model m = Model.of(outer, new int[] {3, 28, 28}, 4 * 28 * 28 + 10);
+        Tensor x = images(2, 11);
+        float[] want = outer.infer(m.preprocess(x)).data();   // no pool active: every output a new array
+        assertArrayEquals(want, m.logits(x).data(), "first call");
+        assertArrayEquals(want, m.logits(x).data(), "second call");
+    }
 }
