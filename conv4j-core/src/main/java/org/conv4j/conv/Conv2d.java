@@ -1,9 +1,6 @@
 package org.conv4j.conv;
 
-import java.lang.ref.SoftReference;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import org.conv4j.kernels.conv.KernelCache;
 import org.conv4j.kernels.conv.Workspace;
 import org.conv4j.layers.Init;
@@ -16,6 +13,7 @@ import org.conv4j.tensor.Tensor;
 import org.conv4j.tensor.TensorPool;
 import org.conv4j.tensor.WindowGeometry;
 import org.conv4j.util.Rng;
+import org.conv4j.util.SoftPool;
 
 /**
  * 2-D convolution over NCHW batches, as torch.nn.Conv2d: any KH×KW, stride and dilation per axis, zero
@@ -37,7 +35,7 @@ public final class Conv2d implements SchemeInitialised {
      * trainer's evaluation in batches of 500 left scratch for 500 images held through the next epoch's training,
      * and the recipe model's second epoch ran out of conv4j train's default 640 MB heap).
      */
-    private final Queue<SoftReference<Workspace>> inferWorkspaces = new ConcurrentLinkedQueue<>();
+    private final SoftPool<Workspace> inferWorkspaces = new SoftPool<>(Workspace::new);
     /** Kernels infer keeps between calls, from {@link #prepareInference} to the next forward; else null. */
     private volatile KernelCache inferenceKernels;
 
@@ -135,19 +133,13 @@ public final class Conv2d implements SchemeInitialised {
         WindowGeometry g = geometryFor(x);
         int n = x.dim(0);
         Tensor y = TensorPool.output(n, config.outChannels(), g.outH(), g.outW());
-        Workspace ws = null;
-        for (SoftReference<Workspace> kept; ws == null && (kept = inferWorkspaces.poll()) != null; ) ws = kept.get();
-        if (ws == null) ws = new Workspace();
+        Workspace ws = inferWorkspaces.take();
         ws.useKernels(inferenceKernels);
         try {
-            float[] b = bias == null ? null : bias.value().data();
-            if (lo == Float.NEGATIVE_INFINITY && hi == Float.POSITIVE_INFINITY) {
-                ConvAlgorithm.forward(config, g, n, x.data(), weight.value().data(), b, y.data(), ws);
-            } else {
-                ConvAlgorithm.forwardClamped(config, g, n, x.data(), weight.value().data(), b, lo, hi, y.data(), ws);
-            }
+            ConvAlgorithm.forwardClamped(config, g, n, x.data(), weight.value().data(), bias == null ? null : bias.value().data(),
+                    lo, hi, y.data(), ws);
         } finally {
-            inferWorkspaces.offer(new SoftReference<>(ws));
+            inferWorkspaces.give(ws);
         }
         return y;
     }

@@ -105,10 +105,11 @@ public enum ConvAlgorithm {
 
     /**
      * {@link #forward}, then every output clamped to [lo, hi] ({@link org.conv4j.kernels.array.ArrayKernels#clamp}):
-     * inside im2col's per-image bias pass, after the other algorithms. Bitwise the forward, then the clamp.
+     * inside im2col's per-image bias pass, after the other algorithms. Bitwise the forward, then the clamp;
+     * infinite bounds clamp nothing and make it the forward.
      *
-     * @param lo the lower bound
-     * @param hi the upper bound
+     * @param lo the lower bound, or −∞
+     * @param hi the upper bound, or +∞
      */
     public static void forwardClamped(Conv2dConfig c, WindowGeometry g, int n, float[] x, float[] w, float[] b,
                                       float lo, float hi, float[] out, Workspace ws) {
@@ -117,6 +118,7 @@ public enum ConvAlgorithm {
             return;
         }
         forward(c, g, n, x, w, b, out, ws);
+        if (lo == Float.NEGATIVE_INFINITY && hi == Float.POSITIVE_INFINITY) return;
         var ew = Kernels.arrays();
         Parallel.forChunks(out.length, 1 << 15, (from, to) -> ew.clamp(to - from, lo, hi, out, from, out, from));
     }

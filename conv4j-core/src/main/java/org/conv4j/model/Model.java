@@ -3,14 +3,11 @@ package org.conv4j.model;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.ref.SoftReference;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import org.conv4j.conv.Conv2d;
 import org.conv4j.io.ImageFiles;
 import org.conv4j.io.ImageSpec;
@@ -21,6 +18,7 @@ import org.conv4j.layers.Linear;
 import org.conv4j.tensor.Shapes;
 import org.conv4j.tensor.Tensor;
 import org.conv4j.tensor.TensorPool;
+import org.conv4j.util.SoftPool;
 
 /**
  * A complete classifier: its {@link NetworkSpec} (architecture, input shape, classes, normalisation) and
@@ -37,7 +35,7 @@ public final class Model {
     private final NetworkSpec spec;
     private final Container network;
     /** Each concurrent call's reused output arrays, softly held: the memory is the heap's to take back. */
-    private final Queue<SoftReference<TensorPool>> pools = new ConcurrentLinkedQueue<>();
+    private final SoftPool<TensorPool> pools = new SoftPool<>(TensorPool::new);
 
     /**
      * A model of {@code network} described by {@code spec}.
@@ -71,16 +69,8 @@ public final class Model {
      * @param x [N, C, H, W] pixels in [0, 1]
      */
     public Tensor preprocess(Tensor x) {
-        int[] in = spec.input();
-        Shapes.check("Model(" + spec.name() + ")", "input", x, -1, in[0], in[1], in[2]);
         Tensor r = TensorPool.output(x.shape());
-        Normalization n = normalization();
-        if (n.isIdentity()) {
-            System.arraycopy(x.data(), 0, r.data(), 0, r.size());
-            return r;
-        }
-        int item = in[0] * in[1] * in[2];
-        for (int off = 0; off < r.size(); off += item) n.apply(x.data(), r.data(), off, in[0], in[1] * in[2]);
+        normalize(x, r.data());
         return r;
     }
 
@@ -89,14 +79,20 @@ public final class Model {
      *
      * @param x [N, C, H, W] pixels in [0, 1], normalised in place
      */
-    public void normalizeInPlace(Tensor x) {
+    public void normalizeInPlace(Tensor x) { normalize(x, x.data()); }
+
+    /** dst = x normalised by the spec (copied where it has no normalisation); dst may be x's own array. */
+    private void normalize(Tensor x, float[] dst) {
         int[] in = spec.input();
         Shapes.check("Model(" + spec.name() + ")", "input", x, -1, in[0], in[1], in[2]);
         Normalization n = normalization();
-        if (n.isIdentity()) return;
+        float[] src = x.data();
+        if (n.isIdentity()) {
+            if (dst != src) System.arraycopy(src, 0, dst, 0, src.length);
+            return;
+        }
         int item = in[0] * in[1] * in[2];
-        float[] d = x.data();
-        for (int off = 0; off < d.length; off += item) n.apply(d, off, in[0], in[1] * in[2]);
+        for (int off = 0; off < src.length; off += item) n.apply(src, dst, off, in[0], in[1] * in[2]);
     }
 
     /** {@return the spec's normalisation (the same arithmetic the data loader applies while training)} */
@@ -129,13 +125,11 @@ public final class Model {
      * @param x [N, C, H, W] pixels in [0, 1]; not modified
      */
     public Tensor logits(Tensor x) {
-        TensorPool pool = null;
-        for (SoftReference<TensorPool> kept; pool == null && (kept = pools.poll()) != null; ) pool = kept.get();
-        TensorPool p = pool == null ? new TensorPool() : pool;
+        TensorPool pool = pools.take();
         try {
-            return p.run(() -> network.infer(preprocess(x)));
+            return pool.run(() -> network.infer(preprocess(x)));
         } finally {
-            pools.offer(new SoftReference<>(p));
+            pools.give(pool);
         }
     }
 

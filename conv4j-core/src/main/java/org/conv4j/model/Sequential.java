@@ -122,11 +122,10 @@ public final class Sequential implements Container {
         // The caller's x is never written; a stage's output, which only the next stage reads, may be
         // (an element-wise activation then works in place). A view of the input (Flatten) shares its array.
         float[] callers = x.data();
-        boolean pooling = TensorPool.active();
         for (Fusion.Stage s : stages) {
             Tensor before = x;
             x = x.data() == callers ? s.layer().infer(x) : s.layer().inferInPlace(x);
-            if (pooling && before.data() != callers && before.data() != x.data()) TensorPool.release(before.data());
+            if (before.data() != callers && before.data() != x.data()) TensorPool.release(before.data());
         }
         return x;
     }

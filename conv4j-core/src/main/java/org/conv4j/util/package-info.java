@@ -1,6 +1,6 @@
 /**
  * Seedable, checkpointable random numbers (xoshiro256**, and PyTorch's mt19937 with torch's draw
- * rules) and small numeric helpers such as erf.
+ * rules), small numeric helpers such as erf, and a soft pool of per-call scratch.
  *
  * <p>Depends on: nothing.
  */

@@ -67,7 +67,7 @@ final class StepTask extends AbstractFunction1<scala.collection.Iterator<Integer
 
     /**
      * The partitions' results as they arrive (on Spark's scheduler thread), and all of them once the job is done
-     * (on the thread that waits for it), those handed through the block manager taken from there.
+     * (on the thread that waits for it), those handed over as objects taken from {@link HandedResults}.
      */
     private static final class Collected extends AbstractFunction2<Object, List<ShardResult>, BoxedUnit> {
         private final Object[] parts;
